@@ -1,0 +1,268 @@
+"""analyze(text) -> Report: the one entry point for the task, the CLI, the API and tests.
+
+The paste is cleaned line by line without changing the line count (so line numbers
+stay those of the input), split into sections at echoed commands, and each section
+is handed to the parsers that own its command, or to every parser when there is no
+command or the owners found nothing. Rules then read all sources together.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+from analyzer import parsers, rules
+from analyzer.report import Finding, Report, Section, Source
+
+ENGINE_VERSION = "1"
+
+# Parsers never see more than this many characters of one line: nothing a device
+# prints is longer, and it bounds the cost of every pattern on hostile input.
+MAX_LINE = 4096
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_PAGER = re.compile(
+    r"<-+\s*More\s*-+>|-{2}\s*More\s*-{2}(?:\s*\(\d+%\))?|\(q\)uit|Press any key to continue",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# A device prompt, optionally followed by the command typed at it:
+# "ASA#", "fw01/pri/act# show run", "Router(config)#", "R1>en", "[root@lnx ~]# tcpdump",
+# "admin@host:~$ tcpdump", "rommon 1 >".
+_PROMPT = re.compile(
+    r"^(?P<prompt>\[[^\]\s][^\]]{0,60}\]|rommon \d{1,4} ?|[A-Za-z0-9_][\w.\-/:@~()]{0,62})"
+    r"(?P<sign>[#>$])[ \t]?(?P<cmd>[A-Za-z].*)?$"
+)
+_WORD = re.compile(r"\S+")
+
+
+def clean_line(raw: str) -> str:
+    """One paste line as the device meant it: pager debris, backspaces and
+    carriage-return overwrites resolved, escape codes and control bytes gone."""
+    if "\x1b" in raw:
+        raw = _ANSI.sub("", raw)
+    if "\b" in raw:
+        out: list[str] = []
+        for ch in raw:
+            if ch == "\b":
+                if out:
+                    out.pop()
+            else:
+                out.append(ch)
+        raw = "".join(out)
+    if "\r" in raw:
+        # A pager redraws over its own prompt with CR: the last piece that says
+        # something is what the terminal showed.
+        parts = [
+            p for p in raw.split("\r") if p.strip() and not _PAGER.fullmatch(p.strip())
+        ]
+        raw = parts[-1] if parts else ""
+    if "More" in raw or "more" in raw or "(q)uit" in raw or "Press any" in raw:
+        stripped = _PAGER.sub("", raw)
+        if stripped != raw:
+            raw = stripped if stripped.strip() else ""
+    raw = raw.replace("\t", "    ")
+    if _CONTROL.search(raw):
+        raw = _CONTROL.sub("", raw)
+    return raw.rstrip()
+
+
+def split_lines(text: str) -> list[str]:
+    """Input lines, numbered as an editor would: CRLF and LF end a line; a lone CR
+    ends one only in a paste with no LF at all."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def match_prompt(line: str):
+    """(prompt, command or None) when ``line`` is a device prompt, else None."""
+    if len(line) > 300 or not line or line[0].isspace():
+        return None
+    m = _PROMPT.match(line)
+    if not m:
+        return None
+    prompt = m.group("prompt") + m.group("sign")
+    cmd = m.group("cmd")
+    if cmd is None:
+        return prompt, None
+    first = cmd.split()[0].lower()
+    if not any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS):
+        return None
+    return prompt, normalise_command(cmd)
+
+
+_VERBS = (
+    "show",
+    "debug",
+    "packet-tracer",
+    "more",
+    "terminal",
+    "enable",
+    "configure",
+    "tcpdump",
+    "grep",
+    "tail",
+    "cat",
+    "ping",
+    "traceroute",
+    "clear",
+    "undebug",
+    "copy",
+    "write",
+    "dir",
+    "capture",
+    "sudo",
+    "less",
+    "test",
+    "logging",
+    "exit",
+    "end",
+)
+
+
+def normalise_command(cmd: str) -> str:
+    """Lower case, single spaces, output filters (`| begin X`) kept as typed."""
+    return " ".join(_WORD.findall(cmd.strip())).lower()
+
+
+def command_matches(typed: str, full: str) -> bool:
+    """True when ``typed`` is ``full`` written out or abbreviated word by word
+    (`sh cry isa sa` for `show crypto isakmp sa`), extra arguments allowed."""
+    typed_words = typed.split("|", 1)[0].split()
+    full_words = full.split()
+    if len(typed_words) < len(full_words):
+        return False
+    for t, f in zip(typed_words, full_words, strict=False):
+        if not f.startswith(t) or (len(t) < 2 and t != f):
+            return False
+    return True
+
+
+def sections(lines: list[str]) -> tuple[list[Section], set[int]]:
+    """Split cleaned lines at prompts. Returns the sections and the line numbers that
+    were prompts or echoed commands (understood, never counted as unparsed)."""
+    out: list[Section] = []
+    prompt_lines: set[int] = set()
+    current = Section(lines=[], numbers=[])
+    for number, line in enumerate(lines, start=1):
+        hit = match_prompt(line)
+        if hit is not None:
+            prompt, command = hit
+            prompt_lines.add(number)
+            if command is None:
+                continue
+            if current.lines:
+                out.append(current)
+            current = Section(lines=[], numbers=[], command=command, prompt=prompt)
+            continue
+        current.lines.append(line[:MAX_LINE])
+        current.numbers.append(number)
+    if current.lines or current.command:
+        out.append(current)
+    return out, prompt_lines
+
+
+def _owners(command: str | None):
+    if not command:
+        return []
+    best: list = []
+    best_len = 0
+    for module in parsers.REGISTRY:
+        for full in getattr(module, "COMMANDS", ()):
+            if command_matches(command, full):
+                n = len(full.split())
+                if n > best_len:
+                    best, best_len = [module], n
+                elif n == best_len and module not in best:
+                    best.append(module)
+    return best
+
+
+def _run_parser(module, section: Section, problems: list[Finding]) -> list[Source]:
+    try:
+        return list(module.parse(section))
+    except Exception as exc:  # a parser bug must cost a finding, never the diagnosis
+        first = section.numbers[0] if section.numbers else 0
+        last = section.numbers[-1] if section.numbers else 0
+        problems.append(
+            Finding(
+                code="engine.parser_error",
+                severity="info",
+                title=f"Part of the paste could not be read ({module.__name__.rsplit('.', 1)[-1]})",
+                detail=(
+                    f"Lines {first}-{last} looked like output this parser reads, but it "
+                    f"stopped with {type(exc).__name__}. The rest of the paste was analyzed."
+                ),
+                article="",
+                lines=[first] if first else [],
+            )
+        )
+        traceback.print_exc()
+        return []
+
+
+def analyze(text: str) -> Report:
+    raw_lines = split_lines(text)
+    cleaned = [clean_line(line) for line in raw_lines]
+    parts, prompt_lines = sections(cleaned)
+    sources: list[Source] = []
+    problems: list[Finding] = []
+    for section in parts:
+        if not section.lines:
+            continue
+        found: list[Source] = []
+        for module in _owners(section.command):
+            found.extend(_run_parser(module, section, problems))
+        if not found:
+            for module in parsers.REGISTRY:
+                found.extend(_run_parser(module, section, problems))
+        sources.extend(found)
+    sources.sort(key=lambda s: (s.first_line, s.kind))
+
+    understood: set[int] = set(prompt_lines)
+    inner_unparsed: set[int] = set()
+    for source in sources:
+        understood |= source.claimed_lines()
+        inner_unparsed.update(source.unparsed)
+    unparsed = {
+        n
+        for n, line in enumerate(cleaned, start=1)
+        if line.strip() and n not in understood
+    }
+    unparsed |= inner_unparsed - {
+        n for s in sources for n in s.claimed_lines() if n not in s.unparsed
+    }
+
+    report = Report(
+        sources=sources,
+        findings=[],
+        unparsed_lines=len(unparsed),
+        line_count=len(raw_lines),
+    )
+    findings: list[Finding] = list(problems)
+    for module in rules.REGISTRY:
+        try:
+            findings.extend(module.check(report))
+        except Exception as exc:
+            findings.append(
+                Finding(
+                    code="engine.rule_error",
+                    severity="info",
+                    title="One check could not run",
+                    detail=f"The {module.__name__.rsplit('.', 1)[-1]} checks stopped with "
+                    f"{type(exc).__name__}; the other findings stand.",
+                    article="",
+                )
+            )
+            traceback.print_exc()
+    order = {"critical": 0, "error": 1, "warning": 2, "info": 3}
+    findings.sort(
+        key=lambda f: (order[f.severity], f.lines[0] if f.lines else 0, f.code)
+    )
+    report.findings = findings
+    return report

@@ -1,0 +1,7 @@
+"""Placeholder until this parser is written."""
+
+COMMANDS = ()
+
+
+def parse(section):
+    return []

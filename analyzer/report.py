@@ -1,0 +1,113 @@
+"""The engine's data types: what a parser returns and what a rule concludes.
+
+Plain dataclasses with no Django import, so parsers, rules, the CLI and the task
+share one vocabulary. Line numbers are always 1-based lines of the original paste.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("info", "warning", "error", "critical")
+
+
+@dataclass
+class Section:
+    """A run of cleaned paste lines handed to a parser.
+
+    ``lines[i]`` is line ``numbers[i]`` of the original paste. ``command`` is the
+    echoed command that introduced the section (normalised, lower case) or None
+    when the paste had no prompt and the section was found by content.
+    """
+
+    lines: list[str]
+    numbers: list[int]
+    command: str | None = None
+    prompt: str | None = None
+
+    def lineno(self, index: int) -> int:
+        return self.numbers[index]
+
+
+@dataclass
+class Source:
+    """One recognised output in the paste and the records read from it.
+
+    Each record is a plain dict of field -> value (counters as int, addresses as
+    plain strings). Every record carries ``lines``: ``[first, last]`` line numbers,
+    and may carry ``at``: a dict of field name -> the line number it was read from,
+    so a finding can point at the exact line.
+    """
+
+    kind: str
+    first_line: int
+    last_line: int
+    records: list[dict] = field(default_factory=list)
+    # Lines inside the span that the parser saw but could not read.
+    unparsed: list[int] = field(default_factory=list)
+    # Line numbers this source accounts for; None means the whole span.
+    claimed: set[int] | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "first_line": self.first_line,
+            "last_line": self.last_line,
+            "records": self.records,
+        }
+
+    def claimed_lines(self) -> set[int]:
+        if self.claimed is not None:
+            return self.claimed
+        return set(range(self.first_line, self.last_line + 1))
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    title: str
+    detail: str
+    article: str
+    anchor: str = ""
+    lines: list[int] = field(default_factory=list)
+    next_commands: list[str] = field(default_factory=list)
+    # What the finding is about, in the field's words: "peer 203.0.113.5",
+    # "flow inside:10.0.0.1 -> outside:192.0.2.9/25", "static NAT 192.168.5.22".
+    subject: str = ""
+
+    def __post_init__(self):
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        self.lines = sorted(set(self.lines))
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "title": self.title,
+            "detail": self.detail,
+            "article": self.article,
+            "anchor": self.anchor,
+            "lines": self.lines,
+            "next_commands": self.next_commands,
+            "subject": self.subject,
+        }
+
+
+@dataclass
+class Report:
+    sources: list[Source]
+    findings: list[Finding]
+    unparsed_lines: int
+    line_count: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "sources": [s.to_dict() for s in self.sources],
+            "findings": [f.to_dict() for f in self.findings],
+            "unparsed_lines": self.unparsed_lines,
+        }
+
+    def sources_of(self, *kinds: str) -> list[Source]:
+        return [s for s in self.sources if s.kind in kinds]

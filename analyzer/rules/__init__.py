@@ -1,0 +1,35 @@
+"""The rules, one module per family of problems.
+
+Each module is pure Python (no Django) and provides ``check(report) -> list[Finding]``,
+reading ``report.sources`` (all outputs found in the paste, so checks can cross
+outputs: packet-tracer with the asp table with the IPsec SAs). Every finding names
+an article slug and anchor that exist in kb/content (a test walks them all).
+"""
+
+from analyzer.rules import (
+    asa_config,
+    boot,
+    general,
+    ike,
+    ike_debug,
+    ios_config,
+    ipsec,
+    mail,
+    syslog,
+    tcpdump,
+    vpn_path,
+)
+
+REGISTRY = (
+    ike,
+    ipsec,
+    vpn_path,
+    syslog,
+    ike_debug,
+    tcpdump,
+    mail,
+    boot,
+    asa_config,
+    ios_config,
+    general,
+)
