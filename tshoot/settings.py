@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = [
     o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
 SITE_NAME = "tshoot"
+# The knowledge base articles (Markdown with front matter) that sync_articles loads.
+KB_CONTENT_DIR = Path(os.getenv("KB_CONTENT_DIR", BASE_DIR / "kb" / "content"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
