@@ -1,1 +1,16 @@
-urlpatterns = []
+from django.urls import path
+
+from analyzer import api, views
+
+urlpatterns = [
+    path("analyze/", views.analyze, name="analyzer-analyze"),
+    path("d/<slug:diagnosis_id>/", views.diagnosis, name="analyzer-diagnosis"),
+    path("d/<slug:diagnosis_id>/raw", views.raw, name="analyzer-raw"),
+    path("api/v1/diagnoses", api.diagnoses, name="analyzer-api-diagnoses"),
+    path(
+        "api/v1/diagnoses/<slug:diagnosis_id>",
+        api.diagnosis,
+        name="analyzer-api-diagnosis",
+    ),
+    path("api/v1/openapi.json", api.openapi, name="analyzer-api-openapi"),
+]

@@ -150,6 +150,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-diagnoses": {
+        "task": "analyzer.tasks.sweep_stale_diagnoses",
+        "schedule": float(ANALYZER_SWEEP_SECONDS),
+    },
+}
+CELERY_TASK_ANNOTATIONS = {
+    "analyzer.tasks.analyze_diagnosis": {
+        "soft_time_limit": ANALYZER_TASK_SOFT_LIMIT,
+        "time_limit": ANALYZER_TASK_HARD_LIMIT,
+    },
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(os.getenv("CELERY_BROKER_DIR", DATA_DIR / "broker"))

@@ -1,0 +1,331 @@
+"""The JSON API: submit a paste, read a diagnosis, and the OpenAPI document."""
+
+import json
+
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from analyzer.forms import check_request_size, read_submission, request_errors
+from analyzer.models import Diagnosis
+from analyzer.textinput import InputError
+
+
+def _error(message: str, status: int, **headers) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, headers=headers or None)
+
+
+def _not_allowed(*methods: str) -> JsonResponse:
+    return _error(
+        f"Method not allowed; use {' or '.join(methods)}.",
+        405,
+        Allow=", ".join(methods),
+    )
+
+
+def _read_json(request) -> tuple[str | None, str]:
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError("The body is not valid JSON.") from exc
+    if not isinstance(payload, dict):
+        raise InputError('Send a JSON object: {"text": "...", "title": "..."}.')
+    text = payload.get("text")
+    title = payload.get("title") or ""
+    if text is not None and not isinstance(text, str):
+        raise InputError('"text" must be a string.')
+    if not isinstance(title, str):
+        raise InputError('"title" must be a string.')
+    return text, title
+
+
+# JSON clients send no CSRF token and no cookies; the API changes nothing that
+# belongs to a session, so it is exempt.
+@csrf_exempt
+def diagnoses(request):
+    if request.method != "POST":
+        return _not_allowed("POST")
+    try:
+        check_request_size(request)
+        if request.content_type == "application/json":
+            text, title = _read_json(request)
+            files = []
+        else:
+            request_errors(request)
+            text, title = request.POST.get("text"), request.POST.get("title", "")
+            files = [f for key in request.FILES for f in request.FILES.getlist(key)]
+        text = read_submission(text, files)
+    except InputError as exc:
+        return _error(exc.message, exc.status)
+    diagnosis = Diagnosis.submit(text, title=title)
+    api_url = request.build_absolute_uri(
+        reverse("analyzer-api-diagnosis", args=[diagnosis.id])
+    )
+    body = {
+        "id": diagnosis.id,
+        "url": request.build_absolute_uri(diagnosis.get_absolute_url()),
+        "api_url": api_url,
+        "status": diagnosis.status,
+    }
+    return JsonResponse(body, status=202, headers={"Location": api_url})
+
+
+def diagnosis(request, diagnosis_id):
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed("GET")
+    found = Diagnosis.objects.filter(id=diagnosis_id).first()
+    if found is None:
+        return _error("No diagnosis with this id.", 404)
+    report = found.report or {}
+    return JsonResponse(
+        {
+            "id": found.id,
+            "url": request.build_absolute_uri(found.get_absolute_url()),
+            "status": found.status,
+            "title": found.title,
+            "sources": report.get("sources", []),
+            "findings": report.get("findings", []),
+            "unparsed_lines": report.get("unparsed_lines"),
+            "created": found.created.isoformat(),
+            "finished": found.finished.isoformat() if found.finished else None,
+            "engine_version": found.engine_version,
+            "error": found.error,
+        }
+    )
+
+
+def openapi(request):
+    if request.method not in ("GET", "HEAD"):
+        return _not_allowed("GET")
+    document = dict(OPENAPI)
+    document["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/")}]
+    return JsonResponse(document)
+
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string"}},
+}
+
+
+def _error_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+        },
+    }
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "tshoot API",
+        "version": "1",
+        "description": "Submit device output for analysis, read the diagnosis, and "
+        "search the knowledge base. Secrets (passwords, pre-shared keys, SNMP "
+        "communities) are removed from the input before it is stored.",
+    },
+    "paths": {
+        "/api/v1/diagnoses": {
+            "post": {
+                "operationId": "createDiagnosis",
+                "summary": "Submit a paste or files for analysis",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["text"],
+                                "properties": {
+                                    "text": {"type": "string"},
+                                    "title": {"type": "string", "maxLength": 200},
+                                },
+                            }
+                        },
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "files": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "string",
+                                            "contentMediaType": "text/plain",
+                                        },
+                                    },
+                                    "text": {"type": "string"},
+                                    "title": {"type": "string"},
+                                },
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "202": {
+                        "description": "Accepted and queued",
+                        "headers": {
+                            "Location": {
+                                "description": "The diagnosis's API URL",
+                                "schema": {"type": "string", "format": "uri"},
+                            }
+                        },
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Accepted"}
+                            }
+                        },
+                    },
+                    "400": _error_response("Empty input, not text, or malformed JSON"),
+                    "405": _error_response("Method not allowed"),
+                    "413": _error_response("Input larger than the size limit"),
+                },
+            }
+        },
+        "/api/v1/diagnoses/{id}": {
+            "get": {
+                "operationId": "getDiagnosis",
+                "summary": "Read a diagnosis; poll until status is done or failed",
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The diagnosis",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Diagnosis"}
+                            }
+                        },
+                    },
+                    "404": _error_response("No diagnosis with this id"),
+                },
+            }
+        },
+        "/api/v1/search": {
+            "get": {
+                "operationId": "searchArticles",
+                "summary": "Search the knowledge base, best match first",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Matching articles",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["results"],
+                                    "properties": {
+                                        "results": {
+                                            "type": "array",
+                                            "items": {
+                                                "$ref": "#/components/schemas/SearchResult"
+                                            },
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": _ERROR,
+            "Accepted": {
+                "type": "object",
+                "required": ["id", "url", "api_url", "status"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "url": {"type": "string", "format": "uri"},
+                    "api_url": {"type": "string", "format": "uri"},
+                    "status": {"$ref": "#/components/schemas/Status"},
+                },
+            },
+            "Status": {
+                "type": "string",
+                "enum": ["queued", "running", "done", "failed"],
+            },
+            "Source": {
+                "type": "object",
+                "required": ["kind", "first_line", "last_line", "records"],
+                "properties": {
+                    "kind": {
+                        "type": "string",
+                        "examples": ["asa.show_crypto_isakmp_sa"],
+                    },
+                    "first_line": {"type": "integer"},
+                    "last_line": {"type": "integer"},
+                    "records": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+            "Finding": {
+                "type": "object",
+                "required": ["code", "severity", "title", "detail", "lines"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "severity": {
+                        "type": "string",
+                        "enum": ["info", "warning", "error", "critical"],
+                    },
+                    "title": {"type": "string"},
+                    "detail": {"type": "string"},
+                    "subject": {"type": "string"},
+                    "article": {"type": "string"},
+                    "anchor": {"type": "string"},
+                    "lines": {"type": "array", "items": {"type": "integer"}},
+                    "next_commands": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "Diagnosis": {
+                "type": "object",
+                "required": ["id", "status", "sources", "findings", "created"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "url": {"type": "string", "format": "uri"},
+                    "status": {"$ref": "#/components/schemas/Status"},
+                    "title": {"type": "string"},
+                    "sources": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Source"},
+                    },
+                    "findings": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Finding"},
+                    },
+                    "unparsed_lines": {"type": ["integer", "null"]},
+                    "created": {"type": "string", "format": "date-time"},
+                    "finished": {"type": ["string", "null"], "format": "date-time"},
+                    "engine_version": {"type": "string"},
+                    "error": {"type": "string"},
+                },
+            },
+            "SearchResult": {
+                "type": "object",
+                "required": ["slug", "title", "url", "snippet"],
+                "properties": {
+                    "slug": {"type": "string"},
+                    "title": {"type": "string"},
+                    "url": {"type": "string"},
+                    "snippet": {"type": "string"},
+                },
+            },
+        }
+    },
+}

@@ -1,0 +1,159 @@
+import secrets
+from datetime import timedelta
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from analyzer.redact import redact
+
+SEVERITY_ORDER = ("critical", "error", "warning", "info")
+
+
+def new_id() -> str:
+    # 24 random bytes: 192 bits, 32 URL-safe characters. The id is the only thing
+    # that keeps a diagnosis private, so it must not be guessable or enumerable.
+    return secrets.token_urlsafe(24)
+
+
+class Diagnosis(models.Model):
+    """One analyzed paste, shared by its permalink ``/d/<id>/``.
+
+    ``input_text`` only ever holds the redacted paste: secrets are removed in
+    ``submit()`` before the row exists, so neither the database, the broker nor a
+    worker sees them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    id = models.CharField(
+        primary_key=True, max_length=64, default=new_id, editable=False
+    )
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    title = models.CharField(max_length=200, blank=True)
+    input_text = models.TextField()
+    report = models.JSONField(null=True, blank=True)
+    engine_version = models.CharField(max_length=20, blank=True)
+    # How many times a worker has claimed the diagnosis.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+    # When the diagnosis was last handed to the broker; the sweep measures a
+    # queued row's age from here.
+    queued = models.DateTimeField(default=timezone.now)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name_plural = "diagnoses"
+        indexes = [models.Index(fields=["status", "queued"])]
+
+    def __str__(self):
+        return self.title or f"Diagnosis {self.id}"
+
+    def get_absolute_url(self):
+        return reverse("analyzer-diagnosis", args=[self.id])
+
+    @classmethod
+    def submit(cls, text: str, title: str = "") -> "Diagnosis":
+        """Store the redacted paste and queue its analysis once the row is committed."""
+        diagnosis = cls.objects.create(
+            title=" ".join(redact(title).split())[:200], input_text=redact(text)
+        )
+        diagnosis.enqueue()
+        return diagnosis
+
+    def enqueue(self):
+        from analyzer.tasks import analyze_diagnosis
+
+        # The message carries the id only; a worker must never see a row that the
+        # web request has not committed yet.
+        transaction.on_commit(lambda: analyze_diagnosis.delay(self.id))
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def claim(self) -> bool:
+        """Move queued -> running for this worker. False when another worker (or an
+        earlier delivery of the same message) already took it."""
+        now = timezone.now()
+        claimed = Diagnosis.objects.filter(
+            id=self.id, status=self.Status.QUEUED
+        ).update(status=self.Status.RUNNING, attempts=F("attempts") + 1, started=now)
+        if claimed:
+            self.refresh_from_db()
+        return bool(claimed)
+
+    def finish(self, report: dict, engine_version: str) -> bool:
+        """Save the result, unless the sweep has taken the row back meanwhile."""
+        return self._close(
+            status=self.Status.DONE,
+            report=report,
+            engine_version=engine_version,
+            error="",
+        )
+
+    def fail(self, message: str) -> bool:
+        return self._close(status=self.Status.FAILED, error=message[:2000])
+
+    def _close(self, **fields) -> bool:
+        updated = Diagnosis.objects.filter(
+            id=self.id, status=self.Status.RUNNING, attempts=self.attempts
+        ).update(finished=timezone.now(), **fields)
+        if updated:
+            self.refresh_from_db()
+        return bool(updated)
+
+    @classmethod
+    def stale(cls, stale_seconds: int):
+        """Diagnoses queued or running for longer than ``stale_seconds``."""
+        cutoff = timezone.now() - timedelta(seconds=stale_seconds)
+        return cls.objects.filter(
+            Q(status=cls.Status.QUEUED, queued__lt=cutoff)
+            | Q(status=cls.Status.RUNNING, started__lt=cutoff)
+        )
+
+    def requeue_or_give_up(self, max_attempts: int) -> str | None:
+        """Send a stale diagnosis to the queue again, or fail it once it has been
+        tried ``max_attempts`` times. Returns "requeued", "failed" or None when
+        the row changed under us."""
+        # The conditional UPDATE matches only the row as it was read, so a worker
+        # finishing at the same moment wins and the sweep does nothing.
+        same = Diagnosis.objects.filter(
+            id=self.id,
+            status=self.status,
+            attempts=self.attempts,
+            queued=self.queued,
+            started=self.started,
+        )
+        if self.attempts >= max_attempts:
+            word = "attempt" if self.attempts == 1 else "attempts"
+            updated = same.update(
+                status=self.Status.FAILED,
+                finished=timezone.now(),
+                error=f"The analysis did not finish after {self.attempts} {word} "
+                "(the worker stopped or timed out). Submit the paste again, "
+                "perhaps in smaller parts.",
+            )
+            return "failed" if updated else None
+        if same.update(status=self.Status.QUEUED, queued=timezone.now()):
+            self.enqueue()
+            return "requeued"
+        return None
+
+    def findings_by_severity(self) -> list[tuple[str, list[dict]]]:
+        findings = (self.report or {}).get("findings", [])
+        return [
+            (severity, [f for f in findings if f.get("severity") == severity])
+            for severity in SEVERITY_ORDER
+            if any(f.get("severity") == severity for f in findings)
+        ]

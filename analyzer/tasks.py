@@ -1,0 +1,83 @@
+"""Celery tasks: thin shells that load a Diagnosis, run the engine and save.
+
+Messages carry the diagnosis id only. The paste stays in the database (already
+redacted), so the broker never holds the text a user submitted.
+"""
+
+import logging
+import os
+import time
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+
+from analyzer import engine
+from analyzer.models import Diagnosis
+
+log = logging.getLogger(__name__)
+
+
+def _test_delay():
+    # Test hook: the worker tests set ANALYZER_TEST_DELAY_SECONDS in a worker's
+    # environment to hold a task in "running" long enough to kill the worker
+    # mid-task. Unset everywhere else.
+    delay = os.environ.get("ANALYZER_TEST_DELAY_SECONDS")
+    if delay:
+        time.sleep(float(delay))
+
+
+@shared_task(
+    # acks_late + reject_on_worker_lost: a message whose worker dies mid-task goes
+    # back to the broker instead of being lost. Running it twice is harmless
+    # because the task first claims the row with a conditional UPDATE (queued ->
+    # running); a second delivery finds the row no longer queued and does nothing.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    # soft_time_limit and time_limit come from CELERY_TASK_ANNOTATIONS in settings
+    # (ANALYZER_TASK_SOFT_LIMIT, ANALYZER_TASK_HARD_LIMIT).
+    ignore_result=True,
+)
+def analyze_diagnosis(diagnosis_id: str) -> str:
+    try:
+        diagnosis = Diagnosis.objects.get(id=diagnosis_id)
+    except Diagnosis.DoesNotExist:
+        log.warning("diagnosis %s does not exist (deleted?)", diagnosis_id)
+        return "missing"
+    if not diagnosis.claim():
+        log.info(
+            "diagnosis %s is %s, not queued: skipped", diagnosis_id, diagnosis.status
+        )
+        return "skipped"
+    try:
+        _test_delay()
+        report = engine.analyze(diagnosis.input_text)
+        diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION)
+    except SoftTimeLimitExceeded:
+        diagnosis.fail(
+            f"The analysis took longer than {settings.ANALYZER_TASK_SOFT_LIMIT} "
+            "seconds and was stopped. Try a smaller paste."
+        )
+        return "failed"
+    except Exception as exc:
+        log.exception("diagnosis %s failed", diagnosis_id)
+        diagnosis.fail(
+            f"The analysis stopped with an internal error ({type(exc).__name__})."
+        )
+        return "failed"
+    return "done"
+
+
+@shared_task(ignore_result=True)
+def sweep_stale_diagnoses() -> dict:
+    """Re-send diagnoses left queued or running too long (a lost message, a killed
+    worker) and fail those that have used up their attempts."""
+    counts = {"requeued": 0, "failed": 0}
+    stale = Diagnosis.stale(settings.ANALYZER_STALE_SECONDS)
+    for diagnosis in stale.order_by("queued")[:500]:
+        outcome = diagnosis.requeue_or_give_up(settings.ANALYZER_MAX_ATTEMPTS)
+        if outcome:
+            counts[outcome] += 1
+    if counts["requeued"] or counts["failed"]:
+        log.info("stale diagnoses: %(requeued)d requeued, %(failed)d failed", counts)
+    return counts

@@ -1,0 +1,73 @@
+// The analyzer's pages: upload progress on the paste form, evidence lines
+// highlighted from the findings. Everything here is an enhancement; the pages work
+// without it (plain form post, #L<n> anchors, meta refresh while pending).
+(function () {
+  "use strict";
+
+  function lineElements(finding) {
+    return (finding.dataset.lines || "")
+      .split(" ")
+      .filter(Boolean)
+      .map(function (n) { return document.getElementById("L" + n); })
+      .filter(Boolean);
+  }
+
+  function markEvidence(root) {
+    root.querySelectorAll(".finding[data-lines]").forEach(function (finding) {
+      lineElements(finding).forEach(function (line) { line.classList.add("evidence"); });
+    });
+  }
+
+  function focusFinding(finding) {
+    document.querySelectorAll(".finding.selected").forEach(function (f) {
+      f.classList.remove("selected");
+    });
+    document.querySelectorAll("#paste .line.focus").forEach(function (line) {
+      line.classList.remove("focus");
+    });
+    var lines = lineElements(finding);
+    if (!lines.length) return;
+    finding.classList.add("selected");
+    lines.forEach(function (line) { line.classList.add("focus"); });
+    lines[0].scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  document.addEventListener("click", function (event) {
+    var finding = event.target.closest(".finding[data-lines]");
+    // Links and copy buttons inside a finding keep their own behaviour.
+    if (!finding || event.target.closest("a, button, pre")) return;
+    focusFinding(finding);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    var finding = event.target.closest && event.target.closest(".finding[data-lines]");
+    if (finding && event.target === finding) focusFinding(finding);
+  });
+
+  // The finished result arrives through the status poll: highlight its evidence.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.id === "status") markEvidence(event.target);
+  });
+
+  // Refusals of the paste form (empty, too large, not text) come back as 400/413
+  // with the form and its message: show them instead of dropping the response.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (event.detail.target.id === "paste-form" && (status === 400 || status === 413)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest("#paste-form");
+    if (!form || !event.detail.lengthComputable) return;
+    var bar = form.querySelector("#upload-progress");
+    var label = form.querySelector("#upload-percent");
+    var percent = Math.round((event.detail.loaded / event.detail.total) * 100);
+    bar.hidden = false;
+    bar.value = percent;
+    label.textContent = percent < 100 ? "Uploading… " + percent + "%" : "Analyzing…";
+  });
+})();
