@@ -23,3 +23,213 @@ def to_int(text: str | None) -> int | None:
 def span(section, start: int, end: int) -> tuple[int, int]:
     """First and last paste line numbers of section.lines[start:end+1]."""
     return section.numbers[start], section.numbers[end]
+
+
+# --- addresses and masks -----------------------------------------------------------
+
+
+def ipv4_to_int(text: str | None) -> int | None:
+    """The dotted quad ``text`` as an integer, or None when it is not one."""
+    if not text:
+        return None
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    value = 0
+    for part in parts:
+        if not part.isdigit() or len(part) > 3:
+            return None
+        octet = int(part)
+        if octet > 255:
+            return None
+        value = value * 256 + octet
+    return value
+
+
+def mask_to_prefix(mask: str | None) -> int | None:
+    """Prefix length of a dotted netmask ("255.255.255.0" -> 24), or None when the
+    text is not a contiguous mask. A bare length ("24", "/24") is accepted too."""
+    if mask is None:
+        return None
+    mask = mask.strip().lstrip("/")
+    if mask.isdigit() and int(mask) <= 32:
+        return int(mask)
+    value = ipv4_to_int(mask)
+    if value is None:
+        return None
+    prefix = bin(value).count("1")
+    if value != ((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF):
+        return None
+    return prefix
+
+
+def in_subnet(address: str | None, network: str | None, mask: str | None) -> bool:
+    """True when ``address`` lies in ``network``/``mask`` (IPv4 only)."""
+    addr = ipv4_to_int(address)
+    net = ipv4_to_int(network)
+    prefix = mask_to_prefix(mask)
+    if addr is None or net is None or prefix is None:
+        return False
+    bits = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
+    return (addr & bits) == (net & bits)
+
+
+# --- which device printed a configuration ------------------------------------------
+
+# Lines only an ASA (or PIX) writes in its configuration, by how they start.
+_ASA_CONFIG_MARKS = (
+    "asa version",
+    "pix version",
+    "fwsm version",
+    " nameif ",
+    " security-level ",
+    "object network ",
+    "object-group network ",
+    "nat (",
+    "static (",
+    "global (",
+    "tunnel-group ",
+    "group-policy ",
+    "crypto ikev1 ",
+    "crypto ipsec ikev1 ",
+    "crypto ipsec ikev2 ",
+    "same-security-traffic ",
+    "arp permit-nonconnected",
+    "access-group ",
+    "route outside ",
+    "route inside ",
+    "isakmp enable ",
+    "isakmp policy ",
+    "fixup protocol ",
+    "names",
+    "asdm ",
+    "pager lines",
+    "mtu ",
+    "ssh timeout ",
+    "crypto isakmp enable ",
+)
+# Lines only IOS / IOS-XE writes.
+_IOS_CONFIG_MARKS = (
+    "version 1",
+    "boot-start-marker",
+    "service timestamps",
+    "ip nat inside source",
+    "ip nat outside source",
+    " ip nat inside",
+    " ip nat outside",
+    "ip access-list extended ",
+    "ip access-list standard ",
+    "ip route ",
+    "crypto isakmp key ",
+    "crypto keyring ",
+    "crypto isakmp profile ",
+    "crypto ikev2 keyring ",
+    "crypto ikev2 profile ",
+    "crypto ikev2 proposal ",
+    " set transform-set ",
+    " match address ",
+    " encr ",
+    " crypto map ",
+    "line vty ",
+    "line con ",
+    "router ospf ",
+    "router bgp ",
+    "router eigrp ",
+    "ip cef",
+    "no ip domain lookup",
+    "ip domain name ",
+    "ip domain-name ",
+    "interface fastethernet",
+    "interface dialer",
+    "interface tunnel",
+    "interface loopback",
+    "interface virtual-template",
+    "route-map ",
+    "license udi ",
+)
+
+
+def config_platform(lines) -> tuple[str | None, int, int]:
+    """Which platform wrote these configuration lines: ("asa" | "ios" | None, the
+    ASA score, the IOS score). Only the first 200 characters of a line count."""
+    asa = ios = 0
+    for raw in lines:
+        line = raw[:200].lower()
+        if not line.strip():
+            continue
+        for mark in _ASA_CONFIG_MARKS:
+            if line.startswith(mark) or (mark[0] == " " and mark in line):
+                asa += 1
+                break
+        for mark in _IOS_CONFIG_MARKS:
+            if line.startswith(mark) or (mark[0] == " " and line.startswith(mark)):
+                ios += 1
+                break
+        if line.startswith("crypto map ") and " match address " in line:
+            asa += 1
+    if asa == 0 and ios == 0:
+        return None, 0, 0
+    return ("asa" if asa >= ios else "ios"), asa, ios
+
+
+def owned(section, commands) -> bool:
+    """True when the section was introduced by one of ``commands`` (abbreviated or
+    not), so everything in it is that command's output."""
+    if not section.command:
+        return False
+    # Imported here: the engine imports the parser registry at load time.
+    from analyzer.engine import command_matches
+
+    return any(command_matches(section.command, full) for full in commands)
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def spi_hex(text: str | None) -> str | None:
+    """An SPI as the ASA's asp table prints it: upper-case hex without ``0x``,
+    zero-padded to 8 digits ("0xe5c56c30", "E5C56C30" and "0x0" give "E5C56C30"
+    and "00000000"). None when ``text`` is not a 32-bit hex number."""
+    if text is None:
+        return None
+    digits = text.strip().lower()
+    if digits[:2] in ("0x", "0\u00d7"):
+        digits = digits[2:]
+    if not digits or len(digits) > 8 or not set(digits) <= _HEX:
+        return None
+    return digits.upper().rjust(8, "0")
+
+
+def addr_port(text: str) -> tuple[str, int | None]:
+    """("10.0.0.1", 500) from "10.0.0.1/500"; the text and None when no port."""
+    addr, slash, port = text.strip().rpartition("/")
+    if slash and port.isdigit() and addr and ("." in addr or ":" in addr):
+        return addr, int(port)
+    return text.strip(), None
+
+
+def snake(label: str) -> str:
+    """A device label as a field name: "pkts invalid sa (rcv)" -> "pkts_invalid_sa_rcv"."""
+    out: list[str] = []
+    for ch in label.lower():
+        if ch.isalnum():
+            out.append(ch)
+        elif out and out[-1] != "_":
+            out.append("_")
+    return "".join(out).strip("_")
+
+
+def source_from(kind: str, section, indexes, records, unparsed=()):
+    """A Source over the section lines at ``indexes`` (claimed), with
+    ``unparsed`` indexes among them that nothing could read."""
+    from analyzer.report import Source
+
+    numbers = sorted({section.numbers[i] for i in indexes})
+    return Source(
+        kind=kind,
+        first_line=numbers[0],
+        last_line=numbers[-1],
+        records=records,
+        unparsed=sorted({section.numbers[i] for i in unparsed}),
+        claimed=set(numbers),
+    )
