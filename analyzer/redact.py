@@ -1,7 +1,619 @@
-"""Placeholder: secrets out of pasted text (being written)."""
+"""Secrets out of pasted text before anything is stored, queued or analyzed.
+
+A paste of a running-config carries enable secrets, user passwords, IKE pre-shared
+keys, TACACS+/RADIUS keys and SNMP communities. ``redact`` replaces each secret
+VALUE with ``MARKER`` and leaves the rest of the line as the device printed it: the
+keyword, the type digit, the address or hostname after the key, the indentation and
+the line count, so the analysis and the line numbers of findings are unchanged.
+
+Matching works on words, not on one regular expression per form: each line is split
+once into whitespace-separated words, the command's first words pick a rule, and
+the rule names the word positions that hold the secret. That keeps the cost linear in
+the size of the paste whatever it contains, and makes false positives in show output
+and syslog unlikely, because a rule only fires on a line shaped like configuration
+(the command at the start of the line, after indentation, a device prompt or pager
+debris), or on a command quoted by a configuration-change syslog message.
+
+Values the device already masked (``*****``) and values already redacted stay as
+they are, so redacting twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 MARKER = "<removed>"
 
+# Type digits that may precede a secret: 0 clear text, 5/8/9 hashes, 6 AES, 7 Vigenère.
+_TYPES = frozenset({"0", "5", "6", "7", "8", "9"})
+# Words that end a clear-text password which may contain spaces.
+_USER_TAILS = frozenset(
+    {"encrypted", "pbkdf2", "nt-encrypted", "privilege", "mschap", "view"}
+)
+_ENABLE_TAILS = frozenset({"encrypted", "pbkdf2", "level"})
+_ISAKMP_TAILS = frozenset({"address", "hostname"})
+_COMMUNITY_TAILS = frozenset({"view", "ro", "rw", "ipv6"})
+_REST = "to the end of the line"  # a sentinel for _value's ``tails``
+
+# Words that look at most this far into one line: configuration is never longer, and
+# it bounds the work on a hostile line of a megabyte of `key key key`.
+_MAX_WORDS = 256
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[A-Za-z]")
+_CONTROLS = {c: " " for c in (*range(0, 9), *range(10, 32), 127)}
+_WORD = re.compile(r"\S+")
+_PAGER = re.compile(
+    r"[ \t]*(?:<-+ {0,8}More {0,8}-+>|-- {0,8}More {0,8}--(?: {0,8}\(\d{1,3}%\))?)",
+    re.IGNORECASE,
+)
+_PROMPT_NAME = re.compile(r"[a-z0-9_][\w.\-/:@~()+]{0,100}")
+_PROMPT_MODE = re.compile(r"\((config[^()]{0,40})\)$")
+# Configuration-change syslogs that quote the command typed (IOS config logger, ASA
+# 111008/111010): the command inside is redacted like a configuration line.
+_QUOTED_COMMANDS = (
+    ("logged command:", None),
+    (" executed the '", "' command"),
+    (" executed '", "'"),
+)
+
+
+@dataclass
+class _State:
+    # What the last top-level configuration line opened: "line" (line con/vty),
+    # "keyed" (TACACS+/RADIUS/AAA server or an Easy VPN group, where `key X` is a
+    # secret), "keychain" (where `key 1` is a key id), "other", or None.
+    block: str | None = None
+    # Inside the table `show crypto isakmp key` prints, keys in clear text.
+    psk_table: bool = False
+
 
 def redact(text: str) -> str:
-    return text
+    """``text`` with every recognised secret value replaced by ``MARKER``."""
+    return redact_with_count(text)[0]
+
+
+def redact_with_count(text: str) -> tuple[str, int]:
+    """The redacted text and how many secret values were replaced."""
+    # Lines end as the engine counts them: at LF, or at CR in a paste with no LF.
+    sep = "\r" if "\n" not in text and "\r" in text else "\n"
+    state = _State()
+    out: list[str] = []
+    count = 0
+    for line in text.split(sep):
+        redacted, n = _redact_line(line, state)
+        out.append(redacted)
+        count += n
+    return sep.join(out), count
+
+
+def _redact_line(line: str, state: _State) -> tuple[str, int]:
+    if not line or line.isspace():
+        return line, 0
+    # A pager overwrites itself with CR: every piece is checked, the last one that
+    # says something is the line the terminal showed and sets the context.
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        cr = line.find("\r", start)
+        end = len(line) if cr < 0 else cr
+        if end > start and not line[start:end].isspace():
+            pieces.append((start, end))
+        if cr < 0:
+            break
+        start = cr + 1
+    spans: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(pieces):
+        spans.extend(_piece_spans(line, start, end, state, index == len(pieces) - 1))
+    if not spans:
+        return line, 0
+    out: list[str] = []
+    pos = 0
+    count = 0
+    for a, b in sorted(spans):
+        if a < pos:
+            continue
+        out.append(line[pos:a])
+        out.append(MARKER)
+        pos = b
+        count += 1
+    out.append(line[pos:])
+    return "".join(out), count
+
+
+def _view(piece: str) -> str:
+    """The piece with escape codes and control bytes as spaces, offsets unchanged."""
+    if "\x1b" in piece:
+        piece = _ANSI.sub(lambda m: " " * len(m.group()), piece)
+    return piece.translate(_CONTROLS)
+
+
+def _words(view: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+    """Word offsets in view[start:end], at most _MAX_WORDS; True when cut short."""
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(view, start, end):
+        if len(spans) == _MAX_WORDS:
+            return spans, True
+        spans.append(m.span())
+    return spans, False
+
+
+def _piece_spans(
+    line: str, start: int, end: int, state: _State, last: bool
+) -> list[tuple[int, int]]:
+    view = _view(line[start:end])
+    pos = 0
+    debris = False
+    for _ in range(3):
+        m = _PAGER.match(view, pos)
+        if not m:
+            break
+        pos = m.end()
+        debris = True
+    offsets, cut = _words(view, pos, len(view))
+    if not offsets:
+        return []
+    words = [view[a:b].lower() for a, b in offsets]
+    indented = not debris and view[0] in " \t"
+
+    mode = None
+    prompted = False
+    if not indented:
+        first = words[0]
+        marks = [k for k in (first.find("#"), first.find(">")) if k > 0]
+        if marks:
+            k = min(marks)
+            if _PROMPT_NAME.fullmatch(first[:k]):
+                prompted = True
+                m = _PROMPT_MODE.search(first[:k])
+                mode = m.group(1) if m else None
+                a, b = offsets[0]
+                if k + 1 < len(first):
+                    offsets[0] = (a + k + 1, b)
+                    words[0] = first[k + 1 :]
+                else:
+                    offsets.pop(0)
+                    words.pop(0)
+    if prompted:
+        state.psk_table = False
+    if not words:
+        return []
+
+    if prompted:
+        block = _mode_block(mode)
+    else:
+        if last and not indented and not debris:
+            kind = _classify(words)
+            if kind is not None:
+                state.block = kind
+            elif words[0] not in _SUB_WORDS or any(
+                word.endswith(":") for word in words[:3]
+            ):
+                state.block = None
+        block = state.block
+
+    if last:
+        if _is_psk_table_header(words):
+            state.psk_table = True
+            return []
+        if state.psk_table:
+            if len(words) < 3:
+                state.psk_table = False
+                return []
+            return _to_chars(line, start, view, offsets, cut, [(2, None)])
+
+    found = _rules(words, block, indented or prompted, embedded=False)
+    if found:
+        return _to_chars(line, start, view, offsets, cut, found)
+    return _quoted_command_spans(line, start, view)
+
+
+def _quoted_command_spans(line: str, start: int, view: str) -> list[tuple[int, int]]:
+    for opener, closer in _QUOTED_COMMANDS:
+        k = view.find(opener)
+        if k < 0:
+            continue
+        begin = k + len(opener)
+        finish = len(view)
+        if closer is not None:
+            finish = view.rfind(closer)
+            if finish < begin:
+                continue
+        offsets, cut = _words(view, begin, finish)
+        if not offsets:
+            continue
+        words = [view[a:b].lower() for a, b in offsets]
+        found = _rules(words, None, False, embedded=True)
+        if found:
+            return _to_chars(line, start, view, offsets, cut, found, finish)
+    return []
+
+
+def _to_chars(line, start, view, offsets, cut, found, finish=None):
+    """Word-index spans -> character spans of ``line``, skipping masked values."""
+    if finish is None:
+        finish = len(view.rstrip())
+    out = []
+    for i, j in found:
+        a = offsets[i][0]
+        if j is None:
+            b = finish if cut else offsets[-1][1]
+        else:
+            b = offsets[j - 1][1]
+        value = line[start + a : start + b]
+        if all(_is_masked(word) for word in value.split()):
+            continue
+        out.append((start + a, start + b))
+    return out
+
+
+def _is_masked(word: str) -> bool:
+    return word == MARKER or not word.strip("*")
+
+
+# Lines that may sit flush left under a block when indentation was lost in the paste;
+# they keep the block the previous header opened.
+_SUB_WORDS = frozenset(
+    {
+        "password",
+        "secret",
+        "key",
+        "server-key",
+        "pac",
+        "key-string",
+        "ldap-login-password",
+        "radius-common-pw",
+        "pre-shared-key",
+        "ikev1",
+        "ikev2",
+        "authentication",
+        "login",
+        "transport",
+        "exec-timeout",
+        "address",
+        "timeout",
+        "client",
+        "server-private",
+    }
+)
+
+
+def _classify(words: list[str]) -> str | None:
+    """The block a top-level configuration line opens, None if it opens none."""
+    first = words[0]
+    n = len(words)
+    if first == "line" and n >= 2:
+        return "line"
+    if first == "key" and n >= 2 and words[1] == "chain":
+        return "keychain"
+    if first in ("tacacs", "radius") and n >= 2 and words[1] == "server":
+        return "keyed"
+    if first == "aaa-server":
+        return "keyed"
+    if first == "aaa" and n >= 2 and words[1] in ("server", "group"):
+        return "keyed"
+    if first == "crypto" and words[1:4] == ["isakmp", "client", "configuration"]:
+        return "keyed"
+    if first in _SUB_WORDS or first == "no":
+        return None
+    return "other"
+
+
+def _mode_block(mode: str | None) -> str | None:
+    """The block a configuration prompt's mode stands for: `R1(config-line)#`."""
+    if not mode or mode == "config":
+        return None
+    if mode == "config-line":
+        return "line"
+    if mode.startswith("config-keychain"):
+        return "keychain"
+    if mode.startswith(
+        ("config-server-", "config-aaa-server", "config-sg-", "config-locsvr")
+    ) or mode in ("config-isakmp-group", "config-radius-server"):
+        return "keyed"
+    return "other"
+
+
+def _is_psk_table_header(words: list[str]) -> bool:
+    return (
+        len(words) >= 3
+        and words[0] == "keyring"
+        and "preshared" in words
+        and words[-1] == "key"
+    )
+
+
+def _value(words, i, types=_TYPES, tails=None):
+    """The span of a secret starting at word ``i``: an optional type digit, then the
+    value. ``tails=None``: one word. ``tails=_REST``: to the end of the line. A set:
+    up to the first of those words (a clear-text password may hold spaces)."""
+    n = len(words)
+    if i >= n:
+        return None
+    if (
+        words[i] in types
+        and i + 1 < n
+        and (tails is None or tails is _REST or words[i + 1] not in tails)
+    ):
+        i += 1
+    if tails is None:
+        return (i, i + 1)
+    if tails is _REST:
+        return (i, None)
+    j = i + 1
+    while j < n and words[j] not in tails:
+        j += 1
+    return (i, None if j == n else j)
+
+
+def _after(words, word, start=1):
+    """Index of the first ``word`` at or after ``start``, or -1."""
+    for i in range(start, len(words)):
+        if words[i] == word:
+            return i
+    return -1
+
+
+def _psk(words, i):
+    """`pre-shared-key` followed by its IKEv1 keyring, IKEv2 keyring or ASA form."""
+    n = len(words)
+    if i >= n:
+        return None
+    if words[i] in ("address", "hostname"):
+        k = _after(words, "key", i + 1)
+        return _value(words, k + 1) if k > 0 else None
+    if words[i] in ("local", "remote"):
+        i += 1
+    return _value(words, i)
+
+
+def _rules(words: list[str], block: str | None, nested: bool, embedded: bool):
+    """Word-index spans ``(first, end or None)`` of the secrets in one command."""
+    shift = 1 if words[0] == "no" and len(words) > 1 else 0
+    w = words[shift:] if shift else words
+    spans = [s for s in _command_rules(w, block, nested, embedded) if s is not None]
+    if shift:
+        spans = [(a + shift, None if b is None else b + shift) for a, b in spans]
+    return spans
+
+
+def _command_rules(w, block, nested, embedded):
+    n = len(w)
+    first = w[0]
+    second = w[1] if n > 1 else ""
+
+    if first == "enable":
+        i = 2
+        if second == "algorithm-type" and n > 3:
+            second, i = w[3], 4
+        if second in ("password", "secret"):
+            if i + 2 < n and w[i] == "level":
+                i += 2
+            return [_value(w, i, tails=_ENABLE_TAILS)]
+        return []
+
+    if first == "username":
+        for i in range(2, n):
+            if w[i] in ("password", "secret"):
+                return [_value(w, i + 1, tails=_USER_TAILS)]
+        return []
+
+    if first == "passwd":
+        return [_value(w, 1, tails=frozenset({"encrypted"}))]
+
+    if first == "password":
+        if n == 3 and second in _TYPES:
+            return [(2, 3)]
+        if n >= 2 and (nested or embedded):
+            return [_value(w, 1, tails=_REST)]
+        if n == 2 and block == "line":  # flush left under `line vty 0 4`
+            return [(1, 2)]
+        return []
+
+    if first == "secret":
+        if n == 3 and second in _TYPES:
+            return [(2, 3)]
+        if n == 2 and (nested or embedded):
+            return [(1, 2)]
+        return []
+
+    if first == "key":
+        if second == "config-key" and n > 3 and w[2] == "password-encrypt":
+            return [_value(w, 3, tails=_REST)]
+        if n >= 5 and second.isdigit() and w[2] == "--" and w[3] == "text":
+            return [(4, None)]  # `show key chain`: key 1 -- text "the key"
+        if block == "keychain" or second == "chain":
+            return []
+        if n == 3 and second in _TYPES:
+            return [(2, 3)]
+        if n >= 2 and (block == "keyed" and (nested or n <= 3) or embedded):
+            return [_value(w, 1, tails=_REST)]
+        return []
+
+    if first == "server-key":
+        return [_value(w, 1, tails=_REST)]
+
+    if first in ("client", "server-private"):
+        k = _after(w, "server-key" if first == "client" else "key")
+        return [_value(w, k + 1, tails=_REST)] if k > 0 else []
+
+    if first in ("tacacs-server", "radius-server"):
+        k = _after(w, "key")
+        return [_value(w, k + 1, tails=_REST)] if k > 0 else []
+
+    if first == "pac" and second == "key":
+        return [_value(w, 2, tails=_REST)]
+
+    if first == "aaa-server":
+        h = _after(w, "host")
+        if h < 0 or h + 2 >= n:
+            return []
+        i = h + 2
+        if w[i] == "key":
+            i += 1
+        if i >= n or w[i] == "timeout":
+            return []
+        return [(i, i + 1)]
+
+    if first in ("ldap-login-password", "radius-common-pw"):
+        return [_value(w, 1, tails=_REST)]
+
+    if first == "snmp-server":
+        return _snmp(w)
+
+    if first == "crypto":
+        if second == "isakmp" and n > 3 and w[2] == "key":
+            return [_value(w, 3, tails=_ISAKMP_TAILS)]
+        return []
+
+    if first == "isakmp" and second == "key":  # PIX and ASA 7
+        return [_value(w, 2, tails=_ISAKMP_TAILS)]
+
+    if first == "pre-shared-key":
+        return [_psk(w, 1)]
+
+    if first == "ikev1" and second == "pre-shared-key":
+        return [_psk(w, 2)]
+
+    if (
+        first == "ikev2"
+        and second in ("local-authentication", "remote-authentication")
+        and n > 3
+        and w[2] == "pre-shared-key"
+    ):
+        return [_value(w, 3)]
+
+    if first == "authentication":
+        if n > 4 and second in ("local", "remote") and w[2:4] == ["pre-share", "key"]:
+            return [_value(w, 4)]
+        return []
+
+    if first == "key-string":
+        return [_value(w, 1, tails=_REST)]
+
+    if first in ("standby", "vrrp", "glbp"):
+        k = _after(w, "key-string")
+        if k > 0:
+            return [_value(w, k + 1, tails=_REST)]
+        a = _after(w, "authentication")
+        if a < 0 or a + 1 >= n or w[a + 1] == "md5":
+            return []
+        if w[a + 1] == "text":
+            return [_value(w, a + 2, tails=_REST)]
+        return [_value(w, a + 1, tails=_REST)]
+
+    if first == "ntp":
+        if second == "authentication-key" and n > 4:
+            return [(4, 5)]
+        return []
+
+    if first in ("ip", "ipv6", "ospf", "area"):
+        return _routing(w)
+
+    if first == "neighbor":
+        if n > 3 and w[2] == "password":
+            return [_value(w, 3, tails=_REST)]
+        return []
+
+    if first == "wpa-psk":
+        if second in ("ascii", "hex"):
+            return [_value(w, 2, tails=_REST)]
+        return []
+
+    if first in ("ppp", "vpdn"):
+        k = _after(w, "password")
+        return [_value(w, k + 1)] if k > 0 else []
+
+    if first == "failover":
+        if second == "key":
+            i = 3 if n > 3 and w[2] == "hex" else 2
+            return [_value(w, i, tails=_REST)]
+        if second == "ipsec" and n > 3 and w[2] == "pre-shared-key":
+            return [_value(w, 3)]
+        return []
+
+    if first == "isis" and second == "password":
+        return [_value(w, 2)]
+
+    if first in ("area-password", "domain-password"):
+        return [_value(w, 1)]
+
+    if first == "community" and second in ("name:", "securityname:"):
+        return [(2, None)] if n > 2 else []  # `show snmp community`
+
+    return []
+
+
+def _snmp(w):
+    n = len(w)
+    second = w[1] if n > 1 else ""
+    if second == "community":
+        return [_community(w, 2)]
+    if second == "host" and n > 3:
+        c = _after(w, "community", 3)
+        if c > 0:  # ASA: snmp-server host IF ADDR [poll|trap] community [0|8] X
+            return [_community(w, c + 1)]
+        if _looks_like_address(w[3]) and not _looks_like_address(w[2]):
+            return []  # ASA host using the global community
+        i = 3
+        while i < n:
+            if w[i] == "vrf":
+                i += 2
+            elif w[i] in ("informs", "traps"):
+                i += 1
+            elif w[i] == "version":
+                if i + 1 < n and w[i + 1] == "3":
+                    i += 2
+                    if i < n and w[i] in ("auth", "noauth", "priv"):
+                        i += 1
+                else:
+                    i += 2
+            else:
+                break
+        return [(i, i + 1)] if i < n else []
+    if second == "user":
+        spans = []
+        a = _after(w, "auth", 3)
+        if 0 < a and a + 2 < n:
+            spans.append((a + 2, a + 3))
+        p = _after(w, "priv", 3)
+        if 0 < p and p + 2 < n:
+            i = p + 2
+            if w[p + 1] == "aes" and w[i] in ("128", "192", "256") and i + 1 < n:
+                i += 1
+            spans.append((i, i + 1))
+        return spans
+    return []
+
+
+def _community(w, i):
+    """The community string at ``i``, after an optional ASA type digit (0 or 8)."""
+    n = len(w)
+    if i >= n:
+        return None
+    if w[i] in ("0", "8") and i + 1 < n and w[i + 1] not in _COMMUNITY_TAILS:
+        i += 1
+    return (i, i + 1)
+
+
+def _routing(w):
+    """OSPF message-digest and authentication keys, NHRP and FTP passwords."""
+    n = len(w)
+    k = _after(w, "message-digest-key")
+    if k > 0:
+        # message-digest-key ID md5 [type] KEY
+        return [_value(w, k + 3)] if k + 3 < n else []
+    k = _after(w, "authentication-key")
+    if k > 0:
+        return [_value(w, k + 1)]
+    if n > 3 and w[1] == "nhrp" and w[2] == "authentication":
+        return [(3, 4)]
+    if n > 3 and w[1] == "ftp" and w[2] == "password":
+        return [_value(w, 3)]
+    return []
+
+
+def _looks_like_address(word: str) -> bool:
+    if word.count(".") == 3:
+        return all(part.isdigit() for part in word.split("."))
+    return ":" in word and all(c in "0123456789abcdef:./" for c in word)
