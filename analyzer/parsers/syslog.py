@@ -1,7 +1,713 @@
-"""Placeholder until this parser is written."""
+"""ASA/PIX/FTD and IOS syslog messages, in every layout they get pasted in.
 
-COMMANDS = ()
+Reads `show logging` (the status block and the buffer), syslog-server files
+(`<166>Mar 12 10:10:10 fw01 %ASA-6-302013: ...`, with or without the server's own
+receive timestamp in front), EMBLEM (`<166>123: fw01: Mar 12 ...: %ASA-...`), RFC 5424
+timestamps (`2024-03-01T10:00:00.123+01:00`), bare messages (`%ASA-4-106023: ...`),
+IOS buffers with sequence numbers and uptime stamps (`000123: *Mar  1 00:01:02.123:`)
+and the ASA's timestamped debug lines (`Jun 10 17:36:13 [IKEv1]: IP = ...`).
+
+Two kinds of Source:
+
+``syslog``: one record per message::
+
+    {"timestamp": "Jun 10 2010 17:36:05", "host": "fw01", "platform": "asa",
+     "facility": "ASA", "severity": 5, "message_id": "713041",
+     "text": "IP = 233.22.22.233, IKE Initiator: New Phase 1, ...",
+     "peer": "233.22.22.233", "lines": [12, 12]}
+
+  ``message_id`` is the six digits for ASA/PIX/FTD ("713041") and the whole tag as
+  printed for IOS, severity included ("LINK-5-CHANGED"), because that is what
+  engineers search for. ``timestamp`` is the device's stamp as printed (the one
+  nearest the message); a syslog server's receive stamp in front of it goes to
+  ``received``. Catalogued messages (analyzer/syslog_catalog.py) carry the fields
+  their text holds: ``peer``, ``group``, ``username``, ``protocol``,
+  ``src_interface``, ``src``, ``src_port``, ``dst_interface``, ``dst``, ``dst_port``,
+  ``acl``, ``action``, ``spi``, ``local``. A line the device printed without a tag
+  (IOS debug output, `CEF-HWIDB:` style, `[IKEv1]` debug) has ``message_id`` None,
+  or the untagged ``FACILITY-MNEMONIC`` when it has one. Inside a log buffer, lines
+  that are not messages are the previous message's continuation (``more``), or, before
+  the first message, what is left of a message the buffer wrapped over
+  (``fragment``: True).
+
+``syslog.status``: the status block of `show logging` (ASA and IOS): whether syslog
+is on, each destination's level and counters, remote hosts, source interfaces, TLS
+profiles and the buffer size.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer import syslog_catalog
+from analyzer.parsers.common import IP, IPV4
+from analyzer.report import Section, Source
+
+COMMANDS = ("show logging", "show log")
+
+# The tag is never far into a line; looking further only costs time on junk.
+_TAG_WINDOW = 320
+
+_ASA_TAG = re.compile(
+    r"%?\b(?P<fac>ASA|PIX|FTD|FWSM)(?:-[a-z]{2,12})?-(?P<sev>[0-7])-(?P<id>\d{6}):? ?"
+)
+_IOS_TAG = re.compile(
+    r"%(?P<fac>[A-Z][A-Z0-9_]{0,40})-(?P<sev>[0-7])-(?P<mn>[A-Z0-9][A-Z0-9_]{0,60}): ?"
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_TS = re.compile(
+    r"[*.]?(?:"
+    # Mar 12 10:10:10 / Jun 10 2010 17:36:05 / Fri Sep 06 14:32:18 2013 / *Mar  1 00:01:02.123 UTC
+    rf"(?:{_DAY} )?{_MONTH} {{1,2}}\d{{1,2}}(?: \d{{4}})? \d{{1,2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})?"
+    r"(?: \d{4})?(?: [A-Z]{3,4}(?=:))?"
+    # 2024-03-01T10:00:00Z, 2024-03-01T10:00:00.123+01:00, 2024-03-01 10:00:00
+    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?"
+    # 1d02h / 2w3d / 01:02:03.456 / 7:04 (a stamp cut by the buffer's wrap)
+    r"|\d{1,3}[wdhy]\d{1,2}[dhm]"
+    r"|\d{1,2}:\d{2}(?::\d{2})?(?:\.\d{1,6})?"
+    r")"
+)
+_PRI = re.compile(r"<\d{1,3}>")
+_SEQ = re.compile(r"\d{1,10}:(?=\s|$)")
+# An untagged IOS line that still names its facility: "CEF-HWIDB: text".
+_BARE_IOS = re.compile(r"(?P<fac>[A-Z][A-Z0-9_]{0,30})-(?P<mn>[A-Z][A-Z0-9_]{0,40}): ")
+_DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
+
+# --- fields of catalogued messages ------------------------------------------------
+_PEER = re.compile(
+    r"(?:Group = (?P<group>[^,]{1,64}), )?(?:Username = (?P<user>[^,]{1,64}), )?"
+    rf"IP = (?P<peer>{IP})"
+)
+_IKEV2 = re.compile(
+    rf"Local:(?P<local>{IPV4})(?::\d{{1,5}})? Remote:(?P<peer>{IPV4})(?::\d{{1,5}})?"
+    r"(?: Username:(?P<user>\S{1,64}))?"
+)
+_IFACE = r"[A-Za-z0-9_.\-]{1,48}"
+_SRC = re.compile(
+    rf"\b(?:from|for|src|faddr) (?:(?P<if>{_IFACE}):)?(?P<addr>{IPV4})(?:/(?P<port>\d{{1,5}}))?"
+)
+_DST = re.compile(
+    rf"\b(?:to|dst|laddr) (?:(?P<if>{_IFACE}):)?(?P<addr>{IPV4})(?:/(?P<port>\d{{1,5}}))?"
+)
+_ON_IF = re.compile(rf"\bon interface (?P<if>{_IFACE})")
+_ACL_NAME = re.compile(
+    r'access-group "(?P<acl>[^"]{1,64})"|access-list (?P<acl2>\S{1,64})'
+)
+_ACL_HIT = re.compile(
+    r"access-list (?P<acl>\S{1,64}) (?P<action>permitted|denied|est-allowed) (?P<proto>\w{1,12}) "
+    rf"(?P<sif>{_IFACE})/(?P<src>{IP})\((?P<sport>\d{{1,5}})\) -> "
+    rf"(?P<dif>{_IFACE})/(?P<dst>{IP})\((?P<dport>\d{{1,5}})\)"
+)
+_PROTO = re.compile(
+    r"\b(?P<p>TCP|UDP|ICMP6?|ICMPv6|GRE|ESP|AH|tcp|udp|icmp6?|esp|gre|ah)\b|\bprotocol (?P<n>\d{1,3})\b"
+)
+_SA = re.compile(
+    r"An? (?P<dir>inbound|outbound) (?P<type>[\w\- ]{1,40}) SA \(SPI= ?(?P<spi>0x[0-9A-Fa-f]{1,8})\) "
+    rf"between (?P<local>{IP}) and (?P<peer>{IP})"
+)
+_SPI_FROM = re.compile(
+    r"\(SPI= ?(?P<spi>0x[0-9A-Fa-f]{1,8})[^)]{0,60}\) from (?P<peer>" + IPV4 + r")"
+)
+_IOS_PEER = re.compile(
+    rf"(?:srcaddr=|peer at |[Pp]eer |from |remote= ?)(?P<peer>{IPV4})"
+)
+_IOS_ACL = re.compile(
+    r"list (?P<acl>\S{1,64}) (?P<action>denied|permitted) (?P<proto>\w{1,12}) "
+    rf"(?P<src>{IPV4})(?:\((?P<sport>\d{{1,5}})\))? -> (?P<dst>{IPV4})(?:\((?P<dport>\d{{1,5}})\))?"
+)
+_PROTO_NUMBERS = {
+    "50": "esp",
+    "51": "ah",
+    "17": "udp",
+    "6": "tcp",
+    "1": "icmp",
+    "47": "gre",
+}
+_FAMILY_PROTOCOL = {"esmtp": "tcp"}
+
+# --- status block -----------------------------------------------------------------
+_STATUS_START = re.compile(r"^\s*Syslog logging: ")
+_DEST = re.compile(
+    r"^\s*(?P<name>[A-Za-z][A-Za-z -]{1,40}?) [Ll]ogging:\s*(?P<rest>.*)$"
+)
+_LOGGING_TO = re.compile(
+    rf"^\s*Logging to (?:(?P<if>{_IFACE}) )?(?P<host>{IP})\s*(?:\((?P<vrf>[^)\s]{{1,40}})\)\s*)?(?P<rest>.*)$"
+)
+_BUFFER = re.compile(r"^\s*Log Buffer \((?P<bytes>\d{1,12}) bytes\):")
+_HEADER_WORDS = (
+    "No Active Message",
+    "No Inactive Message",
+    "No active filter",
+    "Active Message",
+    "Inactive Message",
+    "ESM:",
+    "Exception Logging",
+    "Count and timestamp",
+    "Logging Source-Interface",
+    "Logging to",
+    "TLS Profiles",
+    "Facility:",
+    "Device ID:",
+    "Global TCP syslog",
+    "Rate-limit",
+)
+_KV_NUM = re.compile(
+    r"(?P<n>\d{1,15}) (?P<what>messages dropped|messages rate-limited|flushes|overruns|"
+    r"messages logged|message lines logged|message lines rate-limited|"
+    r"message lines dropped-by-MD|bytes)"
+)
+_KV_WORD = re.compile(
+    r"\b(?P<k>xml|filtering|level|audit|link|sequence number|facility|url)\s+(?P<v>[\w:/.\-]{1,40})"
+)
 
 
-def parse(section):
-    return []
+def parse(section: Section) -> list[Source]:
+    in_buffer = (
+        bool(section.command)
+        and section.command.startswith("sh")
+        and (" log" in section.command)
+    )
+    messages: list[dict] = []
+    claimed: set[int] = set()
+    status: dict | None = None
+    status_lines: set[int] = set()
+    status_state: dict = {}
+    in_header = False
+    seen_message = False
+    last: dict | None = None
+    for index, line in enumerate(section.lines):
+        number = section.numbers[index]
+        if in_header:
+            if _header_line(line, status, status_state):
+                status_lines.add(number)
+                if _BUFFER.match(line):
+                    in_header = False
+                    in_buffer = True
+                continue
+            in_header = False
+            in_buffer = True
+        elif _STATUS_START.match(line):
+            status = {"lines": [number, number]}
+            status_state = {}
+            _header_line(line, status, status_state)
+            status_lines.add(number)
+            in_header = True
+            continue
+        elif _BUFFER.match(line):
+            status = status or {"lines": [number, number]}
+            _header_line(line, status, status_state)
+            status_lines.add(number)
+            in_buffer = True
+            continue
+        record = read_line(line)
+        if record is not None:
+            record["lines"] = [number, number]
+            messages.append(record)
+            claimed.add(number)
+            last = record
+            seen_message = True
+            continue
+        if not in_buffer or not line.strip():
+            continue
+        if seen_message and last is not None:
+            # A message the device wrapped over several lines (IOS banners, the
+            # crypto replay error's second line): keep it with its message.
+            last.setdefault("more", []).append(line)
+            last["lines"][1] = number
+            claimed.add(number)
+        else:
+            messages.append(
+                {"fragment": True, "text": line.strip(), "lines": [number, number]}
+            )
+            claimed.add(number)
+    sources: list[Source] = []
+    if status is not None and status_lines:
+        status["lines"] = [min(status_lines), max(status_lines)]
+        status_state.pop("current", None)
+        sources.append(
+            Source(
+                kind="syslog.status",
+                first_line=min(status_lines),
+                last_line=max(status_lines),
+                records=[status],
+                claimed=status_lines,
+            )
+        )
+    if messages:
+        sources.append(
+            Source(
+                kind="syslog",
+                first_line=min(claimed),
+                last_line=max(claimed),
+                records=messages,
+                claimed=claimed,
+            )
+        )
+    return sources
+
+
+def read_line(line: str) -> dict | None:
+    """One syslog message read from ``line``, or None when the line is not one."""
+    window = line[:_TAG_WINDOW]
+    percent = window.find("%")
+    while percent != -1:
+        record = _tagged(line, percent)
+        if record is not None:
+            return record
+        percent = window.find("%", percent + 1)
+    if "ASA-" in window or "PIX-" in window or "FTD-" in window:
+        m = _ASA_TAG.search(window)
+        if m and (m.start() == 0 or window[m.start() - 1] in " :"):
+            return _asa_record(line, m)
+    return _untagged(line)
+
+
+def _tagged(line: str, at: int) -> dict | None:
+    m = _ASA_TAG.match(line, at)
+    if m:
+        return _asa_record(line, m)
+    m = _IOS_TAG.match(line, at)
+    if m is None:
+        return None
+    prefix = _read_prefix(line[: m.start()])
+    if prefix is None:
+        return None
+    message_id = f"{m.group('fac')}-{m.group('sev')}-{m.group('mn')}"
+    record = {
+        **prefix,
+        "platform": "ios",
+        "facility": m.group("fac"),
+        "severity": int(m.group("sev")),
+        "message_id": message_id,
+        "text": line[m.end() :].strip(),
+    }
+    _ios_fields(record)
+    return record
+
+
+def _asa_record(line: str, m: re.Match) -> dict | None:
+    prefix = _read_prefix(line[: m.start()])
+    if prefix is None:
+        return None
+    record = {
+        **prefix,
+        "platform": "asa",
+        "facility": m.group("fac"),
+        "severity": int(m.group("sev")),
+        "message_id": m.group("id"),
+        "text": line[m.end() :].strip(),
+    }
+    entry = syslog_catalog.ASA.get(record["message_id"])
+    if entry is not None and entry.fields:
+        _asa_fields(record, entry)
+    elif "IP = " in record["text"]:
+        _peer_fields(record)
+    return record
+
+
+def _untagged(line: str) -> dict | None:
+    """A line the device stamped but did not tag: IOS debug output, ASA
+    `[IKEv1]` debug, `Rollback:` and `CEF-HWIDB:` style messages."""
+    stripped = line.lstrip()
+    if not stripped:
+        return None
+    first = stripped[0]
+    if not (first.isdigit() or first in "*.ADFJMNOSTW"):
+        return None
+    pos = len(line) - len(stripped)
+    seq = None
+    m = _SEQ.match(line, pos)
+    if m:
+        seq = m.group()[:-1]
+        pos = _skip_space(line, m.end())
+    m = _TS.match(line, pos)
+    if not m:
+        return None
+    timestamp = m.group()
+    end = m.end()
+    if line.startswith(": ", end):
+        text = line[end + 2 :].strip()
+    elif line.startswith(" [IKEv", end):
+        text = line[end + 1 :].strip()
+    else:
+        return None
+    if not text or timestamp[-1] == ":" or len(timestamp) < 4:
+        return None
+    record: dict = {"timestamp": timestamp}
+    if seq is not None:
+        record["seq"] = seq
+    debug = _DEBUG_MARK.match(text)
+    if debug:
+        record["platform"] = "asa"
+        record["debug"] = debug.group("tag")
+        record["message_id"] = None
+        record["text"] = text[debug.end() :].strip()
+        _peer_fields(record)
+        return record
+    bare = _BARE_IOS.match(text)
+    record["platform"] = "ios"
+    if bare:
+        record["facility"] = bare.group("fac")
+        record["message_id"] = f"{bare.group('fac')}-{bare.group('mn')}"
+        record["text"] = text[bare.end() :].strip()
+    else:
+        record["message_id"] = None
+        record["text"] = text
+    return record
+
+
+def _skip_space(line: str, pos: int) -> int:
+    n = len(line)
+    while pos < n and line[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _read_prefix(prefix: str) -> dict | None:
+    """Timestamp(s), host, sequence number and priority in front of a tag."""
+    if len(prefix) > _TAG_WINDOW:
+        return None
+    out: dict = {"timestamp": None, "host": None}
+    stamps: list[str] = []
+    hosts: list[str] = []
+    i = 0
+    n = len(prefix)
+    while i < n:
+        c = prefix[i]
+        if c in " :-":
+            i += 1
+            continue
+        if c == "<":
+            m = _PRI.match(prefix, i)
+            if m:
+                out["pri"] = int(m.group()[1:-1])
+                i = m.end()
+                # RFC 5424 puts a version number right after the priority.
+                if prefix.startswith("1 ", i):
+                    i += 2
+                continue
+        if c.isdigit() and not stamps:
+            m = _SEQ.match(prefix, i)
+            if m:
+                out["seq"] = m.group()[:-1]
+                i = m.end()
+                continue
+        m = _TS.match(prefix, i)
+        if m and (m.end() == n or prefix[m.end()] in " :"):
+            stamps.append(m.group())
+            i = m.end()
+            continue
+        j = prefix.find(" ", i)
+        if j == -1:
+            j = n
+        token = prefix[i:j].rstrip(":")
+        if token:
+            hosts.append(token)
+        i = j
+    if stamps:
+        out["timestamp"] = stamps[-1]
+        if len(stamps) > 1:
+            out["received"] = stamps[0]
+    if len(hosts) == 1:
+        out["host"] = hosts[0]
+    elif len(hosts) == 2:
+        # A syslog server's line: the sender's address, then the device's own id.
+        out["sender"], out["host"] = hosts
+    elif hosts:
+        # Something else in front of the tag (a wrapped line, a pasted note):
+        # keep it as printed rather than guess a host out of it.
+        out["prefix"] = prefix.strip()
+    return out
+
+
+def _peer_fields(record: dict) -> None:
+    m = _PEER.search(record["text"])
+    if m:
+        record["peer"] = m.group("peer")
+        if m.group("group"):
+            record["group"] = m.group("group")
+        if m.group("user"):
+            record["username"] = m.group("user")
+
+
+def _asa_fields(record: dict, entry) -> None:
+    text = record["text"]
+    kind = entry.fields
+    if kind == "peer":
+        _peer_fields(record)
+    elif kind == "ikev2":
+        m = _IKEV2.search(text)
+        if m:
+            record["local"] = m.group("local")
+            record["peer"] = m.group("peer")
+            if m.group("user"):
+                record["username"] = m.group("user")
+    elif kind == "sa":
+        m = _SA.search(text)
+        if m:
+            record["direction"] = m.group("dir")
+            record["tunnel_type"] = m.group("type").strip()
+            record["spi"] = m.group("spi")
+            record["local"] = m.group("local")
+            record["peer"] = m.group("peer")
+    elif kind == "spi":
+        m = _SPI_FROM.search(text)
+        if m:
+            record["spi"] = m.group("spi")
+            record["peer"] = m.group("peer")
+    elif kind == "acl":
+        m = _ACL_HIT.search(text)
+        if m:
+            record["acl"] = m.group("acl")
+            record["action"] = m.group("action")
+            record["protocol"] = _protocol(m.group("proto"))
+            record["src_interface"] = m.group("sif")
+            record["src"] = m.group("src")
+            record["src_port"] = int(m.group("sport"))
+            record["dst_interface"] = m.group("dif")
+            record["dst"] = m.group("dst")
+            record["dst_port"] = int(m.group("dport"))
+    elif kind == "conn":
+        _conn_fields(record, entry)
+
+
+def _conn_fields(record: dict, entry) -> None:
+    text = record["text"]
+    src = _SRC.search(text)
+    if src:
+        if src.group("if"):
+            record["src_interface"] = src.group("if")
+        record["src"] = src.group("addr")
+        if src.group("port"):
+            record["src_port"] = int(src.group("port"))
+        dst = _DST.search(text, src.end())
+    else:
+        dst = _DST.search(text)
+    if dst:
+        if dst.group("if"):
+            record["dst_interface"] = dst.group("if")
+        record["dst"] = dst.group("addr")
+        if dst.group("port"):
+            record["dst_port"] = int(dst.group("port"))
+    on_if = _ON_IF.search(text)
+    if on_if:
+        record.setdefault("src_interface", on_if.group("if"))
+    m = _PROTO.search(text, 0, 80)
+    if m:
+        record["protocol"] = _protocol(m.group("p") or m.group("n"))
+    elif entry.family in _FAMILY_PROTOCOL:
+        record["protocol"] = _FAMILY_PROTOCOL[entry.family]
+    if entry.family == "acl":
+        m = _ACL_NAME.search(text)
+        if m:
+            record["acl"] = m.group("acl") or m.group("acl2")
+        record["action"] = (
+            "denied"
+            if entry.severity <= 4 or "enied" in text or "Deny" in text
+            else "permitted"
+        )
+
+
+def _protocol(word: str) -> str:
+    word = word.lower()
+    return _PROTO_NUMBERS.get(word, word)
+
+
+def _ios_fields(record: dict) -> None:
+    text = record["text"]
+    if record["facility"] == "CRYPTO":
+        m = _IOS_PEER.search(text)
+        if m:
+            record["peer"] = m.group("peer")
+    elif record["facility"] == "SEC" and "IPACCESSLOG" in record["message_id"]:
+        m = _IOS_ACL.search(text)
+        if m:
+            record["acl"] = m.group("acl")
+            record["action"] = m.group("action")
+            record["protocol"] = _protocol(m.group("proto"))
+            record["src"] = m.group("src")
+            record["dst"] = m.group("dst")
+            if m.group("sport"):
+                record["src_port"] = int(m.group("sport"))
+            if m.group("dport"):
+                record["dst_port"] = int(m.group("dport"))
+
+
+# --- the status block ---------------------------------------------------------------
+
+
+def _header_line(line: str, status: dict | None, state: dict) -> bool:
+    """Read one line of the `show logging` status block into ``status``; False when
+    the line is not part of the block (the buffer has begun)."""
+    if status is None:
+        return False
+    stripped = line.strip()
+    if not stripped:
+        return True
+    m = _BUFFER.match(line)
+    if m:
+        status["buffer_bytes"] = int(m.group("bytes"))
+        return True
+    if stripped.startswith("Syslog logging:"):
+        rest = stripped[len("Syslog logging:") :].strip()
+        status["syslog"] = rest.split(" ", 1)[0].strip(",")
+        counters = _numbers(rest)
+        counters.update(_words(rest))
+        if counters:
+            status["counters"] = counters
+        return True
+    m = _LOGGING_TO.match(line)
+    if m:
+        host = {"address": m.group("host")}
+        if m.group("if"):
+            host["interface"] = m.group("if")
+        if m.group("vrf"):
+            host["vrf"] = m.group("vrf")
+        _host_details(host, m.group("rest"))
+        status.setdefault("hosts", []).append(host)
+        state["current"] = ("host", host)
+        return True
+    if stripped.startswith("Logging Source-Interface"):
+        status.setdefault("source_interfaces", [])
+        state["current"] = ("source", None)
+        return True
+    if stripped.startswith("TLS Profiles"):
+        status.setdefault("tls_profiles", {})
+        state["current"] = ("tls", None)
+        return True
+    if stripped.startswith("Facility:"):
+        status["facility"] = stripped.split(":", 1)[1].strip()
+        return True
+    if stripped.startswith("Device ID:"):
+        status["device_id"] = stripped.split(":", 1)[1].strip()
+        return True
+    if stripped.startswith("Exception Logging:"):
+        rest = stripped.split(":", 1)[1].strip()
+        size = re.search(r"size \((\d{1,12}) bytes\)", rest)
+        dest = {"status": "disabled"} if rest.lower().startswith("disabled") else {}
+        if size:
+            dest["size_bytes"] = int(size.group(1))
+        status.setdefault("destinations", {})["exception"] = dest
+        state["current"] = None
+        return True
+    if stripped.startswith("Count and timestamp logging messages:"):
+        status["count_and_timestamp"] = stripped.split(":", 1)[1].strip()
+        return True
+    m = _DEST.match(line)
+    if m:
+        name = m.group("name").strip().lower().replace(" ", "_").replace("-", "_")
+        dest = _destination(m.group("rest"))
+        status.setdefault("destinations", {})[name] = dest
+        state["current"] = ("dest", dest)
+        return True
+    current = state.get("current")
+    indented = line[:1].isspace()
+    if current is not None and indented:
+        what, target = current
+        if what == "dest":
+            target.update(_words(stripped))
+            return True
+        if what == "host":
+            _host_details(target, stripped)
+            return True
+        if what == "source":
+            parts = stripped.split()
+            if len(parts) <= 2 and not stripped.endswith(":"):
+                entry = {"interface": parts[0]}
+                if len(parts) == 2:
+                    entry["vrf"] = parts[1]
+                status["source_interfaces"].append(entry)
+                return True
+        if what == "tls":
+            _tls_line(status["tls_profiles"], stripped, state)
+            return True
+    if any(stripped.startswith(word) for word in _HEADER_WORDS):
+        return True
+    # ASA's "Global TCP syslog stats::" counters and similar indented detail.
+    return indented and ":" in stripped and len(stripped) < 120 and "%" not in stripped
+
+
+def _numbers(text: str) -> dict:
+    out = {}
+    for m in _KV_NUM.finditer(text):
+        key = m.group("what").replace(" ", "_").replace("-", "_").lower()
+        out[key] = int(m.group("n"))
+    return out
+
+
+def _words(text: str) -> dict:
+    out = {}
+    for m in _KV_WORD.finditer(text):
+        out[m.group("k").replace(" ", "_")] = m.group("v").rstrip(",")
+    return out
+
+
+def _destination(rest: str) -> dict:
+    rest = rest.strip()
+    low = rest.lower()
+    dest: dict = {}
+    if low.startswith("disabled"):
+        dest["status"] = "disabled"
+    elif low.startswith(("enabled", "level", "class")):
+        dest["status"] = "enabled"
+    else:
+        dest["value"] = rest
+    dest.update(_numbers(rest))
+    dest.update(_words(rest))
+    if "url" in dest:
+        for key, pattern in (
+            ("disk_space_bytes", r"disk space (\d{1,15}) bytes"),
+            ("file_size_bytes", r"file size (\d{1,15}) bytes"),
+            ("batch_size_bytes", r"batch size (\d{1,15}) bytes"),
+            ("threshold_percent", r"threshold capacity (\d{1,3})"),
+        ):
+            m = re.search(pattern, rest)
+            if m:
+                dest[key] = int(m.group(1))
+        dest.pop("bytes", None)
+        options = [
+            word
+            for word in ("alert", "immediate", "protected", "notify")
+            if re.search(rf"\b{word}\b", rest)
+        ]
+        if options:
+            dest["options"] = options
+    return dest
+
+
+def _host_details(host: dict, text: str) -> None:
+    m = re.search(r"\((?P<proto>udp|tcp|tls) port (?P<port>\d{1,5})", text)
+    if m:
+        host["protocol"] = m.group("proto")
+        host["port"] = int(m.group("port"))
+    m = re.search(r"\b(?P<proto>UDP|TCP) TX:\s*(?P<tx>\d{1,15})", text)
+    if m:
+        host["protocol"] = m.group("proto").lower()
+        host["sent"] = int(m.group("tx"))
+    for key, pattern in (
+        ("errors", r"errors:\s*(\d{1,15})"),
+        ("dropped", r"dropped:\s*(\d{1,15})"),
+    ):
+        m = re.search(pattern, text)
+        if m:
+            host[key] = int(m.group(1))
+    host.update(_numbers(text))
+    host.update(_words(text))
+
+
+def _tls_line(profiles: dict, stripped: str, state: dict) -> None:
+    key, _, value = stripped.partition(":")
+    key = key.strip().lower()
+    value = value.strip()
+    if key == "profile name":
+        profiles[value] = {}
+        state["tls_profile"] = value
+        return
+    profile = profiles.get(state.get("tls_profile", ""))
+    if profile is None:
+        return
+    if key == "ciphersuites":
+        profile["ciphersuites"] = value.split()
+    elif key:
+        profile[key.replace(" ", "_")] = value
