@@ -1,0 +1,92 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Tag(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("kb-tag", args=[self.slug])
+
+
+class Article(models.Model):
+    """One knowledge base article, loaded from ``kb/content/<slug>.md``.
+
+    The Markdown file is the source of truth: ``sync_articles`` writes these rows
+    from it, so edits made here are replaced by the next sync of a changed file.
+    ``html``, ``toc``, ``body_text`` and ``search_terms`` are derived from ``body``
+    by ``render()``.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    body = models.TextField(help_text="Markdown")
+    html = models.TextField(blank=True, editable=False)
+    # [{"id", "name", "level", "children": [...]}] from the Markdown headings.
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    identifiers = models.JSONField(
+        default=list, blank=True, help_text="Commands, states, messages to search by"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    related = models.JSONField(default=list, blank=True, help_text="Article slugs")
+    updated = models.DateField(null=True, blank=True)
+    # SHA-256 of the source file (and of the renderer), so an unchanged file is
+    # not rewritten by the next sync.
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Plain text of the rendered body, for search snippets.
+    body_text = models.TextField(blank=True, editable=False)
+    # {"title"|"identifiers"|"headings"|"body": {term: count}}: what search ranks by.
+    search_terms = models.JSONField(default=dict, blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("kb-article", args=[self.slug])
+
+    def render(self, tag_names=None):
+        """Fill the derived fields from ``body`` (and the tags, for search)."""
+        from kb import rendering, search
+
+        rendered = rendering.render_article(self.body)
+        self.html = rendered.html
+        self.toc = rendered.toc
+        self.body_text = rendered.text
+        if tag_names is None:
+            tag_names = [t.name for t in self.tags.all()] if self.pk else []
+        self.search_terms = search.document_terms(
+            title=self.title,
+            identifiers=list(self.identifiers or []) + list(tag_names),
+            headings=rendered.headings,
+            body=" ".join([self.summary, rendered.text]),
+        )
+
+    def related_articles(self):
+        """The related articles that exist, in the order the front matter gives."""
+        by_slug = {a.slug: a for a in Article.objects.filter(slug__in=self.related)}
+        return [by_slug[s] for s in self.related if s in by_slug and s != self.slug]
+
+
+class SearchWord(models.Model):
+    """A word of the search index and how many articles use it; typos in a query
+    are corrected to the nearest of these. Rebuilt by ``search.rebuild_vocabulary``."""
+
+    word = models.CharField(max_length=64, unique=True)
+    length = models.PositiveSmallIntegerField(db_index=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.word

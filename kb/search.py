@@ -1,0 +1,467 @@
+"""Article search: one ``search()`` over SQLite FTS5 or PostgreSQL full-text.
+
+The text is tokenized here, in Python, for both the index and the query, so both
+databases see the same terms:
+
+- identifiers are kept whole and split into parts: ``%ASA-5-713904`` gives
+  ``asa-5-713904``, ``asa``, ``5`` and ``713904``; ``MM_WAIT_MSG4`` gives
+  ``mm_wait_msg4``, ``mm``, ``wait`` and ``msg4``;
+- plain words are lower-cased, lightly stemmed (``tunnels`` and ``tunnel`` meet)
+  and stop words are dropped.
+
+The database's full-text engine only picks candidates (any query term, OR); one
+Python function then ranks them the same way on every backend: field weights
+(title above identifiers above headings above body), how much of the query an
+article covers, ties broken by slug. A word of five letters or more that the index
+has never seen is replaced by the closest word it has (edit distance), so a typo
+still finds its article. Any string is a valid query: only terms made of word
+characters and ``_ . -`` ever reach the database, quoted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+
+from django.db import connection, transaction
+
+MAX_QUERY_CHARS = 300
+MAX_QUERY_TERMS = 32
+MAX_TERM_CHARS = 64
+CANDIDATES = 200
+FIELDS = ("title", "identifiers", "headings", "body")
+WEIGHTS = {"title": 10.0, "identifiers": 6.0, "headings": 3.0, "body": 1.0}
+SNIPPET_WORDS = 28
+
+# Word characters plus the punctuation identifiers are made of.
+_TOKEN_RE = re.compile(r"[\w%.\-]+")
+_PART_RE = re.compile(r"[_%.\-]+")
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during
+    each few for from further had has have having he her here hers him his how i if
+    in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours out over own same she should so some such than that
+    the their theirs them then there these they this those through to too under
+    until up very was we were what when where which while who whom why will with
+    would you your yours get gets got getting keep keeps seems seem
+    """.split()
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper for English words; identifiers pass unchanged."""
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "i"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("ing") and len(word) >= 6:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) >= 5:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("y"):
+        word = word[:-1] + "i"
+    if len(word) >= 5 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _word(part: str) -> str | None:
+    if part in STOP_WORDS:
+        return None
+    return stem(part)
+
+
+def tokenize(text: str) -> list[str]:
+    """The search terms of ``text``, in order, repeated as often as they occur."""
+    terms: list[str] = []
+    for match in _TOKEN_RE.finditer(text):
+        whole = match.group().strip("%.-_").lower()[:MAX_TERM_CHARS]
+        if not whole:
+            continue
+        parts = [p for p in _PART_RE.split(whole) if p]
+        if len(parts) == 1:
+            term = _word(parts[0])
+            if term:
+                terms.append(term)
+            continue
+        terms.append(whole)
+        for part in parts:
+            term = _word(part)
+            if term:
+                terms.append(term)
+    return terms
+
+
+def document_terms(title, identifiers, headings, body) -> dict[str, dict[str, int]]:
+    """Per-field term counts of an article, as ranking and the index use them."""
+    return {
+        "title": dict(Counter(tokenize(title))),
+        "identifiers": dict(Counter(t for i in identifiers for t in tokenize(str(i)))),
+        "headings": dict(Counter(t for h in headings for t in tokenize(h))),
+        "body": dict(Counter(tokenize(body))),
+    }
+
+
+def query_terms(query) -> list[str]:
+    """Distinct terms of a query, in order, bounded in length and number."""
+    if not isinstance(query, str):
+        return []
+    query = query[:MAX_QUERY_CHARS]
+    return list(dict.fromkeys(tokenize(query)))[:MAX_QUERY_TERMS]
+
+
+# --- the index, one implementation per database ---------------------------------
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _field_text(counts: dict[str, int]) -> str:
+    # Repeats stay bounded so one long list does not dominate the engine's rank.
+    return " ".join(t for t, c in sorted(counts.items()) for _ in range(min(c, 8)))
+
+
+def _tsvector_literal(terms: dict[str, dict[str, int]]) -> str:
+    """A tsvector with a weight per field: A title, B identifiers, C headings, D body."""
+    positions: dict[str, list[str]] = {}
+    pos = 0
+    for field, weight in zip(FIELDS, "ABCD", strict=True):
+        for term, count in sorted(terms.get(field, {}).items()):
+            for _ in range(min(count, 8)):
+                pos = min(pos + 1, 16383)
+                positions.setdefault(term, []).append(f"{pos}{weight}")
+    return " ".join(
+        "'{}':{}".format(t.replace("\\", "\\\\").replace("'", "''"), ",".join(p[:255]))
+        for t, p in positions.items()
+    )
+
+
+def index_article(article) -> None:
+    """Write one article's terms into the full-text index."""
+    terms = article.search_terms or {}
+    with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            cursor.execute(
+                "UPDATE kb_article SET search_document = %s::tsvector WHERE id = %s",
+                [_tsvector_literal(terms), article.pk],
+            )
+        elif _vendor() == "sqlite":
+            cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article.pk])
+            cursor.execute(
+                "INSERT INTO kb_article_fts (rowid, title, identifiers, headings, body)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [article.pk] + [_field_text(terms.get(f, {})) for f in FIELDS],
+            )
+
+
+def unindex_article(pk) -> None:
+    if _vendor() == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [pk])
+    # PostgreSQL keeps the document in the article's own row.
+
+
+def ensure_index() -> int:
+    """Index articles the index lacks and drop rows of deleted articles; the number
+    of articles indexed."""
+    from kb.models import Article
+
+    with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            cursor.execute("SELECT id FROM kb_article WHERE search_document IS NULL")
+        elif _vendor() == "sqlite":
+            cursor.execute(
+                "DELETE FROM kb_article_fts WHERE rowid NOT IN (SELECT id FROM kb_article)"
+            )
+            cursor.execute(
+                "SELECT id FROM kb_article WHERE id NOT IN"
+                " (SELECT rowid FROM kb_article_fts)"
+            )
+        else:
+            return 0
+        missing = [row[0] for row in cursor.fetchall()]
+    for article in Article.objects.filter(pk__in=missing):
+        index_article(article)
+    return len(missing)
+
+
+def rebuild_vocabulary() -> None:
+    """The words the index holds, with how many articles use each: what typos are
+    corrected against."""
+    from kb.models import Article, SearchWord
+
+    documents: Counter = Counter()
+    for terms in Article.objects.values_list("search_terms", flat=True).iterator():
+        words = set()
+        for field in FIELDS:
+            words.update(
+                t for t in (terms or {}).get(field, {}) if t.isalpha() and len(t) >= 3
+            )
+        documents.update(words)
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        SearchWord.objects.bulk_create(
+            [
+                SearchWord(word=w[:MAX_TERM_CHARS], length=len(w), documents=n)
+                for w, n in sorted(documents.items())
+            ],
+            batch_size=1000,
+        )
+
+
+def _candidates(terms: list[str]) -> list[int]:
+    """Ids of articles holding any of ``terms``, best first by the engine's rank."""
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            tsquery = " | ".join(
+                "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+            )
+            cursor.execute(
+                "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
+                " ORDER BY ts_rank(search_document, %s::tsquery) DESC, slug LIMIT %s",
+                [tsquery, tsquery, CANDIDATES],
+            )
+        elif _vendor() == "sqlite":
+            match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+            cursor.execute(
+                "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
+                " WHERE kb_article_fts MATCH %s"
+                " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug LIMIT %s",
+                [match, CANDIDATES],
+            )
+        else:
+            from kb.models import Article
+
+            wanted = set(terms)
+            return [
+                pk
+                for pk, doc in Article.objects.values_list("pk", "search_terms")
+                if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
+            ]
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- typo correction --------------------------------------------------------------
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (adjacent transpositions) distance, or limit + 1 when
+    it is above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _max_distance(word: str) -> int:
+    return 1 if len(word) <= 6 else 2
+
+
+def correct_terms(terms: list[str], words: list[str]) -> list[str]:
+    """``terms`` with unknown plain words of 5+ letters (as typed: ``words``)
+    replaced by the nearest word of the index."""
+    from kb.models import SearchWord
+
+    typed = {stem(w): w for w in words}
+    eligible = [t for t in terms if t.isalpha() and len(typed.get(t, t)) >= 5]
+    if not eligible:
+        return terms
+    known = set(
+        SearchWord.objects.filter(word__in=eligible).values_list("word", flat=True)
+    )
+    unknown = [t for t in eligible if t not in known]
+    if not unknown:
+        return terms
+    low = min(len(t) - _max_distance(t) for t in unknown)
+    high = max(len(t) + _max_distance(t) for t in unknown)
+    vocabulary = list(
+        SearchWord.objects.filter(length__gte=low, length__lte=high).values_list(
+            "word", "documents"
+        )
+    )
+    fixes = {}
+    for term in unknown:
+        limit = _max_distance(term)
+        best = None
+        for word, documents in vocabulary:
+            d = _edit_distance(term, word, limit)
+            if d <= limit:
+                key = (d, -documents, word)
+                if best is None or key < best:
+                    best = key
+        if best:
+            fixes[term] = best[2]
+    return list(dict.fromkeys(fixes.get(t, t) for t in terms))
+
+
+# --- ranking ----------------------------------------------------------------------
+
+
+def _saturate(count: int) -> float:
+    # Like BM25's term frequency: the first mention counts most.
+    return count * 2.2 / (count + 1.2)
+
+
+def rank(terms: list[str], documents: dict, total: int) -> list[tuple[float, str, int]]:
+    """``[(score, slug, pk)]`` best first. ``documents`` maps pk to
+    ``(slug, search_terms)``; ``total`` is the number of articles."""
+    df = Counter()
+    for _slug, doc in documents.values():
+        present = set()
+        for field in FIELDS:
+            present.update(t for t in terms if t in doc.get(field, {}))
+        df.update(present)
+    idf = {
+        t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) if df[t] else 0.0
+        for t in terms
+    }
+    query_weight = sum(idf.values()) or 1.0
+    ranked = []
+    for pk, (slug, doc) in documents.items():
+        score = 0.0
+        covered = 0.0
+        for t in terms:
+            term_score = sum(
+                WEIGHTS[f] * _saturate(doc.get(f, {}).get(t, 0)) for f in FIELDS
+            )
+            if term_score:
+                score += idf[t] * term_score
+                covered += idf[t]
+        if score <= 0:
+            continue
+        coverage = covered / query_weight
+        ranked.append((round(score * (0.2 + coverage) ** 2, 9), slug, pk))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    return ranked
+
+
+# --- snippets ---------------------------------------------------------------------
+
+
+def highlight(text: str, terms: set[str], max_words: int = SNIPPET_WORDS) -> str:
+    """An HTML-escaped extract of ``text`` around the densest group of matched
+    words, each wrapped in ``<mark>``; empty when nothing matches."""
+    words = text.split()
+    hits = []
+    for i, w in enumerate(words):
+        lw = w.lower()
+        # A cheap look before tokenizing: every term shares its first letters
+        # with the word it came from.
+        if any(t[:4] in lw for t in terms):
+            matched = set(tokenize(w)) & terms
+            if matched:
+                hits.append((i, matched))
+    if not hits:
+        return ""
+    best_start, best_cover = hits[0][0], -1
+    for i, _ in hits:
+        cover = set()
+        for j, matched in hits:
+            if i <= j < i + max_words:
+                cover |= matched
+        if len(cover) > best_cover:
+            best_start, best_cover = i, len(cover)
+    start = max(0, best_start - 4)
+    end = min(len(words), start + max_words)
+    marked = {i for i, _ in hits}
+    out = []
+    for i in range(start, end):
+        w = escape(words[i])
+        out.append(f"<mark>{w}</mark>" if i in marked else w)
+    return (
+        ("… " if start > 0 else "") + " ".join(out) + (" …" if end < len(words) else "")
+    )
+
+
+def snippet(article, terms: list[str]) -> str:
+    wanted = set(terms)
+    return (
+        highlight(article.summary, wanted, max_words=60)
+        if _covers_more(article.summary, article.body_text, wanted)
+        else highlight(article.body_text, wanted)
+    ) or escape(article.summary)
+
+
+def _covers_more(summary: str, body: str, wanted: set[str]) -> bool:
+    in_summary = set(tokenize(summary)) & wanted
+    return bool(in_summary) and len(in_summary) >= len(wanted & set(tokenize(body)))
+
+
+# --- the one entry point ----------------------------------------------------------
+
+
+@dataclass
+class Result:
+    slug: str
+    title: str
+    summary: str
+    url: str
+    snippet: str  # safe HTML: escaped text with <mark> around matches
+    score: float
+
+    def as_json(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "url": self.url,
+            "snippet": self.snippet,
+        }
+
+
+def search(query, limit: int = 10) -> list[Result]:
+    """Articles matching ``query``, best first. Never raises on odd input: a query
+    with nothing searchable in it gives []."""
+    from kb.models import Article
+
+    terms = query_terms(query)
+    if not terms or limit <= 0:
+        return []
+    words = [w.lower() for w in _TOKEN_RE.findall(query[:MAX_QUERY_CHARS])]
+    terms = correct_terms(terms, words)
+    pks = _candidates(terms)
+    if not pks:
+        return []
+    rows = Article.objects.filter(pk__in=pks).only(
+        "slug", "title", "summary", "body_text", "search_terms"
+    )
+    articles = {a.pk: a for a in rows}
+    documents = {pk: (a.slug, a.search_terms or {}) for pk, a in articles.items()}
+    ranked = rank(terms, documents, Article.objects.count())
+    results = []
+    for score, _slug, pk in ranked[:limit]:
+        article = articles[pk]
+        results.append(
+            Result(
+                slug=article.slug,
+                title=article.title,
+                summary=article.summary,
+                url=article.get_absolute_url(),
+                snippet=snippet(article, terms),
+                score=score,
+            )
+        )
+    return results
