@@ -233,3 +233,52 @@ def source_from(kind: str, section, indexes, records, unparsed=()):
         unparsed=sorted({section.numbers[i] for i in unparsed}),
         claimed=set(numbers),
     )
+
+
+def read_blocks(section, reader, own: bool, slack: int = 3) -> list[dict]:
+    """Group the section's lines into blocks of one kind of output.
+
+    ``reader.starts(text)`` says whether a line can open a block,
+    ``reader.open()`` is called as one opens, and ``reader.read(index, text)``
+    reads each non-blank line inside: True when understood, False when not,
+    "partial" when only part of it was. Outside an owned section (one whose
+    echoed command is the parser's), a block ends after more than ``slack``
+    unreadable lines in a row; inside one, every line belongs to the block and
+    the unreadable ones are reported. Returns ``[{"indexes", "unparsed"}]``.
+    """
+    blocks: list[dict] = []
+    block: dict | None = None
+    pending: list[int] = []
+    blanks: list[int] = []
+    for index, line in enumerate(section.lines):
+        text = line.strip()
+        if not text:
+            if block is not None:
+                blanks.append(index)
+            continue
+        if block is None:
+            if not (own or reader.starts(text)):
+                continue
+            block = {"indexes": [], "unparsed": []}
+            blocks.append(block)
+            reader.open()
+            pending, blanks = [], []
+        result = reader.read(index, text)
+        if result:
+            block["indexes"] += pending + blanks + [index]
+            block["unparsed"] += pending
+            if result == "partial":
+                block["unparsed"].append(index)
+            pending, blanks = [], []
+        elif own:
+            block["indexes"] += blanks + [index]
+            block["unparsed"].append(index)
+            blanks = []
+        else:
+            pending.append(index)
+            if len(pending) > slack:
+                block, pending, blanks = None, [], []
+    if own and not blocks and section.lines:
+        reader.open()
+        blocks.append({"indexes": list(range(len(section.lines))), "unparsed": []})
+    return blocks

@@ -1,7 +1,481 @@
-"""Placeholder until this parser is written."""
+"""`show crypto ipsec sa [peer X] [detail]` and `show ipsec sa` (ASA, PIX 7+, IOS,
+IOS-XE): one record per proxy pair (local ident / remote ident) of a crypto map
+entry or tunnel interface.
 
-COMMANDS = ()
+Kinds: ``asa.show_crypto_ipsec_sa`` and ``ios.show_crypto_ipsec_sa``, told apart by
+what only one of them prints (``seq num``, ``media mtu``, ``in use settings ={L2L``
+on the ASA; ``protected vrf``, ``PERMIT, flags=``, ``plaintext mtu`` on IOS).
+
+Record fields (absent when the device did not print them):
+
+- context: ``interface``, ``crypto_map``, ``seq`` (int), ``local_addr``, ``acl``
+  (ASA's "access-list ..." line), ``protected_vrf``, ``action`` and ``flags`` (IOS).
+- ``local_ident`` / ``remote_ident``: the proxy identity as the device prints it
+  without the parentheses, ``"addr/mask/prot/port"``, e.g.
+  ``"192.168.11.0/255.255.255.0/0/0"`` (IPv6: ``"2001:db8::/64/0/0"``).
+- ``peer`` (``current_peer``, falling back on the remote crypto endpoint),
+  ``peer_port``, ``dynamic_peer_ip``, ``local_endpoint`` / ``remote_endpoint`` (+
+  ``_port`` when NAT-T shows one).
+- counters, as ints: ``encaps encrypt digest decaps decrypt verify compressed
+  decompressed not_compressed comp_failed decomp_failed not_decompressed
+  pre_frag_successes pre_frag_failures fragments_created pmtus_sent pmtus_rcvd
+  frags_needing_reassembly send_errors recv_errors`` and every other ``#label: n``
+  counter under the label in snake case without "pkts" (``no_sa_send``,
+  ``invalid_sa_rcv``, ``verify_failed``, ``replay_failed_rcv``, ``tfc_rcvd`` ...).
+- ``path_mtu``, ``ipsec_overhead``, ``media_mtu``, ``plaintext_mtu``, ``ip_mtu``,
+  ``ip_mtu_idb``, ``pfs``, ``dh_group``.
+- ``outbound_spi`` / ``inbound_spi``: the *current* SPIs as upper-case hex without
+  ``0x``, zero-padded to 8 digits (``"E5C56C30"``), the form the ASA's asp table
+  uses; ``"00000000"`` means no SA. IOS prints no current inbound SPI, so it is
+  absent there. ``outbound_spi_dec`` when the device printed the decimal.
+- ``inbound_sas`` / ``outbound_sas``: lists of ``{"protocol": "esp"|"ah"|"pcp",
+  "spi", "spi_dec", "transform", "settings" (list), "slot", "conn_id", "crypto_map",
+  "flow_id", "lifetime_kb", "lifetime_sec", "iv_size", "replay_detection",
+  "replay_window", "status", "state", "lines", "at"}``; ``transform`` is that of
+  the first SA.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.parsers.common import (
+    owned,
+    read_blocks,
+    snake,
+    source_from,
+    spi_hex,
+    to_int,
+)
+
+COMMANDS = ("show crypto ipsec sa", "show ipsec sa")
+
+# Counter labels that differ between platforms for the same thing.
+_COUNTER_ALIASES = {
+    "compr_failed": "comp_failed",
+    "decompress_failed": "decomp_failed",
+    "decapsulated_frgs_needing_reassembly": "frags_needing_reassembly",
+    "decapsulated_frags_needing_reassembly": "frags_needing_reassembly",
+    "internal_err_rcv": "internal_err_recv",
+    "invalid_prot_rcv": "invalid_prot_recv",
+    "invalid_identity_rcv": "invalid_identity_recv",
+    "pkts_replay_failed_rcv": "replay_failed_rcv",
+}
+
+# Where a paste lost its line breaks ("local addr: 11.11.11.11local ident"), the
+# next field starts right after a non-space character: split there.
+_GLUED = re.compile(
+    r"(?<=[^\s,(#])(?=local\s{1,3}ident \(|remote ident \(|current_peer|#pkts |"
+    r"#pre-frag|#PMTUs|#send errors|#TFC|#Valid ICMP|local crypto endpt|"
+    r"current outbound spi|current inbound spi|(?:in|out)bound (?:esp|ah|pcp) sas:|"
+    r"Crypto map tag:|interface: |access-list |path mtu \d|spi: 0x|transform: |"
+    r"in use settings|sa timing:|IV size:|replay detection|Anti replay bitmap)"
+)
+_IDENT = re.compile(
+    r"^(local|remote)\s{1,3}ident\s*\((?:[^)]{0,40})\):\s*\((.{1,120})\)"
+)
+_SA_LIST = re.compile(r"^(inbound|outbound) (esp|ah|pcp) sas:")
+_SPI = re.compile(r"^spi:\s*(0[x\u00d7][0-9A-Fa-f]{1,8})\s*(?:\(\s*(\d{1,12})\s*\))?")
+_CURRENT_SPI = re.compile(
+    r"^current (inbound|outbound) spi\s*:\s*(?:0[x\u00d7])?([0-9A-Fa-f]{1,8})\b"
+    r"(?:\s*\(\s*(\d{1,12})\s*\))?"
+)
+_LIFETIME = re.compile(r"\((?:kB|k|KB)/sec\):\s*\(\s*(\d+)\s*/\s*(\d+)\s*\)")
+_LIFETIME_SEC = re.compile(r"\(sec\):\s*(\d+)")
+_LIFETIME_WORDS = re.compile(r"(\d+)\s*(hours?|mins?|secs?|days?)")
+_HEXWORDS = re.compile(r"^(?:0[x\u00d7][0-9A-Fa-f]{1,8}\s*){1,8}$")
+_NO_SAS = ("there are no ipsec sas", "no sas found", "there are no ipsec sa")
+
+
+def _counters(text: str) -> list[tuple[str, int]]:
+    """("encaps", 61) pairs from "#pkts encaps: 61, #pkts encrypt: 61"."""
+    out: list[tuple[str, int]] = []
+    for chunk in text.split("#"):
+        for part in chunk.split(","):
+            part = part.strip()
+            end = len(part)
+            while end and part[end - 1].isdigit():
+                end -= 1
+            if end == len(part) or end == 0:
+                continue
+            label = part[:end].rstrip().rstrip(":").strip()
+            name = snake(label)
+            if name.startswith("pkts_"):
+                name = name[5:]
+            name = _COUNTER_ALIASES.get(name, name)
+            if name:
+                out.append((name, int(part[end:])))
+    return out
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """("conn_id", "3") pairs from "slot: 0, conn_id: 3, crypto-map: def" and
+    IOS's "sibling_flags 80000000" (no colon: the last word is the value)."""
+    out = []
+    for part in text.split(", "):
+        part = part.strip().strip(",").strip()
+        if not part:
+            continue
+        if ":" in part:
+            key, _, value = part.partition(":")
+        else:
+            key, _, value = part.rpartition(" ")
+        out.append((snake(key), value.strip()))
+    return out
+
+
+def _platform_hints(text: str) -> tuple[int, int]:
+    low = text.lower()
+    asa = sum(
+        marker in low
+        for marker in (
+            "seq num:",
+            "media mtu",
+            "ipsec overhead",
+            "={l2l",
+            "={ra,",
+            "local addr:",
+            "current_peer:",
+            "sa state:",
+            "slot: 0, conn_id",
+            "there are no ipsec sas",
+            "#pre-frag",
+        )
+    )
+    ios = sum(
+        marker in low
+        for marker in (
+            "protected vrf",
+            "permit, flags=",
+            "plaintext mtu",
+            "ip mtu idb",
+            "conn id:",
+            "flow_id",
+            "status: active",
+            "pfs (y/n)",
+            "#send errors 0",
+        )
+    )
+    return asa, ios
+
+
+class _Reader:
+    """Walks the section once, building records and the blocks they came from."""
+
+    def __init__(self, section):
+        self.section = section
+        self.own = owned(section, COMMANDS)
+        self.blocks: list[dict] = []
+        self.block: dict | None = None
+        self.context: dict = {}
+        self.record: dict | None = None
+        self.sa_list: tuple[str, str] | None = None
+        self.sa: dict | None = None
+
+    # -- the read_blocks protocol ----------------------------------------------
+    def starts(self, text: str) -> bool:
+        return _starts_block(text)
+
+    def open(self):
+        self.block = {"records": [], "text": []}
+        self.blocks.append(self.block)
+        self.context = {}
+        self.record = None
+        self.sa_list = None
+        self.sa = None
+
+    def read(self, index: int, text: str):
+        if text.lower().startswith(_NO_SAS):
+            self.block["text"].append(text)
+            return True
+        pieces = [p.strip() for p in _GLUED.split(text) if p.strip()]
+        understood = [self._read_piece(index, piece) for piece in pieces]
+        if not any(understood):
+            return False
+        self.block["text"].append(text)
+        return True if all(understood) else "partial"
+
+    # -- records -------------------------------------------------------------
+    def new_record(self, index: int) -> dict:
+        rec = {k: v for k, v in self.context.items() if not k.startswith("_")}
+        rec["at"] = dict(self.context.get("_at", {}))
+        rec["lines"] = [self.lineno(index), self.lineno(index)]
+        self.block["records"].append(rec)
+        self.record = rec
+        self.sa_list = None
+        self.sa = None
+        return rec
+
+    def lineno(self, index: int) -> int:
+        return self.section.numbers[index]
+
+    def current(self, index: int, starts_on: tuple[str, ...] = ()) -> dict:
+        rec = self.record
+        if rec is None or any(k in rec for k in starts_on):
+            rec = self.new_record(index)
+        return rec
+
+    def put(self, rec: dict, index: int, field: str, value) -> None:
+        if value is None:
+            return
+        rec[field] = value
+        rec["at"].setdefault(field, self.lineno(index))
+        rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
+
+    # -- one fragment of one line ----------------------------------------------
+    def _read_piece(self, index: int, text: str) -> bool:
+        """Apply one fragment; False when it is not part of this output."""
+        low = text.lower()
+        if low.startswith("interface:"):
+            self.context = {"interface": text.split(":", 1)[1].strip(), "_at": {}}
+            self.context["_at"]["interface"] = self.lineno(index)
+            self.record = None
+            return True
+        if low.startswith("crypto map tag:"):
+            keep = {k: self.context[k] for k in ("interface",) if k in self.context}
+            at = {k: v for k, v in self.context.get("_at", {}).items() if k in keep}
+            self.context = dict(keep, _at=at)
+            for key, value in _pairs(text):
+                if key == "crypto_map_tag":
+                    self.context["crypto_map"] = value
+                elif key == "seq_num":
+                    self.context["seq"] = to_int(value)
+                elif key == "local_addr":  # "local addr: X" (ASA), "local addr X" (IOS)
+                    self.context["local_addr"] = value
+            for key in ("crypto_map", "seq", "local_addr"):
+                if key in self.context:
+                    at[key] = self.lineno(index)
+            self.record = None
+            return True
+        if low.startswith("protected vrf:"):
+            rec = self.current(
+                index, ("protected_vrf", "local_ident", "encaps", "decaps")
+            )
+            self.put(rec, index, "protected_vrf", text.split(":", 1)[1].strip())
+            return True
+        if low.startswith("access-list "):
+            rec = self.current(index, ("acl", "local_ident", "encaps", "decaps"))
+            self.put(rec, index, "acl", text.strip())
+            return True
+        m = _IDENT.match(text)
+        if m:
+            side, value = m.group(1), " ".join(m.group(2).split())
+            if side == "local":
+                rec = self.current(index, ("local_ident", "encaps", "decaps"))
+            else:
+                rec = self.current(index, ("remote_ident", "encaps", "decaps"))
+            self.put(rec, index, f"{side}_ident", value)
+            return True
+        if low.startswith("current_peer"):
+            rest = text[len("current_peer") :].lstrip(" :").split()
+            rec = self.current(index, ("peer_shown",))
+            if rest:
+                self.put(rec, index, "peer", rest[0])
+                rec["peer_shown"] = True
+                if len(rest) >= 3 and rest[1] == "port":
+                    self.put(rec, index, "peer_port", to_int(rest[2]))
+            return True
+        if low.startswith("dynamic allocated peer ip"):
+            rec = self.current(index)
+            self.put(rec, index, "dynamic_peer_ip", text.split(":", 1)[-1].strip())
+            return True
+        if low.startswith(("permit, flags=", "deny, flags=")):
+            rec = self.current(index)
+            action, _, flags = text.partition(",")
+            self.put(rec, index, "action", action.strip())
+            flags = flags.split("=", 1)[-1].strip().strip("{}")
+            self.put(
+                rec, index, "flags", [f.strip() for f in flags.split(",") if f.strip()]
+            )
+            return True
+        if low.startswith("#"):
+            pairs = _counters(text)
+            if not pairs:
+                return False
+            names = {name for name, _ in pairs}
+            # Only counters pasted: a second "#pkts encaps" line is a second SA.
+            rec = self.current(index, ("encaps",) if "encaps" in names else ())
+            for name, value in pairs:
+                self.put(rec, index, name, value)
+            return True
+        if low.startswith("local crypto endpt"):
+            rec = self.current(index)
+            for key, value in _pairs(text):
+                side = "local" if key.startswith("local") else "remote"
+                addr, _, port = value.partition("/")
+                self.put(rec, index, f"{side}_endpoint", addr.strip())
+                if port.strip().isdigit():
+                    self.put(rec, index, f"{side}_endpoint_port", int(port))
+            return True
+        if low.startswith(("path mtu", "plaintext mtu")):
+            rec = self.current(index)
+            for part in text.split(","):
+                part = part.strip()
+                word, _, value = part.rpartition(" ")
+                field = snake(word)
+                if field == "ip_mtu_idb":
+                    self.put(rec, index, field, value)
+                elif field in ("path_mtu", "media_mtu", "plaintext_mtu", "ip_mtu"):
+                    self.put(rec, index, field, to_int(value))
+                elif field == "ipsec_overhead":  # "82(52)": the total comes first
+                    self.put(rec, index, field, to_int(value.split("(")[0]))
+            return True
+        if low.startswith(("pmtu time remaining", "icmp error validation")):
+            rec = self.current(index)
+            for key, value in _pairs(text):
+                if key == "pmtu_time_remaining_sec":
+                    self.put(rec, index, "pmtu_time_remaining", to_int(value))
+                else:
+                    self.put(rec, index, key, value)
+            return True
+        m = _CURRENT_SPI.match(text)
+        if m:
+            rec = self.current(index)
+            self.put(rec, index, f"{m.group(1)}_spi", spi_hex(m.group(2)))
+            if m.group(3):
+                self.put(rec, index, f"{m.group(1)}_spi_dec", int(m.group(3)))
+            return True
+        if low.startswith("pfs (y/n)"):
+            rec = self.current(index)
+            for key, value in _pairs(text):
+                if key == "pfs_y_n":
+                    self.put(rec, index, "pfs", value)
+                elif key == "pqc_key_exchange":
+                    self.put(rec, index, "pqc", value)
+                else:
+                    self.put(rec, index, key, value)
+            return True
+        m = _SA_LIST.match(low)
+        if m:
+            rec = self.current(index)
+            self.sa_list = (m.group(1), m.group(2))
+            self.sa = None
+            rec.setdefault("inbound_sas", [])
+            rec.setdefault("outbound_sas", [])
+            rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
+            return True
+        m = _SPI.match(text)
+        if m and self.record is not None:
+            rec = self.record
+            direction, protocol = self.sa_list or ("inbound", "esp")
+            self.sa = {
+                "protocol": protocol,
+                "spi": spi_hex(m.group(1)),
+                "lines": [self.lineno(index), self.lineno(index)],
+                "at": {"spi": self.lineno(index)},
+            }
+            if m.group(2):
+                self.sa["spi_dec"] = int(m.group(2))
+            rec.setdefault("inbound_sas", [])
+            rec.setdefault("outbound_sas", [])
+            rec[f"{direction}_sas"].append(self.sa)
+            rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
+            return True
+        if self.sa is not None and self._sa_line(index, text, low):
+            self.sa["lines"][1] = self.lineno(index)
+            self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
+            return True
+        if _HEXWORDS.match(text) and self.record is not None:
+            # The anti-replay bitmap's words, under "Anti replay bitmap:".
+            if self.sa is not None:
+                self.sa["lines"][1] = self.lineno(index)
+            self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
+            return True
+        return False
+
+    def _sa_line(self, index: int, text: str, low: str) -> bool:
+        sa = self.sa
+        here = self.lineno(index)
+        if low.startswith("transform:"):
+            value = text.split(":", 1)[1].strip().rstrip(",").strip()
+            sa["transform"] = " ".join(value.split())
+            sa["at"]["transform"] = here
+            if "transform" not in self.record:
+                self.put(self.record, index, "transform", sa["transform"])
+            return True
+        if low.startswith("in use settings"):
+            value = text.split("=", 1)[-1].strip().strip("{}")
+            sa["settings"] = [v.strip() for v in value.split(",") if v.strip()]
+            return True
+        if low.startswith(("slot:", "conn id:", "conn_id:")):
+            for key, value in _pairs(text):
+                if key in ("slot", "conn_id"):
+                    sa[key] = to_int(value)
+                elif key == "crypto_map":
+                    sa["crypto_map"] = value
+                elif key in ("flow_id", "sibling_flags"):
+                    sa[key] = value
+                elif key == "initiator":
+                    sa["initiator"] = value.lower() == "true"
+            return True
+        if low.startswith("sa timing:"):
+            m = _LIFETIME.search(text)
+            if m:
+                sa["lifetime_kb"], sa["lifetime_sec"] = int(m.group(1)), int(m.group(2))
+            elif m := _LIFETIME_SEC.search(text):
+                sa["lifetime_sec"] = int(m.group(1))
+            else:
+                seconds = 0
+                scale = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+                for amount, unit in _LIFETIME_WORDS.findall(low):
+                    seconds += int(amount) * scale[unit[0]]
+                if seconds:
+                    sa["lifetime_sec"] = seconds
+            return True
+        if low.startswith("kilobyte volume rekey"):
+            sa["kb_rekey"] = low.rsplit(" ", 1)[-1]
+            return True
+        if low.startswith("iv size:"):
+            sa["iv_size"] = to_int(low.split(":", 1)[1].split()[0])
+            return True
+        if low.startswith("replay detection support:"):
+            words = text.split(":", 1)[1].split()
+            if words:
+                sa["replay_detection"] = words[0]
+            if "window size:" in low:
+                sa["replay_window"] = to_int(low.rsplit(":", 1)[1])
+            return True
+        if low.startswith("status:"):
+            sa["status"] = text.split(":", 1)[1].strip()
+            return True
+        if low.startswith("sa state:"):
+            sa["state"] = text.split(":", 1)[1].strip()
+            return True
+        if low.startswith("anti replay bitmap"):
+            return True
+        return False
+
+
+def _starts_block(text: str) -> bool:
+    low = _GLUED.split(text)[0].lower()
+    return (
+        low.startswith(
+            ("interface:", "crypto map tag:", "#pkts encaps", "current_peer")
+        )
+        or low.startswith(("local ident (", "local  ident (", "protected vrf:"))
+        or low.startswith(_NO_SAS)
+    )
 
 
 def parse(section):
-    return []
+    reader = _Reader(section)
+    blocks = read_blocks(section, reader, reader.own)
+    sources = []
+    for block, found in zip(blocks, reader.blocks, strict=True):
+        if not block["indexes"]:
+            continue
+        asa, ios = _platform_hints("\n".join(found["text"]))
+        kind = "ios.show_crypto_ipsec_sa" if ios > asa else "asa.show_crypto_ipsec_sa"
+        records = []
+        for rec in found["records"]:
+            rec.pop("peer_shown", None)
+            if "peer" not in rec and "remote_endpoint" in rec:
+                rec["peer"] = rec["remote_endpoint"]
+                rec["at"]["peer"] = rec["at"]["remote_endpoint"]
+            # Fields first, then where they came from.
+            at, lines = rec.pop("at"), rec.pop("lines")
+            records.append(dict(rec, lines=lines, at=at))
+        sources.append(
+            source_from(kind, section, block["indexes"], records, block["unparsed"])
+        )
+    return sources

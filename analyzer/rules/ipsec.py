@@ -1,5 +1,315 @@
-"""Placeholder until these rules are written."""
+"""Phase 2 counters of `show crypto ipsec sa`: which way traffic stops.
+
+One look per proxy pair (local ident / remote ident): encrypted but nothing
+decrypted, the reverse, nothing at all, send/receive errors, integrity failures,
+fragmentation. A pair whose counters look healthy gets no finding above info.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from analyzer.report import Finding
+
+KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
+ARTICLE = "vpn-encaps-no-decaps"
+
+# IOS/ASA detail counters that count packets dropped on the way in or out.
+_ERROR_COUNTERS = (
+    "send_errors",
+    "recv_errors",
+    "no_sa_send",
+    "invalid_sa_rcv",
+    "invalid_spi_rcv",
+    "encaps_failed_send",
+    "decaps_failed_rcv",
+    "invalid_prot_recv",
+    "invalid_identity_recv",
+    "invalid_len_rcv",
+    "invalid_pad_rcv",
+    "invalid_ip_version_rcv",
+    "internal_err_send",
+    "internal_err_recv",
+)
+_VERIFY_COUNTERS = ("verify_failed", "replay_failed_rcv", "replay_failed")
+_FRAGMENT_COUNTERS = (
+    "pre_frag_failures",
+    "fragments_created",
+    "frags_needing_reassembly",
+    "pmtus_sent",
+    "pmtus_rcvd",
+)
+# Transform words that mean the SA checks integrity (so "verify" counts).
+_INTEGRITY = ("hmac", "gcm", "gmac", "sha", "md5", "xcbc")
+
+
+def _split_ident(ident: str | None):
+    if not ident:
+        return None
+    parts = ident.rsplit("/", 3)
+    if len(parts) != 4:
+        return None
+    return parts  # addr, mask, prot, port
+
+
+def _prefix(addr: str, mask: str) -> str:
+    try:
+        net = ipaddress.ip_network(f"{addr}/{mask}", strict=False)
+    except ValueError:
+        return f"{addr}/{mask}"
+    return f"{addr}/{net.prefixlen}"
+
+
+def ident_text(ident: str | None) -> str:
+    """ "192.168.11.0/24" for "192.168.11.0/255.255.255.0/0/0"; protocol and port
+    added when the proxy is narrower than all IP."""
+    parts = _split_ident(ident)
+    if parts is None:
+        return ident or "?"
+    addr, mask, prot, port = parts
+    text = _prefix(addr, mask)
+    if prot not in ("0", ""):
+        text += {"6": " tcp", "17": " udp", "1": " icmp", "47": " gre"}.get(
+            prot, f" proto {prot}"
+        )
+    if port not in ("0", ""):
+        text += f"/{port}"
+    return text
+
+
+def _host(ident: str | None) -> str | None:
+    """One address inside the proxy, for a packet-tracer or a ping."""
+    parts = _split_ident(ident)
+    if parts is None:
+        return None
+    addr, mask = parts[0], parts[1]
+    try:
+        net = ipaddress.ip_network(f"{addr}/{mask}", strict=False)
+    except ValueError:
+        return addr
+    if net.prefixlen == 0:  # "any": no one host stands for it
+        return None
+    if net.num_addresses <= 2:
+        return addr
+    return str(net.network_address + 1)
+
+
+def _tracer(rec: dict) -> str | None:
+    src, dst = _host(rec.get("local_ident")), _host(rec.get("remote_ident"))
+    if not src or not dst:
+        return None
+    parts = _split_ident(rec.get("remote_ident"))
+    prot, port = parts[2], parts[3]
+    if prot in ("6", "17"):
+        name = "tcp" if prot == "6" else "udp"
+        dport = port if port not in ("0", "") else ("443" if prot == "6" else "53")
+        return f"packet-tracer input inside {name} {src} 1025 {dst} {dport} detailed"
+    return f"packet-tracer input inside icmp {src} 8 0 {dst} detailed"
+
+
+def _lines(rec: dict, *fields: str) -> list[int]:
+    at = rec.get("at", {})
+    found = [at[f] for f in fields if f in at]
+    return found or list(rec.get("lines", [])[:1])
+
+
+def _has_integrity(rec: dict) -> bool:
+    transforms = [rec.get("transform", "")]
+    for sa in rec.get("inbound_sas", []) + rec.get("outbound_sas", []):
+        transforms.append(sa.get("transform", ""))
+    text = " ".join(t for t in transforms if t).lower()
+    return any(word in text for word in _INTEGRITY)
+
+
+def _commands(rec: dict, asa: bool, topic: str) -> list[str]:
+    peer = rec.get("peer", "")
+    local = rec.get("local_endpoint") or rec.get("local_addr")
+    remote_host = _host(rec.get("remote_ident"))
+    cmds = [f"show crypto ipsec sa peer {peer}"]
+    if asa:
+        iface = rec.get("interface") or "outside"
+        esp_from = f"host {local}" if local else "any"
+        capture = f"capture cap-esp interface {iface} match esp {esp_from} host {peer}"
+        tracer = _tracer(rec)
+        if topic == "encaps_no_decaps":
+            cmds += [capture, "show capture cap-esp"]
+            cmds += [tracer] if tracer else []
+        elif topic == "decaps_no_encaps":
+            cmds += [tracer] if tracer else []
+            cmds += [f"show route {remote_host}"] if remote_host else []
+            cmds.append("show nat detail")
+        elif topic == "no_traffic":
+            cmds += [tracer] if tracer else []
+            cmds.append(f"show crypto isakmp sa | include {peer}")
+        elif topic in ("errors", "verify"):
+            cmds[0] += " detail"
+            cmds += ["show asp drop", capture]
+        elif topic == "fragmentation":
+            cmds[0] += " detail"
+            cmds += ["show running-config crypto ipsec", "show running-config sysopt"]
+    else:
+        if topic in ("errors", "verify", "fragmentation"):
+            cmds[0] += " detail"
+        cmds.append(f"show crypto session remote {peer} detail")
+        if topic in ("encaps_no_decaps", "no_traffic"):
+            cmds.append("debug crypto ipsec")
+        if topic == "decaps_no_encaps" and remote_host:
+            cmds.append(f"show ip route {remote_host}")
+        if topic == "fragmentation" and rec.get("ip_mtu_idb"):
+            cmds.append(f"show interfaces {rec['ip_mtu_idb']} | include MTU")
+    return [c for c in cmds if c]
+
+
+def _subject(rec: dict) -> str:
+    return (
+        f"peer {rec.get('peer', '?')} ({ident_text(rec.get('local_ident'))} \u2192 "
+        f"{ident_text(rec.get('remote_ident'))})"
+    )
+
+
+def _check_sa(rec: dict, asa: bool) -> list[Finding]:
+    out: list[Finding] = []
+    peer = rec.get("peer", "the peer")
+    subject = _subject(rec)
+    encaps, decaps = rec.get("encaps"), rec.get("decaps")
+
+    def finding(code, severity, title, detail, anchor, lines, topic):
+        out.append(
+            Finding(
+                code=f"ipsec.{code}",
+                severity=severity,
+                title=title,
+                detail=detail,
+                article=ARTICLE,
+                anchor=anchor,
+                lines=lines,
+                next_commands=_commands(rec, asa, topic),
+                subject=subject,
+            )
+        )
+
+    if encaps is not None and decaps is not None:
+        if encaps > 0 and decaps == 0:
+            finding(
+                "encaps_no_decaps",
+                "warning",
+                f"Packets to {peer} are encrypted, nothing comes back decrypted",
+                f"This SA encrypted {encaps} packets and decrypted none. Phase 1 and "
+                "phase 2 are up, so the tunnel is negotiated; the return traffic is "
+                "missing. Check the far end: a route for this traffic into its "
+                "tunnel, a crypto ACL that mirrors this one, NAT exemption for the "
+                "pair, and that the destination host answers at all. A capture of "
+                "ESP on both outside interfaces shows which side drops it.",
+                "encaps-no-decaps",
+                _lines(rec, "encaps", "decaps"),
+                "encaps_no_decaps",
+            )
+        elif decaps > 0 and encaps == 0:
+            finding(
+                "decaps_no_encaps",
+                "warning",
+                f"Packets from {peer} are decrypted, nothing is encrypted back",
+                f"This SA decrypted {decaps} packets and encrypted none. The peer "
+                "sends into the tunnel but the replies never match this SA on the "
+                "way out: look at the route back to the remote network, NAT "
+                "rules that translate the reply before encryption, and the crypto "
+                "ACL on this side (it must match the reply exactly).",
+                "decaps-no-encaps",
+                _lines(rec, "encaps", "decaps"),
+                "decaps_no_encaps",
+            )
+        elif encaps == 0 and decaps == 0:
+            no_sa = rec.get("outbound_spi") == "00000000" or (
+                "inbound_sas" in rec
+                and not rec["inbound_sas"]
+                and not rec.get("outbound_sas")
+            )
+            detail = (
+                "No SA is established for this proxy pair (the current SPI is zero): "
+                "no traffic has matched it since the last negotiation, or phase 2 "
+                "failed. Send traffic that matches the pair and watch the "
+                "negotiation."
+                if no_sa
+                else "The SA is up but has carried no packet in either direction. "
+                "Either nothing has sent traffic that matches this pair yet, or the "
+                "traffic is routed or translated so that it never reaches the "
+                "crypto map. Test with packet-tracer (ASA) or a sourced ping."
+            )
+            finding(
+                "no_traffic",
+                "info",
+                f"No traffic through the SA with {peer}",
+                detail,
+                "no-traffic",
+                _lines(rec, "encaps", "decaps"),
+                "no_traffic",
+            )
+
+    errors = [f for f in _ERROR_COUNTERS if rec.get(f)]
+    if errors:
+        listed = ", ".join(f"{f.replace('_', ' ')} {rec[f]}" for f in errors)
+        finding(
+            "send_recv_errors",
+            "warning",
+            f"Send or receive errors on the SA with {peer}",
+            f"Error counters are not zero ({listed}). Receive-side errors point at "
+            "packets with an unknown SPI, bad length or wrong protocol (often a "
+            "peer still using an old SA after a rekey); send-side errors at packets "
+            "that found no SA or failed encapsulation. The detailed output and the "
+            "drop counters name the reason.",
+            "send-recv-errors",
+            _lines(rec, *errors),
+            "errors",
+        )
+
+    failed = [f for f in _VERIFY_COUNTERS if rec.get(f)]
+    verify = rec.get("verify")
+    short = (
+        decaps is not None
+        and verify is not None
+        and decaps > verify
+        and (verify > 0 or _has_integrity(rec))
+    )
+    if failed or short:
+        parts = [f"{f.replace('_', ' ')} {rec[f]}" for f in failed]
+        if short:
+            parts.append(f"decaps {decaps} but only {verify} verified")
+        finding(
+            "verify_failures",
+            "warning",
+            f"Packets from {peer} fail integrity or replay checks",
+            f"Some received ESP packets were not accepted ({', '.join(parts)}). "
+            "Integrity (HMAC) failures mean packets altered or corrupted on the "
+            "path, or keys out of step after a rekey; replay failures mean packets "
+            "arriving far out of order (QoS or load balancing between the peers).",
+            "verify-failures",
+            _lines(rec, *(("decaps", "verify") if short else ()), *failed),
+            "verify",
+        )
+
+    fragments = [f for f in _FRAGMENT_COUNTERS if rec.get(f)]
+    if fragments:
+        listed = ", ".join(f"{f.replace('_', ' ')} {rec[f]}" for f in fragments)
+        finding(
+            "fragmentation",
+            "info",
+            f"Fragmentation on the SA with {peer}",
+            f"Packets are fragmented around the tunnel ({listed}). ESP adds up to "
+            "about 70 bytes, so full-size packets no longer fit the path MTU; "
+            "failures or reassembly work cost throughput and can break "
+            "applications that set DF. Lowering the TCP MSS or the tunnel MTU "
+            "usually removes it.",
+            "fragmentation",
+            _lines(rec, *fragments),
+            "fragmentation",
+        )
+    return out
 
 
 def check(report):
-    return []
+    findings: list[Finding] = []
+    for source in report.sources_of(*KINDS):
+        asa = source.kind.startswith("asa.")
+        for rec in source.records:
+            findings.extend(_check_sa(rec, asa))
+    return findings
