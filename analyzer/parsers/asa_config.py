@@ -176,6 +176,7 @@ class _Reader:
             record["security_level"] = int(words[1])
         elif words[:2] == ["ip", "address"] and len(words) >= 4 and _is_ip(words[2]):
             record["ip"], record["mask"] = words[2], words[3]
+            record["at"] = {"ip": number}
             if len(words) >= 6 and words[4] == "standby":
                 record["standby"] = words[5]
         elif words[0] == "shutdown":
@@ -214,6 +215,7 @@ class _Reader:
             for record in self.interfaces.values():
                 if record["nameif"] == words[2]:
                     record["ip"], record["mask"] = words[3], words[4]
+                    record["at"] = {"ip": number}
                     self.touch(record, number)
                     return
             self.add(
