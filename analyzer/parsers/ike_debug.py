@@ -1,7 +1,476 @@
-"""Placeholder until this parser is written."""
+"""IKE negotiations rebuilt per peer from debug output and IKE syslog sequences.
 
-COMMANDS = ()
+Reads, in any mix:
+
+- ASA IKE syslogs (713xxx, 715xxx, 602303/602304, 750xxx/751xxx), in any syslog
+  layout the syslog parser understands, including 713236's
+  ``IKE_DECODE SENDING|RESENDING|RECEIVED Message (msgid=0) with payloads : HDR + ...``;
+- ASA `debug crypto isakmp` / `debug crypto ikev1 127` text:
+  ``[IKEv1]: IP = x, ...``, ``[IKEv1 DEBUG]Group = g, IP = x, ...`` (with or without
+  the console timestamp in front);
+- IOS `debug crypto isakmp` / `debug crypto ipsec`:
+  ``ISAKMP:(0): sending packet to x my_port 500 peer_port 500 (I) MM_NO_STATE``,
+  ``ISAKMP (0:1001): received packet from x dport 500 sport 500 Global (I) MM_SA_SETUP``,
+  ``ISAKMP:(1001):Old State = IKE_I_MM1  New State = IKE_I_MM2``, retransmissions,
+  ``IPSEC(validate_proposal_request): ...`` and the %CRYPTO messages.
+
+One record per peer (kind ``ike_debug``)::
+
+    {"peer": "233.22.22.233", "platform": "asa", "version": "ikev1",
+     "role": "initiator", "sent": 2, "resent": 1, "received": 3,
+     "messages": [{"direction": "sent", "msgid": "0", "payloads": ["SA", "VENDOR"],
+                   "length": 148, "line": 7}, ...],
+     "notifies": [{"type": "INVALID_COOKIE", "encrypted": false, "line": 30}],
+     "states": [{"from": "IKE_I_MM1", "to": "IKE_I_MM2", "line": 12}],
+     "last_state": "MM_WAIT_MSG4", "state_inferred": true,
+     "errors": [{"kind": "invalid_cookie", "text": "...", "line": 30}],
+     "phase1_complete": false, "phase2_complete": false,
+     "key_exchange_sent": true, "lines": [2, 33]}
+
+``errors[].kind`` is one of ``invalid_cookie``, ``proposal`` (phase 1 policy),
+``psk`` (authentication: pre-shared key or method), ``phase2`` (transform set,
+crypto ACL/proxy identities, crypto map), ``no_response`` (the device gave up
+retransmitting), ``malformed`` and ``other``. On the ASA,
+whose debug does not print the main-mode state, ``last_state`` is worked out from the
+messages exchanged (``state_inferred``); on IOS it is the ISAKMP SA state the packet
+lines print (MM_NO_STATE ... QM_IDLE), and ``states`` lists the IKE state machine's
+transitions (IKE_I_MM1 -> IKE_I_MM2 ...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.parsers import syslog
+from analyzer.parsers.common import IP, IPV4
+from analyzer.report import Section, Source
+
+COMMANDS = (
+    "debug crypto isakmp",
+    "debug crypto ikev1",
+    "debug crypto ikev2",
+    "debug crypto ipsec",
+    "show logging",
+)
+
+# Cheap substring checks that every line this parser reads contains one of.
+_MARKERS = ("IP = ", "ISAKMP", "IPSEC(", "CRYPTO-", "IKEv", "Remote:", "IKE ")
+
+_DECODE = re.compile(
+    r"IKE_DECODE (?P<dir>SENDING|RESENDING|RECEIVED) Message \(msgid=(?P<msgid>[0-9a-fA-Fx]{1,10})\)"
+)
+_LENGTH = re.compile(r"total length ?: ?(?P<len>\d{1,6})")
+_PAYLOAD = re.compile(r"([A-Z][A-Z0-9_\-]{0,20}) \(\d{1,3}\)")
+_ASA_PEER = re.compile(
+    rf"(?:Group = (?P<group>[^,]{{1,64}}), )?(?:Username = [^,]{{1,64}}, )?IP = (?P<peer>{IP})"
+)
+_IKEV2_PEER = re.compile(rf"Remote:(?P<peer>{IPV4})")
+_DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
+# IOS: "ISAKMP:(1001):", "ISAKMP (0:1001):", "ISAKMP: ", "ISAKMP:(0:0:N/A:0):"
+_IOS_PREFIX = re.compile(r"ISAKMP ?(?::? ?\((?P<ids>[0-9A-Za-z:/]{1,24})\))?: ?")
+_IOS_SEND = re.compile(
+    rf"sending packet to (?P<peer>{IP}) my_port \d{{1,5}} peer_port (?P<port>\d{{1,5}}) "
+    r"\((?P<role>[IR])\) (?P<state>[A-Z_0-9]{2,30})"
+)
+_IOS_RECV = re.compile(
+    rf"received packet from (?P<peer>{IP}) dport \d{{1,5}} sport (?P<port>\d{{1,5}})"
+    r"(?: \S{1,40})? \((?P<role>[IRN])\) (?P<state>[A-Z_0-9]{2,30})"
+)
+_IOS_RETRANS = re.compile(
+    r"retransmitting phase (?P<phase>[12]) (?P<state>[A-Z_0-9]{2,30})"
+)
+_IOS_STATE = re.compile(
+    r"Old State = (?P<old>[A-Z_0-9]{2,30}) +New State = (?P<new>[A-Z_0-9]{2,30})"
+)
+_IOS_ADDR = re.compile(
+    rf"(?:peer(?: at)?|remote|to|from|with|for|matching|peer =)[ =]{{1,2}}(?P<peer>{IPV4})"
+)
+_IOS_NOTIFY = re.compile(r"processing NOTIFY (?P<type>[A-Z_]{3,40})")
+_ASA_NOTIFY = re.compile(r"Notify message: (?P<type>[A-Za-z _\-]{3,60}?) \(\d{1,5}\)")
+_IOS_PAYLOAD = re.compile(
+    r"processing (?P<what>SA|KE|NONCE|ID|HASH|vendor id|NAT-D|DELETE) payload"
+)
+
+# (kind, substring) in the order they are tried; the first that a line contains wins.
+_ERRORS: tuple[tuple[str, str], ...] = (
+    ("invalid_cookie", "INVALID_COOKIE"),
+    ("phase2", "QM FSM error"),
+    ("phase2", "proxy identities not supported"),
+    ("phase2", "IPSec policy invalidated proposal"),
+    ("phase2", "rypto map policy not found"),
+    ("phase2", "Crypto Map Policy not found"),
+    ("phase2", "no matching crypto map entry"),
+    ("phase2", "All IPSec SA proposals found unacceptable"),
+    ("phase2", "phase 2 SA policy not acceptable"),
+    ("phase2", "INVALID_ID_INFO"),
+    ("phase2", "INVALID_SELECTORS"),
+    ("phase2", "TS_UNACCEPTABLE"),
+    ("phase2", "Rejecting IPSec tunnel"),
+    ("psk", "mismatched pre-shared key"),
+    ("psk", "pre-shared key mismatch"),
+    ("psk", "PSK mismatch"),
+    ("psk", "Received encrypted packet with no matching SA"),
+    ("psk", "Received encrypted Oakley Main Mode packet with invalid payloads"),
+    ("psk", "Preshared authentication offered but does not match"),
+    ("psk", "No pre-shared key with"),
+    ("psk", "IKMP_NOT_ENCRYPTED"),
+    ("psk", "AUTHENTICATION_FAILED"),
+    ("psk", "Failed to authenticate"),
+    ("proposal", "All SA proposals found unacceptable"),
+    ("proposal", "All IKE SA proposals found unacceptable"),
+    ("proposal", "atts are not acceptable"),
+    ("proposal", "phase 1 SA policy not acceptable"),
+    ("proposal", "Mismatched attribute types"),
+    ("proposal", "offered does not match policy"),
+    ("proposal", "NO_PROPOSAL_CHOSEN"),
+    ("proposal", "o proposal chosen"),
+    ("proposal", "Failed to find a matching policy"),
+    ("proposal", "IKE Initiator unable to find policy"),
+    ("malformed", "IKMP_BAD_MESSAGE"),
+    ("malformed", "failed its sanity check"),
+    ("psk", "Error processing payload: Payload ID: "),
+    ("no_response", "Death by retransmission"),
+    ("no_response", "lost contact with remote peer"),
+    ("other", "IKMP_MODE_FAILURE"),
+    ("other", "Information Exchange processing failed"),
+    ("other", "Negotiation aborted"),
+    ("other", "Removing peer from peer table failed"),
+)
+_PHASE1_DONE = ("PHASE 1 COMPLETED", "IKE_P1_COMPLETE", "SA has been authenticated")
+_PHASE2_DONE = (
+    "PHASE 2 COMPLETED",
+    "Security negotiation complete",
+    "has been created",
+    "IKE_QM_PHASE2_COMPLETE",
+    "SA UP",
+)
+_ESTABLISHED = {
+    "MM_ACTIVE",
+    "AM_ACTIVE",
+    "QM_IDLE",
+    "IKE_P1_COMPLETE",
+    "IKE_QM_PHASE2_COMPLETE",
+}
+
+# Phase 1 error kinds that only make sense while phase 1 is still being negotiated;
+# after it completed, a proposal refusal is about the IPsec transform sets.
+_MAX_MESSAGES = 200
 
 
-def parse(section):
-    return []
+def parse(section: Section) -> list[Source]:
+    peers: dict[str, dict] = {}
+    order: list[str] = []
+    claimed: set[int] = set()
+    conn_peer: dict[str, str] = {}
+    last_peer: str | None = None
+    for index, line in enumerate(section.lines):
+        if not any(marker in line for marker in _MARKERS):
+            continue
+        number = section.numbers[index]
+        read = _read(line)
+        if read is None:
+            continue
+        text, platform, version = read
+        peer, conn = _peer_of(text, platform, version)
+        if peer is None and conn is not None:
+            peer = conn_peer.get(conn)
+        if peer is None and platform == "ios" and last_peer is not None:
+            peer = last_peer
+        if peer is None:
+            continue
+        if conn is not None and conn not in ("0", "0:0"):
+            conn_peer[conn] = peer
+        last_peer = peer
+        record = peers.get(peer)
+        if record is None:
+            record = _new_record(peer, platform, version)
+            peers[peer] = record
+            order.append(peer)
+        if _apply(record, text, number, platform):
+            claimed.add(number)
+            record["lines"][1] = number
+            if record["lines"][0] is None:
+                record["lines"][0] = number
+    records = []
+    for peer in order:
+        record = peers[peer]
+        if record["lines"][0] is None:
+            continue
+        _finish(record)
+        records.append(record)
+    if not records:
+        return []
+    return [
+        Source(
+            kind="ike_debug",
+            first_line=min(claimed),
+            last_line=max(claimed),
+            records=records,
+            claimed=claimed,
+        )
+    ]
+
+
+def _read(line: str) -> tuple[str, str, str] | None:
+    """(message text, platform, IKE version) of an IKE line, or None."""
+    record = syslog.read_line(line)
+    if record is not None:
+        text = record.get("text") or ""
+        if record.get("platform") == "asa":
+            if record.get("debug") == "IKEv2" or (
+                record.get("message_id") or ""
+            ).startswith("75"):
+                return text, "asa", "ikev2"
+            return text, "asa", "ikev1"
+        if record.get("facility") == "CRYPTO" or text.startswith(
+            ("ISAKMP", "IPSEC(", "IKEv2")
+        ):
+            return text, "ios", "ikev1"
+        return None
+    stripped = line.strip()
+    m = _DEBUG_MARK.match(stripped)
+    if m:
+        version = "ikev2" if m.group("tag") == "IKEv2" else "ikev1"
+        return stripped[m.end() :].strip(), "asa", version
+    if stripped.startswith(("IP = ", "Group = ")):
+        return stripped, "asa", "ikev1"
+    if stripped.startswith(("ISAKMP", "IPSEC(")):
+        return stripped, "ios", "ikev1"
+    return None
+
+
+def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | None]:
+    if platform == "asa":
+        m = _ASA_PEER.search(text)
+        if m:
+            return m.group("peer"), None
+        m = _IKEV2_PEER.search(text)
+        if m:
+            return m.group("peer"), None
+        return None, None
+    conn = None
+    m = _IOS_PREFIX.match(text)
+    if m and m.group("ids"):
+        ids = m.group("ids").split(":")
+        conn = ids[1] if len(ids) > 1 else ids[0]
+    m = _IOS_ADDR.search(text)
+    if m:
+        return m.group("peer"), conn
+    return None, conn
+
+
+def _new_record(peer: str, platform: str, version: str) -> dict:
+    return {
+        "peer": peer,
+        "platform": platform,
+        "version": version,
+        "role": None,
+        "sent": 0,
+        "resent": 0,
+        "received": 0,
+        "messages": [],
+        "notifies": [],
+        "states": [],
+        "last_state": None,
+        "state_inferred": False,
+        "errors": [],
+        "phase1_complete": False,
+        "phase2_complete": False,
+        "key_exchange_sent": False,
+        "lines": [None, None],
+    }
+
+
+def _apply(record: dict, text: str, number: int, platform: str) -> bool:
+    """Fold one line into the peer's record. True when the line said something."""
+    said = False
+    if platform == "asa":
+        m = _ASA_PEER.search(text)
+        if m and m.group("group") and "group" not in record:
+            record["group"] = m.group("group")
+        m = _DECODE.search(text)
+        if m:
+            rest = text[m.end() :]
+            cut = rest.find("total length")
+            length = _LENGTH.search(rest, max(cut, 0)) if cut != -1 else None
+            payloads = _PAYLOAD.findall(rest if cut == -1 else rest[:cut])
+            payloads = [p for p in payloads if p != "NONE"]
+            direction = {
+                "SENDING": "sent",
+                "RESENDING": "resent",
+                "RECEIVED": "received",
+            }[m.group("dir")]
+            _message(
+                record,
+                direction,
+                m.group("msgid"),
+                payloads,
+                length.group("len") if length else None,
+                number,
+            )
+            if direction == "received" and "NOTIFY" in payloads:
+                record["notifies"].append(
+                    {"type": None, "encrypted": None, "line": number}
+                )
+            said = True
+        if "IKE Initiator" in text and record["role"] is None:
+            record["role"] = "initiator"
+            said = True
+        elif "IKE Responder" in text and record["role"] is None:
+            record["role"] = "responder"
+            said = True
+        m = _ASA_NOTIFY.search(text)
+        if m:
+            record["notifies"].append(
+                {"type": m.group("type"), "encrypted": None, "line": number}
+            )
+            said = True
+    else:
+        said = _apply_ios(record, text, number) or said
+    if "INVALID_COOKIE" in text:
+        encrypted = not ("un-encrypted" in text or "unencrypted" in text)
+        record["notifies"].append(
+            {"type": "INVALID_COOKIE", "encrypted": encrypted, "line": number}
+        )
+    for kind, needle in _ERRORS:
+        if needle in text:
+            if (
+                needle.startswith("Error processing payload")
+                and not record["key_exchange_sent"]
+            ):
+                kind = "malformed"
+            if (
+                kind == "malformed"
+                and record["key_exchange_sent"]
+                and not record["phase1_complete"]
+            ):
+                # A message the peer cannot decrypt right after the key exchange is
+                # how a pre-shared key mismatch looks from the other side.
+                kind = "psk"
+            if kind == "proposal" and record["phase1_complete"]:
+                kind = "phase2"
+            record["errors"].append({"kind": kind, "text": text[:300], "line": number})
+            said = True
+            break
+    if any(done in text for done in _PHASE1_DONE):
+        record["phase1_complete"] = True
+        said = True
+    if any(done in text for done in _PHASE2_DONE):
+        record["phase2_complete"] = True
+        record["phase1_complete"] = True
+        said = True
+    return said or platform == "asa"
+
+
+def _apply_ios(record: dict, text: str, number: int) -> bool:
+    m = _IOS_SEND.search(text)
+    if m:
+        # IOS announces a retransmission, then prints the send itself.
+        direction = "resent" if record.pop("_retransmitting", False) else "sent"
+        _message(record, direction, None, [], None, number)
+        _ios_state(record, m.group("state"), number)
+        record["role"] = record["role"] or _role(m.group("role"))
+        if m.group("state") in ("MM_SA_SETUP", "MM_KEY_EXCH"):
+            # Sending from MM_SA_SETUP is message 3 (initiator) or 4 (responder):
+            # the key exchange.
+            record["key_exchange_sent"] = True
+        return True
+    m = _IOS_RECV.search(text)
+    if m:
+        _message(record, "received", None, [], None, number)
+        _ios_state(record, m.group("state"), number)
+        record["role"] = record["role"] or _role(m.group("role"))
+        return True
+    m = _IOS_RETRANS.search(text)
+    if m:
+        record["_retransmitting"] = True
+        _ios_state(record, m.group("state"), number)
+        return True
+    m = _IOS_STATE.search(text)
+    if m:
+        record["states"].append(
+            {"from": m.group("old"), "to": m.group("new"), "line": number}
+        )
+        record["last_state"] = m.group("new")
+        if m.group("new") in ("IKE_I_MM3", "IKE_R_MM4", "IKE_I_MM4", "IKE_R_MM3"):
+            record["key_exchange_sent"] = True
+        if m.group("new") in _ESTABLISHED:
+            record["phase1_complete"] = True
+        return True
+    m = _IOS_NOTIFY.search(text)
+    if m:
+        record["notifies"].append(
+            {"type": m.group("type"), "encrypted": None, "line": number}
+        )
+        return True
+    m = _IOS_PAYLOAD.search(text)
+    if m:
+        if record["messages"] and record["messages"][-1]["direction"] == "received":
+            record["messages"][-1]["payloads"].append(m.group("what").upper())
+        return True
+    return text.startswith(("ISAKMP", "IPSEC(")) or "CRYPTO" in text
+
+
+def _role(letter: str) -> str | None:
+    return {"I": "initiator", "R": "responder"}.get(letter)
+
+
+def _ios_state(record: dict, state: str, number: int) -> None:
+    if state != record["last_state"]:
+        record["last_state"] = state
+    if state in _ESTABLISHED:
+        record["phase1_complete"] = True
+
+
+def _message(record, direction, msgid, payloads, length, number) -> None:
+    record[direction] += 1
+    if direction in ("sent", "resent") and "KE" in payloads:
+        record["key_exchange_sent"] = True
+    if len(record["messages"]) >= _MAX_MESSAGES:
+        # A debug left running for hours: the first and the latest messages are the
+        # ones that explain it.
+        del record["messages"][_MAX_MESSAGES // 2]
+    record["messages"].append(
+        {
+            "direction": direction,
+            "msgid": msgid,
+            "payloads": payloads,
+            "length": int(length) if length else None,
+            "line": number,
+        }
+    )
+    if (
+        record["role"] is None
+        and record["sent"] + record["resent"] + record["received"] == 1
+    ):
+        if msgid in (None, "0") and payloads[:1] == ["SA"]:
+            record["role"] = "initiator" if direction == "sent" else "responder"
+
+
+def _finish(record: dict) -> None:
+    """Work out the ASA main-mode state from the messages when the debug did not
+    print one."""
+    record.pop("_retransmitting", None)
+    if record["platform"] != "asa" or record["version"] != "ikev1":
+        return
+    if record["phase1_complete"]:
+        record["last_state"] = "MM_ACTIVE"
+        record["state_inferred"] = True
+        return
+    phase1 = [m for m in record["messages"] if m["msgid"] in ("0", None)]
+    sent = sum(1 for m in phase1 if m["direction"] == "sent")
+    received = sum(
+        1
+        for m in phase1
+        if m["direction"] == "received" and "NOTIFY" not in m["payloads"]
+    )
+    if not phase1:
+        return
+    if record["role"] == "responder":
+        if received:
+            record["last_state"] = f"MM_WAIT_MSG{min(2 * received + 1, 5)}"
+            record["state_inferred"] = True
+    elif sent:
+        record["last_state"] = f"MM_WAIT_MSG{min(2 * sent, 6)}"
+        record["state_inferred"] = True
+        record["role"] = record["role"] or "initiator"
