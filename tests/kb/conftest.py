@@ -1,0 +1,29 @@
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.conftest import FIXTURES
+
+KB_FIXTURES = FIXTURES / "kb"
+
+
+def content_files() -> list[Path]:
+    return sorted(Path(settings.KB_CONTENT_DIR).glob("*.md"))
+
+
+def source_ids(path: Path) -> list[str]:
+    """The explicit ``{#id}`` anchors an article's Markdown declares."""
+    return re.findall(r"\{#([A-Za-z0-9_\-]+)\}", path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def articles(db):
+    """The real articles from kb/content, synced into the test database."""
+    call_command("sync_articles", stdout=io.StringIO())
+    from kb.models import Article
+
+    return {a.slug: a for a in Article.objects.all()}

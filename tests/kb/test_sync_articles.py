@@ -1,0 +1,158 @@
+import datetime
+import io
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from kb.models import Article, SearchWord, Tag
+from kb.search import search
+from tests.kb.conftest import KB_FIXTURES, content_files
+
+
+def sync(**options) -> str:
+    out = io.StringIO()
+    call_command("sync_articles", stdout=out, **options)
+    return out.getvalue().strip()
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A private copy of the probe articles that a test may edit."""
+    folder = tmp_path / "content"
+    shutil.copytree(KB_FIXTURES / "probe", folder)
+    return folder
+
+
+@pytest.mark.django_db
+def test_it_loads_every_article_file():
+    """Every kb/content/*.md becomes one article, and the count is printed."""
+    files = content_files()
+    assert files, "kb/content has no articles"
+    output = sync()
+    assert output == f"{len(files)} created, 0 updated, 0 deleted, 0 unchanged"
+    assert sorted(Article.objects.values_list("slug", flat=True)) == sorted(
+        f.stem for f in files
+    )
+
+
+@pytest.mark.django_db
+def test_it_changes_nothing_on_a_second_run():
+    """A second sync of unchanged files rewrites no row."""
+    sync()
+    before = dict(Article.objects.values_list("slug", "modified"))
+    output = sync()
+    assert output == f"0 created, 0 updated, 0 deleted, {len(before)} unchanged"
+    assert dict(Article.objects.values_list("slug", "modified")) == before
+
+
+@pytest.mark.django_db
+def test_it_stores_the_front_matter(content_dir):
+    """Title, summary, tags, related slugs, identifiers and date come from the
+    front matter; the slug from the file name."""
+    sync(content_dir=str(content_dir))
+    article = Article.objects.get(slug="sanitizer-probe")
+    assert article.title == "Sanitizer probe: raw HTML an author should not get through"
+    assert article.summary.startswith("Markdown with script tags")
+    assert sorted(t.slug for t in article.tags.all()) == ["rendering-probe", "test"]
+    assert Tag.objects.get(slug="rendering-probe").name == "Rendering Probe"
+    assert article.related == ["sanitizer-missing-article", "second-probe"]
+    assert [a.slug for a in article.related_articles()] == ["second-probe"]
+    assert article.identifiers == ["%ASA-4-108004", "inspect esmtp"]
+    assert article.updated == datetime.date(2026, 11, 20)
+    assert Article.objects.get(slug="second-probe").updated == datetime.date(
+        2026, 11, 21
+    )
+    assert len(article.content_hash) == 64
+
+
+@pytest.mark.django_db
+def test_it_updates_a_changed_file_and_deletes_a_removed_one(content_dir):
+    """An edited file is re-rendered, a removed file's article goes, the others
+    are left alone."""
+    assert (
+        sync(content_dir=str(content_dir))
+        == "2 created, 0 updated, 0 deleted, 0 unchanged"
+    )
+    untouched = Article.objects.get(slug="second-probe").modified
+
+    probe = content_dir / "sanitizer-probe.md"
+    probe.write_text(
+        probe.read_text().replace(
+            "## Commands to run {#commands}", "## Commands {#cmds}"
+        )
+    )
+    assert (
+        sync(content_dir=str(content_dir))
+        == "0 created, 1 updated, 0 deleted, 1 unchanged"
+    )
+    html = Article.objects.get(slug="sanitizer-probe").html
+    assert 'id="cmds"' in html and 'id="commands"' not in html
+    assert Article.objects.get(slug="second-probe").modified == untouched
+
+    (content_dir / "second-probe.md").unlink()
+    assert (
+        sync(content_dir=str(content_dir))
+        == "0 created, 0 updated, 1 deleted, 1 unchanged"
+    )
+    assert list(Article.objects.values_list("slug", flat=True)) == ["sanitizer-probe"]
+    # Its only tag went with it; the shared one stays.
+    assert sorted(Tag.objects.values_list("slug", flat=True)) == [
+        "rendering-probe",
+        "test",
+    ]
+
+
+@pytest.mark.django_db
+def test_it_reads_the_folder_from_the_kb_content_dir_setting(settings, content_dir):
+    """Without --content-dir the command loads KB_CONTENT_DIR."""
+    settings.KB_CONTENT_DIR = content_dir
+    assert sync() == "2 created, 0 updated, 0 deleted, 0 unchanged"
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_search_index_in_step(content_dir):
+    """Search sees new words after an edit and forgets a deleted article."""
+    sync(content_dir=str(content_dir))
+    assert [r.slug for r in search("QM_IDLE")][:1] == ["second-probe"]
+    assert search("xylophonist") == []
+
+    second = content_dir / "second-probe.md"
+    second.write_text(
+        second.read_text() + "\nA xylophonist walks into a data centre.\n"
+    )
+    sync(content_dir=str(content_dir))
+    assert [r.slug for r in search("xylophonist")] == ["second-probe"]
+    assert SearchWord.objects.filter(word="xylophonist").exists()
+
+    second.unlink()
+    sync(content_dir=str(content_dir))
+    assert search("xylophonist") == []
+    assert not SearchWord.objects.filter(word="xylophonist").exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_broken_files_and_changes_nothing(tmp_path, content_dir):
+    """A file without front matter or title stops the sync before any change, and
+    the message names the files."""
+    sync(content_dir=str(content_dir))
+    for bad in (KB_FIXTURES / "bad").glob("*.md"):
+        shutil.copy(bad, content_dir / bad.name)
+    (content_dir / "second-probe.md").unlink()
+    with pytest.raises(CommandError) as excinfo:
+        sync(content_dir=str(content_dir))
+    message = str(excinfo.value)
+    assert "no-title.md: front matter needs a title" in message
+    assert "no-front-matter.md" in message
+    assert Article.objects.filter(slug="second-probe").exists()
+
+
+@pytest.mark.django_db
+def test_it_rerenders_everything_with_force(content_dir):
+    """--force re-renders unchanged files (after a renderer change, say)."""
+    sync(content_dir=str(content_dir))
+    assert (
+        sync(content_dir=str(content_dir), force=True)
+        == "0 created, 2 updated, 0 deleted, 0 unchanged"
+    )
