@@ -1,7 +1,579 @@
-"""Placeholder until this parser is written."""
+"""IOS / IOS-XE configuration: `show running-config`, `show run | section crypto`,
+`more nvram:startup-config`, or a fragment pasted with no prompt.
 
-COMMANDS = ()
+Kind ``ios.running_config``. One record per configuration object, by ``type``:
+
+- ``hostname`` (name), ``version`` (version)
+- ``interface`` (interface, ip, mask, crypto_map, nat_side, shutdown, description)
+- ``isakmp_policy`` (priority, authentication, encryption, hash, group, lifetime)
+- ``isakmp_key`` (address, mask, keyring) from `crypto isakmp key` and keyrings
+- ``isakmp_profile`` (name, keyring, match_addresses [..])
+- ``transform_set`` (name, encryption [..], integrity [..], mode)
+- ``crypto_map_entry`` / ``dynamic_map_entry`` (map, seq, peers [..],
+  transform_sets [..], match_address, pfs, isakmp_profile, ikev2_profile,
+  dynamic_map, interface)
+- ``ikev2_proposal`` (name, encryption, integrity, group), ``ikev2_policy``
+  (name, proposals [..]), ``ikev2_keyring_peer`` (keyring, peer, address, mask,
+  psk), ``ikev2_profile`` (name, keyring, match_addresses [..])
+- ``access_list_entry`` (acl, action, protocol, source, destination) with address
+  specs {"any": True}, {"host": ip}, {"network": ip, "wildcard": w}, {"group": n}
+- ``nat_rule`` (side, mode "list" | "route-map" | "static", acl, route_map,
+  interface, pool, overload, real, mapped)
+- ``route_map_entry`` (name, action, seq, match_acls [..])
+- ``route`` (network, mask, gateway)
+
+A key is present whatever its text reads (the device may print it encrypted,
+redaction replaces it with a marker).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.parsers.common import IPV4, config_platform
+from analyzer.report import Source
+
+COMMANDS = (
+    "show running-config",
+    "show startup-config",
+    "show configuration",
+    "write terminal",
+    "more system:running-config",
+    "more nvram:startup-config",
+)
+
+_IPV4 = re.compile(rf"^{IPV4}$")
+_KNOWN_TOP = frozenset(
+    """
+    aaa alias archive banner boot boot-start-marker boot-end-marker bridge cdp class-map
+    clock control-plane controller crypto dial-peer dot11 end enable event
+    file hostname interface ip ipv6 key license line logging login mac memory
+    mgcp mls multilink no ntp object-group parameter-map policy-map port-channel
+    redundancy route-map router service snmp snmp-server spanning-tree
+    subscriber tacacs-server radius-server template track transceiver username
+    version vlan vpdn vrf voice-card zone zone-pair access-list platform
+    call-home diagnostic netconf restconf security errdisable udld system
+    """.split()
+)
+
+
+def _is_ip(word: str) -> bool:
+    return bool(_IPV4.match(word))
+
+
+class _Reader:
+    def __init__(self, section):
+        self.section = section
+        self.records: list[dict] = []
+        self.block: tuple | None = None
+        self.entries: dict[tuple, dict] = {}
+        self.keyring_peer: dict | None = None
+
+    def add(self, kind, number, **fields):
+        record = {"type": kind, **fields, "lines": [number, number]}
+        self.records.append(record)
+        return record
+
+    @staticmethod
+    def touch(record, number):
+        first, last = record["lines"]
+        record["lines"] = [min(first, number), max(last, number)]
+
+    def read(self, index, raw) -> bool:
+        number = self.section.numbers[index]
+        line = raw.rstrip()
+        if not line.strip():
+            return False
+        stripped = line.strip()
+        if stripped.startswith("!") or stripped in ("end", "Building configuration..."):
+            self.block = None
+            return True
+        if stripped.startswith(
+            ("Current configuration :", "Last configuration change")
+        ):
+            return True
+        if stripped.startswith("NVRAM config last updated"):
+            return True
+        words = stripped.split()
+        if line[0] in " \t":
+            if self.block is None:
+                return False
+            kind, record = self.block
+            handler = _CHILD.get(kind)
+            if handler is not None:
+                handler(self, record, words, number, len(line) - len(line.lstrip()))
+            return True
+        self.block = None
+        handler = _TOP.get(words[0])
+        if handler is not None:
+            handler(self, words, number)
+            if self.block is None:
+                self.block = ("skip", None)
+            return True
+        if words[0] in _KNOWN_TOP:
+            self.block = ("skip", None)
+            return True
+        return False
+
+    # --- top level --------------------------------------------------------------
+
+    def t_hostname(self, words, number):
+        if len(words) > 1:
+            self.add("hostname", number, name=words[1])
+
+    def t_version(self, words, number):
+        if len(words) > 1:
+            self.add("version", number, version=words[1])
+
+    def t_interface(self, words, number):
+        if len(words) < 2:
+            return
+        record = self.add(
+            "interface",
+            number,
+            interface=words[1],
+            ip=None,
+            mask=None,
+            crypto_map=None,
+            nat_side=None,
+            shutdown=False,
+            description=None,
+            at={},
+        )
+        self.block = ("interface", record)
+
+    def c_interface(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[:2] == ["ip", "address"] and len(words) >= 4 and _is_ip(words[2]):
+            if "secondary" not in words:
+                record["ip"], record["mask"] = words[2], words[3]
+                record["at"]["ip"] = number
+        elif words[:2] == ["crypto", "map"] and len(words) > 2:
+            record["crypto_map"] = words[2]
+            record["at"]["crypto_map"] = number
+        elif words[:2] == ["ip", "nat"] and len(words) > 2:
+            record["nat_side"] = words[2]
+        elif words[0] == "shutdown":
+            record["shutdown"] = True
+        elif words[0] == "description":
+            record["description"] = " ".join(words[1:])
+
+    def t_crypto(self, words, number):
+        if len(words) < 3:
+            return
+        kind = words[1]
+        if kind == "isakmp":
+            self.crypto_isakmp(words, number)
+        elif kind == "keyring":
+            self.block = ("keyring", words[2])
+        elif kind == "ipsec" and words[2] == "transform-set" and len(words) > 3:
+            transforms = words[4:]
+            encryption, integrity = _split_transforms(transforms)
+            record = self.add(
+                "transform_set",
+                number,
+                name=words[3],
+                encryption=encryption,
+                integrity=integrity,
+                mode=None,
+            )
+            self.block = ("transform_set", record)
+        elif kind in ("map", "dynamic-map") and len(words) > 3:
+            self.crypto_map(words, number, dynamic=kind == "dynamic-map")
+        elif kind == "ikev2":
+            self.crypto_ikev2(words, number)
+
+    def crypto_isakmp(self, words, number):
+        if words[2] == "policy" and len(words) > 3:
+            record = self.add(
+                "isakmp_policy",
+                number,
+                priority=words[3],
+                authentication="rsa-sig",
+                encryption="des",
+                hash="sha",
+                group="1",
+                lifetime="86400",
+            )
+            self.block = ("isakmp_policy", record)
+        elif words[2] == "key" and "address" in words:
+            self.key_line(words[2:], number, keyring=None)
+        elif words[2] == "profile" and len(words) > 3:
+            record = self.add(
+                "isakmp_profile",
+                number,
+                name=words[3],
+                keyring=None,
+                match_addresses=[],
+            )
+            self.block = ("isakmp_profile", record)
+
+    def key_line(self, words, number, keyring):
+        # "key [0|6] SECRET address A [mask] [no-xauth]" and, in a keyring,
+        # "pre-shared-key address A [mask] key SECRET"
+        at = words.index("address")
+        if at + 1 >= len(words):
+            return
+        address = words[at + 1]
+        mask = None
+        if at + 2 < len(words) and _is_ip(words[at + 2]):
+            mask = words[at + 2]
+        self.add("isakmp_key", number, address=address, mask=mask, keyring=keyring)
+
+    def c_keyring(self, name, words, number, _indent):
+        if words[0] == "pre-shared-key" and "address" in words:
+            self.key_line(words, number, keyring=name)
+
+    def c_isakmp_policy(self, record, words, number, _indent):
+        self.touch(record, number)
+        if len(words) < 2:
+            return
+        head = words[0]
+        if head in ("encr", "encryption"):
+            record["encryption"] = " ".join(words[1:])
+        elif head == "hash":
+            record["hash"] = words[1]
+        elif head == "authentication":
+            record["authentication"] = words[1]
+        elif head == "group":
+            record["group"] = words[1]
+        elif head == "lifetime":
+            record["lifetime"] = words[1]
+
+    def c_isakmp_profile(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[0] == "keyring" and len(words) > 1:
+            record["keyring"] = words[1]
+        elif words[:3] == ["match", "identity", "address"] and len(words) > 3:
+            record["match_addresses"].append(words[3])
+
+    def c_transform_set(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[0] == "mode" and len(words) > 1:
+            record["mode"] = words[1]
+
+    def crypto_map(self, words, number, dynamic):
+        name = words[2]
+        if not words[3].isdigit():
+            return  # "crypto map M local-address X", "crypto map M isakmp-profile"
+        seq = words[3]
+        key = (dynamic, name, seq)
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = self.add(
+                "dynamic_map_entry" if dynamic else "crypto_map_entry",
+                number,
+                map=name,
+                seq=seq,
+                peers=[],
+                transform_sets=[],
+                match_address=None,
+                pfs=None,
+                isakmp_profile=None,
+                ikev2_profile=None,
+                dynamic_map=None,
+                interface=None,
+                at={},
+            )
+            self.entries[key] = entry
+        if len(words) > 6 and words[5] == "dynamic":
+            entry["dynamic_map"] = words[6]
+        self.block = ("map_entry", entry)
+
+    def c_map_entry(self, entry, words, number, _indent):
+        self.touch(entry, number)
+        at = entry["at"]
+        if words[:2] == ["match", "address"] and len(words) > 2:
+            entry["match_address"] = words[2]
+            at["match_address"] = number
+        elif words[0] != "set" or len(words) < 3:
+            return
+        elif words[1] == "peer":
+            entry["peers"].append(words[2])
+            at.setdefault("peer", number)
+        elif words[1] == "transform-set":
+            entry["transform_sets"] = words[2:]
+            at["transform_set"] = number
+        elif words[1] == "pfs":
+            entry["pfs"] = words[2]
+        elif words[1] == "isakmp-profile":
+            entry["isakmp_profile"] = words[2]
+        elif words[1] == "ikev2-profile":
+            entry["ikev2_profile"] = words[2]
+
+    def crypto_ikev2(self, words, number):
+        if len(words) < 4:
+            return
+        kind, name = words[2], words[3]
+        if kind == "proposal":
+            record = self.add(
+                "ikev2_proposal",
+                number,
+                name=name,
+                encryption=None,
+                integrity=None,
+                group=None,
+            )
+            self.block = ("ikev2_proposal", record)
+        elif kind == "policy":
+            record = self.add("ikev2_policy", number, name=name, proposals=[])
+            self.block = ("ikev2_policy", record)
+        elif kind == "keyring":
+            self.block = ("ikev2_keyring", name)
+        elif kind == "profile":
+            record = self.add(
+                "ikev2_profile",
+                number,
+                name=name,
+                keyring=None,
+                match_addresses=[],
+            )
+            self.block = ("ikev2_profile", record)
+
+    def c_ikev2_proposal(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[0] in ("encryption", "integrity", "group") and len(words) > 1:
+            record[words[0]] = " ".join(words[1:])
+
+    def c_ikev2_policy(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[0] == "proposal" and len(words) > 1:
+            record["proposals"].extend(words[1:])
+
+    def c_ikev2_keyring(self, name, words, number, indent):
+        if words[0] == "peer" and len(words) > 1:
+            self.keyring_peer = self.add(
+                "ikev2_keyring_peer",
+                number,
+                keyring=name,
+                peer=words[1],
+                address=None,
+                mask=None,
+                psk=False,
+            )
+            return
+        peer = self.keyring_peer
+        if peer is None or peer["keyring"] != name:
+            return
+        self.touch(peer, number)
+        if words[0] == "address" and len(words) > 1:
+            peer["address"] = words[1]
+            peer["mask"] = words[2] if len(words) > 2 and _is_ip(words[2]) else None
+        elif words[0] == "pre-shared-key" and len(words) > 1:
+            peer["psk"] = True
+
+    def c_ikev2_profile(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[:2] == ["keyring", "local"] and len(words) > 2:
+            record["keyring"] = words[2]
+        elif words[0] == "keyring" and len(words) > 1:
+            record["keyring"] = words[-1]
+        elif words[:4] == ["match", "identity", "remote", "address"] and len(words) > 4:
+            record["match_addresses"].append(words[4])
+
+    def t_ip(self, words, number):
+        if len(words) < 3:
+            return
+        if words[1] == "access-list" and len(words) > 3:
+            self.block = ("acl", (words[3], words[2]))
+        elif words[1] == "nat":
+            self.nat(words, number)
+        elif words[1] == "route" and len(words) >= 5 and _is_ip(words[2]):
+            self.add("route", number, network=words[2], mask=words[3], gateway=words[4])
+
+    def c_acl(self, acl, words, number, _indent):
+        name, acl_type = acl
+        if words and words[0].isdigit():
+            words = words[1:]
+        self.ace(name, acl_type, words, number)
+
+    def t_access_list(self, words, number):
+        # access-list 101 permit ip 10.1.1.0 0.0.0.255 any
+        if len(words) < 4:
+            return
+        name = words[1]
+        kind = "standard"
+        if name.isdigit() and (100 <= int(name) <= 199 or 2000 <= int(name) <= 2699):
+            kind = "extended"
+        self.ace(name, kind, words[2:], number)
+
+    def ace(self, name, acl_type, words, number):
+        if not words or words[0] not in ("permit", "deny"):
+            return
+        action, rest = words[0], words[1:]
+        if acl_type == "standard":
+            source, _ = _address(rest, 0)
+            destination = {"any": True}
+            protocol = "ip"
+        else:
+            protocol = rest[0] if rest else None
+            pos = 1
+            if protocol == "object-group" and len(rest) > 1:
+                protocol, pos = rest[1], 2
+            source, pos = _address(rest, pos)
+            pos = _skip_ports(rest, pos)
+            destination, pos = _address(rest, pos)
+        self.add(
+            "access_list_entry",
+            number,
+            acl=name,
+            acl_type=acl_type,
+            action=action,
+            protocol=protocol,
+            source=source,
+            destination=destination,
+        )
+
+    def nat(self, words, number):
+        # ip nat inside source list ACL interface Fa4 overload
+        # ip nat inside source route-map RM interface Dialer0 overload
+        # ip nat inside source static [tcp|udp] REAL [port] MAPPED [port]
+        if len(words) < 5 or words[3] != "source":
+            return
+        side = words[2]
+        mode = words[4]
+        rest = words[5:]
+        record = {
+            "side": side,
+            "mode": mode,
+            "acl": None,
+            "route_map": None,
+            "interface": None,
+            "pool": None,
+            "overload": "overload" in rest,
+            "real": None,
+            "mapped": None,
+        }
+        if mode == "list" and rest:
+            record["acl"] = rest[0]
+        elif mode == "route-map" and rest:
+            record["route_map"] = rest[0]
+        elif mode == "static":
+            args = [w for w in rest if _is_ip(w)]
+            if len(args) >= 2:
+                record["real"], record["mapped"] = args[0], args[1]
+        else:
+            return
+        if "interface" in rest and rest.index("interface") + 1 < len(rest):
+            record["interface"] = rest[rest.index("interface") + 1]
+        if "pool" in rest and rest.index("pool") + 1 < len(rest):
+            record["pool"] = rest[rest.index("pool") + 1]
+        self.add("nat_rule", number, **record)
+
+    def t_route_map(self, words, number):
+        # route-map NAME [permit|deny] [seq]
+        if len(words) < 2:
+            return
+        action = words[2] if len(words) > 2 else "permit"
+        seq = words[3] if len(words) > 3 else "10"
+        record = self.add(
+            "route_map_entry",
+            number,
+            name=words[1],
+            action=action,
+            seq=seq,
+            match_acls=[],
+        )
+        self.block = ("route_map", record)
+
+    def c_route_map(self, record, words, number, _indent):
+        self.touch(record, number)
+        if words[:3] == ["match", "ip", "address"]:
+            record["match_acls"].extend(w for w in words[3:] if w != "prefix-list")
+
+
+def _split_transforms(words):
+    # "esp-aes 256 esp-sha-hmac": the key length belongs to the cipher before it.
+    encryption, integrity = [], []
+    for word in words:
+        if word.isdigit() and encryption:
+            encryption[-1] = f"{encryption[-1]} {word}"
+        elif "hmac" in word or word in ("esp-none",):
+            integrity.append(word)
+        else:
+            encryption.append(word)
+    return encryption, integrity
+
+
+def _address(words, pos):
+    if pos >= len(words):
+        return None, pos
+    word = words[pos]
+    if word == "any":
+        return {"any": True}, pos + 1
+    if word == "host" and pos + 1 < len(words):
+        return {"host": words[pos + 1]}, pos + 2
+    if word in ("object-group", "addrgroup") and pos + 1 < len(words):
+        return {"group": words[pos + 1]}, pos + 2
+    if _is_ip(word) and pos + 1 < len(words) and _is_ip(words[pos + 1]):
+        return {"network": word, "wildcard": words[pos + 1]}, pos + 2
+    if _is_ip(word):
+        return {"host": word}, pos + 1
+    return None, pos + 1
+
+
+def _skip_ports(words, pos):
+    if pos < len(words) and words[pos] in ("eq", "neq", "lt", "gt"):
+        return pos + 2
+    if pos < len(words) and words[pos] == "range":
+        return pos + 3
+    return pos
+
+
+_TOP = {
+    "hostname": _Reader.t_hostname,
+    "version": _Reader.t_version,
+    "interface": _Reader.t_interface,
+    "crypto": _Reader.t_crypto,
+    "ip": _Reader.t_ip,
+    "access-list": _Reader.t_access_list,
+    "route-map": _Reader.t_route_map,
+}
+
+_CHILD = {
+    "interface": _Reader.c_interface,
+    "keyring": _Reader.c_keyring,
+    "isakmp_policy": _Reader.c_isakmp_policy,
+    "isakmp_profile": _Reader.c_isakmp_profile,
+    "transform_set": _Reader.c_transform_set,
+    "map_entry": _Reader.c_map_entry,
+    "ikev2_proposal": _Reader.c_ikev2_proposal,
+    "ikev2_policy": _Reader.c_ikev2_policy,
+    "ikev2_keyring": _Reader.c_ikev2_keyring,
+    "ikev2_profile": _Reader.c_ikev2_profile,
+    "acl": _Reader.c_acl,
+    "route_map": _Reader.c_route_map,
+}
 
 
 def parse(section):
-    return []
+    platform, _asa, _ios = config_platform(section.lines)
+    if platform != "ios":
+        return []
+    reader = _Reader(section)
+    claimed: set[int] = set()
+    for index, line in enumerate(section.lines):
+        if reader.read(index, line):
+            claimed.add(section.numbers[index])
+    if not reader.records:
+        return []
+    interfaces = {
+        r["crypto_map"]: r["interface"]
+        for r in reader.records
+        if r["type"] == "interface" and r["crypto_map"]
+    }
+    for record in reader.records:
+        if record["type"] == "crypto_map_entry":
+            record["interface"] = interfaces.get(record["map"])
+        if "at" in record and not record["at"]:
+            del record["at"]
+    by_command = bool(section.command)
+    source = Source(
+        kind="ios.running_config",
+        first_line=section.numbers[0] if by_command else min(claimed),
+        last_line=section.numbers[-1] if by_command else max(claimed),
+        records=reader.records,
+    )
+    if not by_command:
+        source.claimed = claimed
+    return [source]

@@ -1,5 +1,345 @@
-"""Placeholder until these rules are written."""
+"""Checks on an IOS / IOS-XE configuration: the crypto map VPN pieces that must
+agree (a key for every peer, the map on an interface, the crypto ACL kept out of
+NAT) and a summary of what a peer has to match.
+
+Every `ios.running_config` source in the paste is read as one device.
+"""
+
+from __future__ import annotations
+
+from analyzer.parsers.common import ipv4_to_int
+from analyzer.report import Finding
+
+MAX_IP = 0xFFFFFFFF
+ARTICLE = "asa-vpn-config-checks"
+
+
+class IosConfig:
+    def __init__(self, sources):
+        self.records = [r for s in sources for r in s.records]
+        self.by_type: dict[str, list[dict]] = {}
+        for record in self.records:
+            self.by_type.setdefault(record["type"], []).append(record)
+
+    def of(self, kind):
+        return self.by_type.get(kind, [])
+
+    def acl(self, name):
+        return [r for r in self.of("access_list_entry") if r["acl"] == name]
+
+
+def _mask_range(address, mask, wildcard=False):
+    ip = ipv4_to_int(address)
+    bits = ipv4_to_int(mask) if mask else (0 if wildcard else MAX_IP)
+    if ip is None or bits is None:
+        return None
+    if not wildcard:
+        bits = ~bits & MAX_IP
+    low = ip & ~bits & MAX_IP
+    return low, low | bits
+
+
+def _spec_range(spec):
+    if not spec:
+        return None
+    if spec.get("any"):
+        return (0, MAX_IP)
+    if "host" in spec:
+        ip = ipv4_to_int(spec["host"])
+        return (ip, ip) if ip is not None else None
+    if "network" in spec:
+        return _mask_range(spec["network"], spec["wildcard"], wildcard=True)
+    return None
+
+
+def _overlap(a, b):
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _covers(outer, inner):
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _int_to_ip(value):
+    return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
+
+
+def _range_text(r):
+    return (
+        _int_to_ip(r[0]) if r[0] == r[1] else f"{_int_to_ip(r[0])}-{_int_to_ip(r[1])}"
+    )
+
+
+# --- keys ----------------------------------------------------------------------------
+
+
+def _has_key(config, peer) -> bool:
+    ip = ipv4_to_int(peer)
+    if ip is None:
+        return True  # a hostname peer: cannot tell from the paste
+    for key in config.of("isakmp_key"):
+        span = _mask_range(key["address"], key["mask"] or "255.255.255.255")
+        if span and span[0] <= ip <= span[1]:
+            return True
+    for peer_entry in config.of("ikev2_keyring_peer"):
+        if not peer_entry["psk"] or not peer_entry["address"]:
+            continue
+        span = _mask_range(
+            peer_entry["address"], peer_entry["mask"] or "255.255.255.255"
+        )
+        if span and span[0] <= ip <= span[1]:
+            return True
+    return False
+
+
+def _peer_key_findings(config, entries) -> list[Finding]:
+    has_full = bool(config.of("hostname") or config.of("version"))
+    if (
+        not has_full
+        and not config.of("isakmp_key")
+        and not config.of("ikev2_keyring_peer")
+    ):
+        return []
+    policies = config.of("isakmp_policy")
+    if policies and not any(p["authentication"] == "pre-share" for p in policies):
+        return []  # certificates: no key to look for
+    findings = []
+    seen = set()
+    for entry in entries:
+        for peer in entry["peers"]:
+            if peer in seen or _has_key(config, peer):
+                continue
+            seen.add(peer)
+            line = entry.get("at", {}).get("peer", entry["lines"][0])
+            findings.append(
+                Finding(
+                    code="ios.peer_without_key",
+                    severity="error",
+                    title=f"No pre-shared key for crypto peer {peer}",
+                    detail=(
+                        f"Crypto map {entry['map']} {entry['seq']} sets peer {peer}, but "
+                        "no `crypto isakmp key … address`, keyring `pre-shared-key "
+                        "address` or IKEv2 keyring peer covers that address. The router "
+                        "cannot authenticate phase 1 with it: the exchange stops at "
+                        "MM_KEY_EXCH and the log shows no pre-shared key for the peer."
+                    ),
+                    article=ARTICLE,
+                    anchor="peer-without-tunnel-group",
+                    lines=[line],
+                    next_commands=[
+                        "show running-config | include crypto isakmp key",
+                        "show crypto isakmp sa",
+                        "debug crypto isakmp",
+                    ],
+                    subject=f"peer {peer}",
+                )
+            )
+    return findings
+
+
+# --- maps on interfaces ------------------------------------------------------------
+
+
+def _unapplied(config, entries) -> list[Finding]:
+    interfaces = config.of("interface")
+    if not interfaces:
+        return []  # a `| section crypto` paste: interfaces are not shown
+    applied = {r["crypto_map"] for r in interfaces if r["crypto_map"]}
+    maps: dict[str, list[dict]] = {}
+    for entry in entries:
+        maps.setdefault(entry["map"], []).append(entry)
+    findings = []
+    for name, members in maps.items():
+        if name in applied:
+            continue
+        findings.append(
+            Finding(
+                code="ios.crypto_map_unapplied",
+                severity="error",
+                title=f"Crypto map {name} is not applied to any interface",
+                detail=(
+                    f"No interface has `crypto map {name}`, so its "
+                    f"{len(members)} entr{'y' if len(members) == 1 else 'ies'} never "
+                    "encrypt anything and the router does not negotiate with their "
+                    "peers. Apply it under the outside interface, or move its entries "
+                    "into the map already there."
+                ),
+                article=ARTICLE,
+                anchor="crypto-map-unapplied",
+                lines=[m["lines"][0] for m in members],
+                next_commands=[
+                    "show crypto map",
+                    "show running-config | section interface",
+                ],
+                subject=f"crypto map {name}",
+            )
+        )
+    return findings
+
+
+# --- NAT of the crypto traffic -------------------------------------------------------
+
+
+def _acl_decision(config, acl_name, src, dst):
+    """'permit', 'deny' or None: the first line of the ACL the traffic hits.
+    A line counts as hit when it covers the whole of the traffic."""
+    for ace in config.acl(acl_name):
+        s = _spec_range(ace["source"])
+        d = _spec_range(ace["destination"])
+        if s is None or d is None:
+            continue
+        if ace["action"] == "deny":
+            if _covers(s, src) and _covers(d, dst):
+                return "deny", ace
+            continue
+        if _overlap(s, src) and _overlap(d, dst):
+            return "permit", ace
+    return None, None
+
+
+def _nat_decision(config, rule, src, dst):
+    """The ACE (or route-map line) that makes this NAT rule translate the traffic,
+    or None when it is exempted or not matched."""
+    if rule["mode"] == "list" and rule["acl"]:
+        decision, ace = _acl_decision(config, rule["acl"], src, dst)
+        return ace if decision == "permit" else None
+    if rule["mode"] == "route-map" and rule["route_map"]:
+        entries = [
+            r for r in config.of("route_map_entry") if r["name"] == rule["route_map"]
+        ]
+        for entry in sorted(
+            entries, key=lambda r: int(r["seq"]) if r["seq"].isdigit() else 0
+        ):
+            for acl in entry["match_acls"]:
+                decision, ace = _acl_decision(config, acl, src, dst)
+                if decision == "permit":
+                    return ace if entry["action"] == "permit" else None
+    return None
+
+
+def _crypto_nat(config, entries) -> list[Finding]:
+    rules = [
+        r
+        for r in config.of("nat_rule")
+        if r["side"] == "inside" and r["mode"] in ("list", "route-map")
+    ]
+    if not rules:
+        return []
+    findings = []
+    for entry in entries:
+        acl = entry.get("match_address")
+        if not acl:
+            continue
+        for ace in config.acl(acl):
+            if ace["action"] != "permit":
+                continue
+            src, dst = _spec_range(ace["source"]), _spec_range(ace["destination"])
+            if src is None or dst is None:
+                continue
+            for rule in rules:
+                hit = _nat_decision(config, rule, src, dst)
+                if hit is None:
+                    continue
+                via = (
+                    f"ACL {rule['acl']}"
+                    if rule["mode"] == "list"
+                    else f"route-map {rule['route_map']}"
+                )
+                findings.append(
+                    Finding(
+                        code="ios.crypto_acl_nat",
+                        severity="warning",
+                        title=f"Crypto ACL {acl} traffic is translated by NAT",
+                        detail=(
+                            f"Traffic {_range_text(src)} -> {_range_text(dst)} that crypto "
+                            f"map {entry['map']} {entry['seq']} should encrypt is also "
+                            f"matched by `ip nat inside source` through {via}, with no "
+                            "deny for it above. NAT happens before encryption, so the "
+                            "packets leave with the outside address and miss the crypto "
+                            f"ACL. Put a `deny ip` for this traffic at the top of {via}."
+                        ),
+                        article=ARTICLE,
+                        anchor="crypto-acl-nat",
+                        lines=[ace["lines"][0], hit["lines"][0], rule["lines"][0]],
+                        next_commands=[
+                            "show ip nat translations",
+                            f"show access-lists {rule['acl'] or ''}".rstrip(),
+                            "show crypto ipsec sa",
+                        ],
+                        subject=f"crypto map {entry['map']} {entry['seq']}",
+                    )
+                )
+                break
+    return findings
+
+
+# --- summary ---------------------------------------------------------------------------
+
+
+def _summary(config, entries) -> list[Finding]:
+    policies = config.of("isakmp_policy")
+    sets = {r["name"]: r for r in config.of("transform_set")}
+    maps: dict[str, list[dict]] = {}
+    for entry in entries:
+        maps.setdefault(entry["map"], []).append(entry)
+    findings = []
+    for name, members in maps.items():
+        parts = []
+        if policies:
+            parts.append(
+                "ISAKMP policies: "
+                + "; ".join(
+                    f"{p['priority']}: {p['authentication']} {p['encryption']} "
+                    f"{p['hash']} group {p['group']} lifetime {p['lifetime']}"
+                    for p in policies
+                )
+                + "."
+            )
+        for entry in members:
+            transforms = ", ".join(
+                f"{t} ({' '.join(sets[t]['encryption'] + sets[t]['integrity'])})"
+                if t in sets
+                else t
+                for t in entry["transform_sets"]
+            )
+            bit = (
+                f"{entry['seq']}: peer {', '.join(entry['peers']) or '(none)'}; ACL "
+                f"{entry['match_address'] or '(none)'}; phase 2 {transforms or '(none)'}"
+            )
+            if entry.get("pfs"):
+                bit += f"; PFS {entry['pfs']}"
+            parts.append(bit + ".")
+        findings.append(
+            Finding(
+                code="ios.crypto_summary",
+                severity="info",
+                title=f"What a peer of crypto map {name} must match",
+                detail=(
+                    "The peer needs one matching phase 1 policy, one matching transform "
+                    "set, the same PFS group and a mirror-image crypto ACL. "
+                    + " ".join(parts)
+                ),
+                article=ARTICLE,
+                anchor="policies-and-transform-sets",
+                lines=[m["lines"][0] for m in members],
+                next_commands=["show crypto isakmp policy", "show crypto map"],
+                subject=f"crypto map {name}",
+            )
+        )
+    return findings
 
 
 def check(report):
-    return []
+    sources = report.sources_of("ios.running_config")
+    if not sources:
+        return []
+    config = IosConfig(sources)
+    entries = [r for r in config.of("crypto_map_entry") if not r.get("dynamic_map")]
+    if not entries:
+        return []
+    findings: list[Finding] = []
+    findings += _peer_key_findings(config, entries)
+    findings += _unapplied(config, entries)
+    findings += _crypto_nat(config, entries)
+    findings += _summary(config, entries)
+    return findings
