@@ -136,7 +136,7 @@ class _Reader:
 
     def read(self, index: int, text: str):
         low = text.lower()
-        if low.startswith("ikev2 sas:") and self.own:
+        if low.startswith(("ikev2 sas:", "there are no ikev2 sas")) and self.own:
             self.v2 = ikev2_sa.reader(self.section)
             self.v2.open()
             self.block["ikev2"] = self.v2.block

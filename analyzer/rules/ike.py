@@ -1,5 +1,228 @@
-"""Placeholder until these rules are written."""
+"""Phase 1 SAs: what each IKEv1 / IKEv2 state says about the tunnel to a peer.
+
+IKEv1 states are explained from analyzer.isakmp (the one state table the project
+has); IKEv2 states, which have no main/aggressive steps to draw, are described in
+the short table below. One finding per peer and state; a healthy state is info.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analyzer import isakmp
+from analyzer.report import Finding
+
+ISAKMP_KINDS = (
+    "asa.show_crypto_isakmp_sa",
+    "ios.show_crypto_isakmp_sa",
+    "pix.show_isakmp_sa",
+)
+IKEV2_KINDS = ("asa.show_crypto_ikev2_sa", "ios.show_crypto_ikev2_sa")
+ARTICLE = "isakmp-states"
+
+
+@dataclass(frozen=True)
+class Ikev2State:
+    severity: str
+    summary: str
+    meaning: str
+    # What the state means for each end, when the output says which end this is.
+    initiator: str = ""
+    responder: str = ""
+
+
+IKEV2_STATES = {
+    "READY": Ikev2State(
+        "info",
+        "The IKEv2 SA is authenticated and up.",
+        "Phase 1 is done; child SAs carry the traffic. If traffic still fails, look "
+        "at the IPsec SAs for this peer.",
+    ),
+    "IN-NEG": Ikev2State(
+        "warning",
+        "The IKEv2 SA is still negotiating.",
+        "Seen for a moment on every new SA. One that stays here did not complete "
+        "IKE_SA_INIT or IKE_AUTH: compare proposals (encryption, integrity/PRF, DH "
+        "group), the pre-shared keys or certificates, and the identities each end "
+        "expects.",
+        initiator="This device started it: the peer has not answered, or answered "
+        "with an error. Check reachability and UDP 500/4500 to the peer before the "
+        "proposals.",
+        responder="The peer started it and this device answered: the peer did not "
+        "complete authentication, or this device's answers do not reach it.",
+    ),
+    "DELETE": Ikev2State(
+        "warning",
+        "The IKEv2 SA is being deleted.",
+        "A delete was sent or received: after a dead peer detection failure, an "
+        "authentication or child SA failure, or a manual clear. An SA that keeps "
+        "coming back in this state means negotiations fail over and over.",
+    ),
+}
+
+
+def _range(rec: dict) -> list[int]:
+    first, last = (rec.get("lines") or [0, 0])[:2]
+    return list(range(first, last + 1)) if first else []
+
+
+def _groups(records: list[dict], version: int):
+    """(state, peer, records) in order of first appearance."""
+    order: dict[tuple[str, str], list[dict]] = {}
+    for rec in records:
+        state = (rec.get("state") or "").strip().upper()
+        if not state:
+            continue
+        peer = rec.get("peer") or "unknown"
+        order.setdefault((state, peer), []).append(rec)
+    return [(state, peer, recs) for (state, peer), recs in order.items()]
+
+
+def _lines(recs: list[dict]) -> list[int]:
+    return sorted({n for rec in recs for n in _range(rec)})
+
+
+def _roles(recs: list[dict]) -> set[str]:
+    return {r["role"] for r in recs if r.get("role") in ("initiator", "responder")}
+
+
+def _count(recs: list[dict]) -> str:
+    return f" ({len(recs)} SAs)" if len(recs) > 1 else ""
+
+
+def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
+    state = isakmp.lookup(state_name)
+    subject = f"peer {peer}"
+    roles = _roles(recs)
+    notes: list[str] = []
+    if any(r.get("peer_guessed") for r in recs):
+        notes.append(
+            "IOS lists an SA by dst and src (src started it); with a single row the "
+            "output does not say which end is this router, so the peer shown is the "
+            "dst."
+        )
+    if any(r.get("deleted") for r in recs):
+        notes.append(
+            "The SA is marked deleted: it is on its way out, and a new attempt "
+            "usually follows with a higher conn-id."
+        )
+    if state is None:
+        debug = "debug crypto ikev1 127" if platform == "asa" else "debug crypto isakmp"
+        return Finding(
+            code="isakmp.other_state",
+            severity="info",
+            title=f"{state_name} with peer {peer}{_count(recs)}",
+            detail=" ".join(
+                [
+                    f"{state_name} is not one of the common IKEv1 states: usually a "
+                    "transient step or a platform-specific name. It matters only if "
+                    "the SA stays in it; then the debug shows which message is missing."
+                ]
+                + notes
+            ),
+            article=ARTICLE,
+            anchor="other-states",
+            lines=_lines(recs),
+            next_commands=["show crypto isakmp sa detail", debug],
+            subject=subject,
+        )
+    parts = [state.summary]
+    if roles:
+        role = " and ".join(sorted(roles))
+        parts.append(f"This device is the {role} of this SA.")
+        if state.role != "either" and state.role not in roles:
+            parts.append(
+                f"The table has this state on the {state.role}'s side, so the "
+                "role shown is unusual; read the state from the other end's view."
+            )
+    elif state.role != "either":
+        parts.append(f"This state is seen on the {state.role}.")
+    parts.append(state.meaning)
+    if state.checks and state.severity != "info":
+        parts.append("Next: " + " ".join(state.checks))
+    parts += notes
+    return Finding(
+        code=f"isakmp.{state.anchor}",
+        severity=state.severity,
+        title=f"{state.name} with peer {peer}{_count(recs)}",
+        detail=" ".join(parts),
+        article=ARTICLE,
+        anchor=state.anchor,
+        lines=_lines(recs),
+        next_commands=[c.replace("{peer}", peer) for c in state.commands],
+        subject=subject,
+    )
+
+
+def _ikev2_commands(peer: str, platform: str, state: str) -> list[str]:
+    if platform == "asa":
+        cmds = [
+            "show crypto ikev2 sa detail",
+            f"show running-config tunnel-group {peer}",
+        ]
+        if state != "READY":
+            cmds += [
+                "show running-config crypto ikev2",
+                "debug crypto ikev2 protocol 127",
+            ]
+        else:
+            cmds = [f"show crypto ipsec sa peer {peer}"] + cmds[:1]
+        return cmds
+    cmds = [f"show crypto ikev2 sa remote {peer} detail"]
+    if state != "READY":
+        cmds += ["show crypto ikev2 profile", "show crypto ikev2 proposal"]
+        cmds.append("debug crypto ikev2")
+    else:
+        cmds.insert(0, f"show crypto ipsec sa peer {peer}")
+    return cmds
+
+
+def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
+    info = IKEV2_STATES.get(state_name)
+    anchor_name = state_name.lower().replace("_", "-")
+    code_name = state_name.lower().replace("-", "_")
+    roles = _roles(recs)
+    if info is None:
+        return Finding(
+            code="ikev2.other_state",
+            severity="info",
+            title=f"IKEv2 SA with peer {peer} in {state_name}{_count(recs)}",
+            detail=f"{state_name} is not one of the usual IKEv2 SA states (READY, "
+            "IN-NEG, DELETE). It matters only if the SA stays in it.",
+            article=ARTICLE,
+            anchor="ikev2-states",
+            lines=_lines(recs),
+            next_commands=_ikev2_commands(peer, platform, state_name),
+            subject=f"peer {peer}",
+        )
+    parts = [info.summary]
+    if roles:
+        parts.append(f"This device is the {' and '.join(sorted(roles))} of this SA.")
+    parts.append(info.meaning)
+    for role in sorted(roles):
+        if getattr(info, role):
+            parts.append(getattr(info, role))
+    return Finding(
+        code=f"ikev2.{code_name}",
+        severity=info.severity,
+        title=f"IKEv2 SA with peer {peer} is {state_name}{_count(recs)}",
+        detail=" ".join(parts),
+        article=ARTICLE,
+        anchor=f"ikev2-{anchor_name}",
+        lines=_lines(recs),
+        next_commands=_ikev2_commands(peer, platform, state_name),
+        subject=f"peer {peer}",
+    )
 
 
 def check(report):
-    return []
+    findings: list[Finding] = []
+    for source in report.sources_of(*ISAKMP_KINDS):
+        platform = source.kind.split(".", 1)[0]
+        for state, peer, recs in _groups(source.records, 1):
+            findings.append(_ikev1(state, peer, recs, platform))
+    for source in report.sources_of(*IKEV2_KINDS):
+        platform = source.kind.split(".", 1)[0]
+        for state, peer, recs in _groups(source.records, 2):
+            findings.append(_ikev2(state, peer, recs, platform))
+    return findings
