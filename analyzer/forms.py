@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 
-from analyzer.textinput import InputError, decode
+from analyzer.textinput import InputError, combine, decode, too_large
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,40 +52,38 @@ def check_request_size(request):
         length = 0
     # Form encoding and multipart boundaries add some bytes; leave room for them.
     if length > limit * 2 + 64 * 1024:
-        raise InputError(too_large_message(limit), status=413)
-
-
-def too_large_message(limit: int) -> str:
-    return f"The input is larger than the limit of {limit // 1024} KiB."
+        raise too_large(length, limit)
 
 
 def read_submission(text: str | None, files) -> str:
     """The text to analyze from a pasted ``text`` and uploaded ``files`` (any of
-    them may be missing), or InputError with the status to answer (400 empty or
-    not text, 413 too large). Several inputs are joined in the order given."""
+    them may be missing), or InputError with the status to answer: 400 when empty
+    or not text, 413 when all of it together is larger than the limit. Several
+    inputs are joined in the order given, the pasted text first."""
     limit = settings.ANALYZER_MAX_INPUT_BYTES
-    parts: list[bytes] = []
+    inputs: list[tuple[str, bytes]] = []
     total = 0
     if text and text.strip():
-        parts.append(text.encode("utf-8"))
-        total += len(parts[-1])
+        inputs.append(("The pasted text", text.encode("utf-8")))
+        total += len(inputs[-1][1])
     for upload in files:
         if upload.size is not None and total + upload.size > limit:
-            raise InputError(too_large_message(limit), status=413)
+            raise too_large(total + upload.size, limit)
+        # Never more than the limit into memory, whatever the upload claims.
         data = upload.read(limit + 1)
         total += len(data)
         if total > limit:
-            raise InputError(too_large_message(limit), status=413)
-        if data.strip():
-            parts.append(data)
+            raise too_large(total, limit)
+        inputs.append((upload.name or "upload", data))
     if total > limit:
-        raise InputError(too_large_message(limit), status=413)
-    if not parts:
+        raise too_large(total, limit)
+    if not inputs:
         raise InputError(
             "The input is empty: paste some device output or upload a file."
         )
-    texts = [decode(part, limit) for part in parts]
-    return "\n".join(t if t.endswith("\n") else t + "\n" for t in texts)
+    if len(inputs) == 1:
+        return decode(inputs[0][1], limit)
+    return combine(inputs, limit)
 
 
 def request_errors(request):
@@ -94,9 +92,8 @@ def request_errors(request):
         request.POST  # noqa: B018 - parsing the body is the point
         request.FILES  # noqa: B018
     except RequestDataTooBig as exc:
-        raise InputError(
-            too_large_message(settings.ANALYZER_MAX_INPUT_BYTES), status=413
-        ) from exc
+        limit = settings.ANALYZER_MAX_INPUT_BYTES
+        raise too_large(int(request.META.get("CONTENT_LENGTH") or 0), limit) from exc
     except TooManyFilesSent as exc:
         raise InputError(
             f"Too many files: at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}."
