@@ -24,6 +24,8 @@ class Command(BaseCommand):
     )
     # Tests hand the command a stand-in for standard input.
     stealth_options = ("stdin",)
+    # The engine needs no database or app checks; it runs from a bare checkout.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
