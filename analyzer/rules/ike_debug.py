@@ -1,5 +1,273 @@
-"""Placeholder until these rules are written."""
+"""Why an IKE negotiation in a debug or IKE syslog sequence failed, per peer.
+
+Reads the per-peer records of the ike_debug parser: the messages each side sent,
+the notifies and errors. One finding per peer and cause; a negotiation that
+completed is reported as info.
+"""
+
+from __future__ import annotations
+
+from analyzer.report import Finding, Report
+
+ARTICLE = "ike-debug-invalid-cookie"
+_EVIDENCE_MESSAGES = 3
 
 
-def check(report):
-    return []
+def check(report: Report) -> list[Finding]:
+    findings: list[Finding] = []
+    for source in report.sources_of("ike_debug"):
+        for record in source.records:
+            findings.extend(_peer(record))
+    return findings
+
+
+def _last_message_lines(record: dict, count: int = _EVIDENCE_MESSAGES) -> list[int]:
+    return [m["line"] for m in record["messages"][-count:]]
+
+
+def _error_lines(record: dict, kind: str) -> list[int]:
+    return [e["line"] for e in record["errors"] if e["kind"] == kind][:10]
+
+
+def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
+    peer = record["peer"]
+    if record["platform"] == "ios":
+        return [c.format(peer=peer) for c in ios]
+    return [c.format(peer=peer) for c in asa]
+
+
+def _exchanged(record: dict) -> str:
+    parts = [f"sent {record['sent']}"]
+    if record["resent"]:
+        parts.append(f"resent {record['resent']}")
+    parts.append(f"received {record['received']}")
+    text = ", ".join(parts)
+    if record.get("last_state"):
+        how = (
+            "worked out from the messages"
+            if record.get("state_inferred")
+            else "as printed"
+        )
+        text += f"; last state {record['last_state']} ({how})"
+    return text
+
+
+def _peer(record: dict) -> list[Finding]:
+    peer = record["peer"]
+    subject = f"peer {peer}"
+    kinds = {e["kind"] for e in record["errors"]}
+    findings: list[Finding] = []
+    evidence = _last_message_lines(record)
+
+    invalid_cookie = [
+        n
+        for n in record["notifies"]
+        if n["type"] == "INVALID_COOKIE" and n["encrypted"] is False
+    ]
+    if invalid_cookie or "invalid_cookie" in kinds:
+        lines = [n["line"] for n in invalid_cookie] + _error_lines(
+            record, "invalid_cookie"
+        )
+        after_ke = record["key_exchange_sent"]
+        detail = (
+            f"{peer} answered with an unencrypted INVALID_COOKIE notify"
+            f"{' after this side sent its key exchange (KE/NONCE)' if after_ke else ''}. "
+            "The peer has no IKE SA matching the cookies it received: typically it has "
+            "no tunnel-group or pre-shared key for this device's address (a wrong peer "
+            "address in its tunnel-group or crypto map), so it dropped the negotiation "
+            "after the proposals and answers the next packet with a clear-text notify. "
+            f"Messages: {_exchanged(record)}."
+        )
+        findings.append(
+            Finding(
+                code="ike_debug.invalid_cookie",
+                severity="error",
+                title=f"{peer} answers with INVALID_COOKIE: it has no tunnel for this address",
+                detail=detail,
+                article=ARTICLE,
+                anchor="invalid-cookie",
+                lines=lines + evidence,
+                next_commands=_commands(
+                    record,
+                    "show run tunnel-group {peer}",
+                    "show crypto isakmp sa detail",
+                    "debug crypto ikev1 127",
+                    ios=(
+                        "show crypto isakmp key",
+                        "show running-config | section crypto isakmp",
+                        "debug crypto isakmp",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
+    if "psk" in kinds:
+        lines = _error_lines(record, "psk")
+        offered = any(
+            "Preshared authentication offered" in e["text"] for e in record["errors"]
+        )
+        missing = any("No pre-shared key" in e["text"] for e in record["errors"])
+        if missing:
+            what = f"This device has no pre-shared key for {peer}."
+        elif offered:
+            what = (
+                f"{peer} offered pre-shared-key authentication that the matching local "
+                "policy does not accept, or the key lookup for this peer failed."
+            )
+        else:
+            what = (
+                "Messages encrypted with the key derived after the Diffie-Hellman "
+                "exchange could not be read: the two ends hold different pre-shared keys."
+            )
+        findings.append(
+            Finding(
+                code="ike_debug.psk_mismatch",
+                severity="error",
+                title=f"Pre-shared key problem with {peer}",
+                detail=f"{what} Messages: {_exchanged(record)}. Re-enter the key on both ends.",
+                article=ARTICLE,
+                anchor="psk-mismatch",
+                lines=lines + evidence,
+                next_commands=_commands(
+                    record,
+                    "show run tunnel-group {peer}",
+                    "more system:running-config | begin tunnel-group {peer}",
+                    "debug crypto ikev1 127",
+                    ios=(
+                        "show crypto isakmp key",
+                        "show crypto isakmp policy",
+                        "debug crypto isakmp",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
+    if "proposal" in kinds:
+        lines = _error_lines(record, "proposal")
+        findings.append(
+            Finding(
+                code="ike_debug.proposal_mismatch",
+                severity="error",
+                title=f"No IKE proposal matches between this device and {peer}",
+                detail=(
+                    "Phase 1 stopped at the first exchange: none of the offered IKE "
+                    "policies (encryption, hash, Diffie-Hellman group, authentication "
+                    "method, lifetime) matched one on the other end. Compare the "
+                    f"policies on both ends. Messages: {_exchanged(record)}."
+                ),
+                article="phase1-errors",
+                anchor="proposal-mismatch",
+                lines=lines + evidence,
+                next_commands=_commands(
+                    record,
+                    "show run crypto ikev1",
+                    "show crypto ikev1 sa detail",
+                    "debug crypto ikev1 127",
+                    ios=(
+                        "show crypto isakmp policy",
+                        "show crypto isakmp default policy",
+                        "debug crypto isakmp",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
+    if "phase2" in kinds:
+        lines = _error_lines(record, "phase2")
+        findings.append(
+            Finding(
+                code="ike_debug.phase2_mismatch",
+                severity="error",
+                title=f"Phase 2 (quick mode) with {peer} rejected",
+                detail=(
+                    "Phase 1 is up but the IPsec proposal was refused: the crypto ACLs "
+                    "are not mirror images (proxy identities), no crypto map entry "
+                    "matches the peer's networks, or the transform sets / PFS group "
+                    f"differ. Messages: {_exchanged(record)}."
+                ),
+                article=ARTICLE,
+                anchor="phase2-mismatch",
+                lines=lines + evidence,
+                next_commands=_commands(
+                    record,
+                    "show run crypto map",
+                    "show run access-list",
+                    "show crypto ipsec sa peer {peer}",
+                    "debug crypto ipsec 127",
+                    ios=(
+                        "show crypto map",
+                        "show crypto ipsec transform-set",
+                        "show access-lists",
+                        "debug crypto ipsec",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
+    silent = record["received"] == 0 and (record["sent"] + record["resent"]) > 0
+    if silent and not findings:
+        lines = _error_lines(record, "no_response") + evidence
+        state = "mm_no_state" if record["platform"] == "ios" else "mm_wait_msg2"
+        findings.append(
+            Finding(
+                code="ike_debug.peer_not_answering",
+                severity="warning",
+                title=f"{peer} does not answer IKE",
+                detail=(
+                    f"This device sent {record['sent']} IKE message(s) to {peer} and "
+                    f"retransmitted {record['resent']} time(s); nothing came back. The peer "
+                    "is unreachable or down, has no ISAKMP enabled on the interface facing "
+                    "this device, has no crypto map entry for this address, or something "
+                    "in the path drops UDP 500/4500. Check the route to the peer first "
+                    "(phase1-errors, route-to-peer), then a capture on the outside "
+                    "interface."
+                ),
+                article="isakmp-states",
+                anchor=state,
+                lines=lines,
+                next_commands=_commands(
+                    record,
+                    "show route {peer}",
+                    "ping outside {peer}",
+                    "capture cap-ike interface outside match udp host {peer} eq 500",
+                    "show capture cap-ike",
+                    ios=(
+                        "show ip route {peer}",
+                        "ping {peer}",
+                        "show crypto isakmp sa",
+                        "show crypto map",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
+    if not findings and record["phase1_complete"] and not kinds - {"other"}:
+        state = "qm_idle" if record["platform"] == "ios" else "mm_active"
+        if record["version"] == "ikev2":
+            state = "ikev2-ready"
+        findings.append(
+            Finding(
+                code="ike_debug.negotiation_complete",
+                severity="info",
+                title=f"IKE negotiation with {peer} completed",
+                detail=(
+                    f"Phase 1{' and phase 2' if record['phase2_complete'] else ''} "
+                    f"completed. Messages: {_exchanged(record)}."
+                ),
+                article="isakmp-states",
+                anchor=state,
+                lines=evidence,
+                next_commands=_commands(
+                    record,
+                    "show crypto ipsec sa peer {peer}",
+                    ios=("show crypto ipsec sa peer {peer}",),
+                ),
+                subject=subject,
+            )
+        )
+    return findings

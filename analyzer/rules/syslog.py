@@ -1,5 +1,281 @@
-"""Placeholder until these rules are written."""
+"""What a pile of syslog messages says: which families fill it, mail dropped by
+ESMTP inspection, and IKE/ESP denied by an access list.
+
+IKE negotiation messages (713xxx, 715xxx, 750xxx...) are read per peer by the IKE
+debug parser and judged in rules/ike_debug.py; here they are only counted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from analyzer import syslog_catalog
+from analyzer.report import Finding, Report
+
+ARTICLE = "asa-syslog-messages"
+_ACL_IDS = {"106001", "106006", "106023", "106100", "710003"}
+_VPN_PORTS = {500, 4500}
+_MAX_LINES = 40
 
 
-def check(report):
-    return []
+def check(report: Report) -> list[Finding]:
+    messages = [
+        record
+        for source in report.sources_of("syslog")
+        for record in source.records
+        if not record.get("fragment")
+    ]
+    if not messages:
+        return []
+    findings: list[Finding] = []
+    summary = _summary(messages)
+    if summary is not None:
+        findings.append(summary)
+    findings.extend(_esmtp(messages))
+    findings.extend(_vpn_denies(messages, _known_peers(report)))
+    return findings
+
+
+def _first_line(record: dict) -> int:
+    return record["lines"][0]
+
+
+def _summary(messages: list[dict]) -> Finding | None:
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for record in messages:
+        message_id = record.get("message_id")
+        if not message_id:
+            continue
+        counts[message_id] += 1
+        first_seen.setdefault(message_id, _first_line(record))
+    if not counts:
+        return None
+    families: Counter[str] = Counter()
+    unknown: list[tuple[str, int]] = []
+    for message_id, count in counts.items():
+        entry = syslog_catalog.lookup(message_id)
+        if entry is None:
+            unknown.append((message_id, count))
+        else:
+            families[entry.family] += count
+    total = sum(counts.values())
+    parts = [
+        f"{syslog_catalog.FAMILIES.get(family, family)}: {count}"
+        for family, count in sorted(families.items(), key=lambda item: -item[1])
+    ]
+    busiest = ", ".join(
+        f"{message_id} x{count}" for message_id, count in counts.most_common(8)
+    )
+    detail = (
+        f"{total} messages with {len(counts)} different IDs. Most frequent: {busiest}."
+    )
+    if parts:
+        detail += " By family: " + "; ".join(parts) + "."
+    if unknown:
+        unknown.sort(key=lambda item: (-item[1], item[0]))
+        listed = ", ".join(f"{message_id} x{count}" for message_id, count in unknown)
+        detail += (
+            f" Not in the catalog ({len(unknown)} IDs, {sum(c for _, c in unknown)} "
+            f"messages): {listed}. Look them up in the platform's syslog message guide."
+        )
+    lines = sorted(first_seen.values())[:_MAX_LINES]
+    hosts = sorted({r["host"] for r in messages if r.get("host")})
+    subject = f"syslog from {', '.join(hosts[:3])}" if hosts else "syslog messages"
+    return Finding(
+        code="syslog.summary",
+        severity="info",
+        title=f"{total} syslog messages, {len(counts)} message IDs",
+        detail=detail,
+        article=ARTICLE,
+        anchor="families" if not unknown else "uncatalogued",
+        lines=lines,
+        next_commands=["show logging", "show logging | include <message id>"],
+        subject=subject,
+    )
+
+
+def _is_esmtp_drop(record: dict) -> bool:
+    message_id = record.get("message_id")
+    if message_id not in ("108004", "507003", "108003"):
+        return False
+    text = record.get("text", "")
+    on_25 = record.get("dst_port") == 25 or record.get("src_port") == 25
+    if message_id == "507003":
+        return on_25 or "inspector disconnected" in text
+    return on_25 or "ESMTP" in text
+
+
+def _esmtp(messages: list[dict]) -> list[Finding]:
+    # Keyed by address and port: the same server may be logged under two interface
+    # names (a renamed interface, an old log next to a new one).
+    by_server: dict[str, list[dict]] = {}
+    interfaces: dict[str, set[str]] = {}
+    for record in messages:
+        if not _is_esmtp_drop(record):
+            continue
+        if record.get("dst_port") == 25 or record.get("src_port") != 25:
+            iface, addr, port = (
+                record.get("dst_interface"),
+                record.get("dst"),
+                record.get("dst_port"),
+            )
+        else:
+            iface, addr, port = (
+                record.get("src_interface"),
+                record.get("src"),
+                record.get("src_port"),
+            )
+        server = f"{addr or 'unknown'}/{port or 25}"
+        by_server.setdefault(server, []).append(record)
+        if iface:
+            interfaces.setdefault(server, set()).add(iface)
+    findings = []
+    for server, records in by_server.items():
+        names = sorted(interfaces.get(server, ()))
+        if names:
+            server = f"{'/'.join(names)}:{server}"
+        senders = sorted(
+            {r["src"] for r in records if r.get("src") and r.get("src_port") != 25}
+        )
+        reasons = sorted(
+            {
+                r["text"].split("matched ", 1)[1].strip()
+                for r in records
+                if "matched " in r.get("text", "")
+            }
+        )
+        ids = sorted({r["message_id"] for r in records})
+        detail = (
+            f"The firewall's ESMTP inspection dropped or cut {len(records)} mail "
+            f"connection(s) to {server} ({', '.join(ids)})"
+        )
+        if senders:
+            detail += f" from {', '.join(senders[:5])}"
+            if len(senders) > 5:
+                detail += f" and {len(senders) - 5} more"
+        detail += ". "
+        if reasons:
+            detail += f"Classification that matched: {'; '.join(reasons[:3])}. "
+        detail += (
+            "The sending server sees the connection reset or the banner masked and "
+            "retries later; on an IronPort this shows as 'Receiving aborted'. Inspect "
+            "esmtp is on by default in the global policy: tune its parameters or turn "
+            "it off for the mail server."
+        )
+        findings.append(
+            Finding(
+                code="syslog.esmtp_inspection_drops",
+                severity="warning",
+                title=f"ESMTP inspection is dropping mail to {server}",
+                detail=detail,
+                article="ironport-esmtp-inspection",
+                anchor="syslogs",
+                lines=[_first_line(r) for r in records][:_MAX_LINES],
+                next_commands=[
+                    "show service-policy inspect esmtp",
+                    "show running-config policy-map",
+                    "show logging | include 108004|507003",
+                ],
+                subject=f"mail flow to {server}",
+            )
+        )
+    return findings
+
+
+def _known_peers(report: Report) -> set[str]:
+    """Every address the paste names as an IKE peer, whatever printed it."""
+    peers: set[str] = set()
+    for source in report.sources:
+        if source.kind == "syslog":
+            continue
+        for record in source.records:
+            peer = record.get("peer") if isinstance(record, dict) else None
+            if isinstance(peer, str) and peer:
+                peers.add(peer)
+    for source in report.sources_of("syslog"):
+        for record in source.records:
+            if record.get("peer") and record.get("message_id") not in _ACL_IDS:
+                peers.add(record["peer"])
+    return peers
+
+
+def _is_vpn_deny(record: dict) -> str | None:
+    """ "udp/500", "udp/4500" or "esp" when the record is a deny of IKE, NAT-T or ESP."""
+    message_id = record.get("message_id") or ""
+    is_acl = message_id in _ACL_IDS or "IPACCESSLOG" in message_id
+    if not is_acl or record.get("action") not in ("denied", None):
+        return None
+    if record.get("action") is None and message_id == "106100":
+        return None
+    protocol = record.get("protocol")
+    if protocol == "esp":
+        return "esp"
+    if protocol == "udp":
+        for port in (record.get("dst_port"), record.get("src_port")):
+            if port in _VPN_PORTS:
+                return f"udp/{port}"
+    return None
+
+
+def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
+    groups: dict[tuple, list[dict]] = {}
+    for record in messages:
+        what = _is_vpn_deny(record)
+        if what is None:
+            continue
+        src, dst = record.get("src"), record.get("dst")
+        peer = src if src in peers else dst if dst in peers else None
+        key = (record.get("acl") or "", peer or src or "", what)
+        groups.setdefault(key, []).append(record)
+    findings = []
+    for (acl, remote, what), records in groups.items():
+        sample = records[0]
+        peer_known = remote in peers
+        acl_text = f"access list {acl}" if acl else "an access list"
+        interface = sample.get("src_interface") or sample.get("dst_interface")
+        traffic = (
+            "ESP (IP protocol 50)" if what == "esp" else f"UDP {what.split('/')[1]}"
+        )
+        detail = (
+            f"{len(records)} packet(s) of {traffic} between {sample.get('src')} and "
+            f"{sample.get('dst')} were denied by {acl_text}"
+            f"{' on ' + interface if interface else ''}. "
+        )
+        if peer_known:
+            detail += f"{remote} is an IKE peer elsewhere in this paste, so the tunnel cannot form or carry traffic while this is denied. "
+        else:
+            detail += "Whatever the peer is, IKE needs UDP 500 (and 4500 behind NAT) and the tunnel's data needs ESP or UDP 4500. "
+        detail += "Permit them from the peer's address in the interface ACL (or the control-plane ACL for traffic to the device itself)."
+        iface = interface or "outside"
+        if what == "esp":
+            tracer = f"packet-tracer input {iface} esp {sample.get('src')} {sample.get('dst')} detailed"
+        else:
+            port = int(what.split("/")[1])
+            tracer = (
+                f"packet-tracer input {iface} udp {sample.get('src')} "
+                f"{sample.get('src_port') or port} {sample.get('dst')} {sample.get('dst_port') or port} detailed"
+            )
+        commands = [
+            f"show access-list {acl}" if acl else "show running-config access-group",
+            tracer,
+        ]
+        commands.append("show running-config access-group")
+        findings.append(
+            Finding(
+                code="syslog.vpn_traffic_denied",
+                severity="error",
+                title=f"{traffic} {'from peer ' + remote if peer_known else ''} denied by {acl_text}".replace(
+                    "  ", " "
+                ),
+                detail=detail,
+                article="phase1-errors",
+                anchor="access-list-denies",
+                lines=[_first_line(r) for r in records][:_MAX_LINES],
+                next_commands=commands,
+                subject=f"peer {remote}"
+                if peer_known
+                else f"{traffic} {sample.get('src')} -> {sample.get('dst')}",
+            )
+        )
+    return findings
