@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 
-from analyzer.textinput import InputError, combine, decode, too_large
+from analyzer.textinput import InputError, combine, too_large
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -81,8 +81,6 @@ def read_submission(text: str | None, files) -> str:
         raise InputError(
             "The input is empty: paste some device output or upload a file."
         )
-    if len(inputs) == 1:
-        return decode(inputs[0][1], limit)
     return combine(inputs, limit)
 
 

@@ -1,0 +1,192 @@
+from datetime import timedelta
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils import timezone
+
+from analyzer import engine
+from analyzer.models import Diagnosis
+from analyzer.tasks import analyze_diagnosis, sweep_stale_diagnoses
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+
+def paste() -> str:
+    return (FIXTURES / "web" / "asa_isakmp_sa_mm_wait_msg4.txt").read_text()
+
+
+def make(status="queued", attempts=0, age=0, **fields) -> Diagnosis:
+    """A diagnosis last queued (and, when running, started) ``age`` seconds ago."""
+    when = timezone.now() - timedelta(seconds=age)
+    started = when if status == "running" else None
+    return Diagnosis.objects.create(
+        input_text=paste(),
+        status=status,
+        attempts=attempts,
+        queued=when,
+        started=started,
+        **fields,
+    )
+
+
+def test_it_analyzes_a_queued_diagnosis():
+    """The task claims the row, runs the engine on the stored text and saves the
+    report with status done."""
+    diagnosis = make()
+    assert analyze_diagnosis(diagnosis.id) == "done"
+    diagnosis.refresh_from_db()
+    assert diagnosis.status == "done"
+    assert diagnosis.attempts == 1
+    assert diagnosis.engine_version == engine.ENGINE_VERSION
+    assert diagnosis.report == engine.analyze(paste()).to_dict()
+    assert diagnosis.started <= diagnosis.finished
+
+
+def test_it_does_nothing_on_a_second_delivery():
+    """A second delivery of the same message finds the row no longer queued and
+    leaves it as the first one did."""
+    diagnosis = make()
+    analyze_diagnosis(diagnosis.id)
+    first = Diagnosis.objects.get(id=diagnosis.id)
+    assert analyze_diagnosis(diagnosis.id) == "skipped"
+    again = Diagnosis.objects.get(id=diagnosis.id)
+    assert (again.status, again.attempts, again.finished) == (
+        "done",
+        1,
+        first.finished,
+    )
+
+
+def test_it_leaves_a_diagnosis_another_worker_is_running():
+    """A delivery arriving while another worker runs the diagnosis does nothing."""
+    diagnosis = make(status="running", attempts=1)
+    assert analyze_diagnosis(diagnosis.id) == "skipped"
+    diagnosis.refresh_from_db()
+    assert (diagnosis.status, diagnosis.attempts) == ("running", 1)
+
+
+def test_it_ignores_a_deleted_diagnosis():
+    """A message for a row that no longer exists is dropped without an error."""
+    assert analyze_diagnosis("no-such-diagnosis") == "missing"
+
+
+def test_it_marks_a_crash_failed_with_a_message(monkeypatch):
+    """An exception in the analysis marks the diagnosis failed with a readable
+    message instead of leaving it running."""
+
+    def broken(text):
+        raise KeyError("state")
+
+    monkeypatch.setattr(engine, "analyze", broken)
+    diagnosis = make()
+    assert analyze_diagnosis(diagnosis.id) == "failed"
+    diagnosis.refresh_from_db()
+    assert diagnosis.status == "failed"
+    assert "internal error (KeyError)" in diagnosis.error
+    assert diagnosis.finished is not None
+
+
+def test_it_marks_the_soft_time_limit_failed(monkeypatch):
+    """SoftTimeLimitExceeded during the analysis fails the diagnosis with a message
+    naming the limit."""
+
+    def too_slow(text):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(engine, "analyze", too_slow)
+    diagnosis = make()
+    analyze_diagnosis(diagnosis.id)
+    diagnosis.refresh_from_db()
+    assert diagnosis.status == "failed"
+    assert f"longer than {settings.ANALYZER_TASK_SOFT_LIMIT} seconds" in diagnosis.error
+
+
+def test_it_drops_a_result_when_the_sweep_took_the_row_back():
+    """A late finish after the sweep re-queued the row (and another worker claimed
+    it) does not overwrite the newer run."""
+    diagnosis = make()
+    assert diagnosis.claim()
+    Diagnosis.objects.filter(id=diagnosis.id).update(status="queued")
+    other = Diagnosis.objects.get(id=diagnosis.id)
+    assert other.claim()
+    assert not diagnosis.finish({"findings": []}, "old")
+    assert Diagnosis.objects.get(id=diagnosis.id).status == "running"
+
+
+def test_it_is_configured_for_safe_redelivery():
+    """The task acknowledges late and requeues on a lost worker (safe because of
+    the claim), with the time limits from settings."""
+    assert analyze_diagnosis.acks_late is True
+    assert analyze_diagnosis.reject_on_worker_lost is True
+    assert analyze_diagnosis.soft_time_limit == settings.ANALYZER_TASK_SOFT_LIMIT
+    assert analyze_diagnosis.time_limit == settings.ANALYZER_TASK_HARD_LIMIT
+    schedule = settings.CELERY_BEAT_SCHEDULE["sweep-stale-diagnoses"]
+    assert schedule["task"] == "analyzer.tasks.sweep_stale_diagnoses"
+    assert schedule["schedule"] == settings.ANALYZER_SWEEP_SECONDS
+
+
+def test_it_requeues_a_stale_running_diagnosis(django_capture_on_commit_callbacks):
+    """A diagnosis running longer than ANALYZER_STALE_SECONDS (its worker died) is
+    set back to queued and its task sent again."""
+    stale = make(status="running", attempts=1, age=settings.ANALYZER_STALE_SECONDS + 5)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert sweep_stale_diagnoses() == {"requeued": 1, "failed": 0}
+    stale.refresh_from_db()
+    assert stale.status == "queued"
+    assert stale.attempts == 1
+    assert timezone.now() - stale.queued < timedelta(seconds=5)
+    assert len(callbacks) == 1
+
+
+def test_it_resends_a_stale_queued_diagnosis(django_capture_on_commit_callbacks):
+    """A diagnosis queued too long (its message was lost) is sent again."""
+    stale = make(age=settings.ANALYZER_STALE_SECONDS + 5)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert sweep_stale_diagnoses() == {"requeued": 1, "failed": 0}
+    stale.refresh_from_db()
+    assert stale.status == "queued"
+    assert len(callbacks) == 1
+
+
+def test_it_fails_a_diagnosis_out_of_attempts(django_capture_on_commit_callbacks):
+    """A stale diagnosis already tried ANALYZER_MAX_ATTEMPTS times is failed with a
+    message, not sent again."""
+    stale = make(
+        status="running",
+        attempts=settings.ANALYZER_MAX_ATTEMPTS,
+        age=settings.ANALYZER_STALE_SECONDS + 5,
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert sweep_stale_diagnoses() == {"requeued": 0, "failed": 1}
+    stale.refresh_from_db()
+    assert stale.status == "failed"
+    assert f"after {settings.ANALYZER_MAX_ATTEMPTS} attempts" in stale.error
+    assert callbacks == []
+
+
+def test_it_leaves_fresh_and_finished_diagnoses_alone(
+    django_capture_on_commit_callbacks,
+):
+    """Rows younger than the stale limit, and done or failed rows, are untouched."""
+    old = settings.ANALYZER_STALE_SECONDS + 5
+    fresh_running = make(status="running", attempts=1, age=1)
+    fresh_queued = make(age=1)
+    done = make(status="done", attempts=1, age=old)
+    failed = make(status="failed", attempts=1, age=old)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert sweep_stale_diagnoses() == {"requeued": 0, "failed": 0}
+    assert callbacks == []
+    for row in (fresh_running, fresh_queued, done, failed):
+        assert Diagnosis.objects.get(id=row.id).status == row.status
+
+
+def test_it_lets_a_worker_that_finished_first_win():
+    """The sweep acts on the row as it read it: when a worker finished the row in
+    between, the sweep changes nothing."""
+    stale = make(status="running", attempts=1, age=settings.ANALYZER_STALE_SECONDS + 5)
+    snapshot = Diagnosis.stale(settings.ANALYZER_STALE_SECONDS).get(id=stale.id)
+    assert stale.finish({"findings": []}, engine.ENGINE_VERSION)
+    assert snapshot.requeue_or_give_up(settings.ANALYZER_MAX_ATTEMPTS) is None
+    assert Diagnosis.objects.get(id=stale.id).status == "done"
