@@ -55,7 +55,53 @@ _QUOTED_COMMANDS = (
     ("logged command:", None),
     (" executed the '", "' command"),
     (" executed '", "'"),
+    # TACACS+ accounting records: "... priv-lvl=15 cmd=enable secret 5 X <cr>".
+    ("cmd=", None),
 )
+# Keywords an engineer abbreviates at a prompt (`ena sec`, `cry isa key`, `snmp comm`);
+# a typed word that starts exactly one of them is read as that keyword.
+_KEYWORDS = (
+    "address",
+    "auth",
+    "authentication",
+    "authentication-key",
+    "community",
+    "crypto",
+    "enable",
+    "host",
+    "hostname",
+    "ikev1",
+    "ikev2",
+    "informs",
+    "isakmp",
+    "key",
+    "key-string",
+    "ldap-login-password",
+    "level",
+    "local",
+    "local-authentication",
+    "message-digest-key",
+    "neighbor",
+    "ntp",
+    "password",
+    "pre-share",
+    "pre-shared-key",
+    "priv",
+    "privilege",
+    "radius-server",
+    "remote",
+    "remote-authentication",
+    "secret",
+    "server",
+    "server-key",
+    "snmp-server",
+    "tacacs-server",
+    "traps",
+    "user",
+    "username",
+    "version",
+)
+_KEYWORD_SET = frozenset(_KEYWORDS)
 
 
 @dataclass
@@ -202,6 +248,8 @@ def _piece_spans(
                 return []
             return _to_chars(line, start, view, offsets, cut, [(2, None)])
 
+    if prompted:
+        words = _expand_abbreviations(words)
     found = _rules(words, block, indented or prompted, embedded=False)
     if found:
         return _to_chars(line, start, view, offsets, cut, found)
@@ -220,13 +268,30 @@ def _quoted_command_spans(line: str, start: int, view: str) -> list[tuple[int, i
             if finish < begin:
                 continue
         offsets, cut = _words(view, begin, finish)
+        if offsets and view[offsets[-1][0] : offsets[-1][1]] == "<cr>":
+            offsets.pop()  # the end-of-command mark of accounting records
+            finish = offsets[-1][1] if offsets else begin
         if not offsets:
             continue
         words = [view[a:b].lower() for a, b in offsets]
-        found = _rules(words, None, False, embedded=True)
+        found = _rules(_expand_abbreviations(words), None, False, embedded=True)
         if found:
             return _to_chars(line, start, view, offsets, cut, found, finish)
     return []
+
+
+def _expand_abbreviations(words: list[str]) -> list[str]:
+    """Typed words with unambiguous keyword abbreviations written out."""
+    out = list(words)
+    for i, word in enumerate(out[:12]):
+        if len(word) < 3 or word in _KEYWORD_SET:
+            continue
+        matches = [k for k in _KEYWORDS if k.startswith(word)]
+        if len(matches) == 1:
+            out[i] = matches[0]
+    if out and out[0] == "user":  # `user bob pass X` is the username command
+        out[0] = "username"
+    return out
 
 
 def _to_chars(line, start, view, offsets, cut, found, finish=None):
