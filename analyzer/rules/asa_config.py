@@ -315,8 +315,9 @@ def mail_trouble_lines(report) -> list[int]:
             continue
         for record in source.records:
             if source.kind == "ironport.mail_log":
-                if record.get("event") in MAIL_TROUBLE_EVENTS:
-                    lines.extend(record.get("lines", [])[:1])
+                problem = record.get("problem")
+                if problem in MAIL_TROUBLE_EVENTS:
+                    lines.append(record.get("at", {}).get(problem, record["lines"][0]))
             elif source.kind == "smtp.test":
                 if record.get("masked"):
                     lines.extend(record.get("lines", [])[:1])
