@@ -128,6 +128,16 @@ def _ident_network(ident) -> tuple[str, str] | None:
     return None
 
 
+def _acl_name(text: str | None) -> str | None:
+    """The ACL's name from "access-list VPN-DC extended permit ..." or a bare name."""
+    if not text:
+        return None
+    words = text.split()
+    if words[0] == "access-list" and len(words) > 1:
+        return words[1]
+    return words[0] if len(words) == 1 else None
+
+
 def _spec_networks(spec: dict | None, objects: dict, groups: dict, depth: int = 0):
     """Networks an access-list address spec stands for (objects and groups
     resolved); "any" and what cannot be resolved give nothing."""
@@ -172,7 +182,7 @@ def _vpn_networks(report, sas: list[dict]) -> list[dict]:
                 "local": _ident_network(sa.get("local_ident")),
                 "peer": sa.get("peer"),
                 "source": "show crypto ipsec sa",
-                "name": sa.get("acl"),
+                "name": _acl_name(sa.get("acl")),
                 "lines": [sa.get("at", {}).get("remote_ident", sa["lines"][0])],
             }
         )
@@ -454,6 +464,21 @@ def _user_data_finding(run, vpn, token, contexts, subject) -> Finding:
     )
 
 
+def _source_translation(run: dict):
+    """(phase, "10.0.0.1/1025 to 203.0.113.2/1025") for a NAT phase that changes
+    the source address of the flow, else None."""
+    for phase in run.get("phases", []):
+        if phase.get("type") != "NAT":
+            continue
+        for line in phase.get("info", []):
+            words = line.split()
+            if len(words) == 5 and words[1] == "translate" and words[3] == "to":
+                before, after = words[2].split("/")[0], words[4].split("/")[0]
+                if before != after and before == run.get("src"):
+                    return phase, f"{words[2]} to {words[4]}"
+    return None
+
+
 def _no_vpn_phase_finding(run, networks, subject, again) -> Finding:
     dst, src = run.get("dst"), run.get("src")
     matches = [n for n in networks if in_subnet(dst, *n["remote"])]
@@ -487,7 +512,16 @@ def _no_vpn_phase_finding(run, networks, subject, again) -> Finding:
         + "), yet packet-tracer allows the flow with no VPN encrypt phase: it is "
         "not matching the crypto map and leaves in clear text. "
     )
-    if local_ok:
+    translated = _source_translation(run)
+    if translated is not None:
+        phase, text = translated
+        detail += (
+            f"The NAT phase (phase {phase['number']}) translates the source "
+            f"({text}) before the crypto ACL is compared: add a NAT exemption "
+            "(identity NAT) for this pair above the rule that translates it."
+        )
+        lines.append(phase["lines"][0])
+    elif local_ok:
         detail += (
             "Usual causes: NAT translates the source before the crypto ACL is "
             "compared (no exemption), the route sends it out of an interface without "
