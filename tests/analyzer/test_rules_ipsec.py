@@ -1,0 +1,126 @@
+"""Findings from IPsec SA counters, linking to the vpn-encaps-no-decaps article."""
+
+from analyzer.engine import analyze
+from tests.conftest import CORPUS, FIXTURES
+
+ANCHORS = {
+    "encaps-no-decaps",
+    "decaps-no-encaps",
+    "no-traffic",
+    "send-recv-errors",
+    "verify-failures",
+    "fragmentation",
+}
+
+
+def raw(name: str) -> str:
+    return (FIXTURES / name).read_bytes().decode("utf-8")
+
+
+def ipsec_findings(text: str):
+    return [f for f in analyze(text).findings if f.code.startswith("ipsec.")]
+
+
+def by_code(findings, code: str):
+    found = [f for f in findings if f.code == code]
+    assert len(found) == 1, [f.code for f in findings]
+    return found[0]
+
+
+def test_it_flags_encaps_without_decaps_in_the_seed():
+    """The seed's tunnel encrypts 61 packets and decrypts none: a warning on lines 4-5."""
+    findings = ipsec_findings(raw("ipsec/seed_asa_show_ipsec_sa_peer_squashed.txt"))
+    finding = by_code(findings, "ipsec.encaps_no_decaps")
+    assert (finding.severity, finding.article, finding.anchor) == (
+        "warning",
+        "vpn-encaps-no-decaps",
+        "encaps-no-decaps",
+    )
+    assert finding.lines == [4, 5]
+    assert finding.subject == "peer 22.22.22.22 (192.168.11.0/24 \u2192 172.16.22.0/24)"
+    assert finding.next_commands[0] == "show crypto ipsec sa peer 22.22.22.22"
+    assert (
+        "capture cap-esp interface OUTSIDE match esp host 11.11.11.11 host 22.22.22.22"
+        in finding.next_commands
+    )
+    assert (
+        "packet-tracer input inside icmp 192.168.11.1 8 0 172.16.22.1 detailed"
+        in finding.next_commands
+    )
+    assert "61" in finding.detail
+
+
+def test_it_finds_nothing_wrong_with_a_healthy_sa():
+    """Traffic both ways and no errors: nothing above info (fragmentation is info)."""
+    findings = ipsec_findings(raw("ipsec/seed_asa_show_crypto_ipsec_sa_peer.txt"))
+    assert [f.code for f in findings] == ["ipsec.fragmentation"]
+    assert findings[0].severity == "info"
+    assert findings[0].lines == [9, 10]
+    healthy = ipsec_findings(raw("ipsec/asa84_show_crypto_ipsec_sa.txt"))
+    assert not [f for f in healthy if "198.51.100.7" in f.subject]
+
+
+def test_it_flags_decaps_without_encaps_and_receive_errors():
+    """The second ASA entry decrypts but never encrypts and counts receive errors."""
+    findings = ipsec_findings(raw("ipsec/asa84_show_crypto_ipsec_sa.txt"))
+    reverse = by_code(findings, "ipsec.decaps_no_encaps")
+    errors = by_code(findings, "ipsec.send_recv_errors")
+    assert reverse.anchor == "decaps-no-encaps" and reverse.lines == [51, 52]
+    assert reverse.subject == "peer 203.0.113.88 (10.1.0.0/16 \u2192 172.16.40.0/24)"
+    assert "show route 172.16.40.1" in reverse.next_commands
+    assert (errors.anchor, errors.lines, errors.severity) == (
+        "send-recv-errors",
+        [57],
+        "warning",
+    )
+    assert "recv errors 14" in errors.detail
+
+
+def test_it_reports_an_idle_or_missing_sa_as_no_traffic():
+    """Zero both ways is info; with a zero SPI the detail says no SA exists."""
+    findings = ipsec_findings(raw("ipsec/ios124_show_crypto_ipsec_sa.txt"))
+    idle = by_code(findings, "ipsec.no_traffic")
+    assert (idle.severity, idle.anchor, idle.lines) == ("info", "no-traffic", [11, 12])
+    assert "No SA is established" in idle.detail
+    assert by_code(findings, "ipsec.encaps_no_decaps").subject.startswith(
+        "peer 198.51.100.2 ("
+    )
+    assert by_code(findings, "ipsec.send_recv_errors").lines == [44]
+
+
+def test_it_flags_verify_failures_and_receive_side_errors_on_ios_xe():
+    """verify failed, replay failed and decaps above verify are verify failures."""
+    findings = ipsec_findings(raw("ipsec/iosxe17_show_crypto_ipsec_sa_peer_detail.txt"))
+    verify = by_code(findings, "ipsec.verify_failures")
+    assert verify.anchor == "verify-failures"
+    assert verify.lines == [12, 18, 21]
+    assert "verify failed 119" in verify.detail and "88001 verified" in verify.detail
+    errors = by_code(findings, "ipsec.send_recv_errors")
+    assert errors.lines == [16] and "invalid sa rcv 37" in errors.detail
+    assert "show crypto ipsec sa peer 203.0.113.5 detail" in verify.next_commands
+
+
+def test_it_does_not_count_verify_when_the_sa_checks_no_integrity():
+    """esp-none leaves #pkts verify at 0 while decaps count: that is not a failure."""
+    findings = ipsec_findings(raw("ipsec/asa_show_crypto_ipsec_sa_esp_none.txt"))
+    assert "ipsec.verify_failures" not in [f.code for f in findings]
+
+
+def test_it_names_the_replay_failure_in_the_corpus():
+    """ntc's IOS detail sample has one replay failure on Tunnel2's SA."""
+    path = (
+        CORPUS
+        / "ntc/cisco_ios/show_crypto_ipsec_sa_detail/cisco_ios_show_crypto_ipsec_sa_detail.raw"
+    )
+    finding = by_code(ipsec_findings(path.read_text()), "ipsec.verify_failures")
+    assert finding.subject.startswith("peer 3.3.3.3 ") and finding.lines == [75]
+
+
+def test_it_only_links_to_the_articles_anchors():
+    """Every finding over every fixture has a known anchor, lines and a peer subject."""
+    for path in sorted((FIXTURES / "ipsec").iterdir()):
+        for finding in ipsec_findings(raw(f"ipsec/{path.name}")):
+            assert finding.article == "vpn-encaps-no-decaps"
+            assert finding.anchor in ANCHORS
+            assert finding.lines and finding.subject.startswith("peer ")
+            assert finding.next_commands
