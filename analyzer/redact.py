@@ -42,6 +42,13 @@ _MAX_WORDS = 256
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[A-Za-z]")
 _CONTROLS = {c: " " for c in (*range(0, 9), *range(10, 32), 127)}
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_PIECE = re.compile(r"[^\r]+")
+# A line holds a secret only if it has one of these (or sits in a key table).
+_HOT = re.compile(
+    r"pass|secret|key|pw|psk|snmp|community|aaa-server|authentication|command"
+    r"|executed|cmd=|[#>]"
+)
 _WORD = re.compile(r"\S+")
 _PAGER = re.compile(
     r"[ \t]*(?:<-+ {0,8}More {0,8}-+>|-- {0,8}More {0,8}--(?: {0,8}\(\d{1,3}%\))?)",
@@ -138,16 +145,10 @@ def _redact_line(line: str, state: _State) -> tuple[str, int]:
         return line, 0
     # A pager overwrites itself with CR: every piece is checked, the last one that
     # says something is the line the terminal showed and sets the context.
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    while True:
-        cr = line.find("\r", start)
-        end = len(line) if cr < 0 else cr
-        if end > start and not line[start:end].isspace():
-            pieces.append((start, end))
-        if cr < 0:
-            break
-        start = cr + 1
+    if "\r" in line:
+        pieces = [m.span() for m in _PIECE.finditer(line) if not m.group().isspace()]
+    else:
+        pieces = [(0, len(line))]
     spans: list[tuple[int, int]] = []
     for index, (start, end) in enumerate(pieces):
         spans.extend(_piece_spans(line, start, end, state, index == len(pieces) - 1))
@@ -171,7 +172,9 @@ def _view(piece: str) -> str:
     """The piece with escape codes and control bytes as spaces, offsets unchanged."""
     if "\x1b" in piece:
         piece = _ANSI.sub(lambda m: " " * len(m.group()), piece)
-    return piece.translate(_CONTROLS)
+    if _CONTROL.search(piece):
+        piece = piece.translate(_CONTROLS)
+    return piece
 
 
 def _words(view: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
@@ -196,11 +199,16 @@ def _piece_spans(
             break
         pos = m.end()
         debris = True
+    indented = not debris and view[0] in " \t"
+    if not state.psk_table and not _HOT.search(view.lower()):
+        # Nothing here can hold a secret; only a block header matters.
+        if last and not indented and not debris:
+            _update_block(state, view[pos : pos + 200].lower().split(None, 4))
+        return []
     offsets, cut = _words(view, pos, len(view))
     if not offsets:
         return []
     words = [view[a:b].lower() for a, b in offsets]
-    indented = not debris and view[0] in " \t"
 
     mode = None
     prompted = False
@@ -229,13 +237,7 @@ def _piece_spans(
         block = _mode_block(mode)
     else:
         if last and not indented and not debris:
-            kind = _classify(words)
-            if kind is not None:
-                state.block = kind
-            elif words[0] not in _SUB_WORDS or any(
-                word.endswith(":") for word in words[:3]
-            ):
-                state.block = None
+            _update_block(state, words)
         block = state.block
 
     if last:
@@ -254,6 +256,18 @@ def _piece_spans(
     if found:
         return _to_chars(line, start, view, offsets, cut, found)
     return _quoted_command_spans(line, start, view)
+
+
+def _update_block(state: _State, words: list[str]) -> None:
+    """A flush-left line opens a block, closes one, or (a sub-command whose
+    indentation the paste lost) stays in the current one."""
+    if not words:
+        return
+    kind = _classify(words)
+    if kind is not None:
+        state.block = kind
+    elif words[0] not in _SUB_WORDS or any(w.endswith(":") for w in words[:3]):
+        state.block = None
 
 
 def _quoted_command_spans(line: str, start: int, view: str) -> list[tuple[int, int]]:
