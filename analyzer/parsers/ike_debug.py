@@ -391,7 +391,6 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
         record["states"].append(
             {"from": m.group("old"), "to": m.group("new"), "line": number}
         )
-        record["last_state"] = m.group("new")
         if m.group("new") in ("IKE_I_MM3", "IKE_R_MM4", "IKE_I_MM4", "IKE_R_MM3"):
             record["key_exchange_sent"] = True
         if m.group("new") in _ESTABLISHED:

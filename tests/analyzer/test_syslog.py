@@ -1,0 +1,266 @@
+"""ASA/PIX/FTD and IOS syslog in every layout it gets pasted in."""
+
+from analyzer.engine import analyze
+from analyzer.parsers import syslog
+from analyzer.report import Section
+from tests.conftest import FIXTURES
+
+
+def text_of(name: str) -> str:
+    return (FIXTURES / name).read_bytes().decode("utf-8")
+
+
+def sources_of(name: str, kind: str):
+    return analyze(text_of(name)).sources_of(kind)
+
+
+def messages(name: str) -> list[dict]:
+    found = sources_of(name, "syslog")
+    assert len(found) == 1
+    return found[0].records
+
+
+def by_line(records: list[dict]) -> dict[int, dict]:
+    return {r["lines"][0]: r for r in records}
+
+
+def test_it_reads_the_asa_show_logging_status_block():
+    """The status block gives syslog on/off, each destination's level and count, the
+    remote host with its counters and the device ID."""
+    (status,) = sources_of("syslog/asa_show_logging_buffer.txt", "syslog.status")
+    record = status.records[0]
+    assert (status.first_line, status.last_line) == (2, 17)
+    assert record["syslog"] == "enabled"
+    assert record["facility"] == "20"
+    assert record["device_id"] == 'hostname "fw01"'
+    buffer = record["destinations"]["buffer"]
+    assert (buffer["status"], buffer["level"], buffer["messages_logged"]) == (
+        "enabled",
+        "informational",
+        48213,
+    )
+    assert record["destinations"]["console"] == {"status": "disabled"}
+    assert record["hosts"] == [
+        {
+            "address": "10.1.1.50",
+            "interface": "inside",
+            "protocol": "udp",
+            "sent": 48213,
+        }
+    ]
+
+
+def test_it_reads_every_message_of_the_asa_buffer_with_its_fields():
+    """Each buffer line is one record: timestamp as printed, device ID, severity,
+    ID, text, and the addresses the catalogued message carries."""
+    records = by_line(messages("syslog/asa_show_logging_buffer.txt"))
+    assert sorted(records) == list(range(18, 31))
+    esmtp = records[19]
+    assert (esmtp["timestamp"], esmtp["host"], esmtp["facility"]) == (
+        "Mar 12 2024 10:10:02",
+        "fw01",
+        "ASA",
+    )
+    assert (esmtp["severity"], esmtp["message_id"]) == (4, "108004")
+    assert esmtp["text"].startswith("ESMTP Classification: Dropped connection")
+    assert (esmtp["src_interface"], esmtp["src"], esmtp["src_port"]) == (
+        "outside",
+        "75.75.75.75",
+        35314,
+    )
+    assert (esmtp["dst_interface"], esmtp["dst"], esmtp["dst_port"]) == (
+        "DMZ",
+        "10.0.25.101",
+        25,
+    )
+    assert esmtp["protocol"] == "tcp"
+    deny = records[24]
+    assert (
+        deny["protocol"],
+        deny["src"],
+        deny["dst"],
+        deny["acl"],
+        deny["action"],
+    ) == (
+        "esp",
+        "198.51.100.2",
+        "10.10.0.5",
+        "outside_access_in",
+        "denied",
+    )
+    hit = records[25]
+    assert (hit["message_id"], hit["acl"], hit["action"], hit["protocol"]) == (
+        "106100",
+        "outside_access_in",
+        "denied",
+        "udp",
+    )
+    assert (hit["src_interface"], hit["src"], hit["src_port"]) == (
+        "outside",
+        "198.51.100.2",
+        4500,
+    )
+    assert (hit["dst_interface"], hit["dst"], hit["dst_port"]) == (
+        "inside",
+        "203.0.113.1",
+        4500,
+    )
+    assert records[22]["peer"] == "198.51.100.2"
+    assert records[28]["message_id"] == "725001" and "src" not in records[28]
+
+
+def test_it_reads_server_emblem_rfc5424_and_bare_layouts():
+    """Syslog-server lines with and without a host name, with the server's receive
+    stamp, EMBLEM, RFC 5424, PIX/FTD tags and bare messages all give the device's
+    timestamp, host, facility and ID."""
+    records = messages("syslog/asa_syslog_server_lines.txt")
+    got = [
+        (r["timestamp"], r.get("host"), r.get("facility"), r["message_id"])
+        for r in records
+    ]
+    assert got == [
+        ("Mar 12 10:10:10", "fw01", "ASA", "302013"),
+        ("Mar 12 10:10:10", "fw01", "ASA", "302014"),
+        ("Mar 12 10:10:11", "10.1.1.1", "ASA", "106023"),
+        ("Mar 12 2024 10:10:12", "10.1.1.1", "ASA", "710003"),
+        ("Mar 12 2024 10:10:13", "fw01", "ASA", "602303"),
+        ("2024-03-12T10:10:14.123+01:00", "fw01", "ASA", "750006"),
+        ("Mar 12 10:10:15", "fw01", "ASA", "106023"),
+        ("Mar 12 10:10:15", "fw02", "PIX", "302015"),
+        ("Mar 12 10:10:16", "ftd01", "FTD", "302014"),
+        ("2024-03-01T10:00:00Z", None, "ASA", "305011"),
+        ("2024-03-01T10:00:00.123+01:00", "fw01", "ASA", "305012"),
+        (None, None, "ASA", "106023"),
+        ("Jun 10 17:36:13", None, None, None),
+        ("Sep 06 2013 14:32:17", None, "ASA", "713236"),
+    ]
+    assert records[3]["received"] == "Mar 12 10:10:12"
+    assert records[4]["received"] == "2024-03-12T10:10:13+00:00"
+    assert records[4]["sender"] == "10.1.1.1"
+    assert records[13]["received"] == "Fri Sep 06 14:32:18 2013"
+    assert records[1]["pri"] == 166 and records[6]["seq"] == "123"
+    sa = records[4]
+    assert (sa["direction"], sa["spi"], sa["local"], sa["peer"]) == (
+        "outbound",
+        "0x5C1E2A90",
+        "203.0.113.1",
+        "192.0.2.99",
+    )
+    ikev2 = records[5]
+    assert (ikev2["local"], ikev2["peer"], ikev2["username"]) == (
+        "203.0.113.1",
+        "192.0.2.120",
+        "192.0.2.120",
+    )
+    denied = records[3]
+    assert (denied["src"], denied["src_port"], denied["dst_interface"]) == (
+        "192.0.2.99",
+        500,
+        "outside",
+    )
+    debug = records[12]
+    assert (debug["debug"], debug["peer"]) == ("IKEv1", "233.22.22.233")
+    assert debug["text"] == "IP = 233.22.22.233, Information Exchange processing failed"
+
+
+def test_it_reads_the_seed_esmtp_lines_with_and_without_percent():
+    """The archive's 108004 line lost its % sign in the paste; it is still a message."""
+    records = messages("syslog/asa_esmtp_seed.txt")
+    assert [
+        (r["message_id"], r["severity"], r["dst"], r["dst_port"]) for r in records
+    ] == [
+        ("108004", 4, "10.0.25.101", 25),
+        ("507003", 4, "10.0.25.101", 25),
+    ]
+    assert records[1]["dst_interface"] == "PUBLIC_DMZ"
+    assert records[1]["text"].endswith("inspector disconnected, dropped packet.")
+
+
+def test_it_reads_ios_sequence_numbers_uptime_stamps_and_crypto_fields():
+    """IOS messages keep the whole tag as ID; sequence numbers, time zones and uptime
+    stamps are read; crypto messages name the peer and ACL logs the flow."""
+    records = messages("syslog/ios_crypto_buffer.txt")
+    assert [r["message_id"] for r in records] == [
+        "CRYPTO-6-ISAKMP_ON_OFF",
+        "LINEPROTO-5-UPDOWN",
+        "CRYPTO-4-RECVD_PKT_INV_SPI",
+        "CRYPTO-4-IKMP_BAD_MESSAGE",
+        "CRYPTO-6-IKMP_MODE_FAILURE",
+        "SEC-6-IPACCESSLOGP",
+        "SYS-5-CONFIG_I",
+        "CRYPTO-5-SESSION_STATUS",
+    ]
+    assert records[0]["seq"] == "002451"
+    assert records[0]["timestamp"] == "*Mar  1 00:10:01.123"
+    assert records[1]["timestamp"] == "*Mar  1 00:12:41.283 UTC"
+    assert records[6]["timestamp"] == "1d02h"
+    assert [r.get("peer") for r in records[2:5]] == ["192.0.2.1"] * 3
+    assert records[7]["peer"] == "192.0.2.1"
+    acl = records[5]
+    assert (
+        acl["acl"],
+        acl["action"],
+        acl["protocol"],
+        acl["src"],
+        acl["dst_port"],
+    ) == (
+        "OUTSIDE-IN",
+        "denied",
+        "udp",
+        "192.0.2.1",
+        500,
+    )
+
+
+def test_it_reads_the_seed_ios_boot_messages_and_leaves_the_banner():
+    """The archive's router boot: every %FAC-SEV-MNEMONIC line is a message, the IOS
+    banner lines between them are not claimed outside a log buffer."""
+    source = sources_of("syslog/ios_seed_boot.txt", "syslog")[0]
+    ids = [r["message_id"] for r in source.records]
+    assert ids[:5] == [
+        "LINK-5-CHANGED",
+        "SYS-5-RESTART",
+        "SNMP-5-COLDSTART",
+        "CRYPTO-6-ISAKMP_ON_OFF",
+        "CRYPTO-6-GDOI_ON_OFF",
+    ]
+    assert ids.count("LINK-3-UPDOWN") == 8 and ids.count("LINEPROTO-5-UPDOWN") == 8
+    assert source.records[3]["text"] == "ISAKMP is OFF"
+    assert source.records[1]["timestamp"] == "*Jan 5 01:35:07.431"
+    assert all("more" not in r for r in source.records)
+    assert not {3, 4, 5, 6} & source.claimed_lines()
+
+
+def test_it_keeps_wrapped_lines_with_their_message_inside_a_buffer():
+    """In `show logging`, a line that is not a message continues the one before;
+    before the first message it is what the buffer's wrap left of one."""
+    lines = [
+        "Log Buffer (4096 bytes):",
+        "ged state to down",
+        "*Sep 14 06:00:45.693: %CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed",
+        "        connection id=29, sequence number=219",
+        "",
+    ]
+    section = Section(lines=lines, numbers=[11, 12, 13, 14, 15], command="show logging")
+    (status, source) = syslog.parse(section)
+    assert status.records[0]["buffer_bytes"] == 4096
+    fragment, message = source.records
+    assert fragment == {
+        "fragment": True,
+        "text": "ged state to down",
+        "lines": [12, 12],
+    }
+    assert message["more"] == ["        connection id=29, sequence number=219"]
+    assert message["lines"] == [13, 14]
+
+
+def test_it_finds_nothing_in_output_that_is_not_syslog():
+    """A tcpdump capture and a config give no syslog source."""
+    report = analyze(text_of("tcpdump/ike_two_way_v.txt"))
+    assert report.sources_of("syslog", "syslog.status") == []
+
+
+def test_it_does_not_take_a_tag_buried_deep_in_a_line():
+    """A %ASA- tag far into a long line is quoted text, not a message."""
+    section = Section(lines=["x" * 400 + " %ASA-4-106023: Deny"], numbers=[1])
+    assert syslog.parse(section) == []
