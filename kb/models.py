@@ -70,8 +70,9 @@ class Article(models.Model):
         self.search_terms = search.document_terms(
             title=self.title,
             identifiers=list(self.identifiers or []) + list(tag_names),
-            headings=rendered.headings,
-            body=" ".join([self.summary, rendered.text]),
+            # The summary is the author's own description: it ranks with headings.
+            headings=[self.summary, *rendered.headings],
+            body=rendered.text,
         )
 
     def related_articles(self):

@@ -35,10 +35,15 @@ CANDIDATES = 200
 FIELDS = ("title", "identifiers", "headings", "body")
 WEIGHTS = {"title": 10.0, "identifiers": 6.0, "headings": 3.0, "body": 1.0}
 SNIPPET_WORDS = 28
+# A term scoring this much in an article counts as fully covered by it.
+FULL_COVER = 6.0
 
 # Word characters plus the punctuation identifiers are made of.
 _TOKEN_RE = re.compile(r"[\w%.\-]+")
 _PART_RE = re.compile(r"[_%.\-]+")
+# How much a part of an identifier (``msg4`` in ``MM_WAIT_MSG4``) counts next to
+# the whole identifier or a word standing alone.
+PART_WEIGHT = 0.4
 
 STOP_WORDS = frozenset(
     """
@@ -81,9 +86,9 @@ def _word(part: str) -> str | None:
     return stem(part)
 
 
-def tokenize(text: str) -> list[str]:
-    """The search terms of ``text``, in order, repeated as often as they occur."""
-    terms: list[str] = []
+def weighted_terms(text: str):
+    """``(term, weight)`` for the terms of ``text`` in order: 1 for a word or a
+    whole identifier, PART_WEIGHT for a part of an identifier."""
     for match in _TOKEN_RE.finditer(text):
         whole = match.group().strip("%.-_").lower()[:MAX_TERM_CHARS]
         if not whole:
@@ -92,32 +97,50 @@ def tokenize(text: str) -> list[str]:
         if len(parts) == 1:
             term = _word(parts[0])
             if term:
-                terms.append(term)
+                yield term, 1.0
             continue
-        terms.append(whole)
+        yield whole, 1.0
         for part in parts:
             term = _word(part)
             if term:
-                terms.append(term)
-    return terms
+                yield term, PART_WEIGHT
 
 
-def document_terms(title, identifiers, headings, body) -> dict[str, dict[str, int]]:
-    """Per-field term counts of an article, as ranking and the index use them."""
+def tokenize(text: str) -> list[str]:
+    """The search terms of ``text``, in order, repeated as often as they occur."""
+    return [term for term, _weight in weighted_terms(text)]
+
+
+def _counts(texts) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for text in texts:
+        for term, weight in weighted_terms(text):
+            counts[term] = counts.get(term, 0.0) + weight
+    return {t: round(c, 3) for t, c in counts.items()}
+
+
+def document_terms(title, identifiers, headings, body) -> dict[str, dict[str, float]]:
+    """Per-field term counts of an article, as ranking and the index use them; a
+    part of an identifier counts less than a word of its own."""
     return {
-        "title": dict(Counter(tokenize(title))),
-        "identifiers": dict(Counter(t for i in identifiers for t in tokenize(str(i)))),
-        "headings": dict(Counter(t for h in headings for t in tokenize(h))),
-        "body": dict(Counter(tokenize(body))),
+        "title": _counts([title]),
+        "identifiers": _counts(str(i) for i in identifiers),
+        "headings": _counts(headings),
+        "body": _counts([body]),
     }
 
 
-def query_terms(query) -> list[str]:
-    """Distinct terms of a query, in order, bounded in length and number."""
+def query_terms(query) -> dict[str, float]:
+    """Distinct terms of a query, in order, bounded in length and number, each with
+    its weight: the parts of an identifier weigh less than the whole, so
+    ``MM_WAIT_MSG4`` prefers articles about that state over ones that only share
+    ``mm`` and ``wait`` with it."""
     if not isinstance(query, str):
-        return []
-    query = query[:MAX_QUERY_CHARS]
-    return list(dict.fromkeys(tokenize(query)))[:MAX_QUERY_TERMS]
+        return {}
+    weights: dict[str, float] = {}
+    for term, weight in weighted_terms(query[:MAX_QUERY_CHARS]):
+        weights[term] = max(weights.get(term, 0.0), weight)
+    return dict(list(weights.items())[:MAX_QUERY_TERMS])
 
 
 # --- the index, one implementation per database ---------------------------------
@@ -129,7 +152,9 @@ def _vendor() -> str:
 
 def _field_text(counts: dict[str, int]) -> str:
     # Repeats stay bounded so one long list does not dominate the engine's rank.
-    return " ".join(t for t, c in sorted(counts.items()) for _ in range(min(c, 8)))
+    return " ".join(
+        t for t, c in sorted(counts.items()) for _ in range(min(math.ceil(c), 8))
+    )
 
 
 def _tsvector_literal(terms: dict[str, dict[str, int]]) -> str:
@@ -138,7 +163,7 @@ def _tsvector_literal(terms: dict[str, dict[str, int]]) -> str:
     pos = 0
     for field, weight in zip(FIELDS, "ABCD", strict=True):
         for term, count in sorted(terms.get(field, {}).items()):
-            for _ in range(min(count, 8)):
+            for _ in range(min(math.ceil(count), 8)):
                 pos = min(pos + 1, 16383)
                 positions.setdefault(term, []).append(f"{pos}{weight}")
     return " ".join(
@@ -220,7 +245,7 @@ def rebuild_vocabulary() -> None:
         )
 
 
-def _candidates(terms: list[str]) -> list[int]:
+def _candidates(terms) -> list[int]:
     """Ids of articles holding any of ``terms``, best first by the engine's rank."""
     if not terms:
         return []
@@ -281,7 +306,7 @@ def _max_distance(word: str) -> int:
     return 1 if len(word) <= 6 else 2
 
 
-def correct_terms(terms: list[str], words: list[str]) -> list[str]:
+def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]:
     """``terms`` with unknown plain words of 5+ letters (as typed: ``words``)
     replaced by the nearest word of the index."""
     from kb.models import SearchWord
@@ -303,19 +328,20 @@ def correct_terms(terms: list[str], words: list[str]) -> list[str]:
             "word", "documents"
         )
     )
-    fixes = {}
-    for term in unknown:
-        limit = _max_distance(term)
+    corrected: dict[str, float] = {}
+    for term, weight in terms.items():
         best = None
-        for word, documents in vocabulary:
-            d = _edit_distance(term, word, limit)
-            if d <= limit:
-                key = (d, -documents, word)
-                if best is None or key < best:
-                    best = key
-        if best:
-            fixes[term] = best[2]
-    return list(dict.fromkeys(fixes.get(t, t) for t in terms))
+        if term in unknown:
+            limit = _max_distance(term)
+            for word, documents in vocabulary:
+                d = _edit_distance(term, word, limit)
+                if d <= limit:
+                    key = (d, -documents, word)
+                    if best is None or key < best:
+                        best = key
+        fixed = best[2] if best else term
+        corrected[fixed] = max(corrected.get(fixed, 0.0), weight)
+    return corrected
 
 
 # --- ranking ----------------------------------------------------------------------
@@ -326,9 +352,12 @@ def _saturate(count: int) -> float:
     return count * 2.2 / (count + 1.2)
 
 
-def rank(terms: list[str], documents: dict, total: int) -> list[tuple[float, str, int]]:
-    """``[(score, slug, pk)]`` best first. ``documents`` maps pk to
-    ``(slug, search_terms)``; ``total`` is the number of articles."""
+def rank(
+    terms: dict[str, float], documents: dict, total: int
+) -> list[tuple[float, str, int]]:
+    """``[(score, slug, pk)]`` best first. ``terms`` maps each query term to its
+    weight; ``documents`` maps pk to ``(slug, search_terms)``; ``total`` is the
+    number of articles."""
     df = Counter()
     for _slug, doc in documents.values():
         present = set()
@@ -336,8 +365,8 @@ def rank(terms: list[str], documents: dict, total: int) -> list[tuple[float, str
             present.update(t for t in terms if t in doc.get(field, {}))
         df.update(present)
     idf = {
-        t: math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) if df[t] else 0.0
-        for t in terms
+        t: w * math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) if df[t] else 0.0
+        for t, w in terms.items()
     }
     query_weight = sum(idf.values()) or 1.0
     ranked = []
@@ -345,12 +374,17 @@ def rank(terms: list[str], documents: dict, total: int) -> list[tuple[float, str
         score = 0.0
         covered = 0.0
         for t in terms:
-            term_score = sum(
+            field_scores = [
                 WEIGHTS[f] * _saturate(doc.get(f, {}).get(t, 0)) for f in FIELDS
-            )
-            if term_score:
+            ]
+            best = max(field_scores)
+            if best:
+                # The best field decides; mentions elsewhere add a little.
+                term_score = best + 0.25 * (sum(field_scores) - best)
                 score += idf[t] * term_score
-                covered += idf[t]
+                # A passing mention in the body covers the term less than a
+                # title or identifier does.
+                covered += idf[t] * min(1.0, term_score / FULL_COVER)
         if score <= 0:
             continue
         coverage = covered / query_weight
@@ -397,7 +431,7 @@ def highlight(text: str, terms: set[str], max_words: int = SNIPPET_WORDS) -> str
     )
 
 
-def snippet(article, terms: list[str]) -> str:
+def snippet(article, terms) -> str:
     wanted = set(terms)
     return (
         highlight(article.summary, wanted, max_words=60)

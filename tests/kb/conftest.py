@@ -20,6 +20,14 @@ def source_ids(path: Path) -> list[str]:
     return re.findall(r"\{#([A-Za-z0-9_\-]+)\}", path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Rendering every article takes a while: do it once, before the tests' own
+    # transactions, so the `articles` fixture below usually finds them unchanged.
+    with django_db_blocker.unblock():
+        call_command("sync_articles", stdout=io.StringIO())
+
+
 @pytest.fixture
 def articles(db):
     """The real articles from kb/content, synced into the test database."""

@@ -11,6 +11,15 @@ from kb.search import search
 from tests.kb.conftest import KB_FIXTURES, content_files
 
 
+@pytest.fixture(autouse=True)
+def empty_kb(db):
+    """Each test starts from an empty knowledge base (the transaction brings the
+    synced articles back afterwards)."""
+    Article.objects.all().delete()
+    Tag.objects.all().delete()
+    SearchWord.objects.all().delete()
+
+
 def sync(**options) -> str:
     out = io.StringIO()
     call_command("sync_articles", stdout=out, **options)

@@ -1,0 +1,238 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.search import MAX_QUERY_CHARS, highlight, query_terms, search, tokenize
+
+# (query, article expected, best rank it may have). Identifiers must come first;
+# plain-language questions may share the podium with a close neighbour.
+RELEVANCE = [
+    # ISAKMP states, whole and in parts, any case
+    ("MM_WAIT_MSG4", "mm-wait-msg4", 1),
+    ("mm_wait_msg4", "mm-wait-msg4", 1),
+    ("msg4", "mm-wait-msg4", 1),
+    ("MM_WAIT_MSG2", "isakmp-states", 1),
+    ("MM_WAIT_MSG6", "isakmp-states", 1),
+    ("QM_IDLE", "isakmp-states", 1),
+    ("MM_NO_STATE", "isakmp-states", 1),
+    ("AG_INIT_EXCH", "isakmp-states", 1),
+    ("AM_ACTIVE", "isakmp-states", 1),
+    ("IN-NEG ikev2", "isakmp-states", 1),
+    ("what does MM_ACTIVE mean", "isakmp-states", 1),
+    # syslog ids and debug markers
+    ("%ASA-5-713904", "ike-debug-invalid-cookie", 1),
+    ("713904", "ike-debug-invalid-cookie", 1),
+    ("INVALID_COOKIE", "ike-debug-invalid-cookie", 1),
+    ("invalid cookie debug", "ike-debug-invalid-cookie", 1),
+    ("debug crypto ikev1 127", "ike-debug-invalid-cookie", 3),
+    ("108004", "ironport-esmtp-inspection", 1),
+    ("%ASA-4-507003", "ironport-esmtp-inspection", 1),
+    ("106023", "phase1-errors", 1),
+    # commands and configuration words
+    ("user_data", "asa-vpn-asp-table", 1),
+    ("show asp table vpn-context detail", "asa-vpn-asp-table", 1),
+    ("packet-tracer vpn encrypt", "asa-vpn-asp-table", 1),
+    ("SPI mismatch", "asa-vpn-asp-table", 1),
+    ("pre-shared-key", "phase1-errors", 3),
+    ("crypto ikev1 enable outside", "phase1-errors", 1),
+    ("tunnel-group", "mm-wait-msg4", 3),
+    ("arp permit-nonconnected", "arp-permit-nonconnected", 1),
+    ("inspect esmtp", "ironport-esmtp-inspection", 1),
+    ("no service password-recovery", "password-recovery-disabled", 1),
+    ("tcpdump -i eth1 host", "tcpdump-recipes", 1),
+    ("show crypto ipsec sa", "vpn-encaps-no-decaps", 3),
+    # plain-language questions
+    ("tunnel stuck phase 1", "phase1-errors", 3),
+    ("encaps but no decaps", "vpn-encaps-no-decaps", 1),
+    ("decaps no encaps", "vpn-encaps-no-decaps", 1),
+    ("one way traffic vpn", "vpn-encaps-no-decaps", 3),
+    ("phase 2 up but no return traffic", "vpn-encaps-no-decaps", 1),
+    (
+        "traffic encrypted but nothing decrypted from the peer",
+        "vpn-encaps-no-decaps",
+        3,
+    ),
+    ("show vpn-sessiondb", "asa-vpn-sessiondb", 1),
+    ("packet tracer drop", "packet-tracer-drops", 1),
+    ("ironport receiving aborted", "ironport-esmtp-inspection", 1),
+    ("smtp banner asterisks", "ironport-esmtp-inspection", 1),
+    (
+        "mail not delivered after moving the mail gateway behind the firewall",
+        "ironport-esmtp-inspection",
+        3,
+    ),
+    ("static nat not in interface subnet", "arp-permit-nonconnected", 1),
+    ("router with secondary addresses cannot reach asa", "arp-permit-nonconnected", 3),
+    ("udp 4500 nat traversal", "phase1-errors", 1),
+    ("how do I capture esp packets on linux", "tcpdump-recipes", 3),
+    ("break sequence router password", "password-recovery-disabled", 1),
+    ("window off screen", "offscreen-windows", 1),
+    ("alt space move window", "offscreen-windows", 1),
+    ("why is my tunnel stuck at mm_wait_msg4 after upgrading", "mm-wait-msg4", 3),
+    # misspellings of five letters or more
+    ("ironprot", "ironport-esmtp-inspection", 1),
+    ("aggresive mode", "isakmp-states", 1),
+    ("tcpdmup", "tcpdump-recipes", 1),
+    ("pasword recovery", "password-recovery-disabled", 1),
+    ("nonconected arp", "arp-permit-nonconnected", 1),
+    ("receving aborted ironport", "ironport-esmtp-inspection", 1),
+]
+
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "(",
+    ")",
+    "()",
+    "(((((",
+    "%",
+    "%%",
+    "-",
+    "--",
+    "-MM_WAIT_MSG4",
+    ":",
+    "title:",
+    "title:MM_WAIT_MSG4",
+    "*",
+    "msg*",
+    "^",
+    "NEAR(a b)",
+    "a AND OR NOT b",
+    "AND",
+    "OR",
+    "NOT",
+    "!",
+    "&",
+    "|",
+    "a | b & !c",
+    "<->",
+    "foo:*",
+    "\\",
+    "\\'",
+    "'; DROP TABLE kb_article; --",
+    '") OR 1=1 --',
+    "\x00",
+    "MM_WAIT\x00_MSG4",
+    "😀",
+    "tunnel 😀 stuck",
+    "ḿṁ_wáit",
+    "‮RTL text",
+    "a" * 5000,
+    "MM_WAIT_MSG4 " * 1000,
+    "x" * 10_000,
+    "the and of to",
+    "...",
+    "_-_%.",
+    "{#mm_wait_msg4}",
+    "[[isakmp-state-graph]]",
+    "<script>alert(1)</script>",
+    "1e999",
+    "\t\n\r",
+    " ",
+]
+
+
+@pytest.mark.parametrize(
+    "query,slug,within", RELEVANCE, ids=[q for q, _, _ in RELEVANCE]
+)
+def test_it_ranks_the_expected_article_near_the_top(articles, query, slug, within):
+    """The article that answers the query comes within the first ``within``."""
+    ranked = [r.slug for r in search(query)]
+    assert slug in ranked[:within], ranked[:5]
+
+
+def test_it_has_a_relevance_table_of_at_least_thirty_queries():
+    """The relevance table covers identifiers, questions and typos."""
+    assert len(RELEVANCE) >= 30
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_it_never_raises_on_hostile_queries(articles, query):
+    """Any string is a query: results or an empty list, never an exception."""
+    results = search(query)
+    assert isinstance(results, list)
+    for result in results:
+        assert "<script" not in result.snippet
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=st.text(max_size=400))
+def test_it_never_raises_on_arbitrary_text(articles, query):
+    """Random text, control characters included, never breaks search."""
+    assert isinstance(search(query), list)
+
+
+def test_it_returns_nothing_for_non_text(articles):
+    """Not a string, or nothing searchable: no results."""
+    assert search(None) == []
+    assert search("") == []
+    assert search("the of and") == []
+    assert search("MM_WAIT_MSG4", limit=0) == []
+
+
+def test_it_keeps_identifiers_whole_and_in_parts():
+    """Identifiers give their whole token and each part split on _ - % ."""
+    assert tokenize("%ASA-5-713904:") == ["asa-5-713904", "asa", "5", "713904"]
+    assert tokenize("MM_WAIT_MSG4") == ["mm_wait_msg4", "mm", "wait", "msg4"]
+    assert tokenize("pre-shared-key") == ["pre-shared-key", "pre", "shar", "key"]
+    assert tokenize("user_data") == ["user_data", "user", "data"]
+    assert tokenize("10.0.0.1") == ["10.0.0.1", "10", "0", "0", "1"]
+
+
+def test_it_drops_stop_words_and_stems_plain_words():
+    """Questions keep their meaningful words in a common form."""
+    assert tokenize("Why are the tunnels stuck?") == ["tunnel", "stuck"]
+    assert tokenize("policies policy") == ["polici", "polici"]
+
+
+def test_it_counts_identifier_parts_less_than_words():
+    """`packet` alone weighs more than the `packet` inside `packet-tracer`."""
+    assert query_terms("packet-tracer packet") == {
+        "packet-tracer": 1.0,
+        "packet": 1.0,
+        "tracer": 0.4,
+    }
+    assert query_terms("packet-tracer") == {
+        "packet-tracer": 1.0,
+        "packet": 0.4,
+        "tracer": 0.4,
+    }
+
+
+def test_it_bounds_the_query():
+    """Long queries are cut before tokenizing, and the terms are capped."""
+    terms = query_terms(" ".join(f"word{i}" for i in range(1000)))
+    assert 0 < len(terms) <= 32
+    assert query_terms("x" * 10_000) == {"x" * 64: 1.0}
+    assert len("x" * 10_000) > MAX_QUERY_CHARS
+
+
+def test_it_marks_matches_and_escapes_the_rest():
+    """Snippets are escaped text with <mark> around the matching words only."""
+    text = "Before <b>MM_WAIT_MSG4</b> & after, the msg4 state & more"
+    snippet = highlight(text, {"msg4"})
+    assert "<b>" not in snippet
+    assert "<mark>&lt;b&gt;MM_WAIT_MSG4&lt;/b&gt;</mark>" in snippet
+    assert "<mark>msg4</mark>" in snippet
+    assert "&amp; after" in snippet
+
+
+def test_it_gives_every_result_a_highlighted_snippet(articles):
+    """Results carry the article's url and a snippet with the matched words."""
+    results = search("encaps but no decaps")
+    assert results
+    top = results[0]
+    assert top.url == f"/kb/{top.slug}/"
+    assert "<mark>" in top.snippet
+
+
+def test_it_orders_ties_by_slug(articles):
+    """Equal scores come out in slug order, so every backend agrees."""
+    results = search("vpn")
+    scores = [(-r.score, r.slug) for r in results]
+    assert scores == sorted(scores)
