@@ -1,0 +1,112 @@
+"""IKE debug rules: one cause per peer with its evidence lines."""
+
+import re
+from pathlib import Path
+
+from analyzer.engine import analyze
+from tests.conftest import FIXTURES
+
+CONTENT = Path(__file__).resolve().parents[2] / "kb" / "content"
+
+
+def ike_findings(name: str):
+    report = analyze((FIXTURES / name).read_bytes().decode("utf-8"))
+    return [f for f in report.findings if f.code.startswith("ike_debug.")]
+
+
+def anchors(slug: str) -> set[str]:
+    return set(re.findall(r"\{#([\w-]+)\}", (CONTENT / f"{slug}.md").read_text()))
+
+
+def test_it_explains_the_seed_invalid_cookie():
+    """The unencrypted INVALID_COOKIE after our KE/NONCE is an error pointing at the
+    peer's missing tunnel-group, with the notify and the last messages as evidence."""
+    (finding,) = ike_findings("ike_debug/asa_invalid_cookie_seed.txt")
+    assert (finding.code, finding.severity) == ("ike_debug.invalid_cookie", "error")
+    assert (finding.article, finding.anchor) == (
+        "ike-debug-invalid-cookie",
+        "invalid-cookie",
+    )
+    assert finding.subject == "peer 233.22.22.233"
+    assert finding.lines == [28, 30, 31, 32]
+    assert "after this side sent its key exchange" in finding.detail
+    assert "last state MM_WAIT_MSG4 (worked out from the messages)" in finding.detail
+    assert finding.next_commands[0] == "show run tunnel-group 233.22.22.233"
+
+
+def test_it_explains_an_asa_pre_shared_key_mismatch():
+    """The decrypt failure after the third exchange is a PSK mismatch."""
+    (finding,) = ike_findings("ike_debug/asa9_ikev1_psk_mismatch.txt")
+    assert (finding.code, finding.anchor) == ("ike_debug.psk_mismatch", "psk-mismatch")
+    assert finding.lines == [28, 40, 41, 42, 43]
+    assert "different pre-shared keys" in finding.detail
+
+
+def test_it_explains_an_ios_key_mismatch_seen_as_a_malformed_message():
+    """IOS IKMP_BAD_MESSAGE right after the key exchange is the same PSK finding,
+    with IOS commands to run next."""
+    (finding,) = ike_findings("ike_debug/ios_psk_mismatch.txt")
+    assert finding.code == "ike_debug.psk_mismatch"
+    assert 25 in finding.lines
+    assert finding.next_commands[0] == "show crypto isakmp key"
+
+
+def test_it_explains_a_phase_1_proposal_mismatch():
+    """`atts are not acceptable` / `phase 1 SA policy not acceptable` point at the
+    phase 1 checklist's proposal section."""
+    (finding,) = ike_findings("ike_debug/ios_proposal_mismatch.txt")
+    assert (finding.code, finding.article, finding.anchor) == (
+        "ike_debug.proposal_mismatch",
+        "phase1-errors",
+        "proposal-mismatch",
+    )
+    assert finding.lines == [4, 28, 29, 31, 33]
+    assert finding.subject == "peer 192.0.2.1"
+
+
+def test_it_explains_a_phase_2_proxy_identity_mismatch():
+    """`proxy identities not supported` is a phase 2 mismatch, not a phase 1 one."""
+    (finding,) = ike_findings("ike_debug/ios_phase2_proxy_mismatch.txt")
+    assert (finding.code, finding.anchor) == (
+        "ike_debug.phase2_mismatch",
+        "phase2-mismatch",
+    )
+    assert finding.lines == [1, 20, 21, 22, 26]
+
+
+def test_it_warns_when_the_peer_never_answers():
+    """Sends and retransmissions with nothing received: a warning about the peer not
+    answering, at the IOS state it sat in, mentioning the route to the peer."""
+    (finding,) = ike_findings("ike_debug/ios_mm_no_state_no_answer.txt")
+    assert (finding.code, finding.severity) == (
+        "ike_debug.peer_not_answering",
+        "warning",
+    )
+    assert (finding.article, finding.anchor) == ("isakmp-states", "mm_no_state")
+    assert finding.lines == [33, 38, 43, 48, 49]
+    assert "route-to-peer" in finding.detail
+    assert finding.next_commands[0] == "show ip route 198.51.100.2"
+
+
+def test_it_reports_a_completed_negotiation_as_info_only():
+    """An IKEv2 SA UP syslog is a healthy peer: info, never more."""
+    report = analyze((FIXTURES / "syslog/asa_syslog_server_lines.txt").read_text())
+    done = [f for f in report.findings if f.subject == "peer 192.0.2.120"]
+    assert [(f.code, f.severity, f.anchor) for f in done] == [
+        ("ike_debug.negotiation_complete", "info", "ikev2-ready")
+    ]
+
+
+def test_it_links_only_to_anchors_that_exist():
+    """Every article and anchor these rules emit on the fixtures is in kb/content."""
+    for name in (
+        "ike_debug/asa_invalid_cookie_seed.txt",
+        "ike_debug/asa9_ikev1_psk_mismatch.txt",
+        "ike_debug/ios_psk_mismatch.txt",
+        "ike_debug/ios_proposal_mismatch.txt",
+        "ike_debug/ios_phase2_proxy_mismatch.txt",
+        "ike_debug/ios_mm_no_state_no_answer.txt",
+        "syslog/asa_syslog_server_lines.txt",
+    ):
+        for finding in ike_findings(name):
+            assert finding.anchor in anchors(finding.article), finding

@@ -1,0 +1,109 @@
+"""Syslog rules: the message summary, ESMTP inspection dropping mail, VPN traffic
+denied by an access list."""
+
+import re
+from pathlib import Path
+
+from analyzer.engine import analyze
+from tests.conftest import FIXTURES
+
+CONTENT = Path(__file__).resolve().parents[2] / "kb" / "content"
+
+
+def findings(name: str, code: str | None = None):
+    report = analyze((FIXTURES / name).read_bytes().decode("utf-8"))
+    return [f for f in report.findings if code is None or f.code == code]
+
+
+def anchors(slug: str) -> set[str]:
+    return set(re.findall(r"\{#([\w-]+)\}", (CONTENT / f"{slug}.md").read_text()))
+
+
+def test_it_reports_esmtp_inspection_dropping_mail_from_the_seed_lines():
+    """108004 and 507003 on port 25 are one warning about the mail server, whatever
+    interface name each line used, pointing at the ESMTP article's syslog section."""
+    (finding,) = findings("syslog/asa_esmtp_seed.txt", "syslog.esmtp_inspection_drops")
+    assert finding.severity == "warning"
+    assert (finding.article, finding.anchor) == ("ironport-esmtp-inspection", "syslogs")
+    assert finding.lines == [1, 2]
+    assert finding.subject == "mail flow to DMZ/PUBLIC_DMZ:10.0.25.101/25"
+    assert (
+        "75.75.75.75" in finding.detail
+        and "header line length gt 998" in finding.detail
+    )
+    assert "show service-policy inspect esmtp" in finding.next_commands
+
+
+def test_it_reports_each_kind_of_vpn_traffic_denied_from_a_known_peer():
+    """UDP 500, ESP and UDP 4500 from a peer that the same buffer shows in an IKE
+    negotiation are three errors naming the ACL and the peer."""
+    denied = findings("syslog/asa_show_logging_buffer.txt", "syslog.vpn_traffic_denied")
+    assert [(f.lines, f.subject, f.severity) for f in denied] == [
+        ([23], "peer 198.51.100.2", "error"),
+        ([24], "peer 198.51.100.2", "error"),
+        ([25], "peer 198.51.100.2", "error"),
+    ]
+    assert [f.title for f in denied] == [
+        "UDP 500 from peer 198.51.100.2 denied by access list outside_access_in",
+        "ESP (IP protocol 50) from peer 198.51.100.2 denied by access list outside_access_in",
+        "UDP 4500 from peer 198.51.100.2 denied by access list outside_access_in",
+    ]
+    assert all(
+        (f.article, f.anchor) == ("phase1-errors", "access-list-denies") for f in denied
+    )
+    assert denied[0].next_commands[:2] == [
+        "show access-list outside_access_in",
+        "packet-tracer input outside udp 198.51.100.2 500 203.0.113.1 500 detailed",
+    ]
+
+
+def test_it_reports_ike_denies_even_without_a_known_peer():
+    """A deny of UDP 500 from an address the paste does not otherwise mention is
+    still reported, described by its addresses."""
+    denied = findings("syslog/asa_syslog_server_lines.txt", "syslog.vpn_traffic_denied")
+    subjects = [f.subject for f in denied]
+    assert subjects == [
+        "peer 192.0.2.99",
+        "peer 192.0.2.99",
+        "UDP 500 192.0.2.55 -> 203.0.113.1",
+    ]
+    assert denied[1].title == "UDP 500 from peer 192.0.2.99 denied by an access list"
+
+
+def test_it_reports_ios_acl_log_denies_of_ike():
+    """IOS `%SEC-6-IPACCESSLOGP ... denied udp x(500)` counts like an ASA deny."""
+    (finding,) = findings("syslog/ios_crypto_buffer.txt", "syslog.vpn_traffic_denied")
+    assert finding.subject == "peer 192.0.2.1" and finding.lines == [8]
+
+
+def test_it_summarises_message_ids_and_lists_the_uncatalogued_ones():
+    """The summary counts messages per ID and family and names the IDs the catalog
+    does not know, with their counts; it is info and never blames anything."""
+    (summary,) = findings("syslog/asa_show_logging_buffer.txt", "syslog.summary")
+    assert summary.severity == "info"
+    assert summary.title == "13 syslog messages, 11 message IDs"
+    assert "Not in the catalog (1 IDs, 2 messages): 725001 x2" in summary.detail
+    assert "ESMTP inspection: 1" in summary.detail
+    assert (summary.article, summary.anchor) == ("asa-syslog-messages", "uncatalogued")
+    assert summary.subject == "syslog from fw01"
+    assert summary.lines[0] == 18
+
+
+def test_it_says_nothing_about_ike_failures_itself():
+    """IKE error syslogs are left to the IKE debug rules: no syslog finding for them."""
+    codes = {f.code for f in findings("ike_debug/asa_invalid_cookie_seed.txt")}
+    assert "ike_debug.invalid_cookie" in codes
+    assert codes - {"ike_debug.invalid_cookie"} == {"syslog.summary"}
+
+
+def test_it_links_only_to_anchors_that_exist():
+    """Every article and anchor these rules emit on the fixtures is in kb/content."""
+    for name in (
+        "syslog/asa_esmtp_seed.txt",
+        "syslog/asa_show_logging_buffer.txt",
+        "syslog/asa_syslog_server_lines.txt",
+        "syslog/ios_crypto_buffer.txt",
+    ):
+        for finding in findings(name):
+            if finding.code.startswith("syslog."):
+                assert finding.anchor in anchors(finding.article), finding
