@@ -111,14 +111,17 @@ _KEYWORDS = (
 _KEYWORD_SET = frozenset(_KEYWORDS)
 
 
+_NO_TABLE, _TABLE_HEADER, _TABLE_ROWS = 0, 1, 2
+
+
 @dataclass
 class _State:
     # What the last top-level configuration line opened: "line" (line con/vty),
     # "keyed" (TACACS+/RADIUS/AAA server or an Easy VPN group, where `key X` is a
     # secret), "keychain" (where `key 1` is a key id), "other", or None.
     block: str | None = None
-    # Inside the table `show crypto isakmp key` prints, keys in clear text.
-    psk_table: bool = False
+    # Where in the table `show crypto isakmp key` prints (keys in clear text).
+    psk_table: int = 0
 
 
 def redact(text: str) -> str:
@@ -142,6 +145,8 @@ def redact_with_count(text: str) -> tuple[str, int]:
 
 def _redact_line(line: str, state: _State) -> tuple[str, int]:
     if not line or line.isspace():
+        if state.psk_table == _TABLE_ROWS:
+            state.psk_table = _NO_TABLE  # a blank line after the rows ends the table
         return line, 0
     # A pager overwrites itself with CR: every piece is checked, the last one that
     # says something is the line the terminal showed and sets the context.
@@ -229,7 +234,7 @@ def _piece_spans(
                     offsets.pop(0)
                     words.pop(0)
     if prompted:
-        state.psk_table = False
+        state.psk_table = _NO_TABLE
     if not words:
         return []
 
@@ -242,13 +247,14 @@ def _piece_spans(
 
     if last:
         if _is_psk_table_header(words):
-            state.psk_table = True
+            state.psk_table = _TABLE_HEADER
             return []
         if state.psk_table:
-            if len(words) < 3:
-                state.psk_table = False
-                return []
-            return _to_chars(line, start, view, offsets, cut, [(2, None)])
+            # A row: keyring, then an address or a host name, then the key.
+            if len(words) >= 3 and ("." in words[1] or ":" in words[1]):
+                state.psk_table = _TABLE_ROWS
+                return _to_chars(line, start, view, offsets, cut, [(2, None)])
+            state.psk_table = _NO_TABLE
 
     if prompted:
         words = _expand_abbreviations(words)
