@@ -128,7 +128,16 @@ def test_it_refuses_input_over_max_bytes():
     """--max-bytes lowers the limit; input above it is refused with the limit."""
     with pytest.raises(CommandError) as info:
         run("--max-bytes", "100", str(PASTE))
-    assert "the limit is 100 bytes" in str(info.value)
+    assert "larger than the 100 bytes limit" in str(info.value)
+    assert str(PASTE) in str(info.value)
+
+
+def test_it_counts_max_bytes_over_all_files():
+    """Files each under --max-bytes but over it together are refused."""
+    size = PASTE.stat().st_size
+    with pytest.raises(CommandError) as info:
+        run("--max-bytes", str(size + 10), str(PASTE), str(PASTE))
+    assert "the limit is" in str(info.value)
 
 
 def test_it_reads_standard_input_once():

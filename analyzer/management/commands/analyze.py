@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from analyzer.engine import analyze
 from analyzer.redact import redact_with_count
-from analyzer.textinput import InputError, combine_with_spans
+from analyzer.textinput import InputError, combine_with_spans, human_size
 
 
 class Command(BaseCommand):
@@ -79,7 +79,14 @@ class Command(BaseCommand):
                 f"Cannot read {_label(name)}: {exc.strerror or exc}"
             ) from exc
         # Text streams (a StringIO in tests, a terminal) hand back str.
-        return data.encode("utf-8") if isinstance(data, str) else data
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if len(data) > limit:
+            # Only limit + 1 bytes were read, so the size is not known: say "over".
+            raise CommandError(
+                f"{_label(name)} is larger than the {human_size(limit)} limit "
+                "(--max-bytes raises it)."
+            )
+        return data
 
 
 def _label(name: str) -> str:
