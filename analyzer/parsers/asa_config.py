@@ -344,6 +344,8 @@ class _Reader:
             entry["source"], pos = _address(rest, pos)
             pos = self.skip_ports(rest, pos)
             entry["destination"], pos = _address(rest, pos)
+        if entry["source"] is None or entry["destination"] is None:
+            return  # cut short: nothing a check could rely on
         self.add("access_list_entry", number, **entry)
 
     def skip_ports(self, words, pos):
@@ -512,7 +514,9 @@ class _Reader:
         real = rest[2]
         pos = 3
         mapped = None
-        if pos < len(rest) and rest[pos] not in _NAT_OPTIONS:
+        if pos < len(rest) and (
+            rest[pos] == "interface" or rest[pos] not in _NAT_OPTIONS
+        ):
             mapped = rest[pos]
             pos += 1
             if mapped == "pat-pool" and pos < len(rest):
@@ -536,7 +540,7 @@ class _Reader:
             "order": self.nat_order,
             "inactive": "inactive" in tail,
         }
-        if mode == "static":
+        if mode == "static" and mapped is not None:
             self.add(
                 "static_nat",
                 number,
@@ -562,7 +566,11 @@ class _Reader:
             return
         mode = words[2]
         rest = words[3:]
-        mapped = rest[0] if rest and rest[0] not in _NAT_OPTIONS else None
+        mapped = (
+            rest[0]
+            if rest and (rest[0] == "interface" or rest[0] not in _NAT_OPTIONS)
+            else None
+        )
         if mapped == "pat-pool" and len(rest) > 1:
             mapped = "pat-pool " + rest[1]
         self.nat_order += 1
@@ -578,7 +586,7 @@ class _Reader:
             "section": 2,
             "order": self.nat_order,
         }
-        if mode == "static":
+        if mode == "static" and mapped is not None:
             self.add(
                 "static_nat",
                 number,
@@ -1021,6 +1029,10 @@ def _address(words: list[str], pos: int) -> tuple[dict | None, int]:
     word = words[pos]
     if word in ("any", "any4", "any6"):
         return {"any": True}, pos + 1
+    if word in ("host", "object", "object-group", "interface") and pos + 1 >= len(
+        words
+    ):
+        return None, pos + 1
     if word == "host" and pos + 1 < len(words):
         return {"host": words[pos + 1]}, pos + 2
     if word == "object" and pos + 1 < len(words):

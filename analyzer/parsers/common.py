@@ -107,6 +107,7 @@ _ASA_CONFIG_MARKS = (
     "mtu ",
     "ssh timeout ",
     "crypto isakmp enable ",
+    "service-policy ",
 )
 # Lines only IOS / IOS-XE writes.
 _IOS_CONFIG_MARKS = (

@@ -295,6 +295,16 @@ def _summary(config, entries) -> list[Finding]:
                 )
                 + "."
             )
+        proposals = config.of("ikev2_proposal")
+        if proposals and any(e.get("ikev2_profile") for e in members):
+            parts.append(
+                "IKEv2 proposals: "
+                + "; ".join(
+                    f"{p['name']}: {p['encryption']} {p['integrity']} group {p['group']}"
+                    for p in proposals
+                )
+                + "."
+            )
         for entry in members:
             transforms = ", ".join(
                 f"{t} ({' '.join(sets[t]['encryption'] + sets[t]['integrity'])})"

@@ -1,0 +1,162 @@
+"""The IOS / IOS-XE configuration parser."""
+
+from analyzer.engine import analyze
+from analyzer.parsers import ios_config
+from analyzer.report import Section
+from tests.conftest import fixture_text
+
+
+def ios_records(name):
+    report = analyze(fixture_text(name))
+    sources = report.sources_of("ios.running_config")
+    assert sources, f"no IOS configuration read from {name}"
+    return [r for s in sources for r in s.records], report
+
+
+def of_type(records, kind):
+    return [r for r in records if r["type"] == kind]
+
+
+def test_it_reads_interfaces_with_crypto_map_and_nat_side():
+    """Interfaces carry address, `crypto map` and `ip nat inside|outside`."""
+    records, report = ios_records("config/ios-15-crypto-map-nat.txt")
+    interfaces = {r["interface"]: r for r in of_type(records, "interface")}
+    wan = interfaces["FastEthernet0"]
+    assert (wan["ip"], wan["mask"], wan["crypto_map"], wan["nat_side"]) == (
+        "203.0.113.2",
+        "255.255.255.248",
+        "CMAP",
+        "outside",
+    )
+    assert interfaces["Vlan1"]["nat_side"] == "inside"
+    assert interfaces["FastEthernet1"]["shutdown"] is True
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_isakmp_policies_with_their_defaults():
+    """A policy block lists only what differs from the defaults; the rest is filled
+    in (hash sha, lifetime 86400)."""
+    records, _ = ios_records("config/ios-15-crypto-map-nat.txt")
+    policies = {p["priority"]: p for p in of_type(records, "isakmp_policy")}
+    assert policies["10"]["encryption"] == "aes 256"
+    assert policies["10"]["hash"] == "sha"
+    assert policies["10"]["lifetime"] == "28800"
+    assert policies["20"]["hash"] == "md5"
+    assert policies["20"]["lifetime"] == "86400"
+
+
+def test_it_reads_keys_from_isakmp_key_lines_and_keyrings():
+    """Redacted keys count; the address is what matters."""
+    records, _ = ios_records("config/ios-15-crypto-map-nat.txt")
+    keys = {(k["address"], k["keyring"]) for k in of_type(records, "isakmp_key")}
+    assert keys == {("198.51.100.9", "KR-DC"), ("203.0.113.10", None)}
+    (profile,) = of_type(records, "isakmp_profile")
+    assert profile["keyring"] == "KR-DC"
+    assert profile["match_addresses"] == ["198.51.100.9"]
+
+
+def test_it_reads_crypto_map_entries_and_transform_sets():
+    """Entries gather peer, transform set, ACL, PFS and the interface they sit on."""
+    records, _ = ios_records("config/ios-15-crypto-map-nat.txt")
+    entries = {(e["map"], e["seq"]): e for e in of_type(records, "crypto_map_entry")}
+    hq = entries[("CMAP", "10")]
+    assert hq["peers"] == ["203.0.113.10"]
+    assert hq["transform_sets"] == ["TS-AES256"]
+    assert hq["match_address"] == "VPN-HQ"
+    assert hq["pfs"] == "group2"
+    assert hq["interface"] == "FastEthernet0"
+    assert entries[("CMAP", "20")]["isakmp_profile"] == "PROF-DC"
+    assert entries[("OLDMAP", "10")]["interface"] is None
+    sets = {t["name"]: t for t in of_type(records, "transform_set")}
+    assert sets["TS-AES256"]["encryption"] == ["esp-aes 256"]
+    assert sets["TS-AES256"]["integrity"] == ["esp-sha-hmac"]
+
+
+def test_it_reads_acls_and_nat_rules():
+    """Named and numbered ACL lines keep wildcards; NAT rules name their ACL."""
+    records, _ = ios_records("config/ios-15-crypto-map-nat.txt")
+    nat_acl = [
+        a for a in of_type(records, "access_list_entry") if a["acl"] == "NAT-ACL"
+    ]
+    assert [a["action"] for a in nat_acl] == ["deny", "permit"]
+    assert nat_acl[0]["destination"] == {
+        "network": "172.16.50.0",
+        "wildcard": "0.0.0.255",
+    }
+    assert nat_acl[1]["destination"] == {"any": True}
+    numbered = [a for a in of_type(records, "access_list_entry") if a["acl"] == "110"]
+    assert numbered[0]["acl_type"] == "extended"
+    partner = [
+        a for a in of_type(records, "access_list_entry") if a["acl"] == "VPN-PARTNER"
+    ]
+    assert partner[0]["source"] == {"host": "10.1.1.40"}
+    rules = of_type(records, "nat_rule")
+    assert (rules[0]["mode"], rules[0]["acl"], rules[0]["overload"]) == (
+        "list",
+        "NAT-ACL",
+        True,
+    )
+    assert rules[0]["interface"] == "FastEthernet0"
+    assert (rules[1]["mode"], rules[1]["real"], rules[1]["mapped"]) == (
+        "static",
+        "10.1.1.25",
+        "203.0.113.3",
+    )
+
+
+def test_it_reads_ikev2_proposals_keyrings_and_profiles():
+    """IOS-XE IKEv2: proposal, policy, keyring peer with keys, profile."""
+    records, _ = ios_records("config/iosxe-ikev2-crypto-map.txt")
+    (proposal,) = of_type(records, "ikev2_proposal")
+    assert (proposal["encryption"], proposal["integrity"], proposal["group"]) == (
+        "aes-cbc-256",
+        "sha256",
+        "14",
+    )
+    assert of_type(records, "ikev2_policy")[0]["proposals"] == ["PROP-AES256"]
+    (peer,) = of_type(records, "ikev2_keyring_peer")
+    assert (peer["keyring"], peer["address"], peer["psk"]) == (
+        "KR-V2",
+        "198.51.100.9",
+        True,
+    )
+    (profile,) = of_type(records, "ikev2_profile")
+    assert profile["keyring"] == "KR-V2"
+    (entry,) = of_type(records, "crypto_map_entry")
+    assert entry["ikev2_profile"] == "PROF-V2"
+
+
+def test_it_does_not_read_an_asa_configuration():
+    """An ASA configuration belongs to the ASA parser."""
+    report = analyze(fixture_text("config/asa-8.4.4-object-nat.txt"))
+    assert report.sources_of("ios.running_config") == []
+
+
+def test_it_survives_truncated_lines():
+    """Lines cut short never raise."""
+    lines = [
+        "crypto map",
+        "crypto map X",
+        "crypto map X 10",
+        " set peer",
+        "crypto isakmp key",
+        "crypto isakmp key x address",
+        "ip nat inside source",
+        "ip nat inside source list",
+        "ip access-list extended A",
+        " permit",
+        " permit ip host",
+        "access-list 101 permit",
+        "route-map",
+        "crypto ikev2 keyring K",
+        " peer",
+        "  address",
+        "interface Fa0",
+        " ip address",
+        " crypto map",
+    ]
+    section = Section(
+        lines=lines, numbers=list(range(1, len(lines) + 1)), command="show run"
+    )
+    (source,) = ios_config.parse(section)
+    assert any(r["type"] == "crypto_map_entry" for r in source.records)
