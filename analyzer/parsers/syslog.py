@@ -158,7 +158,8 @@ _KV_NUM = re.compile(
     r"message lines dropped-by-MD|bytes)"
 )
 _KV_WORD = re.compile(
-    r"\b(?P<k>xml|filtering|level|audit|link|sequence number|facility|url)\s+(?P<v>[\w:/.\-]{1,40})"
+    r"\b(?P<k>xml|filtering|level|audit|link|sequence number|facility|url|authentication|encryption)"
+    r"\s+(?P<v>[\w:/.\-]{1,40})"
 )
 
 
@@ -199,6 +200,8 @@ def parse(section: Section) -> list[Source]:
             _header_line(line, status, status_state)
             status_lines.add(number)
             in_buffer = True
+            continue
+        if not messages and status is None and _is_echo(line):
             continue
         record = read_line(line)
         if record is not None:
@@ -245,6 +248,18 @@ def parse(section: Section) -> list[Source]:
             )
         )
     return sources
+
+
+def _is_echo(line: str) -> bool:
+    """The command itself, pasted without its prompt: `show logging | i 713`."""
+    words = line.split("|", 1)[0].split()
+    return (
+        len(words) >= 2
+        and "show".startswith(words[0].lower())
+        and len(words[0]) >= 2
+        and "logging".startswith(words[1].lower())
+        and len(words[1]) >= 3
+    )
 
 
 def read_line(line: str) -> dict | None:
@@ -557,6 +572,17 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
         if counters:
             status["counters"] = counters
         return True
+    if stripped.startswith("Logging to:"):
+        # A terminal session receiving the monitor log: "Logging to: vty2(1297)".
+        current = state.get("current")
+        if current is not None and current[0] == "dest":
+            current[1].setdefault("sessions", []).append(stripped[11:].strip())
+        return True
+    if stripped.endswith("Message Discriminator:"):
+        kind = "inactive" if stripped.startswith("Inactive") else "active"
+        rows = status.setdefault("discriminators", {}).setdefault(kind, [])
+        state["current"] = ("discriminator", rows)
+        return True
     m = _LOGGING_TO.match(line)
     if m:
         host = {"address": m.group("host")}
@@ -603,6 +629,10 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
         return True
     current = state.get("current")
     indented = line[:1].isspace()
+    if current is not None and current[0] == "discriminator":
+        if not any(stripped.startswith(word) for word in _HEADER_WORDS):
+            current[1].append(stripped)
+            return True
     if current is not None and indented:
         what, target = current
         if what == "dest":
@@ -685,6 +715,9 @@ def _host_details(host: dict, text: str) -> None:
     if m:
         host["protocol"] = m.group("proto").lower()
         host["sent"] = int(m.group("tx"))
+    m = re.search(r"tls-profile:\s*(\S{1,64})", text)
+    if m:
+        host["tls_profile"] = m.group(1)
     for key, pattern in (
         ("errors", r"errors:\s*(\d{1,15})"),
         ("dropped", r"dropped:\s*(\d{1,15})"),
