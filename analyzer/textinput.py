@@ -6,14 +6,17 @@ encoding an engineer's machine produces is read.
 
 Decoding: a UTF-32/UTF-16/UTF-8 byte order mark wins; UTF-16 without a mark (what
 some Windows tools write) is recognised by its zero bytes; everything else is read as
-UTF-8, and a byte that is not valid UTF-8 is taken as Windows-1252 (Latin-1 for the
-five bytes Windows-1252 leaves undefined). So a paste that is UTF-8 with one stray
-legacy byte in a banner keeps its UTF-8 characters and loses nothing.
+UTF-8 when it is UTF-8. A paste that is UTF-8 with a few stray legacy bytes (a
+banner typed on an old terminal) keeps its UTF-8 characters and reads each stray
+byte as Windows-1252; any other non-UTF-8 paste is read as Windows-1252 throughout.
+The five bytes Windows-1252 leaves undefined read as their Latin-1 characters, so
+no byte is ever lost or replaced.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 # Bytes looked at to tell text from binary before decoding everything.
 _SNIFF = 8192
@@ -26,6 +29,11 @@ _CONTROL_CHARS = {
     for c in (*range(0, 32), *range(127, 160), 0xFFFD)
     if chr(c) not in _TEXT_CONTROLS
 }
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_MAX_STRAY_BYTES = 10_000
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -50,6 +58,8 @@ class InputError(ValueError):
 
 
 def _legacy_byte(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """Error handler: a byte UTF-8 (or Windows-1252) cannot read becomes its
+    Windows-1252 character, or its Latin-1 one where Windows-1252 has none."""
     bad = exc.object[exc.start : exc.end]
     return "".join(_windows_1252(b) for b in bad), exc.end
 
@@ -115,7 +125,19 @@ def _to_text(data: bytes) -> str:
         return data.decode(codec, errors="replace")
     if _looks_binary(data):
         raise InputError(BINARY_MESSAGE)
-    return data.decode("utf-8", errors="tshoot-legacy")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # UTF-8 with a few stray legacy bytes keeps its UTF-8 characters; anything else
+    # is a legacy file and is read as Windows-1252 throughout (one pass, no
+    # per-byte error handling, so a hostile file costs no more than a clean one).
+    sequences = _UTF8_SEQUENCE.findall(data)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
+    stray = high - sum(len(seq) for seq in sequences)
+    if stray <= min(len(sequences), _MAX_STRAY_BYTES):
+        return data.decode("utf-8", errors="tshoot-legacy")
+    return data.decode("cp1252", errors="tshoot-legacy")
 
 
 def decode(data: bytes, limit: int) -> str:

@@ -62,7 +62,9 @@ class Command(BaseCommand):
         report = analyze(text)
         if options["json"]:
             self.stdout.write(
-                json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+                json.dumps(
+                    report.to_dict(), indent=2, ensure_ascii=False, default=_plain
+                )
             )
         else:
             self.stdout.write(format_report(report, spans, removed))
@@ -87,6 +89,13 @@ class Command(BaseCommand):
                 "(--max-bytes raises it)."
             )
         return data
+
+
+def _plain(value):
+    """JSON for what a parser may leave in a record: sets, tuples, odd types."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
 
 
 def _label(name: str) -> str:
