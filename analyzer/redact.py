@@ -373,6 +373,8 @@ def _classify(words: list[str]) -> str | None:
         return "keychain"
     if first in ("tacacs", "radius") and n >= 2 and words[1] == "server":
         return "keyed"
+    if first in ("tacacs-server", "radius-server") and n >= 2 and words[1] == "host":
+        return "keyed"  # IOS XR puts the key on the lines below the host
     if first == "aaa-server":
         return "keyed"
     if first == "aaa" and n >= 2 and words[1] in ("server", "group"):
@@ -487,8 +489,10 @@ def _command_rules(w, block, nested, embedded):
         return [_value(w, 1, tails=frozenset({"encrypted"}))]
 
     if first == "password":
-        if n == 3 and second in _TYPES:
+        if n == 3 and (second in _TYPES or second.isdigit()):
             return [(2, 3)]
+        if n > 2 and second in ("encrypted", "clear"):  # IOS XR
+            return [_value(w, 2, tails=_REST)]
         if n >= 2 and (nested or embedded):
             return [_value(w, 1, tails=_REST)]
         if n == 2 and block == "line":  # flush left under `line vty 0 4`
@@ -496,7 +500,7 @@ def _command_rules(w, block, nested, embedded):
         return []
 
     if first == "secret":
-        if n == 3 and second in _TYPES:
+        if n == 3 and (second in _TYPES or second.isdigit()):  # XR has type 10
             return [(2, 3)]
         if n == 2 and (nested or embedded):
             return [(1, 2)]
@@ -574,7 +578,8 @@ def _command_rules(w, block, nested, embedded):
         return []
 
     if first == "key-string":
-        return [_value(w, 1, tails=_REST)]
+        i = 2 if n > 2 and second in ("password", "clear") else 1  # IOS XR
+        return [_value(w, i, tails=_REST)]
 
     if first in ("standby", "vrrp", "glbp"):
         k = _after(w, "key-string")
