@@ -616,10 +616,13 @@ def _check_contexts(contexts: list[dict], sas: list[dict]) -> list[Finding]:
             continue
         related = [s for s in sas if direction and _sa_related(s, ctx)]
         spi = _hex_int(ctx.get("spi"))
-        stale = [s for s in related if spi in _listed_spis(s, direction)]
+        # An SA whose current SPI no context carries is the one this context
+        # should have been; when every SA has its context, this one is a leftover
+        # (during a rekey the old SA is still listed for a while).
         open_sas = [s for s in related if (id(s), direction) not in claimed]
-        if related and (open_sas or stale):
-            out.append(_mismatch_finding(ctx, (stale or open_sas)[0], counter))
+        open_sas.sort(key=lambda s: spi not in _listed_spis(s, direction))
+        if open_sas:
+            out.append(_mismatch_finding(ctx, open_sas[0], counter))
         elif related:
             out.append(
                 Finding(

@@ -1,5 +1,10 @@
 """`show asp table vpn-context [detail]` parser."""
 
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzer.engine import analyze
 from analyzer.parsers import asp_vpn_context
 from analyzer.report import Section
@@ -95,3 +100,32 @@ def test_it_normalises_hex_ids():
     assert asp_vpn_context.hex_id("<none>") is None
     assert asp_vpn_context.direction_of("DECR+ESP+PRESERVE") == "decrypt"
     assert asp_vpn_context.direction_of("ESP") is None
+
+
+_LINES = st.sampled_from(
+    [
+        "VPN CTX  = 0x00922FAC",
+        "VPN Ctx = 0058070576 [0x03761630]",
+        "VPN ID=0058070576, DECR+ESP, UP, pk=0000000000, rk=0000000000, gc=0",
+        "Flags    = ENCR+ESP",
+        "SPI      = 0xE5C56C30",
+        "SPI      = <none>",
+        "Pkts     = 362631",
+        "Pkts     = lots",
+        "State = UP",
+        "= = =",
+        "",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(string.printable, max_size=40)), max_size=40))
+def test_it_never_raises_on_shuffled_output(lines):
+    """Any mix of asp table lines and noise parses without an exception."""
+    for command in (None, "show asp table vpn-context detail"):
+        section = Section(
+            lines=lines, numbers=list(range(1, len(lines) + 1)), command=command
+        )
+        for source in asp_vpn_context.parse(section):
+            assert source.first_line >= 1 and source.last_line <= len(lines)

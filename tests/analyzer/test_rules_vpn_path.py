@@ -47,6 +47,7 @@ FIXTURES_WITH_FINDINGS = [
     "asp/idle_context_sa_counts.txt",
     "asp/asa8_vpn_context_detail.txt",
     "asp/asa_vpn_context_brief.txt",
+    "asp/rekey_leftover_context.txt",
     "sessiondb/asa9_l2l.txt",
     "sessiondb/asa9_detail_l2l_filter.txt",
     "sessiondb/asa9_summary.txt",
@@ -263,3 +264,13 @@ def test_it_strips_leading_zeros_for_the_begin_filter():
     assert vpn_path.begin_token("00013C4C") == "13C4C"
     assert vpn_path.begin_token("0x0") is None
     assert vpn_path.begin_token("0\u00d7922fac") == "922FAC"
+
+
+def test_it_does_not_blame_a_context_left_over_from_a_rekey():
+    """Two ENCR contexts for one SA: the one with the current outbound SPI is the
+    healthy pair, the other a leftover (info), and no warning is raised."""
+    findings, _ = findings_of("asp/rekey_leftover_context.txt")
+    assert {f.severity for f in findings} == {"info"}
+    leftover = one(findings, "vpn_path.asp_stale_context")
+    assert "00013A08" in leftover.subject
+    assert "C7A1D2E4" in one(findings, "vpn_path.spi_match").title

@@ -1,7 +1,13 @@
 """`show vpn-sessiondb` parser: l2l sessions (plain and detail) and the summary."""
 
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzer.engine import analyze
 from analyzer.parsers import vpn_sessiondb
+from analyzer.report import Section
 from tests.conftest import fixture_text
 
 
@@ -124,3 +130,39 @@ def test_it_splits_two_columns_only_at_labels():
         ("Posture Token", ""),
     ]
     assert split("no colon here") == []
+
+
+_LINES = st.sampled_from(
+    [
+        "Session Type: LAN-to-LAN Detailed",
+        "Connection   : 198.51.100.7",
+        "Index        : 1184                   IP Addr      : 198.51.100.7",
+        "Bytes Tx     : 845213904              Bytes Rx     : 1203994772",
+        "IKEv1 Tunnels: 1",
+        "IKE Sessions: 1 IPSec Sessions: 2",
+        "IPsec:",
+        "  Rekey Int (T): 28800 Seconds          Rekey Left(T): 19174 Seconds",
+        "VPN Session Summary",
+        "Tunnels Summary",
+        "Site-to-Site VPN             :     14 :       2211 :          17",
+        "  IKEv1 IPsec                :     11 :       1950 :          13",
+        "Total Active and Inactive    :     59             Total Cumulative :  21041",
+        "Device Load                  :      7%",
+        "Totals                       :    148 :     131142",
+        "-" * 20,
+        ":",
+        "",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_LINES, st.text(string.printable, max_size=40)), max_size=40))
+def test_it_never_raises_on_shuffled_output(lines):
+    """Any mix of vpn-sessiondb lines and noise parses without an exception."""
+    for command in (None, "show vpn-sessiondb detail l2l"):
+        section = Section(
+            lines=lines, numbers=list(range(1, len(lines) + 1)), command=command
+        )
+        for source in vpn_sessiondb.parse(section):
+            assert source.first_line >= 1 and source.last_line <= len(lines)
