@@ -256,3 +256,17 @@ def test_it_keeps_the_line_count_and_is_idempotent_on_any_text(lines):
     once, _ = redact_with_count(text)
     assert once.count("\n") == text.count("\n")
     assert redact_with_count(once) == (once, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_it_only_ever_replaces_parts_of_the_text(lines):
+    """The output is the input with some stretches replaced by the marker: what is
+    not a marker appears in the input, in the same order."""
+    text = "\n".join(lines)
+    redacted = redact(text)
+    pos = 0
+    for part in redacted.split(MARKER):
+        found = text.find(part, pos)
+        assert found >= 0
+        pos = found + len(part)
