@@ -31,6 +31,7 @@ _NS = re.compile(r"(\d+)\s*ns\b", re.IGNORECASE)
 _DROP_CODE = re.compile(r"^\(([^()]{1,60})\)\s*(.*)$")
 _XML_PAIR = re.compile(r"<([A-Za-z][\w\-]{0,40})>([^<]{0,2000})</\1>")
 _XML_OPEN = re.compile(r"^<([A-Za-z][\w\-]{0,40})>$")
+_XML_BLOCKS = {"phase", "result", "config", "extra"}
 _RULE_START = re.compile(r"^(in|out)\s+id=", re.IGNORECASE)
 _TRUNCATION = {"…", "...", "....", "(...)", "[...]", "<snip>", "[snip]", "snip"}
 # Typographic characters a device never prints; a line with them is someone's note.
@@ -473,8 +474,11 @@ class _Reader:
     def feed_xml(self, line: str, lineno: int) -> bool:
         pairs = _XML_PAIR.findall(line)
         opened = _XML_OPEN.match(line)
-        if not pairs and not opened and not line.startswith("</"):
-            return False
+        if not pairs and not (opened and opened.group(1).lower() in _XML_BLOCKS):
+            if not line.lower().startswith(
+                ("</config>", "</extra>", "</result>", "</phase>")
+            ):
+                return False
         if opened:
             tag = opened.group(1).lower()
             if tag == "phase":
