@@ -1,8 +1,11 @@
 """The ASA configuration parser: `show running-config` in every generation, sections
 of it, and fragments pasted without a prompt."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzer.engine import analyze
-from analyzer.parsers import asa_config
+from analyzer.parsers import asa_config, ios_config
 from analyzer.redact import redact
 from analyzer.report import Section
 from tests.conftest import fixture_text
@@ -292,3 +295,88 @@ def test_it_handles_long_hostile_lines_in_linear_time():
     )
     sources = asa_config.parse(section)
     assert sources and len(sources[0].records) == 200
+
+
+_TOKENS = [
+    "nat",
+    "(inside,outside)",
+    "(inside)",
+    "static",
+    "dynamic",
+    "source",
+    "destination",
+    "interface",
+    "any",
+    "object",
+    "object-group",
+    "host",
+    "10.1.1.1",
+    "255.255.255.0",
+    "crypto",
+    "map",
+    "M",
+    "10",
+    "set",
+    "peer",
+    "match",
+    "address",
+    "tunnel-group",
+    "ipsec-attributes",
+    "ikev1",
+    "pre-shared-key",
+    "access-list",
+    "extended",
+    "permit",
+    "deny",
+    "ip",
+    "tcp",
+    "eq",
+    "range",
+    "policy-map",
+    "class",
+    "inspect",
+    "esmtp",
+    "ASA",
+    "Version",
+    "9.8(4)20",
+    "nameif",
+    "security-level",
+    "ip",
+    "route",
+    "isakmp",
+    "key",
+    "no",
+    "!",
+    "",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", " ", "  "]),
+            st.lists(st.sampled_from(_TOKENS), max_size=12),
+        ),
+        max_size=40,
+    )
+)
+def test_it_never_raises_on_scrambled_configuration(lines):
+    """Any arrangement of configuration words is read (or skipped) without an
+    exception from the parsers or the checks."""
+    text = "\n".join(indent + " ".join(words) for indent, words in lines)
+    for command in (None, "show running-config"):
+        section = Section(
+            lines=text.splitlines(),
+            numbers=list(range(1, len(text.splitlines()) + 1)),
+            command=command,
+        )
+        asa_config.parse(section)
+        ios_config.parse(section)
+    report = analyze(text)
+    mine = ("asa_config", "ios_config", "show_version")
+    assert not [
+        f
+        for f in report.findings
+        if f.code.startswith("engine.") and any(m in f.title + f.detail for m in mine)
+    ]

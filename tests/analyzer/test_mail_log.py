@@ -1,7 +1,10 @@
 """IronPort / Cisco Secure Email mail logs."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzer.engine import analyze
-from analyzer.parsers import mail_log
+from analyzer.parsers import mail_log, rommon, smtp_test
 from analyzer.report import Section
 from tests.conftest import fixture_text
 
@@ -75,3 +78,73 @@ def test_it_ignores_text_that_is_not_a_mail_log():
         numbers=list(range(1, 114)),
     )
     assert mail_log.parse(section) == []
+
+
+_WORDS = [
+    "Info:",
+    "Warning:",
+    "MID",
+    "ICID",
+    "DCID",
+    "RID",
+    "[0]",
+    "1006902",
+    "Message",
+    "aborted:",
+    "Receiving",
+    "aborted",
+    "lost",
+    "close",
+    "From:",
+    "<a@b>",
+    "220",
+    "250-",
+    "***",
+    "XXXXXXXA",
+    "EHLO",
+    "Connecting",
+    "to",
+    "SMTP",
+    "TLS",
+    "Warning",
+    "-",
+    "\u2014",
+    "\u2713",
+    "rommon",
+    "1",
+    ">",
+    "confreg",
+    "0x2142",
+    "PASSWORD",
+    "RECOVERY",
+    "IS",
+    "DISABLED.",
+    "[",
+    "5",
+    "Second window begins here to send BREAK",
+    "]",
+    "System Bootstrap, Version",
+    "[y/n]",
+    "?",
+    "y",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS), max_size=14), max_size=40))
+def test_it_never_raises_on_scrambled_mail_and_boot_text(lines):
+    """The mail log, SMTP test and boot readers and their checks take any mix of
+    their own words without an exception."""
+    text = "\n".join(" ".join(words) for words in lines)
+    section = Section(
+        lines=text.splitlines(), numbers=list(range(1, len(text.splitlines()) + 1))
+    )
+    for module in (mail_log, smtp_test, rommon):
+        module.parse(section)
+    report = analyze(text)
+    mine = ("mail_log", "smtp_test", "rommon", "mail", "boot")
+    assert not [
+        f
+        for f in report.findings
+        if f.code.startswith("engine.") and any(m in f.title + f.detail for m in mine)
+    ]
