@@ -90,6 +90,9 @@ def match_prompt(line: str):
     cmd = m.group("cmd")
     if cmd is None:
         return prompt, None
+    if cmd.lower().startswith("do ") and len(cmd) > 3:
+        # "Router(config)#do show crypto ipsec sa": exec commands from config mode.
+        cmd = cmd[3:].lstrip()
     first = cmd.split()[0].lower()
     if not any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS):
         return None
@@ -155,6 +158,11 @@ def sections(lines: list[str]) -> tuple[list[Section], set[int]]:
             prompt, command = hit
             prompt_lines.add(number)
             if command is None:
+                # A bare prompt ends the previous command's output: whatever is
+                # pasted after it is read by content.
+                if current.lines:
+                    out.append(current)
+                    current = Section(lines=[], numbers=[], prompt=prompt)
                 continue
             if current.lines:
                 out.append(current)

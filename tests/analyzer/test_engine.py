@@ -1,0 +1,147 @@
+"""The engine's cleaning and sectioning: what reaches the parsers, with which line
+numbers, under which command."""
+
+from analyzer.engine import (
+    analyze,
+    clean_line,
+    command_matches,
+    match_prompt,
+    sections,
+    split_lines,
+)
+from tests.conftest import FIXTURES
+
+
+def raw(name: str) -> str:
+    return (FIXTURES / name).read_bytes().decode("utf-8")
+
+
+def cleaned(name: str) -> list[str]:
+    return [clean_line(line) for line in split_lines(raw(name))]
+
+
+def test_it_numbers_crlf_lines_as_an_editor_does():
+    """CRLF, LF and a CR-only paste give the same lines, numbered from 1."""
+    lf = "ASA# show crypto isakmp sa\n\n   Active SA: 1\n"
+    assert split_lines(lf) == ["ASA# show crypto isakmp sa", "", "   Active SA: 1"]
+    assert split_lines(lf.replace("\n", "\r\n")) == split_lines(lf)
+    assert split_lines(lf.replace("\n", "\r")) == split_lines(lf)
+    crlf = raw("ike/asa82_show_crypto_isakmp_sa_crlf_more.txt")
+    assert len(split_lines(crlf)) == len(
+        split_lines(raw("ike/asa82_show_crypto_isakmp_sa.txt"))
+    )
+
+
+def test_it_removes_the_asa_pager_and_its_carriage_return_redraw():
+    """`<--- More --->` erased with CR and spaces leaves only the line that followed."""
+    assert clean_line(
+        "<--- More --->\r              \r2   IKE Peer: 198.51.100.20"
+    ) == ("2   IKE Peer: 198.51.100.20")
+    assert clean_line("<--- More --->") == ""
+    lines = cleaned("ike/asa82_show_crypto_isakmp_sa_crlf_more.txt")
+    assert lines[9] == "2   IKE Peer: 198.51.100.20"
+    assert lines == cleaned("ike/asa82_show_crypto_isakmp_sa.txt")
+
+
+def test_it_removes_the_ios_pager_erased_with_backspaces():
+    """` --More-- ` rubbed out with backspaces and spaces leaves the output line."""
+    line = " --More-- " + "\b" * 10 + " " * 10 + "\b" * 10 + "    #pkts decaps: 0"
+    assert clean_line(line) == "    #pkts decaps: 0"
+    assert clean_line(" --More-- ") == ""
+    assert cleaned("ipsec/ios124_show_crypto_ipsec_sa_more.txt") == cleaned(
+        "ipsec/ios124_show_crypto_ipsec_sa.txt"
+    )
+
+
+def test_it_recognises_prompts_of_every_platform():
+    """ASA, ASA multi-context/failover, IOS exec and config prompts, with commands."""
+    assert match_prompt("ASA# show crypto isakmp sa") == (
+        "ASA#",
+        "show crypto isakmp sa",
+    )
+    assert match_prompt("fw/pri/act# sh cry isa sa") == ("fw/pri/act#", "sh cry isa sa")
+    assert match_prompt("Router(config)#do show crypto ipsec sa") == (
+        "Router(config)#",
+        "show crypto ipsec sa",
+    )
+    assert match_prompt("Router(config)#") == ("Router(config)#", None)
+    assert match_prompt("BR-R1#sh cry ipsec sa peer 1.2.3.4") == (
+        "BR-R1#",
+        "sh cry ipsec sa peer 1.2.3.4",
+    )
+    assert match_prompt("ASA# SHOW CRYPTO IPSEC SA PEER 66.162.66.162") == (
+        "ASA#",
+        "show crypto ipsec sa peer 66.162.66.162",
+    )
+    # Output lines are never prompts.
+    for line in (
+        "#pkts encaps: 61, #pkts encrypt: 61",
+        "current_peer: 22.22.22.22#pkts encaps: 61",
+        "    Rekey   : no              State   : MM_ACTIVE",
+        "1   IKE Peer: 203.0.113.5",
+    ):
+        assert match_prompt(line) is None
+
+
+def test_it_matches_abbreviated_commands_word_by_word():
+    """`sh cry isa sa` is show crypto isakmp sa; extra words and filters are allowed."""
+    assert command_matches("sh cry isa sa", "show crypto isakmp sa")
+    assert command_matches("sh cry isa sa det", "show crypto isakmp sa")
+    assert command_matches("sh cry ipsec sa peer 1.2.3.4", "show crypto ipsec sa")
+    assert command_matches("show crypto ipsec sa | begin peer", "show crypto ipsec sa")
+    assert not command_matches("sh cry ipsec sa", "show crypto isakmp sa")
+    assert not command_matches("sh cry isa", "show crypto isakmp sa")
+    assert not command_matches("s c i s", "show crypto isakmp sa")
+
+
+def test_it_routes_abbreviated_commands_to_their_parser():
+    """The sections of a prompted paste reach the parser that owns their command."""
+    report = analyze(raw("ipsec/mixed_ios_isakmp_ipsec_prompts.txt"))
+    assert [(s.kind, s.first_line, s.last_line) for s in report.sources] == [
+        ("ios.show_crypto_isakmp_sa", 2, 6),
+        ("ios.show_crypto_ipsec_sa", 10, 56),
+    ]
+    lines = cleaned("ipsec/mixed_ios_isakmp_ipsec_prompts.txt")
+    parts, prompts = sections(lines)
+    assert [p.command for p in parts] == [
+        "show crypto isakmp sa",
+        "show crypto ipsec sa peer 198.51.100.2",
+    ]
+    assert prompts == {1, 8, 57}
+    assert report.unparsed_lines == 0
+
+
+def test_it_splits_a_paste_without_prompts_by_content():
+    """With no prompt at all, each parser finds its own output and its line numbers."""
+    report = analyze(raw("ipsec/mixed_asa_isakmp_ipsec_no_prompts.txt"))
+    assert [(s.kind, s.first_line, s.last_line) for s in report.sources] == [
+        ("asa.show_crypto_isakmp_sa", 2, 11),
+        ("asa.show_crypto_ipsec_sa", 12, 21),
+    ]
+    (sa,) = report.sources[1].records
+    lines = split_lines(raw("ipsec/mixed_asa_isakmp_ipsec_no_prompts.txt"))
+    assert "#pkts encaps: 61" in lines[sa["at"]["encaps"] - 1]
+
+
+def test_it_ends_a_commands_output_at_a_bare_prompt():
+    """Output pasted after a bare prompt is not the previous command's: it is read
+    by content."""
+    report = analyze(raw("ipsec/asa_isakmp_then_ipsec_after_bare_prompt.txt"))
+    kinds = [(s.kind, s.first_line, s.last_line) for s in report.sources]
+    assert kinds == [
+        ("asa.show_crypto_isakmp_sa", 3, 9),
+        ("asa.show_crypto_ipsec_sa", 11, 20),
+    ]
+    assert report.unparsed_lines == 0
+    assert "ipsec.encaps_no_decaps" in [f.code for f in report.findings]
+
+
+def test_it_keeps_line_numbers_through_pager_debris_and_crlf():
+    """Evidence lines of a finding point at the same text in the raw paste."""
+    name = "ipsec/asa84_show_crypto_ipsec_sa_crlf_more.txt"
+    report = analyze(raw(name))
+    raw_lines = split_lines(raw(name))
+    finding = next(f for f in report.findings if f.code == "ipsec.send_recv_errors")
+    assert finding.lines == [57]
+    assert "#recv errors: 14" in raw_lines[56]
+    assert report.line_count == len(raw_lines)
