@@ -22,6 +22,14 @@ Kind ``ios.running_config``. One record per configuration object, by ``type``:
 - ``route_map_entry`` (name, action, seq, match_acls [..])
 - ``route`` (network, mask, gateway)
 
+The same module reads IOS `show crypto map` (kind ``ios.show_crypto_map``), the
+running state of the same objects: one record per entry with ``map``, ``seq``,
+``mode`` ("ipsec-isakmp", "ipsec-manual"), ``family`` ("ipv4"/"ipv6"), ``peers``
+[..], ``current_peer``, ``ikev2_profile``, ``isakmp_profile``, ``acl``,
+``sa_kilobytes``, ``sa_seconds`` (ints), ``pfs`` (bool), ``dh_group``,
+``transform_sets`` {name: [transforms]}, ``interfaces`` [..] and ``incomplete``
+(the device's own "incomplete state" warning).
+
 A key is present whatever its text reads (the device may print it encrypted,
 redaction replaces it with a marker).
 """
@@ -40,6 +48,7 @@ COMMANDS = (
     "write terminal",
     "more system:running-config",
     "more nvram:startup-config",
+    "show crypto map",
 )
 
 _IPV4 = re.compile(rf"^{IPV4}$")
@@ -546,7 +555,110 @@ _CHILD = {
 }
 
 
+_MAP_HEAD = re.compile(
+    r'^Crypto Map (?:(IPv[46]) )?"([^"]{1,64})" (\d{1,5}) ([\w-]{1,20})'
+)
+_LIFETIME = re.compile(r"(\d{1,12}) kilobytes/(\d{1,9}) seconds")
+_TRANSFORM = re.compile(r"^([^:\s]{1,64}):\s*\{\s*([^}]{0,200}?)\s*\}")
+
+
+def parse_show_crypto_map(section) -> list[Source]:
+    records: list[dict] = []
+    claimed: set[int] = set()
+    entry: dict | None = None
+    where = None
+    for index, raw in enumerate(section.lines):
+        line = raw.strip()
+        number = section.numbers[index]
+        head = _MAP_HEAD.match(line)
+        if head:
+            family, name, seq, mode = head.groups()
+            entry = {
+                "type": "crypto_map_entry",
+                "map": name,
+                "seq": seq,
+                "mode": mode,
+                "family": (family or "IPv4").lower(),
+                "peers": [],
+                "current_peer": None,
+                "ikev2_profile": None,
+                "isakmp_profile": None,
+                "acl": None,
+                "sa_kilobytes": None,
+                "sa_seconds": None,
+                "pfs": None,
+                "dh_group": None,
+                "transform_sets": {},
+                "interfaces": [],
+                "incomplete": False,
+                "lines": [number, number],
+                "at": {"entry": number},
+            }
+            records.append(entry)
+            claimed.add(number)
+            where = None
+            continue
+        if entry is None:
+            if line.startswith("Crypto Map:") or line.startswith('Crypto Map "'):
+                claimed.add(number)
+            continue
+        if not line:
+            continue
+        claimed.add(number)
+        entry["lines"][1] = number
+        if line.startswith("WARNING: This crypto map is in an incomplete state"):
+            entry["incomplete"] = True
+            entry["at"]["incomplete"] = number
+        elif line.startswith("Peer = "):
+            entry["peers"].append(line[7:].strip())
+        elif line.startswith("Current peer:"):
+            entry["current_peer"] = line.split(":", 1)[1].strip()
+        elif line.startswith("IKEv2 Profile:"):
+            entry["ikev2_profile"] = line.split(":", 1)[1].strip()
+        elif line.startswith("ISAKMP Profile:"):
+            entry["isakmp_profile"] = line.split(":", 1)[1].strip()
+        elif line.startswith("Extended IP access list "):
+            entry["acl"] = line[len("Extended IP access list ") :].strip()
+        elif line.startswith("Security association lifetime:"):
+            m = _LIFETIME.search(line)
+            if m:
+                entry["sa_kilobytes"], entry["sa_seconds"] = (
+                    int(m.group(1)),
+                    int(m.group(2)),
+                )
+        elif line.startswith("PFS (Y/N):"):
+            entry["pfs"] = line.endswith("Y")
+        elif line.startswith("DH group:"):
+            entry["dh_group"] = line.split(":", 1)[1].strip()
+        elif line.startswith("Transform sets={"):
+            where = "transforms"
+        elif line.startswith("}"):
+            where = None
+        elif line.startswith("Interfaces using crypto map"):
+            where = "interfaces"
+            entry["at"]["interfaces"] = number
+            rest = line.split(":", 1)[1].strip() if ":" in line else ""
+            if rest:
+                entry["interfaces"].append(rest)
+        elif where == "transforms":
+            m = _TRANSFORM.match(line)
+            if m:
+                entry["transform_sets"][m.group(1)] = m.group(2).split()
+        elif where == "interfaces" and " " not in line:
+            entry["interfaces"].append(line)
+    if not records:
+        return []
+    first, last = min(claimed), max(claimed)
+    source = Source(
+        kind="ios.show_crypto_map", first_line=first, last_line=last, records=records
+    )
+    source.claimed = claimed
+    return [source]
+
+
 def parse(section):
+    if any(_MAP_HEAD.match(line.strip()) for line in section.lines[:2000]):
+        return parse_show_crypto_map(section)
     platform, _asa, _ios = config_platform(section.lines)
     if platform != "ios":
         return []

@@ -339,15 +339,83 @@ def _summary(config, entries) -> list[Finding]:
     return findings
 
 
+def _show_crypto_map(report) -> list[Finding]:
+    """`show crypto map`: the device's own view of incomplete and unbound maps."""
+    findings = []
+    unbound: dict[str, list[dict]] = {}
+    for source in report.sources_of("ios.show_crypto_map"):
+        for entry in source.records:
+            if entry["incomplete"]:
+                missing = [
+                    what
+                    for what, present in (
+                        ("peer", entry["peers"]),
+                        ("ACL", entry["acl"]),
+                    )
+                    if not present
+                ]
+                findings.append(
+                    Finding(
+                        code="ios.crypto_map_incomplete",
+                        severity="error",
+                        title=f"Crypto map {entry['map']} {entry['seq']} is incomplete",
+                        detail=(
+                            "The router marks this entry as incomplete (missing peer or "
+                            "access-list definitions) and ignores it: no traffic is "
+                            "encrypted and no negotiation starts for it."
+                            + (
+                                f" Missing here: {', '.join(missing)}."
+                                if missing
+                                else " A `match address` that names an ACL that does "
+                                "not exist produces the same state."
+                            )
+                        ),
+                        article=ARTICLE,
+                        anchor="incomplete-entry",
+                        lines=[entry["at"]["entry"], entry["at"]["incomplete"]],
+                        next_commands=[
+                            f"show running-config | section crypto map {entry['map']}",
+                            f"show access-lists {entry['acl'] or ''}".rstrip(),
+                        ],
+                        subject=f"crypto map {entry['map']} {entry['seq']}",
+                    )
+                )
+            if not entry["interfaces"] and "interfaces" in entry["at"]:
+                unbound.setdefault(entry["map"], []).append(entry)
+    for name, entries in unbound.items():
+        findings.append(
+            Finding(
+                code="ios.crypto_map_unapplied",
+                severity="error",
+                title=f"Crypto map {name} is not applied to any interface",
+                detail=(
+                    f"`show crypto map` lists no interface using {name}: its entries "
+                    "never encrypt and the router does not negotiate with their peers. "
+                    f"Apply it with `crypto map {name}` under the outside interface."
+                ),
+                article=ARTICLE,
+                anchor="crypto-map-unapplied",
+                lines=[e["at"]["interfaces"] for e in entries],
+                next_commands=[
+                    "show running-config | section interface",
+                    "show crypto map",
+                ],
+                subject=f"crypto map {name}",
+            )
+        )
+    return findings
+
+
 def check(report):
+    shown = _show_crypto_map(report)
     sources = report.sources_of("ios.running_config")
     if not sources:
-        return []
+        return shown
     config = IosConfig(sources)
     entries = [r for r in config.of("crypto_map_entry") if not r.get("dynamic_map")]
     if not entries:
-        return []
-    findings: list[Finding] = []
+        return shown
+    findings: list[Finding] = list(shown)
     findings += _peer_key_findings(config, entries)
     findings += _unapplied(config, entries)
     findings += _crypto_nat(config, entries)

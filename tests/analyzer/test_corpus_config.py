@@ -2,11 +2,13 @@
 records the corpus expects.
 
 The corpus holds ntc-templates' TextFSM field names; the mapping from tshoot's
-records to them lives here, one function per command. Fields the ntc templates
+records to them lives here, one function per command. genie's IOS-XE
+`show crypto map` outputs are checked the same way against its nested layout. Fields the ntc templates
 capture but tshoot does not read (remote-access and WebVPN attributes of a
 tunnel-group) are left out of the comparison.
 """
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from analyzer.engine import analyze
 from tests.conftest import CORPUS
 
 NTC_ASA = CORPUS / "ntc" / "cisco_asa"
+GENIE_CRYPTO_MAP = CORPUS / "genie" / "iosxe" / "ShowCryptoMap"
 
 
 def _text(value):
@@ -205,3 +208,86 @@ def test_the_corpus_covers_every_command_listed():
     not silently skip its test)."""
     for folder in COMMANDS:
         assert list((NTC_ASA / folder).glob("*.raw")), folder
+
+
+def genie_crypto_map(records):
+    """tshoot's `show crypto map` entries in genie's nested layout, for the keys
+    tshoot reads (genie also keeps dual-stack and mixed-mode flags)."""
+    out: dict = {}
+    for r in records:
+        entry = {
+            "sequence_number": int(r["seq"]),
+            "ipsec": r["mode"],
+            "peer": r["peers"],
+            "transform_sets": r["transform_sets"],
+            "interfaces_crypto_map": {"crypto_map_tag": r["map"]},
+        }
+        if r["interfaces"]:
+            entry["interfaces_crypto_map"]["interfaces"] = r["interfaces"]
+        if r["acl"]:
+            entry["extended_ip_access_list"] = r["acl"]
+        if r["ikev2_profile"]:
+            entry["ikev2_profile"] = r["ikev2_profile"]
+        if r["current_peer"]:
+            entry["current_peer"] = r["current_peer"]
+        if r["sa_seconds"] is not None:
+            entry["security_association_lifetime"] = {
+                "kilobytes": r["sa_kilobytes"],
+                "seconds": r["sa_seconds"],
+            }
+        if r["pfs"] is not None:
+            entry["pfs"] = r["pfs"]
+        tags = out.setdefault(r["family"], {"crypto_map_tag": {}})["crypto_map_tag"]
+        # genie lower-cases some tags and not others: compare tags case-blind.
+        tags[r["map"].lower()] = entry
+    return out
+
+
+GENIE_KEYS = (
+    "sequence_number",
+    "ipsec",
+    "peer",
+    "transform_sets",
+    "interfaces_crypto_map",
+    "extended_ip_access_list",
+    "ikev2_profile",
+    "current_peer",
+    "security_association_lifetime",
+    "pfs",
+)
+
+
+def expected_genie(expected):
+    out = {}
+    for family, body in expected.items():
+        tags = {}
+        for tag, entry in body["crypto_map_tag"].items():
+            tags[tag.lower()] = {k: v for k, v in entry.items() if k in GENIE_KEYS}
+        out[family] = {"crypto_map_tag": tags}
+    return out
+
+
+@pytest.mark.parametrize(
+    "output",
+    sorted(GENIE_CRYPTO_MAP.glob("*_output.txt")),
+    ids=lambda p: p.stem,
+)
+def test_it_reads_every_genie_show_crypto_map(output):
+    """IOS-XE `show crypto map` outputs read into genie's expected values."""
+    expected_file = output.with_name(output.name.replace("_output.txt", "_expected.py"))
+    # The corpus stores `expected_output = {...}`: a literal, read without running it.
+    expected = ast.literal_eval(expected_file.read_text().split("=", 1)[1].strip())
+    report = analyze(output.read_text(encoding="utf-8"))
+    records = [r for s in report.sources_of("ios.show_crypto_map") for r in s.records]
+    got = genie_crypto_map(records)
+    want = expected_genie(expected)
+    assert _case_blind(got) == _case_blind(want)
+    assert report.unparsed_lines == 0
+
+
+def _case_blind(tree):
+    for family in tree.values():
+        for entry in family["crypto_map_tag"].values():
+            ic = entry["interfaces_crypto_map"]
+            ic["crypto_map_tag"] = ic["crypto_map_tag"].lower()
+    return tree

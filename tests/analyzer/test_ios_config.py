@@ -160,3 +160,24 @@ def test_it_survives_truncated_lines():
     )
     (source,) = ios_config.parse(section)
     assert any(r["type"] == "crypto_map_entry" for r in source.records)
+
+
+def test_it_reads_show_crypto_map():
+    """`show crypto map`: entries with peers, ACL, lifetimes, PFS, transform sets,
+    the interfaces using the map and the incomplete warning."""
+    report = analyze(fixture_text("config/ios-show-crypto-map.txt"))
+    (source,) = report.sources_of("ios.show_crypto_map")
+    entries = {(e["map"], e["seq"]): e for e in source.records}
+    hq = entries[("CMAP", "10")]
+    assert hq["peers"] == ["203.0.113.10"]
+    assert hq["acl"] == "VPN-HQ"
+    assert (hq["sa_kilobytes"], hq["sa_seconds"]) == (4608000, 3600)
+    assert (hq["pfs"], hq["dh_group"]) == (True, "group2")
+    assert hq["transform_sets"] == {"TS-AES256": ["esp-256-aes", "esp-sha-hmac"]}
+    assert hq["interfaces"] == ["FastEthernet0"]
+    assert hq["incomplete"] is False
+    assert entries[("CMAP", "30")]["incomplete"] is True
+    assert entries[("CMAP", "30")]["at"]["incomplete"] == 20
+    assert entries[("OLDMAP", "10")]["interfaces"] == []
+    assert report.unparsed_lines == 0
+    assert report.sources_of("ios.running_config") == []

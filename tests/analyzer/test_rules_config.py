@@ -274,6 +274,8 @@ def test_ios_accepts_an_ikev2_keyring_peer():
         "config/asa-fragment-static-no-version.txt",
         "config/ios-15-crypto-map-nat.txt",
         "config/pix-6.3-write-terminal.txt",
+        "config/ios-show-crypto-map.txt",
+        "config/iosxe-ikev2-crypto-map.txt",
     ],
 )
 def test_every_finding_links_to_an_existing_anchor(name):
@@ -285,3 +287,14 @@ def test_every_finding_links_to_an_existing_anchor(name):
         assert article.exists(), found.article
         assert re.search(r"\{#" + re.escape(found.anchor) + r"\}", article.read_text())
         assert found.subject and found.lines and found.next_commands
+
+
+def test_ios_show_crypto_map_flags_incomplete_and_unbound_maps():
+    """The router's own warning and an empty interface list are errors."""
+    found = findings("config/ios-show-crypto-map.txt")
+    got = [(f.code, f.subject, f.lines) for f in found]
+    assert got == [
+        ("ios.crypto_map_incomplete", "crypto map CMAP 30", [18, 20]),
+        ("ios.crypto_map_unapplied", "crypto map OLDMAP", [44]),
+    ]
+    assert found[0].anchor == "incomplete-entry"
