@@ -69,6 +69,13 @@ _TS = re.compile(
     r")"
 )
 _PRI = re.compile(r"<\d{1,3}>")
+# The layouts nearly every line uses, read in one match: `show logging` with or
+# without device ID, a syslog server's "stamp host", IOS "seq: stamp:".
+_COMMON_PREFIX = re.compile(
+    rf"(?:(?P<seq>\d{{1,10}}): )?(?P<ts>[*.]?{_MONTH} {{1,2}}\d{{1,2}}(?: \d{{4}})? "
+    r"\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Z]{3,4})?)"
+    r"(?:: ?| (?P<host>[A-Za-z0-9][\w.\-]{0,62})(?: ?: ?| ))?"
+)
 _SEQ = re.compile(r"\d{1,10}:(?=\s|$)")
 # An untagged IOS line that still names its facility: "CEF-HWIDB: text".
 _BARE_IOS = re.compile(r"(?P<fac>[A-Z][A-Z0-9_]{0,30})-(?P<mn>[A-Z][A-Z0-9_]{0,40}): ")
@@ -383,7 +390,15 @@ def _read_prefix(prefix: str) -> dict | None:
     """Timestamp(s), host, sequence number and priority in front of a tag."""
     if len(prefix) > _TAG_WINDOW:
         return None
-    out: dict = {"timestamp": None, "host": None}
+    if not prefix:
+        return {"timestamp": None, "host": None}
+    m = _COMMON_PREFIX.fullmatch(prefix)
+    if m:
+        out = {"timestamp": m.group("ts"), "host": m.group("host")}
+        if m.group("seq"):
+            out["seq"] = m.group("seq")
+        return out
+    out = {"timestamp": None, "host": None}
     stamps: list[str] = []
     hosts: list[str] = []
     i = 0
