@@ -96,8 +96,14 @@ def _read_check(line: str):
             status = _STATUS_WORDS[word]
             rest = first[1].strip(" \t" + _DASHES) if len(first) > 1 else ""
     rest = rest.replace("More Info", "").strip()
-    if status is None and rest.lower().startswith("ok"):
-        status = "ok"
+    if status is None:
+        # The status column is often an image that does not survive copying; the
+        # message still says which way the check went.
+        lower = rest.lower()
+        if lower.startswith("ok") or lower.startswith("good"):
+            status = "ok"
+        elif any(w in lower for w in ("does not", "not support", "mismatch", "failed")):
+            status = "warning"
     return {"name": name, "status": status, "message": rest or None}
 
 

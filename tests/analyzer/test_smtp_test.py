@@ -72,3 +72,13 @@ def test_it_ignores_a_stray_220_line():
     """A line starting with 220 in other output is not an SMTP test."""
     report = analyze("220 packets captured\n220 packets shown\n")
     assert report.sources_of("smtp.test") == []
+
+
+def test_it_reads_a_table_copied_without_its_status_icons():
+    """With the status column lost, the message tells the outcome."""
+    record, _ = smtp_record("mail/mxtoolbox-copied-without-icons.txt")
+    statuses = {c["name"]: c["status"] for c in record["checks"]}
+    assert statuses["SMTP Reverse DNS Mismatch"] == "warning"
+    assert statuses["SMTP TLS"] == "warning"
+    assert statuses["SMTP Valid Hostname"] is None
+    assert record["masked"] is True
