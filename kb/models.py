@@ -91,3 +91,24 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class Posting(models.Model):
+    """How often one term occurs in each field of one article: what search ranks
+    candidates by, read for the query's terms only. Written with the full-text
+    index by ``search.index_article``."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=64)
+    title = models.FloatField(default=0)
+    identifiers = models.FloatField(default=0)
+    headings = models.FloatField(default=0)
+    body = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "article"], name="kb_posting_term")
+        ]
+
+    def __str__(self):
+        return self.term

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
 from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef
 
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
@@ -34,7 +34,7 @@ MAX_TERM_CHARS = 64
 CANDIDATES = 200
 FIELDS = ("title", "identifiers", "headings", "body")
 WEIGHTS = {"title": 10.0, "identifiers": 6.0, "headings": 3.0, "body": 1.0}
-SNIPPET_WORDS = 28
+SNIPPET_CHARS = 200
 # A term scoring this much in an article counts as fully covered by it.
 FULL_COVER = 6.0
 
@@ -173,8 +173,26 @@ def _tsvector_literal(terms: dict[str, dict[str, int]]) -> str:
 
 
 def index_article(article) -> None:
-    """Write one article's terms into the full-text index."""
+    """Write one article's terms into the full-text index and its postings."""
+    from kb.models import Posting
+
     terms = article.search_terms or {}
+    by_term: dict[str, list[float]] = {}
+    for i, field in enumerate(FIELDS):
+        for term, count in terms.get(field, {}).items():
+            by_term.setdefault(term, [0.0] * len(FIELDS))[i] = count
+    Posting.objects.filter(article_id=article.pk).delete()
+    Posting.objects.bulk_create(
+        [
+            Posting(
+                article_id=article.pk,
+                term=term,
+                **dict(zip(FIELDS, counts, strict=True)),
+            )
+            for term, counts in by_term.items()
+        ],
+        batch_size=500,
+    )
     with connection.cursor() as cursor:
         if _vendor() == "postgresql":
             cursor.execute(
@@ -194,13 +212,14 @@ def unindex_article(pk) -> None:
     if _vendor() == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [pk])
-    # PostgreSQL keeps the document in the article's own row.
+    # PostgreSQL keeps the document in the article's own row; postings go with
+    # the article (cascade).
 
 
 def ensure_index() -> int:
     """Index articles the index lacks and drop rows of deleted articles; the number
     of articles indexed."""
-    from kb.models import Article
+    from kb.models import Article, Posting
 
     with connection.cursor() as cursor:
         if _vendor() == "postgresql":
@@ -215,7 +234,12 @@ def ensure_index() -> int:
             )
         else:
             return 0
-        missing = [row[0] for row in cursor.fetchall()]
+        missing = {row[0] for row in cursor.fetchall()}
+    missing.update(
+        Article.objects.exclude(
+            Exists(Posting.objects.filter(article_id=OuterRef("pk")))
+        ).values_list("pk", flat=True)
+    )
     for article in Article.objects.filter(pk__in=missing):
         index_article(article)
     return len(missing)
@@ -224,16 +248,16 @@ def ensure_index() -> int:
 def rebuild_vocabulary() -> None:
     """The words the index holds, with how many articles use each: what typos are
     corrected against."""
-    from kb.models import Article, SearchWord
+    from kb.models import Posting, SearchWord
 
-    documents: Counter = Counter()
-    for terms in Article.objects.values_list("search_terms", flat=True).iterator():
-        words = set()
-        for field in FIELDS:
-            words.update(
-                t for t in (terms or {}).get(field, {}) if t.isalpha() and len(t) >= 3
-            )
-        documents.update(words)
+    documents = {
+        term: n
+        for term, n in Posting.objects.values("term")
+        .annotate(n=Count("id"))
+        .values_list("term", "n")
+        .iterator()
+        if term.isalpha() and len(term) >= 3
+    }
     with transaction.atomic():
         SearchWord.objects.all().delete()
         SearchWord.objects.bulk_create(
@@ -353,29 +377,31 @@ def _saturate(count: int) -> float:
 
 
 def rank(
-    terms: dict[str, float], documents: dict, total: int
+    terms: dict[str, float], documents: dict, df: dict[str, int], total: int
 ) -> list[tuple[float, str, int]]:
-    """``[(score, slug, pk)]`` best first. ``terms`` maps each query term to its
-    weight; ``documents`` maps pk to ``(slug, search_terms)``; ``total`` is the
-    number of articles."""
-    df = Counter()
-    for _slug, doc in documents.values():
-        present = set()
-        for field in FIELDS:
-            present.update(t for t in terms if t in doc.get(field, {}))
-        df.update(present)
+    """``[(score, slug, pk)]`` best first.
+
+    ``terms`` maps each query term to its weight; ``documents`` maps pk to
+    ``(slug, {term: counts per field in FIELDS order})``; ``df`` is the number of
+    articles holding each term, ``total`` the number of articles.
+    """
     idf = {
-        t: w * math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) if df[t] else 0.0
+        t: w * math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5))
+        if df.get(t)
+        else 0.0
         for t, w in terms.items()
     }
     query_weight = sum(idf.values()) or 1.0
+    weights = [WEIGHTS[f] for f in FIELDS]
     ranked = []
-    for pk, (slug, doc) in documents.items():
+    for pk, (slug, postings) in documents.items():
         score = 0.0
         covered = 0.0
-        for t in terms:
+        for t, counts in postings.items():
+            if t not in idf:
+                continue
             field_scores = [
-                WEIGHTS[f] * _saturate(doc.get(f, {}).get(t, 0)) for f in FIELDS
+                w * _saturate(c) for w, c in zip(weights, counts, strict=True)
             ]
             best = max(field_scores)
             if best:
@@ -396,53 +422,79 @@ def rank(
 # --- snippets ---------------------------------------------------------------------
 
 
-def highlight(text: str, terms: set[str], max_words: int = SNIPPET_WORDS) -> str:
+def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     """An HTML-escaped extract of ``text`` around the densest group of matched
     words, each wrapped in ``<mark>``; empty when nothing matches."""
-    words = text.split()
-    hits = []
-    for i, w in enumerate(words):
-        lw = w.lower()
-        # A cheap look before tokenizing: every term shares its first letters
-        # with the word it came from.
-        if any(t[:4] in lw for t in terms):
-            matched = set(tokenize(w)) & terms
-            if matched:
-                hits.append((i, matched))
+    terms = set(terms)
+    if not terms:
+        return ""
+    text = " ".join(text.split())
+    # Every term shares its first letters with the word it came from: find those
+    # places with one regular expression, then tokenize only the words there.
+    maybe = re.compile(
+        "|".join(sorted({re.escape(t[:4]) for t in terms})), re.IGNORECASE
+    )
+    hits = []  # (start, end, terms matched) of whole words
+    end = 0
+    for m in maybe.finditer(text):
+        if m.start() < end:
+            continue
+        start = text.rfind(" ", 0, m.start()) + 1
+        end = text.find(" ", m.end())
+        end = len(text) if end == -1 else end
+        matched = set(tokenize(text[start:end])) & terms
+        if matched:
+            hits.append((start, end, matched))
     if not hits:
         return ""
-    best_start, best_cover = hits[0][0], -1
-    for i, _ in hits:
+    best, best_cover = 0, -1
+    for n, (start, _end, _m) in enumerate(hits):
         cover = set()
-        for j, matched in hits:
-            if i <= j < i + max_words:
-                cover |= matched
+        for other_start, _e, matched in hits[n:]:
+            if other_start >= start + max_chars:
+                break
+            cover |= matched
         if len(cover) > best_cover:
-            best_start, best_cover = i, len(cover)
-    start = max(0, best_start - 4)
-    end = min(len(words), start + max_words)
-    marked = {i for i, _ in hits}
-    out = []
-    for i in range(start, end):
-        w = escape(words[i])
-        out.append(f"<mark>{w}</mark>" if i in marked else w)
+            best, best_cover = n, len(cover)
+    # Start a few words before the first hit of the best window, on a word
+    # boundary, and stop at the last whole word that fits.
+    first = hits[best][0]
+    window_start = first
+    for _ in range(4):
+        previous = text.rfind(" ", 0, max(0, window_start - 1))
+        if previous == -1:
+            window_start = 0
+            break
+        window_start = previous + 1
+    window_end = min(len(text), window_start + max_chars)
+    if window_end < len(text):
+        cut = text.rfind(" ", window_start, window_end)
+        window_end = cut if cut > first else window_end
+    out, pos = [], window_start
+    for start, end, _m in hits:
+        if start < window_start or end > window_end:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(escape(text[pos:window_end]))
     return (
-        ("… " if start > 0 else "") + " ".join(out) + (" …" if end < len(words) else "")
+        ("… " if window_start > 0 else "")
+        + "".join(out)
+        + (" …" if window_end < len(text) else "")
     )
 
 
-def snippet(article, terms) -> str:
+def snippet(article, terms, in_body=()) -> str:
+    """From the summary when it holds as many of the terms as the body does
+    (``in_body``: the terms the body has), else from the body."""
     wanted = set(terms)
-    return (
-        highlight(article.summary, wanted, max_words=60)
-        if _covers_more(article.summary, article.body_text, wanted)
-        else highlight(article.body_text, wanted)
-    ) or escape(article.summary)
-
-
-def _covers_more(summary: str, body: str, wanted: set[str]) -> bool:
-    in_summary = set(tokenize(summary)) & wanted
-    return bool(in_summary) and len(in_summary) >= len(wanted & set(tokenize(body)))
+    in_summary = set(tokenize(article.summary)) & wanted
+    if in_summary and len(in_summary) >= len(set(in_body) & wanted):
+        text = highlight(article.summary, wanted, max_chars=400)
+    else:
+        text = highlight(article.body_text, wanted)
+    return text or escape(article.summary)
 
 
 # --- the one entry point ----------------------------------------------------------
@@ -469,7 +521,7 @@ class Result:
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
-    from kb.models import Article
+    from kb.models import Article, Posting
 
     terms = query_terms(query)
     if not terms or limit <= 0:
@@ -479,22 +531,34 @@ def search(query, limit: int = 10) -> list[Result]:
     pks = _candidates(terms)
     if not pks:
         return []
-    rows = Article.objects.filter(pk__in=pks).only(
-        "slug", "title", "summary", "body_text", "search_terms"
+    slugs = dict(Article.objects.filter(pk__in=pks).values_list("pk", "slug"))
+    documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
+    postings = Posting.objects.filter(
+        term__in=list(terms), article_id__in=list(documents)
+    ).values_list("article_id", "term", *FIELDS)
+    for article_id, term, *counts in postings:
+        documents[article_id][1][term] = counts
+    df = dict(
+        Posting.objects.filter(term__in=list(terms))
+        .values("term")
+        .annotate(n=Count("id"))
+        .values_list("term", "n")
     )
-    articles = {a.pk: a for a in rows}
-    documents = {pk: (a.slug, a.search_terms or {}) for pk, a in articles.items()}
-    ranked = rank(terms, documents, Article.objects.count())
+    ranked = rank(terms, documents, df, Article.objects.count())[:limit]
+    articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
+        [pk for _score, _slug, pk in ranked]
+    )
     results = []
-    for score, _slug, pk in ranked[:limit]:
+    for score, _slug, pk in ranked:
         article = articles[pk]
+        in_body = [t for t, c in documents[pk][1].items() if c[FIELDS.index("body")]]
         results.append(
             Result(
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
                 url=article.get_absolute_url(),
-                snippet=snippet(article, terms),
+                snippet=snippet(article, terms, in_body),
                 score=score,
             )
         )

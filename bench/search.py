@@ -1,0 +1,178 @@
+#!/usr/bin/env python
+"""Search latency over the relevance queries, for the database DATABASE_URL names.
+
+Prints p50/p95/max of ``kb.search.search()`` (candidates from the database's
+full-text engine, ranking and snippets in Python) on the real articles, then again
+with 5,000 generated articles added. Runs on a throwaway database: a temporary
+SQLite file by default, or a ``tshoot_bench`` database (dropped and re-created) on
+the PostgreSQL server DATABASE_URL points at.
+
+    .venv/bin/python bench/search.py [--articles 5000] [--rounds 5]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tshoot .venv/bin/python bench/search.py
+"""
+
+import argparse
+import io
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "tshoot_bench"
+
+
+def throwaway_database(workdir: Path) -> str:
+    """A DATABASE_URL for an empty database nobody else uses."""
+    url = os.getenv("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def measure(queries: list[str], rounds: int) -> dict:
+    from kb.search import search
+
+    for query in queries:  # warm caches and connections
+        search(query)
+    timings = []
+    for _ in range(rounds):
+        for query in queries:
+            start = time.perf_counter()
+            search(query)
+            timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "n": len(timings),
+        "p50": statistics.median(timings),
+        "p95": percentile(timings, 95),
+        "max": max(timings),
+    }
+
+
+def generate_articles(folder: Path, count: int, seed: int = 7) -> None:
+    """``count`` articles made of the real articles' words, identifiers and
+    commands, with the same front matter and section structure."""
+    from kb.models import Article
+
+    rng = random.Random(seed)
+    words = []
+    identifiers = set()
+    for article in Article.objects.all():
+        words.extend(re.findall(r"[A-Za-z][A-Za-z'-]{1,}", article.body_text))
+        identifiers.update(article.identifiers)
+    identifiers = sorted(identifiers)
+    tags = ["vpn", "asa", "ios", "ikev1", "ikev2", "phase1", "phase2", "nat", "syslog"]
+
+    def sentence(n):
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
+
+    for i in range(count):
+        ids = rng.sample(identifiers, k=min(5, len(identifiers)))
+        sections = []
+        for s in range(rng.randint(4, 8)):
+            paragraphs = "\n\n".join(
+                " ".join(sentence(rng.randint(8, 20)) for _ in range(rng.randint(2, 5)))
+                for _ in range(rng.randint(1, 3))
+            )
+            block = ""
+            if rng.random() < 0.4:
+                block = f"\n\n```cli\n{rng.choice(identifiers)}\n```"
+            heading = sentence(rng.randint(2, 5)).rstrip(".")
+            sections.append(f"## {heading} {{#s{s}}}\n\n{paragraphs}{block}")
+        front = (
+            "---\n"
+            f'title: "{sentence(rng.randint(5, 10)).rstrip(".")}"\n'
+            f'summary: "{sentence(rng.randint(15, 30))}"\n'
+            f"tags: [{', '.join(rng.sample(tags, 3))}]\n"
+            "related: [isakmp-states]\n"
+            "identifiers:\n"
+            + "".join(f'  - "{x}"\n' for x in ids)
+            + "updated: 2026-11-01\n---\n"
+        )
+        (folder / f"generated-{i:05d}.md").write_text(front + "\n\n".join(sections))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="tshoot-bench-"))
+    os.environ["DATABASE_URL"] = throwaway_database(workdir)
+    os.environ["TSHOOT_DATA_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tshoot.settings")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tests.kb.test_search import RELEVANCE
+
+    queries = [q for q, _slug, _within in RELEVANCE]
+    try:
+        call_command("migrate", "kb", verbosity=0)
+        print(f"backend: {connection.vendor}  queries: {len(queries)}  rounds: {args.rounds}")
+
+        start = time.perf_counter()
+        call_command("sync_articles", stdout=io.StringIO())
+        real = len(list(Path(settings.KB_CONTENT_DIR).glob("*.md")))
+        print(f"sync {real} real articles: {time.perf_counter() - start:.2f} s")
+        report(f"{real} real articles", measure(queries, args.rounds))
+
+        content = workdir / "content"
+        content.mkdir()
+        for path in Path(settings.KB_CONTENT_DIR).glob("*.md"):
+            shutil.copy(path, content / path.name)
+        generate_articles(content, args.articles)
+        start = time.perf_counter()
+        out = io.StringIO()
+        call_command("sync_articles", content_dir=str(content), stdout=out)
+        print(
+            f"sync {args.articles} generated articles: "
+            f"{time.perf_counter() - start:.1f} s ({out.getvalue().strip()})"
+        )
+        report(f"{real} real + {args.articles} generated", measure(queries, args.rounds))
+    finally:
+        connection.close()
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            admin = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(label: str, figures: dict) -> None:
+    print(
+        f"search, {label}: p50 {figures['p50']:.2f} ms  p95 {figures['p95']:.2f} ms"
+        f"  max {figures['max']:.2f} ms  ({figures['n']} searches)"
+    )
+
+
+if __name__ == "__main__":
+    main()
