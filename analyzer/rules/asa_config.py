@@ -214,7 +214,44 @@ def _static_nat_findings(report, config: AsaConfig) -> list[Finding]:
         if _covers([connected], mapped):
             continue  # inside the interface subnet: ordinary proxy ARP
         findings.append(_arp_finding(config, nat, ifc, mapped, case, version, permit))
-    return findings
+    return _grouped(findings)
+
+
+# Past this many statics on one interface, one finding lists them all: the verdict
+# is the same for each and a page of identical findings hides the others.
+_GROUP_ABOVE = 5
+
+
+def _grouped(findings: list[Finding]) -> list[Finding]:
+    by_title: dict[tuple, list[Finding]] = {}
+    for found in findings:
+        ifname = found.title.rsplit("outside the ", 1)[-1]
+        by_title.setdefault((ifname, found.anchor, found.severity), []).append(found)
+    out: list[Finding] = []
+    for (ifname, _anchor, _severity), group in by_title.items():
+        if len(group) <= _GROUP_ABOVE:
+            out.extend(group)
+            continue
+        first = group[0]
+        mapped = [f.subject.rsplit(" -> ", 1)[-1] for f in group]
+        out.append(
+            Finding(
+                code=first.code,
+                severity=first.severity,
+                title=f"{len(group)} static NATs map outside the {ifname}",
+                detail=(
+                    f"{len(group)} static NAT rules map to addresses outside the "
+                    f"interface subnet ({', '.join(mapped)}). The same applies to each; "
+                    "for the first: " + first.detail
+                ),
+                article=first.article,
+                anchor=first.anchor,
+                lines=[n for f in group for n in f.lines],
+                next_commands=first.next_commands,
+                subject=f"static NAT to {', '.join(mapped[:3])} and {len(mapped) - 3} more",
+            )
+        )
+    return out
 
 
 def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:

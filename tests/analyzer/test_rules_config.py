@@ -298,3 +298,18 @@ def test_ios_show_crypto_map_flags_incomplete_and_unbound_maps():
         ("ios.crypto_map_unapplied", "crypto map OLDMAP", [44]),
     ]
     assert found[0].anchor == "incomplete-entry"
+
+
+def test_it_groups_many_statics_on_one_interface():
+    """Eight statics with the same verdict on one interface: one finding listing
+    them, with every NAT line as evidence."""
+    (found,) = findings(
+        "config/asa-8.4.4-many-statics.txt", code="asa.static_nat_nonconnected"
+    )
+    assert found.severity == "error" and found.anchor == "8-3-to-8-4-4"
+    assert found.title == "8 static NATs map outside the outside subnet"
+    assert (
+        found.subject
+        == "static NAT to 22.22.22.21, 22.22.22.22, 22.22.22.23 and 5 more"
+    )
+    assert [26, 28, 30, 32, 34, 36, 38, 40] == [n for n in found.lines if n >= 26]
