@@ -185,6 +185,8 @@ def parse(section: Section) -> list[Source]:
     seen_message = False
     last: dict | None = None
     for index, line in enumerate(section.lines):
+        if not line or line.isspace():
+            continue
         number = section.numbers[index]
         if in_header:
             if _header_line(line, status, status_state):

@@ -97,6 +97,7 @@ _SERVICES = {
     "l2tp": 1701,
     "pptp": 1723,
 }
+_LEADS = ("IP", "ARP", "tcpdump", "listening", "^C", "(")
 _DOMAIN_ENDINGS = {"local", "lan", "corp", "internal", "home", "localdomain", "arpa"}
 _MAX_EXCHANGES = 20
 
@@ -113,6 +114,17 @@ def parse(section: Section) -> list[Source]:
         stripped = line.strip()
         if not stripped:
             continue
+        if (
+            " > " not in line
+            and not stripped[0].isdigit()
+            and not stripped.startswith(_LEADS)
+        ):
+            # Packets carry "a > b"; what else tcpdump prints starts with a
+            # stamp, a count or one of these words.
+            if not (in_packet and line[:1].isspace()):
+                in_packet = False
+                pending_line = pending_proto = None
+                continue
         if (
             in_packet
             and line[:1].isspace()
