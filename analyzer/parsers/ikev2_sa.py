@@ -31,17 +31,20 @@ One record per IKEv2 SA (tunnel row):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from analyzer.parsers import common
 from analyzer.parsers.common import (
     addr_port,
     owned,
     read_blocks,
-    snake,
     source_from,
     spi_hex,
     to_int,
 )
 
+# Device labels repeat on every SA: name each once.
+snake = lru_cache(maxsize=2048)(common.snake)
 COMMANDS = ("show crypto ikev2 sa",)
 
 _HEADING = re.compile(r"^(IPv[46]) Crypto IKEv2\s+SA\b", re.IGNORECASE)

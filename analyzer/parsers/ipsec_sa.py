@@ -38,16 +38,19 @@ Record fields (absent when the device did not print them):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from analyzer.parsers import common
 from analyzer.parsers.common import (
     owned,
     read_blocks,
-    snake,
     source_from,
     spi_hex,
     to_int,
 )
 
+# Device labels repeat on every SA: name each once.
+snake = lru_cache(maxsize=2048)(common.snake)
 COMMANDS = ("show crypto ipsec sa", "show ipsec sa")
 
 # Counter labels that differ between platforms for the same thing.
@@ -188,7 +191,9 @@ class _Reader:
         if text.lower().startswith(_NO_SAS):
             self.block["text"].append(text)
             return True
-        pieces = [p.strip() for p in _GLUED.split(text) if p.strip()]
+        # Too short to hold two fields run together: no need to look for a seam.
+        pieces = [text] if len(text) < 24 else [p.strip() for p in _GLUED.split(text)]
+        pieces = [p for p in pieces if p]
         understood = [self._read_piece(index, piece) for piece in pieces]
         if not any(understood):
             return False
@@ -226,6 +231,13 @@ class _Reader:
     def _read_piece(self, index: int, text: str) -> bool:
         """Apply one fragment; False when it is not part of this output."""
         low = text.lower()
+        # The most frequent lines first: counters, then the lines of one SA.
+        if low.startswith("#"):
+            return self._counter_line(index, text)
+        if self.sa is not None and self._sa_line(index, text, low):
+            self.sa["lines"][1] = self.lineno(index)
+            self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
+            return True
         if low.startswith("interface:"):
             self.context = {"interface": text.split(":", 1)[1].strip(), "_at": {}}
             self.context["_at"]["interface"] = self.lineno(index)
@@ -287,16 +299,6 @@ class _Reader:
             self.put(
                 rec, index, "flags", [f.strip() for f in flags.split(",") if f.strip()]
             )
-            return True
-        if low.startswith("#"):
-            pairs = _counters(text)
-            if not pairs:
-                return False
-            names = {name for name, _ in pairs}
-            # Only counters pasted: a second "#pkts encaps" line is a second SA.
-            rec = self.current(index, ("encaps",) if "encaps" in names else ())
-            for name, value in pairs:
-                self.put(rec, index, name, value)
             return True
         if low.startswith("local crypto endpt"):
             rec = self.current(index)
@@ -371,10 +373,6 @@ class _Reader:
             rec[f"{direction}_sas"].append(self.sa)
             rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
             return True
-        if self.sa is not None and self._sa_line(index, text, low):
-            self.sa["lines"][1] = self.lineno(index)
-            self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
-            return True
         if _HEXWORDS.match(text) and self.record is not None:
             # The anti-replay bitmap's words, under "Anti replay bitmap:".
             if self.sa is not None:
@@ -382,6 +380,17 @@ class _Reader:
             self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
             return True
         return False
+
+    def _counter_line(self, index: int, text: str) -> bool:
+        pairs = _counters(text)
+        if not pairs:
+            return False
+        names = {name for name, _ in pairs}
+        # Only counters pasted: a second "#pkts encaps" line is a second SA.
+        rec = self.current(index, ("encaps",) if "encaps" in names else ())
+        for name, value in pairs:
+            self.put(rec, index, name, value)
+        return True
 
     def _sa_line(self, index: int, text: str, low: str) -> bool:
         sa = self.sa

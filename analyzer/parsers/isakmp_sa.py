@@ -37,10 +37,13 @@ makes, so rules see one shape of IKEv2 record whichever command showed it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from analyzer.parsers import ikev2_sa
-from analyzer.parsers.common import owned, read_blocks, snake, source_from, to_int
+from analyzer.parsers import common, ikev2_sa
+from analyzer.parsers.common import owned, read_blocks, source_from, to_int
 
+# Device labels repeat on every SA: name each once.
+snake = lru_cache(maxsize=2048)(common.snake)
 COMMANDS = ("show crypto isakmp sa", "show crypto ikev1 sa", "show isakmp sa")
 
 _STATE = re.compile(r"^[A-Za-z]{2,4}_[A-Za-z0-9_]{2,30}$")
