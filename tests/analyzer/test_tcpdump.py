@@ -126,3 +126,20 @@ def test_it_finds_no_flow_in_syslog():
     """Syslog lines with `->` and addresses are not packets."""
     text = (FIXTURES / "syslog/asa_show_logging_buffer.txt").read_text()
     assert analyze(text).sources_of("tcpdump") == []
+
+
+def test_it_reads_every_timestamp_form_and_any_interface_columns():
+    """`-t` (no stamp), `-ttt`/`-ttttt` deltas, `-tttt` dates, `-tt` epoch, and the
+    interface and direction columns of `-i any` all lead to the same flow."""
+    lines = [
+        "IP 192.0.2.1.4500 > 198.51.100.2.4500: UDP-encap: ESP(spi=0x0badf00d,seq=0x1), length 132",
+        " 00:00:00.000412 IP 198.51.100.2.4500 > 192.0.2.1.4500: UDP-encap: ESP(spi=0x1234abcd,seq=0x1), length 132",
+        "2024-03-01 10:00:00.000900 IP 192.0.2.1.4500 > 198.51.100.2.4500: isakmp-nat-keep-alive",
+        "1709287200.001000 IP 198.51.100.2.4500 > 192.0.2.1.4500: NONESP-encap: isakmp: phase 2/others R inf[E]",
+        "10:00:01.000000 eth0  Out IP 192.0.2.1.4500 > 198.51.100.2.4500: UDP-encap: ESP(spi=0x0badf00d,seq=0x2), length 132",
+    ]
+    (source,) = tcpdump.parse(Section(lines=lines, numbers=[1, 2, 3, 4, 5]))
+    (flow,) = source.records
+    assert counts(flow) == ("nat-t", "192.0.2.1", 4500, "198.51.100.2", 4500, 3, 2)
+    assert (flow["esp_a_to_b"], flow["esp_b_to_a"], flow["keepalives"]) == (2, 1, 1)
+    assert flow["spis"] == ["0x0badf00d", "0x1234abcd"]
