@@ -150,6 +150,12 @@ _IOS_CONFIG_MARKS = (
 )
 
 
+_ASA_STARTS = tuple(m for m in _ASA_CONFIG_MARKS if m[0] != " ")
+_ASA_INSIDE = tuple(m for m in _ASA_CONFIG_MARKS if m[0] == " ")
+_IOS_STARTS = tuple(m for m in _IOS_CONFIG_MARKS if m[0] != " ")
+_IOS_INDENTED = tuple(m for m in _IOS_CONFIG_MARKS if m[0] == " ")
+
+
 def config_platform(lines) -> tuple[str | None, int, int]:
     """Which platform wrote these configuration lines: ("asa" | "ios" | None, the
     ASA score, the IOS score). Only the first 200 characters of a line count."""
@@ -158,14 +164,10 @@ def config_platform(lines) -> tuple[str | None, int, int]:
         line = raw[:200].lower()
         if not line.strip():
             continue
-        for mark in _ASA_CONFIG_MARKS:
-            if line.startswith(mark) or (mark[0] == " " and mark in line):
-                asa += 1
-                break
-        for mark in _IOS_CONFIG_MARKS:
-            if line.startswith(mark) or (mark[0] == " " and line.startswith(mark)):
-                ios += 1
-                break
+        if line.startswith(_ASA_STARTS) or any(m in line for m in _ASA_INSIDE):
+            asa += 1
+        if line.startswith(_IOS_STARTS) or line.startswith(_IOS_INDENTED):
+            ios += 1
         if line.startswith("crypto map ") and " match address " in line:
             asa += 1
     if asa == 0 and ios == 0:

@@ -33,6 +33,8 @@ class AsaConfig:
                 self.objects[r["name"]] = r
         self.groups = {r["name"]: r for r in self.of("object_group")}
         self.tunnel_groups = {r["name"]: r for r in self.of("tunnel_group")}
+        self.nat_order: list[dict] | None = None
+        self._operands: dict[tuple, list | None] = {}
 
     def of(self, kind: str) -> list[dict]:
         return self.by_type.get(kind, [])
@@ -62,6 +64,14 @@ class AsaConfig:
         None when it cannot be told from the paste."""
         if word is None or depth > 8:
             return None
+        key = (word, netmask)
+        if depth == 0:
+            if key not in self._operands:
+                self._operands[key] = self._operand_ranges(word, netmask, depth)
+            return self._operands[key]
+        return self._operand_ranges(word, netmask, depth)
+
+    def _operand_ranges(self, word, netmask, depth):
         if word in ("any", "any4"):
             return [(0, MAX_IP)]
         ip = ipv4_to_int(self.names.get(word, word))
@@ -674,6 +684,12 @@ def _transform_sets_missing(config, entries) -> list[Finding]:
 def _nat_rules_in_order(config) -> list[dict]:
     """8.3+ rules in the order the ASA evaluates them: manual (twice) NAT, object
     NAT (static before dynamic), then after-auto manual NAT."""
+    if config.nat_order is None:
+        config.nat_order = _sorted_nat_rules(config)
+    return config.nat_order
+
+
+def _sorted_nat_rules(config) -> list[dict]:
     rules = [
         r
         for r in config.of("static_nat") + config.of("dynamic_nat")
@@ -697,26 +713,37 @@ def _crypto_acl_nat(config, entries) -> list[Finding]:
         if ace["action"] == "permit":
             acl_entries.setdefault(ace["acl"], []).append(ace)
     findings = []
-    reported: set[tuple] = set()
+    verdicts: dict[tuple, dict | None] = {}
+    ace_ranges: dict[int, tuple] = {}
     for entry in entries:
         ifc = entry.get("interface")
         acl = entry.get("match_address")
         if not ifc or not acl or acl not in acl_entries:
             continue
+        # One finding per crypto map entry: the first translated line is the
+        # example, the count says how much more of the ACL is affected.
+        hits = []
         for ace in acl_entries[acl]:
-            src = config.spec_ranges(ace["source"])
-            dst = config.spec_ranges(ace["destination"])
+            if id(ace) not in ace_ranges:
+                ace_ranges[id(ace)] = (
+                    config.spec_ranges(ace["source"]),
+                    config.spec_ranges(ace["destination"]),
+                )
+            src, dst = ace_ranges[id(ace)]
             if not src or not dst:
                 continue
             for part in src:
-                culprit = _translating_rule(config, ifc, [part], dst)
-                if culprit is None:
-                    continue
-                key = (entry["map"], entry["seq"], culprit["lines"][0], ace["lines"][0])
-                if key in reported:
-                    continue
-                reported.add(key)
-                findings.append(_nat_finding(config, entry, ace, culprit, part, ifc))
+                key = (ifc, part, tuple(dst))
+                if key not in verdicts:
+                    verdicts[key] = _translating_rule(config, ifc, [part], dst)
+                if verdicts[key] is not None:
+                    hits.append((ace, verdicts[key], part))
+                    break
+        if hits:
+            ace, culprit, part = hits[0]
+            findings.append(
+                _nat_finding(config, entry, ace, culprit, part, ifc, len(hits))
+            )
     return findings
 
 
@@ -783,7 +810,7 @@ def _translating_rule_pre83(config, ifc, src, dst):
     return None
 
 
-def _nat_finding(config, entry, ace, rule, part, ifc) -> Finding:
+def _nat_finding(config, entry, ace, rule, part, ifc, count=1) -> Finding:
     low, high = part
     traffic = (
         _int_to_ip(low) if low == high else f"{_int_to_ip(low)}-{_int_to_ip(high)}"
@@ -813,6 +840,7 @@ def _nat_finding(config, entry, ace, rule, part, ifc) -> Finding:
             f"(peer {peer}) should encrypt is first matched by {how}, with no identity "
             "NAT (exemption) before it. Translated packets no longer match the crypto "
             "ACL, so they leave unencrypted or the tunnel never comes up for them. "
+            + (f"{count} lines of the crypto ACL are affected. " if count > 1 else "")
             + fix
         ),
         article=ARTICLE_VPN,
