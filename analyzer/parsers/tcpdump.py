@@ -6,7 +6,8 @@ and `-nn`, `-v`/`-vv` (an `IP (tos 0x0, ttl 64, ...)` line, then the addresses o
 the next, indented line, then the decode), `-e` (MAC addresses first), the `-t`,
 `-tt`, `-ttt`, `-tttt` and `-ttttt` timestamps, `--number`, `-i any` direction
 columns, IPv6, ESP (`ESP(spi=0x12345678,seq=0x1)`), NAT-T (`UDP-encap: ESP(...)`,
-`NONESP-encap: isakmp: ...`, `isakmp-nat-keep-alive`) and TCP flags new style
+`NONESP-encap: isakmp: ...`, `isakmp-nat-keep-alive`, older `NAT-keepalive`) and TCP
+flags new style
 (`Flags [R.]`) and old (`R 0:0(0) ack 1 win 0`).
 
 One record per flow (kind ``tcpdump``), both directions together::
@@ -279,10 +280,15 @@ def _endpoint(token: str) -> tuple[str | None, int | None]:
     return head, None  # a service name this table does not know
 
 
+def _keepalive(decode: str) -> bool:
+    # "isakmp-nat-keep-alive" today, "NAT-keepalive" in older releases.
+    return "nat-keep-alive" in decode or "NAT-keepalive" in decode
+
+
 def _classify(packet: dict) -> str:
     decode = packet["decode"]
     ports = (packet["sport"], packet["dport"])
-    if "UDP-encap" in decode or "NONESP-encap" in decode or "nat-keep-alive" in decode:
+    if "UDP-encap" in decode or "NONESP-encap" in decode or _keepalive(decode):
         return "nat-t"
     if 4500 in ports:
         return "nat-t"
@@ -334,7 +340,7 @@ def _add(flows: dict, order: list, packet: dict, first: int, last: int) -> None:
         flow["resets"] += 1
         if packet["src"] not in flow["resets_from"]:
             flow["resets_from"].append(packet["src"])
-    if "nat-keep-alive" in decode:
+    if _keepalive(decode):
         flow["keepalives"] += 1
     spi = _SPI.search(decode)
     if spi:

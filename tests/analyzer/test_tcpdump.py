@@ -137,9 +137,10 @@ def test_it_reads_every_timestamp_form_and_any_interface_columns():
         "2024-03-01 10:00:00.000900 IP 192.0.2.1.4500 > 198.51.100.2.4500: isakmp-nat-keep-alive",
         "1709287200.001000 IP 198.51.100.2.4500 > 192.0.2.1.4500: NONESP-encap: isakmp: phase 2/others R inf[E]",
         "10:00:01.000000 eth0  Out IP 192.0.2.1.4500 > 198.51.100.2.4500: UDP-encap: ESP(spi=0x0badf00d,seq=0x2), length 132",
+        "10:00:21.000000 IP 192.0.2.1.4500 > 198.51.100.2.4500: NAT-keepalive",
     ]
-    (source,) = tcpdump.parse(Section(lines=lines, numbers=[1, 2, 3, 4, 5]))
+    (source,) = tcpdump.parse(Section(lines=lines, numbers=[1, 2, 3, 4, 5, 6]))
     (flow,) = source.records
-    assert counts(flow) == ("nat-t", "192.0.2.1", 4500, "198.51.100.2", 4500, 3, 2)
-    assert (flow["esp_a_to_b"], flow["esp_b_to_a"], flow["keepalives"]) == (2, 1, 1)
+    assert counts(flow) == ("nat-t", "192.0.2.1", 4500, "198.51.100.2", 4500, 4, 2)
+    assert (flow["esp_a_to_b"], flow["esp_b_to_a"], flow["keepalives"]) == (2, 1, 2)
     assert flow["spis"] == ["0x0badf00d", "0x1234abcd"]
