@@ -463,7 +463,47 @@ def _crypto_findings(config: AsaConfig) -> list[Finding]:
     findings += _transform_sets_missing(config, entries)
     findings += _crypto_acl_nat(config, entries)
     findings += _summary(config, entries)
-    return findings
+    return _collapse(findings)
+
+
+_COLLAPSED_TITLES = {
+    "asa.peer_without_tunnel_group": "{n} crypto peers have no tunnel-group",
+    "asa.tunnel_group_without_key": "{n} tunnel-groups have no pre-shared key",
+    "asa.crypto_acl_nat": "{n} crypto map entries have their traffic translated by NAT",
+    "asa.transform_set_undefined": "{n} crypto map entries name no defined transform set",
+}
+
+
+def _collapse(findings: list[Finding]) -> list[Finding]:
+    """Past a handful, findings of one kind become one that lists their subjects:
+    a configuration with hundreds of peers should not bury everything else."""
+    by_code: dict[str, list[Finding]] = {}
+    for found in findings:
+        by_code.setdefault(found.code, []).append(found)
+    out: list[Finding] = []
+    for code, group in by_code.items():
+        if code not in _COLLAPSED_TITLES or len(group) <= _GROUP_ABOVE:
+            out.extend(group)
+            continue
+        first = group[0]
+        subjects = [f.subject for f in group]
+        out.append(
+            Finding(
+                code=code,
+                severity=first.severity,
+                title=_COLLAPSED_TITLES[code].format(n=len(group)),
+                detail=(
+                    f"Affected: {', '.join(subjects)}. The same explanation holds for "
+                    "each; for the first: " + first.detail
+                ),
+                article=first.article,
+                anchor=first.anchor,
+                lines=[n for f in group for n in f.lines][:500],
+                next_commands=first.next_commands,
+                subject=f"{', '.join(subjects[:3])} and {len(subjects) - 3} more",
+            )
+        )
+    return out
 
 
 def _maps(entries) -> dict[str, list[dict]]:

@@ -313,3 +313,18 @@ def test_it_groups_many_statics_on_one_interface():
         == "static NAT to 22.22.22.21, 22.22.22.22, 22.22.22.23 and 5 more"
     )
     assert [26, 28, 30, 32, 34, 36, 38, 40] == [n for n in found.lines if n >= 26]
+
+
+def test_it_collapses_many_peers_without_tunnel_group():
+    """Six peers of `show run crypto map` lack a tunnel-group in `show run
+    tunnel-group`: one error naming them all, not six."""
+    (found,) = findings(
+        "config/asa-many-peers-sections.txt", code="asa.peer_without_tunnel_group"
+    )
+    assert found.severity == "error"
+    assert found.title == "6 crypto peers have no tunnel-group"
+    assert found.subject == (
+        "peer 198.51.100.2, peer 198.51.100.3, peer 198.51.100.4 and 3 more"
+    )
+    assert found.lines == [6, 9, 12, 15, 18, 21]
+    assert "peer 198.51.100.7" in found.detail
