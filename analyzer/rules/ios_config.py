@@ -230,7 +230,10 @@ def _crypto_nat(config, entries) -> list[Finding]:
         acl = entry.get("match_address")
         if not acl:
             continue
+        reported = False
         for ace in config.acl(acl):
+            if reported:
+                break  # one finding per crypto map entry; its first line is the example
             if ace["action"] != "permit":
                 continue
             src, dst = _spec_range(ace["source"]), _spec_range(ace["destination"])
@@ -269,6 +272,7 @@ def _crypto_nat(config, entries) -> list[Finding]:
                         subject=f"crypto map {entry['map']} {entry['seq']}",
                     )
                 )
+                reported = True
                 break
     return findings
 
