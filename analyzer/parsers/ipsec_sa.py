@@ -68,7 +68,8 @@ _COUNTER_ALIASES = {
 # Where a paste lost its line breaks ("local addr: 11.11.11.11local ident"), the
 # next field starts right after a non-space character: split there.
 _GLUED = re.compile(
-    r"(?<=[^\s,(#])(?=local\s{1,3}ident \(|remote ident \(|current_peer|#pkts |"
+    # The one-character lookahead turns most positions down before the list.
+    r"(?<=[^\s,(#])(?=[lrc#CiopstIAa])(?=local\s{1,3}ident \(|remote ident \(|current_peer|#pkts |"
     r"#pre-frag|#PMTUs|#send errors|#TFC|#Valid ICMP|local crypto endpt|"
     r"current outbound spi|current inbound spi|(?:in|out)bound (?:esp|ah|pcp) sas:|"
     r"Crypto map tag:|interface: |access-list |path mtu \d|spi: 0x|transform: |"
@@ -197,7 +198,8 @@ class _Reader:
         understood = [self._read_piece(index, piece) for piece in pieces]
         if not any(understood):
             return False
-        self.block["text"].append(text)
+        if len(self.block["text"]) < 400:  # enough to tell the platform
+            self.block["text"].append(text)
         return True if all(understood) else "partial"
 
     # -- records -------------------------------------------------------------
