@@ -157,7 +157,7 @@ def _platform_hints(text: str) -> tuple[int, int]:
             "flow_id",
             "status: active",
             "pfs (y/n)",
-            "#send errors 0",
+            "#send errors ",
         )
     )
     return asa, ios
@@ -243,7 +243,7 @@ class _Reader:
         if low.startswith("interface:"):
             self.context = {"interface": text.split(":", 1)[1].strip(), "_at": {}}
             self.context["_at"]["interface"] = self.lineno(index)
-            self.record = None
+            self.record, self.sa = None, None
             return True
         if low.startswith("crypto map tag:"):
             keep = {k: self.context[k] for k in ("interface",) if k in self.context}
@@ -259,7 +259,7 @@ class _Reader:
             for key in ("crypto_map", "seq", "local_addr"):
                 if key in self.context:
                     at[key] = self.lineno(index)
-            self.record = None
+            self.record, self.sa = None, None
             return True
         if low.startswith("protected vrf:"):
             rec = self.current(
@@ -284,10 +284,16 @@ class _Reader:
             rest = text[len("current_peer") :].lstrip(" :").split()
             rec = self.current(index, ("peer_shown",))
             if rest:
-                self.put(rec, index, "peer", rest[0])
+                peer, port = rest[0], None
+                if (
+                    peer.count(".") == 3 and peer.count(":") == 1
+                ):  # IOS 12.2 "a.b.c.d:500"
+                    peer, _, port = peer.partition(":")
+                elif len(rest) >= 3 and rest[1] == "port":
+                    port = rest[2]
+                self.put(rec, index, "peer", peer)
+                self.put(rec, index, "peer_port", to_int(port))
                 rec["peer_shown"] = True
-                if len(rest) >= 3 and rest[1] == "port":
-                    self.put(rec, index, "peer_port", to_int(rest[2]))
             return True
         if low.startswith("dynamic allocated peer ip"):
             rec = self.current(index)

@@ -50,7 +50,6 @@ _STATE = re.compile(r"^[A-Za-z]{2,4}_[A-Za-z0-9_]{2,30}$")
 _HMS = re.compile(r"^\d{1,4}:\d\d:\d\d$")
 _ADDR_CHARS = frozenset("0123456789abcdefABCDEF.:")
 _ASA_PEER = re.compile(r"^(\d{1,6})\s+IKE Peer:\s*(\S+)")
-_ASA_TABLE_ROW = re.compile(r"^(\d{1,6})\s+(\S+)\s+(\S.*)$")
 _KEY_VALUE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S+)")
 _NONE_SAID = (
     "there are no ikev1 sas",

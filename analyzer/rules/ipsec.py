@@ -34,6 +34,8 @@ _ERROR_COUNTERS = (
 _VERIFY_COUNTERS = ("verify_failed", "replay_failed_rcv", "replay_failed")
 _FRAGMENT_COUNTERS = (
     "pre_frag_failures",
+    "min_mtu_frag_failed_send",
+    "bad_frag_offset_rcv",
     "fragments_created",
     "frags_needing_reassembly",
     "pmtus_sent",

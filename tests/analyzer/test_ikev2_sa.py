@@ -148,3 +148,37 @@ def test_it_never_raises_on_arbitrary_text(lines):
             lines=lines, numbers=list(range(1, len(lines) + 1)), command=command
         )
         assert isinstance(ikev2_sa.parse(section), list)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "IKEv2 SAs:",
+                "Session-id:1, Status:UP-ACTIVE, IKE count:1, CHILD count:1",
+                "Tunnel-id Local Remote Status Role",
+                "Tunnel-id Local Remote fvrf/ivrf Status",
+                "  1 10.0.0.1/500 10.0.0.2/500 READY INITIATOR",
+                "1 10.0.0.1/500 10.0.0.2/500 none/none IN-NEG",
+                "Local  2001:db8::1/500",
+                "      Encr: AES-CBC, keysize: 256, Hash: SHA256, DH Grp:14",
+                "Child sa: local selector  10.1.0.0/0 - 10.1.255.255/65535",
+                "          ESP spi in/out: 0x1/0x2",
+                "      Remote subnets:",
+                "      10.0.0.0 255.0.0.0",
+                "      Local spi: 1 Remote spi: 2",
+                "",
+            ]
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([None, "show crypto ikev2 sa"]),
+)
+def test_it_never_raises_on_shuffled_real_lines(lines, command):
+    """Real lines in any order still give sources within the section's lines."""
+    section = Section(
+        lines=lines, numbers=list(range(1, len(lines) + 1)), command=command
+    )
+    for source in ikev2_sa.parse(section):
+        assert 1 <= source.first_line <= source.last_line <= len(lines)

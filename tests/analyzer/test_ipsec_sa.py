@@ -230,3 +230,46 @@ def test_it_never_raises_on_shuffled_real_lines(lines):
     section = Section(lines=lines, numbers=list(range(1, len(lines) + 1)))
     for source in ipsec_sa.parse(section):
         assert 1 <= source.first_line <= source.last_line <= len(lines)
+
+
+def test_it_reads_ios_12_2_peer_port_and_dotted_local_addr():
+    """IOS 12.2 prints "current_peer: a.b.c.d:500" and "local addr. X"."""
+    report = analyze(raw("ipsec/ios122_show_crypto_ipsec_sa.txt"))
+    (rec,) = only(report, "ios.show_crypto_ipsec_sa").records
+    assert (rec["peer"], rec["peer_port"], rec["local_addr"]) == (
+        "10.0.0.2",
+        500,
+        "10.0.0.1",
+    )
+    assert (rec["digest"], rec["verify"], rec["send_errors"]) == (412, 398, 11)
+    assert (rec["outbound_spi"], rec["outbound_sas"][0]["conn_id"]) == (
+        "3D3A5BCE",
+        2001,
+    )
+    assert rec["inbound_sas"][0]["flow_id"] == "1"
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_every_asa_9_detail_counter():
+    """ASA 9.x detail: TFC, ICMP error, invalid pad/ip version, min mtu frag counters."""
+    report = analyze(raw("ipsec/asa912_show_crypto_ipsec_sa_detail.txt"))
+    (rec,) = only(report, "asa.show_crypto_ipsec_sa").records
+    assert (rec["tfc_rcvd"], rec["valid_icmp_errors_rcvd"], rec["invalid_pad_rcv"]) == (
+        0,
+        0,
+        0,
+    )
+    assert (rec["min_mtu_frag_failed_send"], rec["pre_frag_failures"]) == (3, 3)
+    assert (rec["internal_err_recv"], rec["invalid_prot_recv"]) == (0, 0)
+    assert (rec["ipsec_overhead"], rec["df_policy"], rec["pmtu_time_remaining"]) == (
+        74,
+        "copy-df",
+        0,
+    )
+    sa = rec["inbound_sas"][0]
+    assert (sa["state"], sa["settings"][-1], sa["spi"]) == (
+        "active",
+        "IKEv2",
+        "D0D0CAFE",
+    )
+    assert report.unparsed_lines == 0

@@ -221,3 +221,37 @@ def test_it_never_raises_on_arbitrary_text(lines):
             lines=lines, numbers=list(range(1, len(lines) + 1)), command=command
         )
         assert isinstance(isakmp_sa.parse(section), list)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "IKEv1 SAs:",
+                "1   IKE Peer: 203.0.113.5",
+                "    Type    : L2L             Role    : initiator",
+                "    Rekey   : no              State   : MM_WAIT_MSG4",
+                "IKEv2 SAs:",
+                "Session-id:1, Status:UP-ACTIVE, IKE count:1, CHILD count:1",
+                "dst             src             state          conn-id status",
+                "10.0.0.2        10.0.0.1        QM_IDLE           1001 ACTIVE",
+                "1001  10.0.0.1  10.0.0.2  ACTIVE aes sha psk 14 23:59:01 D",
+                "       Engine-id:Conn-id =  SW:1",
+                "    IKE Peer        Type    Dir  Rky State",
+                "Total     : 1",
+                "There are no IKEv2 SAs",
+                "",
+            ]
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([None, "show crypto isakmp sa"]),
+)
+def test_it_never_raises_on_shuffled_real_lines(lines, command):
+    """Real lines in any order still give sources within the section's lines."""
+    section = Section(
+        lines=lines, numbers=list(range(1, len(lines) + 1)), command=command
+    )
+    for source in isakmp_sa.parse(section):
+        assert 1 <= source.first_line <= source.last_line <= len(lines)

@@ -124,3 +124,12 @@ def test_it_only_links_to_the_articles_anchors():
             assert finding.anchor in ANCHORS
             assert finding.lines and finding.subject.startswith("peer ")
             assert finding.next_commands
+
+
+def test_it_counts_min_mtu_fragment_drops_as_fragmentation():
+    """ASA's "min mtu frag failed" drops join the fragmentation finding."""
+    findings = ipsec_findings(raw("ipsec/asa912_show_crypto_ipsec_sa_detail.txt"))
+    finding = by_code(findings, "ipsec.fragmentation")
+    assert finding.lines == [15, 16, 28]
+    assert "min mtu frag failed send 3" in finding.detail
+    assert [f.severity for f in findings] == ["info"]
