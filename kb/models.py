@@ -75,6 +75,11 @@ class Article(models.Model):
             body=rendered.text,
         )
 
+    @property
+    def has_related_section(self) -> bool:
+        """Whether the body already ends with its own list of related articles."""
+        return 'id="related-articles"' in self.html
+
     def related_articles(self):
         """The related articles that exist, in the order the front matter gives."""
         by_slug = {a.slug: a for a in Article.objects.filter(slug__in=self.related)}

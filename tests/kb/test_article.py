@@ -16,7 +16,9 @@ def test_it_shows_the_article_with_toc_tags_and_related(client, articles):
     for tag in article.tags.all():
         assert f'href="/kb/tag/{tag.slug}/"' in html
     for other in article.related_articles():
-        assert f'href="/kb/{other.slug}/"' in html
+        assert f'href="/kb/{other.slug}/' in html
+    # Once: from the body's own section or, failing that, from the front matter.
+    assert html.count(">Related articles</h2>") == 1
     assert f'<time datetime="{article.updated:%Y-%m-%d}">' in html
     assert 'class="button" href="/analyze/"' in html
 
@@ -40,3 +42,23 @@ def test_it_answers_404_for_an_unknown_slug(client, articles):
     response = client.get("/kb/no-such-article/")
     assert response.status_code == 404
     assert "<h1>Not found</h1>" in response.content.decode()
+
+
+def test_it_lists_related_articles_from_the_front_matter(client, db, tmp_path):
+    """An article without its own related section gets one built from the
+    `related` slugs that exist."""
+    import io
+    import shutil
+
+    from django.core.management import call_command
+
+    from tests.kb.conftest import KB_FIXTURES
+
+    shutil.copytree(KB_FIXTURES / "probe", tmp_path / "content")
+    call_command(
+        "sync_articles", content_dir=str(tmp_path / "content"), stdout=io.StringIO()
+    )
+    html = client.get("/kb/sanitizer-probe/").content.decode()
+    assert html.count(">Related articles</h2>") == 1
+    assert 'href="/kb/second-probe/"' in html
+    assert "sanitizer-missing-article" not in html
