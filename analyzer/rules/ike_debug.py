@@ -7,6 +7,7 @@ completed is reported as info.
 
 from __future__ import annotations
 
+from analyzer import isakmp
 from analyzer.report import Finding, Report
 
 ARTICLE = "ike-debug-invalid-cookie"
@@ -246,6 +247,9 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
+    if not findings and not silent and _stalled(record):
+        findings.append(_stalled_finding(record, evidence))
+
     if not findings and record["phase1_complete"] and not kinds - {"other"}:
         state = "qm_idle" if record["platform"] == "ios" else "mm_active"
         if record["version"] == "ikev2":
@@ -271,3 +275,48 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
     return findings
+
+
+def _stalled(record: dict) -> bool:
+    """The peer answered at first, then this side resent and heard nothing more."""
+    if record["phase1_complete"] or not record["received"]:
+        return False
+    last_received = max(
+        (i for i, m in enumerate(record["messages"]) if m["direction"] == "received"),
+        default=-1,
+    )
+    return any(
+        m["direction"] == "resent" for m in record["messages"][last_received + 1 :]
+    )
+
+
+def _stalled_finding(record: dict, evidence: list[int]) -> Finding:
+    peer = record["peer"]
+    name = record.get("last_state") or ""
+    state = isakmp.lookup(name)
+    if name == "MM_WAIT_MSG4":
+        article, anchor = "mm-wait-msg4", "what-it-means"
+    elif state is not None:
+        article, anchor = "isakmp-states", state.anchor
+    else:
+        article, anchor = "isakmp-states", "other-states"
+    meaning = (
+        state.meaning
+        if state is not None
+        else ("The peer answered the first messages and then went quiet.")
+    )
+    return Finding(
+        code="ike_debug.peer_stopped_answering",
+        severity="warning",
+        title=f"{peer} stopped answering{' at ' + name if name else ''}",
+        detail=(
+            f"The peer answered at first, then this device resent its last message "
+            f"and nothing came back. Messages: {_exchanged(record)}. {meaning}"
+        ),
+        article=article,
+        anchor=anchor,
+        lines=_error_lines(record, "no_response") + evidence,
+        next_commands=[c.format(peer=peer) for c in (state.commands if state else ())]
+        or ["show crypto isakmp sa detail"],
+        subject=f"peer {peer}",
+    )

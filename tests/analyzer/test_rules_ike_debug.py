@@ -110,3 +110,19 @@ def test_it_links_only_to_anchors_that_exist():
     ):
         for finding in ike_findings(name):
             assert finding.anchor in anchors(finding.article), finding
+
+
+def test_it_warns_when_the_peer_stops_answering_after_the_proposals():
+    """The peer answered message 1, then the key exchange was resent three times
+    without an answer: the initiator sits at MM_WAIT_MSG4, whose article explains
+    the missing tunnel-group on the far end."""
+    (finding,) = ike_findings("ike_debug/asa_mm_wait_msg4_resending.txt")
+    assert (finding.code, finding.severity) == (
+        "ike_debug.peer_stopped_answering",
+        "warning",
+    )
+    assert (finding.article, finding.anchor) == ("mm-wait-msg4", "what-it-means")
+    assert finding.title == "203.0.113.40 stopped answering at MM_WAIT_MSG4"
+    assert finding.lines == [7, 8, 9]
+    assert finding.next_commands[0] == "show run tunnel-group 203.0.113.40"
+    assert finding.anchor in anchors(finding.article)
