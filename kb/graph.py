@@ -16,12 +16,12 @@ from html import escape
 
 from analyzer import isakmp
 
-WIDTH = 480
-BOX_W = 180
+WIDTH = 400
+BOX_W = 156
 BOX_H = 34
 ROW = 54
 TOP = 62  # panel title and column headings above the first row
-COLUMNS = {"left": 16, "right": WIDTH - 16 - BOX_W, "centre": (WIDTH - BOX_W) // 2}
+COLUMNS = {"left": 12, "right": WIDTH - 12 - BOX_W, "centre": (WIDTH - BOX_W) // 2}
 
 
 @dataclass

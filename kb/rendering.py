@@ -23,7 +23,7 @@ from analyzer import isakmp
 
 # Bump when the output of this module (or the search terms derived from it) changes,
 # so the next sync re-renders every article even though no file changed.
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list"]
 EXTENSION_CONFIGS = {

@@ -97,5 +97,5 @@ def test_it_draws_a_transition_for_every_next_state():
 def test_it_scales_to_the_screen():
     """A viewBox lets the drawing shrink to a phone's width."""
     root = ET.fromstring(render_state_graph())
-    assert root.get("viewBox").startswith("0 0 480 ")
+    assert root.get("viewBox").startswith("0 0 400 ")
     assert root.get("preserveAspectRatio") == "xMidYMin meet"
