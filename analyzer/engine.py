@@ -31,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # "admin@host:~$ tcpdump", "rommon 1 >".
 _PROMPT = re.compile(
     r"^(?P<prompt>\[[^\]\s][^\]]{0,60}\]|rommon \d{1,4} ?|[A-Za-z0-9_][\w.\-/:@~()]{0,62})"
-    r"(?P<sign>[#>$])[ \t]?(?P<cmd>[A-Za-z].*)?$"
+    r"(?P<sign>[#>$])[ \t]{0,8}(?P<cmd>[A-Za-z].*)?$"
 )
 _WORD = re.compile(r"\S+")
 

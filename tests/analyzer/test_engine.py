@@ -65,6 +65,7 @@ def test_it_recognises_prompts_of_every_platform():
         "show crypto ipsec sa",
     )
     assert match_prompt("Router(config)#") == ("Router(config)#", None)
+    assert match_prompt("ASA#  show crypto isakmp sa") == ("ASA#", "show crypto isakmp sa")
     assert match_prompt("BR-R1#sh cry ipsec sa peer 1.2.3.4") == (
         "BR-R1#",
         "sh cry ipsec sa peer 1.2.3.4",
