@@ -90,6 +90,14 @@ def _count(recs: list[dict]) -> str:
     return f" ({len(recs)} SAs)" if len(recs) > 1 else ""
 
 
+# PIX 6 names the IOS-style commands of the state table without "crypto".
+_PIX_COMMANDS = {
+    "show crypto isakmp sa detail": "show isakmp sa detail",
+    "show crypto isakmp policy": "show isakmp policy",
+    "show running-config | section crypto": "show running-config | include isakmp|crypto",
+}
+
+
 def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
     state = isakmp.lookup(state_name)
     subject = f"peer {peer}"
@@ -149,7 +157,12 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         article=ARTICLE,
         anchor=state.anchor,
         lines=_lines(recs),
-        next_commands=[c.replace("{peer}", peer) for c in state.commands],
+        next_commands=[
+            (_PIX_COMMANDS.get(c, c) if platform == "pix" else c).replace(
+                "{peer}", peer
+            )
+            for c in state.commands
+        ],
         subject=subject,
     )
 

@@ -163,10 +163,13 @@ def _commands(rec: dict, asa: bool, topic: str) -> list[str]:
 
 
 def _subject(rec: dict) -> str:
-    return (
-        f"peer {rec.get('peer', '?')} ({ident_text(rec.get('local_ident'))} \u2192 "
-        f"{ident_text(rec.get('remote_ident'))})"
-    )
+    subject = f"peer {rec.get('peer', 'unknown')}"
+    if rec.get("local_ident") or rec.get("remote_ident"):
+        subject += (
+            f" ({ident_text(rec.get('local_ident'))} \u2192 "
+            f"{ident_text(rec.get('remote_ident'))})"
+        )
+    return subject
 
 
 def _check_sa(rec: dict, asa: bool) -> list[Finding]:

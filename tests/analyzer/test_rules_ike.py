@@ -143,3 +143,14 @@ def test_it_only_links_to_anchors_the_article_has():
             assert finding.article == "isakmp-states"
             assert finding.anchor in table | IKEV2_ANCHORS, finding.anchor
             assert finding.lines and finding.subject.startswith("peer ")
+
+
+def test_it_names_pix_6_commands_without_crypto():
+    """PIX 6 has `show isakmp sa detail`, not `show crypto isakmp sa detail`."""
+    findings = ike_findings("ike/pix63_show_isakmp_sa.txt")
+    stuck = by_code(findings, "isakmp.mm_key_exch")
+    assert stuck.subject == "peer 203.0.113.66" and stuck.lines == [6]
+    assert "show isakmp sa detail" in stuck.next_commands
+    assert not any("crypto isakmp" in c for c in stuck.next_commands)
+    idle = by_code(findings, "isakmp.qm_idle")
+    assert idle.next_commands == ["show crypto ipsec sa peer 198.51.100.5"]
