@@ -151,6 +151,6 @@ def test_it_names_pix_6_commands_without_crypto():
     stuck = by_code(findings, "isakmp.mm_key_exch")
     assert stuck.subject == "peer 203.0.113.66" and stuck.lines == [6]
     assert "show isakmp sa detail" in stuck.next_commands
-    assert not any("crypto isakmp" in c for c in stuck.next_commands)
+    assert not any(c.startswith("show crypto isakmp") for c in stuck.next_commands)
     idle = by_code(findings, "isakmp.qm_idle")
     assert idle.next_commands == ["show crypto ipsec sa peer 198.51.100.5"]
