@@ -255,3 +255,14 @@ def test_it_never_raises_on_shuffled_real_lines(lines, command):
     )
     for source in isakmp_sa.parse(section):
         assert 1 <= source.first_line <= source.last_line <= len(lines)
+
+
+def test_it_leaves_the_ikev2_part_to_the_ikev2_parser_without_a_prompt():
+    """Pasted without its command, the ASA 9.x output gives the same two sources."""
+    with_prompt = report_of("ike/asa92_show_crypto_isakmp_sa_ikev1_ikev2.txt")
+    without = report_of("ike/asa92_isakmp_sa_ikev1_ikev2_no_prompt.txt")
+    for kind in ("asa.show_crypto_isakmp_sa", "asa.show_crypto_ikev2_sa"):
+        mine, theirs = only(without, kind), only(with_prompt, kind)
+        assert [r["peer"] for r in mine.records] == [r["peer"] for r in theirs.records]
+        assert mine.first_line == theirs.first_line - 1
+    assert without.unparsed_lines == 0
