@@ -43,7 +43,7 @@ from analyzer import syslog_catalog
 from analyzer.parsers.common import IP, IPV4
 from analyzer.report import Section, Source
 
-COMMANDS = ("show logging", "show log")
+COMMANDS = ("show logging",)
 
 # The tag is never far into a line; looking further only costs time on junk.
 _TAG_WINDOW = 320
