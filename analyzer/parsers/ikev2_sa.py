@@ -144,7 +144,7 @@ class _Reader:
             return
         (target if target is not None else rec)[field] = value
         if target is None:
-            rec["at"].setdefault(field, self.lineno(index))
+            rec["at"][field] = self.lineno(index)
         rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
 
     def new_record(self, index: int, tunnel_id: int) -> dict:

@@ -62,7 +62,6 @@ _COUNTER_ALIASES = {
     "internal_err_rcv": "internal_err_recv",
     "invalid_prot_rcv": "invalid_prot_recv",
     "invalid_identity_rcv": "invalid_identity_recv",
-    "pkts_replay_failed_rcv": "replay_failed_rcv",
 }
 
 # Where a paste lost its line breaks ("local addr: 11.11.11.11local ident"), the
@@ -88,7 +87,7 @@ _LIFETIME = re.compile(r"\((?:kB|k|KB)/sec\):\s*\(\s*(\d+)\s*/\s*(\d+)\s*\)")
 _LIFETIME_SEC = re.compile(r"\(sec\):\s*(\d+)")
 _LIFETIME_WORDS = re.compile(r"(\d+)\s*(hours?|mins?|secs?|days?)")
 _HEXWORDS = re.compile(r"^(?:0[x\u00d7][0-9A-Fa-f]{1,8}\s*){1,8}$")
-_NO_SAS = ("there are no ipsec sas", "no sas found", "there are no ipsec sa")
+_NO_SAS = ("there are no ipsec sa", "no sas found")
 
 
 def _counters(text: str) -> list[tuple[str, int]]:
@@ -100,8 +99,8 @@ def _counters(text: str) -> list[tuple[str, int]]:
             end = len(part)
             while end and part[end - 1].isdigit():
                 end -= 1
-            if end == len(part) or end == 0:
-                continue
+            if end == len(part) or end == 0 or len(part) - end > 20:
+                continue  # no number, no label, or no counter is that long
             label = part[:end].rstrip().rstrip(":").strip()
             name = snake(label)
             if name.startswith("pkts_"):
@@ -226,7 +225,7 @@ class _Reader:
         if value is None:
             return
         rec[field] = value
-        rec["at"].setdefault(field, self.lineno(index))
+        rec["at"][field] = self.lineno(index)
         rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
 
     # -- one fragment of one line ----------------------------------------------

@@ -171,7 +171,7 @@ class _Reader:
         if value is None or self.record is None:
             return
         self.record[field] = value
-        self.record["at"].setdefault(field, self.lineno(index))
+        self.record["at"][field] = self.lineno(index)
         self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
 
     # -- one line ---------------------------------------------------------------
