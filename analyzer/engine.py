@@ -214,6 +214,21 @@ def _run_parser(module, section: Section, problems: list[Finding]) -> list[Sourc
         return []
 
 
+def _unclaimed(section: Section, found: list[Source]) -> Section | None:
+    """The section's lines no source accounts for, as a section with no command;
+    None when only blank lines are left."""
+    claimed: set[int] = set()
+    for source in found:
+        claimed |= source.claimed_lines()
+    keep = [i for i, number in enumerate(section.numbers) if number not in claimed]
+    if not any(section.lines[i].strip() for i in keep):
+        return None
+    return Section(
+        lines=[section.lines[i] for i in keep],
+        numbers=[section.numbers[i] for i in keep],
+    )
+
+
 def analyze(text: str) -> Report:
     raw_lines = split_lines(text)
     cleaned = [clean_line(line) for line in raw_lines]
@@ -229,6 +244,13 @@ def analyze(text: str) -> Report:
         if not found:
             for module in parsers.REGISTRY:
                 found.extend(_run_parser(module, section, problems))
+        else:
+            # What the command's parsers left (another output pasted after theirs
+            # with no prompt in between) is read by content.
+            rest = _unclaimed(section, found)
+            if rest is not None:
+                for module in parsers.REGISTRY:
+                    found.extend(_run_parser(module, rest, problems))
         sources.extend(found)
     sources.sort(key=lambda s: (s.first_line, s.kind))
 

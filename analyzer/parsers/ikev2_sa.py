@@ -100,8 +100,9 @@ def _comma_pairs(text: str) -> list[tuple[str, str]]:
 
 
 class _Reader:
-    def __init__(self, section):
+    def __init__(self, section, own: bool = False):
         self.section = section
+        self.own = own
         self.blocks: list[dict] = []
         self.block: dict | None = None
         self.reset()
@@ -118,7 +119,8 @@ class _Reader:
     def starts(self, text: str) -> bool:
         low = text.lower()
         return (
-            low.startswith(("ikev2 sas:", "tunnel-id ", "there are no ikev2 sas"))
+            (self.own and not self.blocks)
+            or low.startswith(("ikev2 sas:", "tunnel-id ", "there are no ikev2 sas"))
             or bool(_HEADING.match(text))
             or bool(_SESSION.match(text))
         )
@@ -374,9 +376,10 @@ def reader(section):
 
 
 def parse(section):
-    rd = _Reader(section)
     own = owned(section, COMMANDS)
-    blocks = read_blocks(section, rd, own)
+    rd = _Reader(section, own)
+    # Past a few unknown lines, what follows is someone else's output.
+    blocks = read_blocks(section, rd, False, slack=6 if own else 3)
     sources = []
     for block, found in zip(blocks, rd.blocks, strict=True):
         if not block["indexes"]:

@@ -177,7 +177,8 @@ class _Reader:
 
     # -- the read_blocks protocol ----------------------------------------------
     def starts(self, text: str) -> bool:
-        return _starts_block(text)
+        # Under its own echoed command the output may open on any line.
+        return (self.own and not self.blocks) or _starts_block(text)
 
     def open(self):
         self.block = {"records": [], "text": []}
@@ -475,7 +476,10 @@ def _starts_block(text: str) -> bool:
 
 def parse(section):
     reader = _Reader(section)
-    blocks = read_blocks(section, reader, reader.own)
+    # Under its command the output may hold a few lines this parser does not
+    # know; past them, whatever follows was pasted after it and is left to the
+    # other parsers.
+    blocks = read_blocks(section, reader, False, slack=6 if reader.own else 3)
     sources = []
     for block, found in zip(blocks, reader.blocks, strict=True):
         if not block["indexes"]:

@@ -102,7 +102,8 @@ class _Reader:
     def starts(self, text: str) -> bool:
         low = text.lower()
         return (
-            low.startswith(
+            (self.own and not self.blocks)
+            or low.startswith(
                 (
                     "ikev1 sas:",
                     "active sa:",
@@ -404,7 +405,8 @@ def _finish(records: list[dict]) -> list[dict]:
 def parse(section):
     own = owned(section, COMMANDS)
     reader = _Reader(section, own)
-    blocks = read_blocks(section, reader, own)
+    # Past a few unknown lines, what follows is someone else's output.
+    blocks = read_blocks(section, reader, False, slack=6 if own else 3)
     sources = []
     for block, found in zip(blocks, reader.blocks, strict=True):
         v2_indexes = set(found["ikev2_indexes"])

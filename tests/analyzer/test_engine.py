@@ -65,7 +65,10 @@ def test_it_recognises_prompts_of_every_platform():
         "show crypto ipsec sa",
     )
     assert match_prompt("Router(config)#") == ("Router(config)#", None)
-    assert match_prompt("ASA#  show crypto isakmp sa") == ("ASA#", "show crypto isakmp sa")
+    assert match_prompt("ASA#  show crypto isakmp sa") == (
+        "ASA#",
+        "show crypto isakmp sa",
+    )
     assert match_prompt("BR-R1#sh cry ipsec sa peer 1.2.3.4") == (
         "BR-R1#",
         "sh cry ipsec sa peer 1.2.3.4",
@@ -146,3 +149,16 @@ def test_it_keeps_line_numbers_through_pager_debris_and_crlf():
     assert finding.lines == [57]
     assert "#recv errors: 14" in raw_lines[56]
     assert report.line_count == len(raw_lines)
+
+
+def test_it_reads_what_follows_a_commands_output_by_content():
+    """Lines the command's parser leaves (notes, then a log pasted under the same
+    prompt) are offered to every parser instead of being swallowed."""
+    name = "ipsec/asa_ipsec_then_syslog_no_prompt_between.txt"
+    report = analyze(raw(name))
+    ipsec = report.sources_of("asa.show_crypto_ipsec_sa")
+    assert [(s.first_line, s.last_line) for s in ipsec] == [(2, 11)]
+    later = [s for s in report.sources if s.first_line > 11]
+    assert later, [s.kind for s in report.sources]
+    assert all(s.first_line >= 16 for s in later)
+    assert {n for s in later for n in s.claimed_lines()} >= {16, 17}
