@@ -484,6 +484,9 @@ def parse(section):
     for block, found in zip(blocks, reader.blocks, strict=True):
         if not block["indexes"]:
             continue
+        said_none = any(t.lower().startswith(_NO_SAS) for t in found["text"])
+        if not (reader.own or found["records"] or said_none):
+            continue  # a stray "interface: x" line in someone else's output
         asa, ios = _platform_hints("\n".join(found["text"]))
         kind = "ios.show_crypto_ipsec_sa" if ios > asa else "asa.show_crypto_ipsec_sa"
         records = []
