@@ -182,18 +182,14 @@ def index_article(article) -> None:
         for term, count in terms.get(field, {}).items():
             by_term.setdefault(term, [0.0] * len(FIELDS))[i] = count
     Posting.objects.filter(article_id=article.pk).delete()
-    Posting.objects.bulk_create(
-        [
-            Posting(
-                article_id=article.pk,
-                term=term,
-                **dict(zip(FIELDS, counts, strict=True)),
-            )
-            for term, counts in by_term.items()
-        ],
-        batch_size=500,
-    )
     with connection.cursor() as cursor:
+        # Hundreds of rows per article: plain executemany, not model instances.
+        if by_term:
+            cursor.executemany(
+                f"INSERT INTO {Posting._meta.db_table} (article_id, term, "
+                f"{', '.join(FIELDS)}) VALUES (%s, %s, %s, %s, %s, %s)",
+                [(article.pk, term, *counts) for term, counts in by_term.items()],
+            )
         if _vendor() == "postgresql":
             cursor.execute(
                 "UPDATE kb_article SET search_document = %s::tsvector WHERE id = %s",
