@@ -165,3 +165,20 @@ def test_it_rerenders_everything_with_force(content_dir):
         sync(content_dir=str(content_dir), force=True)
         == "0 created, 2 updated, 0 deleted, 0 unchanged"
     )
+
+
+@pytest.mark.django_db
+def test_it_skips_notes_and_refuses_names_that_are_not_slugs(content_dir):
+    """README.md and _drafts are not articles; a file name that is not a slug is
+    an error rather than an article with a mangled URL."""
+    (content_dir / "README.md").write_text("# How to write articles\n")
+    (content_dir / "_draft.md").write_text("not yet\n")
+    assert (
+        sync(content_dir=str(content_dir))
+        == "2 created, 0 updated, 0 deleted, 0 unchanged"
+    )
+    shutil.copy(content_dir / "second-probe.md", content_dir / "Second Probe.md")
+    with pytest.raises(
+        CommandError, match="Second Probe.md: the file name is not a valid slug"
+    ):
+        sync(content_dir=str(content_dir))

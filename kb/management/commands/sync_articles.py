@@ -49,6 +49,8 @@ def read_sources(content_dir: Path) -> tuple[dict, list[str]]:
     fingerprint = rendering.fingerprint().encode()
     sources, errors = {}, []
     for path in sorted(content_dir.glob("*.md")):
+        if path.name.lower() == "readme.md" or path.name.startswith(("_", ".")):
+            continue  # notes for writers, not articles
         slug = path.stem
         if slugify(slug) != slug:
             errors.append(f"{path.name}: the file name is not a valid slug")
