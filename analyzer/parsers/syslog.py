@@ -507,24 +507,20 @@ def _asa_fields(record: dict, entry) -> None:
 def _conn_fields(record: dict, entry) -> None:
     text = record["text"]
     src = _SRC.search(text)
-    if src:
-        if src.group("if"):
-            record["src_interface"] = src.group("if")
-        record["src"] = src.group("addr")
-        if src.group("port"):
-            record["src_port"] = int(src.group("port"))
-        dst = _DST.search(text, src.end())
-    else:
-        dst = _DST.search(text)
-    if dst:
-        if dst.group("if"):
-            record["dst_interface"] = dst.group("if")
-        record["dst"] = dst.group("addr")
-        if dst.group("port"):
-            record["dst_port"] = int(dst.group("port"))
-    on_if = _ON_IF.search(text)
-    if on_if:
-        record.setdefault("src_interface", on_if.group("if"))
+    dst = _DST.search(text, src.end()) if src else _DST.search(text)
+    for side, m in (("src", src), ("dst", dst)):
+        if m is None:
+            continue
+        iface, addr, port = m.group("if", "addr", "port")
+        if iface:
+            record[f"{side}_interface"] = iface
+        record[side] = addr
+        if port:
+            record[f"{side}_port"] = int(port)
+    if "on interface" in text:
+        on_if = _ON_IF.search(text)
+        if on_if:
+            record.setdefault("src_interface", on_if.group("if"))
     m = _PROTO.search(text, 0, 80)
     if m:
         record["protocol"] = _protocol(m.group("p") or m.group("n"))
