@@ -90,24 +90,32 @@ _HEXWORDS = re.compile(r"^(?:0[x\u00d7][0-9A-Fa-f]{1,8}\s*){1,8}$")
 _NO_SAS = ("there are no ipsec sa", "no sas found")
 
 
+@lru_cache(maxsize=2048)
+def _counter_name(label: str) -> str:
+    name = snake(label.rstrip().rstrip(":"))
+    if name.startswith("pkts_"):
+        name = name[5:]
+    return _COUNTER_ALIASES.get(name, name)
+
+
 def _counters(text: str) -> list[tuple[str, int]]:
     """("encaps", 61) pairs from "#pkts encaps: 61, #pkts encrypt: 61"."""
     out: list[tuple[str, int]] = []
     for chunk in text.split("#"):
         for part in chunk.split(","):
-            part = part.strip()
-            end = len(part)
-            while end and part[end - 1].isdigit():
-                end -= 1
-            if end == len(part) or end == 0 or len(part) - end > 20:
-                continue  # no number, no label, or no counter is that long
-            label = part[:end].rstrip().rstrip(":").strip()
-            name = snake(label)
-            if name.startswith("pkts_"):
-                name = name[5:]
-            name = _COUNTER_ALIASES.get(name, name)
+            label, _, number = part.strip().rpartition(" ")
+            if not number.isdigit():  # "encaps:61" with no space
+                part = part.strip()
+                end = len(part)
+                while end and part[end - 1].isdigit():
+                    end -= 1
+                label, number = part[:end], part[end:]
+            # No number, no label, or no counter is that long.
+            if not number or not label or len(number) > 20:
+                continue
+            name = _counter_name(label)
             if name:
-                out.append((name, int(part[end:])))
+                out.append((name, int(number)))
     return out
 
 
@@ -189,18 +197,23 @@ class _Reader:
         self.sa = None
 
     def read(self, index: int, text: str):
-        if text.lower().startswith(_NO_SAS):
+        if text[:1] in "TtNn" and text.lower().startswith(_NO_SAS):
             self.block["text"].append(text)
             return True
         # Too short to hold two fields run together: no need to look for a seam.
-        pieces = [text] if len(text) < 24 else [p.strip() for p in _GLUED.split(text)]
-        pieces = [p for p in pieces if p]
-        understood = [self._read_piece(index, piece) for piece in pieces]
-        if not any(understood):
-            return False
-        if len(self.block["text"]) < 400:  # enough to tell the platform
+        pieces = _GLUED.split(text) if len(text) >= 24 else None
+        if pieces is None or len(pieces) == 1:
+            result = self._read_piece(index, text)
+        else:
+            understood = [
+                self._read_piece(index, p.strip()) for p in pieces if p.strip()
+            ]
+            result = (
+                (True if all(understood) else "partial") if any(understood) else False
+            )
+        if result and len(self.block["text"]) < 400:  # enough to tell the platform
             self.block["text"].append(text)
-        return True if all(understood) else "partial"
+        return result
 
     # -- records -------------------------------------------------------------
     def new_record(self, index: int) -> dict:
