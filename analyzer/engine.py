@@ -34,6 +34,11 @@ _PROMPT = re.compile(
     r"(?P<sign>[#>$])[ \t]{0,8}(?P<cmd>[A-Za-z].*)?$"
 )
 _WORD = re.compile(r"\S+")
+# What a mail client or a terminal logger puts in front of every line it passes
+# on: "> " quoting (nested or not) and a bracketed time stamp
+# ("[2024-03-01 10:00:01] ", "[10:00:01.123] ", "[Fri Mar  1 10:00:01 2024] ").
+_QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
+_STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
 
 
 def clean_line(raw: str) -> str:
@@ -65,6 +70,28 @@ def clean_line(raw: str) -> str:
     if _CONTROL.search(raw):
         raw = _CONTROL.sub("", raw)
     return raw.rstrip()
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """The cleaned lines without what was wrapped around each of them after the
+    device printed it: mail quoting and terminal-logging time stamps. Each is
+    removed only when it is on enough lines to be the paste's habit, never from a
+    single line that merely starts that way."""
+    filled = [line for line in lines if line.strip()]
+    if not filled:
+        return lines
+    stamped = sum(1 for line in filled if line[:1] == "[" and _STAMP.match(line))
+    if stamped >= 2 and stamped * 2 >= len(filled):
+        lines = [
+            _STAMP.sub("", line, count=1) if line[:1] == "[" else line for line in lines
+        ]
+    quoted = sum(1 for line in filled if line.lstrip(" ")[:1] == ">")
+    if quoted >= 3 and quoted * 5 >= len(filled):
+        lines = [
+            _QUOTE.sub("", line, count=1) if line.lstrip(" ")[:1] == ">" else line
+            for line in lines
+        ]
+    return lines
 
 
 def split_lines(text: str) -> list[str]:
@@ -231,7 +258,7 @@ def _unclaimed(section: Section, found: list[Source]) -> Section | None:
 
 def analyze(text: str) -> Report:
     raw_lines = split_lines(text)
-    cleaned = [clean_line(line) for line in raw_lines]
+    cleaned = unwrap([clean_line(line) for line in raw_lines])
     parts, prompt_lines = sections(cleaned)
     sources: list[Source] = []
     problems: list[Finding] = []
