@@ -27,8 +27,13 @@ from tshoot.celery import app
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).parent / "celery"
-# A Redis database of the analyzer tests' own; purged before each use.
-REDIS_URL = os.getenv("TSHOOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+# The Redis database the worker tests use (its Celery queue is purged before each
+# use): TSHOOT_TEST_REDIS_URL, else the run's own Redis broker, else database 7.
+REDIS_URL = os.getenv("TSHOOT_TEST_REDIS_URL") or (
+    os.environ["CELERY_BROKER_URL"]
+    if os.getenv("CELERY_BROKER_URL", "").startswith("redis://")
+    else "redis://127.0.0.1:6379/7"
+)
 QUEUE = "celery"
 # Bounds for the waits: generous, since a worker has to import Django first.
 START_TIMEOUT = 60
@@ -107,12 +112,24 @@ class Broker:
 
     def __enter__(self):
         self.purge()
-        self._saved = (app.conf.broker_url, app.conf.broker_transport_options)
+        self._saved = (
+            os.environ.get("CELERY_BROKER_URL"),
+            app.conf.broker_url,
+            app.conf.broker_transport_options,
+        )
         self._use(self.url, self.options)
+        # Celery reads CELERY_BROKER_URL from the environment before its own
+        # configuration, so the variable has to name this broker too.
+        os.environ["CELERY_BROKER_URL"] = self.url
         return self
 
     def __exit__(self, *exc):
-        self._use(*self._saved)
+        env_url, url, options = self._saved
+        if env_url is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = env_url
+        self._use(url, options)
         if self.kind == "redis":
             self.purge()
             self.redis.close()

@@ -1,0 +1,34 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from analyzer.models import Diagnosis
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete diagnoses older than --days (default 90), pasted text and all. "
+        "Queued and running ones are kept whatever their age."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=90)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would go; delete nothing"
+        )
+
+    def handle(self, *args, days, dry_run, **options):
+        if days < 1:
+            raise CommandError("--days must be at least 1")
+        cutoff = timezone.now() - timedelta(days=days)
+        old = Diagnosis.objects.filter(created__lt=cutoff).exclude(
+            status__in=(Diagnosis.Status.QUEUED, Diagnosis.Status.RUNNING)
+        )
+        if dry_run:
+            self.stdout.write(
+                f"{old.count()} diagnoses older than {days} days would be deleted"
+            )
+            return
+        deleted, _ = old.delete()
+        self.stdout.write(f"{deleted} diagnoses older than {days} days deleted")
