@@ -27,8 +27,12 @@ class Command(BaseCommand):
         )
         if dry_run:
             self.stdout.write(
-                f"{old.count()} diagnoses older than {days} days would be deleted"
+                f"{_count(old.count())} older than {days} days would be deleted"
             )
             return
         deleted, _ = old.delete()
-        self.stdout.write(f"{deleted} diagnoses older than {days} days deleted")
+        self.stdout.write(f"{_count(deleted)} older than {days} days deleted")
+
+
+def _count(n: int) -> str:
+    return f"{n} diagnosis" if n == 1 else f"{n} diagnoses"
