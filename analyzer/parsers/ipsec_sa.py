@@ -253,6 +253,9 @@ class _Reader:
             self.sa["lines"][1] = self.lineno(index)
             self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
             return True
+        if low.startswith("peer address:"):
+            # ASA's "show crypto ipsec sa peer X" heads its output with the filter.
+            return True
         if low.startswith("interface:"):
             self.context = {"interface": text.split(":", 1)[1].strip(), "_at": {}}
             self.context["_at"]["interface"] = self.lineno(index)
@@ -321,7 +324,9 @@ class _Reader:
                 rec, index, "flags", [f.strip() for f in flags.split(",") if f.strip()]
             )
             return True
-        if low.startswith("local crypto endpt"):
+        if low.startswith(("local crypto endpt", "remote crypto endpt")):
+            # IPv6 endpoints are too long for one line: IOS puts the remote one
+            # on a line of its own.
             rec = self.current(index)
             for key, value in _pairs(text):
                 side = "local" if key.startswith("local") else "remote"
@@ -338,8 +343,12 @@ class _Reader:
                 field = snake(word)
                 if field == "ip_mtu_idb":
                     self.put(rec, index, field, value)
+                elif field == "ipv6_mtu_idb":
+                    self.put(rec, index, "ip_mtu_idb", value)
                 elif field in ("path_mtu", "media_mtu", "plaintext_mtu", "ip_mtu"):
                     self.put(rec, index, field, to_int(value))
+                elif field == "ipv6_mtu":
+                    self.put(rec, index, "ip_mtu", to_int(value))
                 elif field == "ipsec_overhead":  # "82(52)": the total comes first
                     self.put(rec, index, field, to_int(value.split("(")[0]))
             return True
@@ -480,7 +489,13 @@ def _starts_block(text: str) -> bool:
     low = _GLUED.split(text)[0].lower()
     return (
         low.startswith(
-            ("interface:", "crypto map tag:", "#pkts encaps", "current_peer")
+            (
+                "interface:",
+                "crypto map tag:",
+                "#pkts encaps",
+                "current_peer",
+                "peer address:",
+            )
         )
         or low.startswith(("local ident (", "local  ident (", "protected vrf:"))
         or low.startswith(_NO_SAS)

@@ -136,6 +136,7 @@ class _Reader:
         self.af: str | None = None
         self.record: dict | None = None
         self.v2 = None
+        self.stacked: dict | None = None
 
     def read(self, index: int, text: str):
         low = text.lower()
@@ -225,6 +226,8 @@ class _Reader:
             else:
                 self.record["lines"][1] = self.lineno(index)
             return True
+        if self.mode == "ios" and low.startswith(("dst:", "src:", "state:")):
+            return self._ios_stacked(index, text, low)
         m = _ASA_PEER.match(text)
         if m:
             self.platform("asa")
@@ -249,6 +252,54 @@ class _Reader:
         if self._table_row(index, words):
             return True
         return False
+
+    def _ios_stacked(self, index: int, text: str, low: str) -> bool:
+        """IOS prints an IPv6 SA on three lines, the addresses being too long for
+        the table: " dst: 2001:DB8::2" / " src: 2001:DB8::1" / " state: QM_IDLE
+        conn-id: 1001 [slot: 0] status: ACTIVE"."""
+        key, _, value = text.partition(":")
+        key = key.strip().lower()
+        if key in ("dst", "src"):
+            addr = value.split()[0] if value.split() else ""
+            if not _is_addr(addr):
+                return False
+            if key == "dst":
+                self.stacked = {"dst": (addr, index)}
+            elif self.stacked is not None:
+                self.stacked["src"] = (addr, index)
+            else:
+                return False
+            return True
+        pending, self.stacked = self.stacked, None
+        words = value.split()
+        if (
+            not pending
+            or "src" not in pending
+            or not words
+            or not _STATE.match(words[0])
+        ):
+            return False
+        fields = {
+            "dst": pending["dst"][0],
+            "src": pending["src"][0],
+            "state": words[0].upper(),
+            "af": self.af,
+        }
+        rest = " ".join(words[1:]).replace(":", ": ").split()
+        for label, value in zip(rest, rest[1:], strict=False):
+            label = label.lower()
+            if label in ("conn-id:", "slot:"):
+                fields[label[:-1].replace("-", "_")] = to_int(value)
+            elif label == "status:":
+                fields["status"] = value
+        rec = self.new_record(index, fields)
+        first = self.lineno(pending["dst"][1])
+        rec["lines"][0] = first
+        rec["at"]["dst"] = first
+        rec["at"]["src"] = self.lineno(pending["src"][1])
+        if "(deleted)" in low:
+            rec["deleted"] = True
+        return True
 
     def _asa_pairs(self, index: int, text: str) -> bool:
         pairs = _KEY_VALUE.findall(text)

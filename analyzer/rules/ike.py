@@ -190,6 +190,44 @@ def _ikev2_commands(peer: str, platform: str, state: str) -> list[str]:
     return cmds
 
 
+# The lines of an IKEv2 SA that say how far it got; the rest of a detailed
+# block (windows, message ids, DPD) is context, not evidence.
+_IKEV2_EVIDENCE = ("state", "role", "initiator", "status_description", "session_status")
+
+
+def _ikev2_lines(recs: list[dict], state_name: str) -> list[int]:
+    out: set[int] = set()
+    for rec in recs:
+        at = rec.get("at") or {}
+        fields = _IKEV2_EVIDENCE
+        if state_name != "READY":
+            fields += ("remote_spi", "encryption", "active_time")
+        picked = {at[f] for f in fields if f in at}
+        out |= picked or set(_range(rec))
+    return sorted(out)
+
+
+def _ikev2_notes(recs: list[dict], state_name: str) -> list[str]:
+    """What the detailed output adds: the device's own words on the SA, and a
+    remote SPI still zero (the peer never answered IKE_SA_INIT)."""
+    notes: list[str] = []
+    said = sorted(
+        {r["status_description"] for r in recs if r.get("status_description")}
+    )
+    if said and state_name != "READY":
+        notes.append("The device says: " + "; ".join(f'"{d}"' for d in said) + ".")
+    if state_name == "IN-NEG" and any(
+        (r.get("remote_spi") or "x").strip("0") == "" for r in recs
+    ):
+        notes.append(
+            "The remote SPI is still zero: no IKE_SA_INIT response has come back "
+            "from the peer, so the problem is reaching it (route, UDP 500, a "
+            "firewall on the path, the peer's IKEv2 not enabled on that "
+            "interface) rather than keys or proposals."
+        )
+    return notes
+
+
 def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
     info = IKEV2_STATES.get(state_name)
     anchor_name = state_name.lower().replace("_", "-")
@@ -215,6 +253,7 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
     for role in sorted(roles):
         if getattr(info, role):
             parts.append(getattr(info, role))
+    parts += _ikev2_notes(recs, state_name)
     return Finding(
         code=f"ikev2.{code_name}",
         severity=info.severity,
@@ -222,7 +261,7 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         detail=" ".join(parts),
         article=ARTICLE,
         anchor=f"ikev2-{anchor_name}",
-        lines=_lines(recs),
+        lines=_ikev2_lines(recs, state_name),
         next_commands=_ikev2_commands(peer, platform, state_name),
         subject=f"peer {peer}",
     )
