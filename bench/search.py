@@ -115,6 +115,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--keep", action="store_true", help="Leave the throwaway database in place"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="tshoot-bench-"))
@@ -135,7 +138,9 @@ def main():
     queries = [q for q, _slug, _within in RELEVANCE]
     try:
         call_command("migrate", "kb", verbosity=0)
-        print(f"backend: {connection.vendor}  queries: {len(queries)}  rounds: {args.rounds}")
+        print(
+            f"backend: {connection.vendor}  queries: {len(queries)}  rounds: {args.rounds}"
+        )
 
         start = time.perf_counter()
         call_command("sync_articles", stdout=io.StringIO())
@@ -155,16 +160,23 @@ def main():
             f"sync {args.articles} generated articles: "
             f"{time.perf_counter() - start:.1f} s ({out.getvalue().strip()})"
         )
-        report(f"{real} real + {args.articles} generated", measure(queries, args.rounds))
+        report(
+            f"{real} real + {args.articles} generated", measure(queries, args.rounds)
+        )
     finally:
         connection.close()
-        if connection.vendor == "postgresql":
+        if args.keep:
+            print(f"database kept: {os.environ['DATABASE_URL']}")
+        elif connection.vendor == "postgresql":
             import psycopg
 
-            admin = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
+            admin = urlunsplit(
+                urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres")
+            )
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def report(label: str, figures: dict) -> None:

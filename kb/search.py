@@ -249,7 +249,7 @@ def rebuild_vocabulary() -> None:
     documents = {
         term: n
         for term, n in Posting.objects.values("term")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("article_id"))
         .values_list("term", "n")
         .iterator()
         if term.isalpha() and len(term) >= 3
@@ -266,36 +266,47 @@ def rebuild_vocabulary() -> None:
 
 
 def _candidates(terms) -> list[int]:
-    """Ids of articles holding any of ``terms``, best first by the engine's rank."""
+    """Ids of articles holding any of ``terms``: all of them when there are at most
+    CANDIDATES, else the CANDIDATES the engine ranks best."""
     if not terms:
         return []
-    with connection.cursor() as cursor:
-        if _vendor() == "postgresql":
-            tsquery = " | ".join(
-                "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
-            )
-            cursor.execute(
-                "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
-                " ORDER BY ts_rank(search_document, %s::tsquery) DESC, slug LIMIT %s",
-                [tsquery, tsquery, CANDIDATES],
-            )
-        elif _vendor() == "sqlite":
-            match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
-            cursor.execute(
-                "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
-                " WHERE kb_article_fts MATCH %s"
-                " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug LIMIT %s",
-                [match, CANDIDATES],
-            )
-        else:
-            from kb.models import Article
+    vendor = _vendor()
+    if vendor == "postgresql":
+        tsquery = " | ".join(
+            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+        )
+        match = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
+        ranked = match + (
+            " ORDER BY ts_rank(search_document, %s::tsquery) DESC, slug LIMIT %s"
+        )
+        params, ranked_params = [tsquery], [tsquery, tsquery]
+    elif vendor == "sqlite":
+        query = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+        match = (
+            "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
+            " WHERE kb_article_fts MATCH %s"
+        )
+        ranked = match + (
+            " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug LIMIT %s"
+        )
+        params, ranked_params = [query], [query]
+    else:
+        from kb.models import Article
 
-            wanted = set(terms)
-            return [
-                pk
-                for pk, doc in Article.objects.values_list("pk", "search_terms")
-                if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
-            ]
+        wanted = set(terms)
+        return [
+            pk
+            for pk, doc in Article.objects.values_list("pk", "search_terms")
+            if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
+        ]
+    with connection.cursor() as cursor:
+        # Ranking every match is the costly part (PostgreSQL reads each document);
+        # only pay for it when there are more matches than candidates to keep.
+        cursor.execute(match + " LIMIT %s", [*params, CANDIDATES + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= CANDIDATES:
+            return ids
+        cursor.execute(ranked, [*ranked_params, CANDIDATES])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -537,7 +548,7 @@ def search(query, limit: int = 10) -> list[Result]:
     df = dict(
         Posting.objects.filter(term__in=list(terms))
         .values("term")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("article_id"))
         .values_list("term", "n")
     )
     ranked = rank(terms, documents, df, Article.objects.count())[:limit]
