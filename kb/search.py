@@ -217,9 +217,11 @@ def ensure_index() -> int:
     of articles indexed."""
     from kb.models import Article, Posting
 
+    missing = set()
     with connection.cursor() as cursor:
         if _vendor() == "postgresql":
             cursor.execute("SELECT id FROM kb_article WHERE search_document IS NULL")
+            missing.update(row[0] for row in cursor.fetchall())
         elif _vendor() == "sqlite":
             cursor.execute(
                 "DELETE FROM kb_article_fts WHERE rowid NOT IN (SELECT id FROM kb_article)"
@@ -228,9 +230,7 @@ def ensure_index() -> int:
                 "SELECT id FROM kb_article WHERE id NOT IN"
                 " (SELECT rowid FROM kb_article_fts)"
             )
-        else:
-            return 0
-        missing = {row[0] for row in cursor.fetchall()}
+            missing.update(row[0] for row in cursor.fetchall())
     missing.update(
         Article.objects.exclude(
             Exists(Posting.objects.filter(article_id=OuterRef("pk")))
