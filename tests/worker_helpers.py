@@ -40,15 +40,21 @@ START_TIMEOUT = 60
 DONE_TIMEOUT = 90
 
 
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.1, log=None):
-    """Poll ``predicate`` until it returns something true; fail after ``timeout``."""
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.1, worker=None):
+    """Poll ``predicate`` until it returns something true; fail after ``timeout``,
+    or as soon as ``worker`` has exited, with its log."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
+        if worker is not None and worker.process.poll() is not None:
+            raise AssertionError(
+                f"worker exited ({worker.process.returncode}) while waiting for "
+                f"{what}\n--- worker log ---\n{worker.log()}"
+            )
         if time.monotonic() > deadline:
-            extra = f"\n--- worker log ---\n{log()}" if log else ""
+            extra = f"\n--- worker log ---\n{worker.log()}" if worker else ""
             raise AssertionError(
                 f"timed out after {timeout}s waiting for {what}{extra}"
             )
@@ -223,12 +229,7 @@ class Worker:
         log.close()
         if wait:
             try:
-                wait_for(
-                    self.ready,
-                    START_TIMEOUT,
-                    f"worker {self.name} to start",
-                    log=self.log,
-                )
+                wait_for(self.ready, START_TIMEOUT, f"worker {self.name} to start")
             except BaseException:
                 self.stop()
                 raise

@@ -61,7 +61,7 @@ def test_it_analyzes_a_paste_and_keeps_its_secrets_out_of_everything(
 
     with Worker(broker, tmp_path) as worker:
         diagnosis = wait_for(
-            lambda: finished(diagnosis_id), DONE_TIMEOUT, "the analysis", log=worker.log
+            lambda: finished(diagnosis_id), DONE_TIMEOUT, "the analysis", worker=worker
         )
         assert broker.messages() == []
     assert diagnosis.status == "done", diagnosis.error
@@ -100,7 +100,7 @@ def test_it_finishes_a_diagnosis_whose_worker_was_killed_mid_task(
             lambda: Diagnosis.objects.get(id=diagnosis_id).status == "running",
             60,
             "the slow worker to claim the diagnosis",
-            log=slow.log,
+            worker=slow,
         )
     finally:
         slow.kill()
@@ -109,7 +109,7 @@ def test_it_finishes_a_diagnosis_whose_worker_was_killed_mid_task(
 
     with Worker(broker, tmp_path, beat=True, **FAST_SWEEP) as worker:
         diagnosis = wait_for(
-            lambda: finished(diagnosis_id), DONE_TIMEOUT, "the re-run", log=worker.log
+            lambda: finished(diagnosis_id), DONE_TIMEOUT, "the re-run", worker=worker
         )
     assert diagnosis.status == "done", diagnosis.error
     assert diagnosis.attempts == 2
@@ -132,7 +132,7 @@ def test_it_resends_a_queued_diagnosis_whose_message_was_lost(broker, tmp_path):
             lambda: finished(diagnosis.id),
             DONE_TIMEOUT,
             "the re-sent task",
-            log=worker.log,
+            worker=worker,
         )
     assert done.status == "done", done.error
     assert done.attempts == 1
@@ -154,7 +154,7 @@ def test_it_fails_an_analysis_that_runs_past_the_soft_time_limit(broker, tmp_pat
             lambda: finished(diagnosis.id),
             DONE_TIMEOUT,
             "the time limit",
-            log=worker.log,
+            worker=worker,
         )
     assert failed.status == "failed", worker.log()
     assert "longer than 1 seconds" in failed.error
