@@ -17,7 +17,7 @@ from analyzer.forms import (
     request_errors,
 )
 from analyzer.models import Diagnosis
-from analyzer.textinput import InputError
+from analyzer.textinput import InputError, human_size
 
 # Columns shown first for the kinds of output an engineer reads most; any other
 # field a record has follows them.
@@ -88,7 +88,7 @@ def _paste_page(request, form, error=None):
     ctx = {
         "form": form,
         "error": error.message if error else "",
-        "max_kib": settings.ANALYZER_MAX_INPUT_BYTES // 1024,
+        "max_size": human_size(settings.ANALYZER_MAX_INPUT_BYTES),
     }
     template = "analyzer/analyze.html"
     if request.htmx and error:

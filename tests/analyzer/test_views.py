@@ -24,10 +24,13 @@ def analyzed(text: str, **fields) -> Diagnosis:
     return diagnosis
 
 
-def test_it_shows_the_paste_form(client):
+def test_it_shows_the_paste_form(client, settings):
     """The paste page has the textarea, a multiple-file upload, a title, upload
-    progress for htmx, and says which secrets are removed before storing."""
+    progress for htmx, the size limit, and says which secrets are removed before
+    storing."""
+    settings.ANALYZER_MAX_INPUT_BYTES = 1024 * 1024
     html = client.get(ANALYZE).content.decode()
+    assert "1 MiB in total at most" in html
     assert '<textarea name="text"' in html
     assert re.search(r'<input type="file" name="files"[^>]* multiple', html)
     assert 'name="title"' in html
