@@ -217,7 +217,9 @@ OPENAPI = {
                     {
                         "name": "q",
                         "in": "query",
-                        "required": True,
+                        "required": False,
+                        "description": "Words, a state name, a command or a syslog "
+                        "id; an empty query returns no results.",
                         "schema": {"type": "string"},
                     }
                 ],
