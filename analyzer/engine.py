@@ -94,6 +94,60 @@ def unwrap(lines: list[str]) -> list[str]:
     return lines
 
 
+# Widths a terminal window is commonly left at; a paste copied from one that wraps
+# long lines holds pieces of exactly that many characters.
+_TERMINAL_WIDTHS = (80, 100, 120, 132, 160, 200)
+
+
+def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
+    """Lines a terminal broke at its width put back together. The joined text goes
+    on the first line and the continuation lines are left blank, so every line
+    keeps its number. Done only when several lines are exactly as long as the
+    longest one and that is a usual terminal width; a piece is joined only to a
+    next line that starts in the first column (wrapped text does, indented output
+    does not) and is not a prompt."""
+    widths = [
+        len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
+        for raw in raw_lines
+    ]
+    if not widths:
+        return lines
+    width = max(widths)
+    if width not in _TERMINAL_WIDTHS or widths.count(width) < 2:
+        return lines
+
+    def continues(j: int) -> bool:
+        nxt = lines[j] if j < len(lines) else ""
+        return bool(nxt) and not nxt[0].isspace() and match_prompt(nxt) is None
+
+    # A configuration or a table may hold a line or two that happen to be exactly
+    # that long: only a habit of full-width lines followed by text in the first
+    # column is wrapping.
+    candidates = sum(1 for i, w in enumerate(widths) if w == width and continues(i + 1))
+    if candidates < max(2, widths.count(width) // 2):
+        return lines
+    out = list(lines)
+    i = 0
+    while i < len(out) - 1:
+        if widths[i] != width or len(set(raw_lines[i].strip())) <= 1:
+            i += 1
+            continue
+        joined = out[i] + " " * (len(raw_lines[i]) - len(raw_lines[i].rstrip()))
+        j = i + 1
+        while j < len(out):
+            nxt = out[j]
+            if not nxt or nxt[0].isspace() or match_prompt(nxt) is not None:
+                break
+            joined += nxt
+            out[j] = ""
+            if widths[j] != width:
+                break
+            j += 1
+        out[i] = joined.rstrip()
+        i = j if j > i + 1 else i + 1
+    return out
+
+
 def split_lines(text: str) -> list[str]:
     """Input lines, numbered as an editor would: CRLF and LF end a line; a lone CR
     ends one only in a paste with no LF at all."""
@@ -258,7 +312,9 @@ def _unclaimed(section: Section, found: list[Source]) -> Section | None:
 
 def analyze(text: str) -> Report:
     raw_lines = split_lines(text)
-    cleaned = unwrap([clean_line(line) for line in raw_lines])
+    cleaned = rejoin_wrapped(
+        raw_lines, unwrap([clean_line(line) for line in raw_lines])
+    )
     parts, prompt_lines = sections(cleaned)
     sources: list[Source] = []
     problems: list[Finding] = []
