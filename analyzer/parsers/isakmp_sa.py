@@ -129,6 +129,8 @@ class _Reader:
             "platform": None,
             "ikev2": None,
             "ikev2_indexes": [],
+            # The "IKEv1 SAs:" / "IKEv2 SAs:" split of ASA 8.4 and later.
+            "split": False,
         }
         self.blocks.append(self.block)
         self.mode = None  # "asa_block", "asa_table", "ios", "ios_detail", "pix"
@@ -140,6 +142,8 @@ class _Reader:
 
     def read(self, index: int, text: str):
         low = text.lower()
+        if low.startswith(("ikev2 sas:", "there are no ikev2 sas")):
+            self.block["split"] = True
         if low.startswith(("ikev2 sas:", "there are no ikev2 sas")) and self.own:
             self.v2 = ikev2_sa.reader(self.section)
             self.v2.open()
@@ -181,6 +185,8 @@ class _Reader:
         if low.startswith(_NONE_SAID):
             self.platform("asa")
             return True
+        if low.startswith("ikev1 sas:"):
+            self.block["split"] = True
         if low.startswith(("ikev1 sas:", "active sa:", "rekey sa:", "total ike sa:")):
             self.platform("asa")
             self.mode = "asa_block"
@@ -473,6 +479,14 @@ def parse(section):
         unparsed = [i for i in block["unparsed"] if i not in v2_indexes]
         if indexes and (own or found["records"] or found["platform"]):
             _settle_peers(found["records"])
+            if found["platform"] == "asa":
+                # ASA 7.x-8.3 and PIX 7 have no "ikev1" keyword in their commands;
+                # their output lacks the IKEv1/IKEv2 split, unless the command
+                # typed had it.
+                typed = section.command or ""
+                keyword = found["split"] or " ikev" in typed
+                for rec in found["records"]:
+                    rec["ikev1_keyword"] = keyword
             kind = {
                 "ios": "ios.show_crypto_isakmp_sa",
                 "pix": "pix.show_isakmp_sa",

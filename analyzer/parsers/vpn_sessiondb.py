@@ -243,7 +243,8 @@ class _Reader:
             if self.rule_line is not None:
                 self.summary_take(self.rule_line)
             return
-        # The row of dashes printed above a summary's title.
+        # The row of dashes printed above a summary's title or "Session Type:".
+        dashes = self.rule_line
         self.rule_line = lineno if set(line) == {"-"} and self.summary is None else None
         if self.summary is not None and self.feed_summary(raw, line, lineno):
             return
@@ -256,6 +257,8 @@ class _Reader:
             self.session = None
             self.block = None
             self.session_lines.add(lineno)
+            if dashes is not None:
+                self.session_lines.add(dashes)
             return
         self.feed_session(line, lineno)
 

@@ -98,6 +98,25 @@ _PIX_COMMANDS = {
 }
 
 
+# ASA before 8.4 (and PIX 7) name IKEv1 "isakmp" in every command.
+_PRE_84 = (
+    ("debug crypto ikev1", "debug crypto isakmp"),
+    ("show run crypto ikev1", "show run crypto isakmp"),
+    ("show running-config crypto ikev1", "show running-config crypto isakmp"),
+    ("show crypto ikev1 sa", "show crypto isakmp sa"),
+)
+
+
+def _command(cmd: str, peer: str, platform: str, recs: list[dict]) -> str:
+    if platform == "pix":
+        cmd = _PIX_COMMANDS.get(cmd, cmd)
+    elif platform == "asa" and any(r.get("ikev1_keyword") is False for r in recs):
+        for new, old in _PRE_84:
+            if cmd.startswith(new):
+                cmd = old + cmd[len(new) :]
+    return cmd.replace("{peer}", peer)
+
+
 def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
     state = isakmp.lookup(state_name)
     subject = f"peer {peer}"
@@ -116,6 +135,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         )
     if state is None:
         debug = "debug crypto ikev1 127" if platform == "asa" else "debug crypto isakmp"
+        debug = _command(debug, peer, platform, recs)
         return Finding(
             code="isakmp.other_state",
             severity="info",
@@ -157,12 +177,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         article=ARTICLE,
         anchor=state.anchor,
         lines=_lines(recs),
-        next_commands=[
-            (_PIX_COMMANDS.get(c, c) if platform == "pix" else c).replace(
-                "{peer}", peer
-            )
-            for c in state.commands
-        ],
+        next_commands=[_command(c, peer, platform, recs) for c in state.commands],
         subject=subject,
     )
 
