@@ -15,6 +15,8 @@ debugging). ``fields`` names the shape of the message text:
 - ``acl``: ``access-list NAME denied proto if/addr(port) -> if/addr(port)``
 - ``sa``: ``... SA (SPI= 0x..) between a and b (user= u) ...`` (IPsec SAs)
 - ``spi``: ``... (SPI= 0x.., sequence number= 0x..) from a (user= u) to b``
+- ``ftd``: FTD connection events, ``Key: value, Key: value`` (``SrcIP: a``,
+  ``AccessControlRuleAction: Block`` ...)
 - ``""``: nothing worth extracting
 """
 
@@ -345,6 +347,22 @@ ASA: dict[str, Message] = {
         "acl",
         "TCP or UDP request to the device discarded (no service listening)",
         "conn",
+    ),
+    # --- FTD connection events (Firepower Threat Defense, logged from the LINA) --
+    "430001": Message(
+        4, "acl", "Intrusion event: a packet matched an intrusion rule", "ftd"
+    ),
+    "430002": Message(
+        6,
+        "acl",
+        "Connection event at the start: the access control rule's action",
+        "ftd",
+    ),
+    "430003": Message(
+        6,
+        "acl",
+        "Connection event at the end: the rule's action and the counters",
+        "ftd",
     ),
     # --- Connections and NAT ----------------------------------------------------
     "302013": Message(6, "connection", "TCP connection built", "conn"),

@@ -37,6 +37,7 @@ profiles and the buffer size.
 
 from __future__ import annotations
 
+import csv
 import re
 
 from analyzer import syslog_catalog
@@ -79,7 +80,23 @@ _COMMON_PREFIX = re.compile(
 _SEQ = re.compile(r"\d{1,10}:(?=\s|$)")
 # An untagged IOS line that still names its facility: "CEF-HWIDB: text".
 _BARE_IOS = re.compile(r"(?P<fac>[A-Z][A-Z0-9_]{0,30})-(?P<mn>[A-Z][A-Z0-9_]{0,40}): ")
-_DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
+_DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG| DECODE)?\]:? ?")
+# The end of a device prompt ("fw01/act# ", "ciscoasa(config)# ") in front of text.
+_PROMPT_END = re.compile(r"(?<=[\w)])[#>] {1,4}(?=[*.A-Z0-9])")
+# FTD connection events: "SrcIP: 10.1.1.1, DstPort: 500, ...".
+_FTD_FIELD = re.compile(r"(?:^|, )(?P<k>[A-Za-z]{2,40}): (?P<v>[^,]{0,120})")
+_FTD_KEYS = {
+    "SrcIP": "src",
+    "DstIP": "dst",
+    "SrcPort": "src_port",
+    "DstPort": "dst_port",
+    "Protocol": "protocol",
+    "IngressInterface": "src_interface",
+    "EgressInterface": "dst_interface",
+    "AccessControlRuleAction": "rule_action",
+    "AccessControlRuleName": "acl",
+    "ACPolicy": "policy",
+}
 
 # --- fields of catalogued messages ------------------------------------------------
 _PEER = re.compile(
@@ -273,6 +290,8 @@ def _is_echo(line: str) -> bool:
 
 def read_line(line: str) -> dict | None:
     """One syslog message read from ``line``, or None when the line is not one."""
+    if line[:1] == '"' and '","' in line:
+        return _csv_row(line)
     window = line[:_TAG_WINDOW]
     percent = window.find("%")
     while percent != -1:
@@ -285,6 +304,27 @@ def read_line(line: str) -> dict | None:
         if m and (m.start() == 0 or window[m.start() - 1] in " :"):
             return _asa_record(line, m)
     return _untagged(line)
+
+
+def _csv_row(line: str) -> dict | None:
+    """A row of a log search exported as CSV (`"_time","host","_raw"` with the
+    message quoted, its own quotes doubled): the message read from the field that
+    holds it, the export's time kept as ``received``."""
+    try:
+        fields = next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return None
+    for field in reversed(fields):
+        if "%" not in field[:_TAG_WINDOW] and "[IKEv" not in field[:_TAG_WINDOW]:
+            continue
+        record = read_line(field)
+        if record is None:
+            continue
+        stamp = fields[0].strip()
+        if stamp and stamp != field and _TS.match(stamp):
+            record.setdefault("received", stamp)
+        return record
+    return None
 
 
 def _tagged(line: str, at: int) -> dict | None:
@@ -337,7 +377,7 @@ def _untagged(line: str) -> dict | None:
     if not stripped:
         return None
     first = stripped[0]
-    if not (first.isdigit() or first in "*.ADFJMNOSTW"):
+    if not (first.isdigit() or first in "*.ADFJMNOSTW") and "# " not in line[:80]:
         return None
     pos = len(line) - len(stripped)
     seq = None
@@ -347,7 +387,15 @@ def _untagged(line: str) -> dict | None:
         pos = _skip_space(line, m.end())
     m = _TS.match(line, pos)
     if not m:
-        return None
+        # Debug output printed right after the prompt it interrupted:
+        # "ciscoasa(config)# Jun 10 17:36:05 [IKEv1]: IP = ...".
+        sign = _PROMPT_END.search(line, pos, pos + 80)
+        if sign is None:
+            return None
+        pos = sign.end()
+        m = _TS.match(line, pos)
+        if not m:
+            return None
     timestamp = m.group()
     end = m.end()
     if line.startswith(": ", end):
@@ -502,6 +550,28 @@ def _asa_fields(record: dict, entry) -> None:
             record["dst_port"] = int(m.group("dport"))
     elif kind == "conn":
         _conn_fields(record, entry)
+    elif kind == "ftd":
+        _ftd_fields(record)
+
+
+def _ftd_fields(record: dict) -> None:
+    for m in _FTD_FIELD.finditer(record["text"]):
+        key = _FTD_KEYS.get(m.group("k"))
+        if key is None:
+            continue
+        value = m.group("v").strip()
+        if key.endswith("_port"):
+            if value.isdigit():
+                record[key] = int(value)
+        elif key == "protocol":
+            record[key] = _protocol(value)
+        elif value:
+            record[key] = value
+    action = record.get("rule_action", "").lower()
+    if action:
+        # Block, Block with reset and Interactive Block stop the flow; Allow, Trust
+        # and Monitor let it through.
+        record["action"] = "denied" if "block" in action else "permitted"
 
 
 def _conn_fields(record: dict, entry) -> None:

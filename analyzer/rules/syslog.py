@@ -13,7 +13,9 @@ from analyzer import syslog_catalog
 from analyzer.report import Finding, Report
 
 ARTICLE = "asa-syslog-messages"
-_ACL_IDS = {"106001", "106006", "106023", "106100", "710003"}
+_ACL_IDS = {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
+# Messages that log an action only when they say it.
+_ACTION_REQUIRED = {"106100", "430002", "430003"}
 _VPN_PORTS = {500, 4500}
 _MAX_LINES = 40
 
@@ -206,7 +208,7 @@ def _is_vpn_deny(record: dict) -> str | None:
     is_acl = message_id in _ACL_IDS or "IPACCESSLOG" in message_id
     if not is_acl or record.get("action") not in ("denied", None):
         return None
-    if record.get("action") is None and message_id == "106100":
+    if record.get("action") is None and message_id in _ACTION_REQUIRED:
         return None
     protocol = record.get("protocol")
     if protocol == "esp":
@@ -226,13 +228,23 @@ def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
             continue
         src, dst = record.get("src"), record.get("dst")
         peer = src if src in peers else dst if dst in peers else None
-        key = (record.get("acl") or "", peer or src or "", what)
+        # 710003 is traffic to the device itself, refused before any interface
+        # ACL: a different cause, so a different finding.
+        to_device = record.get("message_id") == "710003"
+        key = (record.get("acl") or "", peer or src or "", what, to_device)
         groups.setdefault(key, []).append(record)
     findings = []
-    for (acl, remote, what), records in groups.items():
+    for (acl, remote, what, to_device), records in groups.items():
         sample = records[0]
         peer_known = remote in peers
-        acl_text = f"access list {acl}" if acl else "an access list"
+        ftd = sample.get("message_id", "").startswith("430")
+        ios = sample.get("platform") == "ios"
+        if ftd:
+            acl_text = f"access control rule {acl}" if acl else "an access control rule"
+        elif to_device:
+            acl_text = "the device's own access rules"
+        else:
+            acl_text = f"access list {acl}" if acl else "an access list"
         interface = sample.get("src_interface") or sample.get("dst_interface")
         traffic = (
             "ESP (IP protocol 50)" if what == "esp" else f"UDP {what.split('/')[1]}"
@@ -246,21 +258,56 @@ def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
             detail += f"{remote} is an IKE peer elsewhere in this paste, so the tunnel cannot form or carry traffic while this is denied. "
         else:
             detail += "Whatever the peer is, IKE needs UDP 500 (and 4500 behind NAT) and the tunnel's data needs ESP or UDP 4500. "
-        detail += "Permit them from the peer's address in the interface ACL (or the control-plane ACL for traffic to the device itself)."
+        if to_device:
+            detail += (
+                "Message 710003 means the packets were addressed to the firewall itself "
+                "and refused there: for IKE this is what the ASA logs when IKE is not "
+                "enabled on the interface the packets arrive on (crypto ikev1|ikev2 "
+                "enable <interface>), or when a control-plane access list denies them."
+            )
+        elif ftd:
+            detail += (
+                "The access control policy blocked the flow: allow IKE and ESP between "
+                "the peers in the policy (or a prefilter fastpath rule) and deploy."
+            )
+        else:
+            detail += "Permit them from the peer's address in the interface ACL (or the control-plane ACL for traffic to the device itself)."
         iface = interface or "outside"
         if what == "esp":
-            tracer = f"packet-tracer input {iface} esp {sample.get('src')} {sample.get('dst')} detailed"
+            tracer = f"packet-tracer input {iface} rawip {sample.get('src')} 50 {sample.get('dst')} detailed"
         else:
             port = int(what.split("/")[1])
             tracer = (
                 f"packet-tracer input {iface} udp {sample.get('src')} "
                 f"{sample.get('src_port') or port} {sample.get('dst')} {sample.get('dst_port') or port} detailed"
             )
-        commands = [
-            f"show access-list {acl}" if acl else "show running-config access-group",
-            tracer,
-        ]
-        commands.append("show running-config access-group")
+        if ios:
+            commands = [
+                f"show access-lists {acl}" if acl else "show ip interface",
+                "show ip interface | include line protocol|access list",
+                "show crypto isakmp sa",
+            ]
+        elif to_device:
+            commands = [
+                "show running-config crypto ikev1",
+                "show running-config crypto ikev2",
+                "show running-config access-group",
+                tracer,
+            ]
+        elif ftd:
+            commands = [
+                tracer,
+                "show access-control-config",
+                f"show conn address {sample.get('src')}",
+            ]
+        else:
+            commands = [
+                f"show access-list {acl}"
+                if acl
+                else "show running-config access-group",
+                tracer,
+                "show running-config access-group",
+            ]
         findings.append(
             Finding(
                 code="syslog.vpn_traffic_denied",
@@ -270,7 +317,9 @@ def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
                 ),
                 detail=detail,
                 article="phase1-errors",
-                anchor="access-list-denies",
+                anchor="isakmp-enabled"
+                if to_device and what != "esp"
+                else "access-list-denies",
                 lines=[_first_line(r) for r in records][:_MAX_LINES],
                 next_commands=commands,
                 subject=f"peer {remote}"

@@ -67,7 +67,13 @@ def test_it_reports_ike_denies_even_without_a_known_peer():
         "peer 192.0.2.99",
         "UDP 500 192.0.2.55 -> 203.0.113.1",
     ]
-    assert denied[1].title == "UDP 500 from peer 192.0.2.99 denied by an access list"
+    # 710003: refused by the device itself (IKE not enabled there, or a
+    # control-plane ACL), not by an interface ACL.
+    assert (
+        denied[1].title
+        == "UDP 500 from peer 192.0.2.99 denied by the device's own access rules"
+    )
+    assert denied[1].anchor == "isakmp-enabled"
 
 
 def test_it_reports_ios_acl_log_denies_of_ike():
