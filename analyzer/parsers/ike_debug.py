@@ -83,7 +83,24 @@ _IOS_STATE = re.compile(
     r"Old State = (?P<old>[A-Z_0-9]{2,30}) +New State = (?P<new>[A-Z_0-9]{2,30})"
 )
 _IOS_ADDR = re.compile(
-    rf"(?:peer(?: at)?|remote|to|from|with|for|matching|peer =)[ =]{{1,2}}(?P<peer>{IPV4})"
+    rf"(?:peer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
+)
+# The proxy identities (crypto ACL lines) a phase 2 proposal carried.
+_IOS_PROXY = re.compile(
+    rf"(?P<side>local|remote)_proxy= ?(?P<addr>{IPV4})/(?P<mask>{IPV4})/(?P<proto>\d{{1,3}})/(?P<port>\d{{1,5}})"
+)
+_ASA_PROXY_DATA = re.compile(
+    rf"Received (?P<side>local|remote) IP Proxy Subnet data in ID Payload: +Address (?P<addr>{IPV4}), Mask (?P<mask>{IPV4})"
+)
+_ASA_PROXY_HOST = re.compile(
+    rf"Received (?P<side>local|remote) Proxy Host data in ID Payload: +Address (?P<addr>{IPV4})"
+)
+_ASA_REJECT = re.compile(
+    rf"remote proxy (?P<raddr>{IPV4})/(?P<rmask>{IPV4})/\d{{1,3}}/\d{{1,5}} local proxy (?P<laddr>{IPV4})/(?P<lmask>{IPV4})"
+)
+# "Crypto ISAKMP debugging is on": the router's answer to the debug command.
+_DEBUG_ON = re.compile(
+    r"^\s*Crypto (?:ISAKMP|IPSEC|IKEv2|Engine)\b.{0,30} debugging is on\s*$", re.I
 )
 _IOS_NOTIFY = re.compile(r"processing NOTIFY (?P<type>[A-Z_]{3,40})")
 _ASA_NOTIFY = re.compile(r"Notify message: (?P<type>[A-Za-z _\-]{3,60}?) \(\d{1,5}\)")
@@ -94,6 +111,8 @@ _IOS_PAYLOAD = re.compile(
 # (kind, substring) in the order they are tried; the first that a line contains wins.
 _ERRORS: tuple[tuple[str, str], ...] = (
     ("invalid_cookie", "INVALID_COOKIE"),
+    ("invalid_spi", "RECVD_PKT_INV_SPI"),
+    ("invalid_spi", "has invalid spi for"),
     ("phase2", "QM FSM error"),
     ("phase2", "proxy identities not supported"),
     ("phase2", "IPSec policy invalidated proposal"),
@@ -163,12 +182,27 @@ def parse(section: Section) -> list[Source]:
     claimed: set[int] = set()
     conn_peer: dict[str, str] = {}
     last_peer: str | None = None
+    # The IOS record whose line came last: the indented lines IOS prints under an
+    # IPSEC(...) or NOTIFY line belong to it.
+    continues: dict | None = None
     for index, line in enumerate(section.lines):
         if not any(marker in line for marker in _MARKERS):
+            if continues is not None and line[:1].isspace() and "=" in line:
+                number = section.numbers[index]
+                _proxies(continues, line)
+                claimed.add(number)
+                continues["lines"][1] = number
+            elif "debugging is on" in line and _DEBUG_ON.match(line):
+                claimed.add(section.numbers[index])
+            else:
+                continues = None
             continue
+        continues = None
         number = section.numbers[index]
         read = _read(line)
         if read is None:
+            if "debugging is on" in line and _DEBUG_ON.match(line):
+                claimed.add(number)
             continue
         text, platform, version = read
         peer, conn = _peer_of(text, platform, version)
@@ -191,6 +225,8 @@ def parse(section: Section) -> list[Source]:
             record["lines"][1] = number
             if record["lines"][0] is None:
                 record["lines"][0] = number
+            if platform == "ios":
+                continues = record
     records = []
     for peer in order:
         record = peers[peer]
@@ -222,9 +258,11 @@ def _read(line: str) -> tuple[str, str, str] | None:
             ).startswith("75"):
                 return text, "asa", "ikev2"
             return text, "asa", "ikev1"
-        if record.get("facility") == "CRYPTO" or text.startswith(
-            ("ISAKMP", "IPSEC(", "IKEv2")
-        ):
+        if record.get("facility") == "CRYPTO":
+            # The mnemonic says as much as the text (IKMP_MODE_FAILURE,
+            # RECVD_PKT_INV_SPI): keep it with the text the checks read.
+            return f"%{record.get('message_id')}: {text}", "ios", "ikev1"
+        if text.startswith(("ISAKMP", "IPSEC(", "IKEv2")):
             return text, "ios", "ikev1"
         return None
     stripped = line.strip()
@@ -277,6 +315,7 @@ def _new_record(peer: str, platform: str, version: str) -> dict:
         "phase1_complete": False,
         "phase2_complete": False,
         "key_exchange_sent": False,
+        "complete_lines": [],
         "lines": [None, None],
     }
 
@@ -325,6 +364,8 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
                 {"type": m.group("type"), "encrypted": None, "line": number}
             )
             said = True
+        if "Proxy" in text or "proxy" in text:
+            _asa_proxies(record, text)
     else:
         said = _apply_ios(record, text, number) or said
     if "INVALID_COOKIE" in text:
@@ -354,12 +395,54 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
             break
     if any(done in text for done in _PHASE1_DONE):
         record["phase1_complete"] = True
+        _complete_line(record, number)
         said = True
     if any(done in text for done in _PHASE2_DONE):
         record["phase2_complete"] = True
         record["phase1_complete"] = True
+        _complete_line(record, number)
         said = True
+    if platform == "ios" and "_proxy=" in text:
+        _proxies(record, text)
     return said or platform == "asa"
+
+
+def _complete_line(record: dict, number: int) -> None:
+    lines = record["complete_lines"]
+    if len(lines) < 10 and (not lines or lines[-1] != number):
+        lines.append(number)
+
+
+def _proxies(record: dict, text: str) -> None:
+    """IOS `local_proxy= 10.2.2.0/255.255.255.0/0/0` lines of a proposal."""
+    for m in _IOS_PROXY.finditer(text):
+        proxy = f"{m.group('addr')}/{m.group('mask')}"
+        if m.group("proto") != "0" or m.group("port") != "0":
+            proxy += f"/{m.group('proto')}/{m.group('port')}"
+        record.setdefault("proxies", {})[m.group("side")] = proxy
+
+
+def _asa_proxies(record: dict, text: str) -> None:
+    """The ASA's `Received remote IP Proxy Subnet data ...` and `Rejecting IPSec
+    tunnel: no matching crypto map entry for remote proxy ... local proxy ...`."""
+    m = _ASA_REJECT.search(text)
+    if m:
+        record["proxies"] = {
+            "local": f"{m.group('laddr')}/{m.group('lmask')}",
+            "remote": f"{m.group('raddr')}/{m.group('rmask')}",
+        }
+        return
+    m = _ASA_PROXY_DATA.search(text)
+    if m:
+        record.setdefault("proxies", {})[m.group("side")] = (
+            f"{m.group('addr')}/{m.group('mask')}"
+        )
+        return
+    m = _ASA_PROXY_HOST.search(text)
+    if m:
+        record.setdefault("proxies", {})[m.group("side")] = (
+            f"{m.group('addr')}/255.255.255.255"
+        )
 
 
 def _apply_ios(record: dict, text: str, number: int) -> bool:

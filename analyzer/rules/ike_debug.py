@@ -38,6 +38,12 @@ def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
 
 
 def _exchanged(record: dict) -> str:
+    if not (record["sent"] or record["resent"] or record["received"]):
+        # IKE syslogs without the 713236 packet traces: only the state is known.
+        text = "no IKE packets are traced in the paste"
+        if record.get("last_state") and not record.get("state_inferred"):
+            text += f"; last state {record['last_state']}"
+        return text
     parts = [f"sent {record['sent']}"]
     if record["resent"]:
         parts.append(f"resent {record['resent']}")
@@ -147,25 +153,43 @@ def _peer(record: dict) -> list[Finding]:
 
     if "proposal" in kinds:
         lines = _error_lines(record, "proposal")
+        ikev2 = record["version"] == "ikev2"
+        if ikev2:
+            detail = (
+                "The IKE_SA_INIT exchange failed: no IKEv2 policy (encryption, "
+                "integrity, PRF, Diffie-Hellman group) on this device matches a "
+                "proposal of the peer. Compare `crypto ikev2 policy` here with the "
+                f"peer's proposals. Messages: {_exchanged(record)}."
+            )
+            asa = (
+                "show run crypto ikev2",
+                "show crypto ikev2 sa detail",
+                "debug crypto ikev2 protocol 127",
+            )
+        else:
+            detail = (
+                "Phase 1 stopped at the first exchange: none of the offered IKE "
+                "policies (encryption, hash, Diffie-Hellman group, authentication "
+                "method, lifetime) matched one on the other end. Compare the "
+                f"policies on both ends. Messages: {_exchanged(record)}."
+            )
+            asa = (
+                "show run crypto ikev1",
+                "show crypto ikev1 sa detail",
+                "debug crypto ikev1 127",
+            )
         findings.append(
             Finding(
                 code="ike_debug.proposal_mismatch",
                 severity="error",
                 title=f"No IKE proposal matches between this device and {peer}",
-                detail=(
-                    "Phase 1 stopped at the first exchange: none of the offered IKE "
-                    "policies (encryption, hash, Diffie-Hellman group, authentication "
-                    "method, lifetime) matched one on the other end. Compare the "
-                    f"policies on both ends. Messages: {_exchanged(record)}."
-                ),
+                detail=detail,
                 article="phase1-errors",
                 anchor="proposal-mismatch",
                 lines=lines + evidence,
                 next_commands=_commands(
                     record,
-                    "show run crypto ikev1",
-                    "show crypto ikev1 sa detail",
-                    "debug crypto ikev1 127",
+                    *asa,
                     ios=(
                         "show crypto isakmp policy",
                         "show crypto isakmp default policy",
@@ -178,17 +202,36 @@ def _peer(record: dict) -> list[Finding]:
 
     if "phase2" in kinds:
         lines = _error_lines(record, "phase2")
+        texts = " ".join(e["text"] for e in record["errors"] if e["kind"] == "phase2")
+        proxies = record.get("proxies") or {}
+        if (
+            "proxy identities not supported" in texts
+            or "no matching crypto map" in texts
+            or "ACL does not match" in texts
+        ):
+            cause = (
+                "The peer's proxy identities (the networks of its crypto ACL line) "
+                "match no crypto ACL entry here: the ACLs are not mirror images."
+            )
+        else:
+            cause = (
+                "The IPsec proposal was refused: the crypto ACLs are not mirror images "
+                "(proxy identities), no crypto map entry matches the peer's networks, "
+                "or the transform sets / PFS group differ."
+            )
+        if proxies.get("local") or proxies.get("remote"):
+            cause += (
+                f" The proposal carried local {proxies.get('local', '?')} and remote "
+                f"{proxies.get('remote', '?')} (as this device names them): this "
+                "device's crypto ACL needs the line permitting exactly local to remote, "
+                "and the peer's the mirror image."
+            )
         findings.append(
             Finding(
                 code="ike_debug.phase2_mismatch",
                 severity="error",
                 title=f"Phase 2 (quick mode) with {peer} rejected",
-                detail=(
-                    "Phase 1 is up but the IPsec proposal was refused: the crypto ACLs "
-                    "are not mirror images (proxy identities), no crypto map entry "
-                    "matches the peer's networks, or the transform sets / PFS group "
-                    f"differ. Messages: {_exchanged(record)}."
-                ),
+                detail=f"Phase 1 is up. {cause} Messages: {_exchanged(record)}.",
                 article=ARTICLE,
                 anchor="phase2-mismatch",
                 lines=lines + evidence,
@@ -203,6 +246,38 @@ def _peer(record: dict) -> list[Finding]:
                         "show crypto ipsec transform-set",
                         "show access-lists",
                         "debug crypto ipsec",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
+    if "invalid_spi" in kinds:
+        lines = _error_lines(record, "invalid_spi")
+        findings.append(
+            Finding(
+                code="ike_debug.invalid_spi",
+                severity="warning",
+                title=f"ESP from {peer} carries an SPI this device does not know",
+                detail=(
+                    f"{peer} keeps sending ESP on an SA this device no longer has (after "
+                    "a reboot, a rekey or a `clear crypto` on one side only): its "
+                    "packets are dropped until the peer's stale SA expires. Clear the SA "
+                    "on the peer, and on IOS enable `crypto isakmp invalid-spi-recovery` "
+                    "so the router tells the peer with an INVALID_SPI notify."
+                ),
+                article="asa-vpn-asp-table",
+                anchor="spi-mismatch",
+                lines=lines,
+                next_commands=_commands(
+                    record,
+                    "show crypto ipsec sa peer {peer}",
+                    "clear crypto ipsec sa peer {peer}",
+                    "show asp drop | include vpn|ipsec",
+                    ios=(
+                        "show crypto ipsec sa peer {peer}",
+                        "show crypto isakmp sa",
+                        "clear crypto sa peer {peer}",
                     ),
                 ),
                 subject=subject,
@@ -247,6 +322,37 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
+    failed = [e for e in record["errors"] if "failed with peer" in e["text"]]
+    if failed and not findings and not record["phase1_complete"]:
+        findings.append(
+            Finding(
+                code="ike_debug.phase1_failed",
+                severity="warning",
+                title=f"Phase 1 with {peer} failed",
+                detail=(
+                    "The device reports that main or aggressive mode with the peer "
+                    "failed, without saying why in what was pasted. The usual causes, "
+                    "in order: policies that do not match, a pre-shared key that "
+                    "differs, UDP 500/4500 blocked on the way. A debug of one attempt "
+                    "shows which."
+                ),
+                article="phase1-errors",
+                anchor="checklist",
+                lines=[e["line"] for e in failed][:10],
+                next_commands=_commands(
+                    record,
+                    "show crypto isakmp sa detail",
+                    "debug crypto ikev1 127",
+                    ios=(
+                        "show crypto isakmp sa",
+                        "show crypto isakmp policy",
+                        "debug crypto isakmp",
+                    ),
+                ),
+                subject=subject,
+            )
+        )
+
     if not findings and not silent and _stalled(record):
         findings.append(_stalled_finding(record, evidence))
 
@@ -265,7 +371,7 @@ def _peer(record: dict) -> list[Finding]:
                 ),
                 article="isakmp-states",
                 anchor=state,
-                lines=evidence,
+                lines=sorted(set(record.get("complete_lines", [])[:5] + evidence)),
                 next_commands=_commands(
                     record,
                     "show crypto ipsec sa peer {peer}",

@@ -98,6 +98,8 @@ def test_it_reads_an_ios_responder_refusing_the_proposals():
         ("proposal", 28),
         ("proposal", 29),
         ("proposal", 31),
+        # %CRYPTO-6-IKMP_MODE_FAILURE: the router's own summary of the failure.
+        ("other", 42),
     ]
 
 
