@@ -64,15 +64,19 @@ _MARKERS = (
 )
 
 
+_MARKER = re.compile("|".join(re.escape(marker) for marker in _MARKERS))
+
+
 def _is_boot_line(line: str) -> bool:
     if line.startswith("rommon ") and _ROMMON.match(line):
         return True
-    return any(marker in line for marker in _MARKERS)
+    # One scan of the line for all the markers, rather than one per marker.
+    return _MARKER.search(line) is not None
 
 
 def parse(section):
     lines = section.lines
-    hits = [i for i, line in enumerate(lines) if _is_boot_line(line[:600])]
+    hits = [i for i, line in enumerate(lines) if line and _is_boot_line(line[:600])]
     if not hits:
         return []
     first_index, last_index = hits[0], hits[-1]
@@ -99,6 +103,8 @@ def parse(section):
     state = "boot"
     for index in range(first_index, len(lines)):
         line = lines[index][:600]
+        if not line:
+            continue
         number = section.numbers[index]
         if state == "boot" and index > last_index + _TAIL:
             state = "after"

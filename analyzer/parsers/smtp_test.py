@@ -107,13 +107,23 @@ def _read_check(line: str):
     return {"name": name, "status": status, "message": rest or None}
 
 
+# Every line this parser reads begins with one of these characters: a reply code,
+# a status icon, or the first letter of a check name, a status word, a client
+# command or a heading ("Connecting", "SMTP", "Warning", "EHLO", "LookupServer"...).
+_FIRST = frozenset("0123456789CSTEHMRQDLOPWFXcstehmrqdlopwfx\ufe0f") | frozenset(_ICONS)
+# Headings and page debris of the copied result page.
+_PAGE_LINES = ("SMTP Diagnostics", "Session Transcript", "MxRep:", "Test\tResult")
+
+
 def parse(section):
     record: dict | None = None
     claimed: set[int] = set()
     stage = None
+    first_chars = _FIRST
+    headings: list[int] = []
     for index, raw in enumerate(section.lines):
         line = raw.strip()
-        if not line or len(line) > 600:
+        if not line or line[0] not in first_chars or len(line) > 600:
             continue
         number = section.numbers[index]
         if record is None:
@@ -165,6 +175,8 @@ def parse(section):
             claimed.add(number)
         elif line.split() in (["Test", "Result"], ["Session", "Transcript"]):
             claimed.add(number)
+        elif line.startswith(_PAGE_LINES):
+            headings.append(number)
     if record is None or not claimed:
         return []
     if not record["checks"] and not (
@@ -172,6 +184,7 @@ def parse(section):
     ):
         return []
     _conclude(record)
+    claimed.update(headings)
     first, last = min(claimed), max(claimed)
     record["lines"] = [first, last]
     source = Source(
@@ -205,7 +218,10 @@ def _read_ehlo(record: dict, body: str, number: int) -> None:
     keyword = body.split()[0] if body.split() else ""
     if not keyword:
         return
-    if set(keyword.upper()) <= {"X", "A"} and keyword.upper().startswith("XXX"):
+    upper = keyword.upper()
+    # The ASA blanks each extension it hides to X's and one letter: XXXXXXXA
+    # (STARTTLS as a rule), XXXXXXXB, XXXXXXXC...
+    if upper.startswith("XXX") and set(upper[:-1]) == {"X"} and upper[-1].isalpha():
         record["masked_extensions"].append(keyword)
         record["at"].setdefault("masked_extensions", number)
     elif keyword.upper() != "OK":
