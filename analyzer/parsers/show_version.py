@@ -180,7 +180,12 @@ def _read_detail(record: dict, line: str, number: int) -> bool:
         record["rom"] = _ios_version(rom) or rom
         return True
     if line.startswith("Configuration register is "):
-        record["config_register"] = line.split()[-1]
+        # "Configuration register is 0x2102 (will be 0x2142 at next reload)"
+        words = line.split()
+        record["config_register"] = words[3] if len(words) > 3 else None
+        at["config_register"] = number
+        if "(will be " in line and len(words) > 6:
+            record["config_register_next"] = words[6]
         return True
     if " uptime is " in line:
         host, _, uptime = line.partition(" uptime is ")

@@ -94,10 +94,47 @@ def _confreg(source, record) -> list[Finding]:
     ]
 
 
+def _version_confreg(source, record) -> list[Finding]:
+    """`show version` of a running router whose register ignores the startup
+    configuration at the next reload."""
+    value = record.get("config_register_next") or record.get("config_register")
+    if (value or "").lower() not in ("0x2142", "0x2141", "0x142"):
+        return []
+    pending = bool(record.get("config_register_next"))
+    return [
+        Finding(
+            code="boot.confreg_ignores_config",
+            severity="warning",
+            title=f"Configuration register {'will be ' if pending else ''}{value}",
+            detail=(
+                f"`show version` reports the configuration register "
+                f"{'set to ' + value + ' for the next reload' if pending else 'at ' + value}"
+                ": the next reload ignores the startup configuration and the router "
+                "comes up unconfigured (the password-recovery setting, left in place). "
+                "Unless a recovery is under way, set `config-register 0x2102` in "
+                "configuration mode and save."
+            ),
+            article=ARTICLE,
+            anchor="procedure",
+            lines=[record.get("at", {}).get("config_register", source.first_line)],
+            next_commands=[
+                "show version | include register",
+                "configure terminal",
+                "config-register 0x2102",
+                "copy running-config startup-config",
+            ],
+            subject=f"router {record.get('hostname') or record.get('hardware') or ''}".strip(),
+        )
+    ]
+
+
 def check(report):
     findings = []
     for source in report.sources_of("ios.boot"):
         for record in source.records:
             findings += _password_recovery(source, record)
             findings += _confreg(source, record)
+    for source in report.sources_of("ios.show_version"):
+        for record in source.records:
+            findings += _version_confreg(source, record)
     return findings
