@@ -1125,8 +1125,19 @@ def _packet_tracer_config_lines(section) -> set[int]:
     return skip
 
 
+# The ASA's default inspection policy: a `show run policy-map` pasted on its own
+# carries nothing else that says ASA.
+_ASA_POLICY_MARKS = ("policy-map global_policy", "class inspection_default")
+
+
+def _asa_policy_only(lines) -> bool:
+    return any(line.strip().startswith(_ASA_POLICY_MARKS) for line in lines[:400])
+
+
 def parse(section):
     platform, _asa, _ios = config_platform(section.lines)
+    if platform is None and _asa_policy_only(section.lines):
+        platform = "asa"
     if platform != "asa":
         return []
     by_command = bool(section.command)
