@@ -390,6 +390,10 @@ class _Reader:
         if m and self.record is not None:
             rec = self.record
             direction, protocol = self.sa_list or ("inbound", "esp")
+            if self.sa_list is None and spi_hex(m.group(1)) == rec.get("outbound_spi"):
+                # "| include spi" drops the list headings: the current SPIs say
+                # which way an SA goes.
+                direction = "outbound"
             self.sa = {
                 "protocol": protocol,
                 "spi": spi_hex(m.group(1)),

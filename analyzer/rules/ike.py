@@ -282,11 +282,67 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
     )
 
 
+_SA_KINDS = ISAKMP_KINDS + IKEV2_KINDS
+_IPSEC_KINDS = ("ios.show_crypto_ipsec_sa", "asa.show_crypto_ipsec_sa")
+
+
+def _same_device_endpoints(report, source) -> tuple[set[str], set[str]]:
+    """Local and remote crypto endpoints of the IPsec SAs pasted next to
+    ``source`` from the same kind of device: those after it up to the next phase 1
+    output (or before it, back to the previous one), so the other end's output in
+    the same paste is not taken for this router's."""
+    platform = source.kind.split(".", 1)[0]
+    starts = sorted(s.first_line for s in report.sources_of(*_SA_KINDS))
+    later = [n for n in starts if n > source.first_line]
+    earlier = [n for n in starts if n < source.first_line]
+    upper = later[0] if later else float("inf")
+    lower = earlier[-1] if earlier else 0
+    local: set[str] = set()
+    remote: set[str] = set()
+    for ipsec in report.sources_of(*_IPSEC_KINDS):
+        if not ipsec.kind.startswith(platform + "."):
+            continue
+        if not (lower < ipsec.first_line < upper):
+            continue
+        for rec in ipsec.records:
+            local.update(
+                v.lower()
+                for v in (rec.get("local_endpoint"), rec.get("local_addr"))
+                if v
+            )
+            remote.update(
+                v.lower() for v in (rec.get("remote_endpoint"), rec.get("peer")) if v
+            )
+    return local, remote
+
+
+def _settle_with_ipsec(report, source) -> list[dict]:
+    """The records of an IOS table whose peer was guessed, settled where the
+    IPsec SAs of the same router say which end is local."""
+    records = source.records
+    if not any(r.get("peer_guessed") for r in records):
+        return records
+    local, remote = _same_device_endpoints(report, source)
+    if not local and not remote:
+        return records
+    out = []
+    for rec in records:
+        if rec.get("peer_guessed") and "dst" in rec and "src" in rec:
+            dst, src = rec["dst"].lower(), rec["src"].lower()
+            if src in local or dst in remote:
+                rec = dict(rec, peer=rec["dst"], local=rec["src"], peer_guessed=False)
+            elif dst in local or src in remote:
+                rec = dict(rec, peer=rec["src"], local=rec["dst"], peer_guessed=False)
+        out.append(rec)
+    return out
+
+
 def check(report):
     findings: list[Finding] = []
     for source in report.sources_of(*ISAKMP_KINDS):
         platform = source.kind.split(".", 1)[0]
-        for state, peer, recs in _groups(source.records, 1):
+        records = _settle_with_ipsec(report, source)
+        for state, peer, recs in _groups(records, 1):
             findings.append(_ikev1(state, peer, recs, platform))
     for source in report.sources_of(*IKEV2_KINDS):
         platform = source.kind.split(".", 1)[0]
