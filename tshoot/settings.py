@@ -171,6 +171,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+    # kombu lists these folders on its first poll and fails if they are missing.
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith("redis"):
     # Unacked messages come back after this many seconds if a worker dies.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ANALYZER_STALE_SECONDS * 2}
