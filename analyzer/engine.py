@@ -300,7 +300,10 @@ def _unclaimed(section: Section, found: list[Source]) -> Section | None:
     None when only blank lines are left."""
     claimed: set[int] = set()
     for source in found:
-        claimed |= source.claimed_lines()
+        # A line the source could not read inside its span (a console log
+        # message printed in the middle of a show command) is left to the
+        # other parsers too.
+        claimed |= source.claimed_lines() - set(source.unparsed)
     keep = [i for i, number in enumerate(section.numbers) if number not in claimed]
     if not any(section.lines[i].strip() for i in keep):
         return None

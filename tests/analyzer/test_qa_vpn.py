@@ -645,3 +645,16 @@ def test_every_finding_of_every_paste_is_complete():
             )
             assert f.next_commands, (path.name, f.code)
             assert not any("{" in c for c in f.next_commands), (path.name, f.code)
+
+
+def test_it_reads_a_console_log_message_printed_inside_show_output():
+    """A %CRYPTO-4-RECVD_PKT_INV_SPI line printed by the console in the middle
+    of `show crypto ipsec sa` is still read as a log message, and the SA
+    around it is whole."""
+    report = run("33_ios_console_log_inside_output.txt")
+    rec = only(report, "ios.show_crypto_ipsec_sa").records[0]
+    assert (rec["encaps"], rec["decaps"], rec["send_errors"]) == (1500, 0, 0)
+    assert 17 in only(report, "syslog").claimed_lines()
+    assert one(report, "ipsec.encaps_no_decaps").lines == [11, 12]
+    assert any(17 in f.lines and "spi" in f.code for f in report.findings)
+    assert report.unparsed_lines == 0
