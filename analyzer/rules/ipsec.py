@@ -311,10 +311,77 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
     return out
 
 
+def _key(kind: str, rec: dict):
+    """What makes two records the same SA seen twice: the device kind, the peer,
+    the proxy pair and the current SPIs (a rekey starts the counters again)."""
+    return (
+        kind,
+        (rec.get("peer") or "").lower(),
+        rec.get("local_ident"),
+        rec.get("remote_ident"),
+        rec.get("outbound_spi"),
+        rec.get("inbound_spi"),
+    )
+
+
+def _moved(old: dict, new: dict) -> str:
+    """How encaps and decaps moved between two outputs of the same SA."""
+    parts = []
+    for field in ("encaps", "decaps"):
+        before, after = old.get(field), new.get(field)
+        if before is None or after is None:
+            continue
+        if after == before:
+            parts.append(f"{field} stayed at {after}")
+        else:
+            parts.append(f"{field} went from {before} to {after}")
+    if not parts:
+        return ""
+    first = (old.get("at") or {}).get("encaps") or (old.get("lines") or [0])[0]
+    second = (new.get("at") or {}).get("encaps") or (new.get("lines") or [0])[0]
+    return (
+        f"The same SA is pasted more than once; between the outputs (lines {first} "
+        f"and {second}) " + " and ".join(parts) + "."
+    )
+
+
 def check(report):
     findings: list[Finding] = []
+    # The same SA pasted twice (before and after sending traffic): the last
+    # output is judged, the earlier ones add their lines and the change.
+    seen: dict = {}
+    order: list = []
     for source in report.sources_of(*KINDS):
         asa = source.kind.startswith("asa.")
         for rec in source.records:
-            findings.extend(_check_sa(rec, asa))
+            key = _key(source.kind, rec)
+            if key[1] and (rec.get("local_ident") or rec.get("outbound_spi")):
+                if key not in seen:
+                    order.append(key)
+                seen.setdefault(key, []).append((rec, asa))
+            else:  # too little printed to tell it from another SA
+                order.append(len(order))
+                seen[len(order) - 1] = [(rec, asa)]
+    for item in order:
+        snapshots = seen[item]
+        rec, asa = snapshots[-1]
+        found = _check_sa(rec, asa)
+        if len(snapshots) > 1:
+            first = snapshots[0][0]
+            note = _moved(first, rec)
+            for finding in found:
+                earlier = [
+                    n
+                    for old, _ in snapshots[:-1]
+                    for n in _lines(old, "encaps", "decaps")
+                ]
+                if finding.code in (
+                    "ipsec.encaps_no_decaps",
+                    "ipsec.decaps_no_encaps",
+                    "ipsec.no_traffic",
+                ):
+                    finding.lines = sorted(set(finding.lines) | set(earlier))
+                if note:
+                    finding.detail += " " + note
+        findings.extend(found)
     return findings

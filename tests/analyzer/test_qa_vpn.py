@@ -658,3 +658,35 @@ def test_it_reads_a_console_log_message_printed_inside_show_output():
     assert one(report, "ipsec.encaps_no_decaps").lines == [11, 12]
     assert any(17 in f.lines and "spi" in f.code for f in report.findings)
     assert report.unparsed_lines == 0
+
+
+def test_it_judges_the_last_of_two_outputs_of_the_same_sa():
+    """`sh cry ipsec sa pe X`, a failed ping, the same command again: one
+    finding on the newer counters, pointing at both outputs and saying that
+    encaps rose by the five pings while decaps stayed at zero."""
+    report = run("34_asa_two_snapshots_after_ping.txt")
+    assert [len(s.records) for s in report.sources] == [1, 1]
+    finding = one(report, "ipsec.encaps_no_decaps")
+    assert finding.lines == [12, 13, 65, 66]
+    assert "encaps went from 120 to 125" in finding.detail
+    assert "decaps stayed at 0" in finding.detail
+    assert report.unparsed_lines == 4  # the ping's own four lines
+
+
+def test_it_reads_ios_ikev2_ipv4_and_ipv6_tables():
+    """IOS 15 `show crypto ikev2 sa`: an IPv4 READY and an IPv6 DELETE row."""
+    report = run("35_ios15_ikev2_ipv6_and_v4.txt")
+    source = only(report, "ios.show_crypto_ikev2_sa")
+    assert [(r["peer"], r["state"], r["local"]) for r in source.records] == [
+        ("203.0.113.70", "READY", "198.51.100.7"),
+        ("2001:DB8:70::70", "DELETE", "2001:DB8:7::7"),
+    ]
+    delete = one(report, "ikev2.delete")
+    assert (delete.severity, delete.anchor, delete.lines[0]) == (
+        "warning",
+        "ikev2-delete",
+        12,
+    )
+    assert "show crypto ikev2 sa remote 2001:DB8:70::70 detail" in delete.next_commands
+    assert alarms(report) == [("ikev2.delete", "peer 2001:DB8:70::70")]
+    assert report.unparsed_lines == 0
