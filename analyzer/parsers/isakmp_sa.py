@@ -131,6 +131,8 @@ class _Reader:
             "ikev2_indexes": [],
             # The "IKEv1 SAs:" / "IKEv2 SAs:" split of ASA 8.4 and later.
             "split": False,
+            # The "Active SA: n" counts that head the ASA's output.
+            "counts": False,
         }
         self.blocks.append(self.block)
         self.mode = None  # "asa_block", "asa_table", "ios", "ios_detail", "pix"
@@ -187,6 +189,8 @@ class _Reader:
             return True
         if low.startswith("ikev1 sas:"):
             self.block["split"] = True
+        if low.startswith("active sa:"):
+            self.block["counts"] = True
         if low.startswith(("ikev1 sas:", "active sa:", "rekey sa:", "total ike sa:")):
             self.platform("asa")
             self.mode = "asa_block"
@@ -480,11 +484,12 @@ def parse(section):
         if indexes and (own or found["records"] or found["platform"]):
             _settle_peers(found["records"])
             if found["platform"] == "asa":
-                # ASA 7.x-8.3 and PIX 7 have no "ikev1" keyword in their commands;
-                # their output lacks the IKEv1/IKEv2 split, unless the command
-                # typed had it.
+                # ASA 7.x-8.3 and PIX 7 have no "ikev1" keyword in their commands:
+                # their output opens on the SA counts with no IKEv1/IKEv2 split.
+                # Filtered or partial output says nothing either way.
                 typed = section.command or ""
-                keyword = found["split"] or " ikev" in typed
+                legacy = found["counts"] and not found["split"]
+                keyword = not legacy or " ikev" in typed
                 for rec in found["records"]:
                     rec["ikev1_keyword"] = keyword
             kind = {

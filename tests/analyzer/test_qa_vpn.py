@@ -690,3 +690,25 @@ def test_it_reads_ios_ikev2_ipv4_and_ipv6_tables():
     assert "show crypto ikev2 sa remote 2001:DB8:70::70 detail" in delete.next_commands
     assert alarms(report) == [("ikev2.delete", "peer 2001:DB8:70::70")]
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_isakmp_output_filtered_with_include():
+    """`| i Peer|State` on a multi-context ASA and `| i _` on IOS from config
+    mode with `do`: peers and states survive the filter, and filtered ASA output
+    (no layout to date it) keeps the current 'ikev1' commands."""
+    report = run("36_filtered_isakmp_asa_and_ios.txt")
+    asa = only(report, "asa.show_crypto_isakmp_sa")
+    assert [(r["peer"], r["state"]) for r in asa.records] == [
+        ("203.0.113.5", "MM_ACTIVE"),
+        ("198.51.100.77", "MM_WAIT_MSG4"),
+    ]
+    ios = only(report, "ios.show_crypto_isakmp_sa")
+    assert [(r["peer"], r["local"], r["state"]) for r in ios.records] == [
+        ("203.0.113.30", "198.51.100.1", "MM_NO_STATE"),
+        ("203.0.113.44", "198.51.100.1", "QM_IDLE"),
+    ]
+    msg4 = one(report, "isakmp.mm_wait_msg4")
+    assert msg4.lines == [4, 5]
+    assert "debug crypto ikev1 127" in msg4.next_commands
+    assert one(report, "isakmp.mm_no_state").lines == [8]
+    assert report.unparsed_lines == 0
