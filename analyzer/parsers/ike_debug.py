@@ -53,8 +53,6 @@ COMMANDS = (
     "show logging",
 )
 
-# Cheap substring checks that every line this parser reads contains one of.
-_MARKERS = ("IP = ", "ISAKMP", "IPSEC(", "CRYPTO-", "IKEv", "Remote:", "IKE ")
 
 _DECODE = re.compile(
     r"IKE_DECODE (?P<dir>SENDING|RESENDING|RECEIVED) Message \(msgid=(?P<msgid>[0-9a-fA-Fx]{1,10})\)"
@@ -185,8 +183,24 @@ def parse(section: Section) -> list[Source]:
     # The IOS record whose line came last: the indented lines IOS prints under an
     # IPSEC(...) or NOTIFY line belong to it.
     continues: dict | None = None
+    # The syslog parser has often just read this same section: reuse its reading
+    # of each line instead of reading it again.
+    shared = syslog.last_read
+    known = shared[1] if shared is not None and shared[0] is section.lines else None
+    if known is not None:
+        syslog.last_read = None
     for index, line in enumerate(section.lines):
-        if not any(marker in line for marker in _MARKERS):
+        # Every line this parser reads contains one of these (spelled out rather
+        # than looped over: this runs on every line of a paste).
+        if not (
+            "IP = " in line
+            or "ISAKMP" in line
+            or "IPSEC(" in line
+            or "CRYPTO-" in line
+            or "IKEv" in line
+            or "Remote:" in line
+            or "IKE " in line
+        ):
             if continues is not None and line[:1].isspace() and "=" in line:
                 number = section.numbers[index]
                 _proxies(continues, line)
@@ -199,7 +213,10 @@ def parse(section: Section) -> list[Source]:
             continue
         continues = None
         number = section.numbers[index]
-        read = _read(line)
+        if known is not None and known[index] is not syslog.UNREAD:
+            read = _read_record(known[index], line)
+        else:
+            read = _read(line)
         if read is None:
             if "debugging is on" in line and _DEBUG_ON.match(line):
                 claimed.add(number)
@@ -249,7 +266,11 @@ def parse(section: Section) -> list[Source]:
 
 def _read(line: str) -> tuple[str, str, str] | None:
     """(message text, platform, IKE version) of an IKE line, or None."""
-    record = syslog.read_line(line)
+    return _read_record(syslog.read_line(line), line)
+
+
+def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
+    """What `_read` says of ``line``, given the syslog parser's reading of it."""
     if record is not None:
         text = record.get("text") or ""
         if record.get("platform") == "asa":
@@ -323,6 +344,7 @@ def _new_record(peer: str, platform: str, version: str) -> dict:
 def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     """Fold one line into the peer's record. True when the line said something."""
     said = False
+    traced = False
     if platform == "asa":
         m = _ASA_PEER.search(text)
         if m and m.group("group") and "group" not in record:
@@ -351,7 +373,7 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
                 record["notifies"].append(
                     {"type": None, "encrypted": None, "line": number}
                 )
-            said = True
+            said = traced = True
         if "IKE Initiator" in text and record["role"] is None:
             record["role"] = "initiator"
             said = True
@@ -373,7 +395,8 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
         record["notifies"].append(
             {"type": "INVALID_COOKIE", "encrypted": encrypted, "line": number}
         )
-    for kind, needle in _ERRORS:
+    # A packet trace (IKE_DECODE ... with payloads) lists payloads, never an error.
+    for kind, needle in () if traced else _ERRORS:
         if needle in text:
             if (
                 needle.startswith("Error processing payload")
@@ -393,6 +416,8 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
             record["errors"].append({"kind": kind, "text": text[:300], "line": number})
             said = True
             break
+    if traced:
+        return True
     if any(done in text for done in _PHASE1_DONE):
         record["phase1_complete"] = True
         _complete_line(record, number)

@@ -95,7 +95,9 @@ def _looks_like_mail_log(line: str) -> bool:
         return False
     if "MID " in line or "ICID " in line or "DCID " in line:
         return bool(_ID.search(line))
-    return "Receiving aborted" in line or bool(_MESSAGE_ABORTED.search(line))
+    return "aborted" in line and (
+        "Receiving aborted" in line or bool(_MESSAGE_ABORTED.search(line))
+    )
 
 
 def parse(section):

@@ -140,6 +140,8 @@ def parse(section):
 
 
 def _head(line: str) -> tuple[str, str] | None:
+    if not line.startswith(("Cisco ", "IOS (tm)", "FWSM ")):
+        return None
     for prefix, platform in _ASA_HEADS:
         if line.startswith(prefix):
             return platform, version_token(line[len(prefix) :])

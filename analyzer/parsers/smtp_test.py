@@ -107,10 +107,32 @@ def _read_check(line: str):
     return {"name": name, "status": status, "message": rest or None}
 
 
-# Every line this parser reads begins with one of these characters: a reply code,
-# a status icon, or the first letter of a check name, a status word, a client
-# command or a heading ("Connecting", "SMTP", "Warning", "EHLO", "LookupServer"...).
-_FIRST = frozenset("0123456789CSTEHMRQDLOPWFXcstehmrqdlopwfx\ufe0f") | frozenset(_ICONS)
+# Every line this parser reads begins with a reply code, a status icon, or one of
+# these words (lower-cased): check names, status words, client commands, headings.
+_FIRST = frozenset("0123456789\ufe0f") | frozenset(_ICONS)
+_STARTS = (
+    "connecting",
+    "smtp",
+    "test",
+    "session",
+    "ehlo",
+    "helo",
+    "mail from",
+    "rcpt to",
+    "quit",
+    "rset",
+    "starttls",
+    "data",
+    "lookupserver",
+    "mxtoolbox",
+    "mxrep",
+    "ok",
+    "pass",
+    "warn",
+    "fail",
+    "error",
+    "timeout",
+)
 # Headings and page debris of the copied result page.
 _PAGE_LINES = ("SMTP Diagnostics", "Session Transcript", "MxRep:", "Test\tResult")
 
@@ -123,7 +145,13 @@ def parse(section):
     headings: list[int] = []
     for index, raw in enumerate(section.lines):
         line = raw.strip()
-        if not line or line[0] not in first_chars or len(line) > 600:
+        if (
+            not line
+            or len(line) > 600
+            or (
+                line[0] not in first_chars and not line[:14].lower().startswith(_STARTS)
+            )
+        ):
             continue
         number = section.numbers[index]
         if record is None:

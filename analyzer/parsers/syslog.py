@@ -70,6 +70,7 @@ _TS = re.compile(
     r")"
 )
 _PRI = re.compile(r"<\d{1,3}>")
+_SEVERITY = {str(n): n for n in range(8)}
 # The layouts nearly every line uses, read in one match: `show logging` with or
 # without device ID, a syslog server's "stamp host", IOS "seq: stamp:".
 _COMMON_PREFIX = re.compile(
@@ -149,6 +150,15 @@ _PROTO_NUMBERS = {
     "47": "gre",
 }
 _FAMILY_PROTOCOL = {"esmtp": "tcp"}
+# The spellings messages use, read without lower-casing each time.
+_PROTOCOLS = {
+    **{w: w.lower() for w in ("TCP", "UDP", "ICMP", "ICMP6", "GRE", "ESP", "AH")},
+    **{w: w for w in ("tcp", "udp", "icmp", "icmp6", "gre", "esp", "ah")},
+    "ICMPv6": "icmpv6",
+    **_PROTO_NUMBERS,
+}
+_SIDE_IF = {"src": "src_interface", "dst": "dst_interface"}
+_SIDE_PORT = {"src": "src_port", "dst": "dst_port"}
 
 # --- status block -----------------------------------------------------------------
 _STATUS_START = re.compile(r"^\s*Syslog logging: ")
@@ -187,7 +197,24 @@ _KV_WORD = re.compile(
 )
 
 
+# One copy of each short value that repeats across messages (stamps, hosts,
+# interfaces, addresses, IDs): a log of a million lines repeats a few thousand of
+# them, and a record holds several. Emptied when it grows past its bound.
+_SHARED: dict[str, str] = {}
+_SHARED_MAX = 200_000
+_share = _SHARED.setdefault
+
+# What the last parse read from each line of its section, for the IKE parser that
+# reads the same section next: (section.lines, [record, None or UNREAD per line]).
+UNREAD = object()
+last_read: tuple[list[str], list] | None = None
+
+
 def parse(section: Section) -> list[Source]:
+    global last_read
+    if len(_SHARED) > _SHARED_MAX:
+        _SHARED.clear()
+    read: list = [UNREAD] * len(section.lines)
     in_buffer = (
         bool(section.command)
         and section.command.startswith("sh")
@@ -230,6 +257,7 @@ def parse(section: Section) -> list[Source]:
         if not messages and status is None and _is_echo(line):
             continue
         record = read_line(line)
+        read[index] = record
         if record is not None:
             record["lines"] = [number, number]
             messages.append(record)
@@ -250,6 +278,7 @@ def parse(section: Section) -> list[Source]:
                 {"fragment": True, "text": line.strip(), "lines": [number, number]}
             )
             claimed.add(number)
+    last_read = (section.lines, read)
     sources: list[Source] = []
     if status is not None and status_lines:
         status["lines"] = [min(status_lines), max(status_lines)]
@@ -354,15 +383,14 @@ def _asa_record(line: str, m: re.Match) -> dict | None:
     prefix = _read_prefix(line[: m.start()])
     if prefix is None:
         return None
-    record = {
-        **prefix,
-        "platform": "asa",
-        "facility": m.group("fac"),
-        "severity": int(m.group("sev")),
-        "message_id": m.group("id"),
-        "text": line[m.end() :].strip(),
-    }
-    entry = syslog_catalog.ASA.get(record["message_id"])
+    record = prefix
+    record["platform"] = "asa"
+    record["facility"] = _share(m.group("fac"), m.group("fac"))
+    record["severity"] = _SEVERITY[m.group("sev")]
+    message_id = m.group("id")
+    record["message_id"] = _share(message_id, message_id)
+    record["text"] = line[m.end() :].strip()
+    entry = syslog_catalog.ASA.get(message_id)
     if entry is not None and entry.fields:
         _asa_fields(record, entry)
     elif "IP = " in record["text"]:
@@ -444,9 +472,13 @@ def _read_prefix(prefix: str) -> dict | None:
         return {"timestamp": None, "host": None}
     m = _COMMON_PREFIX.fullmatch(prefix)
     if m:
-        out = {"timestamp": m.group("ts"), "host": m.group("host")}
-        if m.group("seq"):
-            out["seq"] = m.group("seq")
+        seq, ts, host = m.group("seq", "ts", "host")
+        out = {
+            "timestamp": _share(ts, ts),
+            "host": _share(host, host) if host else None,
+        }
+        if seq:
+            out["seq"] = seq
         return out
     out = {"timestamp": None, "host": None}
     stamps: list[str] = []
@@ -504,7 +536,8 @@ def _read_prefix(prefix: str) -> dict | None:
 def _peer_fields(record: dict) -> None:
     m = _PEER.search(record["text"])
     if m:
-        record["peer"] = m.group("peer")
+        peer = m.group("peer")
+        record["peer"] = _share(peer, peer)
         if m.group("group"):
             record["group"] = m.group("group")
         if m.group("user"):
@@ -583,10 +616,10 @@ def _conn_fields(record: dict, entry) -> None:
             continue
         iface, addr, port = m.group("if", "addr", "port")
         if iface:
-            record[f"{side}_interface"] = iface
-        record[side] = addr
+            record[_SIDE_IF[side]] = _share(iface, iface)
+        record[side] = _share(addr, addr)
         if port:
-            record[f"{side}_port"] = int(port)
+            record[_SIDE_PORT[side]] = int(port)
     if "on interface" in text:
         on_if = _ON_IF.search(text)
         if on_if:
@@ -608,8 +641,11 @@ def _conn_fields(record: dict, entry) -> None:
 
 
 def _protocol(word: str) -> str:
-    word = word.lower()
-    return _PROTO_NUMBERS.get(word, word)
+    name = _PROTOCOLS.get(word)
+    if name is None:
+        word = word.lower()
+        name = _PROTO_NUMBERS.get(word, word)
+    return name
 
 
 def _ios_fields(record: dict) -> None:
