@@ -607,7 +607,7 @@ def _check_contexts(contexts: list[dict], sas: list[dict]) -> list[Finding]:
     }
 
     for ctx in contexts:
-        out += _context_health(ctx)
+        out += _context_health(ctx, contexts)
         direction = ctx.get("direction")
         counter = "encaps" if direction == "encrypt" else "decaps"
         sa = exact.get(id(ctx))
@@ -645,7 +645,11 @@ def _check_contexts(contexts: list[dict], sas: list[dict]) -> list[Finding]:
                     subject=_context_subject(ctx),
                 )
             )
-        elif direction == "encrypt" and ctx.get("packets") == 0:
+        elif (
+            direction == "encrypt"
+            and ctx.get("packets") == 0
+            and ctx.get("spi") != "00000000"
+        ):
             out.append(
                 Finding(
                     code="vpn_path.asp_encrypt_idle",
@@ -679,7 +683,7 @@ def _sa_lines(sa: dict, *fields: str) -> list[int]:
     return found or list(sa.get("lines", [])[:1])
 
 
-def _context_health(ctx: dict) -> list[Finding]:
+def _context_health(ctx: dict, contexts: list[dict] = ()) -> list[Finding]:
     out: list[Finding] = []
     subject = _context_subject(ctx)
     bad = [(field, label) for field, label in _ERROR_COUNTERS if ctx.get(field)]
@@ -704,6 +708,40 @@ def _context_health(ctx: dict) -> list[Finding]:
                     _context_command(ctx),
                     "show asp drop",
                     "show crypto ipsec sa detail",
+                ],
+                subject=subject,
+            )
+        )
+    if ctx.get("spi") == "00000000" and ctx.get("direction"):
+        verb = "encrypt" if ctx["direction"] == "encrypt" else "decrypt"
+        # Another context for the same traffic with a real SPI does the work.
+        covered = any(
+            other is not ctx
+            and other.get("peer") == ctx.get("peer")
+            and other.get("direction") == ctx.get("direction")
+            and other.get("spi") not in (None, "00000000")
+            for other in contexts
+        )
+        out.append(
+            Finding(
+                code="vpn_path.asp_no_sa",
+                severity="info" if covered else "warning",
+                title=f"VPN context {ctx.get('context')} has no SA (SPI 0)",
+                detail=(
+                    f"The context exists for traffic to {ctx.get('peer')} but carries "
+                    f"SPI 0: no IPsec SA is bound to it, so it cannot {verb} "
+                    "anything. The phase 2 SA for this traffic is not up (never "
+                    "negotiated, or deleted and not renegotiated); the first "
+                    "matching packet should start a negotiation. Check the IKE and "
+                    "IPsec SAs towards the peer."
+                ),
+                article=ASP_ARTICLE,
+                anchor="spi-check",
+                lines=_ctx_lines(ctx, "spi"),
+                next_commands=[
+                    _context_command(ctx),
+                    "show crypto ipsec sa",
+                    "show crypto isakmp sa",
                 ],
                 subject=subject,
             )

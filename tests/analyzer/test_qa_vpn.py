@@ -712,3 +712,28 @@ def test_it_reads_isakmp_output_filtered_with_include():
     assert "debug crypto ikev1 127" in msg4.next_commands
     assert one(report, "isakmp.mm_no_state").lines == [8]
     assert report.unparsed_lines == 0
+
+
+def test_it_warns_when_the_traced_flow_lands_on_a_context_with_no_sa():
+    """ASA 9.16 packet-tracer (vrfid suffixes, elapsed times) allows the flow
+    through VPN encrypt with user_data 0x33cb74; that context's SPI is 0, so no
+    SA can encrypt it: a warning on the SPI line, not a note about idle counters."""
+    report = run("37_asa916_tracer_vrfid_elapsed_vpn.txt")
+    run_ = only(report, "asa.packet_tracer").records[0]
+    assert (run_["src"], run_["dst"], run_["dst_port"]) == (
+        "10.10.10.10",
+        "172.31.5.5",
+        443,
+    )
+    ctx = only(report, "asa.show_asp_table_vpn_context").records[0]
+    assert (ctx["context"], ctx["spi"], ctx["direction"]) == (
+        "0033CB74",
+        "00000000",
+        "encrypt",
+    )
+    no_sa = one(report, "vpn_path.asp_no_sa")
+    assert (no_sa.severity, no_sa.lines, no_sa.anchor) == ("warning", [71], "spi-check")
+    assert "show asp table vpn-context detail | begin 33CB74" in no_sa.next_commands
+    assert not [f for f in report.findings if f.code == "vpn_path.asp_encrypt_idle"]
+    assert one(report, "vpn_path.tracer_user_data").lines == [32, 38, 64]
+    assert report.unparsed_lines == 0
