@@ -157,11 +157,13 @@ def _field_text(counts: dict[str, int]) -> str:
     )
 
 
-def _tsvector_literal(terms: dict[str, dict[str, int]]) -> str:
+def _tsvector_literal(terms: dict[str, dict[str, int]], fields=FIELDS) -> str:
     """A tsvector with a weight per field: A title, B identifiers, C headings, D body."""
     positions: dict[str, list[str]] = {}
     pos = 0
     for field, weight in zip(FIELDS, "ABCD", strict=True):
+        if field not in fields:
+            continue
         for term, count in sorted(terms.get(field, {}).items()):
             for _ in range(min(math.ceil(count), 8)):
                 pos = min(pos + 1, 16383)
@@ -192,8 +194,13 @@ def index_article(article) -> None:
             )
         if _vendor() == "postgresql":
             cursor.execute(
-                "UPDATE kb_article SET search_document = %s::tsvector WHERE id = %s",
-                [_tsvector_literal(terms), article.pk],
+                "UPDATE kb_article SET search_document = %s::tsvector,"
+                " search_head = %s::tsvector WHERE id = %s",
+                [
+                    _tsvector_literal(terms),
+                    _tsvector_literal(terms, fields=FIELDS[:3]),
+                    article.pk,
+                ],
             )
         elif _vendor() == "sqlite":
             cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article.pk])
@@ -220,7 +227,10 @@ def ensure_index() -> int:
     missing = set()
     with connection.cursor() as cursor:
         if _vendor() == "postgresql":
-            cursor.execute("SELECT id FROM kb_article WHERE search_document IS NULL")
+            cursor.execute(
+                "SELECT id FROM kb_article"
+                " WHERE search_document IS NULL OR search_head IS NULL"
+            )
             missing.update(row[0] for row in cursor.fetchall())
         elif _vendor() == "sqlite":
             cursor.execute(
@@ -272,25 +282,8 @@ def _candidates(terms) -> list[int]:
         return []
     vendor = _vendor()
     if vendor == "postgresql":
-        tsquery = " | ".join(
-            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
-        )
-        match = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
-        ranked = match + (
-            " ORDER BY ts_rank(search_document, %s::tsquery) DESC, slug LIMIT %s"
-        )
-        params, ranked_params = [tsquery], [tsquery, tsquery]
-    elif vendor == "sqlite":
-        query = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
-        match = (
-            "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
-            " WHERE kb_article_fts MATCH %s"
-        )
-        ranked = match + (
-            " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug LIMIT %s"
-        )
-        params, ranked_params = [query], [query]
-    else:
+        return _candidates_postgresql(terms)
+    if vendor != "sqlite":
         from kb.models import Article
 
         wanted = set(terms)
@@ -299,15 +292,53 @@ def _candidates(terms) -> list[int]:
             for pk, doc in Article.objects.values_list("pk", "search_terms")
             if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
         ]
+    query = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+    match = (
+        "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
+        " WHERE kb_article_fts MATCH %s"
+    )
     with connection.cursor() as cursor:
-        # Ranking every match is the costly part (PostgreSQL reads each document);
-        # only pay for it when there are more matches than candidates to keep.
-        cursor.execute(match + " LIMIT %s", [*params, CANDIDATES + 1])
+        cursor.execute(match + " LIMIT %s", [query, CANDIDATES + 1])
         ids = [row[0] for row in cursor.fetchall()]
         if len(ids) <= CANDIDATES:
             return ids
-        cursor.execute(ranked, [*ranked_params, CANDIDATES])
+        cursor.execute(
+            match + " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug"
+            " LIMIT %s",
+            [query, CANDIDATES],
+        )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _candidates_postgresql(terms) -> list[int]:
+    tsquery = " | ".join(
+        "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s",
+            [tsquery, CANDIDATES + 1],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) <= CANDIDATES:
+            return ids
+        # Too many to keep them all. Ranking on the whole document would read
+        # every match's body from TOAST; rank on the small title, identifiers and
+        # headings vector instead, and fill up with body-only matches.
+        cursor.execute(
+            "SELECT id FROM kb_article WHERE search_head @@ %s::tsquery"
+            " ORDER BY ts_rank(search_head, %s::tsquery) DESC, slug LIMIT %s",
+            [tsquery, tsquery, CANDIDATES],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < CANDIDATES:
+            cursor.execute(
+                "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
+                " AND NOT id = ANY(%s) ORDER BY id LIMIT %s",
+                [tsquery, ids, CANDIDATES - len(ids)],
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
+        return ids
 
 
 # --- typo correction --------------------------------------------------------------

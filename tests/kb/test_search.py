@@ -261,3 +261,16 @@ def test_it_picks_the_same_articles_as_a_full_scan(articles, monkeypatch):
     monkeypatch.setattr(kb.search, "_candidates", _scan_candidates)
     scanned = {q: [(r.slug, r.score) for r in search(q)] for q in queries}
     assert engine == scanned
+
+
+def test_it_keeps_the_best_candidates_when_too_many_match(articles, monkeypatch):
+    """With more matches than candidates kept, the engine's own ranking chooses
+    which to keep; the best article still comes first and nothing repeats."""
+    import kb.search
+
+    monkeypatch.setattr(kb.search, "CANDIDATES", 3)
+    terms = query_terms("MM_WAIT_MSG4 phase")
+    kept = kb.search._candidates(terms)
+    assert len(kept) == 3 == len(set(kept))
+    assert search("MM_WAIT_MSG4")[0].slug == "mm-wait-msg4"
+    assert search("ironport receiving aborted")[0].slug == "ironport-esmtp-inspection"
