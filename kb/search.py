@@ -10,9 +10,10 @@ databases see the same terms:
   and stop words are dropped.
 
 The database's full-text engine only picks candidates (any query term, OR); one
-Python function then ranks them the same way on every backend: field weights
-(title above identifiers above headings above body), how much of the query an
-article covers, ties broken by slug. A word of five letters or more that the index
+Python function then ranks them the same way on every backend, from per-field term
+counts kept in the postings table (``kb.models.Posting``): field weights (title
+above identifiers above headings above body), how much of the query an article
+covers, ties broken by slug. A word of five letters or more that the index
 has never seen is replaced by the closest word it has (edit distance), so a typo
 still finds its article. Any string is a valid query: only terms made of word
 characters and ``_ . -`` ever reach the database, quoted.
