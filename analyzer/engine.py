@@ -34,6 +34,11 @@ _PROMPT = re.compile(
     r"(?P<sign>[#>$])[ \t]{0,8}(?P<cmd>[A-Za-z].*)?$"
 )
 _WORD = re.compile(r"\S+")
+# Text copied out of a mail, a chat or a web ticket comes back with non-breaking
+# and other typographic spaces, and sometimes zero-width characters.
+_SPACES = {cp: " " for cp in (0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
+_SPACES.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)})
+_ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 # What a mail client or a terminal logger puts in front of every line it passes
 # on: "> " quoting (nested or not) and a bracketed time stamp
 # ("[2024-03-01 10:00:01] ", "[10:00:01.123] ", "[Fri Mar  1 10:00:01 2024] ").
@@ -67,6 +72,8 @@ def clean_line(raw: str) -> str:
         if stripped != raw:
             raw = stripped if stripped.strip() else ""
     raw = raw.replace("\t", "    ")
+    if not raw.isascii() and _ODD_SPACE.search(raw):
+        raw = raw.translate(_SPACES)
     if _CONTROL.search(raw):
         raw = _CONTROL.sub("", raw)
     return raw.rstrip()

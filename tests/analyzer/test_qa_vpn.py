@@ -737,3 +737,19 @@ def test_it_warns_when_the_traced_flow_lands_on_a_context_with_no_sa():
     assert not [f for f in report.findings if f.code == "vpn_path.asp_encrypt_idle"]
     assert one(report, "vpn_path.tracer_user_data").lines == [32, 38, 64]
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_output_whose_spaces_became_non_breaking():
+    """The tracer/asp/SA paste copied back out of a web ticket, every space a
+    U+00A0: read exactly as the plain paste is."""
+    plain = run("22_asa_tracer_asp_ipsec_consistent.txt")
+    copied = run("38_nbsp_copied_from_web_ticket.txt")
+    assert (
+        "\u00a0"
+        in (FIXTURES / "qa_vpn" / "38_nbsp_copied_from_web_ticket.txt").read_text()
+    )
+    assert [s.to_dict() for s in copied.sources] == [s.to_dict() for s in plain.sources]
+    assert [(f.code, f.lines, f.subject) for f in copied.findings] == [
+        (f.code, f.lines, f.subject) for f in plain.findings
+    ]
+    assert copied.unparsed_lines == 0
