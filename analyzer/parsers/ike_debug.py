@@ -63,6 +63,10 @@ _ASA_PEER = re.compile(
     rf"(?:Group = (?P<group>[^,]{{1,64}}), )?(?:Username = [^,]{{1,64}}, )?IP = (?P<peer>{IP})"
 )
 _IKEV2_PEER = re.compile(rf"Remote:(?P<peer>{IPV4})")
+# 402114: "Received an ESP packet (SPI= 0x.., sequence number= 0x..) from a.b.c.d"
+_ESP_FROM = re.compile(
+    rf"ESP packet \(SPI= ?0x[0-9A-Fa-f]{{1,8}}[^)]{{0,60}}\) from (?P<peer>{IPV4})"
+)
 _DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
 # IOS: "ISAKMP:(1001):", "ISAKMP (0:1001):", "ISAKMP: ", "ISAKMP:(0:0:N/A:0):"
 _IOS_PREFIX = re.compile(r"ISAKMP ?(?::? ?\((?P<ids>[0-9A-Za-z:/]{1,24})\))?: ?")
@@ -111,6 +115,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("invalid_cookie", "INVALID_COOKIE"),
     ("invalid_spi", "RECVD_PKT_INV_SPI"),
     ("invalid_spi", "has invalid spi for"),
+    ("invalid_spi", "with an invalid SPI"),
     ("phase2", "QM FSM error"),
     ("phase2", "proxy identities not supported"),
     ("phase2", "IPSec policy invalidated proposal"),
@@ -123,6 +128,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("phase2", "INVALID_SELECTORS"),
     ("phase2", "TS_UNACCEPTABLE"),
     ("phase2", "Rejecting IPSec tunnel"),
+    ("phase2", "Reason: Phase 2 Mismatch"),
     ("psk", "mismatched pre-shared key"),
     ("psk", "pre-shared key mismatch"),
     ("psk", "PSK mismatch"),
@@ -183,6 +189,7 @@ def parse(section: Section) -> list[Source]:
     # The IOS record whose line came last: the indented lines IOS prints under an
     # IPSEC(...) or NOTIFY line belong to it.
     continues: dict | None = None
+    last_number = 0
     # The syslog parser has often just read this same section: reuse its reading
     # of each line instead of reading it again.
     shared = syslog.last_read
@@ -200,6 +207,8 @@ def parse(section: Section) -> list[Source]:
             or "IKEv" in line
             or "Remote:" in line
             or "IKE " in line
+            or "invalid SPI" in line
+            or "Phase 1 failure" in line
         ):
             if continues is not None and line[:1].isspace() and "=" in line:
                 number = section.numbers[index]
@@ -227,8 +236,19 @@ def parse(section: Section) -> list[Source]:
             peer = conn_peer.get(conn)
         if peer is None and platform == "ios" and last_peer is not None:
             peer = last_peer
+        if (
+            peer is None
+            and platform == "asa"
+            and last_peer is not None
+            and number - last_number <= 3
+            and any(needle in text for _, needle in _ERRORS)
+        ):
+            # 713257 "Phase 1 failure: Mismatched attribute types ..." names no
+            # peer; the ASA prints it among the lines of the peer it is about.
+            peer = last_peer
         if peer is None:
             continue
+        last_number = number
         if conn is not None and conn not in ("0", "0:0"):
             conn_peer[conn] = peer
         last_peer = peer
@@ -306,6 +326,10 @@ def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | 
         m = _IKEV2_PEER.search(text)
         if m:
             return m.group("peer"), None
+        if "ESP packet" in text:
+            m = _ESP_FROM.search(text)
+            if m:
+                return m.group("peer"), None
         return None, None
     conn = None
     m = _IOS_PREFIX.match(text)

@@ -178,6 +178,12 @@ def _peer(record: dict) -> list[Finding]:
                 "show crypto ikev1 sa detail",
                 "debug crypto ikev1 127",
             )
+        attribute = next(
+            (e["text"] for e in record["errors"] if "Rcv'd" in e["text"]), None
+        )
+        if attribute:
+            # 713257 names the attribute and both values: the answer itself.
+            detail += f' The device reports: "{" ".join(attribute.split())[:200]}".'
         findings.append(
             Finding(
                 code="ike_debug.proposal_mismatch",
@@ -263,8 +269,14 @@ def _peer(record: dict) -> list[Finding]:
                     f"{peer} keeps sending ESP on an SA this device no longer has (after "
                     "a reboot, a rekey or a `clear crypto` on one side only): its "
                     "packets are dropped until the peer's stale SA expires. Clear the SA "
-                    "on the peer, and on IOS enable `crypto isakmp invalid-spi-recovery` "
-                    "so the router tells the peer with an INVALID_SPI notify."
+                    "on the peer"
+                    + (
+                        ", and enable `crypto isakmp invalid-spi-recovery` so the router "
+                        "tells the peer with an INVALID_SPI notify."
+                        if record["platform"] == "ios"
+                        else "; if it keeps happening, check that both ends run DPD "
+                        "(isakmp keepalive) so a dead SA is noticed."
+                    )
                 ),
                 article="asa-vpn-asp-table",
                 anchor="spi-mismatch",
