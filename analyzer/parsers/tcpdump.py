@@ -115,6 +115,10 @@ def parse(section: Section) -> list[Source]:
         stripped = line.strip()
         if not stripped:
             continue
+        if stripped.lstrip("#$ ").startswith(("tcpdump ", "sudo tcpdump ")):
+            # The command itself, copied with a bare "#" or "$" prompt.
+            claimed.add(number)
+            continue
         if (
             " > " not in line
             and not stripped[0].isdigit()
@@ -322,6 +326,9 @@ def _add(flows: dict, order: list, packet: dict, first: int, last: int) -> None:
             "ike_version": None,
             "spis": [],
             "keepalives": 0,
+            "last_sender": None,
+            "last_run": 0,
+            "last_run_line": None,
             "esp_a_to_b": 0,
             "esp_b_to_a": 0,
             "first_line": first,
@@ -354,6 +361,14 @@ def _add(flows: dict, order: list, packet: dict, first: int, last: int) -> None:
             flow["ike_version"] = 2
         elif v1 or "isakmp 1.0" in decode:
             flow["ike_version"] = flow["ike_version"] or 1
+        # The run of IKE packets from one side at the end of the capture: a run of
+        # retransmissions with no answer is where the negotiation stalled.
+        if flow["last_sender"] == packet["src"]:
+            flow["last_run"] += 1
+        else:
+            flow["last_sender"] = packet["src"]
+            flow["last_run"] = 1
+            flow["last_run_line"] = first
         what = (v2 or v1).group("what") if (v2 or v1) else None
         if what and what not in flow["ike"] and len(flow["ike"]) < _MAX_EXCHANGES:
             flow["ike"].append(what)

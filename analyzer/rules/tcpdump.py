@@ -29,6 +29,9 @@ def check(report: Report) -> list[Finding]:
             if one_way is not None:
                 findings.append(one_way)
                 continue
+        if flow["protocol"] in ("ike", "nat-t") and _stalled(flow):
+            findings.append(_ike_stalled(flow))
+            continue
         if flow["protocol"] in _VPN and flow["a_to_b"] and flow["b_to_a"]:
             healthy.setdefault(pair, []).append(flow)
     findings.extend(_smtp_resets(flows))
@@ -149,6 +152,44 @@ def _smtp_resets(flows: list[dict]) -> list[Finding]:
             )
         )
     return findings
+
+
+def _stalled(flow: dict) -> bool:
+    """Both sides spoke, then one side sent the same IKE message three times or
+    more and heard nothing back."""
+    return bool(
+        flow["a_to_b"] and flow["b_to_a"] and flow.get("last_run", 0) >= 3
+    ) and not (flow["esp_a_to_b"] and flow["esp_b_to_a"])
+
+
+def _ike_stalled(flow: dict) -> Finding:
+    sender = flow["last_sender"]
+    other = flow["b"] if sender == flow["a"] else flow["a"]
+    exchanges = ", ".join(flow["ike"][:6])
+    return Finding(
+        code="tcpdump.ike_stalled",
+        severity="warning",
+        title=f"{other} stopped answering IKE from {sender}",
+        detail=(
+            f"{other} answered at first, then {sender} sent {flow['last_run']} IKE "
+            "packets in a row with no reply: retransmissions of a message the peer "
+            "dropped or could not read. After the first exchange this is usually a "
+            "pre-shared key or identity the peer rejects silently, or large "
+            "authentication packets lost to fragmentation on the path."
+            + (f" Exchanges seen: {exchanges}." if exchanges else "")
+        ),
+        article="isakmp-states" if flow.get("ike_version") == 2 else "mm-wait-msg4",
+        anchor="ikev2-in-neg" if flow.get("ike_version") == 2 else "what-it-means",
+        lines=[flow["last_run_line"], flow["last_line"]],
+        next_commands=[
+            f"tcpdump -vv -n -i <interface> 'host {other} and (udp port 500 or udp port 4500)'",
+            "show crypto isakmp sa detail",
+            "debug crypto ikev2 protocol 127"
+            if flow.get("ike_version") == 2
+            else "debug crypto ikev1 127",
+        ],
+        subject=f"flow {sender} -> {other}",
+    )
 
 
 def _two_way(pair: tuple[str, str], flows: list[dict]) -> Finding:
