@@ -542,3 +542,39 @@ def test_it_reads_an_smtp_test_page_with_every_hidden_extension():
     finding = only(report, "mail.masked_banner")
     assert finding.subject == "SMTP server 203.0.113.25"
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_ike_failures_the_asa_logs_without_a_debug():
+    """713257 names no peer but follows 192.0.2.44's packet: a proposal mismatch that
+    quotes the DH groups; 113019 "Reason: Phase 2 Mismatch" is a phase 2 error for
+    198.51.100.9; 402114 (ESP with an invalid SPI) a stale SA. The ESP permitted by
+    106100 and the IKE connection built are not blamed."""
+    report = run("asa_syslog_phase2_mismatch_invalid_spi.txt")
+    proposal = only(report, "ike_debug.proposal_mismatch")
+    assert (proposal.subject, proposal.lines) == ("peer 192.0.2.44", [3, 4])
+    assert "Rcv'd: Group 2 Cfg'd: Group 14" in proposal.detail
+    phase2 = only(report, "ike_debug.phase2_mismatch")
+    assert (phase2.subject, phase2.lines) == ("peer 198.51.100.9", [6])
+    spi = only(report, "ike_debug.invalid_spi")
+    assert (spi.subject, spi.lines) == ("peer 198.51.100.9", [9])
+    assert "invalid-spi-recovery" not in spi.detail  # an IOS command, not ASA
+    assert "syslog.vpn_traffic_denied" not in codes(report)
+
+
+def test_it_reports_ikev2_auth_retransmitted_after_the_peer_answered_init():
+    """`-tttt -e` lines: IKE_SA_INIT answered, then IKE_AUTH sent three times with no
+    reply. Not a healthy two-way flow: a stalled negotiation, linked to the IKEv2
+    negotiating state. The echoed command after a bare `#` is understood."""
+    report = run("tcpdump_tttt_e_ikev2_auth_unanswered.txt")
+    (flow,) = records(report, "tcpdump")
+    assert (flow["a_to_b"], flow["b_to_a"], flow["ike_version"]) == (4, 1, 2)
+    assert (flow["last_sender"], flow["last_run"], flow["last_run_line"]) == (
+        "192.0.2.10",
+        3,
+        6,
+    )
+    finding = only(report, "tcpdump.ike_stalled")
+    assert finding.title == "198.51.100.9 stopped answering IKE from 192.0.2.10"
+    assert (finding.article, finding.anchor) == ("isakmp-states", "ikev2-in-neg")
+    assert "tcpdump.vpn_two_way" not in codes(report)
+    assert report.unparsed_lines == 0
