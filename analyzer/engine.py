@@ -81,9 +81,9 @@ def clean_line(raw: str) -> str:
 
 def unwrap(lines: list[str]) -> list[str]:
     """The cleaned lines without what was wrapped around each of them after the
-    device printed it: mail quoting and terminal-logging time stamps. Each is
-    removed only when it is on enough lines to be the paste's habit, never from a
-    single line that merely starts that way."""
+    device printed it: terminal-logging time stamps, mail quoting and an indent
+    given to the whole paste. Each is removed only when it is the paste's habit,
+    never from a single line that merely starts that way."""
     filled = [line for line in lines if line.strip()]
     if not filled:
         return lines
@@ -92,12 +92,30 @@ def unwrap(lines: list[str]) -> list[str]:
         lines = [
             _STAMP.sub("", line, count=1) if line[:1] == "[" else line for line in lines
         ]
+        filled = [line for line in lines if line.strip()]
     quoted = sum(1 for line in filled if line.lstrip(" ")[:1] == ">")
     if quoted >= 3 and quoted * 5 >= len(filled):
         lines = [
             _QUOTE.sub("", line, count=1) if line.lstrip(" ")[:1] == ">" else line
             for line in lines
         ]
+    filled = [line for line in lines if line.strip()]
+    if not filled:
+        return lines
+    # Output indented as a block (a Markdown code block in a forum post or a
+    # ticket, prose around it left alone): the indent in front of its prompts is
+    # not the device's, and comes off every line that has it.
+    indents: dict[int, int] = {}
+    for line in filled[:5000]:
+        if line[:1] != " ":
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent <= 12 and match_prompt(line[indent:]) is not None:
+            indents[indent] = indents.get(indent, 0) + 1
+    if indents:
+        indent = max(indents, key=lambda n: (indents[n], -n))
+        pad = " " * indent
+        lines = [line[indent:] if line.startswith(pad) else line for line in lines]
     return lines
 
 

@@ -753,3 +753,18 @@ def test_it_reads_output_whose_spaces_became_non_breaking():
         (f.code, f.lines, f.subject) for f in plain.findings
     ]
     assert copied.unparsed_lines == 0
+
+
+def test_it_reads_output_indented_as_a_code_block_in_a_forum_post():
+    """Prose at the margin around output indented four spaces: the prompts are
+    recognised, the SA read, and only the two sentences are left over."""
+    report = run("39_forum_post_markdown_indented.txt")
+    rec = only(report, "asa.show_crypto_ipsec_sa").records[0]
+    assert (rec["peer"], rec["encaps"], rec["decaps"], rec["interface"]) == (
+        "198.51.100.77",
+        4312,
+        0,
+        "outside",
+    )
+    assert one(report, "ipsec.encaps_no_decaps").lines == [13, 14]
+    assert report.unparsed_lines == 2
