@@ -94,6 +94,10 @@ class _Reader:
         if not line.strip():
             return False
         stripped = line.strip()
+        if stripped.startswith("!") and line[0] in " \t" and self.block is not None:
+            # A comment inside a block (" ! Incomplete" under a crypto map entry
+            # that lacks its ACL or peer): the block goes on after it.
+            return True
         if stripped.startswith("!") or stripped in ("end", "Building configuration..."):
             self.block = None
             return True

@@ -410,6 +410,47 @@ def _show_crypto_map(report) -> list[Finding]:
     return findings
 
 
+def _incomplete_entries(entries) -> list[Finding]:
+    """Running-config entries shown with their lines but lacking a peer or an ACL
+    (IOS prints `! Incomplete` under them). An entry with no line under it at all is
+    left alone: a filtered paste (`| include crypto map`) drops the lines."""
+    findings = []
+    for entry in entries:
+        if not entry.get("at"):
+            continue
+        missing = [
+            what
+            for what, present in (
+                ("set peer", entry.get("peers")),
+                ("match address", entry.get("match_address")),
+            )
+            if not present
+        ]
+        if not missing:
+            continue
+        findings.append(
+            Finding(
+                code="ios.crypto_map_incomplete",
+                severity="error",
+                title=f"Crypto map {entry['map']} {entry['seq']} is incomplete",
+                detail=(
+                    f"The entry has no {' and no '.join(missing)}: the router marks it "
+                    "incomplete and ignores it, so nothing is encrypted and no "
+                    "negotiation starts for it."
+                ),
+                article=ARTICLE,
+                anchor="incomplete-entry",
+                lines=[entry["lines"][0]],
+                next_commands=[
+                    "show crypto map",
+                    f"show running-config | section crypto map {entry['map']}",
+                ],
+                subject=f"crypto map {entry['map']} {entry['seq']}",
+            )
+        )
+    return findings
+
+
 def check(report):
     shown = _show_crypto_map(report)
     sources = report.sources_of("ios.running_config")
@@ -420,6 +461,8 @@ def check(report):
     if not entries:
         return shown
     findings: list[Finding] = list(shown)
+    if not shown:
+        findings += _incomplete_entries(entries)
     findings += _peer_key_findings(config, entries)
     findings += _unapplied(config, entries)
     findings += _crypto_nat(config, entries)

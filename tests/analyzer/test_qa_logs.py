@@ -578,3 +578,27 @@ def test_it_reports_ikev2_auth_retransmitted_after_the_peer_answered_init():
     assert (finding.article, finding.anchor) == ("isakmp-states", "ikev2-in-neg")
     assert "tcpdump.vpn_two_way" not in codes(report)
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_past_the_incomplete_comment_and_flags_the_entry():
+    """`sh run | s crypto|...` on a 12.4 router: entry 20 carries IOS's own
+    ` ! Incomplete` comment, then its peer and transform set, and no match address.
+    The comment does not end the entry; the missing ACL is an error for entry 20
+    only, and the NAT ACL that denies the VPN traffic first is not blamed."""
+    report = run("ios124_section_crypto_incomplete_entry.txt")
+    entries = [
+        r
+        for r in records(report, "ios.running_config")
+        if r["type"] == "crypto_map_entry"
+    ]
+    assert [
+        (e["seq"], e["peers"], e["transform_sets"], e["match_address"]) for e in entries
+    ] == [
+        ("10", ["198.51.100.20"], ["TS"], "101"),
+        ("20", ["198.51.100.30"], ["TS"], None),
+    ]
+    finding = only(report, "ios.crypto_map_incomplete")
+    assert (finding.subject, finding.lines) == ("crypto map VPN 20", [15])
+    assert "match address" in finding.detail
+    assert "ios.crypto_acl_nat" not in codes(report)
+    assert "ios.peer_without_key" not in codes(report)  # the wildcard key covers both
