@@ -499,7 +499,7 @@ def _read_prefix(prefix: str) -> dict | None:
                 if prefix.startswith("1 ", i):
                     i += 2
                 continue
-        if c.isdigit() and not stamps:
+        if c.isdigit():
             m = _SEQ.match(prefix, i)
             if m:
                 out["seq"] = m.group()[:-1]

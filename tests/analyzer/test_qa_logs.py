@@ -602,3 +602,18 @@ def test_it_reads_past_the_incomplete_comment_and_flags_the_entry():
     assert "match address" in finding.detail
     assert "ios.crypto_acl_nat" not in codes(report)
     assert "ios.peer_without_key" not in codes(report)  # the wildcard key covers both
+
+
+def test_it_reads_ios_lines_relayed_by_a_syslog_server():
+    """A server's stamp and the sender's address in front of IOS's own counter,
+    hostname and uptime stamp (`10.1.1.2 1245: R1: *Mar  1 ...:`): the sender, the
+    device and the sequence number each land in their field. ASA lines with a
+    fully qualified host name keep it."""
+    report = run("syslog_server_ios_and_asa_fqdn.txt")
+    first, second, third, _ = messages(report)
+    assert (first["sender"], first["host"], first["seq"]) == ("10.1.1.2", "R1", "1245")
+    assert first["timestamp"] == "*Mar  1 00:01:02.123"
+    assert first["received"] == "Mar 12 10:10:10"
+    assert (second["host"], second["seq"]) == ("r1.example.net", "001246")
+    assert third["host"] == "fw01.example.com"
+    assert only(report, "ike_debug.invalid_spi").subject == "peer 192.0.2.90"
