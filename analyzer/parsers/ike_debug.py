@@ -30,7 +30,10 @@ One record per peer (kind ``ike_debug``)::
 ``errors[].kind`` is one of ``invalid_cookie``, ``proposal`` (phase 1 policy),
 ``psk`` (authentication: pre-shared key or method), ``phase2`` (transform set,
 crypto ACL/proxy identities, crypto map), ``no_response`` (the device gave up
-retransmitting), ``malformed`` and ``other``. On the ASA,
+retransmitting), ``invalid_spi`` (ESP arriving on an SA the device does not
+have), ``malformed`` and ``other``. ``proxies`` ({"local", "remote"}: address/mask)
+holds the proxy identities a phase 2 proposal carried, when the debug prints them;
+``complete_lines`` the lines that report phase 1 or 2 complete. On the ASA,
 whose debug does not print the main-mode state, ``last_state`` is worked out from the
 messages exchanged (``state_inferred``); on IOS it is the ISAKMP SA state the packet
 lines print (MM_NO_STATE ... QM_IDLE), and ``states`` lists the IKE state machine's

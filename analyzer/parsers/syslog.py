@@ -5,7 +5,11 @@ Reads `show logging` (the status block and the buffer), syslog-server files
 receive timestamp in front), EMBLEM (`<166>123: fw01: Mar 12 ...: %ASA-...`), RFC 5424
 timestamps (`2024-03-01T10:00:00.123+01:00`), bare messages (`%ASA-4-106023: ...`),
 IOS buffers with sequence numbers and uptime stamps (`000123: *Mar  1 00:01:02.123:`)
-and the ASA's timestamped debug lines (`Jun 10 17:36:13 [IKEv1]: IP = ...`).
+the ASA's timestamped debug lines (`Jun 10 17:36:13 [IKEv1]: IP = ...`, also when
+printed right after the prompt), and rows of a log search exported as CSV
+(`"2024-03-01T10:00:03.000+0000","fw01","... %ASA-4-106023: ..."`). FTD connection
+events (430002/430003) give ``src``, ``dst``, ports, ``protocol``, interfaces,
+``acl`` (the access control rule), ``rule_action`` and ``action``.
 
 Two kinds of Source:
 

@@ -20,6 +20,8 @@ One record per flow (kind ``tcpdump``), both directions together::
 
 ``esp_a_to_b``/``esp_b_to_a`` count ESP packets each way (plain ESP, or ESP inside
 UDP 4500 in a ``nat-t`` flow); ``resets_from`` names who sent TCP resets.
+``last_sender``, ``last_run`` and ``last_run_line`` describe the run of IKE packets
+from one side that ends the capture (retransmissions nobody answered).
 
 ``a`` is the side that sent the flow's first packet. ``protocol`` is ``ike`` (UDP
 500), ``nat-t`` (UDP 4500: IKE and ESP inside UDP, keepalives), ``esp`` (IP
