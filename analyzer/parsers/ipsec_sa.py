@@ -22,6 +22,7 @@ Record fields (absent when the device did not print them):
   frags_needing_reassembly send_errors recv_errors`` and every other ``#label: n``
   counter under the label in snake case without "pkts" (``no_sa_send``,
   ``invalid_sa_rcv``, ``verify_failed``, ``replay_failed_rcv``, ``tfc_rcvd`` ...).
+- ``device``: ``"pix6"`` on PIX 6 output (ASA-like, peer written ``a.b.c.d:500``).
 - ``path_mtu``, ``ipsec_overhead``, ``media_mtu``, ``plaintext_mtu``, ``ip_mtu``,
   ``ip_mtu_idb``, ``pfs``, ``dh_group``.
 - ``outbound_spi`` / ``inbound_spi``: the *current* SPIs as upper-case hex without
@@ -303,8 +304,9 @@ class _Reader:
                 peer, port = rest[0], None
                 if (
                     peer.count(".") == 3 and peer.count(":") == 1
-                ):  # IOS 12.2 "a.b.c.d:500"
+                ):  # IOS 12.2 and PIX 6 "a.b.c.d:500"
                     peer, _, port = peer.partition(":")
+                    rec["_old_peer_port"] = True
                 elif len(rest) >= 3 and rest[1] == "port":
                     port = rest[2]
                 self.put(rec, index, "peer", peer)
@@ -524,6 +526,10 @@ def parse(section):
         records = []
         for rec in found["records"]:
             rec.pop("peer_shown", None)
+            if rec.pop("_old_peer_port", False) and kind.startswith("asa."):
+                # ASA-like output with the peer written "a.b.c.d:500" is PIX 6,
+                # which has none of the ASA's packet-tracer or capture syntax.
+                rec["device"] = "pix6"
             if "peer" not in rec and "remote_endpoint" in rec:
                 rec["peer"] = rec["remote_endpoint"]
                 rec["at"]["peer"] = rec["at"]["remote_endpoint"]

@@ -125,6 +125,14 @@ def _has_integrity(rec: dict) -> bool:
 
 def _commands(rec: dict, asa: bool, topic: str) -> list[str]:
     peer = rec.get("peer", "")
+    if rec.get("device") == "pix6":
+        # PIX 6: no packet-tracer, no 'capture ... match', no 'sa peer' filter.
+        cmds = ["show crypto ipsec sa", "show crypto map", "show isakmp sa"]
+        if topic in ("encaps_no_decaps", "no_traffic", "errors", "verify"):
+            cmds.append("debug crypto ipsec")
+        if topic == "decaps_no_encaps":
+            cmds += ["show route", "show nat"]
+        return cmds
     local = rec.get("local_endpoint") or rec.get("local_addr")
     remote_host = _host(rec.get("remote_ident"))
     cmds = [f"show crypto ipsec sa peer {peer}"]

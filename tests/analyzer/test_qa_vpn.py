@@ -768,3 +768,27 @@ def test_it_reads_output_indented_as_a_code_block_in_a_forum_post():
     )
     assert one(report, "ipsec.encaps_no_decaps").lines == [13, 14]
     assert report.unparsed_lines == 2
+
+
+def test_it_gives_pix6_commands_for_pix6_ipsec_output():
+    """PIX 6.3 `show crypto ipsec sa` (peer written 203.0.113.5:500, 'digest 10'
+    without a colon): the SA is read whole, and the next commands are ones a
+    PIX 6 has (no packet-tracer, no 'capture ... match', no 'sa peer')."""
+    report = run("40_pix63_show_crypto_ipsec_sa.txt")
+    rec = only(report, "asa.show_crypto_ipsec_sa").records[0]
+    assert (rec["peer"], rec["peer_port"], rec["digest"], rec["outbound_spi"]) == (
+        "203.0.113.5",
+        500,
+        10,
+        "3C2A1B9F",
+    )
+    assert rec["device"] == "pix6"
+    finding = one(report, "ipsec.encaps_no_decaps")
+    assert finding.lines == [11, 12]
+    assert finding.next_commands == [
+        "show crypto ipsec sa",
+        "show crypto map",
+        "show isakmp sa",
+        "debug crypto ipsec",
+    ]
+    assert report.unparsed_lines == 0
