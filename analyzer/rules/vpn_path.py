@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from analyzer.parsers.common import in_subnet, ipv4_to_int, mask_to_prefix
 from analyzer.report import Finding
+from analyzer.rules.ipsec import ident_text
 
 TRACER = "asa.packet_tracer"
 ASP = "asa.show_asp_table_vpn_context"
@@ -917,7 +918,12 @@ def _check_session(session: dict) -> list[Finding]:
 
 def _block_subject(session: dict, block: dict) -> str:
     local, remote = block.get("local_addr"), block.get("remote_addr")
-    pair = f" ({local} -> {remote})" if local and remote else ""
+    # The same words as the IPsec SA findings use for the proxy pair.
+    pair = (
+        f" ({ident_text(local)} \u2192 {ident_text(remote)})"
+        if local and remote
+        else ""
+    )
     return _session_subject(session) + pair
 
 

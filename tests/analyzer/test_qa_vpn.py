@@ -792,3 +792,20 @@ def test_it_gives_pix6_commands_for_pix6_ipsec_output():
         "debug crypto ipsec",
     ]
     assert report.unparsed_lines == 0
+
+
+def test_it_names_a_detailed_session_pair_like_the_sa_findings_do():
+    """`sh vpn-sessiondb det l2l filter ipaddress X`: Bytes Rx 0 in the IPsec
+    block is a warning on that line, its subject written as the SA findings
+    write a proxy pair."""
+    report = run("41_asa9_sessiondb_detail_l2l.txt")
+    session = only(report, "asa.show_vpn_sessiondb").records[0]
+    assert (session["peer"], session["bytes_tx"], session["bytes_rx"]) == (
+        "203.0.113.5",
+        1245032,
+        0,
+    )
+    silent = one(report, "vpn_path.session_tx_no_rx")
+    assert silent.subject == "peer 203.0.113.5 (10.1.1.0/24 \u2192 10.3.3.0/24)"
+    assert (silent.severity, silent.lines) == ("warning", [34])
+    assert report.unparsed_lines == 0
