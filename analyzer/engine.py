@@ -234,6 +234,24 @@ _VERBS = (
 )
 
 
+_BARE_VERBS = ("sh ", "sho ", "show ", "packet-tracer ", "debug ")
+
+
+def match_bare_command(line: str):
+    """(None, command) when ``line`` is a command a parser reads, written on a
+    line of its own with no prompt ("show crypto ipsec sa" above its output in a
+    mail), else None."""
+    if len(line) > 200 or not line or line[0].isspace():
+        return None
+    low = line.lower()
+    if not low.startswith(_BARE_VERBS) or low.rstrip().endswith((".", "?", ",")):
+        return None
+    command = normalise_command(line.rstrip(":"))
+    if len(command.split()) < 3 or not _owners(command):
+        return None
+    return None, command
+
+
 def normalise_command(cmd: str) -> str:
     """Lower case, single spaces, output filters (`| begin X`) kept as typed."""
     return " ".join(_WORD.findall(cmd.strip())).lower()
@@ -260,6 +278,8 @@ def sections(lines: list[str]) -> tuple[list[Section], set[int]]:
     current = Section(lines=[], numbers=[])
     for number, line in enumerate(lines, start=1):
         hit = match_prompt(line)
+        if hit is None:
+            hit = match_bare_command(line)
         if hit is not None:
             prompt, command = hit
             prompt_lines.add(number)

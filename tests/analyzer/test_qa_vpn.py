@@ -809,3 +809,18 @@ def test_it_names_a_detailed_session_pair_like_the_sa_findings_do():
     assert silent.subject == "peer 203.0.113.5 (10.1.1.0/24 \u2192 10.3.3.0/24)"
     assert (silent.severity, silent.lines) == ("warning", [34])
     assert report.unparsed_lines == 0
+
+
+def test_it_takes_a_command_written_without_a_prompt_as_the_section_heading():
+    """A mail with 'show crypto isakmp sa' and 'show crypto ipsec sa peer X' on
+    lines of their own above each output: both commands are understood, the
+    outputs are read, and only the mail's own four lines are left over."""
+    report = run("42_mail_bare_commands_no_prompts.txt")
+    assert states(only(report, "asa.show_crypto_isakmp_sa")) == [
+        ("203.0.113.5", "MM_ACTIVE", "responder")
+    ]
+    rec = only(report, "asa.show_crypto_ipsec_sa").records[0]
+    assert (rec["encaps"], rec["decaps"]) == (0, 2210)
+    finding = one(report, "ipsec.decaps_no_encaps")
+    assert (finding.severity, finding.lines) == ("warning", [31, 32])
+    assert report.unparsed_lines == 4
