@@ -245,14 +245,14 @@ def parse(section: Section) -> list[Source]:
                 continue
             in_header = False
             in_buffer = True
-        elif _STATUS_START.match(line):
+        elif "Syslog logging:" in line and _STATUS_START.match(line):
             status = {"lines": [number, number]}
             status_state = {}
             _header_line(line, status, status_state)
             status_lines.add(number)
             in_header = True
             continue
-        elif _BUFFER.match(line):
+        elif "Log Buffer" in line and _BUFFER.match(line):
             status = status or {"lines": [number, number]}
             _header_line(line, status, status_state)
             status_lines.add(number)
