@@ -123,6 +123,18 @@ def _has_integrity(rec: dict) -> bool:
     return any(word in text for word in _INTEGRITY)
 
 
+def _nat_t(rec: dict) -> bool:
+    """True when the SA runs over NAT-T (UDP 4500)."""
+    if 4500 in (rec.get("remote_endpoint_port"), rec.get("local_endpoint_port")):
+        return True
+    if rec.get("peer_port") == 4500:
+        return True
+    return any(
+        "NAT-T" in " ".join(sa.get("settings", [])).upper()
+        for sa in rec.get("inbound_sas", []) + rec.get("outbound_sas", [])
+    )
+
+
 def _commands(rec: dict, asa: bool, topic: str) -> list[str]:
     peer = rec.get("peer", "")
     if rec.get("device") == "pix6":
@@ -140,6 +152,13 @@ def _commands(rec: dict, asa: bool, topic: str) -> list[str]:
         iface = rec.get("interface") or "outside"
         esp_from = f"host {local}" if local else "any"
         capture = f"capture cap-esp interface {iface} match esp {esp_from} host {peer}"
+        if _nat_t(rec):
+            # Behind NAT the ESP travels inside UDP 4500: a capture of ESP sees
+            # nothing.
+            capture = (
+                f"capture cap-esp interface {iface} match udp {esp_from} "
+                f"host {peer} eq 4500"
+            )
         tracer = _tracer(rec)
         if topic == "encaps_no_decaps":
             cmds += [capture, "show capture cap-esp"]
@@ -212,7 +231,13 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
                 "missing. Check the far end: a route for this traffic into its "
                 "tunnel, a crypto ACL that mirrors this one, NAT exemption for the "
                 "pair, and that the destination host answers at all. A capture of "
-                "ESP on both outside interfaces shows which side drops it.",
+                "ESP on both outside interfaces shows which side drops it"
+                + (
+                    " (this SA uses NAT-T, so the ESP travels in UDP 4500: a device "
+                    "on the path must let UDP 4500 through both ways)."
+                    if _nat_t(rec)
+                    else "."
+                ),
                 "encaps-no-decaps",
                 _lines(rec, "encaps", "decaps"),
                 "encaps_no_decaps",

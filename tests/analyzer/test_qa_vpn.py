@@ -824,3 +824,19 @@ def test_it_takes_a_command_written_without_a_prompt_as_the_section_heading():
     finding = one(report, "ipsec.decaps_no_encaps")
     assert (finding.severity, finding.lines) == ("warning", [31, 32])
     assert report.unparsed_lines == 4
+
+
+def test_it_captures_udp_4500_for_a_one_way_sa_behind_nat():
+    """Encaps without decaps on an SA with NAT-T (endpoints on 4500,
+    NAT-T-Encaps): the capture to run matches UDP 4500, not ESP."""
+    report = run("43_asa_natt_encaps_no_decaps.txt")
+    finding = one(report, "ipsec.encaps_no_decaps")
+    assert finding.lines == [11, 12]
+    assert (
+        "capture cap-esp interface outside match udp host 192.0.2.1 "
+        "host 203.0.113.5 eq 4500" in finding.next_commands
+    )
+    assert not any("match esp" in c for c in finding.next_commands)
+    assert "UDP 4500" in finding.detail
+    plain = one(run("08_asa_encaps_no_decaps_more.txt"), "ipsec.encaps_no_decaps")
+    assert any("match esp" in c for c in plain.next_commands)
