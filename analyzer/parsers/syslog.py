@@ -75,6 +75,12 @@ _TS = re.compile(
 )
 _PRI = re.compile(r"<\d{1,3}>")
 _SEVERITY = {str(n): n for n in range(8)}
+# ASDM's log viewer copied as text: "6  Mar 12 2024  10:10:10  302013  ...".
+_ASDM = re.compile(
+    rf"(?P<sev>[0-7]) {{2,}}(?P<date>{_MONTH} \d{{1,2}} \d{{4}}) {{2,}}"
+    r"(?P<time>\d{1,2}:\d{2}:\d{2}) {2,}(?P<id>\d{6}) {2,}"
+)
+_ASDM_COLUMN = re.compile(r"[0-9A-Fa-f.:]{1,45}")
 # The layouts nearly every line uses, read in one match: `show logging` with or
 # without device ID, a syslog server's "stamp host", IOS "seq: stamp:".
 _COMMON_PREFIX = re.compile(
@@ -260,6 +266,10 @@ def parse(section: Section) -> list[Source]:
             continue
         if not messages and status is None and _is_echo(line):
             continue
+        if line.startswith("Severity") and "Syslog ID" in line:
+            # The column headings of an ASDM log viewer copy.
+            claimed.add(number)
+            continue
         record = read_line(line)
         read[index] = record
         if record is not None:
@@ -325,6 +335,10 @@ def read_line(line: str) -> dict | None:
     """One syslog message read from ``line``, or None when the line is not one."""
     if line[:1] == '"' and '","' in line:
         return _csv_row(line)
+    if line[1:3] == "  " and line[:1] in "01234567":
+        record = _asdm_row(line)
+        if record is not None:
+            return record
     window = line[:_TAG_WINDOW]
     percent = window.find("%")
     while percent != -1:
@@ -337,6 +351,42 @@ def read_line(line: str) -> dict | None:
         if m and (m.start() == 0 or window[m.start() - 1] in " :"):
             return _asa_record(line, m)
     return _untagged(line)
+
+
+def _asdm_row(line: str) -> dict | None:
+    """A row copied from ASDM's log viewer: severity, date, time, syslog ID, source
+    and destination address and port, description, in tab-separated columns (tabs
+    become spaces when the paste is cleaned; empty columns leave wider gaps)."""
+    m = _ASDM.match(line)
+    if m is None:
+        return None
+    pos = m.end()
+    for _ in range(4):
+        # The address and port columns, any of which may be empty.
+        end = line.find("  ", pos)
+        if end == -1 or not _ASDM_COLUMN.fullmatch(line, pos, end):
+            break
+        pos = _skip_space(line, end)
+    text = line[pos:].strip()
+    if not text:
+        return None
+    severity, date, time, message_id = m.group("sev", "date", "time", "id")
+    stamp = f"{date} {time}"
+    record = {
+        "timestamp": _share(stamp, stamp),
+        "host": None,
+        "platform": "asa",
+        "facility": "ASA",
+        "severity": _SEVERITY[severity],
+        "message_id": _share(message_id, message_id),
+        "text": text,
+    }
+    entry = syslog_catalog.ASA.get(message_id)
+    if entry is not None and entry.fields:
+        _asa_fields(record, entry)
+    elif "IP = " in text:
+        _peer_fields(record)
+    return record
 
 
 def _csv_row(line: str) -> dict | None:

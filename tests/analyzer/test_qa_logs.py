@@ -617,3 +617,26 @@ def test_it_reads_ios_lines_relayed_by_a_syslog_server():
     assert (second["host"], second["seq"]) == ("r1.example.net", "001246")
     assert third["host"] == "fw01.example.com"
     assert only(report, "ike_debug.invalid_spi").subject == "peer 192.0.2.90"
+
+
+def test_it_reads_rows_copied_from_the_asdm_log_viewer():
+    """ASDM's log viewer copies tab-separated columns with the address and port
+    columns before the description, some empty: each row is a message with its
+    stamp, ID and fields, and the denies of UDP 500 and ESP from the peer the ASA
+    is dialling are found as in a buffer."""
+    report = run("asdm_log_viewer_copy.txt")
+    rows = messages(report)
+    assert [(m["message_id"], m["timestamp"], m["severity"]) for m in rows] == [
+        ("106023", "Mar 12 2024 10:14:10", 4),
+        ("106023", "Mar 12 2024 10:14:11", 4),
+        ("713041", "Mar 12 2024 10:14:02", 5),
+        ("302013", "Mar 12 2024 10:14:01", 6),
+    ]
+    assert rows[2]["text"].startswith("IP = 192.0.2.61, IKE Initiator")
+    assert rows[1]["protocol"] == "esp"
+    denied = [f for f in report.findings if f.code == "syslog.vpn_traffic_denied"]
+    assert [(f.subject, f.lines) for f in denied] == [
+        ("peer 192.0.2.61", [2]),
+        ("peer 192.0.2.61", [3]),
+    ]
+    assert report.unparsed_lines == 0
