@@ -28,6 +28,14 @@ COMMANDS = ()
 
 _TIMING = re.compile(r"\s*\[\d{1,7}\s?ms\]\s*$")
 _CONNECTING = re.compile(r"^Connecting to (\S{1,100})")
+# A manual session (`telnet host 25`): "Trying 203.0.113.25..." names the server.
+_TRYING = re.compile(r"^Trying (\S{1,100}?)\.{3}$")
+_TELNET_LINES = (
+    "Connected to ",
+    "Escape character is ",
+    "Connection closed by foreign host",
+    "Connection to ",
+)
 _REPLY = re.compile(r"^(\d{3})([ -])(.{0,400})$")
 _CHECK_NAMES = (
     "SMTP Reverse DNS Mismatch",
@@ -132,6 +140,10 @@ _STARTS = (
     "fail",
     "error",
     "timeout",
+    "trying",
+    "connected to",
+    "escape char",
+    "connection ",
 )
 # Headings and page debris of the copied result page.
 _PAGE_LINES = ("SMTP Diagnostics", "Session Transcript", "MxRep:", "Test\tResult")
@@ -156,11 +168,14 @@ def parse(section):
         number = section.numbers[index]
         if record is None:
             record = _new()
-        connecting = _CONNECTING.match(line)
+        connecting = _CONNECTING.match(line) or _TRYING.match(line)
         if connecting:
             record["server"] = connecting.group(1)
             claimed.add(number)
             stage = "banner"
+            continue
+        if stage is not None and line.startswith(_TELNET_LINES):
+            claimed.add(number)
             continue
         check = _read_check(line)
         if check is not None:

@@ -640,3 +640,20 @@ def test_it_reads_rows_copied_from_the_asdm_log_viewer():
         ("peer 192.0.2.61", [3]),
     ]
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_a_manual_telnet_session_to_port_25():
+    """`telnet mail.example.com 25` by hand: the server address comes from the
+    "Trying" line, the banner is asterisks and STARTTLS is hidden as XXXXXXXA;
+    telnet's own chatter is understood."""
+    report = run("telnet_smtp_masked_banner.txt")
+    (record,) = records(report, "smtp.test")
+    assert (record["server"], record["masked"], record["ehlo_host"]) == (
+        "203.0.113.25",
+        True,
+        "mail.example.com",
+    )
+    assert record["masked_extensions"] == ["XXXXXXXA"]
+    finding = only(report, "mail.masked_banner")
+    assert finding.subject == "SMTP server 203.0.113.25"
+    assert report.unparsed_lines == 1  # the shell prompt with the telnet command
