@@ -13,6 +13,7 @@ Each module is pure Python (no Django) and provides:
 from analyzer.parsers import (
     asa_config,
     asp_vpn_context,
+    crypto_session,
     ike_debug,
     ikev2_sa,
     ios_config,
@@ -35,6 +36,7 @@ REGISTRY = (
     packet_tracer,
     asp_vpn_context,
     vpn_sessiondb,
+    crypto_session,
     syslog,
     ike_debug,
     tcpdump,

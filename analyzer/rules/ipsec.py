@@ -378,8 +378,151 @@ def _moved(old: dict, new: dict) -> str:
     )
 
 
+SESSION_KIND = "ios.show_crypto_session"
+
+
+def _flow_pair(flow: dict) -> str:
+    """ "192.168.1.0/24 → 192.168.2.0/24" from "permit ip 192.168.1.0/255.255.255.0
+    192.168.2.0/255.255.255.0"; the flow as printed when it is another shape."""
+    nets = [w for w in flow.get("flow", "").split() if w.count("/") == 1]
+    if len(nets) == 2:
+        return f"{ident_text(nets[0] + '/0/0')} \u2192 {ident_text(nets[1] + '/0/0')}"
+    return flow.get("flow", "")
+
+
+def _flow_lines(flow: dict, *fields: str) -> list[int]:
+    at = flow.get("at", {})
+    return [at[f] for f in fields if f in at] or flow.get("lines", [])[:1]
+
+
+def _check_session(rec: dict) -> list[Finding]:
+    """`show crypto session detail`: a session that is down, and per IPsec flow
+    the same one-way and drop checks as the SA counters."""
+    out: list[Finding] = []
+    peer = rec.get("peer", "unknown")
+    status = rec.get("status", "")
+    versions = {sa.get("version", "").upper() for sa in rec.get("ike_sas", [])}
+    v2 = "IKEV2" in versions
+    if status.startswith("DOWN"):
+        iface = rec.get("interface", "")
+        ping = f"ping {peer}" + (
+            f" source {iface}"
+            if iface and not iface.lower().startswith("tunnel")
+            else ""
+        )
+        dropped = sum(f.get("out_drop") or 0 for f in rec.get("flows", []))
+        out.append(
+            Finding(
+                code="ipsec.session_down",
+                severity="warning",
+                title=f"Crypto session with {peer} is {status}",
+                detail=(
+                    f"The session's status is {status}: phase 1 with {peer} is not "
+                    "up, so no IPsec SA can carry its flows"
+                    + (
+                        f" ({dropped} outbound packets dropped for want of one)"
+                        if dropped
+                        else ""
+                    )
+                    + ". DOWN-NEGOTIATING means this router keeps trying; check "
+                    "reachability of the peer, UDP 500/4500 on the path, and that "
+                    "both ends agree on the IKE policy and the key."
+                ),
+                article="phase1-errors",
+                anchor="checklist",
+                lines=[rec.get("at", {}).get("status", rec["lines"][0])]
+                + [sa["line"] for sa in rec.get("ike_sas", []) if "line" in sa],
+                next_commands=[
+                    f"show crypto {'ikev2' if v2 else 'isakmp'} sa",
+                    ping,
+                    "debug crypto ikev2" if v2 else "debug crypto isakmp",
+                ],
+                subject=f"peer {peer}",
+            )
+        )
+        return out
+    if not status.startswith("UP"):
+        return out
+    for flow in rec.get("flows", []):
+        encaps, decaps = flow.get("encaps"), flow.get("decaps")
+        subject = f"peer {peer} ({_flow_pair(flow)})"
+        commands = [
+            f"show crypto session remote {peer} detail",
+            f"show crypto ipsec sa peer {peer}",
+        ]
+        if encaps is not None and decaps is not None:
+            if encaps > 0 and decaps == 0:
+                out.append(
+                    Finding(
+                        code="ipsec.encaps_no_decaps",
+                        severity="warning",
+                        title=f"Packets to {peer} are encrypted, nothing comes back decrypted",
+                        detail=(
+                            f"The flow encrypted {encaps} packets and decrypted none: "
+                            "the tunnel is up and the return traffic is missing. Check "
+                            "the far end's route into the tunnel, its crypto ACL (the "
+                            "mirror of this one), its NAT exemption, and that ESP "
+                            "reaches it."
+                        ),
+                        article=ARTICLE,
+                        anchor="encaps-no-decaps",
+                        lines=_flow_lines(flow, "decaps", "encaps"),
+                        next_commands=commands + ["debug crypto ipsec"],
+                        subject=subject,
+                    )
+                )
+            elif decaps > 0 and encaps == 0:
+                out.append(
+                    Finding(
+                        code="ipsec.decaps_no_encaps",
+                        severity="warning",
+                        title=f"Packets from {peer} are decrypted, nothing is encrypted back",
+                        detail=(
+                            f"The flow decrypted {decaps} packets and encrypted none: "
+                            "replies do not match this flow on the way out. Look at "
+                            "the route back to the remote network, NAT of the replies, "
+                            "and this side's crypto ACL."
+                        ),
+                        article=ARTICLE,
+                        anchor="decaps-no-encaps",
+                        lines=_flow_lines(flow, "decaps", "encaps"),
+                        next_commands=commands,
+                        subject=subject,
+                    )
+                )
+        drops = [(f, flow[f]) for f in ("in_drop", "out_drop") if flow.get(f)]
+        if drops:
+            listed = ", ".join(
+                f"{n} {'inbound' if f == 'in_drop' else 'outbound'}" for f, n in drops
+            )
+            out.append(
+                Finding(
+                    code="ipsec.send_recv_errors",
+                    severity="warning",
+                    title=f"Packets dropped on the flow with {peer}",
+                    detail=(
+                        f"The session counts drops ({listed}). Inbound drops are "
+                        "packets that failed decryption, integrity or replay checks "
+                        "or arrived for an unknown SA; outbound drops are packets "
+                        "that found no SA or failed encryption. The SA counters in "
+                        "detail name the reason."
+                    ),
+                    article=ARTICLE,
+                    anchor="send-recv-errors",
+                    lines=_flow_lines(flow, *(f for f, _ in drops)),
+                    next_commands=[f"show crypto ipsec sa peer {peer} detail"]
+                    + commands[:1],
+                    subject=subject,
+                )
+            )
+    return out
+
+
 def check(report):
     findings: list[Finding] = []
+    for source in report.sources_of(SESSION_KIND):
+        for rec in source.records:
+            findings.extend(_check_session(rec))
     # The same SA pasted twice (before and after sending traffic): the last
     # output is judged, the earlier ones add their lines and the change.
     seen: dict = {}

@@ -840,3 +840,38 @@ def test_it_captures_udp_4500_for_a_one_way_sa_behind_nat():
     assert "UDP 4500" in finding.detail
     plain = one(run("08_asa_encaps_no_decaps_more.txt"), "ipsec.encaps_no_decaps")
     assert any("match esp" in c for c in plain.next_commands)
+
+
+def test_it_reads_ios_show_crypto_session_detail():
+    """`sh crypto session detail` with three sessions: the one-way flow and the
+    DOWN-NEGOTIATING peer are warnings on their lines; the busy IKEv2 tunnel is
+    not blamed."""
+    report = run("44_ios_show_crypto_session_detail.txt")
+    sessions = only(report, "ios.show_crypto_session").records
+    assert [(s["peer"], s["status"], s["interface"]) for s in sessions] == [
+        ("203.0.113.20", "UP-ACTIVE", "GigabitEthernet0/1"),
+        ("192.0.2.77", "DOWN-NEGOTIATING", "GigabitEthernet0/1"),
+        ("203.0.113.90", "UP-ACTIVE", "Tunnel11"),
+    ]
+    first = sessions[0]["flows"][0]
+    assert (first["encaps"], first["decaps"], first["active_sas"]) == (1500, 0, 2)
+    assert sessions[2]["ike_sas"][0]["version"] == "IKEv2"
+    assert sessions[2]["peer_port"] == 4500
+    assert alarms(report) == [
+        (
+            "ipsec.encaps_no_decaps",
+            "peer 203.0.113.20 (192.168.1.0/24 \u2192 192.168.2.0/24)",
+        ),
+        ("ipsec.session_down", "peer 192.0.2.77"),
+    ]
+    one_way = one(report, "ipsec.encaps_no_decaps")
+    assert one_way.lines == [21, 22]
+    down = one(report, "ipsec.session_down")
+    assert (down.lines, down.article, down.anchor) == (
+        [25, 30],
+        "phase1-errors",
+        "checklist",
+    )
+    assert "ping 192.0.2.77 source GigabitEthernet0/1" in down.next_commands
+    assert "12 outbound packets dropped" in down.detail
+    assert report.unparsed_lines == 0
