@@ -443,6 +443,28 @@ def _check_session(rec: dict) -> list[Finding]:
         return out
     if not status.startswith("UP"):
         return out
+    if status == "UP-IDLE":
+        out.append(
+            Finding(
+                code="ipsec.session_idle",
+                severity="info",
+                title=f"Phase 1 with {peer} is up, no IPsec SA",
+                detail=(
+                    "UP-IDLE: the IKE SA is up but no flow has an active IPsec SA. "
+                    "Normal for a tunnel with no traffic (its IPsec SAs expired); if "
+                    "traffic should be flowing, it does not match the crypto ACL, or "
+                    "phase 2 fails (transform set, PFS or proxy mismatch)."
+                ),
+                article=ARTICLE,
+                anchor="no-traffic",
+                lines=[rec.get("at", {}).get("status", rec["lines"][0])],
+                next_commands=[
+                    f"show crypto session remote {peer} detail",
+                    "debug crypto ipsec",
+                ],
+                subject=f"peer {peer}",
+            )
+        )
     for flow in rec.get("flows", []):
         encaps, decaps = flow.get("encaps"), flow.get("decaps")
         subject = f"peer {peer} ({_flow_pair(flow)})"

@@ -875,3 +875,20 @@ def test_it_reads_ios_show_crypto_session_detail():
     assert "ping 192.0.2.77 source GigabitEthernet0/1" in down.next_commands
     assert "12 outbound packets dropped" in down.detail
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_the_short_crypto_session_and_notes_an_idle_session():
+    """`show crypto session` without detail: two sessions read; UP-IDLE (phase 1
+    only) is an info on its status line, and nothing is blamed."""
+    report = run("45_ios_show_crypto_session_up_idle.txt")
+    sessions = only(report, "ios.show_crypto_session").records
+    assert [
+        (s["peer"], s["status"], s["flows"][0]["active_sas"]) for s in sessions
+    ] == [
+        ("203.0.113.20", "UP-ACTIVE", 2),
+        ("192.0.2.9", "UP-IDLE", 0),
+    ]
+    idle = one(report, "ipsec.session_idle")
+    assert (idle.severity, idle.lines, idle.anchor) == ("info", [12], "no-traffic")
+    assert alarms(report) == []
+    assert report.unparsed_lines == 0
