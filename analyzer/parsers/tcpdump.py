@@ -349,7 +349,8 @@ def _add(flows: dict, order: list, packet: dict, first: int, last: int) -> None:
         flow["resets"] += 1
         if packet["src"] not in flow["resets_from"]:
             flow["resets_from"].append(packet["src"])
-    if _keepalive(decode):
+    keepalive = _keepalive(decode)
+    if keepalive:
         flow["keepalives"] += 1
     spi = _SPI.search(decode)
     if spi:
@@ -365,7 +366,10 @@ def _add(flows: dict, order: list, packet: dict, first: int, last: int) -> None:
             flow["ike_version"] = flow["ike_version"] or 1
         # The run of IKE packets from one side at the end of the capture: a run of
         # retransmissions with no answer is where the negotiation stalled.
-        if flow["last_sender"] == packet["src"]:
+        if keepalive:
+            # NAT keepalives go one way by design: not a message left unanswered.
+            pass
+        elif flow["last_sender"] == packet["src"]:
             flow["last_run"] += 1
         else:
             flow["last_sender"] = packet["src"]

@@ -657,3 +657,13 @@ def test_it_reads_a_manual_telnet_session_to_port_25():
     finding = only(report, "mail.masked_banner")
     assert finding.subject == "SMTP server 203.0.113.25"
     assert report.unparsed_lines == 1  # the shell prompt with the telnet command
+
+
+def test_it_does_not_take_one_way_nat_keepalives_for_a_stalled_negotiation():
+    """A DPD exchange answered, then NAT-T keepalives from one side only, as they
+    always are: healthy, info only."""
+    report = run("tcpdump_natt_keepalives_one_way.txt")
+    (flow,) = records(report, "tcpdump")
+    assert (flow["keepalives"], flow["last_run"]) == (4, 1)
+    assert [f.code for f in report.findings] == ["tcpdump.vpn_two_way"]
+    assert report.findings[0].severity == "info"
