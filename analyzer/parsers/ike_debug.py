@@ -88,7 +88,7 @@ _IOS_STATE = re.compile(
     r"Old State = (?P<old>[A-Z_0-9]{2,30}) +New State = (?P<new>[A-Z_0-9]{2,30})"
 )
 _IOS_ADDR = re.compile(
-    rf"(?:peer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
+    rf"(?:[Pp]eer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
 )
 # The proxy identities (crypto ACL lines) a phase 2 proposal carried.
 _IOS_PROXY = re.compile(
@@ -162,7 +162,12 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("other", "Negotiation aborted"),
     ("other", "Removing peer from peer table failed"),
 )
-_PHASE1_DONE = ("PHASE 1 COMPLETED", "IKE_P1_COMPLETE", "SA has been authenticated")
+_PHASE1_DONE = (
+    "PHASE 1 COMPLETED",
+    "IKE_P1_COMPLETE",
+    "SA has been authenticated",
+    "Crypto tunnel is UP",
+)
 _PHASE2_DONE = (
     "PHASE 2 COMPLETED",
     "Security negotiation complete",
@@ -237,7 +242,14 @@ def parse(section: Section) -> list[Source]:
         peer, conn = _peer_of(text, platform, version)
         if peer is None and conn is not None:
             peer = conn_peer.get(conn)
-        if peer is None and platform == "ios" and last_peer is not None:
+        if (
+            peer is None
+            and platform == "ios"
+            and last_peer is not None
+            and not text.startswith("%")
+        ):
+            # Debug lines carry on about the peer named above; a %CRYPTO message
+            # stands alone and names its own peer or none.
             peer = last_peer
         if (
             peer is None

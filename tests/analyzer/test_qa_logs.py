@@ -235,18 +235,16 @@ def test_it_reads_an_ios_buffer_with_sequence_numbers_and_both_stamp_marks():
 
 def test_it_reports_main_mode_failures_logged_without_a_debug():
     """Two IKMP_MODE_FAILURE messages for 192.0.2.33 and nothing else about it: a
-    phase 1 failure pointing at the checklist. The tunnel that came up (SESSION_STATUS
-    UP) is not blamed."""
+    phase 1 failure pointing at the checklist. The tunnel to 198.51.100.1 that came
+    up (SESSION_STATUS UP, `Peer` capitalised) is its own peer, reported as up, and
+    does not make 192.0.2.33 look healthy."""
     report = run("ios_show_logging_timestamps_no_seq.txt")
     failed = only(report, "ike_debug.phase1_failed")
     assert (failed.subject, failed.lines) == ("peer 192.0.2.33", [3, 4])
     assert (failed.article, failed.anchor) == ("phase1-errors", "checklist")
     assert messages(report)[3]["timestamp"] == "Jan 15 09:47:31.557 UTC"
-    assert all(
-        "198.51.100.1" not in (f.subject or "")
-        for f in report.findings
-        if f.severity != "info"
-    )
+    up = only(report, "ike_debug.negotiation_complete")
+    assert (up.subject, up.severity, up.lines) == ("peer 198.51.100.1", "info", [6])
 
 
 # --- IOS debug ----------------------------------------------------------------------
