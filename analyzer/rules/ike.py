@@ -337,15 +337,39 @@ def _settle_with_ipsec(report, source) -> list[dict]:
     return out
 
 
+_UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY"}
+
+
+def _beside_an_up_sa(finding: Finding, state: str, up: dict[str, list[int]], peer: str):
+    """A negotiating or dying SA next to an established one with the same peer is
+    a rekey or a leftover, not a broken tunnel: no more than info."""
+    if state in _UP_STATES or peer not in up or finding.severity == "info":
+        return finding
+    finding.severity = "info"
+    finding.detail += (
+        f" Phase 1 with {peer} is also established in this output (line "
+        f"{up[peer][0]}): this SA is a rekey in progress or an old SA being deleted "
+        "(the ASA reports 1 Active and 1 Rekey SA during a rekey). It matters only "
+        "if it stays while the established SA goes away."
+    )
+    return finding
+
+
 def check(report):
     findings: list[Finding] = []
     for source in report.sources_of(*ISAKMP_KINDS):
         platform = source.kind.split(".", 1)[0]
         records = _settle_with_ipsec(report, source)
-        for state, peer, recs in _groups(records, 1):
-            findings.append(_ikev1(state, peer, recs, platform))
+        groups = _groups(records, 1)
+        up = {peer: _lines(recs) for state, peer, recs in groups if state in _UP_STATES}
+        for state, peer, recs in groups:
+            finding = _ikev1(state, peer, recs, platform)
+            findings.append(_beside_an_up_sa(finding, state, up, peer))
     for source in report.sources_of(*IKEV2_KINDS):
         platform = source.kind.split(".", 1)[0]
-        for state, peer, recs in _groups(source.records, 2):
-            findings.append(_ikev2(state, peer, recs, platform))
+        groups = _groups(source.records, 2)
+        up = {peer: _lines(recs) for state, peer, recs in groups if state in _UP_STATES}
+        for state, peer, recs in groups:
+            finding = _ikev2(state, peer, recs, platform)
+            findings.append(_beside_an_up_sa(finding, state, up, peer))
     return findings

@@ -892,3 +892,25 @@ def test_it_reads_the_short_crypto_session_and_notes_an_idle_session():
     assert (idle.severity, idle.lines, idle.anchor) == ("info", [12], "no-traffic")
     assert alarms(report) == []
     assert report.unparsed_lines == 0
+
+
+def test_it_does_not_blame_a_rekey_or_a_deleted_leftover_next_to_an_up_sa():
+    """IOS: a deleted MM_NO_STATE beside QM_IDLE for 203.0.113.20 is a leftover
+    (info), while 203.0.113.30 with only MM_NO_STATE stays a warning. ASA: the
+    Rekey SA at MM_WAIT_MSG4 beside MM_ACTIVE for 192.0.2.50 is a rekey (info)."""
+    report = run("46_rekey_leftovers_same_peer.txt")
+    assert alarms(report) == [("isakmp.mm_no_state", "peer 203.0.113.30")]
+    leftover = one(report, "isakmp.mm_no_state", "peer 203.0.113.20")
+    assert (leftover.severity, leftover.lines) == ("info", [5])
+    assert "line 4" in leftover.detail
+    rekey = one(report, "isakmp.mm_wait_msg4")
+    assert (rekey.severity, rekey.subject, rekey.lines) == (
+        "info",
+        "peer 192.0.2.50",
+        [22, 23, 24],
+    )
+    assert states(only(report, "asa.show_crypto_isakmp_sa"))[1] == (
+        "192.0.2.50",
+        "MM_WAIT_MSG4",
+        "initiator",
+    )
