@@ -90,6 +90,10 @@ _IOS_STATE = re.compile(
 _IOS_ADDR = re.compile(
     rf"(?:[Pp]eer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
 )
+_IOS_V2_SA = re.compile(r"SA ID = (\d{1,10})")
+_IOS_V2_PACKET = re.compile(
+    rf"(?P<dir>Sending|Received) Packet \[(?:To|From) (?P<peer>{IPV4}):\d{{1,5}}"
+)
 # The proxy identities (crypto ACL lines) a phase 2 proposal carried.
 _IOS_PROXY = re.compile(
     rf"(?P<side>local|remote)_proxy= ?(?P<addr>{IPV4})/(?P<mask>{IPV4})/(?P<proto>\d{{1,3}})/(?P<port>\d{{1,5}})"
@@ -105,7 +109,7 @@ _ASA_REJECT = re.compile(
 )
 # "Crypto ISAKMP debugging is on": the router's answer to the debug command.
 _DEBUG_ON = re.compile(
-    r"^\s*Crypto (?:ISAKMP|IPSEC|IKEv2|Engine)\b.{0,30} debugging is on\s*$", re.I
+    r"^\s*(?:Crypto )?(?:ISAKMP|IPSEC|IKEv2|Engine)\b.{0,30} debugging is on\s*$", re.I
 )
 _IOS_NOTIFY = re.compile(r"processing NOTIFY (?P<type>[A-Z_]{3,40})")
 _ASA_NOTIFY = re.compile(r"Notify message: (?P<type>[A-Za-z _\-]{3,60}?) \(\d{1,5}\)")
@@ -156,6 +160,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("malformed", "failed its sanity check"),
     ("psk", "Error processing payload: Payload ID: "),
     ("no_response", "Death by retransmission"),
+    ("no_response", "Maximum number of retransmissions reached"),
     ("no_response", "lost contact with remote peer"),
     ("other", "IKMP_MODE_FAILURE"),
     ("other", "Information Exchange processing failed"),
@@ -218,7 +223,18 @@ def parse(section: Section) -> list[Source]:
             or "invalid SPI" in line
             or "Phase 1 failure" in line
         ):
-            if continues is not None and line[:1].isspace() and "=" in line:
+            if continues is not None and (
+                (line[:1].isspace() and "=" in line)
+                or (
+                    continues["version"] == "ikev2"
+                    and (
+                        line[:1].isspace()
+                        or line.startswith(("Initiator SPI", "Payload contents"))
+                    )
+                )
+            ):
+                # IOS prints a packet's details or a proposal's key-engine
+                # message on the lines under it.
                 number = section.numbers[index]
                 _proxies(continues, line)
                 claimed.add(number)
@@ -228,8 +244,18 @@ def parse(section: Section) -> list[Source]:
             else:
                 continues = None
             continue
-        continues = None
         number = section.numbers[index]
+        if (
+            continues is not None
+            and continues["version"] == "ikev2"
+            and line.startswith("IKEv2 ")
+            and " Exchange " in line
+        ):
+            # "IKEv2 IKE_SA_INIT Exchange REQUEST" under an IOS packet line.
+            claimed.add(number)
+            continues["lines"][1] = number
+            continue
+        continues = None
         if known is not None and known[index] is not syslog.UNREAD:
             read = _read_record(known[index], line)
         else:
@@ -318,6 +344,8 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
             # The mnemonic says as much as the text (IKMP_MODE_FAILURE,
             # RECVD_PKT_INV_SPI): keep it with the text the checks read.
             return f"%{record.get('message_id')}: {text}", "ios", "ikev1"
+        if text.startswith("IKEv2:"):
+            return text, "ios", "ikev2"
         if text.startswith(("ISAKMP", "IPSEC(", "IKEv2")):
             return text, "ios", "ikev1"
         return None
@@ -330,6 +358,8 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
         return stripped, "asa", "ikev1"
     if stripped.startswith(("ISAKMP", "IPSEC(")):
         return stripped, "ios", "ikev1"
+    if stripped.startswith("IKEv2:("):
+        return stripped, "ios", "ikev2"
     return None
 
 
@@ -347,6 +377,12 @@ def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | 
                 return m.group("peer"), None
         return None, None
     conn = None
+    if version == "ikev2":
+        # IOS IKEv2: "IKEv2:(SESSION ID = 0,SA ID = 1):Sending Packet [To a:500/..."
+        m = _IOS_V2_SA.search(text, 0, 60)
+        conn = f"v2:{m.group(1)}" if m else None
+        m = _IOS_V2_PACKET.search(text)
+        return (m.group("peer") if m else None), conn
     m = _IOS_PREFIX.match(text)
     if m and m.group("ids"):
         ids = m.group("ids").split(":")
@@ -510,6 +546,8 @@ def _asa_proxies(record: dict, text: str) -> None:
 
 
 def _apply_ios(record: dict, text: str, number: int) -> bool:
+    if record["version"] == "ikev2":
+        return _apply_ios_v2(record, text, number)
     m = _IOS_SEND.search(text)
     if m:
         # IOS announces a retransmission, then prints the send itself.
@@ -555,6 +593,25 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
             record["messages"][-1]["payloads"].append(m.group("what").upper())
         return True
     return text.startswith(("ISAKMP", "IPSEC(")) or "CRYPTO" in text
+
+
+def _apply_ios_v2(record: dict, text: str, number: int) -> bool:
+    m = _IOS_V2_PACKET.search(text)
+    if m:
+        if m.group("dir") == "Sending":
+            resent = record.pop("_retransmitting", False)
+            _message(record, "resent" if resent else "sent", None, [], None, number)
+            if record["role"] is None and record["received"] == 0:
+                record["role"] = "initiator"
+        else:
+            _message(record, "received", None, [], None, number)
+            if record["role"] is None and record["sent"] == 0:
+                record["role"] = "responder"
+        return True
+    if "Retransmitting packet" in text:
+        record["_retransmitting"] = True
+        return True
+    return text.startswith("IKEv2")
 
 
 def _role(letter: str) -> str | None:

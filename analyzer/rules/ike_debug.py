@@ -300,6 +300,8 @@ def _peer(record: dict) -> list[Finding]:
     if silent and not findings:
         lines = _error_lines(record, "no_response") + evidence
         state = "mm_no_state" if record["platform"] == "ios" else "mm_wait_msg2"
+        if record["version"] == "ikev2":
+            state = "ikev2-in-neg"
         findings.append(
             Finding(
                 code="ike_debug.peer_not_answering",
@@ -326,7 +328,9 @@ def _peer(record: dict) -> list[Finding]:
                     ios=(
                         "show ip route {peer}",
                         "ping {peer}",
-                        "show crypto isakmp sa",
+                        "show crypto ikev2 sa"
+                        if record["version"] == "ikev2"
+                        else "show crypto isakmp sa",
                         "show crypto map",
                     ),
                 ),

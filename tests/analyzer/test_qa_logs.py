@@ -665,3 +665,23 @@ def test_it_does_not_take_one_way_nat_keepalives_for_a_stalled_negotiation():
     assert (flow["keepalives"], flow["last_run"]) == (4, 1)
     assert [f.code for f in report.findings] == ["tcpdump.vpn_two_way"]
     assert report.findings[0].severity == "info"
+
+
+def test_it_reads_an_ios_xe_ikev2_debug_of_a_peer_that_never_answers():
+    """`debug crypto ikev2` on IOS-XE: IKE_SA_INIT sent, retransmitted twice,
+    "Maximum number of retransmissions reached". One IKEv2 record for the peer with
+    the packet detail lines under each send; the peer does not answer, linked to the
+    IKEv2 negotiating state with IKEv2 commands."""
+    report = run("iosxe_debug_ikev2_no_answer.txt")
+    (peer,) = records(report, "ike_debug")
+    assert (peer["peer"], peer["version"], peer["role"]) == (
+        "198.51.100.1",
+        "ikev2",
+        "initiator",
+    )
+    assert (peer["sent"], peer["resent"], peer["received"]) == (1, 2, 0)
+    finding = only(report, "ike_debug.peer_not_answering")
+    assert (finding.anchor, finding.lines) == ("ikev2-in-neg", [4, 11, 18, 24])
+    assert "show crypto ikev2 sa" in finding.next_commands
+    # Only the router's "IKEv2 default debugging is on", alone between prompts.
+    assert report.unparsed_lines == 1
