@@ -200,7 +200,10 @@ def match_prompt(line: str):
         # "Router(config)#do show crypto ipsec sa": exec commands from config mode.
         cmd = cmd[3:].lstrip()
     first = cmd.split()[0].lower()
-    if not any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS):
+    known = any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS)
+    # In configuration mode any word is a command ("fw01(config)# crypto ..."),
+    # unless it is a log line the device printed right after the prompt.
+    if not known and ("(config" not in prompt or first[:3] in _MONTHS):
         return None
     return prompt, normalise_command(cmd)
 
@@ -231,9 +234,15 @@ _VERBS = (
     "logging",
     "exit",
     "end",
+    "changeto",
+    "reload",
+    "session",
 )
 
 
+_MONTHS = frozenset(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)
 _BARE_VERBS = ("sh ", "sho ", "show ", "packet-tracer ", "debug ")
 
 

@@ -914,3 +914,18 @@ def test_it_does_not_blame_a_rekey_or_a_deleted_leftover_next_to_an_up_sa():
         "MM_WAIT_MSG4",
         "initiator",
     )
+
+
+def test_it_keeps_the_contexts_of_a_multi_context_asa_apart():
+    """`changeto context` between two outputs and commands typed in config mode
+    are prompts: each context's SA is its own, so CUST-B's MM_ACTIVE with the
+    same peer address does not excuse CUST-A's MM_WAIT_MSG2."""
+    report = run("47_asa_multicontext_changeto.txt")
+    v1 = [s for s in report.sources if s.kind == "asa.show_crypto_isakmp_sa"]
+    assert [states(s) for s in v1] == [
+        [("203.0.113.5", "MM_WAIT_MSG2", "initiator")],
+        [("203.0.113.5", "MM_ACTIVE", "responder")],
+    ]
+    msg2 = one(report, "isakmp.mm_wait_msg2")
+    assert (msg2.severity, msg2.lines) == ("warning", [10, 11, 12])
+    assert report.unparsed_lines == 0
