@@ -210,6 +210,9 @@ def parse(section: Section) -> list[Source]:
     if known is not None:
         syslog.last_read = None
     for index, line in enumerate(section.lines):
+        if not line:
+            continues = None
+            continue
         # Every line this parser reads contains one of these (spelled out rather
         # than looped over: this runs on every line of a paste).
         if not (
