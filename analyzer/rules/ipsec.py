@@ -169,7 +169,8 @@ def _commands(rec: dict, asa: bool, topic: str) -> list[str]:
             cmds.append("show nat detail")
         elif topic == "no_traffic":
             cmds += [tracer] if tracer else []
-            cmds.append(f"show crypto isakmp sa | include {peer}")
+            # The ASA prints the state on the lines after the peer's: begin there.
+            cmds.append(f"show crypto isakmp sa | begin {peer}")
         elif topic in ("errors", "verify"):
             cmds[0] += " detail"
             cmds += ["show asp drop", capture]

@@ -506,6 +506,7 @@ def test_it_reads_tab_indented_ikev2_nat_t_output():
     assert "NAT-T-Encaps" in rec["inbound_sas"][0]["settings"]
     finding = one(report, "ipsec.no_traffic")
     assert (finding.severity, finding.lines) == ("info", [11, 12])
+    assert "show crypto isakmp sa | begin 203.0.113.5" in finding.next_commands
     assert (
         "packet-tracer input inside icmp 10.1.1.1 8 0 10.2.2.1 detailed"
         in finding.next_commands
