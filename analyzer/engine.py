@@ -1,7 +1,10 @@
 """analyze(text) -> Report: the one entry point for the task, the CLI, the API and tests.
 
 The paste is cleaned line by line without changing the line count (so line numbers
-stay those of the input), split into sections at echoed commands, and each section
+stay those of the input): pager debris, backspaces, escape codes and odd spaces go;
+mail quoting, terminal-logging time stamps and a block indent come off; lines a
+terminal wrapped at its width are put back together. It is then split into sections
+at echoed commands (or a command written alone on a line), and each section
 is handed to the parsers that own its command, or to every parser when there is no
 command or the owners found nothing. Rules then read all sources together.
 """
