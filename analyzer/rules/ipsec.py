@@ -582,5 +582,64 @@ def check(report):
                     finding.lines = sorted(set(finding.lines) | set(earlier))
                 if note:
                     finding.detail += " " + note
+        for finding in found:
+            finding.detail += _other_end(
+                rec, finding.code, [seen[k][-1][0] for k in order]
+            )
         findings.extend(found)
     return findings
+
+
+def _ends(rec: dict) -> tuple[str, str] | None:
+    local = rec.get("local_endpoint") or rec.get("local_addr")
+    peer = rec.get("peer") or rec.get("remote_endpoint")
+    if not local or not peer:
+        return None
+    return local.lower(), peer.lower()
+
+
+def _other_end(rec: dict, code: str, latest: list[dict]) -> str:
+    """When both ends of the tunnel are in the paste, what the far end's counters
+    say about a one-way SA: whether the packets arrive there, and where the
+    other direction is lost."""
+    if code not in ("ipsec.encaps_no_decaps", "ipsec.decaps_no_encaps"):
+        return ""
+    ends = _ends(rec)
+    if ends is None:
+        return ""
+    mirror = [
+        other
+        for other in latest
+        if other is not rec
+        and _ends(other) == (ends[1], ends[0])
+        and other.get("local_ident") == rec.get("remote_ident")
+        and other.get("remote_ident") == rec.get("local_ident")
+    ]
+    if len(mirror) != 1:
+        return ""
+    other = mirror[0]
+    o_enc, o_dec = other.get("encaps"), other.get("decaps")
+    where = (other.get("at") or {}).get("encaps") or (other.get("lines") or [0])[0]
+    far = other.get("local_endpoint") or other.get("local_addr")
+    if code == "ipsec.encaps_no_decaps":
+        if o_dec and not o_enc:
+            return (
+                f" The other end ({far}, line {where}) decrypts {o_dec} packets and "
+                "encrypts none: the packets arrive, and the replies are lost on that "
+                "side before encryption (its route back, NAT of the replies, or a "
+                "crypto ACL that does not match them)."
+            )
+        if o_enc and not o_dec:
+            return (
+                f" The other end ({far}, line {where}) also encrypts ({o_enc}) and "
+                "decrypts nothing: each side sends and neither receives, so ESP is "
+                "lost on the path between them (a firewall or NAT device dropping "
+                "ESP or UDP 4500)."
+            )
+    if code == "ipsec.decaps_no_encaps" and o_enc and not o_dec:
+        return (
+            f" The other end ({far}, line {where}) encrypts {o_enc} packets and "
+            "decrypts none: the fault is here, where the replies do not get "
+            "encrypted back."
+        )
+    return ""

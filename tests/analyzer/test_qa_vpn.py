@@ -430,6 +430,9 @@ def test_it_reads_both_ends_of_a_tunnel_in_one_paste():
     assert asa.subject == "peer 198.51.100.1 (10.1.1.0/24 \u2192 192.168.1.0/24)"
     assert asa.lines == [84, 85]
     assert one(report, "isakmp.qm_idle").subject == "peer 192.0.2.1"
+    # Read together, the two ends put the fault on the ASA's return path.
+    assert "other end (192.0.2.1, line 84) decrypts 3200" in router.detail
+    assert "the fault is here" in asa.detail
     assert report.unparsed_lines == 1  # "--- and on the ASA ---"
 
 
@@ -929,4 +932,17 @@ def test_it_keeps_the_contexts_of_a_multi_context_asa_apart():
     ]
     msg2 = one(report, "isakmp.mm_wait_msg2")
     assert (msg2.severity, msg2.lines) == ("warning", [10, 11, 12])
+    assert report.unparsed_lines == 0
+
+
+def test_it_blames_the_path_when_both_ends_send_and_neither_receives():
+    """Router and ASA each encrypt (812 and 640) and decrypt nothing: each
+    finding says the other end does the same, so ESP is lost between them."""
+    report = run("48_both_ends_send_neither_receives.txt")
+    router = one(report, "ipsec.encaps_no_decaps", "peer 192.0.2.1")
+    asa = one(report, "ipsec.encaps_no_decaps", "peer 198.51.100.1")
+    assert (router.lines, asa.lines) == ([11, 12], [61, 62])
+    assert "other end (192.0.2.1, line 61) also encrypts (640)" in router.detail
+    assert "other end (198.51.100.1, line 11) also encrypts (812)" in asa.detail
+    assert "lost on the path" in router.detail
     assert report.unparsed_lines == 0
