@@ -14,7 +14,8 @@ Record fields (absent when the device did not print them):
   without the parentheses, ``"addr/mask/prot/port"``, e.g.
   ``"192.168.11.0/255.255.255.0/0/0"`` (IPv6: ``"2001:db8::/64/0/0"``).
 - ``peer`` (``current_peer``, falling back on the remote crypto endpoint),
-  ``peer_port``, ``dynamic_peer_ip``, ``local_endpoint`` / ``remote_endpoint`` (+
+  ``peer_port``, ``username`` (ASA remote access), ``dynamic_peer_ip``,
+  ``dynamic_peer_ipv6``, ``local_endpoint`` / ``remote_endpoint`` (+
   ``_port`` when NAT-T shows one).
 - counters, as ints: ``encaps encrypt digest decaps decrypt verify compressed
   decompressed not_compressed comp_failed decomp_failed not_decompressed
@@ -298,7 +299,9 @@ class _Reader:
             self.put(rec, index, f"{side}_ident", value)
             return True
         if low.startswith("current_peer"):
-            rest = text[len("current_peer") :].lstrip(" :").split()
+            # ASA remote access: "current_peer: 198.51.100.200, username: jdoe"
+            head, _, user = text[len("current_peer") :].partition(",")
+            rest = head.lstrip(" :").split()
             rec = self.current(index, ("peer_shown",))
             if rest:
                 peer, port = rest[0], None
@@ -312,10 +315,14 @@ class _Reader:
                 self.put(rec, index, "peer", peer)
                 self.put(rec, index, "peer_port", to_int(port))
                 rec["peer_shown"] = True
+            key, _, value = user.partition(":")
+            if key.strip().lower() == "username" and value.strip():
+                self.put(rec, index, "username", value.strip())
             return True
         if low.startswith("dynamic allocated peer ip"):
             rec = self.current(index)
-            self.put(rec, index, "dynamic_peer_ip", text.split(":", 1)[-1].strip())
+            field = "dynamic_peer_ipv6" if "(ipv6)" in low else "dynamic_peer_ip"
+            self.put(rec, index, field, text.split(":", 1)[-1].strip())
             return True
         if low.startswith(("permit, flags=", "deny, flags=")):
             rec = self.current(index)

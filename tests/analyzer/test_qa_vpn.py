@@ -946,3 +946,27 @@ def test_it_blames_the_path_when_both_ends_send_and_neither_receives():
     assert "other end (198.51.100.1, line 11) also encrypts (812)" in asa.detail
     assert "lost on the path" in router.detail
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_an_asa_remote_access_sa_with_its_username():
+    """`current_peer: X, username: jdoe` and both dynamic peer ip lines: the
+    peer is the address alone (commands stay runnable), the user and the pool
+    address are kept apart, and the one-way SA is flagged."""
+    report = run("49_asa_ra_client_decaps_no_encaps.txt")
+    rec = only(report, "asa.show_crypto_ipsec_sa").records[0]
+    assert (
+        rec["peer"],
+        rec["username"],
+        rec["dynamic_peer_ip"],
+        rec["dynamic_peer_ipv6"],
+    ) == (
+        "198.51.100.200",
+        "jdoe",
+        "10.10.10.5",
+        "0.0.0.0",
+    )
+    finding = one(report, "ipsec.decaps_no_encaps")
+    assert finding.subject == "peer 198.51.100.200 (0.0.0.0/0 \u2192 10.10.10.5/32)"
+    assert finding.lines == [12, 13]
+    assert "show crypto ipsec sa peer 198.51.100.200" in finding.next_commands
+    assert report.unparsed_lines == 0
