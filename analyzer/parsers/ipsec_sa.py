@@ -169,6 +169,14 @@ def _platform_hints(text: str) -> tuple[int, int]:
             "#send errors ",
         )
     )
+    if not asa and not ios:
+        # What "| include" leaves (idents, peers, counters) still differs a
+        # little: IOS's two-space "local  ident", "compr. failed" and
+        # "not decompressed" (PIX 6 has them too, but also the markers above).
+        ios = sum(
+            marker in low
+            for marker in ("compr. failed", "#pkts not decompressed", "local  ident")
+        )
     return asa, ios
 
 

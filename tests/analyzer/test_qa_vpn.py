@@ -970,3 +970,25 @@ def test_it_reads_an_asa_remote_access_sa_with_its_username():
     assert finding.lines == [12, 13]
     assert "show crypto ipsec sa peer 198.51.100.200" in finding.next_commands
     assert report.unparsed_lines == 0
+
+
+def test_it_tells_filtered_ios_ipsec_output_from_the_asa():
+    """IOS `sh cry ipsec sa | i ident|peer|pkts`: none of the usual platform
+    lines survive the filter, yet the two-space 'local  ident' and IOS counter
+    names make it IOS, so the commands are IOS commands."""
+    report = run("50_ios_ipsec_include_idents.txt")
+    records = only(report, "ios.show_crypto_ipsec_sa").records
+    assert [(r["peer"], r["encaps"], r["decaps"]) for r in records] == [
+        ("203.0.113.20", 77, 0),
+        ("203.0.113.30", 10, 10),
+    ]
+    finding = one(report, "ipsec.encaps_no_decaps")
+    assert (finding.lines, finding.subject) == (
+        [5, 6],
+        "peer 203.0.113.20 (192.168.1.0/24 \u2192 192.168.2.0/24)",
+    )
+    assert "show crypto session remote 203.0.113.20 detail" in finding.next_commands
+    assert not any(
+        c.startswith(("capture", "packet-tracer")) for c in finding.next_commands
+    )
+    assert report.unparsed_lines == 0
