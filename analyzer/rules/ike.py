@@ -297,13 +297,14 @@ def _same_device_endpoints(report, source) -> tuple[set[str], set[str]]:
     earlier = [n for n in starts if n < source.first_line]
     upper = later[0] if later else float("inf")
     lower = earlier[-1] if earlier else 0
+    mine = [
+        s for s in report.sources_of(*_IPSEC_KINDS) if s.kind.startswith(platform + ".")
+    ]
+    after = [s for s in mine if source.first_line < s.first_line < upper]
+    before = [s for s in mine if lower < s.first_line < source.first_line]
     local: set[str] = set()
     remote: set[str] = set()
-    for ipsec in report.sources_of(*_IPSEC_KINDS):
-        if not ipsec.kind.startswith(platform + "."):
-            continue
-        if not (lower < ipsec.first_line < upper):
-            continue
+    for ipsec in after or before:
         for rec in ipsec.records:
             local.update(
                 v.lower()

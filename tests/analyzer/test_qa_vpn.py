@@ -992,3 +992,15 @@ def test_it_tells_filtered_ios_ipsec_output_from_the_asa():
         c.startswith(("capture", "packet-tracer")) for c in finding.next_commands
     )
     assert report.unparsed_lines == 0
+
+
+def test_it_settles_each_routers_one_row_table_with_its_own_ipsec_sas():
+    """R1 and R2 print the same row (dst 198.51.100.2, src 198.51.100.1): each
+    router's own IPsec SAs, pasted after its table, say which end it is, so the
+    peer is the other router on each side."""
+    report = run("51_two_ios_routers_one_row_each.txt")
+    first, second = [f for f in report.findings if f.code == "isakmp.qm_idle"]
+    assert (first.subject, first.lines) == ("peer 198.51.100.2", [4])
+    assert (second.subject, second.lines) == ("peer 198.51.100.1", [59])
+    assert "dst and src" not in first.detail + second.detail
+    assert alarms(report) == []
