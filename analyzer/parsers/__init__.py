@@ -13,6 +13,7 @@ Each module is pure Python (no Django) and provides:
 from analyzer.parsers import (
     asa_config,
     asp_vpn_context,
+    cli_errors,
     crypto_session,
     ike_debug,
     ikev2_sa,
@@ -46,4 +47,5 @@ REGISTRY = (
     show_version,
     asa_config,
     ios_config,
+    cli_errors,
 )
