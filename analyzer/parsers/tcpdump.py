@@ -117,7 +117,9 @@ def parse(section: Section) -> list[Source]:
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.lstrip("#$ ").startswith(("tcpdump ", "sudo tcpdump ")):
+        if stripped[0] in "#$ts" and stripped.lstrip("#$ ").startswith(
+            ("tcpdump ", "sudo tcpdump ")
+        ):
             # The command itself, copied with a bare "#" or "$" prompt.
             claimed.add(number)
             continue
