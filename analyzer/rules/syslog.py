@@ -7,6 +7,7 @@ debug parser and judged in rules/ike_debug.py; here they are only counted.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from analyzer import syslog_catalog
@@ -35,6 +36,55 @@ def check(report: Report) -> list[Finding]:
         findings.append(summary)
     findings.extend(_esmtp(messages))
     findings.extend(_vpn_denies(messages, _known_peers(report)))
+    findings.extend(_outside_policy(messages))
+    return findings
+
+
+_INNER = re.compile(
+    r"from (?P<peer>[0-9a-fA-F.:]{3,45})[ .(].{0,200}?destination as (?P<dst>[0-9a-fA-F.:]{3,45}), "
+    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local proxy as (?P<local>[^ ]{3,80}) "
+    r"and its remote proxy as (?P<remote>[^ ]{3,80}?)\.?$"
+)
+
+
+def _outside_policy(messages: list[dict]) -> list[Finding]:
+    """402116: the peer sent, inside the tunnel, a packet its SA was not negotiated
+    for. The two ends' crypto ACLs differ (the peer's is broader or overlaps)."""
+    by_peer: dict[str, list[tuple[dict, re.Match]]] = {}
+    for record in messages:
+        if record.get("message_id") != "402116":
+            continue
+        m = _INNER.search(record.get("text", ""))
+        if m:
+            by_peer.setdefault(m.group("peer"), []).append((record, m))
+    findings = []
+    for peer, hits in by_peer.items():
+        record, m = hits[0]
+        findings.append(
+            Finding(
+                code="syslog.ipsec_outside_policy",
+                severity="warning",
+                title=f"{peer} sends traffic its IPsec SA was not negotiated for",
+                detail=(
+                    f"{len(hits)} packet(s) decrypted from {peer} did not match the SA: "
+                    f"the first went from {m.group('src')} to {m.group('dst')} while the "
+                    f"SA covers local {m.group('local')} and remote {m.group('remote')}. "
+                    "The peer's crypto ACL (or its route into the tunnel) includes "
+                    "traffic this side's does not: make the two ACLs mirror images, or "
+                    "remove the overlapping entry on the peer. The ASA drops these "
+                    "packets."
+                ),
+                article="ike-debug-invalid-cookie",
+                anchor="phase2-mismatch",
+                lines=[r["lines"][0] for r, _ in hits][:_MAX_LINES],
+                next_commands=[
+                    f"show crypto ipsec sa peer {peer}",
+                    "show running-config crypto map",
+                    "show running-config access-list",
+                ],
+                subject=f"peer {peer}",
+            )
+        )
     return findings
 
 

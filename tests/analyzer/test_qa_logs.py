@@ -544,9 +544,10 @@ def test_it_reads_an_smtp_test_page_with_every_hidden_extension():
 
 def test_it_reads_ike_failures_the_asa_logs_without_a_debug():
     """713257 names no peer but follows 192.0.2.44's packet: a proposal mismatch that
-    quotes the DH groups; 113019 "Reason: Phase 2 Mismatch" is a phase 2 error for
-    198.51.100.9; 402114 (ESP with an invalid SPI) a stale SA. The ESP permitted by
-    106100 and the IKE connection built are not blamed."""
+        quotes the DH groups; 113019 "Reason: Phase 2 Mismatch" is a phase 2 error for
+        198.51.100.9; 402114 (ESP with an invalid SPI) a stale SA; 402116 a packet
+    outside the SA's proxies. The ESP permitted by
+        106100 and the IKE connection built are not blamed."""
     report = run("asa_syslog_phase2_mismatch_invalid_spi.txt")
     proposal = only(report, "ike_debug.proposal_mismatch")
     assert (proposal.subject, proposal.lines) == ("peer 192.0.2.44", [3, 4])
@@ -556,6 +557,11 @@ def test_it_reads_ike_failures_the_asa_logs_without_a_debug():
     spi = only(report, "ike_debug.invalid_spi")
     assert (spi.subject, spi.lines) == ("peer 198.51.100.9", [9])
     assert "invalid-spi-recovery" not in spi.detail  # an IOS command, not ASA
+    # 402116: 10.9.9.9 came out of the tunnel, outside the remote proxy 10.8.0.0/16.
+    outside = only(report, "syslog.ipsec_outside_policy")
+    assert (outside.subject, outside.lines) == ("peer 198.51.100.9", [8])
+    assert "from 10.9.9.9 to 10.1.1.1" in outside.detail
+    assert "remote 10.8.0.0/255.255.0.0/ip/0" in outside.detail
     assert "syslog.vpn_traffic_denied" not in codes(report)
 
 
