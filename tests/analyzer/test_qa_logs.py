@@ -544,10 +544,10 @@ def test_it_reads_an_smtp_test_page_with_every_hidden_extension():
 
 def test_it_reads_ike_failures_the_asa_logs_without_a_debug():
     """713257 names no peer but follows 192.0.2.44's packet: a proposal mismatch that
-        quotes the DH groups; 113019 "Reason: Phase 2 Mismatch" is a phase 2 error for
-        198.51.100.9; 402114 (ESP with an invalid SPI) a stale SA; 402116 a packet
-    outside the SA's proxies. The ESP permitted by
-        106100 and the IKE connection built are not blamed."""
+    quotes the DH groups; 113019 "Reason: Phase 2 Mismatch" is a phase 2 error for
+    198.51.100.9; 402114 (ESP with an invalid SPI) a stale SA; 402116 a packet
+    outside the SA's proxies. The ESP permitted by 106100 and the IKE connection
+    built are not blamed."""
     report = run("asa_syslog_phase2_mismatch_invalid_spi.txt")
     proposal = only(report, "ike_debug.proposal_mismatch")
     assert (proposal.subject, proposal.lines) == ("peer 192.0.2.44", [3, 4])
