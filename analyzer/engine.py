@@ -192,6 +192,14 @@ def match_prompt(line: str):
     """(prompt, command or None) when ``line`` is a device prompt, else None."""
     if len(line) > 300 or not line or line[0].isspace():
         return None
+    if line[0] in "#$" and line[1:2] == " ":
+        # A shell's bare prompt ("# tcpdump -ni eth0"): only before a known verb,
+        # so comment lines stay text.
+        cmd = line[2:].strip()
+        first = cmd.split()[0].lower() if cmd else ""
+        if first in _VERBS or first in _SHELL_VERBS:
+            return line[0], normalise_command(cmd)
+        return None
     m = _PROMPT.match(line)
     if not m:
         return None
@@ -240,7 +248,32 @@ _VERBS = (
     "changeto",
     "reload",
     "session",
+    "telnet",
+    "ssh",
+    "nc",
+    "openssl",
 )
+# Shell commands worth a section of their own after a bare "#" or "$" prompt.
+_SHELL_VERBS = ("tcpdump", "sudo", "telnet", "nc", "openssl", "grep", "tail", "cat")
+# What a device prints to confirm a debug or terminal command, right after it.
+_ACKNOWLEDGEMENTS = (
+    "debugging is on",
+    "debugging is off",
+    "all possible debugging has been turned off",
+    "debugging has been turned off",
+)
+
+
+def _is_acknowledgement(line: str, current: Section) -> bool:
+    if current.lines or len(line) > 120:
+        return False
+    text = line.strip().lower().rstrip(".")
+    if not text:
+        return False
+    if text.endswith(_ACKNOWLEDGEMENTS):
+        return True
+    # ASA: "debug crypto ikev1 enabled at level 127"
+    return text.startswith("debug ") and " enabled at level " in text
 
 
 _MONTHS = frozenset(
@@ -292,6 +325,10 @@ def sections(lines: list[str]) -> tuple[list[Section], set[int]]:
         hit = match_prompt(line)
         if hit is None:
             hit = match_bare_command(line)
+        if hit is None and current.command and _is_acknowledgement(line, current):
+            # "Crypto ISAKMP debugging is on": the device confirming the command.
+            prompt_lines.add(number)
+            continue
         if hit is not None:
             prompt, command = hit
             prompt_lines.add(number)

@@ -162,3 +162,22 @@ def test_it_reads_what_follows_a_commands_output_by_content():
     assert later, [s.kind for s in report.sources]
     assert all(s.first_line >= 16 for s in later)
     assert {n for s in later for n in s.claimed_lines()} >= {16, 17}
+
+
+def test_it_counts_a_devices_debug_confirmation_as_understood():
+    """ "Crypto ISAKMP debugging is on" and "All possible debugging has been turned
+    off" answer the command typed above them; they are not unread output."""
+    report = analyze(raw("engine/ios_debug_with_acknowledgements.txt"))
+    assert report.unparsed_lines == 0
+    assert "ike_debug.peer_not_answering" in [f.code for f in report.findings]
+
+
+def test_it_splits_at_a_shells_bare_prompt():
+    """`# tcpdump -ni eth0 esp` after a root shell's bare `#` starts a new section,
+    so the second capture is read as its own flow."""
+    report = analyze(raw("engine/shell_prompts_tcpdump.txt"))
+    assert [(s.kind, s.first_line) for s in report.sources] == [
+        ("tcpdump", 2),
+        ("tcpdump", 11),
+    ]
+    assert report.unparsed_lines == 0

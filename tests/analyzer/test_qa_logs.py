@@ -294,8 +294,8 @@ def test_it_names_the_proxy_identities_ios_refused():
     """`IPSEC(validate_transform_proposal): proxy identities not supported` after a
     proposal for 10.2.2.0/24 <-> 10.9.9.0/24: a phase 2 mismatch whose detail names
     both networks; the indented key-engine lines and the tab-indented NOTIFY line
-    belong to the debug. The router's two "debugging is on" answers, each alone
-    between prompts, are the only lines left unread."""
+    belong to the debug, and the router's two "debugging is on" answers belong to
+    the commands above them: nothing is left unread."""
     report = run("ios124_debug_proxy_not_supported.txt")
     (peer,) = records(report, "ike_debug")
     assert peer["proxies"] == {
@@ -308,7 +308,7 @@ def test_it_names_the_proxy_identities_ios_refused():
         finding.detail
     )
     assert "mirror" in finding.detail
-    assert report.unparsed_lines == 2
+    assert report.unparsed_lines == 0
 
 
 # --- ASA debug ----------------------------------------------------------------------
@@ -660,7 +660,9 @@ def test_it_reads_a_manual_telnet_session_to_port_25():
     assert record["masked_extensions"] == ["XXXXXXXA"]
     finding = only(report, "mail.masked_banner")
     assert finding.subject == "SMTP server 203.0.113.25"
-    assert report.unparsed_lines == 1  # the shell prompt with the telnet command
+    assert (
+        report.unparsed_lines == 0
+    )  # the shell prompt is a prompt: telnet is a command
 
 
 def test_it_does_not_take_one_way_nat_keepalives_for_a_stalled_negotiation():
@@ -690,4 +692,6 @@ def test_it_reads_an_ios_xe_ikev2_debug_of_a_peer_that_never_answers():
     assert (finding.anchor, finding.lines) == ("ikev2-in-neg", [4, 11, 18, 24])
     assert "show crypto ikev2 sa" in finding.next_commands
     # Only the router's "IKEv2 default debugging is on", alone between prompts.
-    assert report.unparsed_lines == 1
+    assert (
+        report.unparsed_lines == 0
+    )  # "IKEv2 default debugging is on" answers the command
