@@ -6,7 +6,12 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from analyzer.forms import check_request_size, read_submission, request_errors
+from analyzer.forms import (
+    TITLE_MAX,
+    check_request_size,
+    read_submission,
+    request_errors,
+)
 from analyzer.models import Diagnosis
 from analyzer.textinput import InputError
 
@@ -28,6 +33,9 @@ def _read_json(request) -> tuple[str | None, str]:
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError("The body is not valid JSON.") from exc
+    except RecursionError as exc:
+        # Thousands of nested brackets fit well inside the size limit.
+        raise InputError("The body is not valid JSON (nested too deeply).") from exc
     if not isinstance(payload, dict):
         raise InputError('Send a JSON object: {"text": "...", "title": "..."}.')
     text = payload.get("text")
@@ -39,6 +47,20 @@ def _read_json(request) -> tuple[str | None, str]:
     return text, title
 
 
+def _check_title(title: str) -> str:
+    # The paste page's form refuses the same; the schema says so too.
+    if len(title) > TITLE_MAX:
+        raise InputError(f'"title" must be at most {TITLE_MAX} characters.')
+    return title
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
 # JSON clients send no CSRF token and no cookies; the API changes nothing that
 # belongs to a session, so it is exempt.
 @csrf_exempt
@@ -47,13 +69,20 @@ def diagnoses(request):
         return _not_allowed("POST")
     try:
         check_request_size(request)
-        if request.content_type == "application/json":
+        if _is_json(request.content_type):
             text, title = _read_json(request)
             files = []
-        else:
+        elif request.content_type in FORM_TYPES:
             request_errors(request)
             text, title = request.POST.get("text"), request.POST.get("title", "")
             files = [f for key in request.FILES for f in request.FILES.getlist(key)]
+        else:
+            raise InputError(
+                "Send application/json or multipart/form-data (not "
+                f"{request.content_type or 'a body without a Content-Type'}).",
+                status=415,
+            )
+        title = _check_title(title)
         text = read_submission(text, files)
     except InputError as exc:
         return _error(exc.message, exc.status)
@@ -92,6 +121,11 @@ def diagnosis(request, diagnosis_id):
             "error": found.error,
         }
     )
+
+
+def not_found(request, rest=""):
+    """Any other path under the diagnoses collection: JSON, as the API speaks."""
+    return _error("No diagnosis with this id.", 404)
 
 
 def openapi(request):
@@ -181,6 +215,9 @@ OPENAPI = {
                     "400": _error_response("Empty input, not text, or malformed JSON"),
                     "405": _error_response("Method not allowed"),
                     "413": _error_response("Input larger than the size limit"),
+                    "415": _error_response(
+                        "A body that is neither JSON nor multipart/form-data"
+                    ),
                 },
             }
         },

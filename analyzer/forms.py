@@ -2,13 +2,30 @@
 
 from django import forms
 from django.conf import settings
+from django.core import validators
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.http.multipartparser import MultiPartParserError
 
 from analyzer.textinput import InputError, combine, too_large
+
+TITLE_MAX = 200
 
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class PasteField(forms.CharField):
+    """The pasted text. Django's "Null characters are not allowed" is dropped
+    here: read_submission says the paste is not text, as it does for the API."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, validators.ProhibitNullCharactersValidator)
+        ]
 
 
 class PasteForm(forms.Form):
@@ -16,13 +33,13 @@ class PasteForm(forms.Form):
     so the form and the API refuse exactly the same input."""
 
     title = forms.CharField(
-        max_length=200,
+        max_length=TITLE_MAX,
         required=False,
         widget=forms.TextInput(
             attrs={"placeholder": "e.g. HQ to branch 12 tunnel down"}
         ),
     )
-    text = forms.CharField(
+    text = PasteField(
         required=False,
         strip=False,
         widget=forms.Textarea(
@@ -64,7 +81,15 @@ def read_submission(text: str | None, files) -> str:
     inputs: list[tuple[str, bytes]] = []
     total = 0
     if text and text.strip():
-        inputs.append(("The pasted text", text.encode("utf-8")))
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # Only JSON can carry this: a "\\ud800" escape with no partner.
+            raise InputError(
+                "The pasted text is not valid Unicode (it holds an unpaired "
+                "surrogate escape)."
+            ) from exc
+        inputs.append(("The pasted text", data))
         total += len(inputs[-1][1])
     for upload in files:
         if upload.size is not None and total + upload.size > limit:
@@ -95,4 +120,9 @@ def request_errors(request):
     except TooManyFilesSent as exc:
         raise InputError(
             f"Too many files: at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}."
+        ) from exc
+    except MultiPartParserError as exc:
+        raise InputError(
+            "The multipart/form-data body could not be read (missing or wrong "
+            "boundary, or cut short)."
         ) from exc

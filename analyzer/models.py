@@ -1,4 +1,5 @@
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django.db import models, transaction
@@ -15,6 +16,16 @@ def new_id() -> str:
     # 24 random bytes: 192 bits, 32 URL-safe characters. The id is the only thing
     # that keeps a diagnosis private, so it must not be guessable or enumerable.
     return secrets.token_urlsafe(24)
+
+
+def clean_title(title: str) -> str:
+    """One line of printable text: runs of whitespace become one space, and
+    control characters and unpaired surrogates go (PostgreSQL refuses NUL in a
+    text column, and no encoder takes a lone surrogate)."""
+    kept = "".join(
+        c for c in title if unicodedata.category(c) not in ("Cc", "Cs") or c.isspace()
+    )
+    return " ".join(kept.split())[:200]
 
 
 class Diagnosis(models.Model):
@@ -66,7 +77,7 @@ class Diagnosis(models.Model):
     def submit(cls, text: str, title: str = "") -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
         diagnosis = cls.objects.create(
-            title=" ".join(redact(title).split())[:200], input_text=redact(text)
+            title=clean_title(redact(title)), input_text=redact(text)
         )
         diagnosis.enqueue()
         return diagnosis

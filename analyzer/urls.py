@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from analyzer import api, views
 
@@ -13,4 +13,6 @@ urlpatterns = [
         name="analyzer-api-diagnosis",
     ),
     path("api/v1/openapi.json", api.openapi, name="analyzer-api-openapi"),
+    # Ids that are not slugs (encoded slashes, dots, non-ASCII) still get JSON.
+    re_path(r"^api/v1/diagnoses/(?P<rest>.+)$", api.not_found),
 ]

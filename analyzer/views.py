@@ -1,12 +1,17 @@
+from functools import wraps
 from html import escape
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from analyzer.engine import split_lines
@@ -42,14 +47,39 @@ PREFERRED_COLUMNS = (
 HIDDEN_FIELDS = {"lines", "at"}
 
 
+def _allow(*methods):
+    """Like require_http_methods, with a sentence in the 405 instead of nothing."""
+
+    def decorator(view):
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if request.method not in methods:
+                response = HttpResponseNotAllowed(
+                    methods,
+                    f"Method not allowed; use {' or '.join(methods)}.\n",
+                    content_type="text/plain; charset=utf-8",
+                )
+                return response
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return decorator
+
+
+_safe = _allow("GET", "HEAD")
+
+
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@_allow("GET", "HEAD", "POST")
 def analyze(request):
     # The size is checked before anything reads the body, CSRF check included, so
-    # an oversized upload is refused with a message instead of being parsed.
+    # an oversized upload is refused with a message instead of being parsed; a
+    # body Django cannot parse gets the form and a message rather than a bare 400.
     if request.method == "POST":
         try:
             check_request_size(request)
+            request_errors(request)
         except InputError as exc:
             return _paste_page(request, PasteForm(), exc)
     return _analyze(request)
@@ -59,10 +89,6 @@ def analyze(request):
 def _analyze(request):
     if request.method != "POST":
         return _paste_page(request, PasteForm())
-    try:
-        request_errors(request)
-    except InputError as exc:
-        return _paste_page(request, PasteForm(), exc)
     form = PasteForm(request.POST)
     if not form.is_valid():
         return _paste_page(request, form, InputError("Check the fields below."))
@@ -160,9 +186,17 @@ def _paste_html(text: str, evidence: set[int]) -> str:
     return mark_safe("".join(out))
 
 
-@require_GET
+@_safe
 def diagnosis(request, diagnosis_id):
-    diagnosis = get_object_or_404(Diagnosis, id=diagnosis_id)
+    diagnosis = Diagnosis.objects.filter(id=diagnosis_id).first()
+    if diagnosis is None:
+        if request.htmx:
+            # A poll for a diagnosis removed meanwhile: say so and stop polling
+            # (htmx would otherwise ask every second for ever).
+            return HttpResponseStopPolling(
+                render_to_string("analyzer/diagnosis.html#gone", {}, request)
+            )
+        raise Http404("No diagnosis with this id.")
     report = diagnosis.report or {}
     ctx = {
         "diagnosis": diagnosis,
@@ -187,7 +221,7 @@ def diagnosis(request, diagnosis_id):
     return render(request, template, ctx)
 
 
-@require_GET
+@_safe
 def raw(request, diagnosis_id):
     diagnosis = get_object_or_404(Diagnosis, id=diagnosis_id)
     response = HttpResponse(

@@ -18,7 +18,7 @@ def fixture(name: str) -> str:
 
 
 def post_json(client, body, **extra):
-    data = body if isinstance(body, str) else json.dumps(body)
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.post(COLLECTION, data, content_type="application/json", **extra)
 
 
@@ -220,3 +220,160 @@ def test_it_publishes_an_openapi_document(client):
     for ref in refs:
         name = ref.removeprefix("#/components/schemas/")
         assert name in doc["components"]["schemas"], ref
+
+
+# Bad input, end to end through the HTTP stack.
+
+
+def sized(size: int) -> str:
+    """Real device output repeated and cut to exactly ``size`` (ASCII) bytes."""
+    unit = fixture("asa_isakmp_sa_mm_wait_msg4.txt")
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+@pytest.mark.parametrize("how", ["json", "multipart file", "multipart two files"])
+def test_it_takes_exactly_the_limit_and_refuses_one_byte_more(client, settings, how):
+    """At the limit 202, one byte over 413 with JSON {"error"}, by JSON, by one
+    uploaded file and by two files whose sum is over; nothing stored on refusal."""
+    settings.ANALYZER_MAX_INPUT_BYTES = limit = 8192
+
+    def post(size):
+        text = sized(size)
+        if how == "json":
+            return post_json(client, {"text": text})
+        half = size // 2
+        files = (
+            [SimpleUploadedFile("a.txt", text.encode())]
+            if how == "multipart file"
+            else [
+                SimpleUploadedFile("a.txt", text[:half].encode()),
+                SimpleUploadedFile("b.txt", text[half:].encode()),
+            ]
+        )
+        return client.post(COLLECTION, {"files": files})
+
+    over = post(limit + 1)
+    assert over.status_code == 413
+    assert over.json() == {"error": "The paste is 8.0 KiB; the limit is 8 KiB."}
+    assert not Diagnosis.objects.exists()
+    assert post(limit).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"text": "\\ud800 show crypto isakmp sa"}', "not valid Unicode"),
+        ('{"text": null}', "empty"),
+        ('{"text": 5}', '"text" must be a string'),
+        ('{"text": "x", "title": "' + "t" * 201 + '"}', "at most 200 characters"),
+        ("[" * 50_000, "nested too deeply"),
+        ("  \n", "not valid JSON"),
+        ("null", "JSON object"),
+        (b'{"text": "caf\xe9"}', "not valid JSON"),
+    ],
+)
+def test_it_refuses_more_bad_json_with_400(client, body, message):
+    """Lone surrogate escapes, null text, over-long titles, absurd nesting, a
+    blank body and a Latin-1 body: 400 JSON, never a 500, nothing stored."""
+    client.raise_request_exception = False
+    response = post_json(client, body)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_keeps_control_characters_out_of_the_title(client):
+    """A NUL or lone surrogate in the title is dropped (PostgreSQL refuses NUL in
+    text): 202 and a clean one-line title."""
+    response = post_json(
+        client,
+        '{"text": "show crypto isakmp sa\\n", "title": "HQ\\u0000 to\\ud800\\tbranch"}',
+    )
+    assert response.status_code == 202
+    assert Diagnosis.objects.get().title == "HQ to branch"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", "show crypto isakmp sa"),
+        ("application/octet-stream", "show crypto isakmp sa"),
+        ("", "show crypto isakmp sa"),
+        ("application/xml", "<text>show crypto isakmp sa</text>"),
+    ],
+)
+def test_it_refuses_other_content_types_with_415(client, content_type, body):
+    """A body that is neither JSON nor a form gets 415 saying what to send."""
+    response = client.generic("POST", COLLECTION, body, content_type=content_type)
+    assert response.status_code == 415
+    assert "application/json or multipart/form-data" in response.json()["error"]
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_accepts_json_with_a_charset_and_urlencoded_forms(client):
+    """`application/json; charset=utf-8`, a `+json` type and a urlencoded form
+    (curl -d) are all read."""
+    text = fixture("asa_isakmp_sa_mm_wait_msg4.txt")
+    for response in (
+        client.post(
+            COLLECTION,
+            json.dumps({"text": text}),
+            content_type="application/json; charset=utf-8",
+        ),
+        client.post(
+            COLLECTION, json.dumps({"text": text}), content_type="application/vnd+json"
+        ),
+        client.post(
+            COLLECTION,
+            "text=" + text.replace("\n", "%0A").replace(" ", "+"),
+            content_type="application/x-www-form-urlencoded",
+        ),
+    ):
+        assert response.status_code == 202
+    assert Diagnosis.objects.count() == 3
+
+
+def test_it_refuses_an_unreadable_multipart_body_with_json(client):
+    """multipart/form-data without a boundary: 400 JSON, not Django's HTML page."""
+    response = client.post(COLLECTION, "text=x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "could not be read" in response.json()["error"]
+
+
+def test_it_answers_json_404_for_garbage_ids(client):
+    """Very long, encoded-traversal, dotted and non-ASCII ids: 404 JSON."""
+    for path in ("A" * 5000, "..%2F..%2Fetc%2Fpasswd", "a.b", "%C3%A9", "x/y"):
+        response = client.get(f"{COLLECTION}/{path}")
+        assert response.status_code == 404, path[:30]
+        assert response.json() == {"error": "No diagnosis with this id."}
+
+
+def test_it_answers_head_on_a_diagnosis(client):
+    """HEAD on a diagnosis is 200 without a body; on an unknown id 404."""
+    diagnosis = Diagnosis.objects.create(input_text="x\n")
+    response = client.head(f"{COLLECTION}/{diagnosis.id}")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert client.head(f"{COLLECTION}/nope").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("one line", id="2 MiB without a newline"),
+        pytest.param("short lines", id="100k short lines"),
+    ],
+)
+def test_it_takes_pathological_pastes_to_done(client, text):
+    """What is accepted is analyzed to done: a 2 MiB single line and 100,000
+    short lines both finish, and read back through the API."""
+    line = fixture("asa_isakmp_sa_mm_wait_msg4.txt").splitlines()[9]
+    if text == "one line":
+        text = (line * (2 * 1024 * 1024 // len(line)))[: 2 * 1024 * 1024]
+    else:
+        text = (line[:18] + "\n") * 100_000
+    response = post_json(client, {"text": text})
+    assert response.status_code == 202
+    analyze_diagnosis(response.json()["id"])
+    body = client.get(response["Location"]).json()
+    assert body["status"] == "done"

@@ -1,4 +1,7 @@
+import gzip
+import io
 import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -318,3 +321,243 @@ def test_it_answers_404_for_an_unknown_diagnosis(client):
     """An id that does not exist is a 404 for the page and the raw text."""
     assert client.get("/d/nope/").status_code == 404
     assert client.get("/d/nope/raw").status_code == 404
+
+
+# Bad input, end to end through the HTTP stack.
+
+CLI = FIXTURES / "cli"
+
+
+def cli_bytes(name: str) -> bytes:
+    return (CLI / name).read_bytes()
+
+
+def sized(size: int) -> bytes:
+    """Real device output repeated and cut to exactly ``size`` bytes."""
+    unit = fixture("asa_isakmp_sa_mm_wait_msg4.txt").encode()
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+@pytest.mark.parametrize("how", ["textarea", "file", "two files", "text and file"])
+def test_it_takes_exactly_the_limit_and_refuses_one_byte_more(client, settings, how):
+    """At ANALYZER_MAX_INPUT_BYTES the paste is accepted, one byte more is 413,
+    whether typed, uploaded as one file, split over two files, or typed and
+    uploaded together; nothing is stored on refusal."""
+    settings.ANALYZER_MAX_INPUT_BYTES = limit = 8192
+
+    def post(size):
+        data = sized(size)
+        half = size // 2
+        fields = {
+            "textarea": {"text": data.decode()},
+            "file": {"files": [SimpleUploadedFile("a.txt", data)]},
+            "two files": {
+                "files": [
+                    SimpleUploadedFile("a.txt", data[:half]),
+                    SimpleUploadedFile("b.txt", data[half:]),
+                ]
+            },
+            "text and file": {
+                "text": data[:half].decode(),
+                "files": [SimpleUploadedFile("b.txt", data[half:])],
+            },
+        }[how]
+        return client.post(ANALYZE, fields)
+
+    over = post(limit + 1)
+    assert over.status_code == 413
+    assert "the limit is 8 KiB" in over.content.decode()
+    assert not Diagnosis.objects.exists()
+    assert post(limit).status_code == 303
+    assert Diagnosis.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("banner-cp1252.txt", "Accès réservé au personnel autorisé – toute"),
+        ("isakmp-sa-utf16le-bom.txt", "show crypto isakmp sa"),
+        ("isakmp-sa-utf16be-bom.txt", "show crypto isakmp sa"),
+        ("isakmp-sa-utf16le-nobom.txt", "show crypto isakmp sa"),
+        ("syslog-utf8-with-latin1-byte.txt", "by réseau on vty1"),
+    ],
+)
+def test_it_reads_legacy_and_utf16_uploads(client, name, expected):
+    """Windows-1252, UTF-16 with and without a byte order mark, and UTF-8 with a
+    stray Latin-1 byte are read as text, stored, and analyzed to the end."""
+    response = client.post(
+        ANALYZE, {"files": [SimpleUploadedFile(name, cli_bytes(name))]}
+    )
+    assert response.status_code == 303
+    diagnosis = Diagnosis.objects.get()
+    assert expected in diagnosis.input_text
+    assert "\x00" not in diagnosis.input_text
+    analyze_diagnosis(diagnosis.id)
+    diagnosis.refresh_from_db()
+    assert diagnosis.status == "done"
+    assert client.get(diagnosis.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "packed",
+    [
+        pytest.param(lambda data: gzip.compress(data), id="gzip"),
+        pytest.param(lambda data: zipped(data), id="zip"),
+        pytest.param(
+            lambda data: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + data, id="png"
+        ),
+        pytest.param(lambda data: cli_bytes("ike-capture.pcap"), id="pcap"),
+    ],
+)
+def test_it_refuses_archives_images_and_captures(client, packed):
+    """A gzip or zip of a log, a screenshot, a pcap: 400 naming the file."""
+    data = packed(fixture("asa_isakmp_sa_mm_wait_msg4.txt").encode())
+    response = client.post(ANALYZE, {"files": [SimpleUploadedFile("log.bin", data)]})
+    assert response.status_code == 400
+    assert "log.bin: This does not look like text" in response.content.decode()
+    assert not Diagnosis.objects.exists()
+
+
+def zipped(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("show-crypto.txt", data)
+    return buffer.getvalue()
+
+
+def test_it_says_a_nul_in_the_textarea_is_not_text(client):
+    """A NUL pasted into the textarea gets the same message as the API gives,
+    shown on the page, not a bare "check the fields"."""
+    text = fixture("asa_isakmp_sa_mm_wait_msg4.txt").replace("\n", "\x00\n", 3)
+    response = client.post(ANALYZE, {"text": text})
+    assert response.status_code == 400
+    assert "does not look like text" in response.content.decode()
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_escapes_markup_in_a_refused_file_name(client):
+    """A file name carrying markup is echoed in the refusal as text."""
+    name = '"><img src=x onerror=alert(1)>.png'
+    response = client.post(
+        ANALYZE, {"files": [SimpleUploadedFile(name, cli_bytes("ike-capture.pcap"))]}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<img src=x" not in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.png:" in html
+
+
+def test_it_escapes_markup_in_title_text_and_file_name(client):
+    """`<script>` and `"><img onerror>` in the title, the text and an uploaded
+    file's name never reach the permalink as markup."""
+    hostile = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+    response = client.post(
+        ANALYZE,
+        {
+            "title": hostile,
+            "text": fixture("asa_isakmp_sa_mm_wait_msg4.txt") + hostile + "\n",
+            "files": [SimpleUploadedFile(hostile + ".txt", hostile.encode())],
+        },
+    )
+    assert response.status_code == 303
+    diagnosis = Diagnosis.objects.get()
+    analyze_diagnosis(diagnosis.id)
+    html = client.get(response["Location"]).content.decode()
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_it_answers_405_with_a_message_to_other_methods(client):
+    """PUT, DELETE and OPTIONS on the form, POST on the permalink and the raw
+    text: 405 naming the methods that work."""
+    diagnosis = analyzed("hello\n")
+    for response, allowed in (
+        (client.put(ANALYZE, "x"), "GET, HEAD, POST"),
+        (client.delete(ANALYZE), "GET, HEAD, POST"),
+        (client.options(ANALYZE), "GET, HEAD, POST"),
+        (client.post(diagnosis.get_absolute_url()), "GET, HEAD"),
+        (client.post(f"/d/{diagnosis.id}/raw"), "GET, HEAD"),
+    ):
+        assert response.status_code == 405
+        assert response["Allow"] == allowed
+        assert "Method not allowed" in response.content.decode()
+    assert Diagnosis.objects.count() == 1
+
+
+def test_it_answers_head_requests(client):
+    """HEAD works wherever GET does (link checkers, monitoring), without a body."""
+    diagnosis = analyzed("hello\n")
+    for url in (ANALYZE, diagnosis.get_absolute_url(), f"/d/{diagnosis.id}/raw"):
+        response = client.head(url)
+        assert response.status_code == 200, url
+        assert response.content == b""
+    assert client.head("/d/nope/").status_code == 404
+
+
+def test_it_refuses_a_form_post_without_csrf_with_403():
+    """Without the CSRF token the form post is 403, plain and htmx, and nothing
+    is stored; the token check is not skipped by the early size check."""
+    strict = Client(enforce_csrf_checks=True)
+    text = fixture("asa_isakmp_sa_mm_wait_msg4.txt")
+    assert strict.post(ANALYZE, {"text": text}).status_code == 403
+    htmx = strict.post(ANALYZE, {"text": text}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 403
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_refuses_a_multipart_body_it_cannot_read(client):
+    """A multipart body without a boundary gets the form with a message, not
+    Django's bare 400 page."""
+    response = client.post(ANALYZE, "text=x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert 'id="paste-form"' in response.content.decode()
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_answers_404_for_garbage_ids(client):
+    """Very long ids, encoded path traversal and non-ASCII ids are 404s."""
+    for url in (
+        "/d/" + "A" * 5000 + "/",
+        "/d/" + "A" * 5000 + "/raw",
+        "/d/..%2F..%2Fetc%2Fpasswd/",
+        "/d/%2e%2e/raw",
+        "/d/é/",
+    ):
+        assert client.get(url).status_code == 404, url[:40]
+
+
+def test_it_stops_polling_a_diagnosis_that_is_gone(client):
+    """An htmx poll for a diagnosis removed meanwhile answers 286 with a message,
+    so the page stops asking every second."""
+    response = client.get("/d/" + "x" * 32 + "/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="status"')
+    assert "no longer exists" in html
+    assert "hx-trigger" not in html
+
+
+@pytest.mark.parametrize("shape", ["one 2 MiB line", "100k short lines"])
+def test_it_analyzes_pathological_pastes_to_the_end(client, shape):
+    """A 2 MiB paste without a newline and one of 100,000 short lines are
+    accepted, analyzed to done, and their pages render."""
+    line = fixture("asa_isakmp_sa_mm_wait_msg4.txt").splitlines()[9]
+    if shape == "one 2 MiB line":
+        text = (line * (2 * 1024 * 1024 // len(line) + 1))[: 2 * 1024 * 1024]
+    else:
+        text = (line[:18] + "\n") * 100_000
+    response = client.post(
+        ANALYZE, {"files": [SimpleUploadedFile("big.log", text.encode())]}
+    )
+    assert response.status_code == 303
+    diagnosis = Diagnosis.objects.get()
+    analyze_diagnosis(diagnosis.id)
+    diagnosis.refresh_from_db()
+    assert diagnosis.status == "done"
+    assert client.get(diagnosis.get_absolute_url()).status_code == 200
+    raw = client.get(f"/d/{diagnosis.id}/raw")
+    assert b"".join(raw.streaming_content if raw.streaming else [raw.content]) == (
+        diagnosis.input_text.encode()
+    )
