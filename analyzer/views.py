@@ -45,6 +45,14 @@ PREFERRED_COLUMNS = (
     ),
 )
 HIDDEN_FIELDS = {"lines", "at"}
+# What the permalink shows of a very large diagnosis. Beyond these a page stops
+# being readable long before it stops being fast; the rest is one click away
+# (?findings=all) or in the JSON, and every line stays in the numbered paste.
+FINDINGS_SHOWN = 100  # per severity
+EVIDENCE_SHOWN = 12  # line links per finding (all of them are highlighted)
+ROWS_SHOWN = 100  # records per kind of output
+CELL_CHARS = 160  # characters per table cell
+PASTE_CHUNK = 500  # lines per chunk of the numbered paste
 
 
 def _allow(*methods):
@@ -122,39 +130,89 @@ def _paste_page(request, form, error=None):
     return render(request, template, ctx, status=error.status if error else 200)
 
 
-def _record_table(source: dict) -> dict:
-    kind = source.get("kind", "")
-    records = source.get("records") or []
-    columns: list[str] = []
-    for fragment, preferred in PREFERRED_COLUMNS:
-        if fragment in kind:
-            columns = [c for c in preferred if any(c in r for r in records)]
-            break
-    for record in records:
-        for key in record:
-            if key not in HIDDEN_FIELDS and key not in columns:
-                columns.append(key)
-    rows = []
+def _cell(value) -> str:
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = ", ".join(f"{k}={v}" for k, v in value.items())
+    elif value is None:
+        value = ""
+    value = str(value)
+    # A packet-tracer's phases or a config block can be kilobytes in one cell.
+    return value if len(value) <= CELL_CHARS else value[: CELL_CHARS - 1] + "…"
+
+
+def _record_tables(sources: list[dict]) -> list[dict]:
+    """One table per kind of output, its rows in paste order. A big paste holds
+    the same command many times; one table each would be thousands."""
+    by_kind: dict[str, list[dict]] = {}
+    for source in sources:
+        by_kind.setdefault(source.get("kind", ""), []).append(source)
+    tables = []
+    for kind, group in by_kind.items():
+        records = [r for s in group for r in s.get("records") or []]
+        columns: list[str] = []
+        for fragment, preferred in PREFERRED_COLUMNS:
+            if fragment in kind:
+                columns = [c for c in preferred if any(c in r for r in records)]
+                break
+        for record in records:
+            for key in record:
+                if key not in HIDDEN_FIELDS and key not in columns:
+                    columns.append(key)
+        shown = records[:ROWS_SHOWN]
+        tables.append(
+            {
+                "kind": kind,
+                "outputs": len(group),
+                "first_line": group[0].get("first_line"),
+                "last_line": group[0].get("last_line"),
+                "columns": columns,
+                "rows": _rows_html(shown, columns),
+                "record_count": len(records),
+                "hidden": len(records) - len(shown),
+            }
+        )
+    return tables
+
+
+def _rows_html(records: list[dict], columns: list[str]) -> str:
+    # Built here, like the paste: a table cell in a template loop costs about
+    # ten microseconds, and a big paste has tens of thousands of them.
+    out = []
     for record in records:
         lines = record.get("lines") or []
-        cells = []
-        for column in columns:
-            value = record.get(column, "")
-            if isinstance(value, list | tuple):
-                value = ", ".join(str(v) for v in value)
-            elif isinstance(value, dict):
-                value = ", ".join(f"{k}={v}" for k, v in value.items())
-            elif value is None:
-                value = ""
-            cells.append(value)
-        rows.append({"cells": cells, "line": lines[0] if lines else None})
-    return {
-        "kind": kind,
-        "first_line": source.get("first_line"),
-        "last_line": source.get("last_line"),
-        "columns": columns,
-        "rows": rows,
-    }
+        first = lines[0] if lines and isinstance(lines[0], int) else None
+        out.append(
+            f'<tr><td><a href="#L{first}">{first}</a></td>'
+            if first
+            else "<tr><td></td>"
+        )
+        out.extend(f"<td>{escape(_cell(record.get(c, '')))}</td>" for c in columns)
+        out.append("</tr>")
+    return mark_safe("".join(out))
+
+
+def _finding_groups(diagnosis, show_all: bool) -> list[dict]:
+    groups = []
+    for severity, findings in diagnosis.findings_by_severity():
+        shown = [
+            dict(
+                f,
+                lines_shown=(f.get("lines") or [])[:EVIDENCE_SHOWN],
+                lines_more=max(0, len(f.get("lines") or []) - EVIDENCE_SHOWN),
+            )
+            for f in (findings if show_all else findings[:FINDINGS_SHOWN])
+        ]
+        groups.append(
+            {
+                "severity": severity,
+                "findings": shown,
+                "total": len(findings),
+                "hidden": len(findings) - len(shown),
+            }
+        )
+    return groups
 
 
 def _state_graph(sources: list[dict]):
@@ -177,12 +235,26 @@ def _state_graph(sources: list[dict]):
     return mark_safe(render_state_graph(highlight=states))
 
 
-def _paste_html(text: str, evidence: set[int]) -> str:
-    # Built here rather than in a template loop: a 2 MB paste is 100k lines.
+def _paste_html(lines: list[str], evidence: set[int]) -> str:
+    """The numbered paste as one string. Built here rather than in a template
+    loop (a 2 MiB paste is tens of thousands of lines), with as little markup
+    per line as will do: the numbers are a CSS counter, not text. Lines come in
+    chunks the browser may skip laying out while they are off screen; each chunk
+    restarts the counter at its own first line, so a skipped chunk cannot throw
+    the numbering of the next one off."""
     out = []
-    for n, line in enumerate(split_lines(text), start=1):
-        cls = "line evidence" if n in evidence else "line"
-        out.append(f'<span class="{cls}" id="L{n}" data-n="{n}">{escape(line)}</span>')
+    for start in range(0, len(lines), PASTE_CHUNK):
+        chunk = lines[start : start + PASTE_CHUNK]
+        out.append(
+            f'<span class="chunk" style="counter-reset:line {start};'
+            f'--lines:{len(chunk)}">'
+        )
+        for n, line in enumerate(chunk, start=start + 1):
+            if n in evidence:
+                out.append(f'<span id="L{n}" class="evidence">{escape(line)}</span>')
+            else:
+                out.append(f'<span id="L{n}">{escape(line)}</span>')
+        out.append("</span>")
     return mark_safe("".join(out))
 
 
@@ -198,13 +270,15 @@ def diagnosis(request, diagnosis_id):
             )
         raise Http404("No diagnosis with this id.")
     report = diagnosis.report or {}
+    show_all = request.GET.get("findings") == "all"
     ctx = {
         "diagnosis": diagnosis,
         "permalink": request.build_absolute_uri(diagnosis.get_absolute_url()),
         "report": report,
-        "groups": diagnosis.findings_by_severity(),
+        "groups": _finding_groups(diagnosis, show_all),
         "finding_count": len(report.get("findings") or []),
-        "tables": [_record_table(s) for s in report.get("sources") or []],
+        "tables": _record_tables(report.get("sources") or []),
+        "rows_shown": ROWS_SHOWN,
     }
     template = "analyzer/diagnosis.html"
     if request.htmx:
@@ -215,9 +289,10 @@ def diagnosis(request, diagnosis_id):
         # 286 tells htmx to stop polling after swapping the finished result in.
         return HttpResponseStopPolling(html)
     evidence = {n for f in report.get("findings") or [] for n in f.get("lines") or []}
+    lines = split_lines(diagnosis.input_text)
     ctx["graph"] = _state_graph(report.get("sources") or [])
-    ctx["paste"] = _paste_html(diagnosis.input_text, evidence)
-    ctx["line_count"] = len(split_lines(diagnosis.input_text))
+    ctx["paste"] = _paste_html(lines, evidence)
+    ctx["line_count"] = len(lines)
     return render(request, template, ctx)
 
 

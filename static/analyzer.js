@@ -22,7 +22,7 @@
     document.querySelectorAll(".finding.selected").forEach(function (f) {
       f.classList.remove("selected");
     });
-    document.querySelectorAll("#paste .line.focus").forEach(function (line) {
+    document.querySelectorAll("#paste .focus").forEach(function (line) {
       line.classList.remove("focus");
     });
     var lines = lineElements(finding);

@@ -266,8 +266,8 @@ def test_it_shows_findings_with_evidence_commands_and_article_links(client):
     assert '<pre class="cli">show run tunnel-group 203.0.113.50</pre>' in html
     assert '<a href="/kb/isakmp-states/#mm_wait_msg4">Read more</a>' in html
     assert html.count("Read more") == 1  # no link for a finding without an article
-    assert 'class="line evidence" id="L12"' in html
-    assert 'class="line" id="L1"' in html
+    assert '<span id="L12" class="evidence">' in html
+    assert '<span id="L1">' in html
     assert 'id="L17"' in html and 'id="L18"' not in html
     assert 'data-lines="12 14"' in html
     # The parsed records, with the known columns first.
