@@ -4,8 +4,8 @@
 Prints p50/p95/max of ``kb.search.search()`` (candidates from the database's
 full-text engine, ranking and snippets in Python) on the real articles, then again
 with 5,000 generated articles added. Runs on a throwaway database: a temporary
-SQLite file by default, or a ``tshoot_bench`` database (dropped and re-created) on
-the PostgreSQL server DATABASE_URL points at.
+SQLite file by default, or a database (dropped and re-created) on
+the PostgreSQL server DATABASE_URL points at (its database name + ``_bench``).
 
     .venv/bin/python bench/search.py [--articles 5000] [--rounds 5]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tshoot .venv/bin/python bench/search.py
@@ -25,7 +25,13 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "tshoot_bench"
+
+
+def bench_db_name(url: str) -> str:
+    """The throwaway database's name: the one DATABASE_URL names plus ``_bench``, so
+    two people benchmarking on one server do not drop each other's database."""
+    name = urlsplit(url).path.lstrip("/") or "tshoot"
+    return re.sub(r"\W", "_", name)[:50] + "_bench"
 
 
 def throwaway_database(workdir: Path) -> str:
@@ -37,10 +43,11 @@ def throwaway_database(workdir: Path) -> str:
 
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
+    name = bench_db_name(url)
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -174,7 +181,9 @@ def main():
                 urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres")
             )
             with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+                conn.execute(
+                    f"DROP DATABASE IF EXISTS {urlsplit(os.environ['DATABASE_URL']).path[1:]}"
+                )
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
