@@ -29,6 +29,9 @@ from html import escape
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 
+# Bumped whenever the terms an article is indexed under change, so that
+# ``sync_articles`` re-indexes every article.
+INDEX_VERSION = "2"
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
@@ -38,13 +41,37 @@ WEIGHTS = {"title": 10.0, "identifiers": 6.0, "headings": 3.0, "body": 1.0}
 SNIPPET_CHARS = 200
 # A term scoring this much in an article counts as fully covered by it.
 FULL_COVER = 6.0
+# An article must hold this share of what was typed to be an answer at all.
+MIN_MATCH = 0.5
+# ... and cover this share of it (a passing mention in the body covers a term
+# only in part, see FULL_COVER).
+MIN_COVER = 0.15
+# Each query word matched in a row by one of an article's multi-word identifiers
+# (a message or command quoted whole) multiplies its score by 1 + this, up to
+# MAX_PHRASE_WORDS words.
+PHRASE_BONUS = 0.15
+MAX_PHRASE_WORDS = 8
 
 # Word characters plus the punctuation identifiers are made of.
 _TOKEN_RE = re.compile(r"[\w%.\-]+")
 _PART_RE = re.compile(r"[_%.\-]+")
+# Separators squashed out of a whole identifier, so that ``MM_WAIT_MSG4``,
+# ``MM-WAIT-MSG4``, ``mmwaitmsg4`` and ``mm wait msg 4`` (joined at query time,
+# see ``search``) all meet on ``mmwaitmsg4``; dots stay (``8.4``).
+_SQUASH_RE = re.compile(r"[_\-]+")
+# Addresses (IPv4, Cisco-style MAC) differ in every paste.
+_ADDRESS_RE = re.compile(
+    r"\d{1,3}(?:\.\d{1,3}){3}(?!\d)|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}$"
+)
+_VERSION_RE = re.compile(r"\d{1,2}(?:\.\d{1,2}){1,2}")
+_HEX_RE = re.compile(r"[0-9a-f]+")
+_LETTERS_DIGITS_RE = re.compile(r"[^\W\d_]+|\d+")
 # How much a part of an identifier (``msg4`` in ``MM_WAIT_MSG4``) counts next to
 # the whole identifier or a word standing alone.
 PART_WEIGHT = 0.4
+# Up to how many adjacent query words are tried joined into one identifier.
+MAX_JOIN = 4
+MAX_QUERY_TOKENS = 64
 
 STOP_WORDS = frozenset(
     """
@@ -56,24 +83,113 @@ STOP_WORDS = frozenset(
     the their theirs them then there these they this those through to too under
     until up very was we were what when where which while who whom why will with
     would you your yours get gets got getting keep keeps seems seem
+    mean means meaning cant can't dont doesn isn didn wasn won aren im i'm ive
+    anyone someone please help thanks hi hello see
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
     """.split()
 )
 
+# --- the field's vocabulary, as data ----------------------------------------------
+# Each table maps what an engineer types to what the articles say. Keys and values
+# are lower case; values are typed text, tokenized like the rest of the query.
+
+# Abbreviations replace the word typed: nobody searches for ``sh`` itself.
+ABBREVIATIONS = {
+    # IOS/ASA command abbreviations
+    "sh": "show",
+    "sho": "show",
+    "cry": "crypto",
+    "cryp": "crypto",
+    "isa": "isakmp",
+    "isak": "isakmp",
+    "ipsc": "ipsec",
+    "conf": "configure",
+    "int": "interface",
+    "deb": "debug",
+    "cap": "capture",
+    "pt": "packet-tracer",
+    # phases, keys, protocols
+    "p1": "phase 1",
+    "ph1": "phase 1",
+    "phase1": "phase 1",
+    "p2": "phase 2",
+    "ph2": "phase 2",
+    "phase2": "phase 2",
+    "psk": "pre-shared-key",
+    "preshared": "pre-shared",
+    "presharedkey": "pre-shared-key",
+    "natt": "nat-t",
+    "dpd": "dead peer detection",
+    "pw": "password",
+    "pwd": "password",
+    "passwd": "password",
+    "fw": "firewall",
+    "ipsecsa": "ipsec sa",
+    "s2s": "site-to-site",
+}
+
+# Two-word phrases replaced as a whole.
+PHRASES = {
+    ("phase", "one"): "phase 1",
+    ("phase", "two"): "phase 2",
+    ("security", "association"): "sa",
+    ("security", "associations"): "sa",
+    ("main", "mode"): "main mode",
+}
+
+# Synonyms are added beside the word typed (keys and values are terms, stemmed):
+# the articles say ``decaps`` where people say "decrypt", and so on.
+SYNONYMS = {
+    "decrypt": ("decaps",),
+    "decapsul": ("decaps",),
+    "decap": ("decaps",),
+    "encrypt": ("encaps",),
+    "encapsul": ("encaps",),
+    "encap": ("encaps",),
+    "email": ("mail", "smtp"),
+    "mail": ("smtp",),
+    "mtu": ("fragment",),
+    "mss": ("tcpmss",),
+}
+# A synonym counts a little less than the word typed.
+SYNONYM_WEIGHT = 0.8
+
+# Suffixes stripped by ``stem`` when what is left is long enough.
+_STEM_DOUBLES = frozenset("bdfgkmnprt")
+
 
 def stem(word: str) -> str:
-    """A light suffix stripper for English words; identifiers pass unchanged."""
+    """A light suffix stripper for English and engineering words (``decrypted``,
+    ``decryption`` and ``decrypts`` meet on ``decrypt``; ``negotiation`` and
+    ``negotiated`` on ``negoti``); identifiers pass unchanged."""
     if len(word) <= 3 or not word.isascii() or not word.isalpha():
         return word
+    stripped = True
     if word.endswith(("ies", "ied")) and len(word) > 4:
         word = word[:-3] + "i"
     elif word.endswith("sses"):
         word = word[:-2]
+    elif word.endswith(("ation", "ating", "ated", "ates")) and len(word) >= 8:
+        word = word[: -5 if word.endswith(("ation", "ating")) else -4]
+    elif word.endswith("ate") and len(word) >= 7:
+        word = word[:-3]
+    elif word.endswith("tion") and len(word) >= 8:
+        word = word[:-3]
     elif word.endswith("ing") and len(word) >= 6:
         word = word[:-3]
     elif word.endswith("ed") and len(word) >= 5:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    else:
+        stripped = False
+    if (
+        stripped
+        and len(word) >= 4
+        and word[-1] == word[-2]
+        and word[-1] in _STEM_DOUBLES
+    ):
+        word = word[:-1]  # dropped, dropping -> drop
     if len(word) > 3 and word.endswith("y"):
         word = word[:-1] + "i"
     if len(word) >= 5 and word.endswith("e"):
@@ -81,30 +197,71 @@ def stem(word: str) -> str:
     return word
 
 
+def noise(part: str) -> bool:
+    """Values that change from one paste to the next and say nothing about the
+    problem: numbers of one or two digits (timestamps, counters, severities) and of
+    five or seven and more (ports, SPIs in decimal), hex values (SPIs, handles,
+    cookies), single letters. Six-digit message IDs, ports, models and versions
+    stay; so do four-digit hex values such as a config register (``0x2142``)."""
+    if part.isdigit():
+        return len(part) <= 2 or len(part) == 5 or len(part) > 6
+    if part.startswith("0x"):
+        return not (3 <= len(part) - 2 <= 4 and _HEX_RE.fullmatch(part[2:]))
+    if len(part) >= 6 and _HEX_RE.fullmatch(part) and not part.isalpha():
+        return True
+    return len(part) == 1
+
+
 def _word(part: str) -> str | None:
-    if part in STOP_WORDS:
+    if part in STOP_WORDS or noise(part):
         return None
     return stem(part)
 
 
+def squash(token: str) -> str:
+    return _SQUASH_RE.sub("", token)
+
+
+def _token_terms(token: str):
+    """``(term, weight)`` for one token (already lower case and stripped)."""
+    if _ADDRESS_RE.match(token):
+        return  # an address: different in every paste
+    parts = [p for p in _PART_RE.split(token) if p]
+    if len(parts) == 1:
+        term = _word(parts[0])
+        if term:
+            yield term, 1.0
+        return
+    kept = [(part, _word(part)) for part in parts]
+    if not any(term for _part, term in kept):
+        if _VERSION_RE.fullmatch(token):
+            yield token, 1.0  # a release: 8.4, 9.1
+        return  # a date, a time, a serial of short numbers
+    yield squash(token), 1.0
+    for part, term in kept:
+        if term:
+            # A message ID counts in full wherever it stands (``%ASA-4-713903``).
+            yield term, 1.0 if part.isdigit() and len(part) == 6 else PART_WEIGHT
+
+
+def _tokens(text: str) -> list[str]:
+    tokens = []
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group().strip("%.-_").lower()[:MAX_TERM_CHARS]
+        if token:
+            tokens.append(token)
+    return tokens
+
+
 def weighted_terms(text: str):
     """``(term, weight)`` for the terms of ``text`` in order: 1 for a word or a
-    whole identifier, PART_WEIGHT for a part of an identifier."""
+    whole identifier (separators squashed out), PART_WEIGHT for a part of an
+    identifier; stop words and paste noise (addresses, hex values, short numbers)
+    give nothing."""
     for match in _TOKEN_RE.finditer(text):
-        whole = match.group().strip("%.-_").lower()[:MAX_TERM_CHARS]
-        if not whole:
-            continue
-        parts = [p for p in _PART_RE.split(whole) if p]
-        if len(parts) == 1:
-            term = _word(parts[0])
-            if term:
-                yield term, 1.0
-            continue
-        yield whole, 1.0
-        for part in parts:
-            term = _word(part)
-            if term:
-                yield term, PART_WEIGHT
+        token = match.group().strip("%.-_").lower()[:MAX_TERM_CHARS]
+        if token:
+            yield from _token_terms(token)
 
 
 def tokenize(text: str) -> list[str]:
@@ -131,17 +288,101 @@ def document_terms(title, identifiers, headings, body) -> dict[str, dict[str, fl
     }
 
 
-def query_terms(query) -> dict[str, float]:
+def query_tokens(query) -> list[str]:
+    """The words of a query, lower case, with abbreviations and phrases of the
+    field written out (``sh cry isa sa`` -> ``show crypto isakmp sa``)."""
+    if not isinstance(query, str):
+        return []
+    words = _tokens(query[:MAX_QUERY_CHARS])
+    out: list[str] = []
+    i = 0
+    while i < len(words) and len(out) < MAX_QUERY_TOKENS:
+        pair = tuple(words[i : i + 2])
+        if pair in PHRASES:
+            out.extend(PHRASES[pair].split())
+            i += 2
+            continue
+        out.extend(ABBREVIATIONS.get(words[i], words[i]).split())
+        i += 1
+    return out[:MAX_QUERY_TOKENS]
+
+
+def _add(weights: dict[str, float], term: str, weight: float) -> None:
+    weights[term] = max(weights.get(term, 0.0), weight)
+
+
+def _with_synonyms(weights: dict[str, float]) -> dict[str, float]:
+    out = dict(weights)
+    for term, weight in weights.items():
+        for synonym in SYNONYMS.get(term, ()):
+            _add(out, synonym, weight * SYNONYM_WEIGHT)
+    return out
+
+
+def query_terms(query, known=None) -> dict[str, float]:
     """Distinct terms of a query, in order, bounded in length and number, each with
     its weight: the parts of an identifier weigh less than the whole, so
     ``MM_WAIT_MSG4`` prefers articles about that state over ones that only share
-    ``mm`` and ``wait`` with it."""
-    if not isinstance(query, str):
-        return {}
+    ``mm`` and ``wait`` with it.
+
+    ``known(candidates)``, when given, says which of some candidate terms the index
+    holds; with it adjacent words that form an identifier of the index are joined
+    (``mm wait msg 4`` -> ``mmwaitmsg4``, ``nat t`` -> ``natt``) and letters run
+    into digits are split when the index does not know them whole (``udp4500`` ->
+    ``udp`` ``4500``)."""
+    tokens = query_tokens(query)
+    per_token = [list(_token_terms(t)) for t in tokens]
+    joins: dict[int, tuple[int, str]] = {}  # start -> (end, joined term)
+    if known is not None and tokens:
+        spans = []
+        for start in range(len(tokens)):
+            for end in range(min(len(tokens), start + MAX_JOIN), start + 1, -1):
+                joined = squash("".join(tokens[start:end]))
+                if joined.isalnum() and len(joined) <= MAX_TERM_CHARS:
+                    spans.append((start, end, joined))
+        splits = {
+            term: [p for p in _LETTERS_DIGITS_RE.findall(term) if _word(p)]
+            for terms in per_token
+            for term, _w in terms
+            if term.isalnum() and not term.isalpha() and not term.isdigit()
+        }
+        raw = {t for t in tokens if t.isalpha() and stem(t) != t}
+        found = known(
+            {j for _s, _e, j in spans}
+            | {stem(j) for _s, _e, j in spans}
+            | set(splits)
+            | raw
+        )
+        taken: set[int] = set()
+        # Longest joins first; a word joins at most once.
+        for start, end, joined in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+            term = joined if joined in found else stem(joined)
+            if term in found and not taken & set(range(start, end)):
+                joins[start] = (end, term)
+                taken.update(range(start, end))
+    else:
+        found, splits, raw = set(), {}, set()
     weights: dict[str, float] = {}
-    for term, weight in weighted_terms(query[:MAX_QUERY_CHARS]):
-        weights[term] = max(weights.get(term, 0.0), weight)
-    return dict(list(weights.items())[:MAX_QUERY_TERMS])
+    i = 0
+    while i < len(tokens):
+        if i in joins:
+            end, term = joins[i]
+            _add(weights, term, 1.0)
+            for terms in per_token[i:end]:
+                for t, w in terms:
+                    _add(weights, t, min(w, PART_WEIGHT))
+            i = end
+            continue
+        if tokens[i] in raw and tokens[i] in found:
+            _add(weights, tokens[i], 1.0)
+        for t, w in per_token[i]:
+            if t in splits and t not in found and splits[t]:
+                for piece in splits[t]:
+                    _add(weights, stem(piece), w)
+            else:
+                _add(weights, t, w)
+        i += 1
+    return dict(list(_with_synonyms(weights).items())[:MAX_QUERY_TERMS])
 
 
 # --- the index, one implementation per database ---------------------------------
@@ -349,9 +590,28 @@ def _candidates_postgresql(terms) -> list[int]:
 # --- typo correction --------------------------------------------------------------
 
 
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS: dict[str, set[str]] = {}
+for _r, _row in enumerate(_KEYBOARD):
+    for _c, _key in enumerate(_row):
+        _near = _NEIGHBOURS.setdefault(_key, set())
+        for _dr in (-1, 0, 1):
+            if 0 <= _r + _dr < len(_KEYBOARD):
+                _other = _KEYBOARD[_r + _dr]
+                _near.update(_other[max(0, _c - 1) : _c + 2])
+
+
+def _substitution(a: str, b: str) -> int:
+    """A slip onto a neighbouring key costs 1; any other letter 2 (``printer`` is
+    not a typo of ``pointer``)."""
+    if a == b:
+        return 0
+    return 1 if b in _NEIGHBOURS.get(a, ()) else 2
+
+
 def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (adjacent transpositions) distance, or limit + 1 when
-    it is above ``limit``."""
+    """Damerau-Levenshtein distance (adjacent transpositions), substitutions
+    weighed by ``_substitution``, or limit + 1 when it is above ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     prev2: list[int] = []
@@ -359,8 +619,9 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     for i, ca in enumerate(a, 1):
         cur = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            cur[j] = min(
+                prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + _substitution(ca, cb)
+            )
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
         if min(cur) > limit:
@@ -370,16 +631,26 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def _max_distance(word: str) -> int:
-    return 1 if len(word) <= 6 else 2
+    return 1 if len(word) <= 7 else 2
+
+
+# Typed words shorter than this are corrected only for two swapped letters.
+MIN_TYPO_CHARS = 5
+MIN_SWAP_CHARS = 4
 
 
 def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]:
-    """``terms`` with unknown plain words of 5+ letters (as typed: ``words``)
-    replaced by the nearest word of the index."""
+    """``terms`` with unknown plain words replaced by the nearest word of the
+    index: words of 5+ letters (as typed: ``words``) within one or two edits,
+    words of 4 letters only when two neighbouring letters were swapped
+    (``nta`` stays, ``ikve`` -> ``ikev`` would not be a word, ``rotue`` ->
+    ``route``)."""
     from kb.models import SearchWord
 
     typed = {stem(w): w for w in words}
-    eligible = [t for t in terms if t.isalpha() and len(typed.get(t, t)) >= 5]
+    eligible = [
+        t for t in terms if t.isalpha() and len(typed.get(t, t)) >= MIN_SWAP_CHARS
+    ]
     if not eligible:
         return terms
     known = set(
@@ -399,8 +670,15 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
     for term, weight in terms.items():
         best = None
         if term in unknown:
+            swap_only = len(typed.get(term, term)) < MIN_TYPO_CHARS
             limit = _max_distance(term)
             for word, documents in vocabulary:
+                if word[0] != term[0]:
+                    continue  # typos rarely hit the first letter
+                if swap_only and (
+                    len(word) != len(term) or sorted(word) != sorted(term)
+                ):
+                    continue
                 d = _edit_distance(term, word, limit)
                 if d <= limit:
                     key = (d, -documents, word)
@@ -420,21 +698,49 @@ def _saturate(count: int) -> float:
 
 
 def rank(
-    terms: dict[str, float], documents: dict, df: dict[str, int], total: int
+    terms: dict[str, float],
+    documents: dict,
+    df: dict[str, int],
+    total: int,
+    phrases: dict | None = None,
+    groups: dict | None = None,
+    guessed: set | None = None,
 ) -> list[tuple[float, str, int]]:
     """``[(score, slug, pk)]`` best first.
 
     ``terms`` maps each query term to its weight; ``documents`` maps pk to
     ``(slug, {term: counts per field in FIELDS order})``; ``df`` is the number of
-    articles holding each term, ``total`` the number of articles.
+    articles holding each term, ``total`` the number of articles. ``phrases``
+    maps pk to how many query words the article's own multi-word identifiers
+    matched in a row (a pasted message the article names); ``groups`` maps each
+    term the user typed to the terms that stand for it (itself and its synonyms);
+    ``guessed`` holds the terms that replaced a typo. An article holding less
+    than MIN_MATCH of what was typed is no answer and is left out: terms weigh
+    by rarity, a plain word no article knows as much as the rarest known one, a
+    guessed term held counts half.
     """
-    idf = {
-        t: w * math.log(1 + (total - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5))
-        if df.get(t)
-        else 0.0
-        for t, w in terms.items()
-    }
+
+    def rarity(n: int) -> float:
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+    idf = {t: w * rarity(df[t]) if df.get(t) else 0.0 for t, w in terms.items()}
     query_weight = sum(idf.values()) or 1.0
+    if groups is None:
+        groups = {t: {t} for t in terms}
+    # What each typed term weighs in the share an answer must hold: known terms
+    # by their rarity; unknown plain words as the rarest; an unknown identifier
+    # (``vty0``, a whole syslog tag) not at all, its parts speak for it.
+    needed = {}
+    for typed, alternatives in groups.items():
+        known = [idf[t] for t in alternatives if idf.get(t)]
+        if known:
+            needed[typed] = max(known)
+    rarest = max(needed.values(), default=rarity(1))
+    for typed in groups:
+        if typed not in needed and typed.isalpha():
+            needed[typed] = terms.get(typed, 1.0) * rarest
+    need_total = sum(needed.values())
+    guessed = guessed or set()
     weights = [WEIGHTS[f] for f in FIELDS]
     ranked = []
     for pk, (slug, postings) in documents.items():
@@ -456,8 +762,18 @@ def rank(
                 covered += idf[t] * min(1.0, term_score / FULL_COVER)
         if score <= 0:
             continue
+        held = sum(
+            weight * (0.5 if typed in guessed else 1.0)
+            for typed, weight in needed.items()
+            if any(postings.get(t) for t in groups[typed])
+        )
+        if need_total and (
+            held / need_total < MIN_MATCH or covered / need_total < MIN_COVER
+        ):
+            continue
         coverage = covered / query_weight
-        ranked.append((round(score * (0.2 + coverage) ** 2, 9), slug, pk))
+        bonus = 1.0 + PHRASE_BONUS * min((phrases or {}).get(pk, 0), MAX_PHRASE_WORDS)
+        ranked.append((round(score * bonus * (0.2 + coverage) ** 2, 9), slug, pk))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return ranked
 
@@ -474,8 +790,11 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     text = " ".join(text.split())
     # Every term shares its first letters with the word it came from: find those
     # places with one regular expression, then tokenize only the words there.
+    # (separators may sit between those letters: ``mmwaitmsg4`` is written
+    # ``MM_WAIT_MSG4``.)
     maybe = re.compile(
-        "|".join(sorted({re.escape(t[:4]) for t in terms})), re.IGNORECASE
+        "|".join(sorted({"[_-]*".join(map(re.escape, t[:4])) for t in terms})),
+        re.IGNORECASE,
     )
     hits = []  # (start, end, terms matched) of whole words
     end = 0
@@ -540,6 +859,39 @@ def snippet(article, terms, in_body=()) -> str:
     return text or escape(article.summary)
 
 
+def _phrase_tokens(tokens) -> list[str]:
+    """Words compared when looking for an identifier quoted whole in a query."""
+    return [stem(squash(t)) for t in tokens]
+
+
+def _phrase_words(sequence: list[str], identifiers) -> int:
+    """How many words of the query (``sequence``, from ``_phrase_tokens``) an
+    article's identifiers of two words or more match in a row."""
+    if len(sequence) < 2:
+        return 0
+    joined = " " + " ".join(sequence) + " "
+    words = 0
+    for identifier in identifiers or ():
+        phrase = _phrase_tokens(_tokens(str(identifier)))
+        if len(phrase) >= 2 and f" {' '.join(phrase)} " in joined:
+            words += len(phrase)
+    return words
+
+
+def _known_terms(candidates) -> set[str]:
+    """Which of ``candidates`` the index holds (in any article, any field)."""
+    from kb.models import Posting
+
+    candidates = [c for c in candidates if c and len(c) <= MAX_TERM_CHARS]
+    if not candidates:
+        return set()
+    return set(
+        Posting.objects.filter(term__in=candidates)
+        .values_list("term", flat=True)
+        .distinct()
+    )
+
+
 # --- the one entry point ----------------------------------------------------------
 
 
@@ -566,16 +918,24 @@ def search(query, limit: int = 10) -> list[Result]:
     with nothing searchable in it gives []."""
     from kb.models import Article, Posting
 
-    terms = query_terms(query)
-    if not terms or limit <= 0:
+    if not query_terms(query) or limit <= 0:
         return []
-    words = [w.lower() for w in _TOKEN_RE.findall(query[:MAX_QUERY_CHARS])]
-    terms = correct_terms(terms, words)
+    tokens = query_tokens(query)
+    found = query_terms(query, known=_known_terms)
+    typed = correct_terms(found, tokens)
+    terms = _with_synonyms(typed)
+    groups = {t: {t, *SYNONYMS.get(t, ())} for t in typed}
     pks = _candidates(terms)
     if not pks:
         return []
-    slugs = dict(Article.objects.filter(pk__in=pks).values_list("pk", "slug"))
-    documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
+    documents: dict[int, tuple[str, dict]] = {}
+    phrases: dict[int, int] = {}
+    sequence = _phrase_tokens(tokens)
+    for pk, slug, identifiers in Article.objects.filter(pk__in=pks).values_list(
+        "pk", "slug", "identifiers"
+    ):
+        documents[pk] = (slug, {})
+        phrases[pk] = _phrase_words(sequence, identifiers)
     postings = Posting.objects.filter(
         term__in=list(terms), article_id__in=list(documents)
     ).values_list("article_id", "term", *FIELDS)
@@ -587,7 +947,15 @@ def search(query, limit: int = 10) -> list[Result]:
         .annotate(n=Count("article_id"))
         .values_list("term", "n")
     )
-    ranked = rank(terms, documents, df, Article.objects.count())[:limit]
+    ranked = rank(
+        terms,
+        documents,
+        df,
+        Article.objects.count(),
+        phrases=phrases,
+        groups=groups,
+        guessed=set(typed) - set(found),
+    )[:limit]
     articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
         [pk for _score, _slug, pk in ranked]
     )

@@ -2,7 +2,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.search import MAX_QUERY_CHARS, highlight, query_terms, search, tokenize
+from kb.search import (
+    MAX_QUERY_CHARS,
+    PART_WEIGHT,
+    highlight,
+    query_terms,
+    query_tokens,
+    search,
+    tokenize,
+)
 
 # (query, article expected, best rank it may have). Identifiers must come first;
 # plain-language questions may share the podium with a close neighbour.
@@ -63,7 +71,7 @@ RELEVANCE = [
     ),
     ("static nat not in interface subnet", "arp-permit-nonconnected", 1),
     ("router with secondary addresses cannot reach asa", "arp-permit-nonconnected", 3),
-    ("udp 4500 nat traversal", "phase1-errors", 1),
+    ("udp 4500 nat traversal", "nat-traversal", 1),
     ("how do I capture esp packets on linux", "tcpdump-recipes", 3),
     ("break sequence router password", "password-recovery-disabled", 1),
     ("window off screen", "offscreen-windows", 1),
@@ -176,31 +184,106 @@ def test_it_returns_nothing_for_non_text(articles):
 
 
 def test_it_keeps_identifiers_whole_and_in_parts():
-    """Identifiers give their whole token and each part split on _ - % ."""
-    assert tokenize("%ASA-5-713904:") == ["asa-5-713904", "asa", "5", "713904"]
-    assert tokenize("MM_WAIT_MSG4") == ["mm_wait_msg4", "mm", "wait", "msg4"]
-    assert tokenize("pre-shared-key") == ["pre-shared-key", "pre", "shar", "key"]
-    assert tokenize("user_data") == ["user_data", "user", "data"]
-    assert tokenize("10.0.0.1") == ["10.0.0.1", "10", "0", "0", "1"]
+    """Identifiers give their whole token, separators squashed out, and each part
+    split on _ - % .; a six-digit message ID stands in full."""
+    assert tokenize("%ASA-5-713904:") == ["asa5713904", "asa", "713904"]
+    assert tokenize("MM_WAIT_MSG4") == ["mmwaitmsg4", "mm", "wait", "msg4"]
+    assert tokenize("MM-WAIT-MSG4") == tokenize("mm_wait_msg4")
+    assert tokenize("pre-shared-key") == ["presharedkey", "pre", "shar", "key"]
+    assert tokenize("user_data") == ["userdata", "user", "data"]
+    assert tokenize("8.4(5)") == ["8.4"]
+    assert query_terms("%ASA-4-713903")["713903"] == 1.0
+
+
+def test_it_drops_what_changes_from_one_paste_to_the_next():
+    """Addresses, hex values, timestamps and short counters say nothing about the
+    problem; message IDs, ports, models and config registers do."""
+    line = (
+        "Jun 10 2010 17:36:13: %ASA-4-402114: IPSEC: Received an ESP packet "
+        "(SPI= 0x1B2C3D4E, sequence number= 0x2F) from 198.18.0.9 to 10.0.0.1"
+    )
+    assert tokenize(line) == [
+        "2010",
+        "asa4402114",
+        "asa",
+        "402114",
+        "ipsec",
+        "receiv",
+        "esp",
+        "packet",
+        "spi",
+        "sequenc",
+        "number",
+    ]
+    assert tokenize("udp 4500 port 500 confreg 0x2142 1811") == [
+        "udp",
+        "4500",
+        "port",
+        "500",
+        "confreg",
+        "0x2142",
+        "1811",
+    ]
+    assert tokenize("spi 0xA40D0530 E5C56C30 0050.56a1.7c3e") == ["spi"]
 
 
 def test_it_drops_stop_words_and_stems_plain_words():
-    """Questions keep their meaningful words in a common form."""
+    """Questions keep their meaningful words in a common form; engineering words
+    meet their variants."""
     assert tokenize("Why are the tunnels stuck?") == ["tunnel", "stuck"]
     assert tokenize("policies policy") == ["polici", "polici"]
+    assert len(set(tokenize("decrypt decrypts decrypted decryption"))) == 1
+    assert len(set(tokenize("negotiation negotiated negotiate"))) == 1
+    assert len(set(tokenize("drop dropped dropping drops"))) == 1
+    assert len(set(tokenize("encapsulation encapsulated"))) == 1
+
+
+def test_it_writes_out_the_fields_abbreviations():
+    """Command abbreviations and jargon become the words the articles use."""
+    assert query_tokens("sh cry isa sa") == ["show", "crypto", "isakmp", "sa"]
+    assert query_tokens("p1 down") == ["phase", "1", "down"]
+    assert query_tokens("phase one") == ["phase", "1"]
+    assert query_tokens("ph2") == ["phase", "2"]
+    assert "presharedkey" in query_terms("psk")
+
+
+def test_it_adds_synonyms_beside_the_word_typed():
+    """`decrypt` also looks for `decaps`, a little lighter than the word typed."""
+    terms = query_terms("no decrypts")
+    assert terms["decrypt"] == 1.0
+    assert 0 < terms["decaps"] < 1.0
 
 
 def test_it_counts_identifier_parts_less_than_words():
     """`packet` alone weighs more than the `packet` inside `packet-tracer`."""
     assert query_terms("packet-tracer packet") == {
-        "packet-tracer": 1.0,
+        "packettracer": 1.0,
         "packet": 1.0,
         "tracer": 0.4,
     }
     assert query_terms("packet-tracer") == {
-        "packet-tracer": 1.0,
+        "packettracer": 1.0,
         "packet": 0.4,
         "tracer": 0.4,
+    }
+
+
+def test_it_joins_words_the_index_knows_as_one_identifier():
+    """With the index's vocabulary, `mm wait msg 4` is MM_WAIT_MSG4 and `nat t` is
+    NAT-T; `udp4500`, unknown whole, is split into `udp` and `4500`."""
+    vocabulary = {"mmwaitmsg4", "natt", "udp", "4500"}
+
+    def known(candidates):
+        return vocabulary & set(candidates)
+
+    terms = query_terms("mm wait msg 4", known=known)
+    assert terms["mmwaitmsg4"] == 1.0
+    assert terms["wait"] == PART_WEIGHT
+    assert query_terms("nat t", known=known) == {"natt": 1.0, "nat": PART_WEIGHT}
+    assert query_terms("udp4500 blocked", known=known) == {
+        "udp": 1.0,
+        "4500": 1.0,
+        "block": 1.0,
     }
 
 

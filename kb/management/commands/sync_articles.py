@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
 def read_sources(content_dir: Path) -> tuple[dict, list[str]]:
     """``({slug: (hash, meta, body)}, errors)`` for every ``*.md`` in the folder."""
-    fingerprint = rendering.fingerprint().encode()
+    fingerprint = (rendering.fingerprint() + search.INDEX_VERSION).encode()
     sources, errors = {}, []
     for path in sorted(content_dir.glob("*.md")):
         if path.name.lower() == "readme.md" or path.name.startswith(("_", ".")):
