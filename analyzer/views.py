@@ -10,8 +10,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import condition
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from analyzer.engine import split_lines
@@ -53,6 +55,7 @@ EVIDENCE_SHOWN = 12  # line links per finding (all of them are highlighted)
 ROWS_SHOWN = 100  # records per kind of output
 CELL_CHARS = 160  # characters per table cell
 PASTE_CHUNK = 500  # lines per chunk of the numbered paste
+RAW_MAX_AGE = 24 * 3600
 
 
 def _allow(*methods):
@@ -296,7 +299,15 @@ def diagnosis(request, diagnosis_id):
     return render(request, template, ctx)
 
 
+def _raw_etag(request, diagnosis_id):
+    # The stored paste never changes after submit(), so its id names its content.
+    if Diagnosis.objects.filter(id=diagnosis_id).exists():
+        return diagnosis_id
+    return None
+
+
 @_safe
+@condition(etag_func=_raw_etag)
 def raw(request, diagnosis_id):
     diagnosis = get_object_or_404(Diagnosis, id=diagnosis_id)
     response = HttpResponse(
@@ -305,4 +316,6 @@ def raw(request, diagnosis_id):
     response["Content-Disposition"] = (
         f'attachment; filename="tshoot-{diagnosis.id}.txt"'
     )
+    # Private: the link is the only key to the paste, so no shared cache keeps it.
+    patch_cache_control(response, private=True, max_age=RAW_MAX_AGE)
     return response

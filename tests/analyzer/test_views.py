@@ -561,3 +561,111 @@ def test_it_analyzes_pathological_pastes_to_the_end(client, shape):
     assert b"".join(raw.streaming_content if raw.streaming else [raw.content]) == (
         diagnosis.input_text.encode()
     )
+
+
+# A large diagnosis stays readable and quick to load.
+
+
+def big_report(findings: int, records: int, lines: int) -> dict:
+    """A report shaped like the engine's for a paste repeating one output."""
+    return {
+        "sources": [
+            {
+                "kind": "asa.show_crypto_isakmp_sa",
+                "first_line": 1 + 17 * i,
+                "last_line": 17 * (i + 1),
+                "records": [
+                    {
+                        "peer": f"203.0.113.{i % 250}",
+                        "state": "MM_WAIT_MSG4",
+                        "role": "initiator",
+                        "note": "x" * 500,
+                        "lines": [12 + 17 * i],
+                    }
+                ],
+            }
+            for i in range(records)
+        ],
+        "findings": [
+            {
+                "code": "isakmp.mm_wait_msg4",
+                "severity": "warning",
+                "title": f"Finding number {i}",
+                "detail": "The peer answered the policy exchange but not the keys.",
+                "article": "isakmp-states",
+                "anchor": "mm_wait_msg4",
+                "lines": list(range(1, lines + 1)),
+                "next_commands": [],
+                "subject": "peer 203.0.113.50",
+            }
+            for i in range(findings)
+        ],
+        "unparsed_lines": 0,
+    }
+
+
+def test_it_caps_findings_evidence_links_and_tables_of_a_big_diagnosis(client):
+    """Hundreds of findings: the first 100 per severity with a link to show the
+    rest; a finding's evidence links stop at 12 (all lines still highlighted);
+    many outputs of one kind make one table of at most 100 rows, long cells cut."""
+    text = fixture("asa_isakmp_sa_mm_wait_msg4.txt") * 150
+    diagnosis = Diagnosis.objects.create(
+        input_text=text, status="done", report=big_report(130, 150, 40)
+    )
+    html = client.get(diagnosis.get_absolute_url()).content.decode()
+    assert "Finding number 99<" in html and "Finding number 100<" not in html
+    assert (
+        '<a href="?findings=all#sev-warning">Show the other 30 warning findings</a>'
+        in html
+    )
+    assert '<span class="count">130</span>' in html
+    first = html.split("Finding number 0<")[1].split("</article>")[0]
+    assert '<a href="#L12">line 12</a>' in first
+    assert 'href="#L13"' not in first
+    assert "and 28 more (highlighted in the paste)" in first
+    assert '<span id="L40" class="evidence">' in html
+    assert html.count('<details class="source"') == 1
+    assert "150 outputs" in html and "150 records" in html
+    assert html.count("<tr><td><a href=") == 100
+    assert "x" * 159 + "…" in html and "x" * 161 not in html
+    assert "The first 100 records are shown; all 150 are in the" in html
+
+    everything = client.get(diagnosis.get_absolute_url() + "?findings=all")
+    assert "Finding number 129<" in everything.content.decode()
+    assert "Show the other" not in everything.content.decode()
+
+
+def test_it_numbers_the_paste_in_chunks_that_restart_the_counter(client):
+    """The numbered paste comes in chunks of 500 lines, each restarting the CSS
+    line counter at its first line, with every line's anchor present."""
+    text = "".join(f"%ASA-6-302013: line {n}\n" for n in range(1, 1203))
+    diagnosis = analyzed(text)
+    html = client.get(diagnosis.get_absolute_url()).content.decode()
+    assert html.count('<span class="chunk"') == 3
+    assert 'style="counter-reset:line 500;--lines:500"' in html
+    assert 'style="counter-reset:line 1000;--lines:202"' in html
+    assert '<span id="L1202">%ASA-6-302013: line 1202</span>' in html
+
+
+def test_it_gzips_a_large_permalink_for_browsers_that_ask(client):
+    """A big permalink is sent gzipped to a client that accepts it."""
+    diagnosis = analyzed(fixture("asa_isakmp_sa_mm_wait_msg4.txt") * 200)
+    response = client.get(diagnosis.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    html = gzip.decompress(response.content).decode()
+    assert f'id="L{17 * 200}"' in html
+
+
+def test_it_lets_browsers_cache_the_raw_download(client):
+    """The raw paste never changes: private Cache-Control, an ETag, and 304 for
+    a client that already has it."""
+    diagnosis = analyzed(fixture("asa_isakmp_sa_mm_wait_msg4.txt"))
+    url = f"/d/{diagnosis.id}/raw"
+    response = client.get(url)
+    assert "private" in response["Cache-Control"]
+    assert "max-age=86400" in response["Cache-Control"]
+    etag = response["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert client.get("/d/nope/raw", HTTP_IF_NONE_MATCH='"nope"').status_code == 404
