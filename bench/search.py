@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """Search latency over the relevance queries, for the database DATABASE_URL names.
 
+The queries are both relevance tables (tests/kb/test_search.py and, with its pasted
+log lines and queries without an answer, tests/kb/test_search_field.py).
+
 Prints p50/p95/max of ``kb.search.search()`` (candidates from the database's
 full-text engine, ranking and snippets in Python) on the real articles, then again
 with 5,000 generated articles added. Runs on a throwaway database: a temporary
@@ -141,8 +144,9 @@ def main():
     from django.db import connection
 
     from tests.kb.test_search import RELEVANCE
+    from tests.kb.test_search_field import FIELD, NO_ANSWER
 
-    queries = [q for q, _slug, _within in RELEVANCE]
+    queries = [q for q, _slug, _within in RELEVANCE + FIELD] + NO_ANSWER
     try:
         call_command("migrate", "kb", verbosity=0)
         print(
