@@ -242,21 +242,20 @@ def _paste_html(lines: list[str], evidence: set[int]) -> str:
     """The numbered paste as one string. Built here rather than in a template
     loop (a 2 MiB paste is tens of thousands of lines), with as little markup
     per line as will do: the numbers are a CSS counter, not text. Lines come in
-    chunks the browser may skip laying out while they are off screen; each chunk
-    restarts the counter at its own first line, so a skipped chunk cannot throw
-    the numbering of the next one off."""
+    chunks the browser may skip laying out while they are off screen. A skipped
+    chunk is style-contained, so its counter cannot carry on from the chunk
+    before: the first line of each chunk sets it afresh."""
     out = []
     for start in range(0, len(lines), PASTE_CHUNK):
         chunk = lines[start : start + PASTE_CHUNK]
-        out.append(
-            f'<span class="chunk" style="counter-reset:line {start};'
-            f'--lines:{len(chunk)}">'
-        )
+        out.append(f'<span class="chunk" style="--lines:{len(chunk)}">')
         for n, line in enumerate(chunk, start=start + 1):
+            attrs = f' id="L{n}"'
             if n in evidence:
-                out.append(f'<span id="L{n}" class="evidence">{escape(line)}</span>')
-            else:
-                out.append(f'<span id="L{n}">{escape(line)}</span>')
+                attrs += ' class="evidence"'
+            if n == start + 1:
+                attrs += f' style="counter-reset:line {start}"'
+            out.append(f"<span{attrs}>{escape(line)}</span>")
         out.append("</span>")
     return mark_safe("".join(out))
 

@@ -267,7 +267,8 @@ def test_it_shows_findings_with_evidence_commands_and_article_links(client):
     assert '<a href="/kb/isakmp-states/#mm_wait_msg4">Read more</a>' in html
     assert html.count("Read more") == 1  # no link for a finding without an article
     assert '<span id="L12" class="evidence">' in html
-    assert '<span id="L1">' in html
+    assert '<span id="L1" style="counter-reset:line 0">' in html
+    assert '<span id="L2">' in html
     assert 'id="L17"' in html and 'id="L18"' not in html
     assert 'data-lines="12 14"' in html
     # The parsed records, with the known columns first.
@@ -642,8 +643,10 @@ def test_it_numbers_the_paste_in_chunks_that_restart_the_counter(client):
     diagnosis = analyzed(text)
     html = client.get(diagnosis.get_absolute_url()).content.decode()
     assert html.count('<span class="chunk"') == 3
-    assert 'style="counter-reset:line 500;--lines:500"' in html
-    assert 'style="counter-reset:line 1000;--lines:202"' in html
+    assert '<span class="chunk" style="--lines:500">' in html
+    assert '<span class="chunk" style="--lines:202">' in html
+    assert '<span id="L501" style="counter-reset:line 500">' in html
+    assert '<span id="L1001" style="counter-reset:line 1000">' in html
     assert '<span id="L1202">%ASA-6-302013: line 1202</span>' in html
 
 
