@@ -60,6 +60,37 @@
     }
   });
 
+  // Anything else (403 when the CSRF cookie is gone, a 500, a dropped
+  // connection) would otherwise leave the form as it was, with no word.
+  function formFailure(form, message) {
+    var alert = form.querySelector(".error[role=alert]");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "error";
+      alert.setAttribute("role", "alert");
+      form.insertBefore(alert, form.firstElementChild.nextSibling);
+    }
+    alert.textContent = message;
+    var bar = form.querySelector("#upload-progress");
+    if (bar) bar.hidden = true;
+    var label = form.querySelector("#upload-percent");
+    if (label) label.textContent = "";
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("#paste-form");
+    var status = event.detail.xhr.status;
+    if (!form || status === 400 || status === 413) return;
+    formFailure(form, status === 403
+      ? "The form has expired (403). Reload the page and submit again."
+      : "The server could not take the paste (" + status + "). Try again in a moment.");
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("#paste-form");
+    if (form) formFailure(form, "The paste could not be sent: the connection failed. Try again.");
+  });
+
   document.addEventListener("htmx:xhr:progress", function (event) {
     var form = event.target.closest && event.target.closest("#paste-form");
     if (!form || !event.detail.lengthComputable) return;

@@ -178,3 +178,22 @@ def test_it_keeps_a_big_mixed_diagnosis_inside_the_screen(
         expect(page.locator(f"#L{first_line}")).to_be_in_viewport()
     finally:
         context.close()
+
+
+def test_it_says_so_when_the_form_is_refused_for_csrf(live_server, page):
+    """If the CSRF cookie is gone (expired, cleared) the htmx post is refused
+    with 403: the form says to reload instead of doing nothing, and nothing is
+    stored. A refusal with a message (empty paste) still swaps the form in."""
+    page.goto(f"{live_server.url}/analyze/")
+    page.click("button[type=submit]")
+    expect(page.locator("#paste-form .error[role=alert]")).to_contain_text("empty")
+
+    page.context.clear_cookies()
+    paste = (FIXTURES / "web" / "asa_isakmp_sa_mm_wait_msg4.txt").read_text()
+    page.fill("textarea[name=text]", paste)
+    page.click("button[type=submit]")
+    alert = page.locator("#paste-form .error[role=alert]")
+    expect(alert).to_contain_text("Reload the page")
+    expect(page.locator("button[type=submit]")).to_be_enabled()
+    assert page.url == f"{live_server.url}/analyze/"
+    assert not Diagnosis.objects.exists()
