@@ -21,6 +21,7 @@ characters and ``_ . -`` ever reach the database, quoted.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -29,9 +30,9 @@ from html import escape
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
 
-# Bumped whenever the terms an article is indexed under change, so that
-# ``sync_articles`` re-indexes every article.
-INDEX_VERSION = "2"
+# Bumped whenever the terms an article is indexed under (or the vocabulary
+# built from them) change, so that ``sync_articles`` re-indexes every article.
+INDEX_VERSION = "3"
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
@@ -498,8 +499,9 @@ def ensure_index() -> int:
 
 
 def rebuild_vocabulary() -> None:
-    """The words the index holds, with how many articles use each: what typos are
-    corrected against."""
+    """The terms the index holds, with how many articles use each: what typos are
+    corrected against (the plain words) and what words typed apart are joined
+    into (``mm wait msg 4`` -> ``mmwaitmsg4``)."""
     from kb.models import Posting, SearchWord
 
     documents = {
@@ -508,7 +510,7 @@ def rebuild_vocabulary() -> None:
         .annotate(n=Count("article_id"))
         .values_list("term", "n")
         .iterator()
-        if term.isalpha() and len(term) >= 3
+        if len(term) >= 2
     }
     with transaction.atomic():
         SearchWord.objects.all().delete()
@@ -661,11 +663,13 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
         return terms
     low = min(len(t) - _max_distance(t) for t in unknown)
     high = max(len(t) + _max_distance(t) for t in unknown)
-    vocabulary = list(
-        SearchWord.objects.filter(length__gte=low, length__lte=high).values_list(
-            "word", "documents"
-        )
-    )
+    vocabulary = [
+        (word, documents)
+        for word, documents in SearchWord.objects.filter(
+            length__gte=max(low, 3), length__lte=high
+        ).values_list("word", "documents")
+        if word.isalpha()
+    ]
     corrected: dict[str, float] = {}
     for term, weight in terms.items():
         best = None
@@ -864,6 +868,13 @@ def _phrase_tokens(tokens) -> list[str]:
     return [stem(squash(t)) for t in tokens]
 
 
+@functools.lru_cache(maxsize=4096)
+def _identifier_phrase(identifier: str) -> str | None:
+    """`` word word …`` of an identifier of two words or more, else None."""
+    phrase = _phrase_tokens(_tokens(identifier))
+    return f" {' '.join(phrase)} " if len(phrase) >= 2 else None
+
+
 def _phrase_words(sequence: list[str], identifiers) -> int:
     """How many words of the query (``sequence``, from ``_phrase_tokens``) an
     article's identifiers of two words or more match in a row."""
@@ -872,24 +883,42 @@ def _phrase_words(sequence: list[str], identifiers) -> int:
     joined = " " + " ".join(sequence) + " "
     words = 0
     for identifier in identifiers or ():
-        phrase = _phrase_tokens(_tokens(str(identifier)))
-        if len(phrase) >= 2 and f" {' '.join(phrase)} " in joined:
-            words += len(phrase)
+        phrase = _identifier_phrase(str(identifier)[:MAX_QUERY_CHARS])
+        if phrase and phrase in joined:
+            words += phrase.count(" ") - 1
     return words
 
 
 def _known_terms(candidates) -> set[str]:
-    """Which of ``candidates`` the index holds (in any article, any field)."""
-    from kb.models import Posting
+    """Which of ``candidates`` the index holds (in any article, any field), from
+    its vocabulary (``rebuild_vocabulary``)."""
+    from kb.models import SearchWord
 
-    candidates = [c for c in candidates if c and len(c) <= MAX_TERM_CHARS]
+    candidates = [c for c in candidates if 2 <= len(c) <= MAX_TERM_CHARS]
     if not candidates:
         return set()
     return set(
-        Posting.objects.filter(term__in=candidates)
-        .values_list("term", flat=True)
-        .distinct()
+        SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True)
     )
+
+
+def _document_counts(terms) -> dict[str, int]:
+    """How many articles hold each term: from the vocabulary, a small table, and
+    from the postings for any term it does not list (written since it was built)."""
+    from kb.models import Posting, SearchWord
+
+    df = dict(
+        SearchWord.objects.filter(word__in=terms).values_list("word", "documents")
+    )
+    missing = [t for t in terms if t not in df]
+    if missing:
+        df.update(
+            Posting.objects.filter(term__in=missing)
+            .values("term")
+            .annotate(n=Count("article_id"))
+            .values_list("term", "n")
+        )
+    return df
 
 
 # --- the one entry point ----------------------------------------------------------
@@ -928,25 +957,29 @@ def search(query, limit: int = 10) -> list[Result]:
     pks = _candidates(terms)
     if not pks:
         return []
-    documents: dict[int, tuple[str, dict]] = {}
-    phrases: dict[int, int] = {}
-    sequence = _phrase_tokens(tokens)
-    for pk, slug, identifiers in Article.objects.filter(pk__in=pks).values_list(
-        "pk", "slug", "identifiers"
-    ):
-        documents[pk] = (slug, {})
-        phrases[pk] = _phrase_words(sequence, identifiers)
+    slugs = dict(Article.objects.filter(pk__in=pks).values_list("pk", "slug"))
+    documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
     postings = Posting.objects.filter(
         term__in=list(terms), article_id__in=list(documents)
     ).values_list("article_id", "term", *FIELDS)
     for article_id, term, *counts in postings:
         documents[article_id][1][term] = counts
-    df = dict(
-        Posting.objects.filter(term__in=list(terms))
-        .values("term")
-        .annotate(n=Count("article_id"))
-        .values_list("term", "n")
-    )
+    # Only an article with two query terms among its identifiers can quote a
+    # phrase of the query in one of them: read the identifiers of those alone.
+    in_identifiers = FIELDS.index("identifiers")
+    quoting = [
+        pk
+        for pk, (_slug, found) in documents.items()
+        if sum(1 for counts in found.values() if counts[in_identifiers]) >= 2
+    ]
+    sequence = _phrase_tokens(tokens)
+    phrases = {
+        pk: _phrase_words(sequence, identifiers)
+        for pk, identifiers in Article.objects.filter(pk__in=quoting).values_list(
+            "pk", "identifiers"
+        )
+    }
+    df = _document_counts(list(terms))
     ranked = rank(
         terms,
         documents,
