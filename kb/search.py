@@ -3,20 +3,31 @@
 The text is tokenized here, in Python, for both the index and the query, so both
 databases see the same terms:
 
-- identifiers are kept whole and split into parts: ``%ASA-5-713904`` gives
-  ``asa-5-713904``, ``asa``, ``5`` and ``713904``; ``MM_WAIT_MSG4`` gives
-  ``mm_wait_msg4``, ``mm``, ``wait`` and ``msg4``;
-- plain words are lower-cased, lightly stemmed (``tunnels`` and ``tunnel`` meet)
-  and stop words are dropped.
+- identifiers are kept whole, separators squashed out, and split into parts:
+  ``%ASA-5-713904`` gives ``asa5713904``, ``asa`` and ``713904`` (a six-digit
+  message ID counts in full); ``MM_WAIT_MSG4`` and ``MM-WAIT-MSG4`` give
+  ``mmwaitmsg4``, ``mm``, ``wait`` and ``msg4``;
+- plain words are lower-cased, lightly stemmed (``tunnels`` and ``tunnel``,
+  ``decryption`` and ``decrypted`` meet) and stop words are dropped;
+- what changes from one paste to the next (addresses, hex SPIs, timestamps,
+  short counters) is neither indexed nor searched, so a pasted log line is
+  found by its message ID and wording.
+
+A query is read the way engineers type: the field's abbreviations and synonyms
+(``sh cry isa sa``, ``p1``, ``psk``, ``decrypt`` for ``decaps``; data in one
+place below) are written out, adjacent words the index knows as one identifier
+are joined (``mm wait msg 4``, ``nat t``), and an unknown plain word is
+replaced by the closest word the index has (keyboard-aware edit distance), so a
+typo still finds its article.
 
 The database's full-text engine only picks candidates (any query term, OR); one
 Python function then ranks them the same way on every backend, from per-field term
 counts kept in the postings table (``kb.models.Posting``): field weights (title
 above identifiers above headings above body), how much of the query an article
-covers, ties broken by slug. A word of five letters or more that the index
-has never seen is replaced by the closest word it has (edit distance), so a typo
-still finds its article. Any string is a valid query: only terms made of word
-characters and ``_ . -`` ever reach the database, quoted.
+covers, a bonus for an identifier quoted whole, ties broken by slug. An article
+that holds too little of the query is no answer and is left out, so a question
+the knowledge base cannot answer gives []. Any string is a valid query: only
+terms made of word characters and ``_ . -`` ever reach the database, quoted.
 """
 
 from __future__ import annotations
@@ -58,7 +69,7 @@ _TOKEN_RE = re.compile(r"[\w%.\-]+")
 _PART_RE = re.compile(r"[_%.\-]+")
 # Separators squashed out of a whole identifier, so that ``MM_WAIT_MSG4``,
 # ``MM-WAIT-MSG4``, ``mmwaitmsg4`` and ``mm wait msg 4`` (joined at query time,
-# see ``search``) all meet on ``mmwaitmsg4``; dots stay (``8.4``).
+# see ``query_terms``) all meet on ``mmwaitmsg4``; dots stay (``8.4``).
 _SQUASH_RE = re.compile(r"[_\-]+")
 # Addresses (IPv4, Cisco-style MAC) differ in every paste.
 _ADDRESS_RE = re.compile(
@@ -320,7 +331,7 @@ def _with_synonyms(weights: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def query_terms(query, known=None) -> dict[str, float]:
+def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
     """Distinct terms of a query, in order, bounded in length and number, each with
     its weight: the parts of an identifier weigh less than the whole, so
     ``MM_WAIT_MSG4`` prefers articles about that state over ones that only share
@@ -330,7 +341,7 @@ def query_terms(query, known=None) -> dict[str, float]:
     holds; with it adjacent words that form an identifier of the index are joined
     (``mm wait msg 4`` -> ``mmwaitmsg4``, ``nat t`` -> ``natt``) and letters run
     into digits are split when the index does not know them whole (``udp4500`` ->
-    ``udp`` ``4500``)."""
+    ``udp`` ``4500``). ``synonyms`` adds the field's synonyms (``SYNONYMS``)."""
     tokens = query_tokens(query)
     per_token = [list(_token_terms(t)) for t in tokens]
     joins: dict[int, tuple[int, str]] = {}  # start -> (end, joined term)
@@ -383,7 +394,9 @@ def query_terms(query, known=None) -> dict[str, float]:
             else:
                 _add(weights, t, w)
         i += 1
-    return dict(list(_with_synonyms(weights).items())[:MAX_QUERY_TERMS])
+    if synonyms:
+        weights = _with_synonyms(weights)
+    return dict(list(weights.items())[:MAX_QUERY_TERMS])
 
 
 # --- the index, one implementation per database ---------------------------------
@@ -644,9 +657,8 @@ MIN_SWAP_CHARS = 4
 def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]:
     """``terms`` with unknown plain words replaced by the nearest word of the
     index: words of 5+ letters (as typed: ``words``) within one or two edits,
-    words of 4 letters only when two neighbouring letters were swapped
-    (``nta`` stays, ``ikve`` -> ``ikev`` would not be a word, ``rotue`` ->
-    ``route``)."""
+    words of 4 letters only when two neighbouring letters were swapped; never
+    a different first letter."""
     from kb.models import SearchWord
 
     typed = {stem(w): w for w in words}
@@ -950,7 +962,7 @@ def search(query, limit: int = 10) -> list[Result]:
     if not query_terms(query) or limit <= 0:
         return []
     tokens = query_tokens(query)
-    found = query_terms(query, known=_known_terms)
+    found = query_terms(query, known=_known_terms, synonyms=False)
     typed = correct_terms(found, tokens)
     terms = _with_synonyms(typed)
     groups = {t: {t, *SYNONYMS.get(t, ())} for t in typed}
