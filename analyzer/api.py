@@ -2,6 +2,7 @@
 
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -76,6 +77,12 @@ def diagnoses(request):
             request_errors(request)
             text, title = request.POST.get("text"), request.POST.get("title", "")
             files = [f for key in request.FILES for f in request.FILES.getlist(key)]
+            # A client that sends "files" as plain form fields (no filename, as
+            # generated clients for the schema do) means them as files all the same.
+            files += [
+                SimpleUploadedFile("files", value.encode("utf-8", "surrogatepass"))
+                for value in request.POST.getlist("files")
+            ]
         else:
             raise InputError(
                 "Send application/json or multipart/form-data (not "
@@ -99,6 +106,9 @@ def diagnoses(request):
     return JsonResponse(body, status=202, headers={"Location": api_url})
 
 
+# Read-only: exempt so that any other method meets the 405 below rather than a
+# CSRF 403 (there is no session state to protect).
+@csrf_exempt
 def diagnosis(request, diagnosis_id):
     if request.method not in ("GET", "HEAD"):
         return _not_allowed("GET")
@@ -123,11 +133,13 @@ def diagnosis(request, diagnosis_id):
     )
 
 
+@csrf_exempt
 def not_found(request, rest=""):
     """Any other path under the diagnoses collection: JSON, as the API speaks."""
     return _error("No diagnosis with this id.", 404)
 
 
+@csrf_exempt
 def openapi(request):
     if request.method not in ("GET", "HEAD"):
         return _not_allowed("GET")
@@ -141,6 +153,21 @@ _ERROR = {
     "required": ["error"],
     "properties": {"error": {"type": "string"}},
 }
+
+
+# What is sure to be taken as text: something besides whitespace, and none of the
+# control characters a terminal does not print (a few are tolerated, but the
+# schema promises only what is always accepted). Larger than the size limit is
+# 413 whatever the schema says.
+_TEXT_CHAR = "[^\\x00-\\x07\\x0b\\x0e-\\x1a\\x1c-\\x1f\\x7f-\\x9f\\ufffd]"
+_TEXT = {
+    "type": "string",
+    "minLength": 1,
+    "pattern": f"^{_TEXT_CHAR}*[^\\s{_TEXT_CHAR[2:]}{_TEXT_CHAR}*$",
+    "description": "Device output. Secrets are removed before it is stored.",
+}
+_PASTE_TEXT = {"$ref": "#/components/schemas/PasteText"}
+_TITLE = {"type": "string", "maxLength": 200}
 
 
 def _error_response(description: str) -> dict:
@@ -174,24 +201,39 @@ OPENAPI = {
                                 "type": "object",
                                 "required": ["text"],
                                 "properties": {
-                                    "text": {"type": "string"},
-                                    "title": {"type": "string", "maxLength": 200},
+                                    "text": _PASTE_TEXT,
+                                    "title": _TITLE,
                                 },
                             }
                         },
                         "multipart/form-data": {
                             "schema": {
                                 "type": "object",
+                                # Text, files or both; beside files the text
+                                # may be left blank, as a browser form sends it.
+                                "anyOf": [
+                                    {
+                                        "required": ["text"],
+                                        "properties": {"text": _PASTE_TEXT},
+                                    },
+                                    {"required": ["files"]},
+                                ],
                                 "properties": {
                                     "files": {
                                         "type": "array",
+                                        "minItems": 1,
                                         "items": {
-                                            "type": "string",
+                                            **_PASTE_TEXT,
                                             "contentMediaType": "text/plain",
                                         },
                                     },
-                                    "text": {"type": "string"},
-                                    "title": {"type": "string"},
+                                    "text": {
+                                        "anyOf": [
+                                            _PASTE_TEXT,
+                                            {"type": "string", "pattern": "^\\s*$"},
+                                        ]
+                                    },
+                                    "title": _TITLE,
                                 },
                             }
                         },
@@ -287,6 +329,7 @@ OPENAPI = {
     "components": {
         "schemas": {
             "Error": _ERROR,
+            "PasteText": _TEXT,
             "Accepted": {
                 "type": "object",
                 "required": ["id", "url", "api_url", "status"],

@@ -13,6 +13,7 @@ urlpatterns = [
         name="analyzer-api-diagnosis",
     ),
     path("api/v1/openapi.json", api.openapi, name="analyzer-api-openapi"),
-    # Ids that are not slugs (encoded slashes, dots, non-ASCII) still get JSON.
-    re_path(r"^api/v1/diagnoses/(?P<rest>.+)$", api.not_found),
+    # Ids that are not slugs (encoded slashes, dots, newlines, non-ASCII) still get
+    # JSON.
+    re_path(r"^api/v1/diagnoses/(?P<rest>[\s\S]+)$", api.not_found),
 ]

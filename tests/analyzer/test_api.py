@@ -3,6 +3,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from analyzer.models import Diagnosis
 from analyzer.tasks import analyze_diagnosis
@@ -377,3 +380,60 @@ def test_it_takes_pathological_pastes_to_done(client, text):
     analyze_diagnosis(response.json()["id"])
     body = client.get(response["Location"]).json()
     assert body["status"] == "done"
+
+
+def test_it_answers_405_not_403_to_unknown_methods_on_read_only_endpoints(client):
+    """Methods the API does not have (QUERY, PATCH) on the read-only endpoints get
+    405 JSON, not a CSRF 403; search too."""
+    diagnosis = Diagnosis.objects.create(input_text="x\n")
+    strict = Client(enforce_csrf_checks=True)
+    for url in (
+        f"{COLLECTION}/{diagnosis.id}",
+        f"{COLLECTION}/nope",
+        "/api/v1/openapi.json",
+        "/api/v1/search?q=isakmp",
+    ):
+        for method in ("QUERY", "PATCH"):
+            response = strict.generic(method, url)
+            assert response.status_code == 405, (method, url)
+
+
+def test_it_takes_files_sent_as_plain_form_fields(client):
+    """Multipart "files" parts without a filename are read as files too, and are
+    refused like files when they are not text."""
+    text = fixture("asa_isakmp_sa_mm_wait_msg4.txt")
+    response = client.post(COLLECTION, {"files": [text, text], "text": ""})
+    assert response.status_code == 202
+    assert Diagnosis.objects.get().input_text.count("MM_WAIT_MSG4") == 2 * text.count(
+        "MM_WAIT_MSG4"
+    )
+    refused = client.post(COLLECTION, {"files": ["\x9b\x01\x02"]})
+    assert refused.status_code == 400
+    assert "not look like text" in refused.json()["error"]
+
+
+def test_it_answers_json_404_for_an_id_with_a_newline(client):
+    """Even an id no URL pattern would take (a newline in it) gets JSON."""
+    response = client.get(f"{COLLECTION}/a%0Ab")
+    assert response.status_code == 404
+    assert response.json() == {"error": "No diagnosis with this id."}
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    # The test client holds no state between examples.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_it_accepts_every_text_the_schema_promises_to_take(client, data):
+    """Whatever matches the OpenAPI schema's pattern for "text" is accepted
+    (202), so generated clients never see a schema-valid paste refused."""
+    pattern = client.get("/api/v1/openapi.json").json()["components"]["schemas"][
+        "PasteText"
+    ]["pattern"]
+    text = data.draw(
+        st.from_regex(pattern, fullmatch=True).filter(lambda t: len(t) < 4000)
+    )
+    response = post_json(client, {"text": text})
+    assert response.status_code == 202, (text, response.json())
