@@ -30,6 +30,14 @@ def _not_allowed(*methods: str) -> JsonResponse:
 
 
 def _read_json(request) -> tuple[str | None, str]:
+    if not request.body:
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # WSGI servers hand Django no body for a chunked request.
+            raise InputError(
+                "The body arrived empty: send it with a Content-Length instead "
+                "of chunked transfer encoding."
+            )
+        raise InputError('The body is empty; send {"text": "..."}.')
     try:
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -437,3 +437,19 @@ def test_it_accepts_every_text_the_schema_promises_to_take(client, data):
     )
     response = post_json(client, {"text": text})
     assert response.status_code == 202, (text, response.json())
+
+
+def test_it_says_why_a_chunked_json_body_arrived_empty(client):
+    """WSGI gives Django no body for a chunked request: the error says to send a
+    Content-Length rather than calling empty JSON invalid."""
+    response = client.generic(
+        "POST",
+        COLLECTION,
+        b"",
+        # The test client drops the content type of an empty body; a real
+        # client sends it.
+        CONTENT_TYPE="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 400
+    assert "Content-Length" in response.json()["error"]
