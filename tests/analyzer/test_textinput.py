@@ -52,6 +52,16 @@ def test_it_refuses_input_over_the_limit_with_a_readable_size():
     assert "2 MiB" in big.message
 
 
+def test_it_says_one_byte_over_in_bytes_not_as_two_equal_sizes():
+    """Just over the limit, rounding would print the same size twice; bytes don't."""
+    raw = data("vpn-paste-with-secrets.txt")
+    error = refusal(raw, limit=len(raw) - 1)
+    assert error.status == 413
+    assert (
+        f"is {len(raw):,} bytes; the limit is {len(raw) - 1:,} bytes" in error.message
+    )
+
+
 def test_it_accepts_input_exactly_at_the_limit():
     """The limit itself is allowed."""
     raw = data("vpn-paste-with-secrets.txt")
