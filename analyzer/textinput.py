@@ -88,7 +88,7 @@ def too_large(size: int, limit: int) -> InputError:
     size_text, limit_text = human_size(size), human_size(limit)
     if size_text.split()[0].rstrip("0").rstrip(".") == limit_text.split()[0]:
         # Just over: rounded, both would read "2 MiB"; say it in bytes.
-        size_text, limit_text = f"{size:,} bytes", f"{limit:,} bytes"
+        size_text, limit_text = f"{size:,} bytes", f"{limit_text} ({limit:,} bytes)"
     return InputError(
         f"The paste is {size_text}; the limit is {limit_text}.", status=413
     )

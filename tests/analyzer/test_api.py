@@ -257,7 +257,9 @@ def test_it_takes_exactly_the_limit_and_refuses_one_byte_more(client, settings, 
 
     over = post(limit + 1)
     assert over.status_code == 413
-    assert over.json() == {"error": "The paste is 8.0 KiB; the limit is 8 KiB."}
+    assert over.json() == {
+        "error": "The paste is 8,193 bytes; the limit is 8 KiB (8,192 bytes)."
+    }
     assert not Diagnosis.objects.exists()
     assert post(limit).status_code == 202
 
