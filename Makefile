@@ -42,9 +42,15 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Each script prints its own figures; see the issue notes for reference numbers.
 bench: $(VENV)/.dev
 	$(PY) bench/search.py
 	$(PY) bench/analyze.py
+	$(PY) bench/syslog.py
+	$(PY) bench/textfsm_compare.py
+	$(PY) bench/hostile.py
+	$(PY) bench/redact.py
+	$(PY) bench/pages.py
 
 clean:
 	rm -rf data/broker data/test.sqlite3*
