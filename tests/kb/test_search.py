@@ -338,7 +338,6 @@ def test_it_picks_the_same_articles_as_a_full_scan(articles, monkeypatch):
     so the ranking (done in Python) gives the order a full scan gives, whichever
     database runs: SQLite and PostgreSQL agree."""
     import kb.search
-
     from tests.kb.test_search_field import FIELD, NO_ANSWER
 
     queries = [q for q, _slug, _within in RELEVANCE + FIELD] + NO_ANSWER
