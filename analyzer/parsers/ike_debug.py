@@ -70,6 +70,11 @@ _IKEV2_PEER = re.compile(rf"Remote:(?P<peer>{IPV4})")
 _ESP_FROM = re.compile(
     rf"ESP packet \(SPI= ?0x[0-9A-Fa-f]{{1,8}}[^)]{{0,60}}\) from (?P<peer>{IPV4})"
 )
+# ASA 9.x `debug crypto ikev2 protocol|platform`: "IKEv2-PROTO-2: (16): Received
+# Packet [From a:500/To b:500/VRF i0:f0]", the number in brackets the IKE SA's.
+_ASA_V2_PROTO = re.compile(
+    r"IKEv2-(?:PROTO|PLAT)-\d{1,2}: ?(?:\((?P<sid>\d{1,10})\): ?)?"
+)
 _DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
 # IOS: "ISAKMP:(1001):", "ISAKMP (0:1001):", "ISAKMP: ", "ISAKMP:(0:0:N/A:0):"
 _IOS_PREFIX = re.compile(r"ISAKMP ?(?::? ?\((?P<ids>[0-9A-Za-z:/]{1,24})\))?: ?")
@@ -232,7 +237,9 @@ def parse(section: Section) -> list[Source]:
                     continues["version"] == "ikev2"
                     and (
                         line[:1].isspace()
-                        or line.startswith(("Initiator SPI", "Payload contents"))
+                        or line.startswith(
+                            ("Initiator SPI", "Payload contents", "Proposal ")
+                        )
                     )
                 )
             ):
@@ -306,7 +313,7 @@ def parse(section: Section) -> list[Source]:
             record["lines"][1] = number
             if record["lines"][0] is None:
                 record["lines"][0] = number
-            if platform == "ios":
+            if platform == "ios" or text.startswith("IKEv2:("):
                 continues = record
     records = []
     for peer in order:
@@ -363,6 +370,12 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
         return stripped, "ios", "ikev1"
     if stripped.startswith("IKEv2:("):
         return stripped, "ios", "ikev2"
+    if stripped.startswith("IKEv2-P"):
+        m = _ASA_V2_PROTO.match(stripped)
+        if m:
+            # Written the way IOS names the SA, so one reading serves both.
+            sid = m.group("sid") or "0"
+            return f"IKEv2:(SA ID = {sid}):{stripped[m.end() :]}", "asa", "ikev2"
     return None
 
 
@@ -378,6 +391,11 @@ def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | 
             m = _ESP_FROM.search(text)
             if m:
                 return m.group("peer"), None
+        if version == "ikev2" and text.startswith("IKEv2:("):
+            m = _IOS_V2_SA.search(text, 0, 60)
+            conn = f"v2:{m.group(1)}" if m and m.group(1) != "0" else None
+            m = _IOS_V2_PACKET.search(text)
+            return (m.group("peer") if m else None), conn
         return None, None
     conn = None
     if version == "ikev2":
@@ -466,6 +484,8 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
             said = True
         if "Proxy" in text or "proxy" in text:
             _asa_proxies(record, text)
+        if record["version"] == "ikev2" and text.startswith("IKEv2:("):
+            said = _apply_ios_v2(record, text, number) or said
     else:
         said = _apply_ios(record, text, number) or said
     if "INVALID_COOKIE" in text:
