@@ -12,6 +12,7 @@ Each module is pure Python (no Django) and provides:
 
 from analyzer.parsers import (
     asa_config,
+    asp_drop,
     asp_vpn_context,
     cli_errors,
     crypto_session,
@@ -36,6 +37,7 @@ REGISTRY = (
     ipsec_sa,
     packet_tracer,
     asp_vpn_context,
+    asp_drop,
     vpn_sessiondb,
     crypto_session,
     syslog,

@@ -8,6 +8,7 @@ an article slug and anchor that exist in kb/content (a test walks them all).
 
 from analyzer.rules import (
     asa_config,
+    asp_drop,
     boot,
     general,
     ike,
@@ -24,6 +25,7 @@ REGISTRY = (
     ike,
     ipsec,
     vpn_path,
+    asp_drop,
     syslog,
     ike_debug,
     tcpdump,

@@ -9,6 +9,7 @@ SUPPORTED = (
     "show crypto ipsec sa [peer X]",
     "packet-tracer ... detailed",
     "show asp table vpn-context [detail]",
+    "show asp drop (ASA)",
     "show vpn-sessiondb l2l",
     "show crypto session [detail] (IOS)",
     "ASA syslog (show logging, syslog server lines)",
