@@ -2,14 +2,20 @@
 (peer), with its IKE SAs and IPsec flows.
 
 Kind ``ios.show_crypto_session``. Record fields (absent when not printed):
-``interface``, ``profile``, ``uptime``, ``status`` ("UP-ACTIVE", "UP-IDLE",
-"UP-NO-IKE", "DOWN-NEGOTIATING", "DOWN"), ``peer``, ``peer_port``, ``fvrf``,
-``ivrf``, ``phase1_id``, ``session_id``; ``ike_sas``: ``[{"version": "IKEv1" |
-"IKEv2" | "IKE", "local", "remote", "state", "conn_id", "lifetime",
-"capabilities", "line"}]``; ``flows``: ``[{"flow", "active_sas", "origin",
-"decaps", "in_drop", "encaps", "out_drop", "lines", "at"}]`` (counters as ints,
-from the detail output's "#pkts dec'ed N drop N" lines). ``lines`` and ``at`` as
-everywhere.
+``interface``, ``profile``, ``uptime``, ``username``, ``group``,
+``assigned_address`` (Easy VPN / remote-access sessions), ``status`` ("UP-ACTIVE",
+"UP-IDLE", "UP-NO-IKE", "DOWN-NEGOTIATING", "DOWN"), ``peer``, ``peer_port``,
+``fvrf``, ``ivrf``, ``desc``, ``phase1_id``, ``session_id``, ``system_ip`` and
+``system_interface`` (SD-WAN peers), ``ike_state``; ``ike_sas``: ``[{"version":
+"IKEv1" | "IKEv2" | "IKE", "local", "local_port", "remote", "remote_port",
+"state", "session_id", "conn_id", "lifetime", "capabilities", "line"}]``;
+``flows``: ``[{"flow", "action", "protocol", "src", "src_mask", "src_port",
+"dst", "dst_mask", "dst_port", "active_sas", "origin", "decaps", "in_drop",
+"in_life_kb", "in_life_secs", "encaps", "out_drop", "out_life_kb",
+"out_life_secs", "volume_rekey_disabled", "lines", "at"}]`` (counters as ints,
+from the detail output's "#pkts dec'ed N drop N life (KB/Sec) K/S" lines; a mask
+is dotted or a prefix length as printed, None after ``host``). Values such as
+"(none)" are kept as printed. ``lines`` and ``at`` as everywhere.
 """
 
 from __future__ import annotations
@@ -21,7 +27,57 @@ COMMANDS = ("show crypto session",)
 KIND = "ios.show_crypto_session"
 
 _LEGEND = ("code:", "k - keepalives", "x - ike", "r - ike", "s - sip", "d - dead")
-_CONTEXT = ("interface:", "profile:", "uptime:")
+_CONTEXT = {
+    "interface": "interface",
+    "profile": "profile",
+    "uptime": "uptime",
+    "username": "username",
+    "group": "group",
+    "assigned address": "assigned_address",
+}
+_STATES = ("active", "inactive", "ready", "deleted", "negotiating", "down", "up")
+
+
+def _endpoint(
+    words: list[str], i: int
+) -> tuple[str | None, str | None, str | None, int]:
+    """(address, mask, port, next index) of one side of a flow starting at
+    ``words[i]``: ``host A``, ``A/mask``, ``A/len`` or ``any``, then ``port N``."""
+    if i >= len(words):
+        return None, None, None, i
+    if words[i].lower() == "host" and i + 1 < len(words):
+        address, mask, i = words[i + 1], None, i + 2
+    elif words[i].lower() == "any":
+        address, mask, i = "any", None, i + 1
+    else:
+        address, slash, mask = words[i].rpartition("/")
+        if not slash:
+            address, mask = words[i], None
+        i += 1
+    port = None
+    if i + 1 < len(words) and words[i].lower() == "port":
+        port, i = words[i + 1], i + 2
+    return address, mask, port, i
+
+
+def flow_parts(flow: str) -> dict:
+    """The pieces of "permit ip 10.1.0.0/255.255.0.0 host 10.2.0.5": action,
+    protocol, and each side's address, mask and port."""
+    words = flow.split()
+    if len(words) < 2 or len(flow) > 300:
+        return {}
+    src, src_mask, src_port, i = _endpoint(words, 2)
+    dst, dst_mask, dst_port, _ = _endpoint(words, i)
+    return {
+        "action": words[0].lower(),
+        "protocol": words[1],
+        "src": src,
+        "src_mask": src_mask,
+        "src_port": src_port,
+        "dst": dst,
+        "dst_mask": dst_mask,
+        "dst_port": dst_port,
+    }
 
 
 def _words_after(text: str) -> list[str]:
@@ -35,7 +91,21 @@ class _Reader:
         self.records: list[dict] = []
         self.record: dict | None = None
         self.flow: dict | None = None
+        self.session_id: int | None = None
         self.claimed: set[int] = set()
+
+    def _read_sa(self, sa: dict, words: list[str], lineno: int):
+        """``local A/500 remote B/500 Active``, or the part of it on this line."""
+        for key, value in zip(words, words[1:], strict=False):
+            if key.lower() in ("local", "remote"):
+                sa[key.lower()], sa[f"{key.lower()}_port"] = addr_port(value)
+        last = words[-1] if words else ""
+        if last.lower() in _STATES or last.lower().startswith(_STATES):
+            sa["state"] = last
+            if str(self.record.get("ike_state", "")).lower() != "active":
+                # A session with an Active SA beside an Inactive one is up.
+                self.put("ike_state", last, lineno)
+        self.record["lines"][1] = max(self.record["lines"][1], lineno)
 
     def new_record(self, lineno: int) -> dict:
         rec = {k: v for k, v in self.context.items() if k != "_at"}
@@ -43,7 +113,7 @@ class _Reader:
         rec["lines"] = [lineno, lineno]
         rec["at"] = dict(self.context.get("_at", {}))
         self.records.append(rec)
-        self.record, self.flow = rec, None
+        self.record, self.flow, self.session_id = rec, None, None
         return rec
 
     def put(self, field: str, value, lineno: int):
@@ -64,12 +134,17 @@ class _Reader:
             return False
         if low.startswith(_LEGEND):
             return True
-        if low.startswith(_CONTEXT):
-            key = low.split(":", 1)[0]
+        label = low.split(":", 1)[0] if ":" in low else ""
+        if label in _CONTEXT:
+            key = _CONTEXT[label]
+            value = text.split(":", 1)[1].strip()
             if key == "interface":
                 self.context = {"_at": {}}
                 self.record = None
-            self.context[key] = text.split(":", 1)[1].strip()
+            elif self.record is not None and "peer" not in self.record:
+                # Printed between "Session status" and "Peer": this session's.
+                self.put(key, value, lineno)
+            self.context[key] = value
             self.context["_at"][key] = lineno
             return True
         if low.startswith("session status:"):
@@ -97,18 +172,33 @@ class _Reader:
                 "session id": "session_id",
             }[low.split(":", 1)[0]]
             value = text.split(":", 1)[1].strip()
-            self.put(key, to_int(value) if key == "session_id" else value, lineno)
+            if key == "session_id":
+                self.session_id = to_int(value)
+                self.put(key, to_int(value), lineno)
+            else:
+                self.put(key, value, lineno)
+            return True
+        if low.startswith("system ip:"):
+            words = text.split()
+            self.put("system_ip", words[2] if len(words) > 2 else None, lineno)
+            for key, value in zip(words, words[1:], strict=False):
+                if key.lower() == "interface:":
+                    self.put("system_interface", value, lineno)
             return True
         if low.startswith(("ikev1 sa:", "ikev2 sa:", "ike sa:")):
-            words = text.split()
-            sa = {"version": words[0], "line": lineno}
-            for key, value in zip(words, words[1:], strict=False):
-                if key in ("local", "remote"):
-                    sa[key] = addr_port(value)[0]
-            if words[-1] not in ("local", "remote") and not words[-1][0].isdigit():
-                sa["state"] = words[-1]
+            sa = {"version": text.split()[0], "line": lineno}
+            if self.session_id is not None:
+                sa["session_id"] = self.session_id
             self.record["ike_sas"].append(sa)
-            self.put("ike_state", sa.get("state"), lineno)
+            self._read_sa(sa, text.split(":", 1)[1].split(), lineno)
+            return True
+        if (
+            low.startswith("remote ")
+            and self.record["ike_sas"]
+            and "remote" not in self.record["ike_sas"][-1]
+        ):
+            # A long (IPv6) local address pushes the rest of the SA line down.
+            self._read_sa(self.record["ike_sas"][-1], text.split(), lineno)
             return True
         if low.startswith("capabilities:") and self.record["ike_sas"]:
             sa = self.record["ike_sas"][-1]
@@ -123,11 +213,9 @@ class _Reader:
             self.record["lines"][1] = lineno
             return True
         if low.startswith("ipsec flow:"):
-            self.flow = {
-                "flow": text.split(":", 1)[1].strip(),
-                "lines": [lineno, lineno],
-                "at": {"flow": lineno},
-            }
+            flow = text.split(":", 1)[1].strip()
+            self.flow = {"flow": flow, **flow_parts(flow)}
+            self.flow["lines"], self.flow["at"] = [lineno, lineno], {"flow": lineno}
             self.record["flows"].append(self.flow)
             self.record["lines"][1] = lineno
             return True
@@ -152,9 +240,37 @@ class _Reader:
                 elif key == "drop":
                     self.flow[drop] = to_int(value)
                     self.flow["at"][drop] = lineno
+            if "(kb/sec)" in low:
+                # "life (KB/Sec) 4605665/2949", or "KB Vol Rekey Disabled/3060"
+                # when only the time limit rekeys the SA.
+                life = text[low.index("(kb/sec)") + 8 :].strip()
+                kb, _, secs = life.rpartition("/")
+                side = "in" if inbound else "out"
+                self.flow[f"{side}_life_kb"] = to_int(kb)
+                self.flow[f"{side}_life_secs"] = to_int(secs)
+                if "rekey disabled" in kb.lower():
+                    self.flow["volume_rekey_disabled"] = True
             self.flow["lines"][1] = self.record["lines"][1] = lineno
             return True
         return False
+
+
+def _session_starts(lines: list[str]) -> set[int]:
+    """Indexes where a session begins in output pasted without its heading
+    ("Crypto session current status"): the context lines ("Interface:",
+    "Profile:"...) right above a "Session status:" line, or that line itself."""
+    starts: set[int] = set()
+    for index, raw in enumerate(lines):
+        if not raw.lstrip()[:15].lower().startswith("session status:"):
+            continue
+        first = index
+        while first > 0 and first > index - len(_CONTEXT):
+            above = lines[first - 1].strip().lower()
+            if ":" not in above or above.split(":", 1)[0] not in _CONTEXT:
+                break
+            first -= 1
+        starts.add(first)
+    return starts
 
 
 def parse(section) -> list[Source]:
@@ -163,11 +279,16 @@ def parse(section) -> list[Source]:
     claimed: set[int] = set()
     unparsed: set[int] = set()
     misses = 0
-    for raw, lineno in zip(section.lines, section.numbers, strict=False):
+    starts = _session_starts(section.lines)
+    for index, (raw, lineno) in enumerate(
+        zip(section.lines, section.numbers, strict=False)
+    ):
         if not raw.strip():
             if reader.started:
                 claimed.add(lineno)
             continue
+        if index in starts:
+            reader.started = True
         if reader.feed(raw, lineno):
             claimed.add(lineno)
             misses = 0
