@@ -47,6 +47,10 @@ class Source:
     unparsed: list[int] = field(default_factory=list)
     # Line numbers this source accounts for; None means the whole span.
     claimed: set[int] | None = None
+    # The echoed command the output came under (normalised), when the parser
+    # that read it owns that command; None when it was found by content. Rules
+    # read filters from it ("show crypto ipsec sa peer X" lists one peer only).
+    command: str | None = None
 
     def to_dict(self) -> dict:
         return {

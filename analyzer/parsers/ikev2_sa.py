@@ -99,6 +99,23 @@ def _comma_pairs(text: str) -> list[tuple[str, str]]:
     return out
 
 
+# "Label: value" lines read even when the paste lost their indent.
+_FLUSH_LABELS = frozenset(
+    (
+        "ce_id",
+        "session_id",
+        "local_id",
+        "remote_id",
+        "local_eap_id",
+        "remote_eap_id",
+        "status_description",
+        "peer_type",
+        "local_sys_id",
+        "remote_sys_id",
+    )
+)
+
+
 class _Reader:
     def __init__(self, section, own: bool = False):
         self.section = section
@@ -111,6 +128,7 @@ class _Reader:
         self.columns: list[str] | None = None
         self.af: str | None = None
         self.session: dict = {}
+        self.session_line: int | None = None
         self.record: dict | None = None
         self.child: dict | None = None
         self.subnets = False
@@ -156,6 +174,9 @@ class _Reader:
         rec.update(self.session)
         rec["lines"] = [self.lineno(index), self.lineno(index)]
         rec["at"] = {"tunnel_id": self.lineno(index)}
+        if self.session and self.session_line is not None:
+            # The session line above the table says how many child SAs it has.
+            rec["at"]["child_count"] = self.session_line
         self.block["records"].append(rec)
         self.record = rec
         self.child = None
@@ -189,6 +210,7 @@ class _Reader:
                 "ike_count": int(m.group(3)),
                 "child_count": int(m.group(4)),
             }
+            self.session_line = self.lineno(index)
             self.record = None
             return True
         if low.startswith("tunnel-id"):
@@ -302,6 +324,13 @@ class _Reader:
                 self._labelled(index, f"{label} {key}", val)
             return True
         parts = [p.partition(":") for p in text.split(",")]
+        raw = self.section.lines[index]
+        if not raw[:1].isspace() and not all(
+            _field(key) in _FLUSH_LABELS for key, _, _ in parts
+        ):
+            # The device indents every detail line: "Priya Shah 10:16 AM" from a
+            # chat pasted between outputs is not a field of the SA.
+            return False
         if all(colon and 0 < len(key.strip()) <= 40 for key, colon, _ in parts):
             # "CE id: 0, Session-id: 5206" or one "Label: value"
             for key, _, value in parts:

@@ -551,7 +551,10 @@ def parse(section):
             # Fields first, then where they came from.
             at, lines = rec.pop("at"), rec.pop("lines")
             records.append(dict(rec, lines=lines, at=at))
-        sources.append(
-            source_from(kind, section, block["indexes"], records, block["unparsed"])
+        source = source_from(
+            kind, section, block["indexes"], records, block["unparsed"]
         )
+        if reader.own:
+            source.command = section.command
+        sources.append(source)
     return sources

@@ -356,6 +356,156 @@ def _beside_an_up_sa(finding: Finding, state: str, up: dict[str, list[int]], pee
     return finding
 
 
+def _ipsec_near(report, source) -> list:
+    """The IPsec SA outputs of the same kind of device pasted next to ``source``:
+    after it up to the next phase 1 output, else before it back to the previous
+    one (so the other end's output in the same paste is not read as this one's)."""
+    platform = source.kind.split(".", 1)[0]
+    starts = sorted(s.first_line for s in report.sources_of(*_SA_KINDS))
+    later = [n for n in starts if n > source.first_line]
+    earlier = [n for n in starts if n < source.first_line]
+    upper = later[0] if later else float("inf")
+    lower = earlier[-1] if earlier else 0
+    mine = [
+        s for s in report.sources_of(*_IPSEC_KINDS) if s.kind.startswith(platform + ".")
+    ]
+    after = [s for s in mine if source.first_line < s.first_line < upper]
+    before = [s for s in mine if lower < s.first_line < source.first_line]
+    return after or before
+
+
+def _lists_peer(ipsec, peer: str) -> bool | None:
+    """Whether an IPsec SA output would show an SA with ``peer`` if there were
+    one: True when it is unfiltered or filtered on that peer, False when it was
+    cut to another peer or with "| include", None when it cannot be told."""
+    command = ipsec.command
+    if command is None:
+        # Found by content: only a full listing (ASA and IOS print the
+        # interface line above each crypto map) shows every peer.
+        return True if any(r.get("interface") for r in ipsec.records) else None
+    if "|" in command:
+        return False
+    words = command.split()
+    args = words[4:] if len(words) > 4 else []
+    args = [a for a in args if not "detail".startswith(a) or len(a) < 3]
+    if not args:
+        return True
+    if len(args) == 2 and "peer".startswith(args[0]) and len(args[0]) >= 2:
+        return args[1] == peer
+    return False
+
+
+def _no_phase2(report, source, groups) -> list[Finding]:
+    """Phase 1 up with a peer while the IPsec SAs of the same device pasted
+    beside it hold none for that peer (or, for IKEv2 on the ASA, the SA itself
+    counts no child SA): phase 2 is what fails."""
+    out: list[Finding] = []
+    platform = source.kind.split(".", 1)[0]
+    near = _ipsec_near(report, source)
+    for state, peer, recs in groups:
+        if state not in _UP_STATES:
+            continue
+        lines = sorted(
+            {
+                (r.get("at") or {}).get("state") or _range(r)[0]
+                for r in recs
+                if _range(r)
+            }
+        )
+        evidence: list[str] = []
+        zero_child = [
+            r for r in recs if r.get("child_count") == 0 and r.get("state") == "READY"
+        ]
+        if zero_child:
+            at = zero_child[0].get("at") or {}
+            if "child_count" in at:
+                lines = sorted(set(lines) | {at["child_count"]})
+            evidence.append("the IKEv2 SA itself counts no child SA (CHILD count: 0)")
+        listing = [s for s in near if _lists_peer(s, peer)]
+        shown = {
+            (v or "").lower()
+            for s in near
+            for r in s.records
+            for v in (r.get("peer"), r.get("remote_endpoint"))
+        }
+        if listing and peer.lower() not in shown:
+            where = listing[0]
+            lines = sorted(set(lines) | {where.first_line})
+            evidence.append(
+                f"the `show crypto ipsec sa` output at line {where.first_line} holds "
+                f"no IPsec SA with {peer}"
+            )
+        if not evidence:
+            continue
+        v2 = state == "READY"
+        ios = platform != "asa"
+        if ios and not zero_child:
+            severity = "info"
+            tail = (
+                " On IOS this is also what a tunnel with no traffic looks like: "
+                "IPsec SAs that expire unused are not renewed until traffic "
+                "matches the crypto ACL again. If traffic should be flowing, "
+                "phase 2 is failing."
+            )
+        else:
+            severity = "warning"
+            tail = (
+                " The ASA removes an idle tunnel whole, so phase 1 up without "
+                "an IPsec SA is a phase 2 failure, or no traffic matching the "
+                "crypto ACL has arrived yet."
+                if not ios
+                else ""
+            )
+        if v2:
+            what = (
+                "The IKE_AUTH exchange (or a later CREATE_CHILD_SA) did not give a "
+                "child SA: compare the IPsec proposals (encryption, integrity), PFS "
+                "and the traffic selectors (crypto ACL) on both ends; a "
+                "TS_UNACCEPTABLE or NO_PROPOSAL_CHOSEN in the debug says which."
+            )
+            cmds = (
+                [f"show crypto ipsec sa peer {peer}", "debug crypto ikev2 protocol 127"]
+                if platform == "asa"
+                else [f"show crypto ipsec sa peer {peer}", "debug crypto ikev2"]
+            )
+        else:
+            what = (
+                "Quick mode did not give an IPsec SA: compare the transform sets, "
+                "PFS and the crypto ACLs (mirror images of each other) on both ends."
+            )
+            cmds = (
+                [
+                    f"show crypto ipsec sa peer {peer}",
+                    "show running-config crypto map",
+                    "debug crypto ipsec 127",
+                ]
+                if platform == "asa"
+                else [
+                    f"show crypto ipsec sa peer {peer}",
+                    "show crypto map",
+                    "debug crypto ipsec",
+                ]
+            )
+        out.append(
+            Finding(
+                code="ike.no_ipsec_sa",
+                severity=severity,
+                title=f"Phase 1 with {peer} is up, but there is no IPsec SA",
+                detail=f"Phase 1 with {peer} is {state}, yet "
+                + " and ".join(evidence)
+                + ". "
+                + what
+                + tail,
+                article="ipsec-phase2-errors",
+                anchor="what-must-match",
+                lines=lines,
+                next_commands=cmds,
+                subject=f"peer {peer}",
+            )
+        )
+    return out
+
+
 def check(report):
     findings: list[Finding] = []
     for source in report.sources_of(*ISAKMP_KINDS):
@@ -366,6 +516,7 @@ def check(report):
         for state, peer, recs in groups:
             finding = _ikev1(state, peer, recs, platform)
             findings.append(_beside_an_up_sa(finding, state, up, peer))
+        findings.extend(_no_phase2(report, source, groups))
     for source in report.sources_of(*IKEV2_KINDS):
         platform = source.kind.split(".", 1)[0]
         groups = _groups(source.records, 2)
@@ -373,4 +524,5 @@ def check(report):
         for state, peer, recs in groups:
             finding = _ikev2(state, peer, recs, platform)
             findings.append(_beside_an_up_sa(finding, state, up, peer))
+        findings.extend(_no_phase2(report, source, groups))
     return findings
