@@ -306,6 +306,12 @@ def parse(section: Section) -> list[Source]:
                 claimed=status_lines,
             )
         )
+    if status is None and messages and all(m.get("fragment") for m in messages):
+        # Under a "show log..." command but not one line is a message this
+        # parser knows (a Juniper `show log kmd`, a Linux log): nothing was read,
+        # and the lines stay unparsed rather than pass for a device's buffer.
+        claimed -= {m["lines"][0] for m in messages}
+        messages = []
     if messages:
         sources.append(
             Source(
