@@ -384,11 +384,28 @@ SESSION_KIND = "ios.show_crypto_session"
 
 def _flow_pair(flow: dict) -> str:
     """ "192.168.1.0/24 → 192.168.2.0/24" from "permit ip 192.168.1.0/255.255.255.0
-    192.168.2.0/255.255.255.0"; the flow as printed when it is another shape."""
-    nets = [w for w in flow.get("flow", "").split() if w.count("/") == 1]
-    if len(nets) == 2:
-        return f"{ident_text(nets[0] + '/0/0')} \u2192 {ident_text(nets[1] + '/0/0')}"
-    return flow.get("flow", "")
+    192.168.2.0/255.255.255.0", "10.1.1.4 → 10.1.1.3 gre" from "permit 47 host
+    10.1.1.4 host 10.1.1.3"; the flow as printed when it is another shape."""
+    src, dst = flow.get("src"), flow.get("dst")
+    if not src or not dst:
+        return flow.get("flow", "")
+
+    def side(address: str, mask: str | None, port: str | None) -> str:
+        if mask is None:
+            text = address
+        elif "." in mask:
+            text = ident_text(f"{address}/{mask}/0/0")
+        else:
+            text = f"{address}/{mask}"
+        return f"{text}/{port}" if port else text
+
+    protocol = (flow.get("protocol") or "ip").lower()
+    name = {"6": "tcp", "17": "udp", "1": "icmp", "47": "gre"}.get(protocol, protocol)
+    pair = (
+        f"{side(src, flow.get('src_mask'), flow.get('src_port'))} \u2192 "
+        f"{side(dst, flow.get('dst_mask'), flow.get('dst_port'))}"
+    )
+    return pair if name in ("ip", "ipv6") else f"{pair} {name}"
 
 
 def _flow_lines(flow: dict, *fields: str) -> list[int]:

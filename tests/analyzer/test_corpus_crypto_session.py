@@ -14,7 +14,7 @@ import yaml
 
 from analyzer.engine import analyze
 from analyzer.parsers import crypto_session
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, fixture_text
 
 NTC = CORPUS / "ntc" / "cisco_ios" / "show_crypto_session_detail"
 GENIE = CORPUS / "genie"
@@ -238,3 +238,44 @@ def test_it_accounts_for_every_ntc_line():
         records, report = _analyzed(path)
         assert records, path.name
         assert report.unparsed_lines == 0, path.name
+
+
+# --- beyond the corpus -------------------------------------------------------------
+
+
+def test_it_reads_flows_with_ports_a_wrapped_ipv6_sa_and_volume_rekey_off():
+    """Real-format IOS 15 output the corpus lacks: a pager line between two flows,
+    an L2TP flow with ports, an IKEv2 SA line wrapped by its IPv6 address, and
+    "KB Vol Rekey Disabled" lifetimes; the one-way GRE flow is named by its ends."""
+    report = analyze(
+        fixture_text("crypto_session/ios15_detail_l2tp_flow_ipv6_no_ike.txt")
+    )
+    [source] = report.sources_of(crypto_session.KIND)
+    first, second = source.records
+    l2tp = first["flows"][1]
+    assert (l2tp["protocol"], l2tp["src"], l2tp["src_port"], l2tp["dst_port"]) == (
+        "17",
+        "203.0.113.1",
+        "1701",
+        "1701",
+    )
+    assert first["flows"][0]["dst_mask"] == "255.255.255.0"
+    [sa] = second["ike_sas"]
+    assert (sa["local"], sa["remote"], sa["state"], sa["session_id"]) == (
+        "2001:DB8:FFFF:20::1",
+        "2001:DB8:FFFF:20::2",
+        "Active",
+        41,
+    )
+    gre = second["flows"][0]
+    assert (gre["in_life_kb"], gre["in_life_secs"], gre["volume_rekey_disabled"]) == (
+        None,
+        1190,
+        True,
+    )
+    [one_way] = [f for f in report.findings if f.code == "ipsec.encaps_no_decaps"]
+    assert one_way.subject == (
+        "peer 2001:DB8:FFFF:20::2 (2001:DB8:FFFF:20::1 \u2192 2001:DB8:FFFF:20::2 gre)"
+    )
+    assert one_way.lines == [42, 43]
+    assert report.unparsed_lines == 0
