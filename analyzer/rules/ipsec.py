@@ -483,6 +483,29 @@ def _check_session(rec: dict) -> list[Finding]:
                 subject=f"peer {peer}",
             )
         )
+    if status == "UP-NO-IKE":
+        out.append(
+            Finding(
+                code="ipsec.session_no_ike",
+                severity="info",
+                title=f"IPsec SAs with {peer} are up without an IKE SA",
+                detail=(
+                    "UP-NO-IKE: the IPsec SAs still carry traffic but the IKE SA "
+                    "that built them is gone (its lifetime ran out, or it was "
+                    "cleared). Traffic is not affected; a new IKE SA is negotiated "
+                    "at the next rekey. Until then dead peer detection cannot run, "
+                    "so a peer that reboots is not noticed."
+                ),
+                article="dead-peer-detection-and-rekey",
+                anchor="dpd",
+                lines=[rec.get("at", {}).get("status", rec["lines"][0])],
+                next_commands=[
+                    f"show crypto session remote {peer} detail",
+                    f"show crypto {'ikev2' if v2 else 'isakmp'} sa",
+                ],
+                subject=f"peer {peer}",
+            )
+        )
     for flow in rec.get("flows", []):
         encaps, decaps = flow.get("encaps"), flow.get("decaps")
         subject = f"peer {peer} ({_flow_pair(flow)})"

@@ -279,3 +279,20 @@ def test_it_reads_flows_with_ports_a_wrapped_ipv6_sa_and_volume_rekey_off():
     )
     assert one_way.lines == [42, 43]
     assert report.unparsed_lines == 0
+
+
+def test_it_notes_ipsec_sas_left_without_an_ike_sa():
+    """UP-NO-IKE (short output, abbreviated command) is an info on its status line
+    pointing at dead peer detection; the healthy session beside it gets nothing."""
+    report = analyze(fixture_text("crypto_session/ios_up_no_ike.txt"))
+    [source] = report.sources_of(crypto_session.KIND)
+    assert [(r["peer"], r["status"]) for r in source.records] == [
+        ("192.0.2.44", "UP-NO-IKE"),
+        ("198.51.100.9", "UP-ACTIVE"),
+    ]
+    assert [(f.code, f.severity, f.subject, f.lines) for f in report.findings] == [
+        ("ipsec.session_no_ike", "info", "peer 192.0.2.44", [5])
+    ]
+    finding = report.findings[0]
+    assert (finding.article, finding.anchor) == ("dead-peer-detection-and-rekey", "dpd")
+    assert report.unparsed_lines == 0
