@@ -1,0 +1,381 @@
+"""Pastes as they arrive from the field, a second pass: other vendors' output
+pasted by mistake, multi-context and failover prompts, terminal-logger headers,
+chat and mail wrapped around the output, both ends of a tunnel in one paste, a
+cut-down `| include`, thousands of SAs. What each must and must not conclude;
+expected values were read off the pastes by hand."""
+
+import pytest
+
+from analyzer.engine import analyze
+from tests.conftest import FIXTURES
+
+ABOVE_INFO = ("warning", "error", "critical")
+
+
+def run(name: str):
+    return analyze((FIXTURES / "qa_field" / name).read_bytes().decode("utf-8"))
+
+
+def kinds(report):
+    return [s.kind for s in report.sources]
+
+
+def only(report, kind: str):
+    found = [s for s in report.sources if s.kind == kind]
+    assert len(found) == 1, kinds(report)
+    return found[0]
+
+
+def one(report, code: str, subject: str | None = None):
+    found = [
+        f
+        for f in report.findings
+        if f.code == code and (subject is None or f.subject.startswith(subject))
+    ]
+    assert len(found) == 1, [(f.code, f.subject) for f in report.findings]
+    return found[0]
+
+
+def alarms(report):
+    return sorted(
+        (f.code, f.subject) for f in report.findings if f.severity in ABOVE_INFO
+    )
+
+
+def codes(report):
+    return sorted(f.code for f in report.findings)
+
+
+# --- other vendors' output is not diagnosed as Cisco -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("01_juniper_srx_ike_ipsec.txt", 21),
+        ("02_paloalto_ike_ipsec.txt", 55),
+        ("03_fortigate_vpn_tunnel_list.txt", 39),
+        ("04_strongswan_statusall.txt", 25),
+        ("05_linux_ip_xfrm_state.txt", 32),
+        ("19_fortigate_get_vpn_ipsec_tunnel_summary.txt", 9),
+        ("20_juniper_kmd_log_and_vpn_syslog.txt", 4),
+        ("21_strongswan_swanctl_and_charon_log.txt", 15),
+    ],
+)
+def test_it_reports_other_vendors_output_as_not_understood(name, lines):
+    """Juniper, Palo Alto, FortiGate, strongSwan and Linux xfrm output (with
+    their own IKE/ESP words, SPIs, byte counters and 'show log' commands) yields
+    no source and no Cisco finding: only 'not understood', every line counted."""
+    report = run(name)
+    assert report.sources == []
+    assert codes(report) == ["general.not_understood"]
+    assert report.unparsed_lines == lines
+
+
+# --- prompts, headers and wrappers ----------------------------------------------
+
+
+def test_it_reads_ipsec_detail_with_the_9x_counters_at_a_context_prompt():
+    """`fw01/CUST-A#` prompt, `show crypto ipsec sa peer X detail` with every
+    9.x counter: one healthy SA, counters as integers, nothing above info."""
+    report = run("06_asa_multicontext_ipsec_detail_9x.txt")
+    rec = only(report, "asa.show_crypto_ipsec_sa").records[0]
+    assert (rec["peer"], rec["encaps"], rec["decaps"]) == (
+        "203.0.113.10",
+        18342,
+        17990,
+    )
+    assert (rec["send_errors"], rec["recv_errors"]) == (0, 0)
+    assert (rec["outbound_spi"], rec["inbound_spi"]) == ("9D8C7B6A", "C4E5F6A7")
+    assert alarms(report) == []
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_ikev2_detail_with_a_child_sa_at_a_failover_prompt():
+    """`vpnfw/pri/act#`: isakmp sa detail with no IKEv1 and one IKEv2 SA with
+    its child, then the matching IPsec SA: a healthy tunnel, info only."""
+    report = run("07_asa_failover_prompt_isakmp_detail_ikev2_child.txt")
+    v2 = only(report, "asa.show_crypto_ikev2_sa").records[0]
+    assert (v2["peer"], v2["state"], v2["role"], v2["child_count"]) == (
+        "203.0.113.10",
+        "READY",
+        "initiator",
+        1,
+    )
+    assert alarms(report) == []
+    assert one(report, "ikev2.ready").severity == "info"
+    assert report.unparsed_lines == 0
+
+
+def test_it_does_not_invent_findings_from_summary_counters():
+    """`show crypto ipsec sa summary` and `show crypto isakmp stats` hold only
+    totals (Initiator Fails: 31, Auth Fails: 4): no finding is made from them."""
+    report = run("08_asa_ipsec_sa_summary.txt")
+    assert alarms(report) == []
+    assert report.unparsed_lines == 35
+
+
+def test_it_reads_a_putty_log_with_login_lines():
+    """A PuTTY log header, login prompts and `Logoff` around the output: the two
+    peers are read at their lines, the header lines are counted as unparsed."""
+    report = run("13_putty_log_header_asa.txt")
+    source = only(report, "asa.show_crypto_isakmp_sa")
+    assert [(r["peer"], r["state"]) for r in source.records] == [
+        ("203.0.113.10", "MM_ACTIVE"),
+        ("198.51.100.77", "MM_WAIT_MSG5"),
+    ]
+    assert alarms(report) == [("isakmp.mm_wait_msg5", "peer 198.51.100.77")]
+    assert one(report, "isakmp.mm_wait_msg5").lines == [19, 20, 21]
+    assert report.unparsed_lines == 6
+
+
+def test_it_reads_a_securecrt_log_with_abbreviated_commands():
+    """SecureCRT session header, `sh cry isa sa` and `sh cry ipsec sa`: the
+    responder waiting at MM_WAIT_MSG3 is the one alarm."""
+    report = run("14_securecrt_session_log.txt")
+    assert alarms(report) == [("isakmp.mm_wait_msg3", "peer 198.51.100.2")]
+    assert one(report, "isakmp.mm_wait_msg3").lines == [12, 13, 14]
+    assert report.unparsed_lines == 3
+
+
+def test_it_reads_both_asas_in_one_paste_with_mixed_line_ends_and_tabs():
+    """HQ's part in CRLF, the branch's in LF with tab-indented fields: each
+    ASA's peer is read at its own lines (initiator MSG4, responder MSG3)."""
+    report = run("15_two_asas_mixed_crlf_tabs.txt")
+    assert alarms(report) == [
+        ("isakmp.mm_wait_msg3", "peer 198.51.100.2"),
+        ("isakmp.mm_wait_msg4", "peer 192.0.2.50"),
+    ]
+    assert one(report, "isakmp.mm_wait_msg4").lines == [11, 12, 13]
+    assert one(report, "isakmp.mm_wait_msg3").lines == [27, 28, 29]
+    assert report.unparsed_lines == 1
+
+
+# --- phase 1 up, phase 2 missing --------------------------------------------------
+
+
+def test_it_says_phase_2_failed_when_an_ikev2_sa_has_no_child_in_a_chat_paste():
+    """Teams paste: IKEv2 READY with CHILD count 0 and `There are no ipsec sas`
+    for that peer is a phase 2 failure (warning, citing the session line, the
+    SA row and the empty output), and chat lines are not read as SA fields."""
+    report = run("16_teams_chat_paste.txt")
+    v2 = only(report, "asa.show_crypto_ikev2_sa")
+    assert (v2.first_line, v2.last_line) == (6, 13)
+    assert not any(k.startswith(("priya", "dave")) for k in v2.records[0])
+    finding = one(report, "ike.no_ipsec_sa")
+    assert (finding.severity, finding.subject, finding.lines) == (
+        "warning",
+        "peer 40.112.10.5",
+        [8, 11, 20],
+    )
+    assert (finding.article, finding.anchor) == (
+        "ipsec-phase2-errors",
+        "what-must-match",
+    )
+    assert "show crypto ipsec sa peer 40.112.10.5" in finding.next_commands
+    assert "debug crypto ikev2 protocol 127" in finding.next_commands
+    assert one(report, "ikev2.ready").severity == "info"
+    assert report.unparsed_lines == 7
+
+
+def test_it_blames_only_the_peer_whose_filtered_ipsec_output_is_empty():
+    """Two MM_ACTIVE peers; ipsec sa filtered on each: the one with SAs is
+    healthy, the one answered 'There are no ipsec sas' gets the warning."""
+    report = run("28_asa_two_peers_ipsec_filtered_other_peer.txt")
+    assert alarms(report) == [("ike.no_ipsec_sa", "peer 203.0.113.10")]
+    assert one(report, "ike.no_ipsec_sa").lines == [11, 41]
+    assert report.unparsed_lines == 0
+
+
+def test_it_keeps_an_ios_peer_with_no_ipsec_sa_at_info():
+    """IOS: two QM_IDLE peers, the full `show crypto ipsec sa` lists one. IOS
+    keeps phase 1 when idle IPsec SAs expire, so the other is info only."""
+    report = run("29_ios_qm_idle_full_ipsec_missing_one_peer.txt")
+    assert alarms(report) == []
+    finding = one(report, "ike.no_ipsec_sa")
+    assert (finding.severity, finding.subject, finding.lines) == (
+        "info",
+        "peer 198.51.100.77",
+        [5, 11],
+    )
+    assert "show crypto map" in finding.next_commands
+
+
+def test_it_does_not_say_phase_2_failed_for_a_healthy_ikev2_child():
+    """FTD `>` prompts: IKEv2 READY with CHILD count 1 and its IPsec SA present:
+    no no_ipsec_sa; the SA's one-way counters are the alarm."""
+    report = run("30_ftd_clish_prompt.txt")
+    assert alarms(report) == [
+        (
+            "ipsec.decaps_no_encaps",
+            "peer 203.0.113.10 (10.10.0.0/16 \u2192 10.20.0.0/16)",
+        )
+    ]
+    assert one(report, "ipsec.decaps_no_encaps").lines == [11, 12]
+    assert "ike.no_ipsec_sa" not in codes(report)
+    assert one(report, "ikev2.ready").lines == [35]
+
+
+# --- IOS / IOS-XE tables ------------------------------------------------------------
+
+
+def test_it_reads_ios_isakmp_detail_and_the_table_of_the_same_router():
+    """`show crypto isakmp sa detail` (C-id, I-VRF, Cap. columns) then the plain
+    table: the peer stuck at MM_KEY_EXCH is the alarm, the QM_IDLE one info."""
+    report = run("09_ios_isakmp_sa_detail_conn_id.txt")
+    detail, table = [s for s in report.sources if s.kind == "ios.show_crypto_isakmp_sa"]
+    assert [(r["conn_id"], r["peer"], r["dh_group"]) for r in detail.records] == [
+        (1012, "203.0.113.10", 14),
+        (1013, "198.51.100.77", 2),
+    ]
+    assert [(r["peer"], r["state"]) for r in table.records] == [
+        ("203.0.113.10", "QM_IDLE"),
+        ("198.51.100.77", "MM_KEY_EXCH"),
+    ]
+    assert alarms(report) == [("isakmp.mm_key_exch", "peer 198.51.100.77")]
+    assert one(report, "isakmp.mm_key_exch").lines == [23]
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_ios_isakmp_detail_with_an_ivrf_per_row():
+    """I-VRF names in the C-id table: each row keeps its VRF and peer, no alarm."""
+    report = run("25_ios_isakmp_sa_ivrf_table_cap.txt")
+    source = only(report, "ios.show_crypto_isakmp_sa")
+    assert [(r["peer"], r["ivrf"], r["capabilities"]) for r in source.records] == [
+        ("203.0.113.10", "CUST-A", "DN"),
+        ("203.0.113.11", "CUST-B", "D"),
+    ]
+    assert alarms(report) == []
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_iosxe17_ikev2_detailed_with_a_peer_that_never_answered():
+    """IOS-XE 17: one READY SA over NAT-T and one IN-NEG whose remote SPI is zero."""
+    report = run("10_iosxe17_ikev2_sa_detailed.txt")
+    source = only(report, "ios.show_crypto_ikev2_sa")
+    assert [(r["peer"], r["state"], r["remote_port"]) for r in source.records] == [
+        ("203.0.113.10", "READY", 4500),
+        ("198.51.100.40", "IN-NEG", 500),
+    ]
+    finding = one(report, "ikev2.in_neg")
+    assert (finding.severity, finding.subject) == ("warning", "peer 198.51.100.40")
+    assert "remote SPI is still zero" in finding.detail
+    assert alarms(report) == [("ikev2.in_neg", "peer 198.51.100.40")]
+
+
+def test_it_reads_ios_xe_ikev2_table_followed_by_a_linux_ping():
+    """A READY IKEv2 SA then a jump host's failed ping: the SA is info, the
+    ping lines are counted, not read as device output."""
+    report = run("27_ios_show_crypto_ikev2_sa_xe_plain_and_linux_ping.txt")
+    assert kinds(report) == ["ios.show_crypto_ikev2_sa"]
+    assert alarms(report) == []
+    assert report.unparsed_lines == 3
+
+
+# --- IPsec SA counters ---------------------------------------------------------------
+
+
+def test_it_reads_a_cut_down_include_with_two_flows_to_one_peer():
+    """`| i peer|caps|ident`: of two flows to one peer, only the second
+    encrypts without receiving; it is blamed at its own counter lines."""
+    report = run("18_ios_ipsec_include_cutdown.txt")
+    assert len(only(report, "ios.show_crypto_ipsec_sa").records) == 2
+    finding = one(report, "ipsec.encaps_no_decaps")
+    assert finding.lines == [10, 11]
+    assert "10.51.0.0/24" in finding.subject
+    assert alarms(report) == [("ipsec.encaps_no_decaps", finding.subject)]
+
+
+def test_it_reads_ios_ipsec_in_a_mail_with_signature_and_quoted_thread():
+    """Mail: prose, the output, a signature and a quoted earlier message. The
+    router decrypts and sends nothing back: one warning at the counters."""
+    report = run("17_email_signature_quoted.txt")
+    finding = one(report, "ipsec.decaps_no_encaps")
+    assert (finding.severity, finding.lines) == ("warning", [15, 16])
+    assert finding.subject.startswith("peer 198.51.100.2")
+    assert len(report.findings) == 1
+    assert report.unparsed_lines == 15
+
+
+def test_it_finds_the_one_way_sa_among_1500():
+    """1500 SAs in one output, one with decaps 0: exactly one alarm, at its
+    counter lines, and every line understood."""
+    report = run("23_asa_1500_sas_one_one_way.txt")
+    assert len(only(report, "asa.show_crypto_ipsec_sa").records) == 1500
+    assert alarms(report) == [
+        (
+            "ipsec.encaps_no_decaps",
+            "peer 198.18.2.238 (10.0.0.0/16 \u2192 172.18.237.0/24)",
+        )
+    ]
+    assert one(report, "ipsec.encaps_no_decaps").lines == [17698, 17699]
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_both_asas_of_a_slack_thread_behind_nat():
+    """Slack lines between two ASAs' outputs; both encrypt and neither decrypts:
+    one warning per end, each at its own counters."""
+    report = run("24_slack_paste_brackets_two_asas.txt")
+    sources = [s for s in report.sources if s.kind == "asa.show_crypto_ipsec_sa"]
+    assert [s.records[0]["peer"] for s in sources] == ["192.0.2.50", "198.51.100.2"]
+    found = [f for f in report.findings if f.code == "ipsec.encaps_no_decaps"]
+    assert [(f.subject.split()[1], f.lines) for f in found] == [
+        ("192.0.2.50", [10, 11]),
+        ("198.51.100.2", [26, 27]),
+    ]
+    assert report.unparsed_lines == 2
+
+
+def test_it_reads_a_filtered_l2l_session_that_gets_nothing_back():
+    """`show vpn-sessiondb detail l2l filter ipaddress X`: Bytes Rx 0 on the
+    IPsec tunnel is the alarm; the session itself is up (info)."""
+    report = run("11_asa_sessiondb_filter_ipaddress.txt")
+    assert alarms(report) == [
+        (
+            "vpn_path.session_tx_no_rx",
+            "peer 203.0.113.10 (10.10.0.0/16 \u2192 10.20.0.0/16)",
+        )
+    ]
+    assert one(report, "vpn_path.session_tx_no_rx").lines == [37]
+    assert report.unparsed_lines == 0
+
+
+# --- logs and debugs --------------------------------------------------------------------
+
+
+def test_it_reads_an_asa_ikev2_protocol_debug_between_chat_lines():
+    """ASA 9.x `debug crypto ikev2 protocol 127` (IKEv2-PROTO-n: (sid): ...):
+    the responder found no matching policy for 203.0.113.10's proposal."""
+    report = run("26_asa_ikev2_debug_in_teams_with_author_lines.txt")
+    rec = only(report, "ike_debug").records[0]
+    assert (rec["peer"], rec["platform"], rec["version"], rec["role"]) == (
+        "203.0.113.10",
+        "asa",
+        "ikev2",
+        "responder",
+    )
+    assert (rec["received"], rec["sent"]) == (1, 1)
+    finding = one(report, "ike_debug.proposal_mismatch")
+    assert (finding.severity, finding.lines) == ("error", [6, 10, 15])
+    assert "debug crypto ikev2 protocol 127" in finding.next_commands
+    assert report.unparsed_lines == 4
+
+
+def test_it_reads_show_logging_filtered_on_ike_message_ids():
+    """`show logging | i 713|752|750`: the peer that never answers and then
+    sends what the ASA cannot decrypt, and the IKEv2 peer that came up."""
+    report = run("12_asa_show_logging_include_713_752.txt")
+    assert alarms(report) == [("ike_debug.psk_mismatch", "peer 198.51.100.77")]
+    assert one(report, "ike_debug.negotiation_complete").subject == (
+        "peer 203.0.113.10"
+    )
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_a_context_log_after_changeto():
+    """`changeto context` then `show logging | include peer`: the SA built and
+    torn down at once with Reason: Phase 2 Mismatch is the one alarm."""
+    report = run("22_asa_context_prompt_changeto_logging.txt")
+    assert alarms(report) == [("ike_debug.phase2_mismatch", "peer 203.0.113.10")]
+    assert one(report, "ike_debug.phase2_mismatch").lines == [8]
+    assert report.unparsed_lines == 0
