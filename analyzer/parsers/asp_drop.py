@@ -134,6 +134,8 @@ def parse(section) -> list[Source]:
     # Records of the part being read, waiting for its "Last clearing" line.
     waiting: list[dict] = []
     header_line: int | None = None
+    # A line that may be the first part of a counter line a terminal wrapped.
+    held: tuple[str, int] | None = None
 
     def close_part(clearing: str | None, lineno: int | None):
         nonlocal waiting, header_line
@@ -159,6 +161,7 @@ def parse(section) -> list[Source]:
             if started and (ours or waiting or header_line is not None):
                 claimed.add(lineno)
             continue
+        previous, held = held, None
         low = text.lower()
         if low in _HEADERS:
             if waiting or header_line is not None:
@@ -173,14 +176,31 @@ def parse(section) -> list[Source]:
             claimed.add(lineno)
             continue
         found = counter(text) if started else None
+        first = lineno
+        if found is None and previous is not None:
+            # A terminal narrower than the line wrapped it: the rest (often
+            # just the count) is on the next line, from its first column when
+            # the cut fell inside a word.
+            joint = "" if raw[:1].strip() else " "
+            found = counter(f"{previous[0]}{joint}{text}")
+            if found is not None:
+                first = previous[1]
+                unparsed.discard(first)
         if found is not None:
             reason, code, count, truncated = found
             if truncated:
                 code = complete_code(code) or code
             rec = _new(current, reason, code, count, truncated, lineno)
+            rec["lines"][0] = first
             records.append(rec)
             waiting.append(rec)
-            claimed.add(lineno)
+            claimed.update((first, lineno))
+            continue
+        if started and previous is None and len(text) <= 400:
+            held = (raw.strip(), lineno)
+            if ours:
+                claimed.add(lineno)
+                unparsed.add(lineno)
             continue
         if ours:
             claimed.add(lineno)

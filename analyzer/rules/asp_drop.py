@@ -101,8 +101,9 @@ def _clearing(rec: dict) -> str:
     return f"since it was cleared at {rec['cleared_at']}{by}"
 
 
-def _line(rec: dict) -> int:
-    return rec.get("at", {}).get("count") or rec["lines"][0]
+def _lines(rec: dict) -> list[int]:
+    """The counter's line, or both lines of one a terminal wrapped."""
+    return list(range(rec["lines"][0], rec["lines"][1] + 1))
 
 
 def check(report) -> list[Finding]:
@@ -137,7 +138,7 @@ def _vpn(section: str | None, code: str, recs: list[dict]) -> Finding | None:
     count = last["count"]
     if not count:
         return None
-    lines = [_line(r) for r in recs]
+    lines = [n for r in recs for n in _lines(r)]
     earlier = recs[0]["count"] if len(recs) > 1 else None
     grew = earlier is None or count > earlier
     kind = f"{section} " if section else ""
@@ -206,7 +207,7 @@ def _summary(recs: list[dict]) -> Finding:
         detail=detail,
         article="asa-show-asp-drop",
         anchor="firewall-codes",
-        lines=[_line(r) for r in recs],
+        lines=[n for r in recs for n in _lines(r)],
         next_commands=_capture(top["code"]),
         subject="show asp drop counters",
     )

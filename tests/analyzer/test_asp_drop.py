@@ -185,3 +185,21 @@ def test_it_never_raises_on_any_text(lines):
         assert source.kind == KIND
         for rec in source.records:
             assert isinstance(rec["count"], int)
+
+
+def test_it_puts_back_counter_lines_an_80_column_terminal_wrapped():
+    """Reasons longer than the terminal continue on the next line, cut inside the
+    code or before the count; each is one counter spanning both lines."""
+    records, report = run("asa9_wrapped_80_columns.txt")
+    assert [(r["code"], r["count"], r["lines"]) for r in records[2:6]] == [
+        ("mcast-in-nonactive-device", 4063, [6, 7]),
+        ("ipsec-tun-down", 7, [8, 8]),
+        ("nat-no-xlate-to-pat-pool", 50, [9, 10]),
+        ("inspect-icmp-error-no-existing-conn", 13, [11, 12]),
+    ]
+    assert records[2]["reason"] == (
+        "Received a multicast packet in the non-active device"
+    )
+    [summary] = [f for f in findings(report) if f.code == "asp_drop.firewall_summary"]
+    assert {6, 7, 11, 12} <= set(summary.lines)
+    assert report.unparsed_lines == 0
