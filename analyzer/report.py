@@ -51,6 +51,9 @@ class Source:
     # that read it owns that command; None when it was found by content. Rules
     # read filters from it ("show crypto ipsec sa peer X" lists one peer only).
     command: str | None = None
+    # The prompt in front of the section ("asa-hq#", "fw01/CUST-A#"), which
+    # tells the devices of a paste apart; None when there was none.
+    prompt: str | None = None
 
     def to_dict(self) -> dict:
         return {

@@ -235,6 +235,7 @@ def source_from(kind: str, section, indexes, records, unparsed=()):
         records=records,
         unparsed=sorted({section.numbers[i] for i in unparsed}),
         claimed=set(numbers),
+        prompt=getattr(section, "prompt", None),
     )
 
 

@@ -374,6 +374,13 @@ def _ipsec_near(report, source) -> list:
     return after or before
 
 
+def _host(prompt: str | None) -> str:
+    """The device a prompt names: "asa-hq" for "asa-hq(config)#" or "asa-hq>"."""
+    if not prompt:
+        return ""
+    return prompt.split("(", 1)[0].rstrip("#>$ ").lower()
+
+
 def _lists_peer(ipsec, peer: str) -> bool | None:
     """Whether an IPsec SA output would show an SA with ``peer`` if there were
     one: True when it is unfiltered or filtered on that peer, False when it was
@@ -421,10 +428,25 @@ def _no_phase2(report, source, groups) -> list[Finding]:
             if "child_count" in at:
                 lines = sorted(set(lines) | {at["child_count"]})
             evidence.append("the IKEv2 SA itself counts no child SA (CHILD count: 0)")
-        listing = [s for s in near if _lists_peer(s, peer)]
+        # An output whose own address is the peer's, or typed at another
+        # device's prompt, was taken on the other end: it says nothing of this one.
+        mine = [
+            s
+            for s in near
+            if _host(s.prompt) in ("", _host(source.prompt))
+            and not any(
+                peer.lower()
+                in (
+                    (r.get("local_addr") or "").lower(),
+                    (r.get("local_endpoint") or "").lower(),
+                )
+                for r in s.records
+            )
+        ]
+        listing = [s for s in mine if _lists_peer(s, peer)]
         shown = {
             (v or "").lower()
-            for s in near
+            for s in mine
             for r in s.records
             for v in (r.get("peer"), r.get("remote_endpoint"))
         }

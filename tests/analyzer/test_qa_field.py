@@ -60,6 +60,9 @@ def codes(report):
         ("19_fortigate_get_vpn_ipsec_tunnel_summary.txt", 9),
         ("20_juniper_kmd_log_and_vpn_syslog.txt", 4),
         ("21_strongswan_swanctl_and_charon_log.txt", 15),
+        ("31_strongswan_charon_syslog_no_proposal.txt", 11),
+        ("32_paloalto_system_log_vpn.txt", 6),
+        ("33_juniper_syslog_kmd_on_server.txt", 3),
     ],
 )
 def test_it_reports_other_vendors_output_as_not_understood(name, lines):
@@ -378,4 +381,47 @@ def test_it_reads_a_context_log_after_changeto():
     report = run("22_asa_context_prompt_changeto_logging.txt")
     assert alarms(report) == [("ike_debug.phase2_mismatch", "peer 203.0.113.10")]
     assert one(report, "ike_debug.phase2_mismatch").lines == [8]
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_the_asa_and_leaves_the_peers_srx_output_unread():
+    """Our ASA's table, then the far end's Juniper output pasted under it: the
+    ASA's two peers are read, no finding comes from the SRX lines (counted)."""
+    report = run("34_asa_and_their_srx_side.txt")
+    assert kinds(report) == ["asa.show_crypto_isakmp_sa"]
+    assert alarms(report) == []
+    assert report.unparsed_lines == 23
+
+
+def test_it_reads_a_hub_with_3000_isakmp_rows():
+    """3000 rows with the hub as dst on every one: each peer is the src, and
+    only the four MM_NO_STATE rows are alarms, each at its own line."""
+    report = run("35_ios_hub_3000_isakmp_rows.txt")
+    source = only(report, "ios.show_crypto_isakmp_sa")
+    assert len(source.records) == 3000
+    assert {r["local"] for r in source.records} == {"192.0.2.1"}
+    stuck = [f for f in report.findings if f.severity in ABOVE_INFO]
+    assert [(f.subject, f.lines) for f in stuck] == [
+        ("peer 198.18.0.6", [9]),
+        ("peer 198.18.4.3", [1006]),
+        ("peer 198.18.7.250", [2003]),
+        ("peer 198.18.11.247", [3000]),
+    ]
+    assert report.unparsed_lines == 0
+
+
+def test_it_does_not_read_the_other_ends_ipsec_output_as_this_ones():
+    """HQ's phase 1 (peer 192.0.2.50) then the branch's ipsec SAs, whose own
+    address is 192.0.2.50: the branch output is not taken as HQ having no SA."""
+    report = run("36_hq_isakmp_then_branch_ipsec.txt")
+    assert "ike.no_ipsec_sa" not in codes(report)
+    assert alarms(report) == []
+
+
+def test_it_tells_the_devices_apart_by_prompt():
+    """asa-hq's phase 1, then asa-br's empty ipsec output and asa-br's phase 1:
+    the empty output is the branch's, so only the branch's peer is blamed."""
+    report = run("37_hq_isakmp_then_branch_no_ipsec.txt")
+    assert alarms(report) == [("ike.no_ipsec_sa", "peer 198.51.100.2")]
+    assert one(report, "ike.no_ipsec_sa").lines == [14, 25]
     assert report.unparsed_lines == 0
