@@ -20,8 +20,10 @@ the code), ``code`` (the word in brackets), ``count`` (int), ``truncated`` (the
 device cut the code short; it is completed from the known codes when only one
 fits), and its section's ``last_clearing`` (as printed: "Never" or
 "10:43:33 EDT Mar 27 2019 by genie"), ``cleared_at`` and ``cleared_by`` (None
-for Never). A section printed with no counter at all (everything zero since the
-clearing) is one record with ``code`` None and ``count`` 0, so the clearing time
+for Never). Releases before 7.0(8)/7.2(4)/8.0(4) print no code and no clearing
+line: the code is then taken from the reason when it is a known one, else None.
+A section printed with no counter at all (everything zero since the clearing) is
+one record with ``reason`` and ``code`` None and ``count`` 0, so the clearing time
 is kept. ``lines`` and ``at`` as everywhere.
 """
 
@@ -59,6 +61,37 @@ LONG_CODES = (
 )
 
 
+# Reasons as the device words them, for output that prints no code. Only reasons
+# whose code is certain; the frame and flow acl-drop differ in wording.
+REASONS = {
+    reason.lower(): code
+    for reason, code in (
+        ("IPSEC tunnel is down", "ipsec-tun-down"),
+        ("IPSEC Spoof detected", "ipsec-spoof"),
+        ("Invalid SPI", "np-sp-invalid-spi"),
+        ("NAT-T keepalive message", "natt-keepalive"),
+        ("Bad IPSEC NATT packet", "bad-ipsec-natt"),
+        ("VPN handle not found", "vpn-handle-not-found"),
+        ("Flow is denied by configured rule", "acl-drop"),
+        ("Flow is denied by access rule", "acl-drop"),
+        ("No route to host", "no-route"),
+        ("No valid adjacency", "no-adjacency"),
+        ("Reverse-path verify failed", "rpf-violated"),
+        ("Slowpath security checks failed", "sp-security-failed"),
+        ("Early security checks failed", "security-failed"),
+        ("First TCP packet not SYN", "tcp-not-syn"),
+        ("NAT reverse path failed", "nat-rpf-failed"),
+        ("Inspection failure", "inspect-fail"),
+        ("Interface is down", "interface-down"),
+        ("Invalid encapsulation", "invalid-encap"),
+        ("Invalid IP header", "invalid-ip-header"),
+        ("Invalid IP length", "invalid-ip-length"),
+        ("Bad TCP checksum", "bad-tcp-cksum"),
+        ("Dispatch queue tail drops", "dispatch-queue-limit"),
+    )
+}
+
+
 def complete_code(prefix: str) -> str | None:
     """The one known code that starts with ``prefix``, or None."""
     fits = [code for code in LONG_CODES if code.startswith(prefix)]
@@ -75,17 +108,31 @@ def _split_clearing(text: str) -> tuple[str | None, str | None]:
     return text, None
 
 
-def counter(line: str) -> tuple[str, str, int, bool] | None:
-    """(reason, code, count, truncated) from one counter line, or None."""
+def counter(line: str) -> tuple[str, str | None, int, bool] | None:
+    """(reason, code, count, truncated) from one counter line, or None. Releases
+    before 7.0(8)/7.2(4)/8.0(4) print no code: it is then looked up by the
+    reason, and None when the reason is not a known one."""
     text = line.strip()
     if len(text) > 400:
         return None
     head, _, last = text.rpartition(" ")
     if not head or not last.isdigit():
         return None
-    head = head.rstrip()
     opening = head.rfind("(")
-    if opening <= 0:
+    if opening < 0:
+        # Without a code, only a reason in the device's aligned column layout.
+        reason = head.strip()
+        if (
+            not line.startswith(" ")
+            or not head.endswith("  ")
+            or not reason[:1].isalpha()
+            or ")" in reason
+            or len(reason) > 100
+        ):
+            return None
+        return reason, REASONS.get(reason.lower()), int(last), False
+    head = head.rstrip()
+    if opening == 0:
         return None
     reason = head[:opening].strip()
     code = head[opening + 1 :]
@@ -175,17 +222,22 @@ def parse(section) -> list[Source]:
             close_part(text.split(":", 1)[1].strip(), lineno)
             claimed.add(lineno)
             continue
-        found = counter(text) if started else None
-        first = lineno
-        if found is None and previous is not None:
-            # A terminal narrower than the line wrapped it: the rest (often
-            # just the count) is on the next line, from its first column when
-            # the cut fell inside a word.
-            joint = "" if raw[:1].strip() else " "
-            found = counter(f"{previous[0]}{joint}{text}")
-            if found is not None:
-                first = previous[1]
-                unparsed.discard(first)
+        # A terminal narrower than the line wraps it: the rest goes on the next
+        # line, from its first column (counter lines are indented) when the cut
+        # fell inside a word, else as the count alone.
+        wrapped = previous is not None and started
+        found, joined = None, False
+        if wrapped and raw[:1].strip():
+            found = counter(f"  {previous[0]}{text}")
+            joined = found is not None
+        if started and found is None:
+            found = counter(raw)
+            if found is None and wrapped:
+                found = counter(f"  {previous[0]} {text}")
+                joined = found is not None
+        first = previous[1] if joined else lineno
+        if joined:
+            unparsed.discard(first)
         if found is not None:
             reason, code, count, truncated = found
             if truncated:

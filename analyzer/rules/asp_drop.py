@@ -94,7 +94,7 @@ def _capture(code: str) -> list[str]:
 
 def _clearing(rec: dict) -> str:
     if rec.get("last_clearing") is None:
-        return "since the last clearing (not in the paste)"
+        return "since the last reload or clear asp drop (the output does not say when)"
     if rec.get("cleared_at") is None:
         return "since the ASA booted (never cleared)"
     by = f" by {rec['cleared_by']}" if rec.get("cleared_by") else ""
@@ -111,10 +111,11 @@ def check(report) -> list[Finding]:
     empty: list[dict] = []
     for source in report.sources_of(KIND):
         for rec in source.records:
-            if rec.get("code") is None:
+            if rec.get("reason") is None:
                 empty.append(rec)
                 continue
-            snapshots.setdefault((rec.get("section"), rec["code"]), []).append(rec)
+            key = (rec.get("section"), rec.get("code") or rec["reason"])
+            snapshots.setdefault(key, []).append(rec)
 
     findings: list[Finding] = []
     others: list[dict] = []
@@ -174,9 +175,11 @@ def _vpn(section: str | None, code: str, recs: list[dict]) -> Finding | None:
 def _summary(recs: list[dict]) -> Finding:
     recs = sorted(recs, key=lambda r: -r["count"])
     known = [r for r in recs if r["code"] in FIREWALL_CODES]
-    top = (known or recs)[0]
+    coded = [r for r in recs if r["code"]]
+    top = (known or coded or [{"code": "all"}])[0]
     listed = ", ".join(
-        f"{r['code']} {r['count']}" + (f" ({r['section']})" if r.get("section") else "")
+        f"{r['code'] or r['reason']} {r['count']}"
+        + (f" ({r['section']})" if r.get("section") else "")
         for r in recs[:8]
     )
     if len(recs) > 8:

@@ -203,3 +203,25 @@ def test_it_puts_back_counter_lines_an_80_column_terminal_wrapped():
     [summary] = [f for f in findings(report) if f.code == "asp_drop.firewall_summary"]
     assert {6, 7, 11, 12} <= set(summary.lines)
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_releases_that_print_no_code():
+    """Before 7.0(8)/7.2(4)/8.0(4) the ASA printed the reason alone and no
+    clearing line: known reasons get their code, so ipsec-tun-down is still
+    named; an unknown one keeps its reason with no code."""
+    records, report = run("asa72_no_codes.txt")
+    assert codes(records)[6:] == [
+        ("frame", "ipsec-tun-down", 544),
+        ("frame", "bad-tcp-cksum", 3),
+        ("frame", None, 1),
+        ("flow", "acl-drop", 286),
+        ("flow", "nat-rpf-failed", 2),
+    ]
+    assert records[8]["reason"] == "Punt no memory"
+    assert {r["last_clearing"] for r in records} == {None}
+    [tun] = [f for f in findings(report) if f.code == "asp_drop.ipsec-tun-down"]
+    assert (tun.severity, tun.lines) == ("warning", [10])
+    [summary] = [f for f in findings(report) if f.code == "asp_drop.firewall_summary"]
+    assert 12 in summary.lines and "and 2 more" in summary.detail
+    assert "does not say when" in tun.detail
+    assert report.unparsed_lines == 0

@@ -30,7 +30,7 @@ def _records(path):
 
 
 def _ntc_key(rec: dict) -> str:
-    key = rec["code"].replace("-", "_")
+    key = str(rec["code"]).replace("-", "_")
     return f"flow_drop_{key}" if rec["section"] == "flow" else key
 
 
@@ -48,7 +48,7 @@ def _as_ntc(records: list[dict], keys) -> tuple[dict, list[str]]:
     row = dict.fromkeys(keys, "")
     strays = []
     for rec in records:
-        if rec["code"] is None:
+        if rec["reason"] is None:
             continue
         key = _ntc_key(rec)
         if key not in row:
@@ -87,7 +87,7 @@ def _as_genie(records: list[dict]) -> dict:
     out: dict = {}
     for rec in records:
         part = out.setdefault(f"{rec['section']}_drop", {})
-        if rec["code"] is not None:
+        if rec["reason"] is not None:
             part[rec["code"]] = rec["count"]
         if rec["last_clearing"] is not None:
             part["last_clearing"] = rec["last_clearing"]
