@@ -647,11 +647,21 @@ def _other_end(rec: dict, code: str, latest: list[dict]) -> str:
     ends = _ends(rec)
     if ends is None:
         return ""
+
+    def facing(other: dict) -> bool:
+        # The far end's SA names this one as its peer and carries the same
+        # flow reversed. Its own address may differ from the peer address seen
+        # here when a NAT device sits in front of it.
+        theirs = _ends(other)
+        if theirs is None or theirs == ends:
+            return False
+        return theirs[1] == ends[0] or theirs[0] == ends[1]
+
     mirror = [
         other
         for other in latest
         if other is not rec
-        and _ends(other) == (ends[1], ends[0])
+        and facing(other)
         and other.get("local_ident") == rec.get("remote_ident")
         and other.get("remote_ident") == rec.get("local_ident")
     ]

@@ -317,7 +317,8 @@ def test_it_finds_the_one_way_sa_among_1500():
 
 def test_it_reads_both_asas_of_a_slack_thread_behind_nat():
     """Slack lines between two ASAs' outputs; both encrypt and neither decrypts:
-    one warning per end, each at its own counters."""
+    one warning per end, each at its own counters, each naming the other end
+    although the branch's own address is NATed."""
     report = run("24_slack_paste_brackets_two_asas.txt")
     sources = [s for s in report.sources if s.kind == "asa.show_crypto_ipsec_sa"]
     assert [s.records[0]["peer"] for s in sources] == ["192.0.2.50", "198.51.100.2"]
@@ -326,6 +327,11 @@ def test_it_reads_both_asas_of_a_slack_thread_behind_nat():
         ("192.0.2.50", [10, 11]),
         ("198.51.100.2", [26, 27]),
     ]
+    # The branch sits behind NAT (10.255.0.2 seen as 192.0.2.50): still the
+    # far end of the same flow, so each finding says neither side receives.
+    assert all("neither receives" in f.detail for f in found)
+    assert "(10.255.0.2, line 26)" in found[0].detail
+    assert "(198.51.100.2, line 10)" in found[1].detail
     assert report.unparsed_lines == 2
 
 
