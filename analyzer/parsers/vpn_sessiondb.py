@@ -163,7 +163,13 @@ def _read(kind: str, value: str):
 
 
 def _peer(session: dict) -> str | None:
-    for candidate in (session.get("ip_addr"), session.get("connection")):
+    # Remote access sessions name the client's address "Public IP".
+    candidates = (
+        session.get("ip_addr"),
+        session.get("connection"),
+        session.get("public_ip"),
+    )
+    for candidate in candidates:
         if candidate and (_IPV4.match(candidate) or candidate.count(":") >= 2):
             return candidate
     return session.get("ip_addr") or session.get("connection") or None

@@ -431,3 +431,30 @@ def test_it_tells_the_devices_apart_by_prompt():
     assert alarms(report) == [("ike.no_ipsec_sa", "peer 198.51.100.2")]
     assert one(report, "ike.no_ipsec_sa").lines == [14, 25]
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_ios12_rows_with_a_slot_column_and_a_deleted_sa():
+    """IOS 12 `conn-id slot status` table: a QM_IDLE peer and a responder-side
+    peer with two MM_NO_STATE SAs, one of them (deleted): one warning for it."""
+    report = run("38_ios12_isakmp_slot_column.txt")
+    source = only(report, "ios.show_crypto_isakmp_sa")
+    assert [(r["peer"], r["state"], r["slot"]) for r in source.records] == [
+        ("203.0.113.10", "QM_IDLE", 0),
+        ("198.51.100.77", "MM_NO_STATE", 0),
+        ("198.51.100.77", "MM_NO_STATE", 0),
+    ]
+    assert alarms(report) == [("isakmp.mm_no_state", "peer 198.51.100.77")]
+    assert one(report, "isakmp.mm_no_state").lines == [4, 5]
+
+
+def test_it_names_anyconnect_sessions_by_their_public_ip_without_l2l_findings():
+    """`show vpn-sessiondb anyconnect`: each user's session has the client's
+    Public IP as its peer; no site-to-site finding is made of them."""
+    report = run("39_asa_sessiondb_anyconnect.txt")
+    source = only(report, "asa.show_vpn_sessiondb")
+    assert [(r["username"], r["peer"]) for r in source.records] == [
+        ("jsmith", "198.18.50.7"),
+        ("akumar", "203.0.113.201"),
+    ]
+    assert report.findings == []
+    assert report.unparsed_lines == 0
