@@ -381,6 +381,11 @@ def _host(prompt: str | None) -> str:
     return prompt.split("(", 1)[0].rstrip("#>$ ").lower()
 
 
+def _filtered_on(ipsec, peer: str) -> bool:
+    words = (ipsec.command or "").split("|", 1)[0].split()
+    return "peer" in words and peer.lower() in words
+
+
 def _lists_peer(ipsec, peer: str) -> bool | None:
     """Whether an IPsec SA output would show an SA with ``peer`` if there were
     one: True when it is unfiltered or filtered on that peer, False when it was
@@ -450,6 +455,10 @@ def _no_phase2(report, source, groups) -> list[Finding]:
             for r in s.records
             for v in (r.get("peer"), r.get("remote_endpoint"))
         }
+        # A full listing that merely lacks the peer may have been cut short in
+        # the paste; "There are no ipsec sas", or an output filtered on the
+        # peer, says it outright.
+        certain = bool(zero_child)
         if listing and peer.lower() not in shown:
             where = listing[0]
             lines = sorted(set(lines) | {where.first_line})
@@ -457,11 +466,20 @@ def _no_phase2(report, source, groups) -> list[Finding]:
                 f"the `show crypto ipsec sa` output at line {where.first_line} holds "
                 f"no IPsec SA with {peer}"
             )
+            certain = certain or any(
+                not s.records or _filtered_on(s, peer) for s in listing
+            )
         if not evidence:
             continue
         v2 = state == "READY"
         ios = platform != "asa"
-        if ios and not zero_child:
+        if not ios and not certain:
+            severity = "info"
+            tail = (
+                " Unless the IPsec output was cut short in the paste: then run "
+                f"`show crypto ipsec sa peer {peer}` to be sure."
+            )
+        elif ios and not zero_child:
             severity = "info"
             tail = (
                 " On IOS this is also what a tunnel with no traffic looks like: "

@@ -63,6 +63,9 @@ def codes(report):
         ("31_strongswan_charon_syslog_no_proposal.txt", 11),
         ("32_paloalto_system_log_vpn.txt", 6),
         ("33_juniper_syslog_kmd_on_server.txt", 3),
+        ("40_mikrotik_ipsec_active_peers.txt", 13),
+        ("41_checkpoint_vpn_tu_and_ike_log.txt", 13),
+        ("42_azure_connection_json.txt", 15),
     ],
 )
 def test_it_reports_other_vendors_output_as_not_understood(name, lines):
@@ -458,3 +461,29 @@ def test_it_names_anyconnect_sessions_by_their_public_ip_without_l2l_findings():
     ]
     assert report.findings == []
     assert report.unparsed_lines == 0
+
+
+def test_it_keeps_a_peer_missing_from_a_full_listing_at_info():
+    """ASA: two MM_ACTIVE peers and a full `show crypto ipsec sa` that lists only
+    one. The listing may have been cut short in the paste, so the other peer's
+    missing SA is info, with the command that settles it."""
+    report = run("44_asa_full_ipsec_listing_lacks_one_peer.txt")
+    assert alarms(report) == []
+    finding = one(report, "ike.no_ipsec_sa")
+    assert (finding.severity, finding.subject, finding.lines) == (
+        "info",
+        "peer 203.0.113.10",
+        [11, 16],
+    )
+    assert "show crypto ipsec sa peer 203.0.113.10" in finding.detail
+
+
+def test_it_reads_an_ios_flow_with_a_zero_spi_as_no_sa_not_as_one_way():
+    """IOS QM_IDLE and the flow printed with outbound SPI 0x0 and no SAs:
+    no traffic / no SA at info, never a one-way or phase 1 alarm."""
+    report = run("43_ios_qm_idle_spi_zero.txt")
+    assert alarms(report) == []
+    finding = one(report, "ipsec.no_traffic")
+    assert finding.lines == [18, 19]
+    assert "SPI is zero" in finding.detail
+    assert "ike.no_ipsec_sa" not in codes(report)
