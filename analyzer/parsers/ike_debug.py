@@ -151,6 +151,10 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("psk", "IKMP_NOT_ENCRYPTED"),
     ("psk", "AUTHENTICATION_FAILED"),
     ("psk", "Failed to authenticate"),
+    # ASA 9.x IKEv2: "Verification of peer's authentication data FAILED",
+    # "Auth exchange failed".
+    ("psk", "authentication data FAILED"),
+    ("psk", "Auth exchange failed"),
     ("proposal", "All SA proposals found unacceptable"),
     ("proposal", "All IKE SA proposals found unacceptable"),
     ("proposal", "atts are not acceptable"),

@@ -30,11 +30,32 @@ def _error_lines(record: dict, kind: str) -> list[int]:
     return [e["line"] for e in record["errors"] if e["kind"] == kind][:10]
 
 
+# The IKEv2 counterpart of each IKEv1 command, for a negotiation that was IKEv2.
+_IKEV2_COMMANDS = (
+    ("debug crypto ikev1 127", "debug crypto ikev2 protocol 127"),
+    ("debug crypto ikev1", "debug crypto ikev2 protocol"),
+    ("show run crypto ikev1", "show run crypto ikev2"),
+    ("show running-config crypto ikev1", "show running-config crypto ikev2"),
+    ("show crypto ikev1 sa", "show crypto ikev2 sa"),
+    ("show crypto isakmp key", "show crypto ikev2 profile"),
+    ("show crypto isakmp policy", "show crypto ikev2 proposal"),
+    ("show crypto isakmp sa", "show crypto ikev2 sa"),
+    ("debug crypto isakmp", "debug crypto ikev2"),
+)
+
+
 def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
     peer = record["peer"]
-    if record["platform"] == "ios":
-        return [c.format(peer=peer) for c in ios]
-    return [c.format(peer=peer) for c in asa]
+    chosen = ios if record["platform"] == "ios" else asa
+    out = []
+    for command in chosen:
+        if record.get("version") == "ikev2":
+            for old, new in _IKEV2_COMMANDS:
+                if command.startswith(old):
+                    command = new + command[len(old) :]
+                    break
+        out.append(command.format(peer=peer))
+    return out
 
 
 def _exchanged(record: dict) -> str:
@@ -121,6 +142,12 @@ def _peer(record: dict) -> list[Finding]:
             what = (
                 f"{peer} offered pre-shared-key authentication that the matching local "
                 "policy does not accept, or the key lookup for this peer failed."
+            )
+        elif record.get("version") == "ikev2":
+            what = (
+                "The IKE_AUTH exchange failed: the AUTH payload did not verify, so the "
+                "two ends hold different pre-shared keys (or, with certificates, the "
+                "certificate or identity is not accepted)."
             )
         else:
             what = (

@@ -487,3 +487,54 @@ def test_it_reads_an_ios_flow_with_a_zero_spi_as_no_sa_not_as_one_way():
     assert finding.lines == [18, 19]
     assert "SPI is zero" in finding.detail
     assert "ike.no_ipsec_sa" not in codes(report)
+
+
+def test_it_does_not_blame_idle_timeouts_and_admin_resets():
+    """113019/713050 disconnects for Idle Timeout and Administrator Reset are
+    routine; only the session torn down for Phase 2 Mismatch is an alarm."""
+    report = run("45_asa_logging_benign_disconnects.txt")
+    assert alarms(report) == [("ike_debug.phase2_mismatch", "peer 198.51.100.99")]
+    assert one(report, "ike_debug.phase2_mismatch").lines == [8]
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_an_isakmp_table_whose_spacing_a_chat_collapsed():
+    """Teams collapsed every run of spaces and dropped the indents: the two
+    peers and their states are still read at their lines."""
+    report = run("46_teams_collapsed_spaces_isakmp.txt")
+    source = only(report, "asa.show_crypto_isakmp_sa")
+    assert [(r["peer"], r["state"], r["role"]) for r in source.records] == [
+        ("203.0.113.10", "MM_WAIT_MSG2", "initiator"),
+        ("192.0.2.50", "MM_ACTIVE", "responder"),
+    ]
+    assert alarms(report) == [("isakmp.mm_wait_msg2", "peer 203.0.113.10")]
+    assert one(report, "isakmp.mm_wait_msg2").lines == [6, 7, 8]
+
+
+def test_it_reads_ipsec_output_double_spaced_by_a_mail_client():
+    """Outlook put a blank CRLF line after every line: the SA and its counters
+    are read from their real line numbers, nothing is left unparsed."""
+    report = run("47_outlook_double_spaced_ipsec.txt")
+    rec = only(report, "asa.show_crypto_ipsec_sa").records[0]
+    assert (rec["peer"], rec["encaps"], rec["decaps"]) == ("203.0.113.10", 18342, 17990)
+    assert (rec["at"]["encaps"], rec["at"]["decaps"]) == (21, 23)
+    assert alarms(report) == []
+    assert report.unparsed_lines == 0
+
+
+def test_it_reads_asa_ikev2_debug_of_a_silent_peer_and_an_auth_failure():
+    """ASA IKEv2 debug with two SAs by id: (23) retransmits IKE_SA_INIT to a
+    peer that never answers; (24) answers IKE_AUTH with AUTHENTICATION_FAILED.
+    The commands given are IKEv2 ones, not `debug crypto ikev1`."""
+    report = run("48_asa_ikev2_debug_no_answer_and_auth_fail.txt")
+    assert alarms(report) == [
+        ("ike_debug.peer_not_answering", "peer 203.0.113.10"),
+        ("ike_debug.psk_mismatch", "peer 192.0.2.50"),
+    ]
+    silent = one(report, "ike_debug.peer_not_answering")
+    assert silent.lines == [4, 10, 12, 13]
+    auth = one(report, "ike_debug.psk_mismatch")
+    assert auth.lines == [14, 17, 18, 23]
+    assert "IKE_AUTH" in auth.detail
+    assert "debug crypto ikev2 protocol 127" in auth.next_commands
+    assert not any("ikev1" in c for c in auth.next_commands)
