@@ -590,9 +590,12 @@ def check(report):
     # output is judged, the earlier ones add their lines and the change.
     seen: dict = {}
     order: list = []
+    absorbed = _same_counters(report)
     for source in report.sources_of(*KINDS):
         asa = source.kind.startswith("asa.")
         for rec in source.records:
+            if id(rec) in absorbed["skip"]:
+                continue
             key = _key(source.kind, rec)
             if key[1] and (rec.get("local_ident") or rec.get("outbound_spi")):
                 if key not in seen:
@@ -622,12 +625,49 @@ def check(report):
                     finding.lines = sorted(set(finding.lines) | set(earlier))
                 if note:
                     finding.detail += " " + note
+        extra = [
+            n
+            for other in absorbed["into"].get(id(rec), [])
+            for n in _lines(other, "encaps", "decaps")
+        ]
         for finding in found:
             finding.detail += _other_end(
                 rec, finding.code, [seen[k][-1][0] for k in order]
             )
+            if extra and finding.code in (
+                "ipsec.encaps_no_decaps",
+                "ipsec.decaps_no_encaps",
+            ):
+                finding.lines = sorted(set(finding.lines) | set(extra))
         findings.extend(found)
     return findings
+
+
+def _same_counters(report) -> dict:
+    """Records of a cut-down output (`| i caps`) that print counters and no
+    peer, matched to the one record of the paste that names its peer and has the
+    same non-zero encaps and decaps: the same SA seen through another filter.
+    {"skip": ids of those records, "into": id of the named record -> them}."""
+    named: dict = {}
+    unnamed: list = []
+    for source in report.sources_of(*KINDS):
+        for rec in source.records:
+            if rec.get("encaps") is None or rec.get("decaps") is None:
+                continue
+            if not (rec["encaps"] or rec["decaps"]):
+                continue
+            counters = (source.kind, rec["encaps"], rec["decaps"])
+            if rec.get("peer"):
+                named.setdefault(counters, []).append(rec)
+            else:
+                unnamed.append((counters, rec))
+    out: dict = {"skip": set(), "into": {}}
+    for counters, rec in unnamed:
+        match = named.get(counters, [])
+        if len(match) == 1:
+            out["skip"].add(id(rec))
+            out["into"].setdefault(id(match[0]), []).append(rec)
+    return out
 
 
 def _ends(rec: dict) -> tuple[str, str] | None:

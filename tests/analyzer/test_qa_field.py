@@ -538,3 +538,13 @@ def test_it_reads_asa_ikev2_debug_of_a_silent_peer_and_an_auth_failure():
     assert "IKE_AUTH" in auth.detail
     assert "debug crypto ikev2 protocol 127" in auth.next_commands
     assert not any("ikev1" in c for c in auth.next_commands)
+
+
+def test_it_matches_counters_without_a_peer_to_the_sa_that_names_one():
+    """`| i caps` (no peers) then `| i peer|caps`: the one-way SA is reported
+    once, for 192.0.2.50, citing its counters in both outputs; no finding is
+    made about an unknown peer."""
+    report = run("49_asa_ipsec_include_caps_only.txt")
+    assert alarms(report) == [("ipsec.encaps_no_decaps", "peer 192.0.2.50")]
+    assert one(report, "ipsec.encaps_no_decaps").lines == [4, 5, 12, 13]
+    assert report.unparsed_lines == 0
