@@ -298,7 +298,10 @@ def _same_device_endpoints(report, source) -> tuple[set[str], set[str]]:
     upper = later[0] if later else float("inf")
     lower = earlier[-1] if earlier else 0
     mine = [
-        s for s in report.sources_of(*_IPSEC_KINDS) if s.kind.startswith(platform + ".")
+        s
+        for s in report.sources_of(*_IPSEC_KINDS)
+        if s.kind.startswith(platform + ".")
+        and _host(s.prompt) in ("", _host(source.prompt))
     ]
     after = [s for s in mine if source.first_line < s.first_line < upper]
     before = [s for s in mine if lower < s.first_line < source.first_line]
@@ -367,7 +370,10 @@ def _ipsec_near(report, source) -> list:
     upper = later[0] if later else float("inf")
     lower = earlier[-1] if earlier else 0
     mine = [
-        s for s in report.sources_of(*_IPSEC_KINDS) if s.kind.startswith(platform + ".")
+        s
+        for s in report.sources_of(*_IPSEC_KINDS)
+        if s.kind.startswith(platform + ".")
+        and _host(s.prompt) in ("", _host(source.prompt))
     ]
     after = [s for s in mine if source.first_line < s.first_line < upper]
     before = [s for s in mine if lower < s.first_line < source.first_line]

@@ -548,3 +548,20 @@ def test_it_matches_counters_without_a_peer_to_the_sa_that_names_one():
     assert alarms(report) == [("ipsec.encaps_no_decaps", "peer 192.0.2.50")]
     assert one(report, "ipsec.encaps_no_decaps").lines == [4, 5, 12, 13]
     assert report.unparsed_lines == 0
+
+
+def test_it_does_not_settle_a_routers_peer_from_the_other_routers_ipsec():
+    """R1's one-row table (dst 203.0.113.10, src 192.0.2.9) then R2's IPsec SAs
+    (R2 is 203.0.113.10). R2's output must not be read as R1's: R1's peer stays
+    203.0.113.10, not R1's own address."""
+    report = run("51_r1_isakmp_one_row_then_r2_ipsec.txt")
+    assert one(report, "isakmp.qm_idle").subject == "peer 203.0.113.10"
+    assert alarms(report) == []
+
+
+def test_it_reports_show_dmvpn_as_not_understood():
+    """`show dmvpn` (NHRP peers with UP/NHRP/IKE states) is not read, and no
+    state in it is taken for an ISAKMP state."""
+    report = run("50_ios_show_dmvpn.txt")
+    assert codes(report) == ["general.not_understood"]
+    assert report.unparsed_lines == 15
