@@ -337,7 +337,9 @@ def _peer(record: dict) -> list[Finding]:
                 detail=(
                     f"This device sent {record['sent']} IKE message(s) to {peer} and "
                     f"retransmitted {record['resent']} time(s); nothing came back. The peer "
-                    "is unreachable or down, has no ISAKMP enabled on the interface facing "
+                    "is unreachable or down, has no "
+                    + ("IKEv2" if record["version"] == "ikev2" else "ISAKMP")
+                    + " enabled on the interface facing "
                     "this device, has no crypto map entry for this address, or something "
                     "in the path drops UDP 500/4500. Check the route to the peer first "
                     "(phase1-errors, route-to-peer), then a capture on the outside "

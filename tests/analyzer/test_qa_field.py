@@ -533,6 +533,7 @@ def test_it_reads_asa_ikev2_debug_of_a_silent_peer_and_an_auth_failure():
     ]
     silent = one(report, "ike_debug.peer_not_answering")
     assert silent.lines == [4, 10, 12, 13]
+    assert "no IKEv2 enabled" in silent.detail
     auth = one(report, "ike_debug.psk_mismatch")
     assert auth.lines == [14, 17, 18, 23]
     assert "IKE_AUTH" in auth.detail
