@@ -192,12 +192,16 @@ def match_prompt(line: str):
     """(prompt, command or None) when ``line`` is a device prompt, else None."""
     if len(line) > 300 or not line or line[0].isspace():
         return None
-    if line[0] in "#$" and line[1:2] == " ":
-        # A shell's bare prompt ("# tcpdump -ni eth0"): only before a known verb,
-        # so comment lines stay text.
+    if line in ("#", "$", ">"):
+        return line, None  # a bare prompt with nothing typed at it
+    if line[0] in "#$>" and line[1:2] == " ":
+        # A shell's bare prompt ("# tcpdump -ni eth0") or Firepower's CLISH ("> show
+        # crypto ipsec sa"): only before a known verb, so comments and quoted mail
+        # stay text.
         cmd = line[2:].strip()
         first = cmd.split()[0].lower() if cmd else ""
-        if first in _VERBS or first in _SHELL_VERBS:
+        shell = line[0] != ">" and first in _SHELL_VERBS
+        if shell or any(v.startswith(first) and len(first) >= 2 for v in _VERBS):
             return line[0], normalise_command(cmd)
         return None
     m = _PROMPT.match(line)
@@ -264,6 +268,33 @@ _ACKNOWLEDGEMENTS = (
 )
 
 
+def is_terminal_noise(line: str) -> bool:
+    """What a terminal program or a login adds around the device's output: the
+    PuTTY session log header, "login as:", password prompts (masked or not), the
+    ASA's login hint and "Logoff"."""
+    text = line.strip()
+    if not text or len(text) > 200:
+        return False
+    if text.startswith("=~=~=~=") and "log" in text:
+        return True
+    lowered = text.lower()
+    if lowered.startswith("login as:") or lowered in _LOGIN_LINES:
+        return True
+    # "Password:", "Password: ********", "admin@192.0.2.1's password:"
+    head, colon, rest = lowered.partition("password:")
+    return bool(colon) and len(head) < 80 and set(rest.strip()) <= {"*"}
+
+
+_LOGIN_LINES = frozenset(
+    (
+        "username:",
+        "logoff",
+        "type help or '?' for a list of available commands.",
+        "connection closed by foreign host.",
+    )
+)
+
+
 def _is_acknowledgement(line: str, current: Section) -> bool:
     if current.lines or len(line) > 120:
         return False
@@ -325,6 +356,9 @@ def sections(lines: list[str]) -> tuple[list[Section], set[int]]:
         hit = match_prompt(line)
         if hit is None:
             hit = match_bare_command(line)
+        if hit is None and is_terminal_noise(line):
+            prompt_lines.add(number)
+            continue
         if hit is None and current.command and _is_acknowledgement(line, current):
             # "Crypto ISAKMP debugging is on": the device confirming the command.
             prompt_lines.add(number)
@@ -366,9 +400,19 @@ def _owners(command: str | None):
     return best
 
 
-def _run_parser(module, section: Section, problems: list[Finding]) -> list[Source]:
+def _run_parser(
+    module, section: Section, problems: list[Finding], owner: bool = False
+) -> list[Source]:
+    """The module's sources for the section, each told the prompt it was typed at
+    and, when the module owns the echoed command, that command."""
     try:
-        return list(module.parse(section))
+        found = list(module.parse(section))
+        for source in found:
+            if source.prompt is None:
+                source.prompt = section.prompt
+            if owner and source.command is None:
+                source.command = section.command
+        return found
     except Exception as exc:  # a parser bug must cost a finding, never the diagnosis
         first = section.numbers[0] if section.numbers else 0
         last = section.numbers[-1] if section.numbers else 0
@@ -420,7 +464,7 @@ def analyze(text: str) -> Report:
             continue
         found: list[Source] = []
         for module in _owners(section.command):
-            found.extend(_run_parser(module, section, problems))
+            found.extend(_run_parser(module, section, problems, owner=True))
         if not found:
             for module in parsers.REGISTRY:
                 found.extend(_run_parser(module, section, problems))

@@ -181,3 +181,19 @@ def test_it_splits_at_a_shells_bare_prompt():
         ("tcpdump", 11),
     ]
     assert report.unparsed_lines == 0
+
+
+def test_it_reads_a_putty_log_of_firepower_clish():
+    """A PuTTY session log of an FTD: the log header, the login and the bare `>`
+    prompts are understood, `> show crypto ipsec sa` routes to its parser, and the
+    source records the command and prompt. Only the login banner stays unread."""
+    report = analyze(raw("engine/putty_log_ftd_clish.txt"))
+    (source,) = report.sources
+    assert (source.kind, source.command, source.prompt) == (
+        "asa.show_crypto_ipsec_sa",
+        "show crypto ipsec sa",
+        ">",
+    )
+    assert source.records[0]["peer"] == "198.51.100.2"
+    assert report.unparsed_lines == 2  # "Last login: ..." and the copyright line
+    assert [f.code for f in report.findings] == ["ipsec.encaps_no_decaps"]
