@@ -29,7 +29,7 @@ is kept. ``lines`` and ``at`` as everywhere.
 
 from __future__ import annotations
 
-from analyzer.parsers.common import owned
+from analyzer.parsers.common import owned, source_up_to_last_filled
 from analyzer.report import Source
 
 KIND = "asa.show_asp_drop"
@@ -266,20 +266,5 @@ def parse(section) -> list[Source]:
         close_part(None, None)
     if not records and not ours:
         return []
-    filled = {
-        n for raw, n in zip(section.lines, section.numbers, strict=False) if raw.strip()
-    }
-    if not claimed & filled:
-        return []
-    last = max(claimed & filled)
-    claimed = {n for n in claimed if n <= last}
-    return [
-        Source(
-            kind=KIND,
-            first_line=min(claimed),
-            last_line=last,
-            records=records,
-            unparsed=sorted(unparsed),
-            claimed=claimed,
-        )
-    ]
+    source = source_up_to_last_filled(KIND, section, claimed, records, unparsed)
+    return [source] if source else []

@@ -286,3 +286,26 @@ def read_blocks(section, reader, own: bool, slack: int = 3) -> list[dict]:
         reader.open()
         blocks.append({"indexes": list(range(len(section.lines))), "unparsed": []})
     return blocks
+
+
+def source_up_to_last_filled(kind: str, section, claimed: set[int], records, unparsed):
+    """A Source over the claimed paste lines (numbers, not indexes), ending at the
+    last one with text: trailing blank lines belong to whatever follows. None when
+    no claimed line has text."""
+    from analyzer.report import Source
+
+    filled = {
+        n for raw, n in zip(section.lines, section.numbers, strict=False) if raw.strip()
+    }
+    if not claimed & filled:
+        return None
+    last = max(claimed & filled)
+    claimed = {n for n in claimed if n <= last}
+    return Source(
+        kind=kind,
+        first_line=min(claimed),
+        last_line=last,
+        records=records,
+        unparsed=sorted(unparsed),
+        claimed=claimed,
+    )

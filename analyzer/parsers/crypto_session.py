@@ -20,7 +20,12 @@ is dotted or a prefix length as printed, None after ``host``). Values such as
 
 from __future__ import annotations
 
-from analyzer.parsers.common import addr_port, owned, to_int
+from analyzer.parsers.common import (
+    addr_port,
+    owned,
+    source_up_to_last_filled,
+    to_int,
+)
 from analyzer.report import Source
 
 COMMANDS = ("show crypto session",)
@@ -303,21 +308,5 @@ def parse(section) -> list[Source]:
         return []
     if not claimed:
         return []
-    # Trailing blank lines belong to whatever follows.
-    filled = {
-        n for raw, n in zip(section.lines, section.numbers, strict=False) if raw.strip()
-    }
-    if not claimed & filled:
-        return []
-    last = max(claimed & filled)
-    claimed = {n for n in claimed if n <= last}
-    return [
-        Source(
-            kind=KIND,
-            first_line=min(claimed),
-            last_line=last,
-            records=reader.records,
-            unparsed=sorted(unparsed),
-            claimed=claimed,
-        )
-    ]
+    source = source_up_to_last_filled(KIND, section, claimed, reader.records, unparsed)
+    return [source] if source else []
