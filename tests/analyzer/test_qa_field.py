@@ -7,9 +7,8 @@ expected values were read off the pastes by hand."""
 import pytest
 
 from analyzer.engine import analyze
+from tests.analyzer.report_helpers import ABOVE_INFO, alarms, one, only
 from tests.conftest import FIXTURES
-
-ABOVE_INFO = ("warning", "error", "critical")
 
 
 def run(name: str):
@@ -18,28 +17,6 @@ def run(name: str):
 
 def kinds(report):
     return [s.kind for s in report.sources]
-
-
-def only(report, kind: str):
-    found = [s for s in report.sources if s.kind == kind]
-    assert len(found) == 1, kinds(report)
-    return found[0]
-
-
-def one(report, code: str, subject: str | None = None):
-    found = [
-        f
-        for f in report.findings
-        if f.code == code and (subject is None or f.subject.startswith(subject))
-    ]
-    assert len(found) == 1, [(f.code, f.subject) for f in report.findings]
-    return found[0]
-
-
-def alarms(report):
-    return sorted(
-        (f.code, f.subject) for f in report.findings if f.severity in ABOVE_INFO
-    )
 
 
 def codes(report):

@@ -4,35 +4,12 @@ truncation, dozens of peers, IPv6, IKEv2): what the analyzer must read from each
 and what it must conclude. Expected values were read off the pastes by hand."""
 
 from analyzer.engine import analyze
+from tests.analyzer.report_helpers import alarms, one, only
 from tests.conftest import FIXTURES
-
-ABOVE_INFO = ("warning", "error", "critical")
 
 
 def run(name: str):
     return analyze((FIXTURES / "qa_vpn" / name).read_bytes().decode("utf-8"))
-
-
-def only(report, kind: str):
-    found = [s for s in report.sources if s.kind == kind]
-    assert len(found) == 1, [s.kind for s in report.sources]
-    return found[0]
-
-
-def one(report, code: str, subject: str | None = None):
-    found = [
-        f
-        for f in report.findings
-        if f.code == code and (subject is None or f.subject.startswith(subject))
-    ]
-    assert len(found) == 1, [(f.code, f.subject) for f in report.findings]
-    return found[0]
-
-
-def alarms(report):
-    return sorted(
-        (f.code, f.subject) for f in report.findings if f.severity in ABOVE_INFO
-    )
 
 
 def states(source):
