@@ -29,18 +29,17 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIXTURES = BASE_DIR / "tests" / "fixtures"
-SEED = BASE_DIR.parent / "shared" / "seed" / "troubleshooting-archive.txt"
+SEED = FIXTURES / "seed" / "sample-outputs.txt"
 sys.path.insert(0, str(BASE_DIR))
 
 
 def sample_outputs() -> list[str]:
-    """Every ISAKMP/IKE and IPsec SA fixture, plus the seed archive when present."""
+    """Every ISAKMP/IKE and IPsec SA fixture, plus the source material's sample outputs."""
     texts = []
     for folder in ("ike", "ipsec", "web"):
         for path in sorted((FIXTURES / folder).glob("*.txt")):
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
-    if SEED.exists():
-        texts.append(SEED.read_text(encoding="utf-8", errors="replace"))
+    texts.append(SEED.read_text(encoding="utf-8", errors="replace"))
     if not texts:
         raise SystemExit("no fixtures found under tests/fixtures")
     return [t if t.endswith("\n") else t + "\n" for t in texts]

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from analyzer.redact import redact_with_count  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "redact"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 MIB = 1 << 20
 
 

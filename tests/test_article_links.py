@@ -15,7 +15,7 @@ import pytest
 from analyzer import isakmp
 from analyzer.engine import analyze
 from kb.rendering import render_article, split_front_matter
-from tests.conftest import CORPUS, FIXTURES, SEED
+from tests.conftest import CORPUS, FIXTURES, SEED_OUTPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "kb" / "content"
@@ -62,7 +62,7 @@ def literal_links() -> list[tuple[str, str, str]]:
 
 def real_outputs() -> list[Path]:
     files = [p for p in FIXTURES.rglob("*") if p.is_file()]
-    files += [p for p in SEED.glob("*.txt")]
+    files.append(SEED_OUTPUTS)
     files += [
         p
         for p in CORPUS.rglob("*")

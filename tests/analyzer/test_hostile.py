@@ -12,16 +12,17 @@ from hypothesis import strategies as st
 from analyzer import engine, parsers
 from analyzer.report import Section
 from bench.hostile import MIB, hostile_inputs, sections_of
-from tests.conftest import CORPUS, FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED_OUTPUTS
 
 
 def _real_lines() -> list[str]:
     paths = [
         p
-        for p in sorted(FIXTURES.rglob("*")) + sorted(CORPUS.rglob("*"))
+        # The corpus lives under the fixtures folder.
+        for p in sorted(FIXTURES.rglob("*"))
         if p.is_file()
     ]
-    paths.append(SEED / "troubleshooting-archive.txt")
+    paths.append(SEED_OUTPUTS)
     lines: list[str] = []
     for path in paths:
         if path.suffix in (".txt", ".raw", ".cfg", ".log", ""):

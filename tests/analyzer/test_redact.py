@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.redact import MARKER, redact, redact_with_count
-from tests.conftest import CORPUS, FIXTURES, SEED
+from tests.conftest import CORPUS, FIXTURES, SEED_OUTPUTS
 
 REDACT = FIXTURES / "redact"
 WITH_SECRETS = sorted(
@@ -166,7 +166,7 @@ def test_it_leaves_the_corpus_unchanged(path):
 
 def test_it_leaves_the_seed_archive_unchanged():
     """The troubleshooting archive (boot logs, debugs, SA output) is not altered."""
-    text = (SEED / "troubleshooting-archive.txt").read_text(encoding="utf-8")
+    text = SEED_OUTPUTS.read_text(encoding="utf-8")
     assert redact_with_count(text) == (text, 0)
 
 
