@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import JsonResponse
 from django.urls import reverse
@@ -14,7 +15,7 @@ from analyzer.forms import (
     request_errors,
 )
 from analyzer.models import Diagnosis
-from analyzer.textinput import InputError
+from analyzer.textinput import InputError, decode
 
 
 def _error(message: str, status: int, **headers) -> JsonResponse:
@@ -29,15 +30,20 @@ def _not_allowed(*methods: str) -> JsonResponse:
     )
 
 
+def _refuse_empty_body(request, what: str) -> None:
+    if request.body:
+        return
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        # WSGI servers hand Django no body for a chunked request.
+        raise InputError(
+            "The body arrived empty: send it with a Content-Length instead "
+            "of chunked transfer encoding."
+        )
+    raise InputError(f"The body is empty; send {what}.")
+
+
 def _read_json(request) -> tuple[str | None, str]:
-    if not request.body:
-        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-            # WSGI servers hand Django no body for a chunked request.
-            raise InputError(
-                "The body arrived empty: send it with a Content-Length instead "
-                "of chunked transfer encoding."
-            )
-        raise InputError('The body is empty; send {"text": "..."}.')
+    _refuse_empty_body(request, '{"text": "..."}')
     try:
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -54,6 +60,15 @@ def _read_json(request) -> tuple[str | None, str]:
     if not isinstance(title, str):
         raise InputError('"title" must be a string.')
     return text, title
+
+
+def _read_plain(request) -> tuple[str, str]:
+    """A body sent as it is (``curl --data-binary @show.txt -H 'Content-Type:
+    text/plain'``): the bytes are the paste, read like an uploaded file (any
+    encoding, binary refused); the title, if any, comes from ``?title=``."""
+    _refuse_empty_body(request, "the device output as the body")
+    text = decode(request.body, settings.ANALYZER_MAX_INPUT_BYTES)
+    return text, request.GET.get("title", "")
 
 
 def _check_title(title: str) -> str:
@@ -81,6 +96,9 @@ def diagnoses(request):
         if _is_json(request.content_type):
             text, title = _read_json(request)
             files = []
+        elif request.content_type == "text/plain":
+            text, title = _read_plain(request)
+            files = []
         elif request.content_type in FORM_TYPES:
             request_errors(request)
             text, title = request.POST.get("text"), request.POST.get("title", "")
@@ -93,7 +111,7 @@ def diagnoses(request):
             ]
         else:
             raise InputError(
-                "Send application/json or multipart/form-data (not "
+                "Send application/json, multipart/form-data or text/plain (not "
                 f"{request.content_type or 'a body without a Content-Type'}).",
                 status=415,
             )
@@ -201,6 +219,16 @@ OPENAPI = {
             "post": {
                 "operationId": "createDiagnosis",
                 "summary": "Submit a paste or files for analysis",
+                "parameters": [
+                    {
+                        "name": "title",
+                        "in": "query",
+                        "required": False,
+                        "schema": _TITLE,
+                        "description": "The diagnosis's title when the body is "
+                        "text/plain (JSON and form bodies carry it as a field).",
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -212,6 +240,16 @@ OPENAPI = {
                                     "text": _PASTE_TEXT,
                                     "title": _TITLE,
                                 },
+                            }
+                        },
+                        "text/plain": {
+                            "schema": {
+                                **_PASTE_TEXT,
+                                "description": "The device output itself as the "
+                                "body, in any text encoding (as `curl "
+                                "--data-binary @show.txt -H 'Content-Type: "
+                                "text/plain'` sends it); the title goes in the "
+                                "`title` query parameter.",
                             }
                         },
                         "multipart/form-data": {
@@ -266,7 +304,8 @@ OPENAPI = {
                     "405": _error_response("Method not allowed"),
                     "413": _error_response("Input larger than the size limit"),
                     "415": _error_response(
-                        "A body that is neither JSON nor multipart/form-data"
+                        "A body that is neither JSON, multipart/form-data nor "
+                        "text/plain"
                     ),
                 },
             }

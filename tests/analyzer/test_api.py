@@ -205,7 +205,9 @@ def test_it_publishes_an_openapi_document(client):
     assert set(post["requestBody"]["content"]) == {
         "application/json",
         "multipart/form-data",
+        "text/plain",
     }
+    assert [p["name"] for p in post["parameters"]] == ["title"]
     assert doc["servers"] == [{"url": "http://testserver"}]
     refs = []
 
@@ -301,17 +303,20 @@ def test_it_keeps_control_characters_out_of_the_title(client):
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
-        ("text/plain", "show crypto isakmp sa"),
         ("application/octet-stream", "show crypto isakmp sa"),
         ("", "show crypto isakmp sa"),
         ("application/xml", "<text>show crypto isakmp sa</text>"),
     ],
 )
 def test_it_refuses_other_content_types_with_415(client, content_type, body):
-    """A body that is neither JSON nor a form gets 415 saying what to send."""
+    """A body that is neither JSON, a form nor plain text gets 415 saying what to
+    send."""
     response = client.generic("POST", COLLECTION, body, content_type=content_type)
     assert response.status_code == 415
-    assert "application/json or multipart/form-data" in response.json()["error"]
+    assert (
+        "application/json, multipart/form-data or text/plain"
+        in response.json()["error"]
+    )
     assert not Diagnosis.objects.exists()
 
 
@@ -455,3 +460,62 @@ def test_it_says_why_a_chunked_json_body_arrived_empty(client):
     )
     assert response.status_code == 400
     assert "Content-Length" in response.json()["error"]
+
+
+def test_it_takes_a_plain_text_body_as_the_paste(
+    client, django_capture_on_commit_callbacks
+):
+    """`curl --data-binary @show.txt -H 'Content-Type: text/plain'`: the body is the
+    paste, redacted like any other, and ?title= names it."""
+    body = fixture("asa_config_with_secrets.txt").encode("utf-8")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.generic(
+            "POST",
+            COLLECTION + "?title=HQ%20firewall",
+            body,
+            content_type="text/plain; charset=utf-8",
+        )
+    assert response.status_code == 202, response.content
+    diagnosis = Diagnosis.objects.get(id=response.json()["id"])
+    assert diagnosis.title == "HQ firewall"
+    assert "tunnel-group 203.0.113.50 ipsec-attributes" in diagnosis.input_text
+    assert "Br4nch12-Tunnel-Key!" not in diagnosis.input_text
+    assert len(callbacks) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"", 400, "The body is empty"),
+        (b"  \n\t\n", 400, "empty"),
+        (b"\x00\x01\x02\xff" * 64, 400, "binary"),
+    ],
+)
+def test_it_refuses_a_plain_text_body_that_is_not_a_paste(
+    client, body, status, message
+):
+    """Empty and binary plain-text bodies get the same answers as uploads."""
+    # The test client drops the Content-Type of an empty body; curl sends it.
+    response = client.generic(
+        "POST", COLLECTION, body, content_type="text/plain", CONTENT_TYPE="text/plain"
+    )
+    assert response.status_code == status
+    assert message in response.json()["error"]
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_refuses_a_plain_text_body_over_the_limit_with_413(client, settings):
+    settings.ANALYZER_MAX_INPUT_BYTES = 1000
+    body = b"show crypto isakmp sa\n" * 100
+    response = client.generic("POST", COLLECTION, body, content_type="text/plain")
+    assert response.status_code == 413
+    assert "limit" in response.json()["error"]
+    assert not Diagnosis.objects.exists()
+
+
+def test_it_reads_a_plain_text_body_in_a_legacy_encoding(client):
+    """A file saved by an old terminal program (Windows-1252) is read, not refused."""
+    body = "ASA# show crypto isakmp sa\n! caf\xe9 \u2013 note\n".encode("cp1252")
+    response = client.generic("POST", COLLECTION, body, content_type="text/plain")
+    assert response.status_code == 202
+    assert "caf\xe9" in Diagnosis.objects.get().input_text
