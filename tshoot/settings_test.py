@@ -1,0 +1,15 @@
+"""Settings for the test suite: the project's settings with a data folder of its own.
+
+The suite's SQLite database, filesystem broker and beat schedule live under
+``data/test/`` (or wherever TSHOOT_DATA_DIR points), so a `make run` server and worker
+in the same checkout never pick up the suite's messages, nor the suite theirs.
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault(
+    "TSHOOT_DATA_DIR", str(Path(__file__).resolve().parent.parent / "data" / "test")
+)
+
+from tshoot.settings import *  # noqa: E402, F403
