@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench chromium clean
+.PHONY: run dev test lint bench chromium clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,16 +17,33 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
-# Server and worker (with the beat scheduler for the stale-diagnosis sweep) together;
-# Ctrl-C stops both.
-run: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py sync_articles
+# `make run`: the site as it runs on a private host over plain HTTP: gunicorn, static
+# files from WhiteNoise, the designed error pages (DEBUG off), and a Celery worker with
+# the beat scheduler; SQLite and the filesystem broker under data/. The secret key is
+# made once, in data/secret-key. Ctrl-C stops everything and exits 0.
+# `make dev`: the same with DEBUG on and Django's autoreloading development server.
+DATA ?= data
+ALLOWED_HOSTS ?= 127.0.0.1,localhost
+RUN_ENV = DEBUG=0 PLAIN_HTTP=1 SECRET_KEY_FILE=$(DATA)/secret-key \
+  TSHOOT_DATA_DIR=$(abspath $(DATA)) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
+DEV_ENV = DEBUG=1 TSHOOT_DATA_DIR=$(abspath $(DATA)) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
+
+$(DATA)/secret-key:
+	mkdir -p $(DATA)
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: $(VENV)/.runtime $(DATA)/secret-key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py sync_articles
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v 0
 	@echo "tshoot on http://$(HOST):$(PORT)/ (Ctrl-C stops server and worker)"
-	@bash -c 'trap "trap - INT TERM EXIT; kill 0" INT TERM EXIT; \
-	  $(VENV)/bin/celery -A tshoot worker --beat --loglevel=INFO --concurrency=2 & \
-	  $(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
-	  wait -n'
+	@$(RUN_ENV) $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+dev: $(VENV)/.runtime
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py sync_articles
+	@echo "tshoot (development, DEBUG on) on http://$(HOST):$(PORT)/"
+	@$(DEV_ENV) $(PY) manage.py serve --dev --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
@@ -52,5 +69,6 @@ bench: $(VENV)/.dev
 	$(PY) bench/redact.py
 	$(PY) bench/pages.py
 
+# The suite's own data (its database, broker and beat files); never the run's.
 clean:
-	rm -rf data/broker data/test.sqlite3*
+	rm -rf data/test data/ci-pg

@@ -25,7 +25,10 @@ DATA_DIR = Path(os.getenv("TSHOOT_DATA_DIR", BASE_DIR / "data"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = envbool("DEBUG", "1")
+# The key itself, or a file holding it (`make run` makes one under the data folder).
 SECRET_KEY = os.getenv("SECRET_KEY", "")
+if not SECRET_KEY and os.getenv("SECRET_KEY_FILE"):
+    SECRET_KEY = Path(os.environ["SECRET_KEY_FILE"]).read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
@@ -146,6 +149,9 @@ ANALYZER_MAX_ATTEMPTS = envint("ANALYZER_MAX_ATTEMPTS", "3")
 ANALYZER_SWEEP_SECONDS = envint("ANALYZER_SWEEP_SECONDS", "30")
 ANALYZER_TASK_SOFT_LIMIT = envint("ANALYZER_TASK_SOFT_LIMIT", "60")
 ANALYZER_TASK_HARD_LIMIT = envint("ANALYZER_TASK_HARD_LIMIT", "90")
+# Diagnoses older than this many days are deleted, pasted text and all, by a daily
+# beat task (and `manage.py cleanup_diagnoses`); 0 keeps them until deleted by hand.
+ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")
 
 # Celery: configured from these settings through the CELERY_ namespace.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
@@ -162,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-diagnoses": {
         "task": "analyzer.tasks.sweep_stale_diagnoses",
         "schedule": float(ANALYZER_SWEEP_SECONDS),
+    },
+    "cleanup-old-diagnoses": {
+        "task": "analyzer.tasks.cleanup_old_diagnoses",
+        "schedule": 24 * 3600.0,
     },
 }
 CELERY_TASK_ANNOTATIONS = {
@@ -186,8 +196,12 @@ elif CELERY_BROKER_URL.startswith("redis"):
     # Unacked messages come back after this many seconds if a worker dies.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ANALYZER_STALE_SECONDS * 2}
 
-# Production hardening; `check --deploy` is clean with DEBUG=0.
-if not DEBUG:
+# PLAIN_HTTP=1: served over plain HTTP on a private host (as `make run` does), so
+# no HTTPS redirect, no HSTS and no HTTPS-only cookies, which would lock a browser
+# out of the forms; everything else is as in production.
+PLAIN_HTTP = envbool("PLAIN_HTTP", "0")
+# Production hardening; `check --deploy` is clean with DEBUG=0 and PLAIN_HTTP=0.
+if not DEBUG and not PLAIN_HTTP:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
     SESSION_COOKIE_SECURE = True
@@ -195,7 +209,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
