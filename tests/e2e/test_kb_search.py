@@ -54,3 +54,25 @@ def test_it_falls_back_to_the_results_page_on_enter(kb, live_server, page):
     expect(page.locator("#search-results a.result-title").first).to_have_attribute(
         "href", "/kb/ike-debug-invalid-cookie/"
     )
+
+
+def test_the_not_found_page_searches_as_the_user_types(kb, live_server, page):
+    """The 404 page's search box fills in results in place too, with no htmx
+    target error, and the page asks for no missing favicon."""
+    errors, missing = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "response",
+        lambda r: (
+            missing.append(r.url) if r.status == 404 and "/nope/" not in r.url else None
+        ),
+    )
+    page.goto(live_server.url + "/nope/")
+    box = page.get_by_role("searchbox", name="Search the knowledge base")
+    box.press_sequentially("INVALID_COOKIE", delay=30)
+    expect(page.locator("#search-results a.result-title").first).to_have_attribute(
+        "href", "/kb/ike-debug-invalid-cookie/"
+    )
+    assert not [e for e in errors if "targetError" in e or "htmx" in e], errors
+    assert missing == []
