@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from analyzer import api, views
+from analyzer import api, apidocs, views
 
 urlpatterns = [
     path("analyze/", views.analyze, name="analyzer-analyze"),
@@ -13,6 +13,7 @@ urlpatterns = [
         name="analyzer-api-diagnosis",
     ),
     path("api/v1/openapi.json", api.openapi, name="analyzer-api-openapi"),
+    path("api/", apidocs.api_docs, name="analyzer-api-docs"),
     # Ids that are not slugs (encoded slashes, dots, newlines, non-ASCII) still get
     # JSON.
     re_path(r"^api/v1/diagnoses/(?P<rest>[\s\S]+)$", api.not_found),
