@@ -125,6 +125,15 @@ class Diagnosis(models.Model):
         return bool(updated)
 
     @classmethod
+    def past_retention(cls, days: int):
+        """Diagnoses created more than ``days`` days ago, except those still queued
+        or running (their work is not finished, whatever their age)."""
+        cutoff = timezone.now() - timedelta(days=days)
+        return cls.objects.filter(created__lt=cutoff).exclude(
+            status__in=(cls.Status.QUEUED, cls.Status.RUNNING)
+        )
+
+    @classmethod
     def stale(cls, stale_seconds: int):
         """Diagnoses queued or running for longer than ``stale_seconds``."""
         cutoff = timezone.now() - timedelta(seconds=stale_seconds)

@@ -81,3 +81,16 @@ def sweep_stale_diagnoses() -> dict:
     if counts["requeued"] or counts["failed"]:
         log.info("stale diagnoses: %(requeued)d requeued, %(failed)d failed", counts)
     return counts
+
+
+@shared_task(ignore_result=True)
+def cleanup_old_diagnoses() -> int:
+    """Delete diagnoses older than ANALYZER_RETENTION_DAYS (0 keeps them all); beat
+    runs it daily, and `manage.py cleanup_diagnoses` does the same from cron."""
+    days = settings.ANALYZER_RETENTION_DAYS
+    if days < 1:
+        return 0
+    deleted, _ = Diagnosis.past_retention(days).delete()
+    if deleted:
+        log.info("deleted %d diagnoses older than %d days", deleted, days)
+    return deleted

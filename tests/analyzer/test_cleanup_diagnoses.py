@@ -46,3 +46,27 @@ def test_it_refuses_a_limit_under_a_day():
     """--days 0 would delete everything just finished: refused."""
     with pytest.raises(CommandError):
         run("--days", "0")
+
+
+def test_the_daily_task_keeps_the_retention_setting(settings):
+    """Beat's daily clean-up deletes what is past ANALYZER_RETENTION_DAYS and no
+    more; 0 keeps everything."""
+    from analyzer.tasks import cleanup_old_diagnoses
+
+    settings.ANALYZER_RETENTION_DAYS = 30
+    old, recent, old_running = make(31), make(29), make(31, status="running")
+    assert cleanup_old_diagnoses() == 1
+    remaining = set(Diagnosis.objects.values_list("id", flat=True))
+    assert remaining == {recent.id, old_running.id}
+    assert old.id not in remaining
+
+    settings.ANALYZER_RETENTION_DAYS = 0
+    make(400)
+    assert cleanup_old_diagnoses() == 0
+    assert Diagnosis.objects.count() == 3
+
+
+def test_beat_runs_the_clean_up_daily(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["cleanup-old-diagnoses"]
+    assert schedule["task"] == "analyzer.tasks.cleanup_old_diagnoses"
+    assert schedule["schedule"] == 24 * 3600

@@ -1,19 +1,20 @@
-from datetime import timedelta
-
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from analyzer.models import Diagnosis
 
 
 class Command(BaseCommand):
     help = (
-        "Delete diagnoses older than --days (default 90), pasted text and all. "
-        "Queued and running ones are kept whatever their age."
+        "Delete diagnoses older than --days (default ANALYZER_RETENTION_DAYS), "
+        "pasted text and all. Queued and running ones are kept whatever their age. "
+        "The worker's beat scheduler runs the same clean-up daily."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=90)
+        parser.add_argument(
+            "--days", type=int, default=settings.ANALYZER_RETENTION_DAYS
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Count what would go; delete nothing"
         )
@@ -21,10 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, days, dry_run, **options):
         if days < 1:
             raise CommandError("--days must be at least 1")
-        cutoff = timezone.now() - timedelta(days=days)
-        old = Diagnosis.objects.filter(created__lt=cutoff).exclude(
-            status__in=(Diagnosis.Status.QUEUED, Diagnosis.Status.RUNNING)
-        )
+        old = Diagnosis.past_retention(days)
         if dry_run:
             self.stdout.write(
                 f"{_count(old.count())} older than {days} days would be deleted"
