@@ -23,7 +23,7 @@ from analyzer import isakmp
 
 # Bump when the output of this module (or the search terms derived from it) changes,
 # so the next sync re-renders every article even though no file changed.
-RENDER_VERSION = "4"
+RENDER_VERSION = "5"
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list"]
 EXTENSION_CONFIGS = {
@@ -149,7 +149,9 @@ def render_markdown(body: str) -> tuple[str, list]:
     # Every fenced or indented block is something to type or something a device
     # printed: show it as a terminal, with a copy button added by tshoot.js.
     raw = _PRE_RE.sub(r'<pre class="cli">\1', raw)
-    return sanitize(raw), _clean_toc(md.toc_tokens)
+    # Focusable once sanitized, so a keyboard can scroll a wide block.
+    html = sanitize(raw).replace('<pre class="cli">', '<pre class="cli" tabindex="0">')
+    return html, _clean_toc(md.toc_tokens)
 
 
 def _clean_toc(tokens: list) -> list:

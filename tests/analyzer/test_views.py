@@ -263,7 +263,9 @@ def test_it_shows_findings_with_evidence_commands_and_article_links(client):
     assert "Phase 1 stuck at MM_WAIT_MSG4" in html
     assert "peer 203.0.113.50" in html
     assert '<a href="#L12">line 12</a>' in html
-    assert '<pre class="cli">show run tunnel-group 203.0.113.50</pre>' in html
+    assert (
+        '<pre class="cli" tabindex="0">show run tunnel-group 203.0.113.50</pre>' in html
+    )
     assert '<a href="/kb/isakmp-states/#mm_wait_msg4">Read more</a>' in html
     assert html.count("Read more") == 1  # no link for a finding without an article
     assert '<span id="L12" class="evidence">' in html

@@ -34,7 +34,7 @@ def test_it_puts_the_state_graph_in_the_states_article(client, articles):
 def test_it_shows_command_blocks_as_terminals(client, articles):
     """Code blocks carry the class tshoot.js adds a copy button to."""
     html = client.get("/kb/phase1-errors/").content.decode()
-    assert re.search(r'<pre class="cli"><code', html)
+    assert re.search(r'<pre class="cli" tabindex="0"><code', html)
 
 
 def test_it_answers_404_for_an_unknown_slug(client, articles):

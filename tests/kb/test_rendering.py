@@ -149,11 +149,12 @@ def test_it_renders_code_blocks_as_terminals():
     """Fenced and indented code become <pre class="cli"> blocks, escaped."""
     html = probe_html()
     assert (
-        '<pre class="cli"><code class="language-cli">show crypto isakmp sa\n'
+        '<pre class="cli" tabindex="0"><code class="language-cli">show crypto isakmp sa\n'
         "show run tunnel-group 203.0.113.50\n</code></pre>"
     ) in html
     assert (
-        '<pre class="cli"><code>ciscoasa# show crypto ipsec sa | include pkts' in html
+        '<pre class="cli" tabindex="0"><code>ciscoasa# show crypto ipsec sa | include pkts'
+        in html
     )
     assert "<pre><code" not in html
 
