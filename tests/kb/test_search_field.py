@@ -282,6 +282,30 @@ FIELD = [
     ("IPsecOverNatT", "nat-traversal", 3),
     ("nat keepalive 20", "nat-traversal", 1),
     ("non500-isakmp", "nat-traversal", 1),
+    # The other end's wording (strongSwan, libreswan, FortiGate, Juniper, Palo Alto).
+    (
+        "tried 1 shared key for 'vpn.example.net' - '198.51.100.1', but MAC mismatched",
+        "vpn-interop-other-vendors",
+        1,
+    ),
+    ("charon giving up after 5 retransmits", "vpn-interop-other-vendors", 1),
+    (
+        "ike 0:to-asa: probable pre-shared secret mismatch",
+        "vpn-interop-other-vendors",
+        1,
+    ),
+    (
+        "IKE negotiation failed with error: Failed to match the peer proxy ids",
+        "vpn-interop-other-vendors",
+        1,
+    ),
+    (
+        "pluto STATE_MAIN_I3 possible authentication failure",
+        "vpn-interop-other-vendors",
+        1,
+    ),
+    ("palo alto to asa proxy id mismatch", "vpn-interop-other-vendors", 1),
+    ("strongswan asa no proposal chosen", "vpn-interop-other-vendors", 3),
 ]
 
 # Queries the knowledge base has no article for: nothing, or nothing that looks
