@@ -68,6 +68,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/hostile.py
 	$(PY) bench/redact.py
 	$(PY) bench/pages.py
+	$(PY) bench/growth.py
 
 # The suite's own data (its database, broker and beat files); never the run's.
 clean:

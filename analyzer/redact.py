@@ -489,7 +489,7 @@ def _command_rules(w, block, nested, embedded):
         return [_value(w, 1, tails=frozenset({"encrypted"}))]
 
     if first == "password":
-        if n == 3 and (second in _TYPES or second.isdigit()):
+        if n == 3 and (second in _TYPES or second.isdecimal()):
             return [(2, 3)]
         if n > 2 and second in ("encrypted", "clear"):  # IOS XR
             return [_value(w, 2, tails=_REST)]
@@ -500,7 +500,7 @@ def _command_rules(w, block, nested, embedded):
         return []
 
     if first == "secret":
-        if n == 3 and (second in _TYPES or second.isdigit()):  # XR has type 10
+        if n == 3 and (second in _TYPES or second.isdecimal()):  # XR has type 10
             return [(2, 3)]
         if n == 2 and (nested or embedded):
             return [(1, 2)]
@@ -509,7 +509,7 @@ def _command_rules(w, block, nested, embedded):
     if first == "key":
         if second == "config-key" and n > 3 and w[2] == "password-encrypt":
             return [_value(w, 3, tails=_REST)]
-        if n >= 5 and second.isdigit() and w[2] == "--" and w[3] == "text":
+        if n >= 5 and second.isdecimal() and w[2] == "--" and w[3] == "text":
             return [(4, None)]  # `show key chain`: key 1 -- text "the key"
         if block == "keychain" or second == "chain":
             return []
@@ -705,5 +705,5 @@ def _routing(w):
 
 def _looks_like_address(word: str) -> bool:
     if word.count(".") == 3:
-        return all(part.isdigit() for part in word.split("."))
+        return all(part.isdecimal() for part in word.split("."))
     return ":" in word and all(c in "0123456789abcdef:./" for c in word)

@@ -513,6 +513,6 @@ def lookup(message_id: str | None) -> Message | None:
     """The catalog entry for an ASA ID ("713904") or an IOS message ("LINK-3-UPDOWN")."""
     if not message_id:
         return None
-    if message_id.isdigit():
+    if message_id.isdecimal():
         return ASA.get(message_id)
     return IOS.get(message_id)

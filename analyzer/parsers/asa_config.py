@@ -172,7 +172,7 @@ class _Reader:
         self.touch(record, number)
         if words[0] == "nameif" and len(words) > 1:
             record["nameif"] = words[1]
-        elif words[0] == "security-level" and len(words) > 1 and words[1].isdigit():
+        elif words[0] == "security-level" and len(words) > 1 and words[1].isdecimal():
             record["security_level"] = int(words[1])
         elif words[:2] == ["ip", "address"] and len(words) >= 4 and _is_ip(words[2]):
             record["ip"], record["mask"] = words[2], words[3]
@@ -204,7 +204,7 @@ class _Reader:
         if (
             len(words) > 3
             and words[3].startswith("security")
-            and words[3][8:].isdigit()
+            and words[3][8:].isdecimal()
         ):
             record["security_level"] = int(words[3][8:])
         self.interfaces[words[1]] = record
@@ -612,7 +612,7 @@ class _Reader:
     def t_route(self, words, number):
         # route outside 0.0.0.0 0.0.0.0 203.0.113.1 [1] [track n]
         if len(words) >= 5:
-            distance = int(words[5]) if len(words) > 5 and words[5].isdigit() else None
+            distance = int(words[5]) if len(words) > 5 and words[5].isdecimal() else None
             self.add(
                 "route",
                 number,
@@ -772,7 +772,7 @@ class _Reader:
                 if kind == "map" and mname == name:
                     entry["interface"] = words[4]
             return
-        if not words[3].isdigit():
+        if not words[3].isdecimal():
             return
         entry = self.map_entry(name, words[3], number, dynamic)
         self.read_map_attribute(entry, words[4:], number, negated=False)
@@ -852,7 +852,7 @@ class _Reader:
 
     def read_negated(self, words, number):
         # "no crypto map M 10 set tfc-packets" (show run all), "no fixup protocol smtp 25"
-        if words[:2] == ["crypto", "map"] and len(words) > 4 and words[3].isdigit():
+        if words[:2] == ["crypto", "map"] and len(words) > 4 and words[3].isdecimal():
             key = ("map", words[2], words[3])
             entry = self.crypto_entries.get(key)
             if entry is not None:

@@ -116,7 +116,7 @@ def counter(line: str) -> tuple[str, str | None, int, bool] | None:
     if len(text) > 400:
         return None
     head, _, last = text.rpartition(" ")
-    if not head or not last.isdigit():
+    if not head or not last.isdecimal():
         return None
     opening = head.rfind("(")
     if opening < 0:

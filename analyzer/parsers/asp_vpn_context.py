@@ -84,7 +84,7 @@ def _context_id(value: str) -> tuple[str | None, int | None]:
         return hex_id(bracketed.group(2)), int(bracketed.group(1))
     if value[:2].lower() == "0x":
         return hex_id(value), None
-    if value.isdigit():
+    if value.isdecimal():
         number = int(value)
         return f"{number:08X}", number
     return hex_id(value), None

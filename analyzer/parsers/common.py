@@ -17,7 +17,7 @@ def to_int(text: str | None) -> int | None:
     if text is None:
         return None
     digits = text.replace(",", "").strip()
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if digits.isdecimal() else None
 
 
 def span(section, start: int, end: int) -> tuple[int, int]:
@@ -37,7 +37,7 @@ def ipv4_to_int(text: str | None) -> int | None:
         return None
     value = 0
     for part in parts:
-        if not part.isdigit() or len(part) > 3:
+        if not part.isdecimal() or len(part) > 3:
             return None
         octet = int(part)
         if octet > 255:
@@ -52,7 +52,7 @@ def mask_to_prefix(mask: str | None) -> int | None:
     if mask is None:
         return None
     mask = mask.strip().lstrip("/")
-    if mask.isdigit() and int(mask) <= 32:
+    if mask.isdecimal() and int(mask) <= 32:
         return int(mask)
     value = ipv4_to_int(mask)
     if value is None:
@@ -206,7 +206,7 @@ def spi_hex(text: str | None) -> str | None:
 def addr_port(text: str) -> tuple[str, int | None]:
     """("10.0.0.1", 500) from "10.0.0.1/500"; the text and None when no port."""
     addr, slash, port = text.strip().rpartition("/")
-    if slash and port.isdigit() and addr and ("." in addr or ":" in addr):
+    if slash and port.isdecimal() and addr and ("." in addr or ":" in addr):
         return addr, int(port)
     return text.strip(), None
 
@@ -309,3 +309,21 @@ def source_up_to_last_filled(kind: str, section, claimed: set[int], records, unp
         unparsed=sorted(unparsed),
         claimed=claimed,
     )
+
+
+def distinct_records(sources) -> list[dict]:
+    """The records of ``sources`` with repeats dropped: a configuration pasted
+    twice (or `show run` beside `show run crypto`) describes one device, and a
+    line it holds twice means no more than once. The first occurrence, with its
+    line numbers, is the one kept."""
+    seen = set()
+    out = []
+    for source in sources:
+        for record in source.records:
+            key = repr(
+                sorted((k, v) for k, v in record.items() if k not in ("lines", "at"))
+            )
+            if key not in seen:
+                seen.add(key)
+                out.append(record)
+    return out

@@ -218,7 +218,7 @@ class _Reader:
             self.record = None
             return True
         words = text.split()
-        if words[0].isdigit() and self._row(index, words):
+        if words[0].isdecimal() and self._row(index, words):
             return True
         rec = self.record
         if rec is None:
@@ -267,7 +267,7 @@ class _Reader:
         if self.subnets:
             if low.startswith("peer type"):
                 self.subnets = False
-            elif text[0].isdigit() or ":" in text.split()[0]:
+            elif text[0].isdecimal() or ":" in text.split()[0]:
                 rec.setdefault("remote_subnets", []).append(" ".join(text.split()))
                 rec["lines"][1] = self.lineno(index)
                 return True

@@ -267,7 +267,7 @@ class _Reader:
 
     def crypto_map(self, words, number, dynamic):
         name = words[2]
-        if not words[3].isdigit():
+        if not words[3].isdecimal():
             return  # "crypto map M local-address X", "crypto map M isakmp-profile"
         seq = words[3]
         key = (dynamic, name, seq)
@@ -396,7 +396,7 @@ class _Reader:
 
     def c_acl(self, acl, words, number, _indent):
         name, acl_type = acl
-        if words and words[0].isdigit():
+        if words and words[0].isdecimal():
             words = words[1:]
         self.ace(name, acl_type, words, number)
 
@@ -406,7 +406,7 @@ class _Reader:
             return
         name = words[1]
         kind = "standard"
-        if name.isdigit() and (100 <= int(name) <= 199 or 2000 <= int(name) <= 2699):
+        if name.isdecimal() and (100 <= int(name) <= 199 or 2000 <= int(name) <= 2699):
             kind = "extended"
         self.ace(name, kind, words[2:], number)
 
@@ -499,7 +499,7 @@ def _split_transforms(words):
     # "esp-aes 256 esp-sha-hmac": the key length belongs to the cipher before it.
     encryption, integrity = [], []
     for word in words:
-        if word.isdigit() and encryption:
+        if word.isdecimal() and encryption:
             encryption[-1] = f"{encryption[-1]} {word}"
         elif "hmac" in word or word in ("esp-none",):
             integrity.append(word)

@@ -106,10 +106,10 @@ def _counters(text: str) -> list[tuple[str, int]]:
     for chunk in text.split("#"):
         for part in chunk.split(","):
             label, _, number = part.strip().rpartition(" ")
-            if not number.isdigit():  # "encaps:61" with no space
+            if not number.isdecimal():  # "encaps:61" with no space
                 part = part.strip()
                 end = len(part)
-                while end and part[end - 1].isdigit():
+                while end and part[end - 1].isdecimal():
                     end -= 1
                 label, number = part[:end], part[end:]
             # No number, no label, or no counter is that long.
@@ -349,7 +349,7 @@ class _Reader:
                 side = "local" if key.startswith("local") else "remote"
                 addr, _, port = value.partition("/")
                 self.put(rec, index, f"{side}_endpoint", addr.strip())
-                if port.strip().isdigit():
+                if port.strip().isdecimal():
                     self.put(rec, index, f"{side}_endpoint_port", int(port))
             return True
         if low.startswith(("path mtu", "plaintext mtu")):

@@ -230,7 +230,7 @@ class _Reader:
         if low.startswith(("engine-id:conn-id", "engine-id")) and self.record:
             value = text.split("=", 1)[-1].strip()
             engine, colon, conn = value.partition(":")
-            if colon and conn.strip().isdigit():
+            if colon and conn.strip().isdecimal():
                 self.put(index, "engine_id", engine.strip())
                 self.put(index, "engine_conn_id", int(conn))
             else:
@@ -252,7 +252,7 @@ class _Reader:
         if self.mode == "asa_block" and self.record is not None and ":" in text:
             return self._asa_pairs(index, text)
         words = text.split()
-        if self.mode == "asa_table" and words[0].isdigit() and len(words) >= 3:
+        if self.mode == "asa_table" and words[0].isdecimal() and len(words) >= 3:
             return self._asa_table_row(index, words)
         if self.mode == "ios_detail" or (
             self.mode in (None, "ios") and any(_HMS.match(w) for w in words)
@@ -380,7 +380,7 @@ class _Reader:
             fields["ivrf"] = ivrf.strip() or None
         numbers = []
         tail = rest[1:]
-        while tail and tail[0].isdigit() and len(numbers) < 2:
+        while tail and tail[0].isdecimal() and len(numbers) < 2:
             numbers.append(int(tail.pop(0)))
         if self.mode == "pix" or self.block["platform"] == "pix":
             names = ("pending", "created")
@@ -403,7 +403,7 @@ class _Reader:
         if life is None or len(addrs) < 2 or life < addrs[1] + 5:
             return False
         local, remote = addrs[0], addrs[1]
-        conn = words[local - 1] if local and words[local - 1].isdigit() else None
+        conn = words[local - 1] if local and words[local - 1].isdecimal() else None
         middle = words[remote + 1 : life - 4]
         has_status = "status" in self.columns or not self.columns
         status = middle[-1] if has_status and middle else None

@@ -116,7 +116,7 @@ def parse_command(command: str | None) -> dict:
         if len(args) >= 1:
             flow["icmp_code"] = _int_or_text(args.pop(0))
         # An identifier may sit between the code and the destination.
-        if len(args) >= 2 and args[0].isdigit():
+        if len(args) >= 2 and args[0].isdecimal():
             flow["icmp_ident"] = int(args.pop(0))
         flow["dst"], args = _take_address(args)
     elif protocol in _PORT_PROTOCOLS:
@@ -147,7 +147,7 @@ def _take_address(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _int_or_text(word: str):
-    return int(word) if word.isdigit() else word
+    return int(word) if word.isdecimal() else word
 
 
 def _is_prose(text: str) -> bool:
@@ -499,7 +499,7 @@ class _Reader:
         for tag, raw_value in pairs:
             tag = tag.lower()
             value = html.unescape(raw_value).strip()
-            if tag == "id" and value.isdigit():
+            if tag == "id" and value.isdecimal():
                 self.open_phase(int(value), lineno)
                 self.part = None
             elif self.xml_result and tag in _RESULT_KEYS:

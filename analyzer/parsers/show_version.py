@@ -201,7 +201,7 @@ def _read_detail(record: dict, line: str, number: int) -> bool:
         record["platform"] in ("asa", "pix", "fwsm")
         and len(words) >= 3
         and words[1] == "up"
-        and words[2][:1].isdigit()
+        and words[2][:1].isdecimal()
     ):
         if record["hostname"] is None and words[0] != "failover":
             record["hostname"] = words[0]

@@ -465,7 +465,7 @@ def _untagged(line: str) -> dict | None:
     if not stripped:
         return None
     first = stripped[0]
-    if not (first.isdigit() or first in "*.ADFJMNOSTW") and "# " not in line[:80]:
+    if not (first.isdecimal() or first in "*.ADFJMNOSTW") and "# " not in line[:80]:
         return None
     pos = len(line) - len(stripped)
     seq = None
@@ -559,7 +559,7 @@ def _read_prefix(prefix: str) -> dict | None:
                 if prefix.startswith("1 ", i):
                     i += 2
                 continue
-        if c.isdigit():
+        if c.isdecimal():
             m = _SEQ.match(prefix, i)
             if m:
                 out["seq"] = m.group()[:-1]
@@ -654,7 +654,7 @@ def _ftd_fields(record: dict) -> None:
             continue
         value = m.group("v").strip()
         if key.endswith("_port"):
-            if value.isdigit():
+            if value.isdecimal():
                 record[key] = int(value)
         elif key == "protocol":
             record[key] = _protocol(value)

@@ -125,7 +125,7 @@ def parse(section: Section) -> list[Source]:
             continue
         if (
             " > " not in line
-            and not stripped[0].isdigit()
+            and not stripped[0].isdecimal()
             and not stripped.startswith(_LEADS)
         ):
             # Packets carry "a > b"; what else tcpdump prints starts with a
@@ -156,7 +156,7 @@ def parse(section: Section) -> list[Source]:
             continue
         pending_line = pending_proto = None
         if any(word in stripped for word in _BANNER) and len(stripped) < 200:
-            if stripped.startswith(_BANNER[:3]) or stripped[:1].isdigit():
+            if stripped.startswith(_BANNER[:3]) or stripped[:1].isdecimal():
                 claimed.add(number)
                 continue
         m = _PREFIX.match(line)
@@ -265,13 +265,13 @@ def _endpoint(token: str) -> tuple[str | None, int | None]:
         return None, None
     head, dot, last = token.rpartition(".")
     if ":" in token:
-        if dot and last.isdigit() and len(last) <= 5:
+        if dot and last.isdecimal() and len(last) <= 5:
             return head, int(last)
         if dot and last in _SERVICES:
             return head, _SERVICES[last]
         return token, None
     parts = token.split(".")
-    if all(part.isdigit() for part in parts):
+    if all(part.isdecimal() for part in parts):
         if len(parts) == 5 and len(last) <= 5:
             return head, int(last)
         if len(parts) == 4:
@@ -279,7 +279,7 @@ def _endpoint(token: str) -> tuple[str | None, int | None]:
         return None, None
     if not dot:
         return token, None
-    if last.isdigit() and len(last) <= 5:
+    if last.isdecimal() and len(last) <= 5:
         return head, int(last)
     if last in _SERVICES:
         return head, _SERVICES[last]

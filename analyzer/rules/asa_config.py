@@ -8,7 +8,7 @@ often pastes `show run crypto`, `show run tunnel-group` and `show run nat` apart
 
 from __future__ import annotations
 
-from analyzer.parsers.common import ipv4_to_int, mask_to_prefix
+from analyzer.parsers.common import distinct_records, ipv4_to_int, mask_to_prefix
 from analyzer.report import Finding
 
 MAX_IP = 0xFFFFFFFF
@@ -19,10 +19,13 @@ class AsaConfig:
     """The records of every ASA configuration source, indexed the way checks need."""
 
     def __init__(self, sources):
-        self.records = [r for s in sources for r in s.records]
+        self.records = distinct_records(sources)
         self.by_type: dict[str, list[dict]] = {}
         for record in self.records:
             self.by_type.setdefault(record["type"], []).append(record)
+        self.acls: dict[str, list[dict]] = {}
+        for ace in self.of("access_list_entry"):
+            self.acls.setdefault(ace["acl"], []).append(ace)
         self.names = {r["name"]: r["address"] for r in self.of("name")}
         self.objects = {r["name"]: r for r in self.of("object")}
         # `object network X` appears twice in `show run` (definition, then NAT):
@@ -829,8 +832,8 @@ def _is_identity(config, rule) -> bool:
 def _translating_rule_pre83(config, ifc, src, dst):
     for exempt in config.of("nat_exempt"):
         if exempt.get("acl"):
-            for ace in config.of("access_list_entry"):
-                if ace["acl"] != exempt["acl"] or ace["action"] != "permit":
+            for ace in config.acls.get(exempt["acl"], []):
+                if ace["action"] != "permit":
                     continue
                 s = config.spec_ranges(ace["source"])
                 d = config.spec_ranges(ace["destination"])

@@ -7,7 +7,7 @@ Every `ios.running_config` source in the paste is read as one device.
 
 from __future__ import annotations
 
-from analyzer.parsers.common import ipv4_to_int
+from analyzer.parsers.common import distinct_records, ipv4_to_int
 from analyzer.report import Finding
 
 MAX_IP = 0xFFFFFFFF
@@ -16,16 +16,29 @@ ARTICLE = "asa-vpn-config-checks"
 
 class IosConfig:
     def __init__(self, sources):
-        self.records = [r for s in sources for r in s.records]
+        self.records = distinct_records(sources)
         self.by_type: dict[str, list[dict]] = {}
         for record in self.records:
             self.by_type.setdefault(record["type"], []).append(record)
+        self.acls: dict[str, list[dict]] = {}
+        for ace in self.of("access_list_entry"):
+            self.acls.setdefault(ace["acl"], []).append(ace)
+        self._ranges: dict[int, tuple] = {}
 
     def of(self, kind):
         return self.by_type.get(kind, [])
 
     def acl(self, name):
-        return [r for r in self.of("access_list_entry") if r["acl"] == name]
+        return self.acls.get(name, [])
+
+    def ranges(self, ace):
+        """(source range, destination range) of an ACL line, read once."""
+        if id(ace) not in self._ranges:
+            self._ranges[id(ace)] = (
+                _spec_range(ace["source"]),
+                _spec_range(ace["destination"]),
+            )
+        return self._ranges[id(ace)]
 
 
 def _mask_range(address, mask, wildcard=False):
@@ -184,8 +197,7 @@ def _acl_decision(config, acl_name, src, dst):
     """'permit', 'deny' or None: the first line of the ACL the traffic hits.
     A line counts as hit when it covers the whole of the traffic."""
     for ace in config.acl(acl_name):
-        s = _spec_range(ace["source"])
-        d = _spec_range(ace["destination"])
+        s, d = config.ranges(ace)
         if s is None or d is None:
             continue
         if ace["action"] == "deny":
@@ -208,7 +220,7 @@ def _nat_decision(config, rule, src, dst):
             r for r in config.of("route_map_entry") if r["name"] == rule["route_map"]
         ]
         for entry in sorted(
-            entries, key=lambda r: int(r["seq"]) if r["seq"].isdigit() else 0
+            entries, key=lambda r: int(r["seq"]) if r["seq"].isdecimal() else 0
         ):
             for acl in entry["match_acls"]:
                 decision, ace = _acl_decision(config, acl, src, dst)
@@ -236,7 +248,7 @@ def _crypto_nat(config, entries) -> list[Finding]:
                 break  # one finding per crypto map entry; its first line is the example
             if ace["action"] != "permit":
                 continue
-            src, dst = _spec_range(ace["source"]), _spec_range(ace["destination"])
+            src, dst = config.ranges(ace)
             if src is None or dst is None:
                 continue
             for rule in rules:
