@@ -24,6 +24,7 @@ from analyzer.forms import (
     request_errors,
 )
 from analyzer.models import Diagnosis
+from analyzer.pictures import counter_bars
 from analyzer.textinput import InputError, human_size
 
 # Columns shown first for the kinds of output an engineer reads most; any other
@@ -238,6 +239,12 @@ def _state_graph(sources: list[dict]):
     return mark_safe(render_state_graph(highlight=states))
 
 
+def _counters(sources: list[dict]):
+    # Drawn by analyzer.pictures, which escapes every value from the paste.
+    svg = counter_bars(sources)
+    return mark_safe(svg) if svg else None
+
+
 def _paste_html(lines: list[str], evidence: set[int]) -> str:
     """The numbered paste as one string. Built here rather than in a template
     loop (a 2 MiB paste is tens of thousands of lines), with as little markup
@@ -283,6 +290,7 @@ def diagnosis(request, diagnosis_id):
         "rows_shown": ROWS_SHOWN,
     }
     template = "analyzer/diagnosis.html"
+    ctx["counters"] = _counters(report.get("sources") or [])
     if request.htmx:
         ctx["graph"] = _state_graph(report.get("sources") or [])
         html = render_to_string(template + "#status", ctx, request)

@@ -612,7 +612,9 @@ class _Reader:
     def t_route(self, words, number):
         # route outside 0.0.0.0 0.0.0.0 203.0.113.1 [1] [track n]
         if len(words) >= 5:
-            distance = int(words[5]) if len(words) > 5 and words[5].isdecimal() else None
+            distance = (
+                int(words[5]) if len(words) > 5 and words[5].isdecimal() else None
+            )
             self.add(
                 "route",
                 number,
