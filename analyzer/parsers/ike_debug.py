@@ -95,6 +95,7 @@ _IOS_STATE = re.compile(
 _IOS_ADDR = re.compile(
     rf"(?:[Pp]eer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
 )
+_IOS_INSERT = re.compile(rf"insert a peer {IPV4}/(?P<peer>{IPV4})/")
 _IOS_V2_SA = re.compile(r"SA ID = (\d{1,10})")
 _IOS_V2_PACKET = re.compile(
     rf"(?P<dir>Sending|Received) Packet \[(?:To|From) (?P<peer>{IPV4}):\d{{1,5}}"
@@ -162,6 +163,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("proposal", "Mismatched attribute types"),
     ("proposal", "offered does not match policy"),
     ("proposal", "NO_PROPOSAL_CHOSEN"),
+    ("proposal", "PROPOSAL_NOT_CHOSEN"),
     ("proposal", "o proposal chosen"),
     ("proposal", "Failed to find a matching policy"),
     ("proposal", "IKE Initiator unable to find policy"),
@@ -412,6 +414,11 @@ def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | 
     if m and m.group("ids"):
         ids = m.group("ids").split(":")
         conn = ids[1] if len(ids) > 1 else ids[0]
+    if "insert a peer" in text:
+        # "Trying to insert a peer 122.122.122.122/77.77.77.77/500/": local, then
+        # remote.
+        m = _IOS_INSERT.search(text)
+        return (m.group("peer") if m else None), conn
     m = _IOS_ADDR.search(text)
     if m:
         return m.group("peer"), conn
@@ -437,6 +444,9 @@ def _new_record(peer: str, platform: str, version: str) -> dict:
         "phase2_complete": False,
         "key_exchange_sent": False,
         "complete_lines": [],
+        "p1_done_lines": [],
+        "p2_done_lines": [],
+        "accepted_lines": [],
         "lines": [None, None],
     }
 
@@ -521,13 +531,16 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     if traced:
         return True
     if any(done in text for done in _PHASE1_DONE):
-        record["phase1_complete"] = True
-        _complete_line(record, number)
+        _phase_done(record, 1, number)
         said = True
     if any(done in text for done in _PHASE2_DONE):
-        record["phase2_complete"] = True
-        record["phase1_complete"] = True
-        _complete_line(record, number)
+        _phase_done(record, 2, number)
+        said = True
+    if "atts are acceptable" in text or "phase 1 SA policy acceptable" in text:
+        # IOS checks the peer's offers against its policies in priority order and
+        # says "atts are not acceptable" for each one that does not match, until
+        # one does: the earlier refusals are how the search looks, not a failure.
+        _mark(record, "accepted_lines", number)
         said = True
     if platform == "ios" and "_proxy=" in text:
         _proxies(record, text)
@@ -535,9 +548,28 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
 
 
 def _complete_line(record: dict, number: int) -> None:
-    lines = record["complete_lines"]
-    if len(lines) < 10 and (not lines or lines[-1] != number):
-        lines.append(number)
+    _mark(record, "complete_lines", number)
+
+
+def _mark(record: dict, key: str, number: int) -> None:
+    lines = record[key]
+    if lines and lines[-1] == number:
+        return
+    if len(lines) >= 10:
+        # The first completions and the latest one are the ones a verdict needs:
+        # whether a failure was later overcome depends on the last.
+        lines[-1] = number
+        return
+    lines.append(number)
+
+
+def _phase_done(record: dict, phase: int, number: int) -> None:
+    record["phase1_complete"] = True
+    _mark(record, "p1_done_lines", number)
+    if phase == 2:
+        record["phase2_complete"] = True
+        _mark(record, "p2_done_lines", number)
+    _complete_line(record, number)
 
 
 def _proxies(record: dict, text: str) -> None:
@@ -606,7 +638,9 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
         if m.group("new") in ("IKE_I_MM3", "IKE_R_MM4", "IKE_I_MM4", "IKE_R_MM3"):
             record["key_exchange_sent"] = True
         if m.group("new") in _ESTABLISHED:
-            record["phase1_complete"] = True
+            _phase_done(
+                record, 2 if m.group("new") == "IKE_QM_PHASE2_COMPLETE" else 1, number
+            )
         return True
     m = _IOS_NOTIFY.search(text)
     if m:
@@ -649,7 +683,7 @@ def _ios_state(record: dict, state: str, number: int) -> None:
     if state != record["last_state"]:
         record["last_state"] = state
     if state in _ESTABLISHED:
-        record["phase1_complete"] = True
+        _phase_done(record, 1, number)
 
 
 def _message(record, direction, msgid, payloads, length, number) -> None:
@@ -677,10 +711,38 @@ def _message(record, direction, msgid, payloads, length, number) -> None:
             record["role"] = "initiator" if direction == "sent" else "responder"
 
 
+# Errors that belong to phase 1: a later phase 1 completion overcame them.
+_PHASE1_KINDS = frozenset(
+    {"proposal", "psk", "malformed", "no_response", "invalid_cookie", "other"}
+)
+# IOS's verdict on one of its policies against one offer, not on the negotiation.
+_POLICY_TRIED = ("atts are not acceptable", "offered does not match policy")
+
+
+def _resolve(record: dict) -> None:
+    """Judge each error by how the negotiation went on: an error that a later
+    completion of the same phase overcame carries ``resolved_at``, the line of
+    that completion. A negotiation is judged by how it ended."""
+    accepted = record["accepted_lines"]
+    for error in record["errors"]:
+        line, kind = error["line"], error["kind"]
+        later = None
+        if kind == "proposal" and any(t in error["text"] for t in _POLICY_TRIED):
+            later = next((n for n in accepted if n > line), None)
+        if later is None and kind in _PHASE1_KINDS:
+            later = next((n for n in record["p1_done_lines"] if n > line), None)
+        elif later is None and kind == "phase2":
+            later = next((n for n in record["p2_done_lines"] if n > line), None)
+        if later is not None:
+            error["resolved_at"] = later
+
+
 def _finish(record: dict) -> None:
-    """Work out the ASA main-mode state from the messages when the debug did not
-    print one."""
+    """Settle the errors against the completions that followed them, and work
+    out the ASA main-mode state from the messages when the debug did not print
+    one."""
     record.pop("_retransmitting", None)
+    _resolve(record)
     if record["platform"] != "asa" or record["version"] != "ikev1":
         return
     if record["phase1_complete"]:

@@ -81,6 +81,14 @@ def _exchanged(record: dict) -> str:
 
 
 def _peer(record: dict) -> list[Finding]:
+    # A negotiation is judged by how it ended: errors a later completion of the
+    # same phase overcame (policies tried in priority order, a key fixed between
+    # two attempts) are history, not the verdict.
+    resolved = [e for e in record["errors"] if e.get("resolved_at")]
+    record = {
+        **record,
+        "errors": [e for e in record["errors"] if not e.get("resolved_at")],
+    }
     peer = record["peer"]
     subject = f"peer {peer}"
     kinds = {e["kind"] for e in record["errors"]}
@@ -234,56 +242,7 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     if "phase2" in kinds:
-        lines = _error_lines(record, "phase2")
-        texts = " ".join(e["text"] for e in record["errors"] if e["kind"] == "phase2")
-        proxies = record.get("proxies") or {}
-        if (
-            "proxy identities not supported" in texts
-            or "no matching crypto map" in texts
-            or "ACL does not match" in texts
-        ):
-            cause = (
-                "The peer's proxy identities (the networks of its crypto ACL line) "
-                "match no crypto ACL entry here: the ACLs are not mirror images."
-            )
-        else:
-            cause = (
-                "The IPsec proposal was refused: the crypto ACLs are not mirror images "
-                "(proxy identities), no crypto map entry matches the peer's networks, "
-                "or the transform sets / PFS group differ."
-            )
-        if proxies.get("local") or proxies.get("remote"):
-            cause += (
-                f" The proposal carried local {proxies.get('local', '?')} and remote "
-                f"{proxies.get('remote', '?')} (as this device names them): this "
-                "device's crypto ACL needs the line permitting exactly local to remote, "
-                "and the peer's the mirror image."
-            )
-        findings.append(
-            Finding(
-                code="ike_debug.phase2_mismatch",
-                severity="error",
-                title=f"Phase 2 (quick mode) with {peer} rejected",
-                detail=f"Phase 1 is up. {cause} Messages: {_exchanged(record)}.",
-                article=ARTICLE,
-                anchor="phase2-mismatch",
-                lines=lines + evidence,
-                next_commands=_commands(
-                    record,
-                    "show run crypto map",
-                    "show run access-list",
-                    "show crypto ipsec sa peer {peer}",
-                    "debug crypto ipsec 127",
-                    ios=(
-                        "show crypto map",
-                        "show crypto ipsec transform-set",
-                        "show access-lists",
-                        "debug crypto ipsec",
-                    ),
-                ),
-                subject=subject,
-            )
-        )
+        findings.append(_phase2_finding(record, subject))
 
     if "invalid_spi" in kinds:
         lines = _error_lines(record, "invalid_spi")
@@ -412,7 +371,7 @@ def _peer(record: dict) -> list[Finding]:
                 title=f"IKE negotiation with {peer} completed",
                 detail=(
                     f"Phase 1{' and phase 2' if record['phase2_complete'] else ''} "
-                    f"completed. Messages: {_exchanged(record)}."
+                    f"completed. Messages: {_exchanged(record)}." + _history(resolved)
                 ),
                 article="isakmp-states",
                 anchor=state,
@@ -470,4 +429,132 @@ def _stalled_finding(record: dict, evidence: list[int]) -> Finding:
         next_commands=[c.format(peer=peer) for c in (state.commands if state else ())]
         or ["show crypto isakmp sa detail"],
         subject=f"peer {peer}",
+    )
+
+
+def _history(resolved: list[dict]) -> str:
+    if not resolved:
+        return ""
+    tried = [e for e in resolved if "acceptable" in e["text"] or "policy" in e["text"]]
+    if len(tried) == len(resolved):
+        return (
+            f" Before that, {len(tried)} local polic"
+            f"{'y' if len(tried) == 1 else 'ies'} did not match the peer's offer "
+            f"(line {tried[0]['line']}) and a later one did (line "
+            f"{tried[-1]['resolved_at']}): policies are tried in priority order, "
+            "so this is normal."
+        )
+    first = resolved[0]
+    return (
+        f" An earlier failure (line {first['line']}: "
+        f'"{" ".join(first["text"].split())[:120]}") was resolved at line '
+        f"{first['resolved_at']}."
+    )
+
+
+# What the refusal names, in the order it is looked for: (article anchor, words
+# in the device's text, the cause in the field's words).
+_PHASE2_CAUSES = (
+    (
+        "crypto-acl-mirror",
+        (
+            "proxy identities not supported",
+            "no matching crypto map",
+            "ACL does not match",
+            "INVALID_ID_INFO",
+            "TS_UNACCEPTABLE",
+            "INVALID_SELECTORS",
+            "rypto map policy not found",
+            "Crypto Map Policy not found",
+        ),
+        "The peer's proxy identities (the networks of its crypto ACL line) match "
+        "no crypto ACL entry here: the crypto ACLs are not mirror images.",
+    ),
+    (
+        "pfs-mismatch",
+        ("PFS", "pfs", "Perfect Forward"),
+        "The two ends disagree on PFS: one asks for a Diffie-Hellman group in "
+        "quick mode (`set pfs`) and the other does not, or they name different "
+        "groups.",
+    ),
+    (
+        "transform-set",
+        ("transform proposal", "transform set", "IPSec policy invalidated proposal"),
+        "No transform set here matches the peer's (encryption, integrity, "
+        "tunnel or transport mode).",
+    ),
+)
+
+
+def _phase2_finding(record: dict, subject: str) -> Finding:
+    peer = record["peer"]
+    refusals = [e for e in record["errors"] if e["kind"] == "phase2"]
+    texts = " ".join(e["text"] for e in refusals)
+    proxies = record.get("proxies") or {}
+    anchor, cause = (
+        "what-must-match",
+        (
+            "The IPsec proposal was refused: the transform sets, the PFS group or the "
+            "proxy identities (crypto ACLs, which must be mirror images) differ. The "
+            "refusing side's own debug names which."
+        ),
+    )
+    for candidate, words, text in _PHASE2_CAUSES:
+        if any(w in texts for w in words):
+            anchor, cause = candidate, text
+            break
+    # "processing NOTIFY PROPOSAL_NOT_CHOSEN protocol 3": the peer refused; a
+    # "Sending NOTIFY" is this device's own refusal.
+    by_peer = any(
+        "processing NOTIFY" in e["text"] or "eceived NOTIFY" in e["text"]
+        for e in refusals
+    )
+    if by_peer and anchor == "what-must-match":
+        cause = (
+            f"{peer} refused this device's quick mode proposal "
+            "(PROPOSAL_NOT_CHOSEN): its transform set, PFS setting or crypto ACL "
+            "does not match this side's. Its own log says which."
+        )
+    if proxies.get("local") or proxies.get("remote"):
+        cause += (
+            f" The proposal carried local {proxies.get('local', '?')} and remote "
+            f"{proxies.get('remote', '?')} (as this device names them): this "
+            "device's crypto ACL needs the line permitting exactly local to remote, "
+            "and the peer's the mirror image."
+        )
+    ikev2 = record.get("version") == "ikev2"
+    said = " ".join(refusals[0]["text"].split())[:160]
+    return Finding(
+        code="ike_debug.phase2_mismatch",
+        severity="error",
+        title=f"Phase 2 ({'CHILD_SA' if ikev2 else 'quick mode'}) with {peer} refused",
+        detail=(
+            f'Phase 1 is up. {cause} The device says: "{said}". '
+            f"Messages: {_exchanged(record)}."
+        ),
+        article="ikev2-troubleshooting" if ikev2 else "ipsec-phase2-errors",
+        anchor=(
+            (
+                "ts-unacceptable"
+                if anchor == "crypto-acl-mirror"
+                else "no-proposal-chosen"
+            )
+            if ikev2
+            else anchor
+        ),
+        lines=[e["line"] for e in refusals][:10] + _last_message_lines(record),
+        next_commands=_commands(
+            record,
+            "show run crypto map",
+            "show run access-list",
+            "show crypto ipsec sa peer {peer}",
+            "debug crypto ipsec 127",
+            ios=(
+                "show crypto map",
+                "show crypto ipsec transform-set",
+                "show access-lists",
+                "debug crypto ipsec",
+            ),
+        ),
+        subject=subject,
     )

@@ -126,6 +126,7 @@ def test_it_reads_an_ios_phase_2_proxy_identity_refusal():
         ("phase2", 20),
         ("phase2", 21),
         ("phase2", 22),
+        ("phase2", 24),
     ]
 
 

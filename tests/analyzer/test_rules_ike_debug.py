@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from analyzer.engine import analyze
+from tests.analyzer.test_ike_debug import peers_of
 from tests.conftest import FIXTURES
 
 CONTENT = Path(__file__).resolve().parents[2] / "kb" / "content"
@@ -65,13 +66,16 @@ def test_it_explains_a_phase_1_proposal_mismatch():
 
 
 def test_it_explains_a_phase_2_proxy_identity_mismatch():
-    """`proxy identities not supported` is a phase 2 mismatch, not a phase 1 one."""
+    """`proxy identities not supported` is a phase 2 mismatch, not a phase 1 one,
+    explained by the phase 2 article's section on crypto ACLs that are not mirror
+    images (the router's own PROPOSAL_NOT_CHOSEN notify is part of the evidence)."""
     (finding,) = ike_findings("ike_debug/ios_phase2_proxy_mismatch.txt")
-    assert (finding.code, finding.anchor) == (
+    assert (finding.code, finding.article, finding.anchor) == (
         "ike_debug.phase2_mismatch",
-        "phase2-mismatch",
+        "ipsec-phase2-errors",
+        "crypto-acl-mirror",
     )
-    assert finding.lines == [1, 20, 21, 22, 26]
+    assert finding.lines == [1, 20, 21, 22, 24, 26]
 
 
 def test_it_warns_when_the_peer_never_answers():
@@ -126,3 +130,28 @@ def test_it_warns_when_the_peer_stops_answering_after_the_proposals():
     assert finding.lines == [7, 8, 9]
     assert finding.next_commands[0] == "show run tunnel-group 203.0.113.40"
     assert finding.anchor in anchors(finding.article)
+
+
+def test_policies_tried_in_priority_order_then_a_quick_mode_refusal():
+    """A router tries its ISAKMP policies in priority order ("atts are not
+    acceptable" for priority 3, acceptable for priority 5), completes phase 1, and
+    the peer refuses quick mode with PROPOSAL_NOT_CHOSEN (the post's fix: PFS on
+    one side only). The verdict is phase 2, never a phase 1 proposal mismatch, and
+    the peer is the remote address of "insert a peer local/remote", not the local
+    one."""
+    findings = ike_findings("ike_debug/ios_policy_order_then_qm_pfs_refused.txt")
+    assert [(f.code, f.severity, f.article, f.subject) for f in findings] == [
+        (
+            "ike_debug.phase2_mismatch",
+            "error",
+            "ipsec-phase2-errors",
+            "peer 77.77.77.77",
+        )
+    ]
+    assert 132 in findings[0].lines
+    assert "PROPOSAL_NOT_CHOSEN" in findings[0].detail
+    assert "PFS" in findings[0].detail
+    record = peers_of("ike_debug/ios_policy_order_then_qm_pfs_refused.txt")
+    assert list(record) == ["77.77.77.77"]
+    (tried,) = [e for e in record["77.77.77.77"]["errors"] if e["line"] == 28]
+    assert tried["resolved_at"] == 36
