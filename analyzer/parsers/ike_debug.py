@@ -95,6 +95,15 @@ _IOS_STATE = re.compile(
 _IOS_ADDR = re.compile(
     rf"(?:[Pp]eer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
 )
+_V2_POLICIES = re.compile(r"(Received|Expected) Policies")
+# An IKEv2 proposal as ASA and IOS-XE print it: "Proposal 1:  AES-CBC-256 SHA1
+# SHA96 DH_GROUP_1024_MODP/Group 2" (encryption, PRF, integrity, DH group), or
+# labelled: "ENCRYPTION: AES-CBC-128 PRF: SHA512 INTEGRITY: SHA512 DH GROUP: ...".
+_V2_PROPOSAL = re.compile(r"Proposal \d{1,3}: ?(?P<body>.{1,300})")
+_V2_LABELLED = re.compile(
+    r"(ENCRYPTION|PRF|INTEGRITY|DH GROUP): ?(\S{1,60})", re.IGNORECASE
+)
+_V2_GROUP = re.compile(r"Group ?(\d{1,3})\b")
 _IOS_INSERT = re.compile(rf"insert a peer {IPV4}/(?P<peer>{IPV4})/")
 _IOS_V2_SA = re.compile(r"SA ID = (\d{1,10})")
 _IOS_V2_PACKET = re.compile(
@@ -253,6 +262,8 @@ def parse(section: Section) -> list[Source]:
                 # message on the lines under it.
                 number = section.numbers[index]
                 _proxies(continues, line)
+                if line.startswith("Proposal ") and "_policies" in continues:
+                    _policy(continues, line)
                 claimed.add(number)
                 continues["lines"][1] = number
             elif "debugging is on" in line and _DEBUG_ON.match(line):
@@ -303,6 +314,11 @@ def parse(section: Section) -> list[Source]:
             # 713257 "Phase 1 failure: Mismatched attribute types ..." names no
             # peer; the ASA prints it among the lines of the peer it is about.
             peer = last_peer
+        if peer is None and version == "ikev2" and conn is not None:
+            # A paste that starts mid-negotiation: the lines name the IKE SA but
+            # not yet the peer. Kept under the SA, and joined to the peer's record
+            # if a later line names it.
+            peer = conn
         if peer is None:
             continue
         last_number = number
@@ -312,6 +328,9 @@ def parse(section: Section) -> list[Source]:
         record = peers.get(peer)
         if record is None:
             record = _new_record(peer, platform, version)
+            if peer == conn:
+                record["peer"] = ""
+                record["ike_sa"] = conn.removeprefix("v2:")
             peers[peer] = record
             order.append(peer)
         if _apply(record, text, number, platform):
@@ -321,6 +340,11 @@ def parse(section: Section) -> list[Source]:
                 record["lines"][0] = number
             if platform == "ios" or text.startswith("IKEv2:("):
                 continues = record
+    for key in list(order):
+        named = conn_peer.get(key)
+        if peers[key]["peer"] == "" and named in peers and named != key:
+            _join(peers[named], peers.pop(key))
+            order.remove(key)
     records = []
     for peer in order:
         record = peers[peer]
@@ -455,6 +479,20 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     """Fold one line into the peer's record. True when the line said something."""
     said = False
     traced = False
+    if "Policies" in text:
+        m = _V2_POLICIES.search(text)
+        if m:
+            # "Received Policies:" / "Expected Policies:", the proposals on the
+            # lines under it (IOS-XE may print the first on the same line).
+            record["_policies"] = m.group(1).lower()
+            record.setdefault("policies", {"received": [], "expected": [], "lines": []})
+            _mark(record["policies"], "lines", number)
+            rest = text[m.end() :]
+            at = rest.find("Proposal ")
+            if at != -1:
+                _policy(record, rest[at:])
+    elif "_policies" in record and "Proposal " not in text:
+        record.pop("_policies")
     if platform == "asa":
         m = _ASA_PEER.search(text)
         if m and m.group("group") and "group" not in record:
@@ -545,6 +583,52 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     if platform == "ios" and "_proxy=" in text:
         _proxies(record, text)
     return said or platform == "asa"
+
+
+def _policy(record: dict, text: str) -> None:
+    """One proposal of a "Received Policies" or "Expected Policies" list."""
+    side = record.get("_policies")
+    m = _V2_PROPOSAL.search(text)
+    if side is None or m is None:
+        return
+    found = record["policies"][side]
+    if len(found) >= 20:
+        return
+    body = m.group("body")
+    group = _V2_GROUP.search(body)
+    labelled = {k.upper(): v for k, v in _V2_LABELLED.findall(body)}
+    if labelled:
+        proposal = {
+            "encryption": labelled.get("ENCRYPTION"),
+            "prf": labelled.get("PRF"),
+            "integrity": labelled.get("INTEGRITY"),
+        }
+    else:
+        words = [w for w in body.split() if not w.startswith(("DH_GROUP", "Group"))]
+        words = [w for w in words if not w.isdecimal()]
+        proposal = dict(
+            zip(("encryption", "prf", "integrity"), words[:3], strict=False)
+        )
+    proposal["dh_group"] = group.group(1) if group else None
+    found.append(proposal)
+
+
+def _join(into: dict, other: dict) -> None:
+    """Fold the record of an IKE SA whose peer was not yet named into the peer's."""
+    for key in ("messages", "notifies", "states", "errors"):
+        into[key] = sorted(other[key] + into[key], key=lambda item: item["line"])
+    for key in ("sent", "resent", "received"):
+        into[key] += other[key]
+    for key in ("complete_lines", "p1_done_lines", "p2_done_lines", "accepted_lines"):
+        into[key] = sorted(set(other[key] + into[key]))[:10]
+    for key in ("phase1_complete", "phase2_complete", "key_exchange_sent"):
+        into[key] = into[key] or other[key]
+    if other.get("policies") and not into.get("policies"):
+        into["policies"] = other["policies"]
+    into["role"] = into["role"] or other["role"]
+    firsts = [n for n in (into["lines"][0], other["lines"][0]) if n is not None]
+    lasts = [n for n in (into["lines"][1], other["lines"][1]) if n is not None]
+    into["lines"] = [min(firsts, default=None), max(lasts, default=None)]
 
 
 def _complete_line(record: dict, number: int) -> None:
@@ -742,6 +826,7 @@ def _finish(record: dict) -> None:
     out the ASA main-mode state from the messages when the debug did not print
     one."""
     record.pop("_retransmitting", None)
+    record.pop("_policies", None)
     _resolve(record)
     if record["platform"] != "asa" or record["version"] != "ikev1":
         return

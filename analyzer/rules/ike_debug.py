@@ -49,6 +49,8 @@ def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
     chosen = ios if record["platform"] == "ios" else asa
     out = []
     for command in chosen:
+        if "{peer}" in command and record.get("ike_sa") is not None:
+            continue  # the paste never named the peer's address
         if record.get("version") == "ikev2":
             for old, new in _IKEV2_COMMANDS:
                 if command.startswith(old):
@@ -89,8 +91,11 @@ def _peer(record: dict) -> list[Finding]:
         **record,
         "errors": [e for e in record["errors"] if not e.get("resolved_at")],
     }
-    peer = record["peer"]
-    subject = f"peer {peer}"
+    peer = record["peer"] or f"the peer of IKE SA {record.get('ike_sa', '?')}"
+    record["peer"] = peer
+    subject = (
+        f"peer {peer}" if record.get("ike_sa") is None else f"IKE SA {record['ike_sa']}"
+    )
     kinds = {e["kind"] for e in record["errors"]}
     findings: list[Finding] = []
     evidence = _last_message_lines(record)
@@ -138,6 +143,7 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
+    v2 = record.get("version") == "ikev2"
     if "psk" in kinds:
         lines = _error_lines(record, "psk")
         offered = any(
@@ -168,8 +174,8 @@ def _peer(record: dict) -> list[Finding]:
                 severity="error",
                 title=f"Pre-shared key problem with {peer}",
                 detail=f"{what} Messages: {_exchanged(record)}. Re-enter the key on both ends.",
-                article=ARTICLE,
-                anchor="psk-mismatch",
+                article="ikev2-troubleshooting" if v2 else ARTICLE,
+                anchor="authentication-failed" if v2 else "psk-mismatch",
                 lines=lines + evidence,
                 next_commands=_commands(
                     record,
@@ -188,6 +194,7 @@ def _peer(record: dict) -> list[Finding]:
 
     if "proposal" in kinds:
         lines = _error_lines(record, "proposal")
+        lines += (record.get("policies") or {}).get("lines", [])
         ikev2 = record["version"] == "ikev2"
         if ikev2:
             detail = (
@@ -196,6 +203,13 @@ def _peer(record: dict) -> list[Finding]:
                 "proposal of the peer. Compare `crypto ikev2 policy` here with the "
                 f"peer's proposals. Messages: {_exchanged(record)}."
             )
+            differ = _policy_difference(record.get("policies") or {})
+            if differ:
+                detail = (
+                    f"The IKE_SA_INIT exchange failed: {differ}. Change one end's "
+                    "IKEv2 policy (proposal) so both share one value for each "
+                    f"attribute. Messages: {_exchanged(record)}."
+                )
             asa = (
                 "show run crypto ikev2",
                 "show crypto ikev2 sa detail",
@@ -225,8 +239,8 @@ def _peer(record: dict) -> list[Finding]:
                 severity="error",
                 title=f"No IKE proposal matches between this device and {peer}",
                 detail=detail,
-                article="phase1-errors",
-                anchor="proposal-mismatch",
+                article="ikev2-troubleshooting" if ikev2 else "phase1-errors",
+                anchor="no-proposal-chosen" if ikev2 else "proposal-mismatch",
                 lines=lines + evidence,
                 next_commands=_commands(
                     record,
@@ -286,8 +300,9 @@ def _peer(record: dict) -> list[Finding]:
     if silent and not findings:
         lines = _error_lines(record, "no_response") + evidence
         state = "mm_no_state" if record["platform"] == "ios" else "mm_wait_msg2"
+        article = "isakmp-states"
         if record["version"] == "ikev2":
-            state = "ikev2-in-neg"
+            article, state = "ikev2-troubleshooting", "checklist"
         findings.append(
             Finding(
                 code="ike_debug.peer_not_answering",
@@ -304,7 +319,7 @@ def _peer(record: dict) -> list[Finding]:
                     "(phase1-errors, route-to-peer), then a capture on the outside "
                     "interface."
                 ),
-                article="isakmp-states",
+                article=article,
                 anchor=state,
                 lines=lines,
                 next_commands=_commands(
@@ -558,3 +573,40 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
         ),
         subject=subject,
     )
+
+
+_ATTRIBUTES = (
+    ("encryption", "encryption"),
+    ("prf", "PRF"),
+    ("integrity", "integrity"),
+    ("dh_group", "DH group"),
+)
+
+
+def _policy_difference(policies: dict) -> str:
+    """Which attributes the peer's proposals and this device's policies share no
+    value of: "DH group differs: received 2, expected 24"."""
+    received, expected = policies.get("received") or [], policies.get("expected") or []
+    if not received or not expected:
+        return ""
+    parts = []
+    for key, label in _ATTRIBUTES:
+        got = _values(received, key)
+        want = _values(expected, key)
+        if got and want and not set(got) & set(want):
+            parts.append(f"{label} received {'/'.join(got)}, expected {'/'.join(want)}")
+    if not parts:
+        return (
+            "the peer's proposals and this device's policies share every value "
+            "taken alone but no proposal matches one policy whole"
+        )
+    return "no proposal matches: " + "; ".join(parts)
+
+
+def _values(proposals: list[dict], key: str) -> list[str]:
+    out: list[str] = []
+    for proposal in proposals:
+        value = proposal.get(key)
+        if value and value not in out:
+            out.append(value)
+    return out

@@ -679,7 +679,7 @@ def test_it_reads_an_ios_xe_ikev2_debug_of_a_peer_that_never_answers():
     """`debug crypto ikev2` on IOS-XE: IKE_SA_INIT sent, retransmitted twice,
     "Maximum number of retransmissions reached". One IKEv2 record for the peer with
     the packet detail lines under each send; the peer does not answer, linked to the
-    IKEv2 negotiating state with IKEv2 commands."""
+    IKEv2 article's checklist (is anything coming back?) with IKEv2 commands."""
     report = run("iosxe_debug_ikev2_no_answer.txt")
     (peer,) = records(report, "ike_debug")
     assert (peer["peer"], peer["version"], peer["role"]) == (
@@ -689,7 +689,11 @@ def test_it_reads_an_ios_xe_ikev2_debug_of_a_peer_that_never_answers():
     )
     assert (peer["sent"], peer["resent"], peer["received"]) == (1, 2, 0)
     finding = only(report, "ike_debug.peer_not_answering")
-    assert (finding.anchor, finding.lines) == ("ikev2-in-neg", [4, 11, 18, 24])
+    assert (finding.article, finding.anchor, finding.lines) == (
+        "ikev2-troubleshooting",
+        "checklist",
+        [4, 11, 18, 24],
+    )
     assert "show crypto ikev2 sa" in finding.next_commands
     # Only the router's "IKEv2 default debugging is on", alone between prompts.
     assert (

@@ -155,3 +155,22 @@ def test_policies_tried_in_priority_order_then_a_quick_mode_refusal():
     assert list(record) == ["77.77.77.77"]
     (tried,) = [e for e in record["77.77.77.77"]["errors"] if e["line"] == 28]
     assert tried["resolved_at"] == 36
+
+
+def test_an_ikev2_policy_mismatch_names_what_differs_without_a_peer_line():
+    """An ASA IKEv2 debug that starts at "Received Policies" (no packet line names
+    the peer): still read, under its IKE SA; the finding names the attributes no
+    proposal shares with the expected policy (PRF, integrity, DH group 2 vs 24,
+    not encryption) and links the IKEv2 article, and it offers no command that
+    needs the peer's address."""
+    (finding,) = ike_findings("ike_debug/asa_ikev2_policies_without_peer_line.txt")
+    assert (finding.code, finding.article, finding.anchor, finding.subject) == (
+        "ike_debug.proposal_mismatch",
+        "ikev2-troubleshooting",
+        "no-proposal-chosen",
+        "IKE SA 16",
+    )
+    assert "DH group received 2, expected 24" in finding.detail
+    assert "encryption received" not in finding.detail
+    assert finding.lines == [1, 8, 9]
+    assert all("{" not in c and "peer" not in c for c in finding.next_commands)
