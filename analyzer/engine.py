@@ -11,6 +11,7 @@ command or the owners found nothing. Rules then read all sources together.
 
 from __future__ import annotations
 
+import html
 import re
 import traceback
 
@@ -80,6 +81,39 @@ def clean_line(raw: str) -> str:
     if _CONTROL.search(raw):
         raw = _CONTROL.sub("", raw)
     return raw.rstrip()
+
+
+# Where a line break was decoded inside one paste line (a control character, so
+# nothing pasted can contain it: `clean_line` removes them all).
+BREAK = "\x1e"
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#[xX][0-9a-fA-F]{1,6});")
+_BREAK_TAG = re.compile(r"<br\s{0,3}/?>", re.IGNORECASE)
+
+
+def decode_html(lines: list[str]) -> list[str]:
+    """Text that went through a web page's HTML on its way here: entities
+    (``&gt;``, ``&amp;``, ``&#39;``) decoded and ``<br>`` tags made line breaks,
+    when that is the paste's habit (two or more of them), never for a line that
+    merely contains an ampersand. A decoded line break becomes BREAK, where
+    `explode` splits the line, so line numbers stay the paste's."""
+    seen = 0
+    for line in lines:
+        if "&" in line or "<" in line:
+            seen += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+            if seen >= 2:
+                break
+    if seen < 2:
+        return lines
+    out = []
+    for line in lines:
+        if "&" in line or "<" in line:
+            line = _BREAK_TAG.sub(BREAK, line)
+            if "&" in line:
+                line = html.unescape(line)
+            line = line.replace("\r", "").replace("\n", BREAK)
+            line = line.replace("\u00a0", " ")
+        out.append(line)
+    return out
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -174,6 +208,53 @@ def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
         out[i] = joined.rstrip()
         i = j if j > i + 1 else i + 1
     return out
+
+
+# A line that holds several: literal "\n" escapes where the line breaks were
+# (text copied out of JSON, a log shipper or a bug tracker), or a whole debug that a
+# forum flattened into one paragraph.
+_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n|\\r")
+# Where a device line starts, when line breaks were lost: a syslog or console time
+# stamp, a %FACILITY-n- message, the IKE debug prefixes.
+_LINE_START = re.compile(
+    r"[ \t]+(?=(?:\*|\.)?(?:[A-Z][a-z]{2} {1,2}\d{1,2} (?:\d{4} )?\d\d:\d\d:\d\d"
+    r"|\d{1,6}: (?:\*|\.)?[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d"
+    r"|%[A-Z][A-Z0-9_]{1,24}-\d{1,2}-[A-Z0-9_]{2,40}:"
+    r"|ISAKMP ?[:(]|IPSEC\(|IKEv2[-:(]|\[IKEv[12]|Group = |IP = ))"
+)
+_FLATTENED = 240  # characters: no device line with three line starts is shorter
+
+
+def explode(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The device lines held in each paste line, with the number of the paste line
+    each came from. A line with two or more literal line-break escapes is split at
+    them; a long line holding three or more device line starts (a flattened debug)
+    is split before each. Every other line is one line, as it was."""
+    out: list[str] = []
+    numbers: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        pieces = None
+        if BREAK in line:
+            pieces = line.split(BREAK)
+        elif "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
+            pieces = _ESCAPED_BREAK.split(line)
+        elif len(line) >= _FLATTENED:
+            starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
+            if len(starts) >= 3:
+                pieces, last = [], 0
+                for at in starts:
+                    pieces.append(line[last:at])
+                    last = at
+                pieces.append(line[last:])
+                pieces = [piece.strip(" \t") for piece in pieces]
+        if pieces is None:
+            out.append(line)
+            numbers.append(number)
+            continue
+        for piece in pieces:
+            out.append(piece)
+            numbers.append(number)
+    return out, numbers
 
 
 def split_lines(text: str) -> list[str]:
@@ -346,13 +427,19 @@ def command_matches(typed: str, full: str) -> bool:
     return True
 
 
-def sections(lines: list[str]) -> tuple[list[Section], set[int]]:
+def sections(
+    lines: list[str], numbers: list[int] | None = None
+) -> tuple[list[Section], set[int]]:
     """Split cleaned lines at prompts. Returns the sections and the line numbers that
-    were prompts or echoed commands (understood, never counted as unparsed)."""
+    were prompts or echoed commands (understood, never counted as unparsed).
+    ``numbers[i]`` is the paste line ``lines[i]`` came from (by default i + 1; a
+    line that held several, see `explode`, gives its number to each)."""
     out: list[Section] = []
     prompt_lines: set[int] = set()
     current = Section(lines=[], numbers=[])
-    for number, line in enumerate(lines, start=1):
+    if numbers is None:
+        numbers = range(1, len(lines) + 1)
+    for number, line in zip(numbers, lines, strict=True):
         hit = match_prompt(line)
         if hit is None:
             hit = match_bare_command(line)
@@ -454,9 +541,9 @@ def _unclaimed(section: Section, found: list[Source]) -> Section | None:
 def analyze(text: str) -> Report:
     raw_lines = split_lines(text)
     cleaned = rejoin_wrapped(
-        raw_lines, unwrap([clean_line(line) for line in raw_lines])
+        raw_lines, unwrap(decode_html([clean_line(line) for line in raw_lines]))
     )
-    parts, prompt_lines = sections(cleaned)
+    parts, prompt_lines = sections(*explode(cleaned))
     sources: list[Source] = []
     problems: list[Finding] = []
     for section in parts:

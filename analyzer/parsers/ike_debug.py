@@ -479,6 +479,8 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     """Fold one line into the peer's record. True when the line said something."""
     said = False
     traced = False
+    # Lines in the order read: a flattened paste gives one line number to many.
+    record["_seq"] = record.get("_seq", 0) + 1
     if "Policies" in text:
         m = _V2_POLICIES.search(text)
         if m:
@@ -563,7 +565,14 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
                 kind = "psk"
             if kind == "proposal" and record["phase1_complete"]:
                 kind = "phase2"
-            record["errors"].append({"kind": kind, "text": text[:300], "line": number})
+            record["errors"].append(
+                {
+                    "kind": kind,
+                    "text": text[:300],
+                    "line": number,
+                    "_seq": record["_seq"],
+                }
+            )
             said = True
             break
     if traced:
@@ -579,6 +588,7 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
         # says "atts are not acceptable" for each one that does not match, until
         # one does: the earlier refusals are how the search looks, not a failure.
         _mark(record, "accepted_lines", number)
+        _order(record, "_accepted", number)
         said = True
     if platform == "ios" and "_proxy=" in text:
         _proxies(record, text)
@@ -617,6 +627,9 @@ def _join(into: dict, other: dict) -> None:
     """Fold the record of an IKE SA whose peer was not yet named into the peer's."""
     for key in ("messages", "notifies", "states", "errors"):
         into[key] = sorted(other[key] + into[key], key=lambda item: item["line"])
+    for key in ("_accepted", "_p1", "_p2"):
+        # The SA's lines before its peer was named came first.
+        into[key] = other.get(key, []) + into.get(key, [])
     for key in ("sent", "resent", "received"):
         into[key] += other[key]
     for key in ("complete_lines", "p1_done_lines", "p2_done_lines", "accepted_lines"):
@@ -647,12 +660,24 @@ def _mark(record: dict, key: str, number: int) -> None:
     lines.append(number)
 
 
+def _order(record: dict, key: str, number: int) -> None:
+    """(order read, line) of a completion, for judging the errors before it."""
+    marks = record.setdefault(key, [])
+    mark = (record.get("_seq", 0), number)
+    if len(marks) >= 20:
+        marks[-1] = mark
+    else:
+        marks.append(mark)
+
+
 def _phase_done(record: dict, phase: int, number: int) -> None:
     record["phase1_complete"] = True
     _mark(record, "p1_done_lines", number)
+    _order(record, "_p1", number)
     if phase == 2:
         record["phase2_complete"] = True
         _mark(record, "p2_done_lines", number)
+        _order(record, "_p2", number)
     _complete_line(record, number)
 
 
@@ -807,16 +832,17 @@ def _resolve(record: dict) -> None:
     """Judge each error by how the negotiation went on: an error that a later
     completion of the same phase overcame carries ``resolved_at``, the line of
     that completion. A negotiation is judged by how it ended."""
-    accepted = record["accepted_lines"]
+    accepted = record.pop("_accepted", [])
+    p1, p2 = record.pop("_p1", []), record.pop("_p2", [])
     for error in record["errors"]:
-        line, kind = error["line"], error["kind"]
+        seq, kind = error.pop("_seq", 0), error["kind"]
         later = None
         if kind == "proposal" and any(t in error["text"] for t in _POLICY_TRIED):
-            later = next((n for n in accepted if n > line), None)
+            later = next((n for s, n in accepted if s > seq), None)
         if later is None and kind in _PHASE1_KINDS:
-            later = next((n for n in record["p1_done_lines"] if n > line), None)
+            later = next((n for s, n in p1 if s > seq), None)
         elif later is None and kind == "phase2":
-            later = next((n for n in record["p2_done_lines"] if n > line), None)
+            later = next((n for s, n in p2 if s > seq), None)
         if later is not None:
             error["resolved_at"] = later
 
@@ -828,6 +854,7 @@ def _finish(record: dict) -> None:
     record.pop("_retransmitting", None)
     record.pop("_policies", None)
     _resolve(record)
+    record.pop("_seq", None)
     if record["platform"] != "asa" or record["version"] != "ikev1":
         return
     if record["phase1_complete"]:

@@ -494,7 +494,7 @@ _PHASE2_CAUSES = (
     ),
     (
         "transform-set",
-        ("transform proposal", "transform set", "IPSec policy invalidated proposal"),
+        ("transform proposal", "transform set", "transform-set"),
         "No transform set here matches the peer's (encryption, integrity, "
         "tunnel or transport mode).",
     ),

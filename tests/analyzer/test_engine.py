@@ -1,15 +1,19 @@
 """The engine's cleaning and sectioning: what reaches the parsers, with which line
 numbers, under which command."""
 
+import html
+
 from analyzer.engine import (
     analyze,
     clean_line,
     command_matches,
+    decode_html,
+    explode,
     match_prompt,
     sections,
     split_lines,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_text
 
 
 def raw(name: str) -> str:
@@ -197,3 +201,54 @@ def test_it_reads_a_putty_log_of_firepower_clish():
     assert source.records[0]["peer"] == "198.51.100.2"
     assert report.unparsed_lines == 2  # "Last login: ..." and the copyright line
     assert [f.code for f in report.findings] == ["ipsec.encaps_no_decaps"]
+
+
+# --- pastes mangled on their way here ------------------------------------------------
+
+_PFS = "ike_debug/ios_policy_order_then_qm_pfs_refused.txt"
+
+
+def _alarm_codes(text: str):
+    return sorted(
+        (f.code, f.subject) for f in analyze(text).findings if f.severity != "info"
+    )
+
+
+def test_a_debug_with_literal_line_break_escapes_reads_as_the_debug():
+    """Copied out of JSON or a bug tracker, the debug arrives as one line with
+    `\\n` escapes (or `\\r\\n`): it is split there, reads exactly as the original,
+    and every finding points at the paste's one line."""
+    text = fixture_text(_PFS)
+    expected = _alarm_codes(text)
+    assert expected == [("ike_debug.phase2_mismatch", "peer 77.77.77.77")]
+    for joined in (text.replace("\n", "\\n"), text.replace("\n", "\\r\\n")):
+        report = analyze(joined)
+        assert _alarm_codes(joined) == expected
+        assert {n for f in report.findings for n in f.lines} == {1}
+
+
+def test_a_debug_a_forum_flattened_into_one_paragraph_is_split_at_its_line_starts():
+    text = fixture_text(_PFS)
+    flat = " ".join(text.split())
+    assert "\n" not in flat
+    assert _alarm_codes(flat) == _alarm_codes(text)
+
+
+def test_html_entities_and_br_tags_are_decoded_when_they_are_the_pastes_habit():
+    """A debug that went through a web page: `&gt;`, `&quot;`, `&#39;` and
+    `<br>` instead of line breaks. Decoded, it reads as the original; a single
+    ampersand in a plain paste is left alone."""
+    text = fixture_text(_PFS)
+    escaped = html.escape(text, quote=True)
+    assert _alarm_codes(escaped) == _alarm_codes(text)
+    as_br = escaped.replace("\n", "<br>\n", 40).replace("\n", "<br />")
+    assert _alarm_codes(as_br) == _alarm_codes(text)
+    cleaned, _ = explode(decode_html(["crypto map A & B", "a < b"]))
+    assert cleaned == ["crypto map A & B", "a < b"]
+
+
+def test_explode_keeps_the_number_of_the_line_each_piece_came_from():
+    lines, numbers = explode(["one", "a\\nb\\nc", "two"])
+    assert (lines, numbers) == (["one", "a", "b", "c", "two"], [1, 2, 2, 2, 3])
+    # One escape is not a habit: "C:\new" in a path stays as it is.
+    assert explode(["copy C:\\new disk0:"]) == (["copy C:\\new disk0:"], [1])
