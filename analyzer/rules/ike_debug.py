@@ -16,7 +16,7 @@ _EVIDENCE_MESSAGES = 3
 
 def check(report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    for source in report.sources_of("ike_debug"):
+    for source in report.sources_of("ike_debug", "peer.ike_log"):
         for record in source.records:
             findings.extend(_peer(record))
     return findings
@@ -44,12 +44,44 @@ _IKEV2_COMMANDS = (
 )
 
 
+# What to run on the other vendor's end, when its log was pasted.
+_VENDOR_COMMANDS = {
+    "strongswan": (
+        "swanctl --list-sas",
+        "swanctl --list-conns",
+        "journalctl -u strongswan --since '10 min ago'",
+    ),
+    "libreswan": (
+        "ipsec status",
+        "ipsec trafficstatus",
+        "journalctl -u ipsec --since '10 min ago'",
+    ),
+    "fortigate": (
+        "diagnose vpn ike gateway list",
+        "diagnose debug application ike -1",
+        "diagnose vpn tunnel list",
+    ),
+    "juniper": (
+        "show security ike security-associations detail",
+        "show security ipsec security-associations detail",
+        "show log kmd",
+    ),
+    "paloalto": (
+        "show vpn ike-sa",
+        "show vpn ipsec-sa",
+        "less mp-log ikemgr.log",
+    ),
+}
+
+
 def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
     peer = record["peer"]
+    if record["platform"] in _VENDOR_COMMANDS:
+        return list(_VENDOR_COMMANDS[record["platform"]])
     chosen = ios if record["platform"] == "ios" else asa
     out = []
     for command in chosen:
-        if "{peer}" in command and record.get("ike_sa") is not None:
+        if "{peer}" in command and not record.get("address", True):
             continue  # the paste never named the peer's address
         if record.get("version") == "ikev2":
             for old, new in _IKEV2_COMMANDS:
@@ -91,11 +123,9 @@ def _peer(record: dict) -> list[Finding]:
         **record,
         "errors": [e for e in record["errors"] if not e.get("resolved_at")],
     }
-    peer = record["peer"] or f"the peer of IKE SA {record.get('ike_sa', '?')}"
+    peer, subject = _who(record)
+    record["address"] = bool(record["peer"])
     record["peer"] = peer
-    subject = (
-        f"peer {peer}" if record.get("ike_sa") is None else f"IKE SA {record['ike_sa']}"
-    )
     kinds = {e["kind"] for e in record["errors"]}
     findings: list[Finding] = []
     evidence = _last_message_lines(record)
@@ -296,7 +326,9 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
-    silent = record["received"] == 0 and (record["sent"] + record["resent"]) > 0
+    silent = record["received"] == 0 and (
+        (record["sent"] + record["resent"]) > 0 or "no_response" in kinds
+    )
     if silent and not findings:
         lines = _error_lines(record, "no_response") + evidence
         state = "mm_no_state" if record["platform"] == "ios" else "mm_wait_msg2"
@@ -481,6 +513,12 @@ _PHASE2_CAUSES = (
             "INVALID_SELECTORS",
             "rypto map policy not found",
             "Crypto Map Policy not found",
+            "INVALID-ID-INFO",
+            "POLICY_LOOKUP_FAILURE",
+            "proxy-id",
+            "proxy id",
+            "raffic selector",
+            "no matching CHILD_SA config",
         ),
         "The peer's proxy identities (the networks of its crypto ACL line) match "
         "no crypto ACL entry here: the crypto ACLs are not mirror images.",
@@ -547,14 +585,17 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
             f'Phase 1 is up. {cause} The device says: "{said}". '
             f"Messages: {_exchanged(record)}."
         ),
-        article="ikev2-troubleshooting" if ikev2 else "ipsec-phase2-errors",
+        # The transform set and PFS sections explain both IKE versions; what
+        # only IKEv2 says (TS_UNACCEPTABLE, a refused child SA with no cause
+        # named) has its own sections in the IKEv2 article.
+        article=(
+            "ikev2-troubleshooting"
+            if ikev2 and anchor in ("crypto-acl-mirror", "what-must-match")
+            else "ipsec-phase2-errors"
+        ),
         anchor=(
-            (
-                "ts-unacceptable"
-                if anchor == "crypto-acl-mirror"
-                else "no-proposal-chosen"
-            )
-            if ikev2
+            {"crypto-acl-mirror": "ts-unacceptable"}.get(anchor, "no-proposal-chosen")
+            if ikev2 and anchor in ("crypto-acl-mirror", "what-must-match")
             else anchor
         ),
         lines=[e["line"] for e in refusals][:10] + _last_message_lines(record),
@@ -610,3 +651,16 @@ def _values(proposals: list[dict], key: str) -> list[str]:
         if value and value not in out:
             out.append(value)
     return out
+
+
+def _who(record: dict) -> tuple[str, str]:
+    """How the findings name the peer, and their subject, when the log never gave
+    its address: by the IKE SA or the connection name."""
+    if record["peer"]:
+        return record["peer"], f"peer {record['peer']}"
+    if record.get("ike_sa"):
+        return f"the peer of IKE SA {record['ike_sa']}", f"IKE SA {record['ike_sa']}"
+    if record.get("connection"):
+        name = record["connection"]
+        return f"the peer of connection {name}", f"connection {name}"
+    return "the peer", "the peer"

@@ -34,12 +34,6 @@ def codes(report):
         ("03_fortigate_vpn_tunnel_list.txt", 39),
         ("04_strongswan_statusall.txt", 25),
         ("05_linux_ip_xfrm_state.txt", 32),
-        ("19_fortigate_get_vpn_ipsec_tunnel_summary.txt", 9),
-        ("20_juniper_kmd_log_and_vpn_syslog.txt", 4),
-        ("21_strongswan_swanctl_and_charon_log.txt", 15),
-        ("31_strongswan_charon_syslog_no_proposal.txt", 11),
-        ("32_paloalto_system_log_vpn.txt", 6),
-        ("33_juniper_syslog_kmd_on_server.txt", 3),
         ("40_mikrotik_ipsec_active_peers.txt", 13),
         ("41_checkpoint_vpn_tu_and_ike_log.txt", 13),
         ("42_azure_connection_json.txt", 15),
@@ -53,6 +47,57 @@ def test_it_reports_other_vendors_output_as_not_understood(name, lines):
     assert report.sources == []
     assert codes(report) == ["general.not_understood"]
     assert report.unparsed_lines == lines
+
+
+# --- the other vendor's IKE log is judged like a Cisco debug ------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "19_fortigate_get_vpn_ipsec_tunnel_summary.txt",
+            [("ike_debug.peer_not_answering", "peer 198.51.100.9")],
+        ),
+        (
+            "20_juniper_kmd_log_and_vpn_syslog.txt",
+            [("ike_debug.proposal_mismatch", "peer 203.0.113.10")],
+        ),
+        (
+            "21_strongswan_swanctl_and_charon_log.txt",
+            [("ike_debug.peer_not_answering", "peer 198.51.100.9")],
+        ),
+        (
+            "31_strongswan_charon_syslog_no_proposal.txt",
+            [("ike_debug.peer_not_answering", "peer 192.0.2.77")],
+        ),
+        (
+            "32_paloalto_system_log_vpn.txt",
+            [
+                ("ike_debug.peer_not_answering", "peer 203.0.113.10"),
+                ("ike_debug.phase2_mismatch", "connection GW-to-DC"),
+            ],
+        ),
+        (
+            "33_juniper_syslog_kmd_on_server.txt",
+            [
+                ("ike_debug.phase2_mismatch", "peer 203.0.113.10"),
+                ("ike_debug.psk_mismatch", "peer 203.0.113.10"),
+            ],
+        ),
+    ],
+)
+def test_the_other_vendors_ike_log_gets_the_cisco_verdicts(name, expected):
+    """FortiGate ike debug, Juniper kmd, strongSwan charon and Palo Alto system
+    logs: timeouts, refused proposals, failed authentication and phase 2 policy
+    lookups become the same findings a Cisco debug gives, with that vendor's
+    commands. In the charon log the refusal by 203.0.113.10 is followed by its
+    IKE_SA established, so it is history, not a finding."""
+    report = run(name)
+    assert [s.kind for s in report.sources] == ["peer.ike_log"]
+    assert alarms(report) == expected
+    for finding in report.findings:
+        assert not any(c.startswith("show crypto") for c in finding.next_commands)
 
 
 # --- prompts, headers and wrappers ----------------------------------------------

@@ -1,0 +1,433 @@
+"""The other end's IKE logs, rebuilt per peer like a Cisco debug.
+
+A tunnel to a Cisco device often has another vendor at the far end, and the
+engineer pastes that end's log beside (or instead of) the Cisco output. This reads
+the lines those logs print about a negotiation -- what was refused, what was
+established, what went unanswered -- from:
+
+- strongSwan (charon): ``received NO_PROPOSAL_CHOSEN notify error``, ``received
+  TS_UNACCEPTABLE notify, no CHILD_SA built``, ``giving up after 5 retransmits``,
+  ``IKE_SA x[3] established between a[..]...b[..]``;
+- libreswan and Openswan (pluto): ``"conn" #4: no local proposal matches remote
+  proposals 1:ESP:...``, ``responding to CREATE_CHILD_SA message (ID 2) from
+  192.1.2.45:4500 with encrypted notification TS_UNACCEPTABLE``, ``STATE_MAIN_I4:
+  ISAKMP SA established``;
+- FortiGate ``diagnose debug application ike -1``: ``ike 0:VPN: peer SA proposal
+  not match local policy``, ``probable pre-shared secret mismatch``;
+- Juniper SRX kmd: ``IKE negotiation failed with error: No proposal chosen``,
+  ``KMD_PM_SA_ESTABLISHED``;
+- Palo Alto system and ikemgr logs: ``IKE phase-1 negotiation is failed ... Due to
+  timeout``, ``no suitable proposal found in peer's SA payload``.
+
+Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
+``errors`` with the same kinds, ``phase1_complete``, ``p1_done_lines`` ...) plus
+``platform`` naming the vendor and ``connection`` the name the log gives the tunnel,
+so the same checks judge both ends. The address is the peer of the device that
+wrote the log; a line naming only the connection joins the record of that
+connection.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.parsers.common import IPV4
+from analyzer.report import Section, Source
+
+KIND = "peer.ike_log"
+COMMANDS = ()
+
+# Which vendor wrote a line, from what only that vendor prints.
+_CHARON = re.compile(r"\bcharon(?:-systemd)?(?:\[\d{1,7}\])?: |^\s*\d{2}\[[A-Z]{3}\] ")
+_PLUTO = re.compile(r'\bpluto\[\d{1,7}\]: |"[^"\s]{1,80}"(?:\[\d{1,5}\])? #\d{1,9}: ')
+_FORTI = re.compile(r"\bike \d{1,4}:(?P<name>[^:\s]{1,64})?:?")
+_KMD = re.compile(r"\bkmd\[\d{1,7}\]: |\bKMD_[A-Z0-9_]{3,40}\b")
+_PANOS = re.compile(
+    r"IKE(?:v2)? (?:phase-[12]|IKE SA|child SA) negotiation|\bike-nego-|ikemgr|"
+    r"\bike-generic-event\b|IKE protocol notification message"
+)
+
+_CONN_PLUTO = re.compile(r'"(?P<name>[^"\s]{1,80})"(?:\[\d{1,5}\])? #\d{1,9}: ')
+_CONN_CHARON = re.compile(
+    r"\b(?:IKE_SA|CHILD_SA) (?P<name>[\w.-]{1,64})[\[{]\d{1,9}[\]}]"
+)
+_CONN_KMD = re.compile(r"(?:VPN|vpn name): (?P<name>[\w.-]{1,64})")
+_CONN_PANOS = re.compile(r"^\S+ \S+ +\w+ +ike +(?P<name>[\w.-]{1,64}) ")
+
+# The peer's address, in each vendor's phrasing (the first group that matches).
+_PEERS = (
+    re.compile(rf"received packet: from (?P<peer>{IPV4})\["),
+    re.compile(rf"sending packet: from {IPV4}\[\d{{1,5}}\] to (?P<peer>{IPV4})\["),
+    re.compile(rf"established between {IPV4}\[[^\]]{{0,80}}\]\.\.\.(?P<peer>{IPV4})\["),
+    re.compile(
+        rf"initiating (?:Main Mode |Aggressive Mode )?IKE_SA \S+ to (?P<peer>{IPV4})"
+    ),
+    re.compile(rf"no IKE config found for {IPV4}\.\.\.(?P<peer>{IPV4})"),
+    re.compile(rf"(?:packet|message \(ID \d{{1,9}}\)) from (?P<peer>{IPV4}):\d{{1,5}}"),
+    re.compile(rf"notification \S+ to (?P<peer>{IPV4}):\d{{1,5}}"),
+    re.compile(rf"comes (?P<peer>{IPV4}):\d{{1,5}} ?->"),
+    re.compile(rf"RECV (?P<peer>{IPV4}):\d{{1,5}} ?->"),
+    re.compile(
+        rf"sent IKE msg \([^)]{{0,40}}\): {IPV4}:\d{{1,5}} ?-> ?(?P<peer>{IPV4})"
+    ),
+    re.compile(rf"Remote(?: gateway)?: (?P<peer>{IPV4})"),
+    re.compile(rf"dst_ip=(?P<peer>{IPV4})"),
+    re.compile(rf"p1_remote=ipv4\((?P<peer>{IPV4})\)"),
+    re.compile(rf"VPN \S+ from (?P<peer>{IPV4}) is"),
+    re.compile(
+        rf"(?:Failed|Initiated|Established) SA: {IPV4}\[\d{{1,5}}\]-(?P<peer>{IPV4})\["
+    ),
+    re.compile(rf"\bremote[_ ]?(?:ip|gw|gateway|addr)[=:] ?(?P<peer>{IPV4})", re.I),
+)
+
+# What a line says, tried in order: (pattern, event, phase). The event is an error
+# kind of the ike_debug record ("proposal", "psk", "phase2", "no_response", ...) or
+# "p1_done" / "p2_done"; the phase is 1, 2 or None (from the line's context).
+_EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), event, phase)
+    for pattern, event, phase in (
+        # traffic selectors and proxy identities: always phase 2
+        (
+            r"TS_UNACCEPTABLE|traffic selectors? (?:\S+ )?(?:in)?acceptable|"
+            r"no matching CHILD_SA config|INVALID[_-]ID[_-]INFO|proxy[ -]?id mismatch|"
+            r"P2_POLICY_LOOKUP_FAILURE|no acceptable traffic selectors",
+            "phase2",
+            2,
+        ),
+        # authentication
+        (
+            r"AUTHENTICATION_FAILED|authentication failed|MAC mismatched|"
+            r"pre-shared (?:secret|key) mismatch|probable pre-shared|"
+            r"Signature check .{0,60}failed|no shared key found|"
+            r"failed to authenticate|Phase-1 Authentication failed",
+            "psk",
+            1,
+        ),
+        # no answer
+        (
+            r"giving up after \d+ retransmi|peer not responding|"
+            r"max(?:imum)? number of retransmissions|Retransmission limit has been reached|"
+            r"negotiation timeout|Due to (?:negotiation )?timeout|"
+            r"No response \(or no acceptable response\)",
+            "no_response",
+            None,
+        ),
+        # proposals: the phase comes from the words around them
+        (
+            r"NO_PROPOSAL_CHOSEN|NO[_-]PROPOSAL[_-]CHOSEN|No proposal chosen|"
+            r"no (?:local )?proposal matches|no matching proposal found|"
+            r"proposal not match|no SA proposal chosen|no suitable proposal|"
+            r"Failed to match (?:the )?(?:peer )?proposal|"
+            r"NO_PROP\b|unacceptable (?:transform|proposal)",
+            "proposal",
+            None,
+        ),
+        # established
+        (
+            r"CHILD_SA \S+ established|IPsec SA established|established (?:child|IPsec) SA|"
+            r"KMD_PM_SA_ESTABLISHED|phase-2 negotiation is succeeded|"
+            r"child SA negotiation is succeeded|STATE_QUICK_[IR]2|"
+            r"added IPsec SA|IPsec SA connect",
+            "p2_done",
+            2,
+        ),
+        (
+            r"IKE_SA \S+ established between|ISAKMP SA established|"
+            r"established IKE SA|IKE SA established|STATE_MAIN_[IR]4|"
+            r"phase-1 negotiation is succeeded|IKE SA negotiation is succeeded|"
+            r"ISAKMP SA .{0,40}established|IKE SA .{0,40}established",
+            "p1_done",
+            1,
+        ),
+    )
+)
+# Words that put a refusal in phase 2 (the child SA) or in phase 1.
+_PHASE2_WORDS = re.compile(
+    r"CHILD_SA|CREATE_CHILD|IKE_AUTH|\bESP\b|:ESP:|phase-2|Phase 2|Phase-2|"
+    r"quick mode|QUICK|IPsec SA|protocol = ESP|p2",
+)
+_PHASE1_WORDS = re.compile(
+    r"IKE_SA_INIT|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|phase-1|Phase 1|"
+    r"Phase-1|first IKE message|IKE SA negotiation|protocol = IKE"
+)
+_IKEV2 = re.compile(
+    r"IKEv2|TS_UNACCEPTABLE|IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
+    r"\bIKE_SA\b(?! to-)|CHILD_SA"
+)
+_IKEV1 = re.compile(
+    r"IKEv1|IKE Version: 1|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|"
+    r"STATE_QUICK|Quick Mode|main mode|aggressive mode"
+)
+_PFS = re.compile(r"PFS DH group = (?P<group>\d{1,3})|DH=(?P<dh>MODP\d{3,4}|ECP\d{3})")
+_RESENT = re.compile(r"\bretransmit(?:ting)? \d+ of request|sending retransmit", re.I)
+_SENT = re.compile(r"sending packet: from|generating \S+ request|sent IKE msg", re.I)
+_RECEIVED = re.compile(
+    r"received packet: from|parsed \S+ (?:response|request)|\bRECV\b"
+)
+
+
+def parse(section: Section) -> list[Source]:
+    records: dict[tuple[str, str], dict] = {}
+    order: list[tuple[str, str]] = []
+    by_conn: dict[tuple[str, str], tuple[str, str]] = {}
+    context: dict[str, str] = {}  # vendor -> the last phase words it printed
+    claimed: set[int] = set()
+    last: dict | None = None
+    for index, line in enumerate(section.lines):
+        if not line or len(line) < 12:
+            continue
+        vendor = _vendor(line)
+        number = section.numbers[index]
+        if vendor is None:
+            if (
+                last is not None
+                and line[:1].isspace()
+                and last["platform"] == "libreswan"
+            ):
+                # pluto's long proposal lists wrap onto the lines under them.
+                claimed.add(number)
+            continue
+        phase_words = _PHASE2_WORDS.search(line) or _PHASE1_WORDS.search(line)
+        if phase_words:
+            context[vendor] = phase_words.group(0)
+        event = _event(line)
+        peer = _peer(line)
+        conn = _connection(line, vendor)
+        if (
+            event is None
+            and peer is None
+            and not phase_words
+            and _PFS.search(line) is None
+        ):
+            continue
+        key = _key(vendor, peer, conn, by_conn, last)
+        if key is None:
+            continue
+        record = records.get(key)
+        if record is None:
+            record = _new(vendor, peer or "", conn)
+            record["_key"] = key
+            records[key] = record
+            order.append(key)
+        if conn:
+            by_conn[(vendor, conn)] = key
+        if peer and not record["peer"]:
+            record["peer"] = peer
+        last = record
+        claimed.add(number)
+        record["lines"] = [record["lines"][0] or number, number]
+        _apply(record, line, number, event, context.get(vendor, ""))
+    out = [records[k] for k in order if records[k]["lines"][0] is not None]
+    for record in out:
+        _finish(record)
+    if not out:
+        return []
+    return [
+        Source(
+            kind=KIND,
+            first_line=min(claimed),
+            last_line=max(claimed),
+            records=out,
+            claimed=claimed,
+        )
+    ]
+
+
+def _vendor(line: str) -> str | None:
+    if "charon" in line or "[IKE]" in line or "[NET]" in line or "[CFG]" in line:
+        if _CHARON.search(line):
+            return "strongswan"
+    if "pluto" in line or '" #' in line or '"#' in line:
+        if _PLUTO.search(line):
+            return "libreswan"
+    if "ike " in line and _FORTI.search(line):
+        return "fortigate"
+    if ("kmd" in line or "KMD_" in line) and _KMD.search(line):
+        return "juniper"
+    if ("IKE" in line or "ike" in line) and _PANOS.search(line):
+        return "paloalto"
+    # strongSwan's and libreswan's own phrases, when a post quotes the message
+    # without its prefix.
+    if "CHILD_SA" in line and ("notify" in line or "keeping IKE_SA" in line):
+        return "strongswan"
+    if "responding to " in line and " message (ID " in line:
+        return "libreswan"
+    if (
+        "ISAKMP_v2_" in line
+        or "v2N_" in line
+        or "STATE_MAIN_" in line
+        or "STATE_PARENT" in line
+    ):
+        return "libreswan"
+    return None
+
+
+def _event(line: str) -> tuple[str, int | None] | None:
+    for pattern, event, phase in _EVENTS:
+        if pattern.search(line):
+            return event, phase
+    return None
+
+
+def _peer(line: str) -> str | None:
+    for pattern in _PEERS:
+        m = pattern.search(line)
+        if m:
+            return m.group("peer")
+    return None
+
+
+def _connection(line: str, vendor: str) -> str | None:
+    pattern = {
+        "libreswan": _CONN_PLUTO,
+        "strongswan": _CONN_CHARON,
+        "juniper": _CONN_KMD,
+        "paloalto": _CONN_PANOS,
+    }.get(vendor)
+    if vendor == "fortigate":
+        m = _FORTI.search(line)
+        return m.group("name") if m and m.group("name") else None
+    if pattern is None:
+        return None
+    m = pattern.search(line)
+    return m.group("name") if m else None
+
+
+def _key(vendor, peer, conn, by_conn, last):
+    if conn and (vendor, conn) in by_conn:
+        return by_conn[(vendor, conn)]
+    if peer:
+        return (vendor, peer)
+    if conn:
+        if last is not None and last["platform"] == vendor and not last["connection"]:
+            # "ike 0: comes 192.0.2.10:500->..." then "ike 0:VPN-Customer: ...":
+            # the connection the packet just received was matched to.
+            last["connection"] = conn
+            return last["_key"]
+        return (vendor, "conn:" + conn)
+    if last is not None and last["platform"] == vendor:
+        # A line that names neither peer nor connection goes on about the last one.
+        return (vendor, last["peer"] or "conn:" + (last["connection"] or ""))
+    return (vendor, "")
+
+
+def _new(vendor: str, peer: str, conn: str | None) -> dict:
+    return {
+        "peer": peer,
+        "platform": vendor,
+        "connection": conn,
+        "version": None,
+        "role": None,
+        "sent": 0,
+        "resent": 0,
+        "received": 0,
+        "messages": [],
+        "notifies": [],
+        "states": [],
+        "last_state": None,
+        "state_inferred": False,
+        "errors": [],
+        "phase1_complete": False,
+        "phase2_complete": False,
+        "key_exchange_sent": False,
+        "complete_lines": [],
+        "p1_done_lines": [],
+        "p2_done_lines": [],
+        "accepted_lines": [],
+        "lines": [None, None],
+        "_seq": 0,
+        "_done": [],
+    }
+
+
+def _apply(record: dict, line: str, number: int, event, context: str) -> None:
+    record["_seq"] += 1
+    if record["version"] is None:
+        if _IKEV2.search(line):
+            record["version"] = "ikev2"
+        elif _IKEV1.search(line):
+            record["version"] = "ikev1"
+    m = _PFS.search(line)
+    if m:
+        record["pfs"] = m.group("group") or m.group("dh")
+    if _RESENT.search(line):
+        _message(record, "resent", number)
+    elif _RECEIVED.search(line):
+        _message(record, "received", number)
+    elif _SENT.search(line) and event is None:
+        _message(record, "sent", number)
+    if event is None:
+        return
+    kind, phase = event
+    if kind in ("p1_done", "p2_done"):
+        record["phase1_complete"] = True
+        _mark(record, "p1_done_lines", number)
+        _mark(record, "complete_lines", number)
+        if kind == "p2_done":
+            record["phase2_complete"] = True
+            _mark(record, "p2_done_lines", number)
+        record["_done"].append((record["_seq"], kind, number))
+        return
+    if kind == "proposal":
+        if phase is None:
+            if _PHASE2_WORDS.search(line):
+                phase = 2
+            elif _PHASE1_WORDS.search(line):
+                phase = 1
+            elif _PHASE2_WORDS.search(context):
+                phase = 2
+            else:
+                phase = 2 if record["phase1_complete"] else 1
+        if phase == 2:
+            kind = "phase2"
+    text = " ".join(line.split())[:300]
+    if (
+        kind == "phase2"
+        and record.get("pfs")
+        and "PFS" not in text
+        and "DH=" not in text
+    ):
+        text += f" (the proposal asked for PFS, DH group {record['pfs']})"
+    if len(record["errors"]) < 50:
+        record["errors"].append(
+            {"kind": kind, "text": text, "line": number, "_seq": record["_seq"]}
+        )
+
+
+def _message(record: dict, direction: str, number: int) -> None:
+    record[direction] += 1
+    if len(record["messages"]) < 200:
+        record["messages"].append(
+            {
+                "direction": direction,
+                "msgid": None,
+                "payloads": [],
+                "length": None,
+                "line": number,
+            }
+        )
+
+
+def _mark(record: dict, key: str, number: int) -> None:
+    lines = record[key]
+    if lines and lines[-1] == number:
+        return
+    if len(lines) >= 10:
+        lines[-1] = number
+    else:
+        lines.append(number)
+
+
+def _finish(record: dict) -> None:
+    """Judge each refusal by how the negotiation went on, as for a Cisco debug: one
+    that a later completion of its phase overcame carries ``resolved_at``."""
+    done = record.pop("_done")
+    for error in record["errors"]:
+        seq = error.pop("_seq")
+        wanted = ("p2_done",) if error["kind"] == "phase2" else ("p1_done", "p2_done")
+        later = next((n for s, k, n in done if s > seq and k in wanted), None)
+        if later is not None:
+            error["resolved_at"] = later
+    record.pop("_seq", None)
+    record.pop("_key", None)
+    record["version"] = record["version"] or "ikev1"
