@@ -73,7 +73,7 @@ _ESP_FROM = re.compile(
 # ASA 9.x `debug crypto ikev2 protocol|platform`: "IKEv2-PROTO-2: (16): Received
 # Packet [From a:500/To b:500/VRF i0:f0]", the number in brackets the IKE SA's.
 _ASA_V2_PROTO = re.compile(
-    r"IKEv2-(?:PROTO|PLAT)-\d{1,2}: ?(?:\((?P<sid>\d{1,10})\): ?)?"
+    r"IKEv2-(?:PROTO|PLAT)-\d{1,2}: ?(?:\((?P<sid>\d{1,10})\):? ?)?"
 )
 _DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
 # IOS: "ISAKMP:(1001):", "ISAKMP (0:1001):", "ISAKMP: ", "ISAKMP:(0:0:N/A:0):"
@@ -94,6 +94,13 @@ _IOS_STATE = re.compile(
 )
 _IOS_ADDR = re.compile(
     rf"(?:[Pp]eer(?: at)?|remote|to|from|with|for|matching|peer =|srcaddr)[ =]{{1,2}}(?P<peer>{IPV4})"
+)
+# An IOS-XE IKEv2 line broken by the terminal: it ends on its prefix or on a word
+# that a sentence never ends with.
+_OPEN_END = re.compile(r"(?:\):|\b(?:to|for|by|the|of|on|with|based|Failed)) ?$")
+# IKEv2 on the ASA names the tunnel-group it matched the peer's ID to.
+_ASA_V2_GROUP = re.compile(
+    r"(?:tunnel group for ID|mapped to tunnel group|tg_name set to):? (\S{1,64})"
 )
 _V2_POLICIES = re.compile(r"(Received|Expected) Policies")
 # An IKEv2 proposal as ASA and IOS-XE print it: "Proposal 1:  AES-CBC-256 SHA1
@@ -164,6 +171,16 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     # ASA 9.x IKEv2: "Verification of peer's authentication data FAILED",
     # "Auth exchange failed".
     ("psk", "authentication data FAILED"),
+    # Identities and certificates: the peer's ID matches no profile or
+    # tunnel-group, its certificate does not verify.
+    ("identity", "Peer ID check failed"),
+    ("identity", "Profile could not be found"),
+    ("identity", "IKEv2 profile not found"),
+    ("identity", "No suitable trustpoints found"),
+    ("identity", "Verify cert failed"),
+    ("identity", "Unsupported cert encoding"),
+    ("identity", "Peer requested HTTP URL but never sent"),
+    ("psk", "Verify auth failed"),
     ("psk", "Auth exchange failed"),
     ("proposal", "All SA proposals found unacceptable"),
     ("proposal", "All IKE SA proposals found unacceptable"),
@@ -180,6 +197,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("malformed", "failed its sanity check"),
     ("psk", "Error processing payload: Payload ID: "),
     ("no_response", "Death by retransmission"),
+    ("no_response", "EV_TIMEOUT"),
     ("no_response", "Maximum number of retransmissions reached"),
     ("no_response", "lost contact with remote peer"),
     ("other", "IKMP_MODE_FAILURE"),
@@ -219,6 +237,7 @@ def parse(section: Section) -> list[Source]:
     claimed: set[int] = set()
     conn_peer: dict[str, str] = {}
     last_peer: str | None = None
+    last_v2 = False
     # The IOS record whose line came last: the indented lines IOS prints under an
     # IPSEC(...) or NOTIFY line belong to it.
     continues: dict | None = None
@@ -243,9 +262,23 @@ def parse(section: Section) -> list[Source]:
             or "IKEv" in line
             or "Remote:" in line
             or "IKE " in line
+            or "CRYPTO_PKI" in line
             or "invalid SPI" in line
             or "Phase 1 failure" in line
         ):
+            if (
+                continues is not None
+                and continues.get("_open")
+                and not line[:1].isspace()
+            ):
+                # IOS-XE broke the line after its "(SESSION ID = n,SA ID = n):"
+                # prefix (or mid-sentence): the text goes on here.
+                number = section.numbers[index]
+                _apply(continues, line.strip(), number, continues["platform"])
+                claimed.add(number)
+                continues["lines"][1] = number
+                continues["_open"] = False
+                continue
             if continues is not None and (
                 (line[:1].isspace() and "=" in line)
                 or (
@@ -292,7 +325,14 @@ def parse(section: Section) -> list[Source]:
                 claimed.add(number)
             continue
         text, platform, version = read
-        peer, conn = _peer_of(text, platform, version)
+        if version == "pki":
+            if last_peer is None or number - last_number > 40:
+                continue
+            version = peers[last_peer]["version"]
+            platform = peers[last_peer]["platform"]
+            peer, conn = last_peer, None
+        else:
+            peer, conn = _peer_of(text, platform, version)
         if peer is None and conn is not None:
             peer = conn_peer.get(conn)
         if (
@@ -314,6 +354,17 @@ def parse(section: Section) -> list[Source]:
             # 713257 "Phase 1 failure: Mismatched attribute types ..." names no
             # peer; the ASA prints it among the lines of the peer it is about.
             peer = last_peer
+        if (
+            peer is None
+            and conn is None
+            and version == "ikev2"
+            and last_peer is not None
+            and last_v2
+            and number - last_number <= 40
+        ):
+            # "IKEv2-PLAT-1: Peer ID check failed", "IKEv2:%Profile could not be
+            # found": lines that name no SA go on about the negotiation above.
+            peer = last_peer
         if peer is None and version == "ikev2" and conn is not None:
             # A paste that starts mid-negotiation: the lines name the IKE SA but
             # not yet the peer. Kept under the SA, and joined to the peer's record
@@ -325,6 +376,7 @@ def parse(section: Section) -> list[Source]:
         if conn is not None and conn not in ("0", "0:0"):
             conn_peer[conn] = peer
         last_peer = peer
+        last_v2 = version == "ikev2"
         record = peers.get(peer)
         if record is None:
             record = _new_record(peer, platform, version)
@@ -340,6 +392,10 @@ def parse(section: Section) -> list[Source]:
                 record["lines"][0] = number
             if platform == "ios" or text.startswith("IKEv2:("):
                 continues = record
+                record["_open"] = version == "ikev2" and (
+                    text.endswith(("):", "):-", ","))
+                    or _OPEN_END.search(text) is not None
+                )
     for key in list(order):
         named = conn_peer.get(key)
         if peers[key]["peer"] == "" and named in peers and named != key:
@@ -388,6 +444,8 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
             return text, "ios", "ikev2"
         if text.startswith(("ISAKMP", "IPSEC(", "IKEv2")):
             return text, "ios", "ikev1"
+        if text.startswith("CRYPTO_PKI"):
+            return text, "ios", "pki"
         return None
     stripped = line.strip()
     m = _DEBUG_MARK.match(stripped)
@@ -400,6 +458,9 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
         return stripped, "ios", "ikev1"
     if stripped.startswith("IKEv2:("):
         return stripped, "ios", "ikev2"
+    if stripped.startswith("CRYPTO_PKI"):
+        # The certificate checks of the negotiation printed above.
+        return stripped, "ios", "pki"
     if stripped.startswith("IKEv2-P"):
         m = _ASA_V2_PROTO.match(stripped)
         if m:
@@ -499,6 +560,10 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
         m = _ASA_PEER.search(text)
         if m and m.group("group") and "group" not in record:
             record["group"] = m.group("group")
+        if "tunnel group" in text or "tg_name" in text:
+            m = _ASA_V2_GROUP.search(text)
+            if m:
+                record["group"] = m.group(1)
         m = _DECODE.search(text)
         if m:
             rest = text[m.end() :]
@@ -822,7 +887,15 @@ def _message(record, direction, msgid, payloads, length, number) -> None:
 
 # Errors that belong to phase 1: a later phase 1 completion overcame them.
 _PHASE1_KINDS = frozenset(
-    {"proposal", "psk", "malformed", "no_response", "invalid_cookie", "other"}
+    {
+        "proposal",
+        "psk",
+        "identity",
+        "malformed",
+        "no_response",
+        "invalid_cookie",
+        "other",
+    }
 )
 # IOS's verdict on one of its policies against one offer, not on the negotiation.
 _POLICY_TRIED = ("atts are not acceptable", "offered does not match policy")
@@ -853,6 +926,7 @@ def _finish(record: dict) -> None:
     one."""
     record.pop("_retransmitting", None)
     record.pop("_policies", None)
+    record.pop("_open", None)
     _resolve(record)
     record.pop("_seq", None)
     if record["platform"] != "asa" or record["version"] != "ikev1":

@@ -174,7 +174,9 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     v2 = record.get("version") == "ikev2"
-    if "psk" in kinds:
+    if "identity" in kinds:
+        findings.append(_identity_finding(record, subject, v2))
+    if "psk" in kinds and "identity" not in kinds:
         lines = _error_lines(record, "psk")
         offered = any(
             "Preshared authentication offered" in e["text"] for e in record["errors"]
@@ -664,3 +666,62 @@ def _who(record: dict) -> tuple[str, str]:
         name = record["connection"]
         return f"the peer of connection {name}", f"connection {name}"
     return "the peer", "the peer"
+
+
+def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
+    """The peer's identity matched no profile or tunnel-group, or its certificate
+    did not verify: authentication fails for a reason a key would not fix."""
+    peer = record["peer"]
+    refusals = [e for e in record["errors"] if e["kind"] == "identity"]
+    texts = " ".join(e["text"] for e in refusals)
+    group = record.get("group")
+    if "rustpoint" in texts or "cert" in texts.lower():
+        cause = (
+            "the peer's certificate could not be verified here (no trustpoint for "
+            "its issuer, a chain the peer did not send, or an encoding this device "
+            "does not take)"
+        )
+    elif "Profile" in texts or "profile" in texts:
+        cause = (
+            "the identity the peer sent matches no IKEv2 profile here (`match "
+            "identity remote` expects another type or value: an address, an FQDN "
+            "or a certificate DN)"
+        )
+    else:
+        cause = (
+            "the identity the peer sent does not match what this device checks it "
+            "against (with certificates, the peer ID must appear in the "
+            "certificate's subject alternative name, or peer-id-validate must be "
+            "relaxed)"
+        )
+    said = " ".join(refusals[0]["text"].split())[:160]
+    where = f" (tunnel-group {group})" if group else ""
+    return Finding(
+        code="ike_debug.identity_mismatch",
+        severity="error",
+        title=f"Authentication with {peer}{where} failed on its identity or certificate",
+        detail=(
+            f"The {'IKE_AUTH exchange' if v2 else 'phase 1 authentication'} failed: "
+            f'{cause}. The device says: "{said}". A pre-shared key change will '
+            f"not fix this. Messages: {_exchanged(record)}."
+        ),
+        article="ikev2-troubleshooting" if v2 else "phase1-errors",
+        anchor="authentication-failed" if v2 else "checklist",
+        lines=[e["line"] for e in record["errors"] if e["kind"] in ("identity", "psk")][
+            :10
+        ],
+        next_commands=_commands(
+            record,
+            "show crypto ca certificates",
+            "show run tunnel-group",
+            "show crypto ikev2 sa detail",
+            "debug crypto ikev2 platform 127",
+            ios=(
+                "show crypto pki certificates",
+                "show crypto ikev2 profile",
+                "debug crypto ikev2",
+                "debug crypto pki transactions",
+            ),
+        ),
+        subject=subject,
+    )
