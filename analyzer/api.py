@@ -151,6 +151,7 @@ def diagnosis(request, diagnosis_id):
             "sources": report.get("sources", []),
             "findings": report.get("findings", []),
             "unparsed_lines": report.get("unparsed_lines"),
+            "tunnels": report.get("tunnels", []),
             "created": found.created.isoformat(),
             "finished": found.finished.isoformat() if found.finished else None,
             "engine_version": found.engine_version,
@@ -439,10 +440,43 @@ OPENAPI = {
                         "items": {"$ref": "#/components/schemas/Finding"},
                     },
                     "unparsed_lines": {"type": ["integer", "null"]},
+                    "tunnels": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Tunnel"},
+                    },
                     "created": {"type": "string", "format": "date-time"},
                     "finished": {"type": ["string", "null"], "format": "date-time"},
                     "engine_version": {"type": "string"},
                     "error": {"type": "string"},
+                },
+            },
+            "Tunnel": {
+                "type": "object",
+                "description": "One verdict per peer the paste tells about.",
+                "required": ["peer", "phase1", "phase2", "traffic", "verdict"],
+                "properties": {
+                    "local": {"type": ["string", "null"]},
+                    "peer": {"type": "string"},
+                    "ike_version": {
+                        "type": ["integer", "null"],
+                        "minimum": 1,
+                        "maximum": 2,
+                    },
+                    "phase1": {"enum": ["up", "down", "stuck", "unknown"]},
+                    "phase1_state": {"type": ["string", "null"]},
+                    "phase2": {"enum": ["up", "down", "unknown"]},
+                    "traffic": {
+                        "enum": [
+                            "both",
+                            "outbound-only",
+                            "inbound-only",
+                            "none",
+                            "unknown",
+                        ]
+                    },
+                    "verdict": {"type": "string"},
+                    "finding": {"type": ["string", "null"]},
+                    "lines": {"type": "array", "items": {"type": "integer"}},
                 },
             },
             "SearchResult": {

@@ -15,10 +15,10 @@ import html
 import re
 import traceback
 
-from analyzer import parsers, rules
+from analyzer import parsers, paste, rules
 from analyzer.report import Finding, Report, Section, Source
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 # Parsers never see more than this many characters of one line: nothing a device
 # prints is longer, and it bounds the cost of every pattern on hostile input.
@@ -606,4 +606,10 @@ def analyze(text: str) -> Report:
         key=lambda f: (order[f.severity], f.lines[0] if f.lines else 0, f.code)
     )
     report.findings = findings
+    try:
+        report.tunnels = paste.judge(paste.build(sources), findings)
+    except Exception:
+        # The verdicts summarise the findings; a fault here must not lose them.
+        traceback.print_exc()
+        report.tunnels = []
     return report

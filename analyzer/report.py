@@ -108,12 +108,15 @@ class Report:
     findings: list[Finding]
     unparsed_lines: int
     line_count: int = 0
+    # One verdict per tunnel (analyzer.paste.Tunnel), filled in after the rules.
+    tunnels: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "sources": [s.to_dict() for s in self.sources],
             "findings": [f.to_dict() for f in self.findings],
             "unparsed_lines": self.unparsed_lines,
+            "tunnels": [t.to_dict() for t in self.tunnels],
         }
 
     def sources_of(self, *kinds: str) -> list[Source]:

@@ -37,6 +37,20 @@ def run(*args, stdin=None) -> str:
     return out.getvalue()
 
 
+TUNNEL_KEYS = {
+    "local",
+    "peer",
+    "ike_version",
+    "phase1",
+    "phase1_state",
+    "phase2",
+    "traffic",
+    "verdict",
+    "finding",
+    "lines",
+}
+
+
 def manage(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     """The command as a user runs it: a new Python process on the project."""
     env = dict(os.environ)
@@ -52,8 +66,25 @@ def manage(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
 
 
 def assert_report_shape(report: dict, line_count: int):
-    assert set(report) == {"sources", "findings", "unparsed_lines"}
+    assert set(report) == {"sources", "findings", "unparsed_lines", "tunnels"}
     assert isinstance(report["unparsed_lines"], int)
+    for tunnel in report["tunnels"]:
+        assert set(tunnel) == TUNNEL_KEYS
+        assert tunnel["phase1"] in ("up", "down", "stuck", "unknown")
+        assert tunnel["phase2"] in ("up", "down", "unknown")
+        assert tunnel["traffic"] in (
+            "both",
+            "outbound-only",
+            "inbound-only",
+            "none",
+            "unknown",
+        )
+        assert tunnel["ike_version"] in (1, 2, None)
+        assert tunnel["verdict"]
+        assert tunnel["finding"] is None or tunnel["finding"] in {
+            f["code"] for f in report["findings"]
+        }
+        assert all(1 <= n <= line_count for n in tunnel["lines"])
     assert 0 <= report["unparsed_lines"] <= line_count
     for source in report["sources"]:
         assert set(source) == {"kind", "first_line", "last_line", "records"}
@@ -67,7 +98,8 @@ def assert_report_shape(report: dict, line_count: int):
 
 
 def test_it_prints_one_json_object():
-    """--json prints the report object with its three keys and sane values."""
+    """--json prints the report object with its keys and sane values, one verdict
+    per tunnel included."""
     report = json.loads(run("--json", str(PASTE)))
     assert_report_shape(report, PASTE.read_text().count("\n"))
 

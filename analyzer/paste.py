@@ -1,0 +1,249 @@
+"""The paste model: what the whole paste says about each tunnel, built once.
+
+Parsers read one output each; this puts them together per tunnel -- the IKE SA
+rows, the IPsec SAs and their counters (the same SA shown in successive snapshots
+gives the latest counters), the sessions, and the negotiation read from debugs,
+syslog and the other vendor's log -- and gives each tunnel one verdict: phase 1,
+phase 2, traffic each way, and the one sentence an engineer would say, with the
+finding that explains it. A tunnel is keyed by the peer's address (and this end's
+address, when the paste proves it); both ends of one tunnel pasted together are two
+entries, one from each side. Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analyzer.report import SEVERITIES, Finding, Source
+
+# The ISAKMP and IKEv2 states in which phase 1 is up.
+_UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY", "UP-ACTIVE", "UP-IDLE"}
+_DOWN_STATES = {"DELETE", "DELETED", "MM_NO_STATE", "DOWN", "DEAD"}
+_NEGOTIATIONS = ("ike_debug", "peer.ike_log")
+
+
+@dataclass
+class Tunnel:
+    peer: str
+    local: str | None = None
+    ike_version: int | None = None
+    phase1: str = "unknown"  # up | down | stuck | unknown
+    phase1_state: str | None = None
+    phase2: str = "unknown"  # up | down | unknown
+    traffic: str = "unknown"  # both | outbound-only | inbound-only | none | unknown
+    verdict: str = ""
+    finding: str | None = None
+    lines: list[int] = field(default_factory=list)
+    # What the paste says, as read: latest counters per SA (by SPI, else by the
+    # record's place), and how the negotiation ended.
+    counters: dict[str, tuple[int, int]] = field(default_factory=dict)
+    negotiation: str | None = None  # complete | failed | phase2-failed | None
+
+    def to_dict(self) -> dict:
+        return {
+            "local": self.local,
+            "peer": self.peer,
+            "ike_version": self.ike_version,
+            "phase1": self.phase1,
+            "phase1_state": self.phase1_state,
+            "phase2": self.phase2,
+            "traffic": self.traffic,
+            "verdict": self.verdict,
+            "finding": self.finding,
+            "lines": sorted(set(self.lines))[:50],
+        }
+
+
+@dataclass
+class Paste:
+    """Every tunnel the paste tells about, and the addresses that are this side's."""
+
+    tunnels: dict[str, Tunnel] = field(default_factory=dict)
+    own_addresses: set[str] = field(default_factory=set)
+
+    def tunnel(self, peer: str) -> Tunnel:
+        found = self.tunnels.get(peer)
+        if found is None:
+            found = self.tunnels[peer] = Tunnel(peer=peer)
+        return found
+
+
+def build(sources: list[Source]) -> Paste:
+    paste = Paste()
+    for source in sources:
+        kind = source.kind
+        for record in source.records:
+            if not isinstance(record, dict):
+                continue
+            peer = record.get("peer")
+            if not isinstance(peer, str) or not peer or " " in peer:
+                continue
+            if "isakmp_sa" in kind or "ikev2_sa" in kind:
+                _sa_row(paste.tunnel(peer), record, kind)
+            elif kind.endswith("show_crypto_ipsec_sa"):
+                _ipsec(paste.tunnel(peer), record)
+            elif kind in _NEGOTIATIONS:
+                _negotiation(paste.tunnel(peer), record)
+            elif kind == "asa.show_vpn_sessiondb":
+                _session(paste.tunnel(peer), record)
+            else:
+                continue
+            local = record.get("local") or record.get("local_addr")
+            if isinstance(local, str) and local:
+                paste.own_addresses.add(local)
+                tunnel = paste.tunnels[peer]
+                tunnel.local = tunnel.local or local
+    for tunnel in paste.tunnels.values():
+        _settle(tunnel)
+    return paste
+
+
+def _lines(tunnel: Tunnel, record: dict) -> None:
+    span = record.get("lines")
+    if isinstance(span, list) and span and isinstance(span[0], int):
+        if len(tunnel.lines) < 200:
+            tunnel.lines.append(span[0])
+
+
+def _sa_row(tunnel: Tunnel, record: dict, kind: str) -> None:
+    _lines(tunnel, record)
+    version = record.get("ike_version")
+    tunnel.ike_version = version or (2 if "ikev2" in kind else 1)
+    state = record.get("state")
+    if not isinstance(state, str) or not state:
+        return
+    tunnel.phase1_state = state
+    if state in _UP_STATES:
+        tunnel.phase1 = "up"
+    elif state in _DOWN_STATES:
+        tunnel.phase1 = "down" if tunnel.phase1 != "up" else tunnel.phase1
+    elif tunnel.phase1 != "up":
+        tunnel.phase1 = "stuck"
+
+
+def _ipsec(tunnel: Tunnel, record: dict) -> None:
+    _lines(tunnel, record)
+    encaps, decaps = record.get("encaps"), record.get("decaps")
+    if not isinstance(encaps, int) or not isinstance(decaps, int):
+        return
+    spi = record.get("outbound_spi") or record.get("inbound_spi")
+    key = str(spi) if spi and str(spi) not in ("0", "0x0", "0x00000000") else None
+    if key is None:
+        key = f"{record.get('local_ident')}>{record.get('remote_ident')}"
+    # The same SA shown again later is a later snapshot: its counters replace
+    # the earlier ones (counters only grow, so the larger is the later).
+    old = tunnel.counters.get(key)
+    if old is None or (encaps, decaps) >= old:
+        tunnel.counters[key] = (encaps, decaps)
+    if spi and str(spi) not in ("0", "0x0", "0x00000000"):
+        tunnel.phase2 = "up"
+
+
+def _session(tunnel: Tunnel, record: dict) -> None:
+    _lines(tunnel, record)
+    tx, rx = record.get("bytes_tx"), record.get("bytes_rx")
+    if isinstance(tx, int) and isinstance(rx, int):
+        tunnel.phase1 = "up"
+        tunnel.phase2 = "up"
+        tunnel.counters.setdefault(f"session:{record.get('index')}", (tx, rx))
+
+
+def _negotiation(tunnel: Tunnel, record: dict) -> None:
+    _lines(tunnel, record)
+    version = record.get("version")
+    if version in ("ikev1", "ikev2"):
+        tunnel.ike_version = tunnel.ike_version or int(version[-1])
+    open_errors = [e for e in record.get("errors") or [] if not e.get("resolved_at")]
+    kinds = {e.get("kind") for e in open_errors}
+    phase2_failed = "phase2" in kinds
+    phase1_failed = bool(kinds - {"phase2", "invalid_spi", "other"})
+    if record.get("phase1_complete") and not phase1_failed:
+        tunnel.phase1 = "up"
+        tunnel.negotiation = "complete"
+    elif phase1_failed and tunnel.phase1 != "up":
+        tunnel.phase1 = "down"
+        tunnel.negotiation = "failed"
+    if record.get("phase2_complete") and not phase2_failed:
+        tunnel.phase2 = "up"
+    elif phase2_failed:
+        tunnel.phase2 = "down"
+        tunnel.negotiation = "phase2-failed"
+    state = record.get("last_state")
+    if isinstance(state, str) and state and tunnel.phase1_state is None:
+        tunnel.phase1_state = state
+
+
+def _settle(tunnel: Tunnel) -> None:
+    if tunnel.counters:
+        encaps = sum(e for e, _ in tunnel.counters.values())
+        decaps = sum(d for _, d in tunnel.counters.values())
+        tunnel.traffic = (
+            "both"
+            if encaps and decaps
+            else "outbound-only"
+            if encaps
+            else "inbound-only"
+            if decaps
+            else "none"
+        )
+        if tunnel.phase2 == "unknown":
+            tunnel.phase2 = "up"
+    if tunnel.phase2 == "up" and tunnel.phase1 == "unknown":
+        # IPsec SAs exist only after phase 1 completed.
+        tunnel.phase1 = "up"
+
+
+def judge(paste: Paste, findings: list[Finding]) -> list[Tunnel]:
+    """Each tunnel's verdict: the most severe finding about its peer explains it;
+    with none above info, the sentence says what the paste shows."""
+    by_peer: dict[str, list[Finding]] = {}
+    for finding in findings:
+        for peer in _peers_named(finding, paste):
+            by_peer.setdefault(peer, []).append(finding)
+    out = []
+    for peer, tunnel in paste.tunnels.items():
+        about = by_peer.get(peer, [])
+        worst = max(
+            about,
+            key=lambda f: (
+                SEVERITIES.index(f.severity),
+                -(f.lines[0] if f.lines else 0),
+            ),
+            default=None,
+        )
+        if worst is not None and worst.severity != "info":
+            tunnel.verdict = worst.title
+            tunnel.finding = worst.code
+            tunnel.lines = sorted(set(tunnel.lines + worst.lines[:10]))
+        else:
+            tunnel.verdict = _healthy_sentence(tunnel)
+            tunnel.finding = None
+        out.append(tunnel)
+    return out
+
+
+def _peers_named(finding: Finding, paste: Paste) -> list[str]:
+    subject = finding.subject or ""
+    named = [p for p in paste.tunnels if subject == f"peer {p}"]
+    if named:
+        return named
+    words = subject.replace(",", " ").split()
+    return [p for p in paste.tunnels if p in words]
+
+
+def _healthy_sentence(tunnel: Tunnel) -> str:
+    peer = tunnel.peer
+    if tunnel.phase1 == "up" and tunnel.traffic == "both":
+        return f"The tunnel to {peer} is up and carries traffic both ways."
+    if tunnel.phase1 == "up" and tunnel.traffic == "none":
+        return f"The tunnel to {peer} is up; no traffic has crossed it yet."
+    if tunnel.phase1 == "up" and tunnel.phase2 == "up":
+        return f"Phase 1 and phase 2 with {peer} are up."
+    if tunnel.phase1 == "up":
+        return f"Phase 1 with {peer} is up."
+    if tunnel.phase1 == "stuck":
+        state = f" at {tunnel.phase1_state}" if tunnel.phase1_state else ""
+        return f"Phase 1 with {peer} is still negotiating{state}."
+    if tunnel.phase1 == "down":
+        return f"Phase 1 with {peer} is down."
+    return f"The paste names {peer}; it does not show the tunnel's state."
