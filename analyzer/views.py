@@ -199,10 +199,17 @@ def _rows_html(records: list[dict], columns: list[str]) -> str:
 
 def _finding_groups(diagnosis, show_all: bool) -> list[dict]:
     groups = []
+    # Each finding's place in the report names its anchor (#finding-N), so a
+    # verdict line or a colleague can link one.
+    index = {
+        id(f): n
+        for n, f in enumerate((diagnosis.report or {}).get("findings") or [], 1)
+    }
     for severity, findings in diagnosis.findings_by_severity():
         shown = [
             dict(
                 f,
+                index=index.get(id(f)),
                 lines_shown=(f.get("lines") or [])[:EVIDENCE_SHOWN],
                 lines_more=max(0, len(f.get("lines") or []) - EVIDENCE_SHOWN),
             )
@@ -267,6 +274,57 @@ def _paste_html(lines: list[str], evidence: set[int]) -> str:
     return mark_safe("".join(out))
 
 
+_TRAFFIC = {
+    "both": "both ways",
+    "outbound-only": "out only, nothing back",
+    "inbound-only": "in only, nothing out",
+    "none": "none yet",
+    "unknown": "not shown",
+}
+_PHASE = {"up": "up", "down": "down", "stuck": "stuck", "unknown": "not shown"}
+VERDICTS_SHOWN = 20
+
+
+def _verdicts(report: dict) -> list[dict]:
+    """One line per tunnel for the top of the page: its state, the sentence that
+    explains it, the finding to read and the next command to run."""
+    findings = report.get("findings") or []
+    out = []
+    for tunnel in (report.get("tunnels") or [])[:VERDICTS_SHOWN]:
+        peer = tunnel.get("peer") or ""
+        explaining = next(
+            (
+                (n, f)
+                for n, f in enumerate(findings, 1)
+                if f.get("code") == tunnel.get("finding")
+                and peer in (f.get("subject") or "") + (f.get("title") or "")
+            ),
+            (None, None),
+        )
+        n, finding = explaining
+        stopped = tunnel.get("phase1") in ("down", "stuck") or "down" in (
+            tunnel.get("phase2"),
+        )
+        one_way = tunnel.get("traffic") in ("outbound-only", "inbound-only")
+        state = tunnel.get("phase1_state")
+        out.append(
+            {
+                "peer": peer,
+                "local": tunnel.get("local"),
+                "phase1": _PHASE.get(tunnel.get("phase1"), "not shown")
+                + (f" ({state})" if state and tunnel.get("phase1") != "up" else ""),
+                "phase2": _PHASE.get(tunnel.get("phase2"), "not shown"),
+                "traffic": _TRAFFIC.get(tunnel.get("traffic"), "not shown"),
+                "verdict": tunnel.get("verdict") or "",
+                "healthy": not (stopped or one_way or finding),
+                "severity": (finding or {}).get("severity"),
+                "finding": n,
+                "next": ((finding or {}).get("next_commands") or [None])[0],
+            }
+        )
+    return out
+
+
 @_safe
 def diagnosis(request, diagnosis_id):
     diagnosis = Diagnosis.objects.filter(id=diagnosis_id).first()
@@ -287,6 +345,7 @@ def diagnosis(request, diagnosis_id):
         "groups": _finding_groups(diagnosis, show_all),
         "finding_count": len(report.get("findings") or []),
         "tables": _record_tables(report.get("sources") or []),
+        "verdicts": _verdicts(report),
         "rows_shown": ROWS_SHOWN,
     }
     template = "analyzer/diagnosis.html"

@@ -674,3 +674,29 @@ def test_it_lets_browsers_cache_the_raw_download(client):
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
     assert client.get("/d/nope/raw", HTTP_IF_NONE_MATCH='"nope"').status_code == 404
+
+
+def test_the_page_starts_with_one_verdict_line_per_tunnel(client):
+    """Verdict first: the seed's one-way SA gives a line naming the peer, phase 1
+    and 2 up, traffic out only, the sentence linking its finding's anchor, and the
+    finding's first next command; a healthy tunnel gets a tick and no link."""
+    text = (FIXTURES / "seed" / "sample-outputs.txt").read_text().split("Goal:")[0]
+    diagnosis = analyzed(text[:2000])
+    html = client.get(diagnosis.get_absolute_url()).content.decode()
+    top = html.index('class="verdicts"')
+    assert top < html.index("<h2>Findings")
+    section = html[top : html.index("<h2>Findings")]
+    assert "<strong>22.22.22.22</strong>" in section
+    assert "traffic out only, nothing back" in section
+    link = re.search(r'href="#finding-(\d+)">Packets to 22.22.22.22', section)
+    assert link, section
+    assert f'id="finding-{link.group(1)}"' in html
+    assert '<pre class="cli"' in section
+
+    healthy = analyzed(
+        (FIXTURES / "field/healthy/aws-ios-cgw-ipsec-sa-two-tunnels.txt").read_text()
+    )
+    html = client.get(healthy.get_absolute_url()).content.decode()
+    section = html[html.index('class="verdicts"') : html.index("<h2>Findings")]
+    assert section.count("verdict-ok") == 2
+    assert "carries traffic both ways" in section and "#finding-" not in section
