@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import condition
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
+from analyzer import registry
 from analyzer.engine import split_lines
 from analyzer.forms import (
     PasteForm,
@@ -168,6 +169,7 @@ def _record_tables(sources: list[dict]) -> list[dict]:
         tables.append(
             {
                 "kind": kind,
+                "label": registry.label(kind),
                 "outputs": len(group),
                 "first_line": group[0].get("first_line"),
                 "last_line": group[0].get("last_line"),

@@ -166,6 +166,9 @@ _RECEIVED = re.compile(
 )
 
 
+_WRAP = 150  # characters: a log line this long may have been wrapped
+
+
 def parse(section: Section) -> list[Source]:
     records: dict[tuple[str, str], dict] = {}
     order: list[tuple[str, str]] = []
@@ -173,20 +176,28 @@ def parse(section: Section) -> list[Source]:
     context: dict[str, str] = {}  # vendor -> the last phase words it printed
     claimed: set[int] = set()
     last: dict | None = None
+    wrapped_at = -1  # the index of a line that continues a wrapped one
     for index, line in enumerate(section.lines):
-        if not line or len(line) < 12:
+        if not line or (len(line) < 12 and index != wrapped_at):
             continue
         vendor = _vendor(line)
         number = section.numbers[index]
         if vendor is None:
             if (
                 last is not None
-                and line[:1].isspace()
-                and last["platform"] == "libreswan"
+                and index == wrapped_at
+                and (
+                    line[:1].isspace()
+                    or last["platform"] in ("libreswan", "strongswan")
+                )
             ):
-                # pluto's long proposal lists wrap onto the lines under them.
+                # pluto's and charon's long proposal lists, wrapped by the
+                # terminal onto the lines under them.
                 claimed.add(number)
+                if len(line) >= _WRAP:
+                    wrapped_at = index + 1
             continue
+        wrapped_at = index + 1 if len(line) >= _WRAP else -1
         phase_words = _PHASE2_WORDS.search(line) or _PHASE1_WORDS.search(line)
         if phase_words:
             context[vendor] = phase_words.group(0)

@@ -1,25 +1,9 @@
 """What the engine says about the paste as a whole."""
 
-from analyzer import parsers
+from analyzer import parsers, registry
 from analyzer.report import Finding
 
-SUPPORTED = (
-    "show crypto isakmp sa (ASA 8.x/9.x, IOS, PIX show isakmp sa)",
-    "show crypto ikev2 sa",
-    "show crypto ipsec sa [peer X]",
-    "packet-tracer ... detailed",
-    "show asp table vpn-context [detail]",
-    "show asp drop (ASA)",
-    "show vpn-sessiondb l2l",
-    "show crypto session [detail] (IOS)",
-    "ASA syslog (show logging, syslog server lines)",
-    "debug crypto isakmp / ikev1",
-    "tcpdump text output",
-    "IronPort mail logs",
-    "SMTP test results",
-    "ROMMON / boot output",
-    "show running-config and show version (ASA, IOS)",
-)
+SUPPORTED = tuple(registry.supported())
 
 
 def check(report):

@@ -1,0 +1,261 @@
+"""Every kind of output the analyzer reads: its parser, the rule families that judge
+it, the label engineers know it by, and where its real examples and tests live.
+
+Adding an output kind means a parser module, one line here, its rule family, its
+fixtures and its tests; `tests/analyzer/test_registry.py` fails when one is missing.
+The page's "What was read" table and the list of supported outputs use the labels,
+never the internal kind names. Pure Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    kind: str
+    label: str  # as an engineer says it: "ASA show crypto isakmp sa"
+    parser: str  # module under analyzer.parsers
+    rules: tuple[str, ...]  # modules under analyzer.rules that read it
+    fixtures: str  # folder under tests/fixtures with real examples
+    tests: str  # the test module under tests/analyzer that reads it
+
+
+KINDS: tuple[OutputKind, ...] = (
+    OutputKind(
+        "asa.show_crypto_isakmp_sa",
+        "ASA show crypto isakmp sa",
+        "isakmp_sa",
+        ("ike",),
+        "ike",
+        "test_isakmp_sa",
+    ),
+    OutputKind(
+        "ios.show_crypto_isakmp_sa",
+        "IOS show crypto isakmp sa",
+        "isakmp_sa",
+        ("ike",),
+        "ike",
+        "test_isakmp_sa",
+    ),
+    OutputKind(
+        "pix.show_isakmp_sa",
+        "PIX show isakmp sa",
+        "isakmp_sa",
+        ("ike",),
+        "ike",
+        "test_isakmp_sa",
+    ),
+    OutputKind(
+        "asa.show_crypto_ikev2_sa",
+        "ASA show crypto ikev2 sa",
+        "ikev2_sa",
+        ("ike",),
+        "ike",
+        "test_ikev2_sa",
+    ),
+    OutputKind(
+        "ios.show_crypto_ikev2_sa",
+        "IOS show crypto ikev2 sa",
+        "ikev2_sa",
+        ("ike",),
+        "ike",
+        "test_ikev2_sa",
+    ),
+    OutputKind(
+        "asa.show_crypto_ipsec_sa",
+        "ASA show crypto ipsec sa",
+        "ipsec_sa",
+        ("ipsec", "ike", "vpn_path"),
+        "ipsec",
+        "test_ipsec_sa",
+    ),
+    OutputKind(
+        "ios.show_crypto_ipsec_sa",
+        "IOS show crypto ipsec sa",
+        "ipsec_sa",
+        ("ipsec", "ike", "vpn_path"),
+        "ipsec",
+        "test_ipsec_sa",
+    ),
+    OutputKind(
+        "asa.packet_tracer",
+        "ASA packet-tracer",
+        "packet_tracer",
+        ("vpn_path",),
+        "packet_tracer",
+        "test_packet_tracer",
+    ),
+    OutputKind(
+        "asa.show_asp_table_vpn_context",
+        "ASA show asp table vpn-context",
+        "asp_vpn_context",
+        ("vpn_path",),
+        "asp",
+        "test_asp_vpn_context",
+    ),
+    OutputKind(
+        "asa.show_asp_drop",
+        "ASA show asp drop",
+        "asp_drop",
+        ("asp_drop",),
+        "asp_drop",
+        "test_asp_drop",
+    ),
+    OutputKind(
+        "asa.show_vpn_sessiondb",
+        "ASA show vpn-sessiondb",
+        "vpn_sessiondb",
+        ("vpn_path",),
+        "sessiondb",
+        "test_vpn_sessiondb",
+    ),
+    OutputKind(
+        "asa.show_vpn_sessiondb_summary",
+        "ASA show vpn-sessiondb summary",
+        "vpn_sessiondb",
+        ("general",),
+        "sessiondb",
+        "test_vpn_sessiondb",
+    ),
+    OutputKind(
+        "ios.show_crypto_session",
+        "IOS show crypto session",
+        "crypto_session",
+        ("ipsec",),
+        "crypto_session",
+        "test_corpus_crypto_session",
+    ),
+    OutputKind(
+        "syslog",
+        "syslog messages (ASA, IOS)",
+        "syslog",
+        ("syslog",),
+        "syslog",
+        "test_syslog",
+    ),
+    OutputKind(
+        "syslog.status",
+        "syslog status lines",
+        "syslog",
+        ("syslog",),
+        "syslog",
+        "test_syslog",
+    ),
+    OutputKind(
+        "ike_debug",
+        "IKE debug and IKE syslog (debug crypto isakmp / ikev1 / ikev2)",
+        "ike_debug",
+        ("ike_debug",),
+        "ike_debug",
+        "test_ike_debug",
+    ),
+    OutputKind(
+        "peer.ike_log",
+        "the other end's IKE log (strongSwan, libreswan, FortiGate, Juniper, Palo Alto)",
+        "peer_log",
+        ("ike_debug",),
+        "field/other-end",
+        "test_peer_log",
+    ),
+    OutputKind(
+        "tcpdump",
+        "tcpdump",
+        "tcpdump",
+        ("tcpdump",),
+        "tcpdump",
+        "test_tcpdump",
+    ),
+    OutputKind(
+        "ironport.mail_log",
+        "IronPort / ESA mail log",
+        "mail_log",
+        ("mail",),
+        "mail",
+        "test_mail_log",
+    ),
+    OutputKind(
+        "smtp.test",
+        "SMTP test result",
+        "smtp_test",
+        ("mail",),
+        "mail",
+        "test_smtp_test",
+    ),
+    OutputKind(
+        "ios.boot",
+        "ROMMON / boot output",
+        "rommon",
+        ("boot",),
+        "boot",
+        "test_rommon",
+    ),
+    OutputKind(
+        "asa.show_version",
+        "ASA show version",
+        "show_version",
+        ("asa_config", "boot"),
+        "qa_logs",
+        "test_show_version",
+    ),
+    OutputKind(
+        "ios.show_version",
+        "IOS show version",
+        "show_version",
+        ("boot", "ios_config"),
+        "qa_logs",
+        "test_show_version",
+    ),
+    OutputKind(
+        "asa.running_config",
+        "ASA show running-config",
+        "asa_config",
+        ("asa_config", "vpn_path"),
+        "config",
+        "test_asa_config",
+    ),
+    OutputKind(
+        "ios.running_config",
+        "IOS show running-config",
+        "ios_config",
+        ("ios_config",),
+        "config",
+        "test_ios_config",
+    ),
+    OutputKind(
+        "ios.show_crypto_map",
+        "IOS show crypto map",
+        "ios_config",
+        ("ios_config",),
+        "config",
+        "test_ios_config",
+    ),
+    OutputKind(
+        "cli.error",
+        "a command the device refused (% Invalid input)",
+        "cli_errors",
+        ("general",),
+        "cli_errors",
+        "test_cli_errors",
+    ),
+)
+
+BY_KIND = {k.kind: k for k in KINDS}
+
+
+def label(kind: str) -> str:
+    """The name engineers use for ``kind``; the kind itself if it is unknown."""
+    found = BY_KIND.get(kind)
+    return found.label if found else kind
+
+
+def supported() -> list[str]:
+    """The outputs the analyzer reads, each named once, in the order above."""
+    seen: list[str] = []
+    for k in KINDS:
+        if k.kind in ("syslog.status", "asa.show_vpn_sessiondb_summary"):
+            continue
+        if k.label not in seen:
+            seen.append(k.label)
+    return seen
