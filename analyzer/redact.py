@@ -2,17 +2,36 @@
 
 A paste of a running-config carries enable secrets, user passwords, IKE pre-shared
 keys, TACACS+/RADIUS keys and SNMP communities. ``redact`` replaces each secret
-VALUE with ``MARKER`` and leaves the rest of the line as the device printed it: the
-keyword, the type digit, the address or hostname after the key, the indentation and
-the line count, so the analysis and the line numbers of findings are unchanged.
+VALUE with a labelled marker (``<removed:psk-1>``) and leaves the rest of the line as
+the device printed it: the keyword, the type digit, the address or hostname after the
+key, the indentation and the line count, so the analysis and the line numbers of
+findings are unchanged.
 
 Matching works on words, not on one regular expression per form: each line is split
 once into whitespace-separated words, the command's first words pick a rule, and
 the rule names the word positions that hold the secret. That keeps the cost linear in
 the size of the paste whatever it contains, and makes false positives in show output
 and syslog unlikely, because a rule only fires on a line shaped like configuration
-(the command at the start of the line, after indentation, a device prompt or pager
-debris), or on a command quoted by a configuration-change syslog message.
+(the command at the start of the line, after indentation, a device prompt, pager
+debris, mail quoting or a time stamp, or inside a quoted string of a JSON or Python
+list), or on a command quoted by a configuration-change syslog message.
+
+Honest by construction: the span a rule names is trimmed of CLI modifiers (type
+digits, ``hex``, ``ascii-text``, ``encrypted``, ``md5``, ``aes 128`` ...) and cut before
+trailing keywords (``timeout``, ``localizedkey``, ``role`` ...), so a keyword is never
+what goes, and the count is the number of values actually replaced. Three safety
+nets follow the rules: unmistakable hash formats (``$1$``, ``$5$``, ``$6$``, ``$8$``,
+``$9$``, ``$sha512$``) go wherever they stand, credentials inside URLs go, and a line
+whose grammar is unknown but that names a secret keyword (``password``, ``secret``,
+``pre-shared-key`` ...) in configuration shape is scrubbed from there to its end.
+
+Labels: within one ``Redactor`` (one diagnosis) the same value gets the same label,
+numbered per kind in order of appearance. The number comes from an HMAC under a
+random key made for that redactor and dropped when it is closed, so nothing stored
+lets anyone recover or test a key (a plain hash of a low-entropy PSK would). Cisco
+type 7 is decoded and ``hex`` keys read as bytes before the HMAC, so ``7 0822...`` and
+its clear text get the same label; hashes and type 5/6/8/9 values make no equality
+claim and get the bare kind (``<removed:psk>``).
 
 Values the device already masked (``*****``) and values already redacted stay as
 they are, so redacting twice changes nothing.
@@ -20,10 +39,16 @@ they are, so redacting twice changes nothing.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
+import secrets
 from dataclasses import dataclass
 
+# Every removal starts with this; a labelled one reads `<removed:psk-1>`.
 MARKER = "<removed>"
+MARKED = re.compile(r"<removed(?::[a-z]{1,12}(?:-[0-9]{1,7})?)?>")
 
 # Type digits that may precede a secret: 0 clear text, 5/8/9 hashes, 6 AES, 7 Vigenère.
 _TYPES = frozenset({"0", "5", "6", "7", "8", "9"})
@@ -47,9 +72,100 @@ _PIECE = re.compile(r"[^\r]+")
 # A line holds a secret only if it has one of these (or sits in a key table).
 _HOT = re.compile(
     r"pass|secret|key|pw|psk|snmp|community|aaa-server|authentication|command"
-    r"|executed|cmd=|[#>]"
+    r"|executed|cmd=|[#>\]]|syscon|chap|cipher"
 )
 _WORD = re.compile(r"\S+")
+
+# What may stand between a keyword and its value and is never the value itself.
+_TYPE_DIGITS = frozenset(str(n) for n in range(11))
+_MODIFIERS = frozenset(
+    """
+    hex hexadecimal ascii ascii-text encrypted clear cleartext unencrypted text
+    md5 sha sha1 sha-1 sha256 sha-256 sha384 sha512 des 3des aes aes128 aes192 aes256
+    aes-128 aes-192 aes-256 aes-cbc enc hmac-sha-256 hmac-sha-1 hmac-md5
+    """.split()
+)
+_AES = frozenset({"aes", "aes-cbc"})
+_AES_BITS = frozenset({"128", "192", "256"})
+# Words that follow a value and are never part of it.
+_TRAILING = frozenset(
+    """
+    localizedkey engineid role timeout key-id authentication accounting privilege
+    encrypted pbkdf2 nt-encrypted mschap auth-port acct-port retransmit realm
+    priv hash authenticate
+    """.split()
+)
+_HASHED_TAILS = frozenset({"encrypted", "pbkdf2", "nt-encrypted", "localizedkey"})
+_ENCRYPTED_WORDS = frozenset({"encrypted", "enc"})
+_PSK_WORDS = frozenset(
+    {"pre-shared-key", "pre-share", "psksecret", "psk", "wpa-psk", "pre_shared_key"}
+)
+# Hash formats no one mistakes: removed wherever they stand, prose and JSON too.
+_HASH_ANYWHERE = re.compile(r"\$(?:1|5|6|8|9|sha512)\$[A-Za-z0-9./+=$_-]{4,600}")
+_HASHED = re.compile(r"\$(?:1|5|6|8|9|sha512)\$\S*")
+_URL_CREDENTIAL = re.compile(
+    r"\b[a-z][a-z0-9+.-]{0,15}://[^\s/:@\"'<>]{1,64}:([^\s/@\"'<>]{1,128})@",
+    re.IGNORECASE,
+)
+_KEY_VALUES = (
+    # MikroTik `secret=X`, `wpa2-pre-shared-key="X"`.
+    re.compile(
+        r"(?<![\w-])(?P<name>secret|password|passphrase|psk|wpa2?-pre-shared-key"
+        r"|pre-shared-key)=(?P<value>\"[^\"]{0,500}\"|[^\s\"]{1,500})"
+    ),
+    # strongSwan ipsec.secrets and libreswan: `ID ID : PSK "X"`.
+    re.compile(
+        r"^[ \t]*(?:[^\s\"]{1,200}[ \t]+){0,8}?[^\s\"]{0,200}[ \t]*:[ \t]*"
+        r"(?P<name>PSK|EAP|XAUTH|NTLM)[ \t]+(?P<value>\"[^\"]{0,500}\"|\S{1,500})"
+        r"[ \t]*$"
+    ),
+    # swanctl.conf `secret = X`.
+    re.compile(r"^[ \t]*(?P<name>secret)[ \t]*=[ \t]*(?P<value>\S(?:.{0,500}\S)?)"),
+    # AWS configuration downloads: `<pre_shared_key>X</pre_shared_key>`.
+    re.compile(
+        r"<(?P<name>pre_shared_key|psk|password|secret|shared_secret)>"
+        r"(?P<value>[^<]{1,500})</"
+    ),
+    # Azure and other JSON: `"PreSharedKey": "X"`, `"sharedKey": "X"`.
+    re.compile(
+        r"\"(?P<name>PreSharedKey|preSharedKey|SharedKey|sharedKey|pre_shared_key|psk"
+        r"|password|secret|passphrase)\"[ \t]*:[ \t]*"
+        r"(?P<value>\"(?:[^\"\\\\]|\\\\.){1,500}\")"
+    ),
+)
+_KEY_VALUE_HINTS = (
+    "secret",
+    "password",
+    "passphrase",
+    "psk",
+    "pre-shared-key",
+    "PSK",
+    "EAP",
+    "XAUTH",
+    "NTLM",
+    "SharedKey",
+    "sharedKey",
+    "pre_shared_key",
+    "shared_secret",
+)
+# The last net: a secret keyword in a line shaped like configuration.
+_SCRUB = re.compile(
+    r"(?<![\w-])(secret|password|psk|shared-secret|key-string|pre-shared-key)(?![\w-])"
+)
+_CONFIG_SHAPE = re.compile(
+    r"[ \t]*(?:\S{0,100}[#>] ?)?(?:[a-z][\w.:/-]{0,100}[ \t]+(?:[\w.:/\"-]{1,100}[ \t]+){0,7})?"
+)
+_SCRUB_STOP = frozenset(
+    """
+    recovery encryption policy prompt change expired required management reset
+    is was for of the and or to none default
+    """.split()
+)
+# Wrappers in front of a configuration line: mail quoting, a session log's time.
+_WRAPPER = re.compile(
+    r"(?:> ?)+|[ \t]*\[(?:\d{4}-\d\d-\d\d[ T])?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\][ \t]*"
+)
+_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.){0,4000}\"|'(?:[^'\\\n]|\\.){0,4000}'")
 _PAGER = re.compile(
     r"[ \t]*(?:<-+ {0,8}More {0,8}-+>|-- {0,8}More {0,8}--(?: {0,8}\(\d{1,3}%\))?)",
     re.IGNORECASE,
@@ -122,55 +238,118 @@ class _State:
     block: str | None = None
     # Where in the table `show crypto isakmp key` prints (keys in clear text).
     psk_table: int = 0
+    # Whether a rule knew the current line (its value may have been masked already).
+    known: bool = False
 
 
 def redact(text: str) -> str:
-    """``text`` with every recognised secret value replaced by ``MARKER``."""
+    """``text`` with every recognised secret value replaced by a labelled marker."""
     return redact_with_count(text)[0]
 
 
 def redact_with_count(text: str) -> tuple[str, int]:
     """The redacted text and how many secret values were replaced."""
-    # Lines end as the engine counts them: at LF, or at CR in a paste with no LF.
-    sep = "\r" if "\n" not in text and "\r" in text else "\n"
-    state = _State()
-    out: list[str] = []
-    count = 0
-    for line in text.split(sep):
-        redacted, n = _redact_line(line, state)
-        out.append(redacted)
-        count += n
-    return sep.join(out), count
+    with Redactor() as redactor:
+        return redactor.redact_with_count(text)
 
 
-def _redact_line(line: str, state: _State) -> tuple[str, int]:
-    if not line or line.isspace():
-        if state.psk_table == _TABLE_ROWS:
-            state.psk_table = _NO_TABLE  # a blank line after the rows ends the table
-        return line, 0
-    # A pager overwrites itself with CR: every piece is checked, the last one that
-    # says something is the line the terminal showed and sets the context.
-    if "\r" in line:
-        pieces = [m.span() for m in _PIECE.finditer(line) if not m.group().isspace()]
-    else:
-        pieces = [(0, len(line))]
-    spans: list[tuple[int, int]] = []
-    for index, (start, end) in enumerate(pieces):
-        spans.extend(_piece_spans(line, start, end, state, index == len(pieces) - 1))
-    if not spans:
-        return line, 0
-    out: list[str] = []
-    pos = 0
-    count = 0
-    for a, b in sorted(spans):
-        if a < pos:
-            continue
-        out.append(line[pos:a])
-        out.append(MARKER)
-        pos = b
-        count += 1
-    out.append(line[pos:])
-    return "".join(out), count
+class Redactor:
+    """Redaction for one diagnosis: labels agree across every text it redacts
+    (title and paste), and its HMAC key lives only until ``close``."""
+
+    def __init__(self):
+        self._key = secrets.token_bytes(32)
+        self._numbers: dict[str, dict[bytes, int]] = {}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Forget the key and the digests: labels can no longer be matched."""
+        self._key = b""
+        self._numbers = {}
+
+    def redact(self, text: str) -> str:
+        return self.redact_with_count(text)[0]
+
+    def redact_with_count(self, text: str) -> tuple[str, int]:
+        if not self._key:
+            raise RuntimeError("this redactor is closed")
+        # Lines end as the engine counts them: at LF, or at CR in a paste with no LF.
+        sep = "\r" if "\n" not in text and "\r" in text else "\n"
+        state = _State()
+        out: list[str] = []
+        count = 0
+        for line in text.split(sep):
+            spans = _line_spans(line, state)
+            if not spans:
+                out.append(line)
+                continue
+            parts: list[str] = []
+            pos = 0
+            for a, b, kind, scheme in sorted(spans):
+                if a < pos or a >= b:
+                    continue
+                parts.append(line[pos:a])
+                parts.append(self._marker(kind, scheme, line[a:b]))
+                pos = b
+                count += 1
+            parts.append(line[pos:])
+            out.append("".join(parts))
+        return sep.join(out), count
+
+    def _marker(self, kind: str, scheme: str, value: str) -> str:
+        data = _comparable(scheme, value)
+        if data is None:
+            return f"<removed:{kind}>"
+        digest = hmac.new(self._key, data, hashlib.sha256).digest()
+        numbers = self._numbers.setdefault(kind, {})
+        number = numbers.setdefault(digest, len(numbers) + 1)
+        return f"<removed:{kind}-{number}>"
+
+
+# Cisco type 7 is a fixed XOR, not encryption: decoding it lets `7 0822...` and the
+# clear text it stands for get the same label.
+_XLAT = b"dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _type7(value: str) -> bytes | None:
+    if len(value) < 4 or len(value) % 2 or not value[:2].isdecimal():
+        return None
+    if not all(c in _HEX for c in value[2:]):
+        return None
+    seed = int(value[:2])
+    out = bytearray()
+    for i in range(2, len(value), 2):
+        out.append(int(value[i : i + 2], 16) ^ _XLAT[(seed + i // 2 - 1) % len(_XLAT)])
+    return bytes(out)
+
+
+def _comparable(scheme: str, value: str) -> bytes | None:
+    """The bytes a value stands for, or None when equality cannot be claimed."""
+    if _HASHED.fullmatch(value):
+        return None
+    if scheme == "clear":
+        if value[:2] == "0x" and len(value) > 2 and all(c in _HEX for c in value[2:]):
+            return bytes.fromhex(value[2:]) if len(value) % 2 == 0 else None
+        if value[:2] == "0s" and len(value) > 2:  # strongSwan base64
+            try:
+                return base64.b64decode(value[2:], validate=True)
+            except ValueError:
+                return None
+        return value.encode("utf-8", "surrogatepass")
+    if scheme == "7":
+        return _type7(value)
+    if scheme == "hex":
+        try:
+            return bytes.fromhex(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _view(piece: str) -> str:
@@ -192,19 +371,40 @@ def _words(view: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool
     return spans, False
 
 
+def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
+    """Character spans ``(start, end, kind, scheme)`` of the secrets in one line."""
+    if not line or line.isspace():
+        if state.psk_table == _TABLE_ROWS:
+            state.psk_table = _NO_TABLE  # a blank line after the rows ends the table
+        return []
+    # A pager overwrites itself with CR: every piece is checked, the last one that
+    # says something is the line the terminal showed and sets the context.
+    if "\r" in line:
+        pieces = [m.span() for m in _PIECE.finditer(line) if not m.group().isspace()]
+    else:
+        pieces = [(0, len(line))]
+    spans: list[tuple[int, int, str, str]] = []
+    state.known = False
+    for index, (start, end) in enumerate(pieces):
+        spans.extend(_piece_spans(line, start, end, state, index == len(pieces) - 1))
+    if not spans and not state.known and ('"' in line or "'" in line):
+        spans = _wrapped_spans(line, state)
+    return _nets(line, spans, state.known)
+
+
 def _piece_spans(
     line: str, start: int, end: int, state: _State, last: bool
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, int, str, str]]:
     view = _view(line[start:end])
     pos = 0
     debris = False
     for _ in range(3):
-        m = _PAGER.match(view, pos)
-        if not m:
+        m = _PAGER.match(view, pos) or _WRAPPER.match(view, pos)
+        if not m or m.end() == pos:
             break
         pos = m.end()
         debris = True
-    indented = not debris and view[0] in " \t"
+    indented = view[pos : pos + 1] in (" ", "\t") if debris else view[0] in " \t"
     if not state.psk_table and not _HOT.search(view.lower()):
         # Nothing here can hold a secret; only a block header matters.
         if last and not indented and not debris:
@@ -250,18 +450,84 @@ def _piece_spans(
             state.psk_table = _TABLE_HEADER
             return []
         if state.psk_table:
-            # A row: keyring, then an address or a host name, then the key.
-            if len(words) >= 3 and ("." in words[1] or ":" in words[1]):
+            # A row: keyring, then an address or a host name (dot-less too), then
+            # the key; a line of another shape ends the table.
+            if len(words) >= 3 and _is_psk_row(words):
                 state.psk_table = _TABLE_ROWS
-                return _to_chars(line, start, view, offsets, cut, [(2, None)])
+                return _to_chars(line, start, view, offsets, words, cut, [(2, None)])
             state.psk_table = _NO_TABLE
 
     if prompted:
         words = _expand_abbreviations(words)
     found = _rules(words, block, indented or prompted, embedded=False)
     if found:
-        return _to_chars(line, start, view, offsets, cut, found)
-    return _quoted_command_spans(line, start, view)
+        state.known = True
+        return _to_chars(line, start, view, offsets, words, cut, found)
+    return _quoted_command_spans(line, start, view, state)
+
+
+def _is_psk_row(words: list[str]) -> bool:
+    # The prompt of the next command, a syslog or a show header is not a row.
+    return not any(c in words[0] for c in "#%:*") and not words[0].startswith("show")
+
+
+def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
+    """Config lines inside quoted strings: Ansible ``stdout_lines``, a Python list,
+    JSON ``"stdout"`` with ``\\n`` between lines."""
+    out: list[tuple[int, int, str, str]] = []
+    for m in _QUOTED.finditer(line):
+        begin, finish = m.start() + 1, m.end() - 1
+        if finish - begin < 4:
+            continue
+        inner = _State(block=state.block)
+        pos = begin
+        while pos < finish:
+            k = line.find("\\n", pos, finish)
+            stop = finish if k < 0 else k
+            piece = line[pos:stop]
+            if piece.startswith("\\r"):
+                pos += 2
+                piece = piece[2:]
+            if piece.endswith("\\r"):
+                stop -= 2
+            if stop > pos and not piece.isspace():
+                out.extend(_piece_spans(line, pos, stop, inner, True))
+            pos = stop + 2 if k >= 0 else finish
+    return out
+
+
+def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]]:
+    """The safety nets: hash formats, URL credentials, key=value and JSON/XML keys
+    anywhere, and the keyword scrub of a line whose grammar is unknown."""
+    extra = []
+    if "$" in line:
+        for m in _HASH_ANYWHERE.finditer(line):
+            extra.append((m.start(), m.end(), "hash", "none"))
+    if "://" in line:
+        for m in _URL_CREDENTIAL.finditer(line):
+            if not _masked_value(m.group(1)):
+                extra.append((m.start(1), m.end(1), "secret", "clear"))
+    if "=" in line or ":" in line or "<" in line:
+        for m in _key_values(line):
+            value = m.group("value")
+            a, b = m.span("value")
+            if value[:1] in "\"'" and len(value) >= 2 and value[-1] == value[0]:
+                a, b, value = a + 1, b - 1, value[1:-1]
+            if value and not _masked_value(value):
+                kind = _kv_kind(m.group("name"))
+                extra.append((a, b, kind, "clear"))
+    if not spans and not extra and not known:
+        extra = _keyword_scrub(line)
+    if not extra:
+        return spans
+    merged = sorted(spans + extra)
+    out = []
+    end = -1
+    for span in merged:
+        if span[0] >= end:
+            out.append(span)
+            end = span[1]
+    return out
 
 
 def _update_block(state: _State, words: list[str]) -> None:
@@ -276,7 +542,7 @@ def _update_block(state: _State, words: list[str]) -> None:
         state.block = None
 
 
-def _quoted_command_spans(line: str, start: int, view: str) -> list[tuple[int, int]]:
+def _quoted_command_spans(line: str, start: int, view: str, state: _State) -> list:
     for opener, closer in _QUOTED_COMMANDS:
         k = view.find(opener)
         if k < 0:
@@ -293,10 +559,11 @@ def _quoted_command_spans(line: str, start: int, view: str) -> list[tuple[int, i
             finish = offsets[-1][1] if offsets else begin
         if not offsets:
             continue
-        words = [view[a:b].lower() for a, b in offsets]
-        found = _rules(_expand_abbreviations(words), None, False, embedded=True)
+        words = _expand_abbreviations([view[a:b].lower() for a, b in offsets])
+        found = _rules(words, None, False, embedded=True)
         if found:
-            return _to_chars(line, start, view, offsets, cut, found, finish)
+            state.known = True
+            return _to_chars(line, start, view, offsets, words, cut, found, finish)
     return []
 
 
@@ -314,26 +581,137 @@ def _expand_abbreviations(words: list[str]) -> list[str]:
     return out
 
 
-def _to_chars(line, start, view, offsets, cut, found, finish=None):
-    """Word-index spans -> character spans of ``line``, skipping masked values."""
+def _to_chars(line, start, view, offsets, words, cut, found, finish=None, kind=None):
+    """Word-index spans -> character spans ``(a, b, kind, scheme)`` of ``line``,
+    trimmed of modifiers and trailing keywords, skipping masked values."""
     if finish is None:
         finish = len(view.rstrip())
+    if kind is None:
+        kind = _kind(words)
     out = []
     for i, j in found:
-        a = offsets[i][0]
-        if j is None:
-            b = finish if cut else offsets[-1][1]
-        else:
-            b = offsets[j - 1][1]
-        value = line[start + a : start + b]
-        if all(_is_masked(word) for word in value.split()):
+        i, j = _honest(words, i, j)
+        if i is None:
             continue
-        out.append((start + a, start + b))
+        a = start + offsets[i][0]
+        if j is None:
+            b = start + (finish if cut else offsets[-1][1])
+        else:
+            b = start + offsets[j - 1][1]
+        if line[a] in "\"'":
+            close = line.find(line[a], a + 1, start + len(view))
+            if close > a:  # a quoted key ends at its closing quote, spaces and all
+                a, b = a + 1, close
+        value = line[a:b]
+        if _masked_value(value):
+            continue
+        out.append((a, b, kind, _scheme(words, i, j)))
     return out
 
 
+def _honest(words, i, j):
+    """The span ``(i, j)`` without leading modifiers or trailing keywords, or
+    ``(None, None)`` when nothing but keywords is left."""
+    n = len(words)
+    while i + 1 < n:
+        w = words[i]
+        if w in _AES and words[i + 1] in _AES_BITS and i + 2 < n:
+            i += 2
+        elif (w in _MODIFIERS or w in _TYPE_DIGITS) and words[i + 1] not in _TRAILING:
+            i += 1
+        else:
+            break
+    if i >= n or words[i] in _MODIFIERS or words[i] in _TRAILING:
+        return None, None
+    end = n if j is None else max(j, i + 1)
+    for k in range(i + 1, end):
+        if words[k] in _TRAILING:
+            return i, k
+    return i, j if j is None else end
+
+
+def _scheme(words, i, j):
+    """How the value at word ``i`` is written: "clear", "7", "hex" or "none"."""
+    before = words[i - 1] if i > 0 else ""
+    after = words[j] if j is not None and j < len(words) else ""
+    if after in _HASHED_TAILS or "localizedkey" in words[i:]:
+        return "none"
+    if before == "7":
+        return "7"
+    if before in ("hex", "hexadecimal"):
+        return "hex"
+    if before in _TYPE_DIGITS and before != "0" or before in _ENCRYPTED_WORDS:
+        return "none"
+    return "clear"
+
+
+def _kind(words) -> str:
+    first = words[0] if words else ""
+    if first in ("snmp-server", "community", "snmp", "rf-switch") and (
+        "user" not in words[1:2]
+    ):
+        return "community"
+    if first in ("crypto", "isakmp") and "key" in words[1:4]:
+        return "psk"
+    if any(w in _PSK_WORDS for w in words[:8]):
+        return "psk"
+    return "secret"
+
+
+def _masked_value(value: str) -> bool:
+    return all(_is_masked(word) for word in value.split())
+
+
 def _is_masked(word: str) -> bool:
-    return word == MARKER or not word.strip("*")
+    word = word.strip("\"';,")
+    return not word.strip("*") or MARKED.fullmatch(word) is not None
+
+
+def _key_values(line: str):
+    if not any(hint in line for hint in _KEY_VALUE_HINTS):
+        return
+    for pattern in _KEY_VALUES:
+        yield from pattern.finditer(line)
+
+
+def _kv_kind(name: str) -> str:
+    name = name.lower()
+    if "psk" in name or "shared" in name or name == "secret":
+        return "psk"
+    return "secret"
+
+
+def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
+    """From a secret keyword to the end of a configuration-shaped line whose
+    grammar no rule knows: `foo bar password X`, `cable shared-secret X`."""
+    m = _SCRUB.search(line)
+    if not m or not _CONFIG_SHAPE.fullmatch(line, 0, m.start()):
+        return []
+    offsets, cut = _words(line, m.end(), len(line))
+    if not offsets or cut:
+        return []
+    words = [line[a:b].lower() for a, b in offsets]
+    i, _ = _honest(words, 0, None)
+    if i is None:
+        return []
+    first = words[i]
+    if first in _SCRUB_STOP or first[0] in "-=:(<" or first.endswith(":"):
+        return []
+    if any(_is_masked(w) for w in words):
+        return []
+    a, b = offsets[i][0], offsets[-1][1]
+    if line[a] in "\"'":
+        close = line.find(line[a], a + 1)
+        if close > a:
+            a, b = a + 1, close
+    if _masked_value(line[a:b]):
+        return []
+    kind = (
+        "psk" if m.group(1) in ("psk", "pre-shared-key", "shared-secret") else "secret"
+    )
+    before = words[i - 1] if i else ""
+    scheme = "7" if before == "7" else "none" if before not in ("", "0") else "clear"
+    return [(a, b, kind, scheme)]
 
 
 # Lines that may sit flush left under a block when indentation was lost in the paste;
@@ -663,15 +1041,14 @@ def _snmp(w):
         return [(i, i + 1)] if i < n else []
     if second == "user":
         spans = []
+        # auth [md5|sha] [encrypted] X, priv [des|3des|aes 128] [encrypted] Y: the
+        # algorithm and the encoding are modifiers, skipped by _honest.
         a = _after(w, "auth", 3)
-        if 0 < a and a + 2 < n:
-            spans.append((a + 2, a + 3))
+        if 0 < a and a + 1 < n:
+            spans.append((a + 1, a + 2))
         p = _after(w, "priv", 3)
-        if 0 < p and p + 2 < n:
-            i = p + 2
-            if w[p + 1] == "aes" and w[i] in ("128", "192", "256") and i + 1 < n:
-                i += 1
-            spans.append((i, i + 1))
+        if 0 < p and p + 1 < n:
+            spans.append((p + 1, p + 2))
         return spans
     return []
 
