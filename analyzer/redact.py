@@ -598,15 +598,29 @@ def _to_chars(line, start, view, offsets, words, cut, found, finish=None, kind=N
             b = start + (finish if cut else offsets[-1][1])
         else:
             b = start + offsets[j - 1][1]
-        if line[a] in "\"'":
-            close = line.find(line[a], a + 1, start + len(view))
-            if close > a:  # a quoted key ends at its closing quote, spaces and all
-                a, b = a + 1, close
+        a, b = _unquote(line, a, b, start + len(view))
+        if kind == "community" and words[1:3] == ["mib", "community-map"]:
+            colon = line.find(":", a, b)  # community-map NAME:INDEX
+            b = colon if colon > a else b
         value = line[a:b]
         if _masked_value(value):
             continue
         out.append((a, b, kind, _scheme(words, i, j)))
     return out
+
+
+def _unquote(line: str, a: int, b: int, limit: int) -> tuple[int, int]:
+    """A value in quotes (`"X"`, `'X'`, or `\\"X\\"` inside JSON) is what stands
+    between them, spaces and all; the quotes stay."""
+    quote = line[a]
+    if quote == "\\" and line[a + 1 : a + 2] in ('"', "'"):
+        quote = line[a : a + 2]
+    elif quote not in "\"'":
+        return a, b
+    close = line.find(quote, a + len(quote), limit)
+    if close < 0:
+        return a, b
+    return a + len(quote), close
 
 
 def _honest(words, i, j):
@@ -699,11 +713,7 @@ def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
         return []
     if any(_is_masked(w) for w in words):
         return []
-    a, b = offsets[i][0], offsets[-1][1]
-    if line[a] in "\"'":
-        close = line.find(line[a], a + 1)
-        if close > a:
-            a, b = a + 1, close
+    a, b = _unquote(line, offsets[i][0], offsets[-1][1], len(line))
     if _masked_value(line[a:b]):
         return []
     kind = (
@@ -826,10 +836,10 @@ def _psk(words, i):
         return None
     if words[i] in ("address", "hostname"):
         k = _after(words, "key", i + 1)
-        return _value(words, k + 1) if k > 0 else None
+        return _value(words, k + 1, tails=_REST) if k > 0 else None
     if words[i] in ("local", "remote"):
         i += 1
-    return _value(words, i)
+    return _value(words, i, tails=_REST)  # a key may hold spaces
 
 
 def _rules(words: list[str], block: str | None, nested: bool, embedded: bool):
@@ -885,6 +895,8 @@ def _command_rules(w, block, nested, embedded):
         return []
 
     if first == "key":
+        if second in ("hexadecimal", "ascii-text") and n > 2:
+            return [(2, None)]  # Juniper authentication keys
         if second == "config-key" and n > 3 and w[2] == "password-encrypt":
             return [_value(w, 3, tails=_REST)]
         if n >= 5 and second.isdecimal() and w[2] == "--" and w[3] == "text":
@@ -926,6 +938,8 @@ def _command_rules(w, block, nested, embedded):
         return [_value(w, 1, tails=_REST)]
 
     if first == "snmp-server":
+        if second == "mib" and n > 3 and w[2] == "community-map":
+            return [(3, 4)]
         return _snmp(w)
 
     if first == "crypto":
@@ -948,12 +962,69 @@ def _command_rules(w, block, nested, embedded):
         and n > 3
         and w[2] == "pre-shared-key"
     ):
-        return [_value(w, 3)]
+        return [_value(w, 3, tails=_REST)]
 
     if first == "authentication":
         if n > 4 and second in ("local", "remote") and w[2:4] == ["pre-share", "key"]:
-            return [_value(w, 4)]
+            return [_value(w, 4, tails=_REST)]
+        if n > 4 and second == "key" and w[2] == "eigrp":  # ASA: AS, key, key-id
+            return [(4, None)]
+        if n > 3 and second == "mode" and w[2].startswith("hmac-sha"):  # named EIGRP
+            return [(3, None)]
+        if second == "username":  # sip-ua: authentication username U password X
+            k = _after(w, "password", 2)
+            return [(k + 1, None)] if k > 0 else []
         return []
+
+    if first == "credentials" and second == "username":  # sip-ua
+        k = _after(w, "password", 2)
+        return [(k + 1, None)] if k > 0 else []
+
+    if first == "l2tp" and second == "tunnel":
+        k = _after(w, "password", 2)
+        return [(k + 1, None)] if k > 0 else []
+
+    if first == "mpls" and second == "ldp":
+        k = _after(w, "password", 2)
+        return [(k + 1, None)] if k > 0 else []
+
+    if first == "cts" and second == "sxp":
+        k = _after(w, "password", 2)
+        if k < 0 or k + 1 >= n or w[k + 1] in ("default", "none"):
+            return []
+        return [(k + 1, None)]
+
+    if first == "set" and second == "session-key" and n > 4:  # manual keying
+        return _session_keys(w)
+
+    if first == "set":
+        return _set_line(w)
+
+    if first in ("syscon", "key-hash"):
+        if first == "syscon" and second == "address":
+            return [(3, 4)] if n > 3 else []
+        if first == "syscon" and second == "password":
+            return [(2, None)] if n > 2 else []
+        return [(2, 3)] if first == "key-hash" and n > 2 else []
+
+    if first == "rf-switch" and second == "snmp-community":
+        return [(2, 3)] if n > 2 else []
+
+    if first == "digest" and second == "secret":
+        return [(2, None)] if n > 2 else []
+
+    if first in _JUNIPER_SECRET_WORDS and n > 1:  # a Juniper hierarchy line
+        return [(1, None)]
+
+    if first == "community" and n == 3 and second != "name:" and w[2] == "{":
+        return [(1, 2)]  # Juniper `snmp { community NAME {`
+
+    if first == "security" or (first == "config" and second == "wlan"):
+        k = _after(w, "set-key")  # WLC WPA PSK: set-key ascii [0] X
+        return [(k + 1, k + 2)] if k > 0 and k + 1 < n else []
+
+    if first in ("ipv6", "ospfv3", "area") and "spi" in w[:6]:
+        return _ipsec_keys(w)
 
     if first == "key-string":
         i = 2 if n > 2 and second in ("password", "clear") else 1  # IOS XR
@@ -1077,6 +1148,12 @@ def _routing(w):
         return [(3, 4)]
     if n > 3 and w[1] == "ftp" and w[2] == "password":
         return [_value(w, 3)]
+    if n > 5 and w[1] == "msdp" and w[2] == "password" and w[3] == "peer":
+        return [(5, None)]  # ip msdp password peer A [0|7] X
+    if n > 4 and w[1] == "http" and w[2] == "client" and w[3] == "password":
+        return [(4, None)]
+    if "spi" in w[:6]:
+        return _ipsec_keys(w)
     return []
 
 
@@ -1084,3 +1161,85 @@ def _looks_like_address(word: str) -> bool:
     if word.count(".") == 3:
         return all(part.isdecimal() for part in word.split("."))
     return ":" in word and all(c in "0123456789abcdef:./" for c in word)
+
+
+# Juniper statements whose argument is a secret, in a hierarchy or a `set` line.
+_JUNIPER_SECRET_WORDS = frozenset(
+    {
+        "secret",
+        "authentication-key",
+        "encrypted-password",
+        "simple-password",
+        "hello-authentication-key",
+        "md5-authentication-key",
+    }
+)
+# FortiGate `set` options holding a secret (`set psksecret ENC ...`).
+_FORTI_SECRET_WORDS = frozenset(
+    {
+        "psksecret",
+        "psksecret-remote",
+        "ppk-secret",
+        "password",
+        "passwd",
+        "secret",
+        "authpasswd",
+        "key",
+        "passphrase",
+        "sae-password",
+    }
+)
+
+
+def _set_line(w):
+    """A `set` line: FortiGate (`set psksecret ENC X`) or Juniper set form
+    (`set system tacplus-server A secret "X"`); route-map `set` has no secret."""
+    n = len(w)
+    second = w[1]
+    if second in _FORTI_SECRET_WORDS and n > 2:
+        return [(2, 3 if second == "key" else None)]
+    for k in range(2, n - 1):
+        word = w[k]
+        if word in _JUNIPER_SECRET_WORDS or word == "authentication-key":
+            return [(k + 1, None)]
+        if word == "pre-shared-key":
+            return [(k + 1, None)]
+        if word == "key" and w[k - 1] == "keys":  # license keys key "X"
+            return [(k + 1, None)]
+        if word in ("community", "trap-group") and k == 2 and w[1].startswith("snmp"):
+            return [(3, 4)]
+    return []
+
+
+def _session_keys(w):
+    """`set session-key inbound|outbound ah SPI X` and
+    `... esp SPI [cipher X] [authenticator Y]`."""
+    n = len(w)
+    spans = []
+    if w[3] == "ah" and n > 5:
+        spans.append((5, 6))
+    for k in range(5, n - 1):
+        if w[k] in ("cipher", "authenticator"):
+            spans.append((k + 1, k + 2))
+    return spans
+
+
+_IPSEC_ALGORITHMS = frozenset({"md5", "sha1", "3des", "des"})
+
+
+def _ipsec_keys(w):
+    """OSPFv3 IPsec keys: `... spi N md5|sha1 [0|7] KEY` and
+    `... spi N esp aes-cbc 128|3des|des [0|7] KEY sha1|md5 [0|7] KEY`."""
+    n = len(w)
+    spans = []
+    k = _after(w, "spi") + 2
+    while 1 < k < n - 1:
+        if w[k] == "aes-cbc" and w[k + 1] in _AES_BITS:
+            spans.append((k + 2, k + 3) if k + 2 < n else None)
+            k += 3
+        elif w[k] in _IPSEC_ALGORITHMS:
+            spans.append((k + 1, k + 2))
+            k += 2
+        else:
+            k += 1
+    return [s for s in spans if s is not None]
