@@ -70,9 +70,37 @@ _CONTROLS = {c: " " for c in (*range(0, 9), *range(10, 32), 127)}
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _PIECE = re.compile(r"[^\r]+")
 # A line holds a secret only if it has one of these (or sits in a key table).
+
+
+def _alternation(words) -> str:
+    """A regex matching any of ``words``, written as a trie: Python's engine then
+    tests one branch per position instead of every word."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def walk(node) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + walk(node[c]) for c in sorted(node) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return walk(tree)
+
+
+# A line holds a secret only if it has one of these (or sits in a key table).
 _HOT = re.compile(
-    r"pass|secret|key|pw|psk|snmp|community|aaa-server|authentication|command"
-    r"|executed|cmd=|[#>\]]|syscon|chap|cipher"
+    _alternation(
+        """
+        pass secret key pw psk snmp community aaa-server authentication command
+        executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared
+        """.split()
+    )
 )
 _WORD = re.compile(r"\S+")
 
@@ -109,44 +137,44 @@ _URL_CREDENTIAL = re.compile(
 )
 _KEY_VALUES = (
     # MikroTik `secret=X`, `wpa2-pre-shared-key="X"`.
-    re.compile(
-        r"(?<![\w-])(?P<name>secret|password|passphrase|psk|wpa2?-pre-shared-key"
-        r"|pre-shared-key)=(?P<value>\"[^\"]{0,500}\"|[^\s\"]{1,500})"
+    (
+        re.compile(
+            r"(?<![\w-])(?P<name>secret|password|passphrase|psk|wpa2?-pre-shared-key"
+            r"|pre-shared-key)=(?P<value>\"[^\"]{0,500}\"|[^\s\"]{1,500})"
+        ),
+        ("=",),
     ),
     # strongSwan ipsec.secrets and libreswan: `ID ID : PSK "X"`.
-    re.compile(
-        r"^[ \t]*(?:[^\s\"]{1,200}[ \t]+){0,8}?[^\s\"]{0,200}[ \t]*:[ \t]*"
-        r"(?P<name>PSK|EAP|XAUTH|NTLM)[ \t]+(?P<value>\"[^\"]{0,500}\"|\S{1,500})"
-        r"[ \t]*$"
+    (
+        re.compile(
+            r"^[ \t]*(?:[^\s\"]{1,200}[ \t]+){0,8}?[^\s\"]{0,200}[ \t]*:[ \t]*"
+            r"(?P<name>PSK|EAP|XAUTH|NTLM)[ \t]+(?P<value>\"[^\"]{0,500}\"|\S{1,500})"
+            r"[ \t]*$"
+        ),
+        ("PSK", "EAP", "XAUTH", "NTLM"),
     ),
     # swanctl.conf `secret = X`.
-    re.compile(r"^[ \t]*(?P<name>secret)[ \t]*=[ \t]*(?P<value>\S(?:.{0,500}\S)?)"),
+    (
+        re.compile(r"^[ \t]*(?P<name>secret)[ \t]*=[ \t]*(?P<value>\S(?:.{0,500}\S)?)"),
+        ("=",),
+    ),
     # AWS configuration downloads: `<pre_shared_key>X</pre_shared_key>`.
-    re.compile(
-        r"<(?P<name>pre_shared_key|psk|password|secret|shared_secret)>"
-        r"(?P<value>[^<]{1,500})</"
+    (
+        re.compile(
+            r"<(?P<name>pre_shared_key|psk|password|secret|shared_secret)>"
+            r"(?P<value>[^<]{1,500})</"
+        ),
+        ("</",),
     ),
     # Azure and other JSON: `"PreSharedKey": "X"`, `"sharedKey": "X"`.
-    re.compile(
-        r"\"(?P<name>PreSharedKey|preSharedKey|SharedKey|sharedKey|pre_shared_key|psk"
-        r"|password|secret|passphrase)\"[ \t]*:[ \t]*"
-        r"(?P<value>\"(?:[^\"\\\\]|\\\\.){1,500}\")"
+    (
+        re.compile(
+            r"\"(?P<name>PreSharedKey|preSharedKey|SharedKey|sharedKey|pre_shared_key"
+            r"|psk|password|secret|passphrase)\"[ \t]*:[ \t]*"
+            r"(?P<value>\"(?:[^\"\\\n]|\\.){1,500}\")"
+        ),
+        ('":', '" :'),
     ),
-)
-_KEY_VALUE_HINTS = (
-    "secret",
-    "password",
-    "passphrase",
-    "psk",
-    "pre-shared-key",
-    "PSK",
-    "EAP",
-    "XAUTH",
-    "NTLM",
-    "SharedKey",
-    "sharedKey",
-    "pre_shared_key",
-    "shared_secret",
 )
 # The last net: a secret keyword in a line shaped like configuration.
 _SCRUB = re.compile(
@@ -225,6 +253,12 @@ _KEYWORDS = (
     "version",
 )
 _KEYWORD_SET = frozenset(_KEYWORDS)
+# Every prefix of three or more letters that starts exactly one keyword.
+_PREFIXES: dict[str, list[str]] = {}
+for _keyword in _KEYWORDS:
+    for _end in range(3, len(_keyword)):
+        _PREFIXES.setdefault(_keyword[:_end], []).append(_keyword)
+_ABBREVIATIONS = {p: ks[0] for p, ks in _PREFIXES.items() if len(ks) == 1}
 
 
 _NO_TABLE, _TABLE_HEADER, _TABLE_ROWS = 0, 1, 2
@@ -240,6 +274,8 @@ class _State:
     psk_table: int = 0
     # Whether a rule knew the current line (its value may have been masked already).
     known: bool = False
+    # Whether the current line holds a word that may introduce a secret.
+    hot: bool = False
 
 
 def redact(text: str) -> str:
@@ -305,7 +341,7 @@ class Redactor:
         data = _comparable(scheme, value)
         if data is None:
             return f"<removed:{kind}>"
-        digest = hmac.new(self._key, data, hashlib.sha256).digest()
+        digest = hmac.digest(self._key, data, hashlib.sha256)
         numbers = self._numbers.setdefault(kind, {})
         number = numbers.setdefault(digest, len(numbers) + 1)
         return f"<removed:{kind}-{number}>"
@@ -385,15 +421,28 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
         pieces = [(0, len(line))]
     spans: list[tuple[int, int, str, str]] = []
     state.known = False
+    state.hot = _HOT.search(line.lower()) is not None
+    if (
+        not state.hot
+        and not state.psk_table
+        and "\r" not in line
+        and "\x1b" not in line
+    ):
+        if line[0] not in " \t":  # nothing here can hold a secret; a header may
+            _update_block(state, line[:200].lower().split(None, 4))
+        return []
     for index, (start, end) in enumerate(pieces):
-        spans.extend(_piece_spans(line, start, end, state, index == len(pieces) - 1))
+        last = index == len(pieces) - 1
+        spans.extend(_piece_spans(line, start, end, state, last, len(pieces) == 1))
     if not spans and not state.known and ('"' in line or "'" in line):
         spans = _wrapped_spans(line, state)
+    if not state.hot:
+        return spans
     return _nets(line, spans, state.known)
 
 
 def _piece_spans(
-    line: str, start: int, end: int, state: _State, last: bool
+    line: str, start: int, end: int, state: _State, last: bool, whole: bool = False
 ) -> list[tuple[int, int, str, str]]:
     view = _view(line[start:end])
     pos = 0
@@ -405,15 +454,18 @@ def _piece_spans(
         pos = m.end()
         debris = True
     indented = view[pos : pos + 1] in (" ", "\t") if debris else view[0] in " \t"
-    if not state.psk_table and not _HOT.search(view.lower()):
+    if not whole and not state.psk_table and not _HOT.search(view.lower()):
         # Nothing here can hold a secret; only a block header matters.
         if last and not indented and not debris:
             _update_block(state, view[pos : pos + 200].lower().split(None, 4))
         return []
-    offsets, cut = _words(view, pos, len(view))
-    if not offsets:
+    # Words first (cheap); their offsets only for a line that holds a secret.
+    words = view[pos:].lower().split(None, _MAX_WORDS)
+    if not words:
         return []
-    words = [view[a:b].lower() for a, b in offsets]
+    if len(words) > _MAX_WORDS:
+        words.pop()
+    trim = 0  # characters of the first word that were a prompt
 
     mode = None
     prompted = False
@@ -426,13 +478,12 @@ def _piece_spans(
                 prompted = True
                 m = _PROMPT_MODE.search(first[:k])
                 mode = m.group(1) if m else None
-                a, b = offsets[0]
+                trim = k + 1
                 if k + 1 < len(first):
-                    offsets[0] = (a + k + 1, b)
                     words[0] = first[k + 1 :]
                 else:
-                    offsets.pop(0)
                     words.pop(0)
+                    trim = -1
     if prompted:
         state.psk_table = _NO_TABLE
     if not words:
@@ -454,7 +505,10 @@ def _piece_spans(
             # the key; a line of another shape ends the table.
             if len(words) >= 3 and _is_psk_row(words):
                 state.psk_table = _TABLE_ROWS
-                return _to_chars(line, start, view, offsets, words, cut, [(2, None)])
+                offsets, cut = _offsets(view, pos, trim, words)
+                return _to_chars(
+                    line, start, view, offsets, words, cut, [(2, None)], kind="psk"
+                )
             state.psk_table = _NO_TABLE
 
     if prompted:
@@ -462,8 +516,22 @@ def _piece_spans(
     found = _rules(words, block, indented or prompted, embedded=False)
     if found:
         state.known = True
+        offsets, cut = _offsets(view, pos, trim, words)
+        if len(offsets) != len(words):  # a space str.split and \S read apart
+            return []
         return _to_chars(line, start, view, offsets, words, cut, found)
     return _quoted_command_spans(line, start, view, state)
+
+
+def _offsets(view: str, pos: int, trim: int, words: list[str]):
+    """The offsets of ``words`` in ``view``: the prompt trimmed off the first."""
+    offsets, cut = _words(view, pos, len(view))
+    if trim < 0:
+        offsets.pop(0)
+    elif trim and offsets:
+        a, b = offsets[0]
+        offsets[0] = (a + trim, b)
+    return offsets, cut
 
 
 def _is_psk_row(words: list[str]) -> bool:
@@ -573,9 +641,9 @@ def _expand_abbreviations(words: list[str]) -> list[str]:
     for i, word in enumerate(out[:12]):
         if len(word) < 3 or word in _KEYWORD_SET:
             continue
-        matches = [k for k in _KEYWORDS if k.startswith(word)]
-        if len(matches) == 1:
-            out[i] = matches[0]
+        full = _ABBREVIATIONS.get(word)
+        if full is not None:
+            out[i] = full
     if out and out[0] == "user":  # `user bob pass X` is the username command
         out[0] = "username"
     return out
@@ -682,10 +750,9 @@ def _is_masked(word: str) -> bool:
 
 
 def _key_values(line: str):
-    if not any(hint in line for hint in _KEY_VALUE_HINTS):
-        return
-    for pattern in _KEY_VALUES:
-        yield from pattern.finditer(line)
+    for pattern, hints in _KEY_VALUES:
+        if any(hint in line for hint in hints):
+            yield from pattern.finditer(line)
 
 
 def _kv_kind(name: str) -> str:
