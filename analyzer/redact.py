@@ -96,10 +96,13 @@ def _alternation(words) -> str:
 # A line holds a secret only if it has one of these (or sits in a key table).
 _HOT = re.compile(
     _alternation(
-        """
-        pass secret key pw psk snmp community aaa-server authentication command
-        executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared
-        """.split()
+        [
+            *"""
+            pass secret key pw psk snmp community aaa-server authentication command
+            executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared
+            """.split(),
+            "ipsec spi",
+        ]
     )
 )
 _WORD = re.compile(r"\S+")
@@ -109,7 +112,8 @@ _TYPE_DIGITS = frozenset(str(n) for n in range(11))
 _MODIFIERS = frozenset(
     """
     hex hexadecimal ascii ascii-text encrypted clear cleartext unencrypted text
-    md5 sha sha1 sha-1 sha256 sha-256 sha384 sha512 des 3des aes aes128 aes192 aes256
+    md5 sha sha1 sha-1 sha256 sha-256 sha384 sha512 des des56 3des aes aes128 aes192
+    aes256
     aes-128 aes-192 aes-256 aes-cbc enc hmac-sha-256 hmac-sha-1 hmac-md5
     """.split()
 )
@@ -176,6 +180,7 @@ _KEY_VALUES = (
         ('":', '" :'),
     ),
 )
+_JSON_VALUE = re.compile(r"\"value\"[ \t]*:[ \t]*\"((?:[^\"\\\n]|\\.){1,500})\"")
 # The last net: a secret keyword in a line shaped like configuration.
 _SCRUB = re.compile(
     r"(?<![\w-])(secret|password|psk|shared-secret|key-string|pre-shared-key)(?![\w-])"
@@ -276,6 +281,9 @@ class _State:
     known: bool = False
     # Whether the current line holds a word that may introduce a secret.
     hot: bool = False
+    # After `"id": ".../sharedkey"` (az network vpn-connection shared-key show) the
+    # JSON `"value"` is the key.
+    shared_key_value: bool = False
 
 
 def redact(text: str) -> str:
@@ -421,7 +429,17 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
         pieces = [(0, len(line))]
     spans: list[tuple[int, int, str, str]] = []
     state.known = False
-    state.hot = _HOT.search(line.lower()) is not None
+    low = line.lower()
+    state.hot = _HOT.search(low) is not None
+    if state.shared_key_value and '"value"' in line:
+        state.shared_key_value = False
+        m = _JSON_VALUE.search(line)
+        if m and not _masked_value(m.group(1)):
+            return [(m.start(1), m.end(1), "psk", "clear")]
+    if '/sharedkey"' in low:
+        state.shared_key_value = True
+    elif "}" in line:
+        state.shared_key_value = False
     if (
         not state.hot
         and not state.psk_table
@@ -699,7 +717,9 @@ def _honest(words, i, j):
         w = words[i]
         if w in _AES and words[i + 1] in _AES_BITS and i + 2 < n:
             i += 2
-        elif (w in _MODIFIERS or w in _TYPE_DIGITS) and words[i + 1] not in _TRAILING:
+        elif (w in _MODIFIERS or w in _TYPE_DIGITS) and (
+            words[i + 1] not in _TRAILING or words[i + 1] in _MODIFIERS
+        ):
             i += 1
         else:
             break
