@@ -561,6 +561,9 @@ def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     """Config lines inside quoted strings: Ansible ``stdout_lines``, a Python list,
     JSON ``"stdout"`` with ``\\n`` between lines."""
     out: list[tuple[int, int, str, str]] = []
+    # Inside the string an escaped quote is a quote: `\\"` reads as ` "`, offsets
+    # unchanged, so the quoted values of the inner line are found as they stand.
+    shadow = line.replace('\\"', ' "') if '\\"' in line else line
     for m in _QUOTED.finditer(line):
         begin, finish = m.start() + 1, m.end() - 1
         if finish - begin < 4:
@@ -577,9 +580,35 @@ def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
             if piece.endswith("\\r"):
                 stop -= 2
             if stop > pos and not piece.isspace():
-                out.extend(_piece_spans(line, pos, stop, inner, True))
+                inner.known = False
+                found = _piece_spans(shadow, pos, stop, inner, True)
+                if not found:
+                    segment = shadow[pos:stop]
+                    inner.hot = _HOT.search(segment.lower()) is not None
+                    if inner.hot:
+                        found = [
+                            (a + pos, b + pos, kind, scheme)
+                            for a, b, kind, scheme in _nets(segment, [], inner.known)
+                        ]
+                for a, b, kind, scheme in found:
+                    if b - a > 1 and line[b - 1 : b + 1] == '\\"':
+                        b -= 1  # the escape of the closing quote stays
+                    out.append((a, b, kind, scheme))
             pos = stop + 2 if k >= 0 else finish
     return out
+
+
+def _body(line: str) -> tuple[int, int]:
+    """Where the text a terminal showed starts (after the last CR overwrite, pager
+    debris, mail quoting or a time stamp) and ends (before a CRLF's CR)."""
+    hi = len(line.rstrip("\r"))
+    lo = line.rfind("\r", 0, hi) + 1
+    for _ in range(3):
+        m = _PAGER.match(line, lo, hi) or _WRAPPER.match(line, lo, hi)
+        if not m or m.end() == lo:
+            break
+        lo = m.end()
+    return lo, hi
 
 
 def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]]:
@@ -593,17 +622,20 @@ def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]
         for m in _URL_CREDENTIAL.finditer(line):
             if not _masked_value(m.group(1)):
                 extra.append((m.start(1), m.end(1), "secret", "clear"))
-    if "=" in line or ":" in line or "<" in line:
-        for m in _key_values(line):
+    lo, hi = _body(line)
+    body = line[lo:hi] if lo or hi < len(line) else line
+    if "=" in body or ":" in body or "<" in body:
+        for m in _key_values(body):
             value = m.group("value")
             a, b = m.span("value")
+            a, b = a + lo, b + lo
             if value[:1] in "\"'" and len(value) >= 2 and value[-1] == value[0]:
                 a, b, value = a + 1, b - 1, value[1:-1]
             if value and not _masked_value(value):
                 kind = _kv_kind(m.group("name"))
                 extra.append((a, b, kind, "clear"))
     if not spans and not extra and not known:
-        extra = _keyword_scrub(line)
+        extra = [(a + lo, b + lo, k, c) for a, b, k, c in _keyword_scrub(body)]
     if not extra:
         return spans
     merged = sorted(spans + extra)
@@ -786,7 +818,9 @@ def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
     """From a secret keyword to the end of a configuration-shaped line whose
     grammar no rule knows: `foo bar password X`, `cable shared-secret X`."""
     m = _SCRUB.search(line)
-    if not m or not _CONFIG_SHAPE.fullmatch(line, 0, m.start()):
+    if not m or line[m.end() : m.end() + 1] not in (" ", "\t"):
+        return []
+    if not _CONFIG_SHAPE.fullmatch(line, 0, m.start()):
         return []
     offsets, cut = _words(line, m.end(), len(line))
     if not offsets or cut:
