@@ -105,6 +105,12 @@ _HOT = re.compile(
         ]
     )
 )
+# The nets (hashes, URLs, key=value, the keyword scrub) fire only on these.
+_NET_HOT = re.compile(
+    _alternation(
+        "$ :// secret password passphrase psk eap xauth ntlm shared key-string".split()
+    )
+)
 _WORD = re.compile(r"\S+")
 
 # What may stand between a keyword and its value and is never the value itself.
@@ -421,13 +427,6 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
         if state.psk_table == _TABLE_ROWS:
             state.psk_table = _NO_TABLE  # a blank line after the rows ends the table
         return []
-    # A pager overwrites itself with CR: every piece is checked, the last one that
-    # says something is the line the terminal showed and sets the context.
-    if "\r" in line:
-        pieces = [m.span() for m in _PIECE.finditer(line) if not m.group().isspace()]
-    else:
-        pieces = [(0, len(line))]
-    spans: list[tuple[int, int, str, str]] = []
     state.known = False
     low = line.lower()
     state.hot = _HOT.search(low) is not None
@@ -436,25 +435,33 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
         m = _JSON_VALUE.search(line)
         if m and not _masked_value(m.group(1)):
             return [(m.start(1), m.end(1), "psk", "clear")]
-    if '/sharedkey"' in low:
-        state.shared_key_value = True
-    elif "}" in line:
-        state.shared_key_value = False
-    if (
-        not state.hot
-        and not state.psk_table
-        and "\r" not in line
-        and "\x1b" not in line
-    ):
+    if "}" in line:
+        state.shared_key_value = '/sharedkey"' in low
+    elif "/sharedkey" in low:
+        state.shared_key_value = '/sharedkey"' in low
+    cr = "\r" in line
+    if not state.hot and not state.psk_table and not cr and "\x1b" not in line:
         if line[0] not in " \t":  # nothing here can hold a secret; a header may
-            _update_block(state, line[:200].lower().split(None, 4))
+            _update_block(state, low[:200].split(None, 4))
         return []
+    # A pager overwrites itself with CR: every piece is checked, the last one that
+    # says something is the line the terminal showed and sets the context.
+    if cr:
+        pieces = [m.span() for m in _PIECE.finditer(line) if not m.group().isspace()]
+    else:
+        pieces = [(0, len(line))]
+    spans: list[tuple[int, int, str, str]] = []
     for index, (start, end) in enumerate(pieces):
         last = index == len(pieces) - 1
         spans.extend(_piece_spans(line, start, end, state, last, len(pieces) == 1))
     if not spans and not state.known and ('"' in line or "'" in line):
         spans = _wrapped_spans(line, state)
     if not state.hot:
+        return spans
+    if spans or state.known:  # a rule read the line: only the anywhere-nets
+        if "$" not in line and "://" not in line:
+            return spans
+    elif not _NET_HOT.search(low):
         return spans
     return _nets(line, spans, state.known)
 
