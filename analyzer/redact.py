@@ -292,6 +292,19 @@ class _State:
     shared_key_value: bool = False
 
 
+def label_in(words) -> str | None:
+    """The label of the first labelled removal among ``words`` (`psk-1` for
+    `<removed:psk-1>`), None when there is none or it claims no equality."""
+    for word in words:
+        m = _LABELLED.search(word)
+        if m:
+            return m.group(1)
+    return None
+
+
+_LABELLED = re.compile(r"<removed:([a-z]{1,12}-[0-9]{1,7})>")
+
+
 def redact(text: str) -> str:
     """``text`` with every recognised secret value replaced by a labelled marker."""
     return redact_with_count(text)[0]
