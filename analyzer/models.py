@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from analyzer.redact import redact
+from analyzer.redact import Redactor
 
 SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
@@ -76,9 +76,11 @@ class Diagnosis(models.Model):
     @classmethod
     def submit(cls, text: str, title: str = "") -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
-        diagnosis = cls.objects.create(
-            title=clean_title(redact(title)), input_text=redact(text)
-        )
+        # One redactor for both: a key quoted in the title and in the paste gets
+        # one label, and its HMAC key is gone once the row is written.
+        with Redactor() as redactor:
+            title, text = redactor.redact(title), redactor.redact(text)
+        diagnosis = cls.objects.create(title=clean_title(title), input_text=text)
         diagnosis.enqueue()
         return diagnosis
 

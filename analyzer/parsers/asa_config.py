@@ -31,9 +31,10 @@ its ``type``:
 - ``crypto_map_interface`` (map, interface)
 - ``ike_enable`` (ike_version, interface)
 - ``tunnel_group`` (name, tunnel_type, ikev1_psk, ikev2_local_psk,
-  ikev2_remote_psk, trust_point (IKEv1), ikev2_local_cert, ikev2_remote_cert,
+  ikev2_remote_psk, ikev1_psk_label, ikev2_local_psk_label, ikev2_remote_psk_label
+  (the redaction label of each key, see ios_config), trust_point (IKEv1), ikev2_local_cert, ikev2_remote_cert,
   default_group_policy, peer_id_validate)
-- ``isakmp_key`` (address, netmask) from PIX 6 `isakmp key ... address`
+- ``isakmp_key`` (address, netmask, psk_label) from PIX 6 `isakmp key ... address`
 - ``class_map`` (name, match), ``inspect`` (policy_map, class_map, protocol,
   argument, legacy), ``service_policy`` (policy_map, scope, interface)
 
@@ -47,6 +48,7 @@ import re
 
 from analyzer.parsers.common import IPV4, config_platform
 from analyzer.parsers.show_version import parse_version, version_token
+from analyzer.redact import label_in
 from analyzer.report import Source
 
 COMMANDS = (
@@ -688,7 +690,13 @@ class _Reader:
                 netmask = None
                 if len(words) > at + 3 and words[at + 2] == "netmask":
                     netmask = words[at + 3]
-                self.add("isakmp_key", number, address=words[at + 1], netmask=netmask)
+                self.add(
+                    "isakmp_key",
+                    number,
+                    address=words[at + 1],
+                    netmask=netmask,
+                    psk_label=label_in(words[2:at]),
+                )
 
     def policy_key(self, priority, number):
         for record in self.records:
@@ -877,6 +885,9 @@ class _Reader:
                 ikev1_psk=False,
                 ikev2_local_psk=False,
                 ikev2_remote_psk=False,
+                ikev1_psk_label=None,
+                ikev2_local_psk_label=None,
+                ikev2_remote_psk_label=None,
                 trust_point=None,
                 ikev2_local_cert=None,
                 ikev2_remote_cert=False,
@@ -901,19 +912,23 @@ class _Reader:
         # redaction marker, or the key itself in a config file.
         if head == "pre-shared-key" and len(words) > 1:
             record["ikev1_psk"] = True
+            record["ikev1_psk_label"] = label_in(words[1:])
             at["psk"] = number
         elif head == "ikev1" and len(words) > 2 and words[1] == "pre-shared-key":
             record["ikev1_psk"] = True
+            record["ikev1_psk_label"] = label_in(words[2:])
             at["psk"] = number
         elif head == "ikev2" and len(words) > 2 and words[1] == "remote-authentication":
             if words[2] == "pre-shared-key" and len(words) > 3:
                 record["ikev2_remote_psk"] = True
+                record["ikev2_remote_psk_label"] = label_in(words[3:])
                 at["psk"] = number
             elif words[2] == "certificate":
                 record["ikev2_remote_cert"] = True
         elif head == "ikev2" and len(words) > 2 and words[1] == "local-authentication":
             if words[2] == "pre-shared-key" and len(words) > 3:
                 record["ikev2_local_psk"] = True
+                record["ikev2_local_psk_label"] = label_in(words[3:])
                 at["psk"] = number
             elif words[2] == "certificate" and len(words) > 3:
                 record["ikev2_local_cert"] = words[3]

@@ -6,7 +6,8 @@ Kind ``ios.running_config``. One record per configuration object, by ``type``:
 - ``hostname`` (name), ``version`` (version)
 - ``interface`` (interface, ip, mask, crypto_map, nat_side, shutdown, description)
 - ``isakmp_policy`` (priority, authentication, encryption, hash, group, lifetime)
-- ``isakmp_key`` (address, mask, keyring) from `crypto isakmp key` and keyrings
+- ``isakmp_key`` (address, mask, keyring, psk_label) from `crypto isakmp key` and
+  keyrings
 - ``isakmp_profile`` (name, keyring, match_addresses [..])
 - ``transform_set`` (name, encryption [..], integrity [..], mode)
 - ``crypto_map_entry`` / ``dynamic_map_entry`` (map, seq, peers [..],
@@ -14,7 +15,7 @@ Kind ``ios.running_config``. One record per configuration object, by ``type``:
   dynamic_map, interface)
 - ``ikev2_proposal`` (name, encryption, integrity, group), ``ikev2_policy``
   (name, proposals [..]), ``ikev2_keyring_peer`` (keyring, peer, address, mask,
-  psk), ``ikev2_profile`` (name, keyring, match_addresses [..])
+  psk, local_psk_label, remote_psk_label), ``ikev2_profile`` (name, keyring, match_addresses [..])
 - ``access_list_entry`` (acl, action, protocol, source, destination) with address
   specs {"any": True}, {"host": ip}, {"network": ip, "wildcard": w}, {"group": n}
 - ``nat_rule`` (side, mode "list" | "route-map" | "static", acl, route_map,
@@ -31,7 +32,8 @@ running state of the same objects: one record per entry with ``map``, ``seq``,
 (the device's own "incomplete state" warning).
 
 A key is present whatever its text reads (the device may print it encrypted,
-redaction replaces it with a marker).
+redaction replaces it with a marker). ``psk_label`` is the label of that marker
+(`psk-1` for `<removed:psk-1>`), the same for the same key within one paste.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from __future__ import annotations
 import re
 
 from analyzer.parsers.common import IPV4, config_platform
+from analyzer.redact import label_in
 from analyzer.report import Source
 
 COMMANDS = (
@@ -231,7 +234,14 @@ class _Reader:
         mask = None
         if at + 2 < len(words) and _is_ip(words[at + 2]):
             mask = words[at + 2]
-        self.add("isakmp_key", number, address=address, mask=mask, keyring=keyring)
+        self.add(
+            "isakmp_key",
+            number,
+            address=address,
+            mask=mask,
+            keyring=keyring,
+            psk_label=label_in(words),
+        )
 
     def c_keyring(self, name, words, number, _indent):
         if words[0] == "pre-shared-key" and "address" in words:
@@ -363,6 +373,8 @@ class _Reader:
                 address=None,
                 mask=None,
                 psk=False,
+                local_psk_label=None,
+                remote_psk_label=None,
             )
             return
         peer = self.keyring_peer
@@ -374,6 +386,11 @@ class _Reader:
             peer["mask"] = words[2] if len(words) > 2 and _is_ip(words[2]) else None
         elif words[0] == "pre-shared-key" and len(words) > 1:
             peer["psk"] = True
+            # The label redaction left: both ends' keys compared, neither stored.
+            if words[1] != "remote":
+                peer["local_psk_label"] = label_in(words[1:])
+            if words[1] != "local":
+                peer["remote_psk_label"] = label_in(words[1:])
 
     def c_ikev2_profile(self, record, words, number, _indent):
         self.touch(record, number)

@@ -16,6 +16,7 @@ from analyzer.rules import (
     ios_config,
     ipsec,
     mail,
+    psk,
     syslog,
     tcpdump,
     vpn_path,
@@ -33,5 +34,6 @@ REGISTRY = (
     boot,
     asa_config,
     ios_config,
+    psk,
     general,
 )
