@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
+# An IPv4 address as pasted: forum posters mask octets ("185.x.y.113",
+# "124.29.X.X", "x.x.x.x", "10.*.*.1"), and a masked address still names the same
+# peer on every line of the paste. Arithmetic on addresses (ipv4_to_int) gives
+# None for a masked one.
+_OCTET = r"(?:\d{1,3}|[xX]{1,3}|\*{1,3}|[yzYZ](?![\w-]))"
+IPV4 = rf"(?:{_OCTET}\.){{3}}{_OCTET}"
 # Good enough to pick an IPv6 address out of device output; not a validator.
 IPV6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?"
 IP = rf"(?:{IPV4}|{IPV6})"

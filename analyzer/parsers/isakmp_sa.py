@@ -40,7 +40,7 @@ import re
 from functools import lru_cache
 
 from analyzer.parsers import common, ikev2_sa
-from analyzer.parsers.common import owned, read_blocks, source_from, to_int
+from analyzer.parsers.common import IPV4, owned, read_blocks, source_from, to_int
 
 # Device labels repeat on every SA: name each once.
 snake = lru_cache(maxsize=2048)(common.snake)
@@ -48,7 +48,9 @@ COMMANDS = ("show crypto isakmp sa", "show crypto ikev1 sa", "show isakmp sa")
 
 _STATE = re.compile(r"^[A-Za-z]{2,4}_[A-Za-z0-9_]{2,30}$")
 _HMS = re.compile(r"^\d{1,4}:\d\d:\d\d$")
-_ADDR_CHARS = frozenset("0123456789abcdefABCDEF.:")
+# Address characters, masked octets included ("185.x.y.113", "10.*.*.1").
+_ADDR_CHARS = frozenset("0123456789abcdefABCDEF.:xXyYzZ*")
+_MASKED_V4 = re.compile(IPV4)
 _ASA_PEER = re.compile(r"^(\d{1,6})\s+IKE Peer:\s*(\S+)")
 _KEY_VALUE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S+)")
 _NONE_SAID = (
@@ -80,7 +82,9 @@ _LEGEND = (
 def _is_addr(token: str) -> bool:
     if not set(token) <= _ADDR_CHARS or _HMS.match(token):
         return False
-    return token.count(".") == 3 or token.count(":") >= 2
+    if token.count(".") == 3:
+        return _MASKED_V4.fullmatch(token) is not None
+    return token.count(":") >= 2 and not set(token) & set("xXyYzZ*")
 
 
 def _status(words: list[str]) -> tuple[str | None, bool]:
