@@ -447,11 +447,27 @@ def _settle_peers(records: list[dict]) -> None:
         for rec in rows[1:]:
             common &= {rec["dst"], rec["src"]}
         local = next(iter(common)) if len(rows) > 1 and len(common) == 1 else None
+        guess = None
+        if local is None and len(rows) > 1 and len(common) == 2:
+            # Every row is the same pair of addresses, some written one way
+            # round and some the other (the router initiated some SAs and
+            # answered others): one device has one address on the pair, so
+            # all rows name the same peer. The address written as src more
+            # often is taken as local; still a guess, but the same for every
+            # row.
+            srcs = [rec["src"] for rec in rows]
+            a, b = sorted(common)
+            if srcs.count(a) != srcs.count(b):
+                guess = a if srcs.count(a) > srcs.count(b) else b
         for rec in rows:
             at = rec["at"].get("dst")
             if local is not None:
                 rec["local"] = local
                 rec["peer"] = rec["src"] if rec["dst"] == local else rec["dst"]
+            elif guess is not None:
+                rec["local"] = guess
+                rec["peer"] = rec["src"] if rec["dst"] == guess else rec["dst"]
+                rec["peer_guessed"] = True
             else:
                 rec["local"], rec["peer"] = rec["src"], rec["dst"]
                 rec["peer_guessed"] = True

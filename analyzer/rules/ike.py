@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from analyzer import isakmp
 from analyzer.report import Finding
+from analyzer.rules import ipsec as ipsec_rules
 
 ISAKMP_KINDS = (
     "asa.show_crypto_isakmp_sa",
@@ -454,6 +455,22 @@ def _no_phase2(report, source, groups) -> list[Finding]:
                 for r in s.records
             )
         ]
+        waiting = [
+            r
+            for s in mine
+            for r in s.records
+            if r.get("peer") in (None, "", peer) and ipsec_rules.no_sa_waiting(r)
+        ]
+        if waiting:
+            rec = waiting[0]
+            at = (rec.get("at") or {}).get("send_errors")
+            if at:
+                lines = sorted(set(lines) | {at})
+            evidence.append(
+                f"the IPsec output counts {rec['send_errors']} packets that matched "
+                "the crypto map and found no SA (outbound SPI 0): traffic is "
+                "waiting and phase 2 does not come up"
+            )
         listing = [s for s in mine if _lists_peer(s, peer)]
         shown = {
             (v or "").lower()
@@ -464,7 +481,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
         # A full listing that merely lacks the peer may have been cut short in
         # the paste; "There are no ipsec sas", or an output filtered on the
         # peer, says it outright.
-        certain = bool(zero_child)
+        certain = bool(zero_child) or bool(waiting)
         if listing and peer.lower() not in shown:
             where = listing[0]
             lines = sorted(set(lines) | {where.first_line})
@@ -485,7 +502,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
                 " Unless the IPsec output was cut short in the paste: then run "
                 f"`show crypto ipsec sa peer {peer}` to be sure."
             )
-        elif ios and not zero_child:
+        elif ios and not zero_child and not waiting:
             severity = "info"
             tail = (
                 " On IOS this is also what a tunnel with no traffic looks like: "

@@ -285,6 +285,22 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             )
 
     errors = [f for f in _ERROR_COUNTERS if rec.get(f)]
+    if errors and no_sa_waiting(rec):
+        # Packets matched the crypto ACL and found no SA to leave by: phase 2 is
+        # not up, which the IKE checks judge with the phase 1 state beside it.
+        finding(
+            "waiting_for_sa",
+            "info",
+            f"Traffic for {peer} is waiting for an IPsec SA",
+            f"{rec['send_errors']} packets matched this crypto map entry and found "
+            "no SA to leave by (the current outbound SPI is zero, nothing was "
+            "encrypted): traffic wants this tunnel but phase 2 is not up. These "
+            "are not errors of a working SA.",
+            "send-recv-errors",
+            _lines(rec, "send_errors", "outbound_spi"),
+            "errors",
+        )
+        errors = []
     if errors:
         listed = ", ".join(f"{f.replace('_', ' ')} {rec[f]}" for f in errors)
         finding(
@@ -733,3 +749,15 @@ def _other_end(rec: dict, code: str, latest: list[dict]) -> str:
             "encrypted back."
         )
     return ""
+
+
+def no_sa_waiting(rec: dict) -> bool:
+    """An SA entry with no SA (outbound SPI zero, nothing encrypted or decrypted)
+    whose send errors count packets that matched it: traffic is waiting for phase 2."""
+    return (
+        rec.get("outbound_spi") in ("00000000", "0")
+        and not rec.get("encaps")
+        and not rec.get("decaps")
+        and (rec.get("send_errors") or 0) > 0
+        and not rec.get("recv_errors")
+    )
