@@ -40,7 +40,8 @@ COMMANDS = ()
 # Which vendor wrote a line, from what only that vendor prints.
 _CHARON = re.compile(r"\bcharon(?:-systemd)?(?:\[\d{1,7}\])?: |^\s*\d{2}\[[A-Z]{3}\] ")
 _PLUTO = re.compile(r'\bpluto\[\d{1,7}\]: |"[^"\s]{1,80}"(?:\[\d{1,5}\])? #\d{1,9}: ')
-_FORTI = re.compile(r"\bike \d{1,4}:(?P<name>[^:\s]{1,64})?:?")
+# "ike 0:VPN:" and, from FortiOS 7, with the VDOM: "ike V=root:0:VPN:".
+_FORTI = re.compile(r"\bike (?:V=[^:\s]{1,32}:)?\d{1,4}:(?P<name>[^:\s]{1,64})?:?")
 _KMD = re.compile(r"\bkmd\[\d{1,7}\]: |\bKMD_[A-Z0-9_]{3,40}\b")
 _PANOS = re.compile(
     r"IKE(?:v2)? (?:phase-[12]|IKE SA|child SA) negotiation|\bike-nego-|ikemgr|"
@@ -50,6 +51,7 @@ _PANOS = re.compile(
 _CONN_PLUTO = re.compile(r'"(?P<name>[^"\s]{1,80})"(?:\[\d{1,5}\])? #\d{1,9}: ')
 _CONN_CHARON = re.compile(
     r"\b(?:IKE_SA|CHILD_SA) (?P<name>[\w.-]{1,64})[\[{]\d{1,9}[\]}]"
+    r"|<(?P<tag>[\w.-]{1,64})\|\d{1,9}>"
 )
 _CONN_KMD = re.compile(r"(?:VPN|vpn name): (?P<name>[\w.-]{1,64})")
 _CONN_PANOS = re.compile(r"^\S+ \S+ +\w+ +ike +(?P<name>[\w.-]{1,64}) ")
@@ -86,9 +88,17 @@ _PEERS = (
 _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), event, phase)
     for pattern, event, phase in (
+        # identities: the peer's ID matches no connection
+        (
+            r"Peer ID '.{0,80}' mismatched|we require (?:IKEv2 )?peer to have ID|"
+            r"no suitable connection for peer|peer ID .{0,60}mismatch|"
+            r"IDr payload .{0,40}mismatch",
+            "identity",
+            1,
+        ),
         # traffic selectors and proxy identities: always phase 2
         (
-            r"TS_UNACCEPTABLE|traffic selectors? (?:\S+ )?(?:in)?acceptable|"
+            r"TS_UNACCEPTABLE|traffic selectors? .{0,120}?(?:un|in)acceptable|"
             r"no matching CHILD_SA config|INVALID[_-]ID[_-]INFO|proxy[ -]?id mismatch|"
             r"P2_POLICY_LOOKUP_FAILURE|no acceptable traffic selectors",
             "phase2",
@@ -147,11 +157,12 @@ _PHASE2_WORDS = re.compile(
     r"quick mode|QUICK|IPsec SA|protocol = ESP|p2",
 )
 _PHASE1_WORDS = re.compile(
-    r"IKE_SA_INIT|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|phase-1|Phase 1|"
+    r"IKE_SA_INIT|SA_INIT|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|phase-1|Phase 1|"
     r"Phase-1|first IKE message|IKE SA negotiation|protocol = IKE"
 )
 _IKEV2 = re.compile(
-    r"IKEv2|TS_UNACCEPTABLE|IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
+    r"IKEv2|TS_UNACCEPTABLE|mismatched on\s+first found connection|shared keys? for .{0,160}MAC mismatched|SA_INIT|"
+    r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
     r"\bIKE_SA\b(?! to-)|CHILD_SA"
 )
 _IKEV1 = re.compile(
@@ -166,6 +177,12 @@ _RECEIVED = re.compile(
 )
 
 
+# What comes before the message on a log line: time stamp, host, daemon, thread,
+# connection ("Jun 23 08:07:26 vpn charon[2440]: 13[IKE] <PEER|3> ").
+_PREFIX = re.compile(
+    r"^.{0,80}?(?:charon(?:-systemd)?(?:\[\d{1,7}\])?: (?:\d{2}\[[A-Z]{3}\] )?"
+    r"(?:<[^>]{1,80}> )?|pluto\[\d{1,7}\]: |kmd\[\d{1,7}\]: )"
+)
 _WRAP = 150  # characters: a log line this long may have been wrapped
 
 
@@ -263,6 +280,8 @@ def _vendor(line: str) -> str | None:
         return "strongswan"
     if "responding to " in line and " message (ID " in line:
         return "libreswan"
+    if "Peer ID '" in line and "mismatched" in line:
+        return "libreswan"
     if (
         "ISAKMP_v2_" in line
         or "v2N_" in line
@@ -301,7 +320,9 @@ def _connection(line: str, vendor: str) -> str | None:
     if pattern is None:
         return None
     m = pattern.search(line)
-    return m.group("name") if m else None
+    if m is None:
+        return None
+    return m.groupdict().get("name") or m.groupdict().get("tag")
 
 
 def _key(vendor, peer, conn, by_conn, last):
@@ -391,7 +412,15 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
                 phase = 2 if record["phase1_complete"] else 1
         if phase == 2:
             kind = "phase2"
-    text = " ".join(line.split())[:300]
+    if (
+        kind == "phase2"
+        and "INVALID_ID" in line
+        and any(e["kind"] == "identity" for e in record["errors"])
+    ):
+        # The notify that follows a peer ID no connection accepts is about that
+        # identity, not about proxy identities.
+        kind = "identity"
+    text = " ".join(_PREFIX.sub("", line, count=1).split())[:300]
     if (
         kind == "phase2"
         and record.get("pfs")

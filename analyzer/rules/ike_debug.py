@@ -7,6 +7,8 @@ completed is reported as info.
 
 from __future__ import annotations
 
+import re
+
 from analyzer import isakmp
 from analyzer.report import Finding, Report
 
@@ -205,7 +207,8 @@ def _peer(record: dict) -> list[Finding]:
                 code="ike_debug.psk_mismatch",
                 severity="error",
                 title=f"Pre-shared key problem with {peer}",
-                detail=f"{what} Messages: {_exchanged(record)}. Re-enter the key on both ends.",
+                detail=f"{what}{_quote(record, 'psk')} Messages: "
+                f"{_exchanged(record)}. Re-enter the key on both ends.",
                 article="ikev2-troubleshooting" if v2 else ARTICLE,
                 anchor="authentication-failed" if v2 else "psk-mismatch",
                 lines=lines + evidence,
@@ -503,6 +506,7 @@ def _history(resolved: list[dict]) -> str:
 
 # What the refusal names, in the order it is looked for: (article anchor, words
 # in the device's text, the cause in the field's words).
+_NAMES_NETWORK = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d")
 _PHASE2_CAUSES = (
     (
         "crypto-acl-mirror",
@@ -578,7 +582,10 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
             "and the peer's the mirror image."
         )
     ikev2 = record.get("version") == "ikev2"
-    said = " ".join(refusals[0]["text"].split())[:160]
+    # Quote the refusal that names the most: the selectors or proxies when a line
+    # gives them.
+    naming = [e for e in refusals if _NAMES_NETWORK.search(e["text"])]
+    said = " ".join((naming or refusals)[0]["text"].split())[:200]
     return Finding(
         code="ike_debug.phase2_mismatch",
         severity="error",
@@ -725,3 +732,14 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
         ),
         subject=subject,
     )
+
+
+def _quote(record: dict, kind: str) -> str:
+    """' The device says: "..."' with the device's own words for the first error
+    of ``kind`` (the one naming an address or identity when there is one)."""
+    errors = [e for e in record["errors"] if e["kind"] == kind]
+    if not errors:
+        return ""
+    naming = [e for e in errors if "'" in e["text"] or _NAMES_NETWORK.search(e["text"])]
+    text = " ".join((naming or errors)[0]["text"].split())[:200]
+    return f' The device says: "{text}".'
