@@ -194,6 +194,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("proposal", "Failed to find a matching policy"),
     ("proposal", "IKE Initiator unable to find policy"),
     ("malformed", "IKMP_BAD_MESSAGE"),
+    ("no_crypto_map", "No crypto map bound to interface"),
     ("malformed", "failed its sanity check"),
     ("psk", "Error processing payload: Payload ID: "),
     ("no_response", "Death by retransmission"),
@@ -436,12 +437,23 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
             ).startswith("75"):
                 return text, "asa", "ikev2"
             return text, "asa", "ikev1"
+        if record.get("facility") == "ISAKMP" and (
+            record.get("message_id") or ""
+        ).startswith("ISAKMP-"):
+            # IOS-XE 16/17: "ISAKMP-ERROR: (0):No pre-shared key with ...",
+            # "ISAKMP-PAK: (1003):received packet from ...": the same debug as
+            # "ISAKMP: (0):...", read the same way.
+            return f"ISAKMP:{text}", "ios", "ikev1"
         if record.get("facility") == "CRYPTO":
             # The mnemonic says as much as the text (IKMP_MODE_FAILURE,
             # RECVD_PKT_INV_SPI): keep it with the text the checks read.
             return f"%{record.get('message_id')}: {text}", "ios", "ikev1"
         if text.startswith("IKEv2:"):
             return text, "ios", "ikev2"
+        if text.startswith(("IKEv2-ERROR:", "IKEv2-INTERNAL:", "IKEv2-PAK:")):
+            # IOS-XE's error and packet debugs: "IKEv2-ERROR:(SESSION ID = 71,SA
+            # ID = 1):: Auth exchange failed".
+            return "IKEv2:" + text.split(":", 1)[1], "ios", "ikev2"
         if text.startswith(("ISAKMP", "IPSEC(", "IKEv2")):
             return text, "ios", "ikev1"
         if text.startswith("CRYPTO_PKI"):
@@ -458,6 +470,8 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
         return stripped, "ios", "ikev1"
     if stripped.startswith("IKEv2:("):
         return stripped, "ios", "ikev2"
+    if stripped.startswith(("IKEv2-ERROR:(", "IKEv2-INTERNAL:(", "IKEv2-PAK:(")):
+        return "IKEv2:" + stripped.split(":", 1)[1], "ios", "ikev2"
     if stripped.startswith("CRYPTO_PKI"):
         # The certificate checks of the negotiation printed above.
         return stripped, "ios", "pki"
@@ -888,6 +902,7 @@ def _message(record, direction, msgid, payloads, length, number) -> None:
 # Errors that belong to phase 1: a later phase 1 completion overcame them.
 _PHASE1_KINDS = frozenset(
     {
+        "no_crypto_map",
         "proposal",
         "psk",
         "identity",

@@ -206,11 +206,27 @@ def _peer(record: dict) -> list[Finding]:
             Finding(
                 code="ike_debug.psk_mismatch",
                 severity="error",
-                title=f"Pre-shared key problem with {peer}",
+                title=(
+                    f"No pre-shared key for {peer} on this device"
+                    if missing
+                    else f"Pre-shared key problem with {peer}"
+                ),
                 detail=f"{what}{_quote(record, 'psk')} Messages: "
                 f"{_exchanged(record)}. Re-enter the key on both ends.",
-                article="ikev2-troubleshooting" if v2 else ARTICLE,
-                anchor="authentication-failed" if v2 else "psk-mismatch",
+                article=(
+                    "ikev2-troubleshooting"
+                    if v2
+                    else "phase1-errors"
+                    if missing
+                    else ARTICLE
+                ),
+                anchor=(
+                    "authentication-failed"
+                    if v2
+                    else "pre-shared-key"
+                    if missing
+                    else "psk-mismatch"
+                ),
                 lines=lines + evidence,
                 next_commands=_commands(
                     record,
@@ -292,6 +308,59 @@ def _peer(record: dict) -> list[Finding]:
 
     if "phase2" in kinds:
         findings.append(_phase2_finding(record, subject))
+
+    if "no_crypto_map" in kinds:
+        findings.append(
+            Finding(
+                code="ike_debug.no_crypto_map",
+                severity="error",
+                title=f"IKE from {peer} arrives on an interface with no crypto map",
+                detail=(
+                    f"This device drops the IKE packets of {peer}: the interface they "
+                    "arrive on has no crypto map applied (`crypto map NAME interface "
+                    "outside` is missing, or names another interface), so nothing "
+                    "here answers the peer." + _quote(record, "no_crypto_map")
+                ),
+                article="asa-vpn-config-checks",
+                anchor="crypto-map-unapplied",
+                lines=_error_lines(record, "no_crypto_map"),
+                next_commands=_commands(
+                    record,
+                    "show run crypto map | include interface",
+                    "show crypto map",
+                    "show run crypto ikev1 | include enable",
+                    ios=("show crypto map", "show running-config | include crypto map"),
+                ),
+                subject=subject,
+            )
+        )
+
+    malformed = [e for e in record["errors"] if e["kind"] == "malformed"]
+    if malformed and not findings and not record["phase1_complete"]:
+        findings.append(
+            Finding(
+                code="ike_debug.malformed",
+                severity="warning",
+                title=f"IKE messages from {peer} fail their sanity check",
+                detail=(
+                    "This device could not read IKE messages from the peer (reported "
+                    "as malformed). In main mode this is most often a pre-shared key "
+                    "that differs between the ends: messages 5 and 6 are encrypted "
+                    "with a key derived from it and do not decrypt. Less often a "
+                    "device on the path alters UDP 500." + _quote(record, "malformed")
+                ),
+                article=ARTICLE,
+                anchor="psk-mismatch",
+                lines=[e["line"] for e in malformed][:10],
+                next_commands=_commands(
+                    record,
+                    "show run tunnel-group {peer}",
+                    "debug crypto ikev1 127",
+                    ios=("show crypto isakmp key", "debug crypto isakmp"),
+                ),
+                subject=subject,
+            )
+        )
 
     if "invalid_spi" in kinds:
         lines = _error_lines(record, "invalid_spi")
@@ -644,6 +713,9 @@ def _policy_difference(policies: dict) -> str:
         got = _values(received, key)
         want = _values(expected, key)
         if got and want and not set(got) & set(want):
+            if key == "dh_group":
+                got = [f"group {g}" for g in got]
+                want = [f"group {g}" for g in want]
             parts.append(f"{label} received {'/'.join(got)}, expected {'/'.join(want)}")
     if not parts:
         return (

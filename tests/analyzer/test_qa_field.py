@@ -392,7 +392,7 @@ def test_it_reads_an_asa_ikev2_protocol_debug_between_chat_lines():
     assert (rec["received"], rec["sent"]) == (1, 1)
     finding = one(report, "ike_debug.proposal_mismatch")
     assert (finding.severity, finding.lines) == ("error", [6, 10, 11, 13, 15])
-    assert "DH group received 2, expected 14" in finding.detail
+    assert "DH group received group 2, expected group 14" in finding.detail
     assert finding.article == "ikev2-troubleshooting"
     assert "debug crypto ikev2 protocol 127" in finding.next_commands
     assert report.unparsed_lines == 4

@@ -170,7 +170,7 @@ def test_an_ikev2_policy_mismatch_names_what_differs_without_a_peer_line():
         "no-proposal-chosen",
         "IKE SA 16",
     )
-    assert "DH group received 2, expected 24" in finding.detail
+    assert "DH group received group 2, expected group 24" in finding.detail
     assert "encryption received" not in finding.detail
     assert finding.lines == [1, 8, 9]
     assert all("{" not in c and "peer" not in c for c in finding.next_commands)
