@@ -221,6 +221,39 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             )
         )
 
+    gre = _gre_proxy_elsewhere(rec)
+    if gre is not None:
+        # GRE over IPsec: the crypto ACL protects GRE between the tunnel's own
+        # endpoints. A proxy naming another host matches no GRE the tunnel sends.
+        named, endpoint = gre
+        out.append(
+            Finding(
+                code="ipsec.gre_proxy_not_peer",
+                severity="warning",
+                title=f"The SA protects GRE to {named}, but the peer is {endpoint}",
+                detail=(
+                    f"This SA's remote proxy is GRE to host {named} while the tunnel's "
+                    f"far end (current peer, remote crypto endpoint) is {endpoint}. For "
+                    "GRE over IPsec the crypto ACL must permit GRE between the two "
+                    "tunnel endpoints (`permit gre host <local> host <peer>`), the "
+                    "addresses `tunnel source` and `tunnel destination` use: GRE sent "
+                    f"to {endpoint} never matches this entry, so nothing is encrypted "
+                    "and phase 2 is not brought up for it."
+                ),
+                article="ipsec-phase2-errors",
+                anchor="crypto-acl-mirror",
+                lines=_lines(rec, "remote_ident", "peer"),
+                next_commands=[
+                    "show crypto map",
+                    "show access-lists",
+                    "show interfaces tunnel 0",
+                ]
+                if not asa
+                else ["show run crypto map", "show run access-list"],
+                subject=subject,
+            )
+        )
+
     if encaps is not None and decaps is not None:
         if encaps > 0 and decaps == 0:
             finding(
@@ -761,3 +794,16 @@ def no_sa_waiting(rec: dict) -> bool:
         and (rec.get("send_errors") or 0) > 0
         and not rec.get("recv_errors")
     )
+
+
+def _gre_proxy_elsewhere(rec: dict) -> tuple[str, str] | None:
+    """(proxy host, tunnel endpoint) when a GRE (protocol 47) host proxy names a
+    host that is not the SA's own far end."""
+    parts = _split_ident(rec.get("remote_ident"))
+    endpoint = rec.get("remote_endpoint") or rec.get("peer")
+    if parts is None or not endpoint:
+        return None
+    addr, mask, prot, _ = parts
+    if prot != "47" or mask != "255.255.255.255" or addr == endpoint:
+        return None
+    return addr, endpoint
