@@ -51,7 +51,9 @@ _HMS = re.compile(r"^\d{1,4}:\d\d:\d\d$")
 # Address characters, masked octets included ("185.x.y.113", "10.*.*.1").
 _ADDR_CHARS = frozenset("0123456789abcdefABCDEF.:xXyYzZ*")
 _MASKED_V4 = re.compile(IPV4)
-_ASA_PEER = re.compile(r"^(\d{1,6})\s+IKE Peer:\s*(\S+)")
+# The peer as printed, or a placeholder a poster typed over it
+# ("{Public IP address of London ASA}", "<peer IP>").
+_ASA_PEER = re.compile(r"^(\d{1,6})\s+IKE Peer:\s*(\{[^}]{1,80}\}|<[^>]{1,80}>|\S+)")
 _KEY_VALUE = re.compile(r"([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(\S+)")
 _NONE_SAID = (
     "there are no ikev1 sas",

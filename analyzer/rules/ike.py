@@ -7,6 +7,7 @@ the short table below. One finding per peer and state; a healthy state is info.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from analyzer import isakmp
@@ -137,18 +138,36 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
     if state is None:
         debug = "debug crypto ikev1 127" if platform == "asa" else "debug crypto isakmp"
         debug = _command(debug, peer, platform, recs)
+        extension = _EXTENSION.match(state_name)
+        if extension:
+            # The ASA's tunnel manager states: phase 1 is authenticated and the
+            # remote-access extension (XAUTH user authentication or mode-config
+            # address assignment) is under way. Shown in a troubleshooting paste,
+            # it is the step that does not finish.
+            what = (
+                "XAUTH (user authentication)"
+                if "XAUTH" in state_name
+                else ("mode-config (address and policy push)")
+            )
+            explanation = (
+                f"{state_name}: phase 1 with the peer is authenticated and {what} "
+                "is under way. An SA that stays here (on one end or both) has a "
+                "step that never completes: the XAUTH credentials or the group's "
+                "address pool and policy, or, when both ends wait, messages lost on "
+                "the path (large mode-config replies fragment; an ISP dropping IP "
+                "fragments or UDP 500/4500 shows exactly this)."
+            )
+        else:
+            explanation = (
+                f"{state_name} is not one of the common IKEv1 states: usually a "
+                "transient step or a platform-specific name. It matters only if "
+                "the SA stays in it; then the debug shows which message is missing."
+            )
         return Finding(
             code="isakmp.other_state",
-            severity="info",
+            severity="warning" if extension else "info",
             title=f"{state_name} with peer {peer}{_count(recs)}",
-            detail=" ".join(
-                [
-                    f"{state_name} is not one of the common IKEv1 states: usually a "
-                    "transient step or a platform-specific name. It matters only if "
-                    "the SA stays in it; then the debug shows which message is missing."
-                ]
-                + notes
-            ),
+            detail=" ".join([explanation] + notes),
             article=ARTICLE,
             anchor="other-states",
             lines=_lines(recs),
@@ -343,6 +362,10 @@ def _settle_with_ipsec(report, source) -> list[dict]:
 
 
 _UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY"}
+# ASA tunnel-manager states of the remote-access extensions after phase 1.
+_EXTENSION = re.compile(
+    r"^(?:AM|MM)_TM_(?:INIT|WAIT|RESP)\w*_(?:XAUTH|MODECFG)|^(?:AM|MM)_TM_\w*(?:XAUTH|MODECFG)"
+)
 
 
 def _beside_an_up_sa(finding: Finding, state: str, up: dict[str, list[int]], peer: str):
