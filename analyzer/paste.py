@@ -86,6 +86,8 @@ def build(sources: list[Source]) -> Paste:
                 _negotiation(paste.tunnel(peer), record)
             elif kind == "asa.show_vpn_sessiondb":
                 _session(paste.tunnel(peer), record)
+            elif kind == "peer.status":
+                _status(paste.tunnel(peer), record)
             else:
                 continue
             local = record.get("local") or record.get("local_addr")
@@ -146,6 +148,20 @@ def _session(tunnel: Tunnel, record: dict) -> None:
         tunnel.phase1 = "up"
         tunnel.phase2 = "up"
         tunnel.counters.setdefault(f"session:{record.get('index')}", (tx, rx))
+
+
+def _status(tunnel: Tunnel, record: dict) -> None:
+    """The far end's own table: the phase it lists and its state."""
+    _lines(tunnel, record)
+    state = {"up": "up", "down": "down", "negotiating": "stuck"}.get(
+        record.get("state")
+    )
+    if record.get("phase") == 1 and state:
+        tunnel.phase1 = state if tunnel.phase1 != "up" else tunnel.phase1
+    elif record.get("phase") == 2 and state:
+        tunnel.phase2 = "down" if state == "stuck" else state
+        if state == "up" and tunnel.phase1 == "unknown":
+            tunnel.phase1 = "up"
 
 
 def _negotiation(tunnel: Tunnel, record: dict) -> None:

@@ -160,6 +160,14 @@ KINDS: tuple[OutputKind, ...] = (
         "test_peer_log",
     ),
     OutputKind(
+        "peer.status",
+        "the other end's tunnel status (Juniper, strongSwan, VyOS)",
+        "peer_status",
+        ("peer_status",),
+        "field/healthy",
+        "test_peer_status",
+    ),
+    OutputKind(
         "tcpdump",
         "tcpdump",
         "tcpdump",

@@ -1,0 +1,186 @@
+"""The other end's tunnel status tables: which peers are up, which are down, and why.
+
+Engineers paste the far end's view beside the Cisco one: Juniper SRX `show security
+ike security-associations`, `show security ipsec security-associations` and `show
+security ipsec inactive-tunnels` (with its "Tunnel Down Reason"), strongSwan `ipsec
+statusall` / `swanctl --list-sas`, VyOS `show vpn ike sa` / `show vpn ipsec sa`. One
+record per peer and phase::
+
+    {"peer": "128.168.104.229", "platform": "juniper", "phase": 1,
+     "state": "down", "printed": "DOWN", "reason": "No response from peer. ...",
+     "lines": [5, 5]}
+
+``state`` is ``up``, ``down`` or ``negotiating``; ``printed`` is the device's word.
+Tables are recognised by their header (a State column beside a Remote Address,
+Gateway or Peer column, or the daemons' own layouts), never by a lone line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer.parsers.common import IPV4
+from analyzer.report import Section, Source
+
+KIND = "peer.status"
+COMMANDS = ()
+
+_ADDR = re.compile(rf"(?<![\w.]){IPV4}(?![\w.])")
+# Junos and VyOS table headers (the columns vary between releases).
+_IKE_HEADER = re.compile(
+    r"^\s*Index\s+.*\bState\b.*\b(?:Remote Address|Gateway)\b|"
+    r"^\s*Index\s+.*\b(?:Remote Address)\b.*\bState\b"
+)
+_IPSEC_HEADER = re.compile(r"^\s*ID\s+.*\bGateway\b")
+_INACTIVE_HEADER = re.compile(r"^\s*ID\s+Port\s+Gateway\s+.*Tunnel Down Reason")
+_VYOS_HEADER = re.compile(r"^\s*Connection\s+State\s+.*Remote address", re.IGNORECASE)
+# strongSwan: "myvpn[1]: ESTABLISHED 10 minutes ago, a[..]...b[..]",
+# "to-asa: #3, ESTABLISHED, IKEv2, ...", "myvpn{1}:  INSTALLED, TUNNEL, ...".
+_CHARON_IKE = re.compile(
+    r"^\s*(?P<name>[\w.-]{1,64})(?:\[\d{1,9}\]|: #\d{1,9}),?:? ?"
+    r"(?P<state>ESTABLISHED|CONNECTING|REKEYING|DELETING|PASSIVE)\b"
+)
+_CHARON_CHILD = re.compile(
+    r"^\s*(?P<name>[\w.-]{1,64})(?:\{\d{1,9}\}|: #\d{1,9}, reqid \d{1,9}),?:? ?\s*"
+    r"(?P<state>INSTALLED|REKEYED|ROUTED|INSTALLING|CREATED)\b"
+)
+_CHARON_PEER = re.compile(
+    rf"\.\.\.(?P<peer>{IPV4})\[|^\s*remote\s+'[^']{{0,80}}' @ (?P<remote>{IPV4})\["
+)
+_STATES = {
+    "UP": "up",
+    "up": "up",
+    "ESTABLISHED": "up",
+    "INSTALLED": "up",
+    "REKEYED": "up",
+    "DOWN": "down",
+    "down": "down",
+    "CONNECTING": "negotiating",
+    "INSTALLING": "negotiating",
+    "REKEYING": "up",
+}
+
+
+def parse(section: Section) -> list[Source]:
+    records: list[dict] = []
+    claimed: set[int] = set()
+    table: str | None = None
+    charon: dict[str, dict] = {}  # connection name -> its IKE record
+    for index, line in enumerate(section.lines):
+        number = section.numbers[index]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _INACTIVE_HEADER.match(line):
+            table = "inactive"
+            claimed.add(number)
+            continue
+        if _IKE_HEADER.match(line):
+            table = "ike"
+            claimed.add(number)
+            continue
+        if _IPSEC_HEADER.match(line):
+            table = "ipsec"
+            claimed.add(number)
+            continue
+        if _VYOS_HEADER.match(line):
+            table = "vyos"
+            claimed.add(number)
+            continue
+        m = _CHARON_IKE.match(line)
+        if m:
+            record = _record(records, "", "strongswan", 1, m.group("state"), number)
+            charon[m.group("name")] = record
+            _charon_peer(record, line)
+            claimed.add(number)
+            table = "charon"
+            continue
+        m = _CHARON_CHILD.match(line)
+        if m:
+            parent = charon.get(m.group("name"))
+            if parent is None and charon:
+                # A child SA is named after its child config, the IKE SA after
+                # its connection: the last IKE SA listed is its own.
+                parent = list(charon.values())[-1]
+            record = _record(
+                records,
+                parent["peer"] if parent else "",
+                "strongswan",
+                2,
+                m.group("state"),
+                number,
+            )
+            record["_parent"] = parent
+            claimed.add(number)
+            continue
+        if table == "charon":
+            if _CHARON_PEER.search(line) and charon:
+                _charon_peer(list(charon.values())[-1], line)
+                claimed.add(number)
+            elif line[:1].isspace():
+                claimed.add(number)
+            continue
+        if table in ("ike", "ipsec", "inactive", "vyos"):
+            if set(stripped) <= set("-= "):
+                claimed.add(number)
+                continue
+            found = _ADDR.search(line)
+            if found is None:
+                if stripped.startswith(("Total ", "node", "{", "ID ")):
+                    claimed.add(number)
+                    continue
+                table = None
+                continue
+            peer = found.group(0)
+            claimed.add(number)
+            if table == "ike":
+                word = next((w for w in line.split() if w in _STATES), None)
+                if word:
+                    _record(records, peer, "juniper", 1, word, number)
+            elif table == "ipsec":
+                _record(records, peer, "juniper", 2, "UP", number)
+            elif table == "inactive":
+                reason = line[found.end() :].strip()
+                reason = re.sub(r"^\d+\s+", "", reason)
+                record = _record(records, peer, "juniper", 2, "DOWN", number)
+                record["reason"] = reason[:200]
+            else:
+                word = next((w for w in line.split() if w in _STATES), None)
+                if word:
+                    _record(records, peer, "vyos", 2, word, number)
+            continue
+    for record in records:
+        parent = record.pop("_parent", None)
+        if parent is not None and not record["peer"]:
+            record["peer"] = parent["peer"]
+    records = [r for r in records if r["peer"]]
+    if not records:
+        return []
+    return [
+        Source(
+            kind=KIND,
+            first_line=min(claimed),
+            last_line=max(claimed),
+            records=records,
+            claimed=claimed,
+        )
+    ]
+
+
+def _record(records, peer, platform, phase, word, number) -> dict:
+    record = {
+        "peer": peer,
+        "platform": platform,
+        "phase": phase,
+        "state": _STATES.get(word, "negotiating"),
+        "printed": word,
+        "lines": [number, number],
+    }
+    records.append(record)
+    return record
+
+
+def _charon_peer(record: dict, line: str) -> None:
+    m = _CHARON_PEER.search(line)
+    if m:
+        record["peer"] = record["peer"] or m.group("peer") or m.group("remote")
