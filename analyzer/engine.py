@@ -46,6 +46,7 @@ _ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 # What a mail client or a terminal logger puts in front of every line it passes
 # on: "> " quoting (nested or not) and a bracketed time stamp
 # ("[2024-03-01 10:00:01] ", "[10:00:01.123] ", "[Fri Mar  1 10:00:01 2024] ").
+_BULLET = re.compile(r"^[ ]{0,3}[-•] (?=\S)")
 _QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
 _STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
 
@@ -139,6 +140,12 @@ def unwrap(lines: list[str]) -> list[str]:
     filled = [line for line in lines if line.strip()]
     if not filled:
         return lines
+    # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
+    # as a note-taking page exports a pasted debug.
+    bulleted = sum(1 for line in filled if _BULLET.match(line))
+    if bulleted >= 3 and bulleted * 5 >= len(filled):
+        lines = [_BULLET.sub("", line, count=1) for line in lines]
+        filled = [line for line in lines if line.strip()]
     # Output indented as a block (a Markdown code block in a forum post or a
     # ticket, prose around it left alone): the indent in front of its prompts is
     # not the device's, and comes off every line that has it.

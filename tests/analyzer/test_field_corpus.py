@@ -80,6 +80,10 @@ def test_field_paste(entry):
     shown = [(f.severity, f.code, f.article, f.anchor, f.title) for f in alarms]
     if entry["verdict"] == "healthy":
         assert not alarms, shown
+        # "Nothing wrong" must be a reading, not silence: something was read.
+        assert any(source.records for source in report.sources), (
+            "nothing in this healthy paste was read"
+        )
         return
     wrong = [
         link
