@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import traceback
 
+from celery.exceptions import SoftTimeLimitExceeded
+
 from analyzer import parsers, rules
 from analyzer.report import Finding, Report, Section, Source
 
@@ -400,6 +402,11 @@ def _owners(command: str | None):
     return best
 
 
+# Raised into the analysis from outside it (the worker's time limit, the machine
+# running out of memory): they stop the whole diagnosis, never just one check.
+NOT_OURS = (SoftTimeLimitExceeded, MemoryError)
+
+
 def _run_parser(
     module, section: Section, problems: list[Finding], owner: bool = False
 ) -> list[Source]:
@@ -413,6 +420,8 @@ def _run_parser(
             if owner and source.command is None:
                 source.command = section.command
         return found
+    except NOT_OURS:
+        raise
     except Exception as exc:  # a parser bug must cost a finding, never the diagnosis
         first = section.numbers[0] if section.numbers else 0
         last = section.numbers[-1] if section.numbers else 0
@@ -502,6 +511,8 @@ def analyze(text: str) -> Report:
     for module in rules.REGISTRY:
         try:
             findings.extend(module.check(report))
+        except NOT_OURS:
+            raise
         except Exception as exc:
             findings.append(
                 Finding(

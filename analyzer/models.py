@@ -87,7 +87,13 @@ class Diagnosis(models.Model):
 
         # The message carries the id only; a worker must never see a row that the
         # web request has not committed yet.
-        transaction.on_commit(lambda: analyze_diagnosis.delay(self.id))
+        # No time limits in the message: the worker's own settings decide them
+        # (a limit sent along would be the web server's idea of them).
+        transaction.on_commit(
+            lambda: analyze_diagnosis.apply_async(
+                (self.id,), soft_time_limit=None, time_limit=None
+            )
+        )
 
     @property
     def pending(self) -> bool:

@@ -27,6 +27,15 @@ def _test_delay():
         time.sleep(float(delay))
 
 
+def soft_limit(task) -> int:
+    """The soft time limit this run had: the message's own when it carried one
+    (a message sent with explicit limits), else the worker's."""
+    timelimit = getattr(task.request, "timelimit", None) or (None, None)
+    return int(
+        timelimit[1] or task.soft_time_limit or settings.ANALYZER_TASK_SOFT_LIMIT
+    )
+
+
 @shared_task(
     # acks_late + reject_on_worker_lost: a message whose worker dies mid-task goes
     # back to the broker instead of being lost. Running it twice is harmless
@@ -34,11 +43,13 @@ def _test_delay():
     # running); a second delivery finds the row no longer queued and does nothing.
     acks_late=True,
     reject_on_worker_lost=True,
-    # soft_time_limit and time_limit come from CELERY_TASK_ANNOTATIONS in settings
-    # (ANALYZER_TASK_SOFT_LIMIT, ANALYZER_TASK_HARD_LIMIT).
+    # soft_time_limit and time_limit come from CELERY_TASK_ANNOTATIONS in the
+    # worker's settings (ANALYZER_TASK_SOFT_LIMIT, ANALYZER_TASK_HARD_LIMIT): the
+    # publisher sends messages without limits of its own (Diagnosis.publish).
     ignore_result=True,
+    bind=True,
 )
-def analyze_diagnosis(diagnosis_id: str) -> str:
+def analyze_diagnosis(self, diagnosis_id: str) -> str:
     try:
         diagnosis = Diagnosis.objects.get(id=diagnosis_id)
     except Diagnosis.DoesNotExist:
@@ -54,9 +65,11 @@ def analyze_diagnosis(diagnosis_id: str) -> str:
         report = engine.analyze(diagnosis.input_text)
         diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION)
     except SoftTimeLimitExceeded:
+        limit = soft_limit(self)
+        log.warning("diagnosis %s stopped at the %ss time limit", diagnosis_id, limit)
         diagnosis.fail(
-            f"The analysis took longer than {settings.ANALYZER_TASK_SOFT_LIMIT} "
-            "seconds and was stopped. Try a smaller paste."
+            f"The analysis took longer than {limit} seconds; submit a smaller "
+            "paste or split it."
         )
         return "failed"
     except Exception as exc:

@@ -100,7 +100,77 @@ def test_it_marks_the_soft_time_limit_failed(monkeypatch):
     analyze_diagnosis(diagnosis.id)
     diagnosis.refresh_from_db()
     assert diagnosis.status == "failed"
-    assert f"longer than {settings.ANALYZER_TASK_SOFT_LIMIT} seconds" in diagnosis.error
+    assert (
+        f"took longer than {settings.ANALYZER_TASK_SOFT_LIMIT} seconds; submit a "
+        "smaller paste or split it"
+    ) in diagnosis.error
+
+
+class _Stopped:
+    """A rule module or parser that the worker's time limit interrupts."""
+
+    __name__ = "analyzer.rules.slow"
+
+    @staticmethod
+    def check(report):
+        raise SoftTimeLimitExceeded()
+
+    @staticmethod
+    def parse(section):
+        raise SoftTimeLimitExceeded()
+
+
+@pytest.mark.parametrize("where", ["rule", "parser"])
+def test_a_time_limit_inside_the_engine_fails_the_diagnosis(monkeypatch, where):
+    """The engine turns a broken check or parser into a finding, but the time limit
+    is not a broken check: it reaches the task, and the diagnosis ends failed with
+    the message instead of done with one finding about the cut."""
+    from analyzer import parsers, rules
+
+    if where == "rule":
+        monkeypatch.setattr(rules, "REGISTRY", [*rules.REGISTRY, _Stopped])
+    else:
+        monkeypatch.setattr(parsers, "REGISTRY", [_Stopped])
+    diagnosis = make()
+    assert analyze_diagnosis(diagnosis.id) == "failed"
+    diagnosis.refresh_from_db()
+    assert diagnosis.status == "failed"
+    assert diagnosis.report is None
+    assert "submit a smaller paste or split it" in diagnosis.error
+
+
+def test_an_ordinary_rule_error_still_costs_one_finding(monkeypatch):
+    """Only what comes from outside the analysis passes through: a bug in one
+    check still ends done, with a finding naming it."""
+    from analyzer import rules
+
+    class Broken:
+        __name__ = "analyzer.rules.broken"
+
+        @staticmethod
+        def check(report):
+            raise KeyError("x")
+
+    monkeypatch.setattr(rules, "REGISTRY", [*rules.REGISTRY, Broken])
+    diagnosis = make()
+    assert analyze_diagnosis(diagnosis.id) == "done"
+    diagnosis.refresh_from_db()
+    assert any(f["code"] == "engine.rule_error" for f in diagnosis.report["findings"])
+
+
+def test_the_message_carries_no_time_limits(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """The web process publishes without limits, so the worker's own settings
+    decide them: the message's timelimit header is empty."""
+    from tests.worker_helpers import Broker
+
+    with Broker("filesystem", tmp_path) as broker:
+        with django_capture_on_commit_callbacks(execute=True):
+            diagnosis = Diagnosis.submit(paste())
+        (message,) = broker.messages()
+    assert diagnosis.id in message["body"]
+    assert message["headers"]["timelimit"] == [None, None]
 
 
 def test_it_drops_a_result_when_the_sweep_took_the_row_back():
