@@ -78,6 +78,12 @@ def _check_title(title: str) -> str:
     return title
 
 
+# The diagnosis is saved; the broker did not take it (yet).
+QUEUE_AWAY = (
+    "Queued, the analysis starts when the queue is back: the paste is saved but "
+    "the job queue did not answer. Poll api_url as usual."
+)
+
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -129,6 +135,8 @@ def diagnoses(request):
         "api_url": api_url,
         "status": diagnosis.status,
     }
+    if diagnosis.awaiting_broker:
+        body["message"] = QUEUE_AWAY
     return JsonResponse(body, status=202, headers={"Location": api_url})
 
 
@@ -385,6 +393,11 @@ OPENAPI = {
                     "url": {"type": "string", "format": "uri"},
                     "api_url": {"type": "string", "format": "uri"},
                     "status": {"$ref": "#/components/schemas/Status"},
+                    "message": {
+                        "type": "string",
+                        "description": "Present when the job queue did not take "
+                        "the diagnosis yet; it starts when the queue is back.",
+                    },
                 },
             },
             "Status": {

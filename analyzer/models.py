@@ -1,3 +1,4 @@
+import logging
 import secrets
 import unicodedata
 from datetime import timedelta
@@ -10,6 +11,8 @@ from django.utils import timezone
 from analyzer.redact import redact
 
 SEVERITY_ORDER = ("critical", "error", "warning", "info")
+
+log = logging.getLogger(__name__)
 
 
 def new_id() -> str:
@@ -61,6 +64,10 @@ class Diagnosis(models.Model):
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The broker could not take the message (down, refusing, hanging past
+    # ANALYZER_PUBLISH_TIMEOUT): the row is kept, the permalink says the analysis
+    # starts when the queue is back, and the sweep publishes it then.
+    awaiting_broker = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created"]
@@ -83,17 +90,53 @@ class Diagnosis(models.Model):
         return diagnosis
 
     def enqueue(self):
-        from analyzer.tasks import analyze_diagnosis
-
         # The message carries the id only; a worker must never see a row that the
         # web request has not committed yet.
-        # No time limits in the message: the worker's own settings decide them
-        # (a limit sent along would be the web server's idea of them).
-        transaction.on_commit(
-            lambda: analyze_diagnosis.apply_async(
-                (self.id,), soft_time_limit=None, time_limit=None
+        transaction.on_commit(self.publish)
+
+    def publish(self) -> bool:
+        """Hand the id to the broker. A broker that is down or hangs costs at most
+        ANALYZER_PUBLISH_TIMEOUT and never an exception: the row is marked as
+        waiting for the broker, and the sweep publishes it again."""
+        from analyzer.tasks import analyze_diagnosis
+
+        try:
+            # No time limits in the message: the worker's own settings decide
+            # them (a limit sent along would be the web server's idea of them).
+            analyze_diagnosis.apply_async(
+                (self.id,), soft_time_limit=None, time_limit=None, retry=False
             )
-        )
+        except Exception as exc:  # any broker or network failure: never the request's
+            log.warning(
+                "diagnosis %s saved but not queued, the broker failed: %s: %s",
+                self.id,
+                type(exc).__name__,
+                exc,
+            )
+            if not self.awaiting_broker:
+                Diagnosis.objects.filter(id=self.id).update(awaiting_broker=True)
+                self.awaiting_broker = True
+            return False
+        if self.awaiting_broker:
+            # Its wait in the queue starts now, as far as the sweep is concerned.
+            self.queued = timezone.now()
+            Diagnosis.objects.filter(id=self.id).update(
+                awaiting_broker=False, queued=self.queued
+            )
+            self.awaiting_broker = False
+        return True
+
+    @classmethod
+    def publish_waiting(cls, limit: int = 500) -> int:
+        """Publish the queued rows whose publish failed; stop at the first failure
+        (the broker is still away). Returns how many went out."""
+        sent = 0
+        waiting = cls.objects.filter(status=cls.Status.QUEUED, awaiting_broker=True)
+        for diagnosis in waiting.order_by("queued")[:limit]:
+            if not diagnosis.publish():
+                break
+            sent += 1
+        return sent
 
     @property
     def pending(self) -> bool:
@@ -172,6 +215,7 @@ class Diagnosis(models.Model):
             )
             return "failed" if updated else None
         if same.update(status=self.Status.QUEUED, queued=timezone.now()):
+            self.status = self.Status.QUEUED
             self.enqueue()
             return "requeued"
         return None

@@ -86,13 +86,20 @@ def sweep_stale_diagnoses() -> dict:
     """Re-send diagnoses left queued or running too long (a lost message, a killed
     worker) and fail those that have used up their attempts."""
     counts = {"requeued": 0, "failed": 0}
+    # Rows saved while the broker was away go first: the sweep runs, so the
+    # broker is back.
+    counts["published"] = Diagnosis.publish_waiting()
     stale = Diagnosis.stale(settings.ANALYZER_STALE_SECONDS)
     for diagnosis in stale.order_by("queued")[:500]:
         outcome = diagnosis.requeue_or_give_up(settings.ANALYZER_MAX_ATTEMPTS)
         if outcome:
             counts[outcome] += 1
-    if counts["requeued"] or counts["failed"]:
-        log.info("stale diagnoses: %(requeued)d requeued, %(failed)d failed", counts)
+    if any(counts.values()):
+        log.info(
+            "sweep: %(published)d published after a broker outage, %(requeued)d "
+            "stale requeued, %(failed)d failed",
+            counts,
+        )
     return counts
 
 

@@ -180,6 +180,16 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": ANALYZER_TASK_HARD_LIMIT,
     },
 }
+# A web request hands a diagnosis to the broker once and waits at most about this
+# long (seconds) for it to answer; a broker that is down, refuses or hangs costs the
+# submit this, the diagnosis is saved all the same and the sweep publishes it once
+# the broker is back. Also the timeout of every connect and socket operation.
+ANALYZER_PUBLISH_TIMEOUT = float(os.getenv("ANALYZER_PUBLISH_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = ANALYZER_PUBLISH_TIMEOUT
+# One try: retrying inside a request only multiplies the wait (the sweep retries).
+CELERY_TASK_PUBLISH_RETRY = False
+# Connection-establishing retries in kombu's default channel: none either.
+_NO_CONNECT_RETRY = {"max_retries": 0, "interval_start": 0}
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(os.getenv("CELERY_BROKER_DIR", DATA_DIR / "broker"))
@@ -194,7 +204,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith("redis"):
     # Unacked messages come back after this many seconds if a worker dies.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ANALYZER_STALE_SECONDS * 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": ANALYZER_STALE_SECONDS * 2,
+        # Without these a frozen Redis (SIGSTOP, a dead NAT entry) blocks a
+        # publish for ever: the kernel accepts the connection, nobody answers.
+        "socket_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        "socket_connect_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        **_NO_CONNECT_RETRY,
+    }
+elif CELERY_BROKER_URL.startswith(("amqp", "pyamqp")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "read_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        "write_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        **_NO_CONNECT_RETRY,
+    }
 
 # PLAIN_HTTP=1: served over plain HTTP on a private host (as `make run` does), so
 # no HTTPS redirect, no HSTS and no HTTPS-only cookies, which would lock a browser

@@ -202,7 +202,7 @@ def test_it_requeues_a_stale_running_diagnosis(django_capture_on_commit_callback
     set back to queued and its task sent again."""
     stale = make(status="running", attempts=1, age=settings.ANALYZER_STALE_SECONDS + 5)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert sweep_stale_diagnoses() == {"requeued": 1, "failed": 0}
+        assert sweep_stale_diagnoses() == {"published": 0, "requeued": 1, "failed": 0}
     stale.refresh_from_db()
     assert stale.status == "queued"
     assert stale.attempts == 1
@@ -214,7 +214,7 @@ def test_it_resends_a_stale_queued_diagnosis(django_capture_on_commit_callbacks)
     """A diagnosis queued too long (its message was lost) is sent again."""
     stale = make(age=settings.ANALYZER_STALE_SECONDS + 5)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert sweep_stale_diagnoses() == {"requeued": 1, "failed": 0}
+        assert sweep_stale_diagnoses() == {"published": 0, "requeued": 1, "failed": 0}
     stale.refresh_from_db()
     assert stale.status == "queued"
     assert len(callbacks) == 1
@@ -229,7 +229,7 @@ def test_it_fails_a_diagnosis_out_of_attempts(django_capture_on_commit_callbacks
         age=settings.ANALYZER_STALE_SECONDS + 5,
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        assert sweep_stale_diagnoses() == {"requeued": 0, "failed": 1}
+        assert sweep_stale_diagnoses() == {"published": 0, "requeued": 0, "failed": 1}
     stale.refresh_from_db()
     assert stale.status == "failed"
     assert f"after {settings.ANALYZER_MAX_ATTEMPTS} attempts" in stale.error
@@ -246,7 +246,7 @@ def test_it_leaves_fresh_and_finished_diagnoses_alone(
     done = make(status="done", attempts=1, age=old)
     failed = make(status="failed", attempts=1, age=old)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert sweep_stale_diagnoses() == {"requeued": 0, "failed": 0}
+        assert sweep_stale_diagnoses() == {"published": 0, "requeued": 0, "failed": 0}
     assert callbacks == []
     for row in (fresh_running, fresh_queued, done, failed):
         assert Diagnosis.objects.get(id=row.id).status == row.status
@@ -260,3 +260,84 @@ def test_it_lets_a_worker_that_finished_first_win():
     assert stale.finish({"findings": []}, engine.ENGINE_VERSION)
     assert snapshot.requeue_or_give_up(settings.ANALYZER_MAX_ATTEMPTS) is None
     assert Diagnosis.objects.get(id=stale.id).status == "done"
+
+
+@pytest.fixture
+def refusing_broker():
+    """The app pointed at a Redis port where nothing listens: every publish is
+    refused, as when the broker is down."""
+    import socket
+
+    from tests.worker_helpers import Broker
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Closed again: connecting to it is refused.
+    saved = (settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    from tshoot.celery import app
+
+    before = (app.conf.broker_url, app.conf.broker_transport_options)
+    Broker._use(
+        f"redis://127.0.0.1:{port}/0",
+        {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
+    )
+    yield
+    Broker._use(*before)
+    assert saved == (
+        settings.CELERY_BROKER_URL,
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_costs_no_submit(client, refusing_broker):
+    """With the broker refusing, the API still answers 202 with the id and the
+    permalink, the row is saved and marked as waiting for the broker, and the
+    permalink says the analysis starts when the queue is back."""
+    import time
+
+    # Outside a transaction, as in a request: the publish runs at commit.
+    started = time.monotonic()
+    response = client.post(
+        "/api/v1/diagnoses", {"text": paste()}, content_type="application/json"
+    )
+    took = time.monotonic() - started
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == "queued"
+    assert "starts when the queue is back" in body["message"]
+    saved = Diagnosis.objects.get(id=body["id"])
+    assert saved.awaiting_broker and saved.status == "queued"
+    assert took < settings.ANALYZER_PUBLISH_TIMEOUT + 2
+    page = client.get(saved.get_absolute_url())
+    assert page.status_code == 200
+    assert b"Queued, the analysis starts when the queue is back" in page.content
+
+    form = client.post("/analyze/", {"text": paste()})
+    assert form.status_code == 303
+    assert Diagnosis.objects.filter(awaiting_broker=True).count() == 2
+
+
+def test_the_sweep_publishes_what_the_broker_missed(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Once the broker is back, the sweep publishes the rows saved meanwhile (fresh
+    ones too, not only stale ones), each once, and clears the mark."""
+    from tests.worker_helpers import Broker
+
+    waiting = [make(awaiting_broker=True) for _ in range(3)]
+    ordinary = make()
+    with Broker("filesystem", tmp_path) as broker:
+        with django_capture_on_commit_callbacks(execute=True):
+            counts = sweep_stale_diagnoses()
+        assert counts == {"published": 3, "requeued": 0, "failed": 0}
+        bodies = [m["body"] for m in broker.messages()]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sweep_stale_diagnoses()["published"] == 0
+        assert len(broker.messages()) == 3
+    for row in waiting:
+        assert sum(row.id in body for body in bodies) == 1
+        row.refresh_from_db()
+        assert not row.awaiting_broker and row.status == "queued"
+    assert not any(ordinary.id in body for body in bodies)
