@@ -4,7 +4,7 @@ import unicodedata
 from datetime import timedelta
 
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,6 +62,9 @@ class Diagnosis(models.Model):
     # queued row's age from here.
     queued = models.DateTimeField(default=timezone.now)
     started = models.DateTimeField(null=True, blank=True)
+    # Refreshed every ANALYZER_HEARTBEAT_SECONDS by the worker running the
+    # analysis: the sweep re-queues a running row only once this has stopped.
+    heartbeat = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     # The broker could not take the message (down, refusing, hanging past
@@ -148,10 +151,23 @@ class Diagnosis(models.Model):
         now = timezone.now()
         claimed = Diagnosis.objects.filter(
             id=self.id, status=self.Status.QUEUED
-        ).update(status=self.Status.RUNNING, attempts=F("attempts") + 1, started=now)
+        ).update(
+            status=self.Status.RUNNING,
+            attempts=F("attempts") + 1,
+            started=now,
+            heartbeat=now,
+        )
         if claimed:
             self.refresh_from_db()
         return bool(claimed)
+
+    def beat(self) -> bool:
+        """Say this run is alive. False once the row is no longer this run's."""
+        return bool(
+            Diagnosis.objects.filter(
+                id=self.id, status=self.Status.RUNNING, attempts=self.attempts
+            ).update(heartbeat=timezone.now())
+        )
 
     def finish(self, report: dict, engine_version: str) -> bool:
         """Save the result, unless the sweep has taken the row back meanwhile."""
@@ -184,12 +200,31 @@ class Diagnosis(models.Model):
 
     @classmethod
     def stale(cls, stale_seconds: int):
-        """Diagnoses queued or running for longer than ``stale_seconds``."""
-        cutoff = timezone.now() - timedelta(seconds=stale_seconds)
-        return cls.objects.filter(
-            Q(status=cls.Status.QUEUED, queued__lt=cutoff)
-            | Q(status=cls.Status.RUNNING, started__lt=cutoff)
+        """Diagnoses whose work has stopped: running rows whose heartbeat is older
+        than ``stale_seconds`` (the worker died: a live one refreshes it), and
+        queued rows whose message looks lost.
+
+        A queued row older than ``stale_seconds`` is only waiting its turn while
+        the queue moves, so it counts as lost when no row was claimed for
+        ``stale_seconds`` (the queue stopped), or when rows published more than
+        ``stale_seconds`` after it have been taken already (the queue went on
+        without it). Re-sending on age alone turned a backlog into duplicates.
+        """
+        window = timedelta(seconds=stale_seconds)
+        cutoff = timezone.now() - window
+        dead = Q(status=cls.Status.RUNNING) & (
+            Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, started__lt=cutoff)
         )
+        old_queued = Q(status=cls.Status.QUEUED, queued__lt=cutoff)
+        moving = cls.objects.filter(started__gte=cutoff).exists()
+        if not moving:
+            return cls.objects.filter(dead | old_queued)
+        overtaken = Exists(
+            cls.objects.filter(
+                started__isnull=False, queued__gt=OuterRef("queued") + window
+            ).exclude(status=cls.Status.QUEUED)
+        )
+        return cls.objects.filter(dead | (old_queued & Q(overtaken)))
 
     def requeue_or_give_up(self, max_attempts: int) -> str | None:
         """Send a stale diagnosis to the queue again, or fail it once it has been
@@ -203,6 +238,7 @@ class Diagnosis(models.Model):
             attempts=self.attempts,
             queued=self.queued,
             started=self.started,
+            heartbeat=self.heartbeat,
         )
         if self.attempts >= max_attempts:
             word = "attempt" if self.attempts == 1 else "attempts"

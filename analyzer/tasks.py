@@ -6,11 +6,13 @@ redacted), so the broker never holds the text a user submitted.
 
 import logging
 import os
+import threading
 import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import DatabaseError, connections
 
 from analyzer import engine
 from analyzer.models import Diagnosis
@@ -25,6 +27,45 @@ def _test_delay():
     delay = os.environ.get("ANALYZER_TEST_DELAY_SECONDS")
     if delay:
         time.sleep(float(delay))
+
+
+class Heartbeat:
+    """A thread refreshing the row's heartbeat every ANALYZER_HEARTBEAT_SECONDS
+    while the analysis runs, so the sweep can tell a slow run from a dead one. It
+    stops with the run (and with the process: a killed worker's heartbeat ends)."""
+
+    def __init__(self, diagnosis: Diagnosis, interval: float):
+        self.diagnosis = diagnosis
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, name=f"heartbeat-{diagnosis.id[:8]}", daemon=True
+        )
+
+    def _run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    if not self.diagnosis.beat():
+                        log.warning(
+                            "diagnosis %s is no longer this run's; heartbeat stops",
+                            self.diagnosis.id,
+                        )
+                        return
+                except DatabaseError as exc:
+                    # A busy database misses one beat; the next one may pass.
+                    log.warning("heartbeat of %s: %s", self.diagnosis.id, exc)
+        finally:
+            # The thread's own connection, not the task's.
+            connections.close_all()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=self.interval + 5)
 
 
 def soft_limit(task) -> int:
@@ -61,9 +102,19 @@ def analyze_diagnosis(self, diagnosis_id: str) -> str:
         )
         return "skipped"
     try:
-        _test_delay()
-        report = engine.analyze(diagnosis.input_text)
-        diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION)
+        with Heartbeat(diagnosis, settings.ANALYZER_HEARTBEAT_SECONDS):
+            _test_delay()
+            report = engine.analyze(diagnosis.input_text)
+        if not diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION):
+            # The sweep took the row back (this run's heartbeat had stopped) and
+            # another run owns it now: this result is not saved.
+            log.warning(
+                "diagnosis %s: result of attempt %d not saved, the row is no "
+                "longer this run's",
+                diagnosis_id,
+                diagnosis.attempts,
+            )
+            return "superseded"
     except SoftTimeLimitExceeded:
         limit = soft_limit(self)
         log.warning("diagnosis %s stopped at the %ss time limit", diagnosis_id, limit)

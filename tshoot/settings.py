@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def envbool(name, default):
@@ -149,6 +150,26 @@ ANALYZER_MAX_ATTEMPTS = envint("ANALYZER_MAX_ATTEMPTS", "3")
 ANALYZER_SWEEP_SECONDS = envint("ANALYZER_SWEEP_SECONDS", "30")
 ANALYZER_TASK_SOFT_LIMIT = envint("ANALYZER_TASK_SOFT_LIMIT", "60")
 ANALYZER_TASK_HARD_LIMIT = envint("ANALYZER_TASK_HARD_LIMIT", "90")
+# A running analysis refreshes its row's heartbeat this often (seconds); the sweep
+# re-queues a running row only when its heartbeat is older than the stale time.
+ANALYZER_HEARTBEAT_SECONDS = envint("ANALYZER_HEARTBEAT_SECONDS", "10")
+# A run cannot outlive the hard limit, so a heartbeat older than the hard limit plus
+# two missed beats belongs to a dead run whatever happened to the beats; a shorter
+# stale time could re-queue a live one.
+STALE_MARGIN_SECONDS = 2 * ANALYZER_HEARTBEAT_SECONDS
+if ANALYZER_HEARTBEAT_SECONDS < 1:
+    raise ImproperlyConfigured("ANALYZER_HEARTBEAT_SECONDS must be at least 1")
+if ANALYZER_TASK_SOFT_LIMIT >= ANALYZER_TASK_HARD_LIMIT:
+    raise ImproperlyConfigured(
+        f"ANALYZER_TASK_SOFT_LIMIT ({ANALYZER_TASK_SOFT_LIMIT}) must be below "
+        f"ANALYZER_TASK_HARD_LIMIT ({ANALYZER_TASK_HARD_LIMIT})"
+    )
+if ANALYZER_STALE_SECONDS <= ANALYZER_TASK_HARD_LIMIT + STALE_MARGIN_SECONDS:
+    raise ImproperlyConfigured(
+        f"ANALYZER_STALE_SECONDS ({ANALYZER_STALE_SECONDS}) must be above "
+        f"ANALYZER_TASK_HARD_LIMIT ({ANALYZER_TASK_HARD_LIMIT}) plus two "
+        f"heartbeats ({STALE_MARGIN_SECONDS}): a live analysis would be re-queued"
+    )
 # Diagnoses older than this many days are deleted, pasted text and all, by a daily
 # beat task (and `manage.py cleanup_diagnoses`); 0 keeps them until deleted by hand.
 ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")

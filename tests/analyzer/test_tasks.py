@@ -341,3 +341,109 @@ def test_the_sweep_publishes_what_the_broker_missed(
         row.refresh_from_db()
         assert not row.awaiting_broker and row.status == "queued"
     assert not any(ordinary.id in body for body in bodies)
+
+
+def test_a_running_row_with_a_live_heartbeat_is_not_stale():
+    """A row started long ago whose worker still beats is slow, not dead: the sweep
+    leaves it; once the beats stop for the stale time it is re-queued."""
+    old = settings.ANALYZER_STALE_SECONDS + 60
+    slow = make(status="running", attempts=1, age=old)
+    assert slow.beat()
+    assert not Diagnosis.stale(settings.ANALYZER_STALE_SECONDS).filter(id=slow.id)
+    Diagnosis.objects.filter(id=slow.id).update(
+        heartbeat=timezone.now()
+        - timedelta(seconds=settings.ANALYZER_STALE_SECONDS + 1)
+    )
+    assert Diagnosis.stale(settings.ANALYZER_STALE_SECONDS).filter(id=slow.id)
+
+
+def test_a_queued_row_waiting_behind_a_moving_queue_is_not_resent():
+    """A backlog is not a lost message: while workers keep claiming rows published
+    before it, an old queued row is left alone; once rows published well after it
+    have been taken, or nothing was claimed for the stale time, it is resent."""
+    stale = settings.ANALYZER_STALE_SECONDS
+    waiting = make(age=stale + 30)
+    # Published just before it, claimed a moment ago: the queue is moving.
+    make(status="running", attempts=1, age=stale + 40)
+    Diagnosis.objects.exclude(id=waiting.id).update(started=timezone.now())
+    assert not Diagnosis.stale(stale).filter(id=waiting.id)
+    # A row published long after it was taken first: its message is gone.
+    later = make(status="done", attempts=1, age=0)
+    Diagnosis.objects.filter(id=later.id).update(started=timezone.now())
+    assert Diagnosis.stale(stale).filter(id=waiting.id)
+    later.delete()
+    # Nothing claimed for the stale time: the queue stopped.
+    Diagnosis.objects.exclude(id=waiting.id).update(
+        started=timezone.now() - timedelta(seconds=stale + 1)
+    )
+    assert Diagnosis.stale(stale).filter(id=waiting.id)
+
+
+def test_a_result_that_saves_nothing_is_not_reported_done(monkeypatch, caplog):
+    """When the row stopped being this run's while it analyzed (the sweep took it
+    back, another run claimed it), finish() changes nothing: the task logs it and
+    answers 'superseded', not 'done', and the other run's row is untouched."""
+    diagnosis = make()
+    real = engine.analyze
+
+    def meanwhile(text):
+        # The sweep re-queues the row and another delivery claims it.
+        Diagnosis.objects.filter(id=diagnosis.id).update(status="queued")
+        assert Diagnosis.objects.get(id=diagnosis.id).claim()
+        return real(text)
+
+    monkeypatch.setattr(engine, "analyze", meanwhile)
+    with caplog.at_level("WARNING", logger="analyzer.tasks"):
+        assert analyze_diagnosis(diagnosis.id) == "superseded"
+    assert "not saved" in caplog.text
+    row = Diagnosis.objects.get(id=diagnosis.id)
+    assert (row.status, row.attempts, row.report) == ("running", 2, None)
+
+
+def test_the_heartbeat_thread_beats_while_the_analysis_runs(monkeypatch):
+    """The heartbeat is a thread of its own: with a one-second interval, a run that
+    takes a few seconds leaves a heartbeat later than its start."""
+    from analyzer.tasks import Heartbeat
+
+    diagnosis = make()
+    assert diagnosis.claim()
+    beats = []
+    monkeypatch.setattr(Diagnosis, "beat", lambda self: beats.append(1) or True)
+    with Heartbeat(diagnosis, 0.2):
+        import time
+
+        time.sleep(1.1)
+    assert 3 <= len(beats) <= 6
+
+
+@pytest.mark.parametrize(
+    "env, refused",
+    [
+        ({"ANALYZER_STALE_SECONDS": "100", "ANALYZER_TASK_HARD_LIMIT": "90"}, True),
+        ({"ANALYZER_STALE_SECONDS": "110", "ANALYZER_TASK_HARD_LIMIT": "90"}, True),
+        ({"ANALYZER_STALE_SECONDS": "111", "ANALYZER_TASK_HARD_LIMIT": "90"}, False),
+        ({"ANALYZER_TASK_SOFT_LIMIT": "95"}, True),
+    ],
+)
+def test_settings_refuse_a_stale_time_a_live_run_could_reach(env, refused, tmp_path):
+    """Every process (web, worker, beat) refuses to start with a stale time not
+    above the hard limit plus two heartbeats (10 s each by default)."""
+    import os
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", "import tshoot.settings"],
+        env={
+            **os.environ,
+            "TSHOOT_DATA_DIR": str(tmp_path),
+            "ANALYZER_HEARTBEAT_SECONDS": "10",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert (run.returncode != 0) == refused, run.stderr
+    if refused:
+        assert "ImproperlyConfigured" in run.stderr
