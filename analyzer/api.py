@@ -14,6 +14,7 @@ from analyzer.forms import (
     read_submission,
     request_errors,
 )
+from analyzer.middleware import client_id
 from analyzer.models import Diagnosis
 from analyzer.textinput import InputError, decode
 
@@ -125,7 +126,7 @@ def diagnoses(request):
         text = read_submission(text, files)
     except InputError as exc:
         return _error(exc.message, exc.status)
-    diagnosis = Diagnosis.submit(text, title=title)
+    diagnosis = Diagnosis.submit(text, title=title, client=client_id(request))
     api_url = request.build_absolute_uri(
         reverse("analyzer-api-diagnosis", args=[diagnosis.id])
     )

@@ -71,6 +71,9 @@ class Diagnosis(models.Model):
     # ANALYZER_PUBLISH_TIMEOUT): the row is kept, the permalink says the analysis
     # starts when the queue is back, and the sweep publishes it then.
     awaiting_broker = models.BooleanField(default=False)
+    # Who submitted it, as a keyed hash (analyzer.middleware.client_id), for the
+    # per-client queue quota; never an address.
+    client = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created"]
@@ -84,10 +87,10 @@ class Diagnosis(models.Model):
         return reverse("analyzer-diagnosis", args=[self.id])
 
     @classmethod
-    def submit(cls, text: str, title: str = "") -> "Diagnosis":
+    def submit(cls, text: str, title: str = "", client: str = "") -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
         diagnosis = cls.objects.create(
-            title=clean_title(redact(title)), input_text=redact(text)
+            title=clean_title(redact(title)), input_text=redact(text), client=client
         )
         diagnosis.enqueue()
         return diagnosis
@@ -140,6 +143,13 @@ class Diagnosis(models.Model):
                 break
             sent += 1
         return sent
+
+    @classmethod
+    def pending_for(cls, client: str) -> int:
+        """How many of this client's diagnoses are queued or running."""
+        return cls.objects.filter(
+            client=client, status__in=(cls.Status.QUEUED, cls.Status.RUNNING)
+        ).count()
 
     @property
     def pending(self) -> bool:

@@ -12,7 +12,7 @@ import time
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, OperationalError, connections
 
 from analyzer import engine
 from analyzer.models import Diagnosis
@@ -68,6 +68,32 @@ class Heartbeat:
         self.thread.join(timeout=self.interval + 5)
 
 
+# Pauses between tries of a write that met "database is locked" (SQLite, another
+# writer holding the file past its timeout): about half a minute in all.
+LOCKED_PAUSES = (0.5, 1, 2, 4, 8, 15)
+
+
+def locked(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
+def retry_locked(write, what: str, diagnosis_id: str):
+    """Run ``write``; a locked database is waited out, then the error stands."""
+    for pause in (*LOCKED_PAUSES, None):
+        try:
+            return write()
+        except OperationalError as exc:
+            if pause is None or not locked(exc):
+                raise
+            log.warning(
+                "diagnosis %s: database locked at %s, again in %ss",
+                diagnosis_id,
+                what,
+                pause,
+            )
+            time.sleep(pause)
+
+
 def soft_limit(task) -> int:
     """The soft time limit this run had: the message's own when it carried one
     (a message sent with explicit limits), else the worker's."""
@@ -96,7 +122,14 @@ def analyze_diagnosis(self, diagnosis_id: str) -> str:
     except Diagnosis.DoesNotExist:
         log.warning("diagnosis %s does not exist (deleted?)", diagnosis_id)
         return "missing"
-    if not diagnosis.claim():
+    try:
+        claimed = retry_locked(diagnosis.claim, "claim", diagnosis_id)
+    except OperationalError as exc:
+        if not locked(exc):
+            raise
+        # Still locked: the row is still queued, so the task runs again later.
+        raise self.retry(countdown=30, max_retries=10) from exc
+    if not claimed:
         log.info(
             "diagnosis %s is %s, not queued: skipped", diagnosis_id, diagnosis.status
         )
@@ -105,7 +138,12 @@ def analyze_diagnosis(self, diagnosis_id: str) -> str:
         with Heartbeat(diagnosis, settings.ANALYZER_HEARTBEAT_SECONDS):
             _test_delay()
             report = engine.analyze(diagnosis.input_text)
-        if not diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION):
+        saved = retry_locked(
+            lambda: diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION),
+            "finish",
+            diagnosis_id,
+        )
+        if not saved:
             # The sweep took the row back (this run's heartbeat had stopped) and
             # another run owns it now: this result is not saved.
             log.warning(
@@ -118,16 +156,16 @@ def analyze_diagnosis(self, diagnosis_id: str) -> str:
     except SoftTimeLimitExceeded:
         limit = soft_limit(self)
         log.warning("diagnosis %s stopped at the %ss time limit", diagnosis_id, limit)
-        diagnosis.fail(
+        message = (
             f"The analysis took longer than {limit} seconds; submit a smaller "
             "paste or split it."
         )
+        retry_locked(lambda: diagnosis.fail(message), "fail", diagnosis_id)
         return "failed"
     except Exception as exc:
         log.exception("diagnosis %s failed", diagnosis_id)
-        diagnosis.fail(
-            f"The analysis stopped with an internal error ({type(exc).__name__})."
-        )
+        message = f"The analysis stopped with an internal error ({type(exc).__name__})."
+        retry_locked(lambda: diagnosis.fail(message), "fail", diagnosis_id)
         return "failed"
     return "done"
 

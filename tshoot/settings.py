@@ -58,7 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: JSON for every /api/ error, 503 for a locked database, and the
+    # privacy headers on diagnoses (analyzer/middleware.py).
+    "analyzer.middleware.ErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own precompressed static files. A 2 MiB
     # diagnosis is ~4.5 MiB of HTML and ~0.7 MiB gzipped. BREACH needs a secret
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keyed on the signed-in user, so after authentication.
+    "analyzer.middleware.LimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -106,7 +112,57 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the web server read while the worker writes.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
-    DATABASES["default"]["OPTIONS"]["timeout"] = 20
+    # How long a write waits for another writer before "database is locked"
+    # (answered 503 on the web, retried by the task).
+    DATABASES["default"]["OPTIONS"]["timeout"] = envint("SQLITE_TIMEOUT", "5")
+
+# The rate limits' counters (django-ratelimit), shared by every web process: files
+# under the data folder, or Redis with CACHE_URL=redis://… (several web hosts).
+CACHE_URL = os.getenv("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+# Behind a proxy, the header holding the client's address (e.g. HTTP_X_REAL_IP);
+# REMOTE_ADDR otherwise.
+RATELIMIT_IP_META_KEY = os.getenv("RATELIMIT_IP_META_KEY") or None
+# Submits (form and API) per client, signed-in user or address: "count/period" with
+# period s, m, h or d. Over it: 429 with Retry-After.
+ANALYZER_SUBMIT_RATE = os.getenv("ANALYZER_SUBMIT_RATE", "20/m")
+# Diagnoses one client may have queued or running at once (0: no quota).
+ANALYZER_CLIENT_QUEUE_QUOTA = envint("ANALYZER_CLIENT_QUEUE_QUOTA", "10")
+ADMIN_LOGIN_RATE = os.getenv("ADMIN_LOGIN_RATE", "5/m")
+
+# Content-Security-Policy (django-csp): scripts and style sheets from the site only,
+# nothing inline. Style attributes stay allowed (style-src-attr): the numbered
+# paste sets each chunk's line counter in one, and an attribute cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -447,3 +447,47 @@ def test_settings_refuse_a_stale_time_a_live_run_could_reach(env, refused, tmp_p
     assert (run.returncode != 0) == refused, run.stderr
     if refused:
         assert "ImproperlyConfigured" in run.stderr
+
+
+def test_a_locked_database_is_waited_out_by_the_task(monkeypatch):
+    """SQLite's "database is locked" when the task saves its result is retried
+    (after a pause) instead of failing the diagnosis or losing the result."""
+    from django.db import OperationalError
+
+    from analyzer import tasks
+
+    monkeypatch.setattr(tasks, "LOCKED_PAUSES", (0.01, 0.01, 0.01))
+    real = Diagnosis.finish
+    tries = []
+
+    def busy_then_free(self, *args):
+        tries.append(1)
+        if len(tries) < 3:
+            raise OperationalError("database is locked")
+        return real(self, *args)
+
+    monkeypatch.setattr(Diagnosis, "finish", busy_then_free)
+    diagnosis = make()
+    assert analyze_diagnosis(diagnosis.id) == "done"
+    assert len(tries) == 3
+    assert Diagnosis.objects.get(id=diagnosis.id).status == "done"
+
+
+def test_a_claim_still_locked_is_retried_later(monkeypatch):
+    """A claim that stays locked through every pause leaves the row queued and
+    asks Celery to run the task again later."""
+    from celery.exceptions import Retry
+    from django.db import OperationalError
+
+    from analyzer import tasks
+
+    monkeypatch.setattr(tasks, "LOCKED_PAUSES", (0.01,))
+
+    def always_locked(self):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(Diagnosis, "claim", always_locked)
+    diagnosis = make()
+    with pytest.raises(Retry):
+        analyze_diagnosis.apply(args=[diagnosis.id], throw=True)
+    assert Diagnosis.objects.get(id=diagnosis.id).status == "queued"
