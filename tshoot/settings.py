@@ -233,6 +233,8 @@ ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")
 # Celery: configured from these settings through the CELERY_ namespace.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "0")
+# The queue the site's tasks go to; another name lets two sites share one broker.
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
