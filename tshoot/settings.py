@@ -132,6 +132,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
+            # One file per client and limit; culling at the default 300 would
+            # forget counters under exactly the load they are for.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 # Behind a proxy, the header holding the client's address (e.g. HTTP_X_REAL_IP);

@@ -1,3 +1,4 @@
+import os
 from datetime import timedelta
 
 import pytest
@@ -278,11 +279,19 @@ def refusing_broker():
     from tshoot.celery import app
 
     before = (app.conf.broker_url, app.conf.broker_transport_options)
+    url = f"redis://127.0.0.1:{port}/0"
+    # Celery reads the variable before its own configuration: name it there too.
+    env_before = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     Broker._use(
-        f"redis://127.0.0.1:{port}/0",
+        url,
         {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
     )
     yield
+    if env_before is None:
+        os.environ.pop("CELERY_BROKER_URL")
+    else:
+        os.environ["CELERY_BROKER_URL"] = env_before
     Broker._use(*before)
     assert saved == (
         settings.CELERY_BROKER_URL,
