@@ -316,6 +316,15 @@ OPENAPI = {
                         "A body that is neither JSON, multipart/form-data nor "
                         "text/plain"
                     ),
+                    "429": _error_response(
+                        "Too many submissions from this client, or too many of "
+                        "its diagnoses waiting; the Retry-After header says when "
+                        "to try again"
+                    ),
+                    "503": _error_response(
+                        "The database is busy; nothing was saved, try again after "
+                        "Retry-After seconds"
+                    ),
                 },
             }
         },
