@@ -14,6 +14,7 @@ from analyzer.forms import (
     read_submission,
     request_errors,
 )
+from analyzer.middleware import client_id
 from analyzer.models import Diagnosis
 from analyzer.textinput import InputError, decode
 
@@ -78,6 +79,12 @@ def _check_title(title: str) -> str:
     return title
 
 
+# The diagnosis is saved; the broker did not take it (yet).
+QUEUE_AWAY = (
+    "Queued, the analysis starts when the queue is back: the paste is saved but "
+    "the job queue did not answer. Poll api_url as usual."
+)
+
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
@@ -119,7 +126,7 @@ def diagnoses(request):
         text = read_submission(text, files)
     except InputError as exc:
         return _error(exc.message, exc.status)
-    diagnosis = Diagnosis.submit(text, title=title)
+    diagnosis = Diagnosis.submit(text, title=title, client=client_id(request))
     api_url = request.build_absolute_uri(
         reverse("analyzer-api-diagnosis", args=[diagnosis.id])
     )
@@ -129,6 +136,8 @@ def diagnoses(request):
         "api_url": api_url,
         "status": diagnosis.status,
     }
+    if diagnosis.awaiting_broker:
+        body["message"] = QUEUE_AWAY
     return JsonResponse(body, status=202, headers={"Location": api_url})
 
 
@@ -308,6 +317,15 @@ OPENAPI = {
                         "A body that is neither JSON, multipart/form-data nor "
                         "text/plain"
                     ),
+                    "429": _error_response(
+                        "Too many submissions from this client, or too many of "
+                        "its diagnoses waiting; the Retry-After header says when "
+                        "to try again"
+                    ),
+                    "503": _error_response(
+                        "The database is busy; nothing was saved, try again after "
+                        "Retry-After seconds"
+                    ),
                 },
             }
         },
@@ -386,6 +404,11 @@ OPENAPI = {
                     "url": {"type": "string", "format": "uri"},
                     "api_url": {"type": "string", "format": "uri"},
                     "status": {"$ref": "#/components/schemas/Status"},
+                    "message": {
+                        "type": "string",
+                        "description": "Present when the job queue did not take "
+                        "the diagnosis yet; it starts when the queue is back.",
+                    },
                 },
             },
             "Status": {

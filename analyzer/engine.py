@@ -494,6 +494,26 @@ def _owners(command: str | None):
     return best
 
 
+# Raised into the analysis from outside it (the worker's time limit, the machine
+# running out of memory): they stop the whole diagnosis, never just one check.
+# The engine imports no task queue: a time limit is known by where its class
+# lives (Celery raises billiard's SoftTimeLimitExceeded).
+_OUTSIDE_MODULES = ("billiard.", "celery.")
+
+
+def not_ours(exc: BaseException) -> bool:
+    """True for an exception the analysis must let through."""
+    if isinstance(exc, MemoryError):
+        return True
+    return any(
+        (getattr(kind, "__module__", "") or "").startswith(_OUTSIDE_MODULES)
+        for kind in type(exc).__mro__[:-1]
+        if kind.__name__.endswith(
+            ("TimeLimitExceeded", "Terminated", "WorkerLostError")
+        )
+    )
+
+
 def _run_parser(
     module, section: Section, problems: list[Finding], owner: bool = False
 ) -> list[Source]:
@@ -508,6 +528,8 @@ def _run_parser(
                 source.command = section.command
         return found
     except Exception as exc:  # a parser bug must cost a finding, never the diagnosis
+        if not_ours(exc):
+            raise
         first = section.numbers[0] if section.numbers else 0
         last = section.numbers[-1] if section.numbers else 0
         problems.append(
@@ -597,6 +619,8 @@ def analyze(text: str) -> Report:
         try:
             findings.extend(module.check(report))
         except Exception as exc:
+            if not_ours(exc):
+                raise
             findings.append(
                 Finding(
                     code="engine.rule_error",
@@ -615,8 +639,10 @@ def analyze(text: str) -> Report:
     report.findings = findings
     try:
         report.tunnels = paste.judge(paste.build(sources), findings)
-    except Exception:
+    except Exception as exc:
         # The verdicts summarise the findings; a fault here must not lose them.
+        if not_ours(exc):
+            raise
         traceback.print_exc()
         report.tunnels = []
     return report

@@ -1,15 +1,18 @@
+import logging
 import secrets
 import unicodedata
 from datetime import timedelta
 
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from analyzer.redact import Redactor
 
 SEVERITY_ORDER = ("critical", "error", "warning", "info")
+
+log = logging.getLogger(__name__)
 
 
 def new_id() -> str:
@@ -59,8 +62,18 @@ class Diagnosis(models.Model):
     # queued row's age from here.
     queued = models.DateTimeField(default=timezone.now)
     started = models.DateTimeField(null=True, blank=True)
+    # Refreshed every ANALYZER_HEARTBEAT_SECONDS by the worker running the
+    # analysis: the sweep re-queues a running row only once this has stopped.
+    heartbeat = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The broker could not take the message (down, refusing, hanging past
+    # ANALYZER_PUBLISH_TIMEOUT): the row is kept, the permalink says the analysis
+    # starts when the queue is back, and the sweep publishes it then.
+    awaiting_broker = models.BooleanField(default=False)
+    # Who submitted it, as a keyed hash (analyzer.middleware.client_id), for the
+    # per-client queue quota; never an address.
+    client = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created"]
@@ -74,22 +87,73 @@ class Diagnosis(models.Model):
         return reverse("analyzer-diagnosis", args=[self.id])
 
     @classmethod
-    def submit(cls, text: str, title: str = "") -> "Diagnosis":
+    def submit(cls, text: str, title: str = "", client: str = "") -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
         # One redactor for both: a key quoted in the title and in the paste gets
         # one label, and its HMAC key is gone once the row is written.
         with Redactor() as redactor:
             title, text = redactor.redact(title), redactor.redact(text)
-        diagnosis = cls.objects.create(title=clean_title(title), input_text=text)
+        diagnosis = cls.objects.create(
+            title=clean_title(title), input_text=text, client=client
+        )
         diagnosis.enqueue()
         return diagnosis
 
     def enqueue(self):
-        from analyzer.tasks import analyze_diagnosis
-
         # The message carries the id only; a worker must never see a row that the
         # web request has not committed yet.
-        transaction.on_commit(lambda: analyze_diagnosis.delay(self.id))
+        transaction.on_commit(self.publish)
+
+    def publish(self) -> bool:
+        """Hand the id to the broker. A broker that is down or hangs costs at most
+        ANALYZER_PUBLISH_TIMEOUT and never an exception: the row is marked as
+        waiting for the broker, and the sweep publishes it again."""
+        from analyzer.tasks import analyze_diagnosis
+
+        try:
+            # No time limits in the message: the worker's own settings decide
+            # them (a limit sent along would be the web server's idea of them).
+            analyze_diagnosis.apply_async(
+                (self.id,), soft_time_limit=None, time_limit=None, retry=False
+            )
+        except Exception as exc:  # any broker or network failure: never the request's
+            log.warning(
+                "diagnosis %s saved but not queued, the broker failed: %s: %s",
+                self.id,
+                type(exc).__name__,
+                exc,
+            )
+            if not self.awaiting_broker:
+                Diagnosis.objects.filter(id=self.id).update(awaiting_broker=True)
+                self.awaiting_broker = True
+            return False
+        if self.awaiting_broker:
+            # Its wait in the queue starts now, as far as the sweep is concerned.
+            self.queued = timezone.now()
+            Diagnosis.objects.filter(id=self.id).update(
+                awaiting_broker=False, queued=self.queued
+            )
+            self.awaiting_broker = False
+        return True
+
+    @classmethod
+    def publish_waiting(cls, limit: int = 500) -> int:
+        """Publish the queued rows whose publish failed; stop at the first failure
+        (the broker is still away). Returns how many went out."""
+        sent = 0
+        waiting = cls.objects.filter(status=cls.Status.QUEUED, awaiting_broker=True)
+        for diagnosis in waiting.order_by("queued")[:limit]:
+            if not diagnosis.publish():
+                break
+            sent += 1
+        return sent
+
+    @classmethod
+    def pending_for(cls, client: str) -> int:
+        """How many of this client's diagnoses are queued or running."""
+        return cls.objects.filter(
+            client=client, status__in=(cls.Status.QUEUED, cls.Status.RUNNING)
+        ).count()
 
     @property
     def pending(self) -> bool:
@@ -101,10 +165,23 @@ class Diagnosis(models.Model):
         now = timezone.now()
         claimed = Diagnosis.objects.filter(
             id=self.id, status=self.Status.QUEUED
-        ).update(status=self.Status.RUNNING, attempts=F("attempts") + 1, started=now)
+        ).update(
+            status=self.Status.RUNNING,
+            attempts=F("attempts") + 1,
+            started=now,
+            heartbeat=now,
+        )
         if claimed:
             self.refresh_from_db()
         return bool(claimed)
+
+    def beat(self) -> bool:
+        """Say this run is alive. False once the row is no longer this run's."""
+        return bool(
+            Diagnosis.objects.filter(
+                id=self.id, status=self.Status.RUNNING, attempts=self.attempts
+            ).update(heartbeat=timezone.now())
+        )
 
     def finish(self, report: dict, engine_version: str) -> bool:
         """Save the result, unless the sweep has taken the row back meanwhile."""
@@ -137,12 +214,31 @@ class Diagnosis(models.Model):
 
     @classmethod
     def stale(cls, stale_seconds: int):
-        """Diagnoses queued or running for longer than ``stale_seconds``."""
-        cutoff = timezone.now() - timedelta(seconds=stale_seconds)
-        return cls.objects.filter(
-            Q(status=cls.Status.QUEUED, queued__lt=cutoff)
-            | Q(status=cls.Status.RUNNING, started__lt=cutoff)
+        """Diagnoses whose work has stopped: running rows whose heartbeat is older
+        than ``stale_seconds`` (the worker died: a live one refreshes it), and
+        queued rows whose message looks lost.
+
+        A queued row older than ``stale_seconds`` is only waiting its turn while
+        the queue moves, so it counts as lost when no row was claimed for
+        ``stale_seconds`` (the queue stopped), or when rows published more than
+        ``stale_seconds`` after it have been taken already (the queue went on
+        without it). Re-sending on age alone turned a backlog into duplicates.
+        """
+        window = timedelta(seconds=stale_seconds)
+        cutoff = timezone.now() - window
+        dead = Q(status=cls.Status.RUNNING) & (
+            Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, started__lt=cutoff)
         )
+        old_queued = Q(status=cls.Status.QUEUED, queued__lt=cutoff)
+        moving = cls.objects.filter(started__gte=cutoff).exists()
+        if not moving:
+            return cls.objects.filter(dead | old_queued)
+        overtaken = Exists(
+            cls.objects.filter(
+                started__isnull=False, queued__gt=OuterRef("queued") + window
+            ).exclude(status=cls.Status.QUEUED)
+        )
+        return cls.objects.filter(dead | (old_queued & Q(overtaken)))
 
     def requeue_or_give_up(self, max_attempts: int) -> str | None:
         """Send a stale diagnosis to the queue again, or fail it once it has been
@@ -156,6 +252,7 @@ class Diagnosis(models.Model):
             attempts=self.attempts,
             queued=self.queued,
             started=self.started,
+            heartbeat=self.heartbeat,
         )
         if self.attempts >= max_attempts:
             word = "attempt" if self.attempts == 1 else "attempts"
@@ -168,6 +265,7 @@ class Diagnosis(models.Model):
             )
             return "failed" if updated else None
         if same.update(status=self.Status.QUEUED, queued=timezone.now()):
+            self.status = self.Status.QUEUED
             self.enqueue()
             return "requeued"
         return None

@@ -6,11 +6,13 @@ redacted), so the broker never holds the text a user submitted.
 
 import logging
 import os
+import threading
 import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import DatabaseError, OperationalError, connections
 
 from analyzer import engine
 from analyzer.models import Diagnosis
@@ -27,6 +29,80 @@ def _test_delay():
         time.sleep(float(delay))
 
 
+class Heartbeat:
+    """A thread refreshing the row's heartbeat every ANALYZER_HEARTBEAT_SECONDS
+    while the analysis runs, so the sweep can tell a slow run from a dead one. It
+    stops with the run (and with the process: a killed worker's heartbeat ends)."""
+
+    def __init__(self, diagnosis: Diagnosis, interval: float):
+        self.diagnosis = diagnosis
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, name=f"heartbeat-{diagnosis.id[:8]}", daemon=True
+        )
+
+    def _run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    if not self.diagnosis.beat():
+                        log.warning(
+                            "diagnosis %s is no longer this run's; heartbeat stops",
+                            self.diagnosis.id,
+                        )
+                        return
+                except DatabaseError as exc:
+                    # A busy database misses one beat; the next one may pass.
+                    log.warning("heartbeat of %s: %s", self.diagnosis.id, exc)
+        finally:
+            # The thread's own connection, not the task's.
+            connections.close_all()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(timeout=self.interval + 5)
+
+
+# Pauses between tries of a write that met "database is locked" (SQLite, another
+# writer holding the file past its timeout): about half a minute in all.
+LOCKED_PAUSES = (0.5, 1, 2, 4, 8, 15)
+
+
+def locked(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "locked" in str(exc)
+
+
+def retry_locked(write, what: str, diagnosis_id: str):
+    """Run ``write``; a locked database is waited out, then the error stands."""
+    for pause in (*LOCKED_PAUSES, None):
+        try:
+            return write()
+        except OperationalError as exc:
+            if pause is None or not locked(exc):
+                raise
+            log.warning(
+                "diagnosis %s: database locked at %s, again in %ss",
+                diagnosis_id,
+                what,
+                pause,
+            )
+            time.sleep(pause)
+
+
+def soft_limit(task) -> int:
+    """The soft time limit this run had: the message's own when it carried one
+    (a message sent with explicit limits), else the worker's."""
+    timelimit = getattr(task.request, "timelimit", None) or (None, None)
+    return int(
+        timelimit[1] or task.soft_time_limit or settings.ANALYZER_TASK_SOFT_LIMIT
+    )
+
+
 @shared_task(
     # acks_late + reject_on_worker_lost: a message whose worker dies mid-task goes
     # back to the broker instead of being lost. Running it twice is harmless
@@ -34,36 +110,62 @@ def _test_delay():
     # running); a second delivery finds the row no longer queued and does nothing.
     acks_late=True,
     reject_on_worker_lost=True,
-    # soft_time_limit and time_limit come from CELERY_TASK_ANNOTATIONS in settings
-    # (ANALYZER_TASK_SOFT_LIMIT, ANALYZER_TASK_HARD_LIMIT).
+    # soft_time_limit and time_limit come from CELERY_TASK_ANNOTATIONS in the
+    # worker's settings (ANALYZER_TASK_SOFT_LIMIT, ANALYZER_TASK_HARD_LIMIT): the
+    # publisher sends messages without limits of its own (Diagnosis.publish).
     ignore_result=True,
+    bind=True,
 )
-def analyze_diagnosis(diagnosis_id: str) -> str:
+def analyze_diagnosis(self, diagnosis_id: str) -> str:
     try:
         diagnosis = Diagnosis.objects.get(id=diagnosis_id)
     except Diagnosis.DoesNotExist:
         log.warning("diagnosis %s does not exist (deleted?)", diagnosis_id)
         return "missing"
-    if not diagnosis.claim():
+    try:
+        claimed = retry_locked(diagnosis.claim, "claim", diagnosis_id)
+    except OperationalError as exc:
+        if not locked(exc):
+            raise
+        # Still locked: the row is still queued, so the task runs again later.
+        raise self.retry(countdown=30, max_retries=10) from exc
+    if not claimed:
         log.info(
             "diagnosis %s is %s, not queued: skipped", diagnosis_id, diagnosis.status
         )
         return "skipped"
     try:
-        _test_delay()
-        report = engine.analyze(diagnosis.input_text)
-        diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION)
-    except SoftTimeLimitExceeded:
-        diagnosis.fail(
-            f"The analysis took longer than {settings.ANALYZER_TASK_SOFT_LIMIT} "
-            "seconds and was stopped. Try a smaller paste."
+        with Heartbeat(diagnosis, settings.ANALYZER_HEARTBEAT_SECONDS):
+            _test_delay()
+            report = engine.analyze(diagnosis.input_text)
+        saved = retry_locked(
+            lambda: diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION),
+            "finish",
+            diagnosis_id,
         )
+        if not saved:
+            # The sweep took the row back (this run's heartbeat had stopped) and
+            # another run owns it now: this result is not saved.
+            log.warning(
+                "diagnosis %s: result of attempt %d not saved, the row is no "
+                "longer this run's",
+                diagnosis_id,
+                diagnosis.attempts,
+            )
+            return "superseded"
+    except SoftTimeLimitExceeded:
+        limit = soft_limit(self)
+        log.warning("diagnosis %s stopped at the %ss time limit", diagnosis_id, limit)
+        message = (
+            f"The analysis took longer than {limit} seconds; submit a smaller "
+            "paste or split it."
+        )
+        retry_locked(lambda: diagnosis.fail(message), "fail", diagnosis_id)
         return "failed"
     except Exception as exc:
         log.exception("diagnosis %s failed", diagnosis_id)
-        diagnosis.fail(
-            f"The analysis stopped with an internal error ({type(exc).__name__})."
-        )
+        message = f"The analysis stopped with an internal error ({type(exc).__name__})."
+        retry_locked(lambda: diagnosis.fail(message), "fail", diagnosis_id)
         return "failed"
     return "done"
 
@@ -73,13 +175,20 @@ def sweep_stale_diagnoses() -> dict:
     """Re-send diagnoses left queued or running too long (a lost message, a killed
     worker) and fail those that have used up their attempts."""
     counts = {"requeued": 0, "failed": 0}
+    # Rows saved while the broker was away go first: the sweep runs, so the
+    # broker is back.
+    counts["published"] = Diagnosis.publish_waiting()
     stale = Diagnosis.stale(settings.ANALYZER_STALE_SECONDS)
     for diagnosis in stale.order_by("queued")[:500]:
         outcome = diagnosis.requeue_or_give_up(settings.ANALYZER_MAX_ATTEMPTS)
         if outcome:
             counts[outcome] += 1
-    if counts["requeued"] or counts["failed"]:
-        log.info("stale diagnoses: %(requeued)d requeued, %(failed)d failed", counts)
+    if any(counts.values()):
+        log.info(
+            "sweep: %(published)d published after a broker outage, %(requeued)d "
+            "stale requeued, %(failed)d failed",
+            counts,
+        )
     return counts
 
 

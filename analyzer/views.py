@@ -24,6 +24,7 @@ from analyzer.forms import (
     read_submission,
     request_errors,
 )
+from analyzer.middleware import client_id
 from analyzer.models import Diagnosis
 from analyzer.pictures import counter_bars
 from analyzer.textinput import InputError, human_size
@@ -111,7 +112,9 @@ def _analyze(request):
         )
     except InputError as exc:
         return _paste_page(request, form, exc)
-    diagnosis = Diagnosis.submit(text, title=form.cleaned_data["title"])
+    diagnosis = Diagnosis.submit(
+        text, title=form.cleaned_data["title"], client=client_id(request)
+    )
     url = diagnosis.get_absolute_url()
     if request.htmx:
         # An XHR would follow a redirect and swap the whole page into the form.

@@ -81,6 +81,15 @@
     var form = event.detail.elt.closest && event.detail.elt.closest("#paste-form");
     var status = event.detail.xhr.status;
     if (!form || status === 400 || status === 413) return;
+    if (status === 429 || status === 503) {
+      // A rate limit, the queue quota or a busy database: the server's sentence.
+      var page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+      var said = page.querySelector("[data-refusal]");
+      if (said) {
+        formFailure(form, said.textContent);
+        return;
+      }
+    }
     formFailure(form, status === 403
       ? "The form has expired (403). Reload the page and submit again."
       : "The server could not take the paste (" + status + "). Try again in a moment.");

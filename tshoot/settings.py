@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 
 def envbool(name, default):
@@ -57,7 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: JSON for every /api/ error, 503 for a locked database, and the
+    # privacy headers on diagnoses (analyzer/middleware.py).
+    "analyzer.middleware.ErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves its own precompressed static files. A 2 MiB
     # diagnosis is ~4.5 MiB of HTML and ~0.7 MiB gzipped. BREACH needs a secret
@@ -69,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keyed on the signed-in user, so after authentication.
+    "analyzer.middleware.LimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -105,7 +112,60 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the web server read while the worker writes.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
-    DATABASES["default"]["OPTIONS"]["timeout"] = 20
+    # How long a write waits for another writer before "database is locked"
+    # (answered 503 on the web, retried by the task).
+    DATABASES["default"]["OPTIONS"]["timeout"] = envint("SQLITE_TIMEOUT", "5")
+
+# The rate limits' counters (django-ratelimit), shared by every web process: files
+# under the data folder, or Redis with CACHE_URL=redis://… (several web hosts).
+CACHE_URL = os.getenv("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            # One file per client and limit; culling at the default 300 would
+            # forget counters under exactly the load they are for.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Behind a proxy, the header holding the client's address (e.g. HTTP_X_REAL_IP);
+# REMOTE_ADDR otherwise.
+RATELIMIT_IP_META_KEY = os.getenv("RATELIMIT_IP_META_KEY") or None
+# Submits (form and API) per client, signed-in user or address: "count/period" with
+# period s, m, h or d. Over it: 429 with Retry-After.
+ANALYZER_SUBMIT_RATE = os.getenv("ANALYZER_SUBMIT_RATE", "20/m")
+# Diagnoses one client may have queued or running at once (0: no quota).
+ANALYZER_CLIENT_QUEUE_QUOTA = envint("ANALYZER_CLIENT_QUEUE_QUOTA", "10")
+ADMIN_LOGIN_RATE = os.getenv("ADMIN_LOGIN_RATE", "5/m")
+
+# Content-Security-Policy (django-csp): scripts and style sheets from the site only,
+# nothing inline. Style attributes stay allowed (style-src-attr): the numbered
+# paste sets each chunk's line counter in one, and an attribute cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,6 +209,26 @@ ANALYZER_MAX_ATTEMPTS = envint("ANALYZER_MAX_ATTEMPTS", "3")
 ANALYZER_SWEEP_SECONDS = envint("ANALYZER_SWEEP_SECONDS", "30")
 ANALYZER_TASK_SOFT_LIMIT = envint("ANALYZER_TASK_SOFT_LIMIT", "60")
 ANALYZER_TASK_HARD_LIMIT = envint("ANALYZER_TASK_HARD_LIMIT", "90")
+# A running analysis refreshes its row's heartbeat this often (seconds); the sweep
+# re-queues a running row only when its heartbeat is older than the stale time.
+ANALYZER_HEARTBEAT_SECONDS = envint("ANALYZER_HEARTBEAT_SECONDS", "10")
+# A run cannot outlive the hard limit, so a heartbeat older than the hard limit plus
+# two missed beats belongs to a dead run whatever happened to the beats; a shorter
+# stale time could re-queue a live one.
+STALE_MARGIN_SECONDS = 2 * ANALYZER_HEARTBEAT_SECONDS
+if ANALYZER_HEARTBEAT_SECONDS < 1:
+    raise ImproperlyConfigured("ANALYZER_HEARTBEAT_SECONDS must be at least 1")
+if ANALYZER_TASK_SOFT_LIMIT >= ANALYZER_TASK_HARD_LIMIT:
+    raise ImproperlyConfigured(
+        f"ANALYZER_TASK_SOFT_LIMIT ({ANALYZER_TASK_SOFT_LIMIT}) must be below "
+        f"ANALYZER_TASK_HARD_LIMIT ({ANALYZER_TASK_HARD_LIMIT})"
+    )
+if ANALYZER_STALE_SECONDS <= ANALYZER_TASK_HARD_LIMIT + STALE_MARGIN_SECONDS:
+    raise ImproperlyConfigured(
+        f"ANALYZER_STALE_SECONDS ({ANALYZER_STALE_SECONDS}) must be above "
+        f"ANALYZER_TASK_HARD_LIMIT ({ANALYZER_TASK_HARD_LIMIT}) plus two "
+        f"heartbeats ({STALE_MARGIN_SECONDS}): a live analysis would be re-queued"
+    )
 # Diagnoses older than this many days are deleted, pasted text and all, by a daily
 # beat task (and `manage.py cleanup_diagnoses`); 0 keeps them until deleted by hand.
 ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")
@@ -156,6 +236,8 @@ ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")
 # Celery: configured from these settings through the CELERY_ namespace.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "0")
+# The queue the site's tasks go to; another name lets two sites share one broker.
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
@@ -180,6 +262,16 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": ANALYZER_TASK_HARD_LIMIT,
     },
 }
+# A web request hands a diagnosis to the broker once and waits at most about this
+# long (seconds) for it to answer; a broker that is down, refuses or hangs costs the
+# submit this, the diagnosis is saved all the same and the sweep publishes it once
+# the broker is back. Also the timeout of every connect and socket operation.
+ANALYZER_PUBLISH_TIMEOUT = float(os.getenv("ANALYZER_PUBLISH_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = ANALYZER_PUBLISH_TIMEOUT
+# One try: retrying inside a request only multiplies the wait (the sweep retries).
+CELERY_TASK_PUBLISH_RETRY = False
+# Connection-establishing retries in kombu's default channel: none either.
+_NO_CONNECT_RETRY = {"max_retries": 0, "interval_start": 0}
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(os.getenv("CELERY_BROKER_DIR", DATA_DIR / "broker"))
@@ -194,7 +286,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith("redis"):
     # Unacked messages come back after this many seconds if a worker dies.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": ANALYZER_STALE_SECONDS * 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": ANALYZER_STALE_SECONDS * 2,
+        # Without these a frozen Redis (SIGSTOP, a dead NAT entry) blocks a
+        # publish for ever: the kernel accepts the connection, nobody answers.
+        "socket_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        "socket_connect_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        **_NO_CONNECT_RETRY,
+    }
+elif CELERY_BROKER_URL.startswith(("amqp", "pyamqp")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "read_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        "write_timeout": ANALYZER_PUBLISH_TIMEOUT,
+        **_NO_CONNECT_RETRY,
+    }
 
 # PLAIN_HTTP=1: served over plain HTTP on a private host (as `make run` does), so
 # no HTTPS redirect, no HSTS and no HTTPS-only cookies, which would lock a browser

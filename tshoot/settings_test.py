@@ -12,4 +12,10 @@ os.environ.setdefault(
     "TSHOOT_DATA_DIR", str(Path(__file__).resolve().parent.parent / "data" / "test")
 )
 
+# Most tests submit many pastes from one address; the tests of the limits set
+# their own (the defaults stay the production ones).
+os.environ.setdefault("ANALYZER_SUBMIT_RATE", "100000/m")
+os.environ.setdefault("ANALYZER_CLIENT_QUEUE_QUOTA", "0")
+os.environ.setdefault("ADMIN_LOGIN_RATE", "100000/m")
+
 from tshoot.settings import *  # noqa: E402, F403

@@ -41,7 +41,11 @@ def queued(monkeypatch):
     """What the web request hands the broker, instead of sending it."""
     sent: list = []
     monkeypatch.setattr(
-        tasks.analyze_diagnosis, "delay", lambda *a, **k: sent.append((a, k))
+        tasks.analyze_diagnosis,
+        "apply_async",
+        lambda args=(), kwargs=None, **options: sent.append(
+            (tuple(args), kwargs or {})
+        ),
     )
     return sent
 

@@ -18,7 +18,15 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 # What the fixture's running-config holds: a pre-shared key and an SNMP community.
 SECRETS = ("Br4nch12-Tunnel-Key!", "NmsRead0nly-77")
 # A sweep that reacts within seconds, for the workers that run beat.
-FAST_SWEEP = {"ANALYZER_STALE_SECONDS": 2, "ANALYZER_SWEEP_SECONDS": 1}
+# The stale time must exceed the hard limit plus two heartbeats (settings refuse
+# less), so the limits shrink with it.
+FAST_SWEEP = {
+    "ANALYZER_STALE_SECONDS": 6,
+    "ANALYZER_SWEEP_SECONDS": 1,
+    "ANALYZER_HEARTBEAT_SECONDS": 1,
+    "ANALYZER_TASK_SOFT_LIMIT": 2,
+    "ANALYZER_TASK_HARD_LIMIT": 3,
+}
 
 
 @pytest.fixture(params=["filesystem", "redis"])

@@ -86,6 +86,12 @@ class Command(BaseCommand):
                 "gthread",
                 "--threads",
                 "4",
+                # A thread per request, so a slow client pins one thread, not a
+                # worker; a request still unanswered after this is cut.
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "20",
                 "--access-logfile",
                 "-",
             ]
