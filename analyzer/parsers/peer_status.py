@@ -33,6 +33,13 @@ _IKE_HEADER = re.compile(
 )
 _IPSEC_HEADER = re.compile(r"^\s*ID\s+.*\bGateway\b")
 _INACTIVE_HEADER = re.compile(r"^\s*ID\s+Port\s+Gateway\s+.*Tunnel Down Reason")
+# Palo Alto `show vpn ike-sa` / `show vpn ipsec-sa`: a listed SA is established.
+_PANOS_HEADER = re.compile(
+    r"^\s*(?:GwID/client IP|Gateway Name)\s+.*Peer-Address|^\s*GwID/client IP\s+"
+)
+# FortiGate `diagnose vpn ike gateway list`.
+_FORTI_ADDR = re.compile(rf"^\s*addr: {IPV4}:\d{{1,5}} -> (?P<peer>{IPV4}):\d{{1,5}}")
+_FORTI_IPSEC = re.compile(r"^\s*IPsec SA: created \d+/\d+\s+established (?P<up>\d+)/")
 _VYOS_HEADER = re.compile(r"^\s*Connection\s+State\s+.*Remote address", re.IGNORECASE)
 # strongSwan: "myvpn[1]: ESTABLISHED 10 minutes ago, a[..]...b[..]",
 # "to-asa: #3, ESTABLISHED, IKEv2, ...", "myvpn{1}:  INSTALLED, TUNNEL, ...".
@@ -66,6 +73,7 @@ def parse(section: Section) -> list[Source]:
     claimed: set[int] = set()
     table: str | None = None
     charon: dict[str, dict] = {}  # connection name -> its IKE record
+    forti: dict = {}
     for index, line in enumerate(section.lines):
         number = section.numbers[index]
         stripped = line.strip()
@@ -86,6 +94,29 @@ def parse(section: Section) -> list[Source]:
         if _VYOS_HEADER.match(line):
             table = "vyos"
             claimed.add(number)
+            continue
+        if _PANOS_HEADER.match(line) and "Peer-Address" in line:
+            table = "panos2" if "SPI(in)" in line else "panos1"
+            claimed.add(number)
+            continue
+        m = _FORTI_ADDR.match(line)
+        if m:
+            forti = _record(
+                records, m.group("peer"), "fortigate", 1, "CONNECTING", number
+            )
+            table = "forti"
+            claimed.add(number)
+            continue
+        if table == "forti":
+            if stripped.startswith("status: established"):
+                forti.update(state="up", printed="established")
+                forti["lines"][1] = number
+            m = _FORTI_IPSEC.match(line)
+            if m and int(m.group("up")) > 0:
+                _record(records, forti["peer"], "fortigate", 2, "UP", number)
+            claimed.add(number)
+            if not line[:1].isspace() and ":" not in stripped:
+                table = None
             continue
         m = _CHARON_IKE.match(line)
         if m:
@@ -120,7 +151,7 @@ def parse(section: Section) -> list[Source]:
             elif line[:1].isspace():
                 claimed.add(number)
             continue
-        if table in ("ike", "ipsec", "inactive", "vyos"):
+        if table in ("ike", "ipsec", "inactive", "vyos", "panos1", "panos2"):
             if set(stripped) <= set("-= "):
                 claimed.add(number)
                 continue
@@ -144,6 +175,15 @@ def parse(section: Section) -> list[Source]:
                 reason = re.sub(r"^\d+\s+", "", reason)
                 record = _record(records, peer, "juniper", 2, "DOWN", number)
                 record["reason"] = reason[:200]
+            elif table in ("panos1", "panos2"):
+                _record(
+                    records,
+                    peer,
+                    "paloalto",
+                    1 if table == "panos1" else 2,
+                    "UP",
+                    number,
+                )
             else:
                 word = next((w for w in line.split() if w in _STATES), None)
                 if word:
