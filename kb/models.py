@@ -36,6 +36,12 @@ class Article(models.Model):
         default=list, blank=True, help_text="Commands, states, messages to search by"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # One of kb.topics.TOPICS, and the place in that topic's reading order.
+    topic = models.CharField(max_length=20, default="other", db_index=True)
+    position = models.PositiveIntegerField(default=1000)
+    # {"previous"|"next": {"slug", "title"}} within the topic, written by
+    # sync_articles whenever an article of the topic changes.
+    neighbours = models.JSONField(default=dict, blank=True, editable=False)
     related = models.JSONField(default=list, blank=True, help_text="Article slugs")
     updated = models.DateField(null=True, blank=True)
     # SHA-256 of the source file (and of the renderer), so an unchanged file is
@@ -56,6 +62,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("kb-article", args=[self.slug])
+
+    @property
+    def topic_info(self):
+        from kb.topics import topic
+
+        return topic(self.topic)
 
     def render(self, tag_names=None):
         """Fill the derived fields from ``body`` (and the tags, for search)."""

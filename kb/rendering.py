@@ -23,7 +23,7 @@ from analyzer import isakmp
 
 # Bump when the output of this module (or the search terms derived from it) changes,
 # so the next sync re-renders every article even though no file changed.
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list"]
 EXTENSION_CONFIGS = {
@@ -90,6 +90,8 @@ GRAPH_PLACEHOLDER = "[[isakmp-state-graph]]"
 # Markdown wraps a placeholder alone on its line in a paragraph.
 _PLACEHOLDER_RE = re.compile(r"<p>\s*\[\[(isakmp-state-(?:table|graph))\]\]\s*</p>")
 _PRE_RE = re.compile(r"<pre>(\s*<code)")
+# Section headings (after sanitizing, ids come from the toc extension or {#id}).
+_SECTION_HEADING_RE = re.compile(r'<(h[23]) id="([^"<>]+)">(.*?)</\1>', re.DOTALL)
 
 
 @dataclass
@@ -188,8 +190,27 @@ def render_article(body: str) -> Rendered:
         lambda m: f'<figure class="state-graph">{render_state_graph()}</figure>',
         html,
     )
+    html = add_heading_links(html)
     headings = [entry["name"] for entry in _flatten(toc)]
     return Rendered(html=html, toc=toc, headings=headings, text=text)
+
+
+def add_heading_links(html: str) -> str:
+    """A visible ``#`` link after the text of every h2 and h3 that has an id, so a
+    reader can copy the address of a section."""
+
+    def link(m: re.Match) -> str:
+        tag, anchor, inner = m.groups()
+        if "<a " in inner:
+            return m.group(0)  # a link may not hold another
+        name = htmllib.escape(htmllib.unescape(re.sub(r"<[^>]*>", "", inner)).strip())
+        return (
+            f'<{tag} id="{anchor}">{inner}'
+            f' <a class="heading-link" href="#{anchor}"'
+            f' aria-label="Link to the section {name}">#</a></{tag}>'
+        )
+
+    return _SECTION_HEADING_RE.sub(link, html)
 
 
 def heading_ids(html: str) -> list[str]:

@@ -797,6 +797,17 @@ def rank(
 # --- snippets ---------------------------------------------------------------------
 
 
+def _token_start(text: str, pos: int) -> int:
+    """Where the token holding ``text[pos]`` begins."""
+    start = pos
+    while start > 0 and _TOKEN_CHAR_RE.match(text[start - 1]):
+        start -= 1
+    return start
+
+
+_TOKEN_CHAR_RE = re.compile(r"[\w%.\-]")
+
+
 def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     """An HTML-escaped extract of ``text`` around the densest group of matched
     words, each wrapped in ``<mark>``; empty when nothing matches."""
@@ -812,17 +823,21 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
         "|".join(sorted({"[_-]*".join(map(re.escape, t[:4])) for t in terms})),
         re.IGNORECASE,
     )
-    hits = []  # (start, end, terms matched) of whole words
+    hits = []  # (start, end, terms matched) of whole tokens
     end = 0
     for m in maybe.finditer(text):
         if m.start() < end:
             continue
-        start = text.rfind(" ", 0, m.start()) + 1
-        end = text.find(" ", m.end())
-        end = len(text) if end == -1 else end
-        matched = set(tokenize(text[start:end])) & terms
+        # The token the match is in: ``MM_WAIT_MSG4`` in ``(MM_WAIT_MSG4/MSG5);``
+        # is marked alone, without its brackets or its neighbours.
+        token = _TOKEN_RE.match(text, _token_start(text, m.start()))
+        start, end = token.span()
+        word = token.group()
+        matched = set(tokenize(word)) & terms
         if matched:
-            hits.append((start, end, matched))
+            inner = word.strip(".-_")
+            start += word.find(inner)
+            hits.append((start, start + len(inner), matched))
     if not hits:
         return ""
     best, best_cover = 0, -1
@@ -873,6 +888,16 @@ def snippet(article, terms, in_body=()) -> str:
     else:
         text = highlight(article.body_text, wanted)
     return text or escape(article.summary)
+
+
+def marked_terms(terms: dict[str, float]) -> set[str]:
+    """The terms a snippet marks: what the query itself said (its words, whole
+    identifiers, synonyms, corrected typos), not the parts of an identifier it
+    was split into. ``MM_WAIT_MSG4`` marks ``MM_WAIT_MSG4`` and not ``MM_KEY_EXCH``
+    or ``MM_WAIT_MSG5``, which share only ``mm`` or ``wait`` with it; ``msg4``
+    typed alone still marks ``MM_WAIT_MSG4``, which holds it."""
+    whole = {t for t, w in terms.items() if w > PART_WEIGHT}
+    return whole or set(terms)
 
 
 def _phrase_tokens(tokens) -> list[str]:
@@ -1004,17 +1029,22 @@ def search(query, limit: int = 10) -> list[Result]:
     articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
         [pk for _score, _slug, pk in ranked]
     )
+    marked = marked_terms(terms)
     results = []
     for score, _slug, pk in ranked:
         article = articles[pk]
-        in_body = [t for t, c in documents[pk][1].items() if c[FIELDS.index("body")]]
+        in_body = [
+            t
+            for t, c in documents[pk][1].items()
+            if c[FIELDS.index("body")] and t in marked
+        ]
         results.append(
             Result(
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
                 url=article.get_absolute_url(),
-                snippet=snippet(article, terms, in_body),
+                snippet=snippet(article, marked, in_body),
                 score=score,
             )
         )

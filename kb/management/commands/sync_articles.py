@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from kb import rendering, search
+from kb import rendering, search, topics
 from kb.models import Article, SearchWord, Tag
 
 
@@ -76,6 +76,12 @@ def check_meta(meta: dict) -> str | None:
     for key in ("tags", "related", "identifiers"):
         if not isinstance(meta.get(key, []), list):
             return f"'{key}' must be a list"
+    topic = meta.get("topic", topics.DEFAULT_TOPIC)
+    if topic not in topics.BY_SLUG:
+        return f"'topic' must be one of: {', '.join(topics.BY_SLUG)}"
+    order = meta.get("order", topics.DEFAULT_ORDER)
+    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+        return "'order' must be a whole number, 0 or more"
     updated = meta.get("updated")
     if updated is not None and not isinstance(updated, datetime.date):
         try:
@@ -102,22 +108,25 @@ def apply(sources: dict, force: bool = False) -> dict:
                 continue
             counts["updated" if article else "created"] += 1
             article = article or Article(slug=slug)
-            tag_names = [str(t) for t in meta.get("tags") or []]
+            tags = _tag_list(meta.get("tags") or [])
             article.title = meta["title"].strip()
             article.summary = str(meta.get("summary") or "").strip()
             article.body = body
             article.identifiers = [str(i) for i in meta.get("identifiers") or []]
             article.related = [str(r) for r in meta.get("related") or []]
             article.updated = _date(meta.get("updated"))
+            article.topic = meta.get("topic", topics.DEFAULT_TOPIC)
+            article.position = meta.get("order", topics.DEFAULT_ORDER)
             article.content_hash = digest
-            article.render(tag_names=tag_names)
+            article.render(tag_names=[word for _slug, _name, word in tags])
             article.save()
-            article.tags.set(_tags(tag_names))
+            article.tags.set(_tags(tags))
         gone = [a for slug, a in existing.items() if slug not in sources]
         for article in gone:
             article.delete()
         counts["deleted"] = len(gone)
         Tag.objects.filter(articles__isnull=True).delete()
+        link_neighbours()
         indexed = search.ensure_index()
         changed = indexed or counts["created"] or counts["updated"] or counts["deleted"]
         if changed or not SearchWord.objects.exists():
@@ -125,12 +134,57 @@ def apply(sources: dict, force: bool = False) -> dict:
     return counts
 
 
-def _tags(names: list[str]) -> list[Tag]:
+def _tag_list(written) -> list[tuple[str, str, str]]:
+    """``[(slug, name, search word)]``: the tags of an article, each under its one
+    spelling (see ``kb.topics.TAG_ALIASES``), once, in the order written. Search
+    reads a tag as the author wrote it, or an alias as the tag it stands for."""
+    tags, seen = [], set()
+    for value in written:
+        value = str(value)
+        written_slug = slugify(value)
+        slug = topics.canonical_tag(written_slug)
+        if slug and slug not in seen:
+            seen.add(slug)
+            alias = slug != written_slug
+            name = topics.TAG_NAMES.get(slug) or (slug if alias else value)
+            tags.append((slug, name, slug if alias else value))
+    return tags
+
+
+def _tags(pairs: list[tuple[str, str, str]]) -> list[Tag]:
     tags = []
-    for name in names:
-        slug = slugify(name)
-        if not slug:
-            continue
-        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+    for slug, name, _word in pairs:
+        tag, created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+        if not created and tag.name != name:
+            tag.name = name
+            tag.save(update_fields=["name"])
         tags.append(tag)
     return tags
+
+
+def link_neighbours() -> int:
+    """Write each article's previous and next article within its topic (reading
+    order, then title); only rows whose links changed are written. The number
+    written."""
+    by_topic: dict[str, list] = {}
+    for article in Article.objects.only(
+        "slug", "title", "topic", "position", "neighbours"
+    ).order_by("topic", "position", "title", "slug"):
+        by_topic.setdefault(article.topic, []).append(article)
+    changed = []
+    for articles in by_topic.values():
+        for i, article in enumerate(articles):
+            links = {}
+            if i > 0:
+                links["previous"] = _link(articles[i - 1])
+            if i + 1 < len(articles):
+                links["next"] = _link(articles[i + 1])
+            if article.neighbours != links:
+                article.neighbours = links
+                changed.append(article)
+    Article.objects.bulk_update(changed, ["neighbours"], batch_size=500)
+    return len(changed)
+
+
+def _link(article) -> dict:
+    return {"slug": article.slug, "title": article.title}
