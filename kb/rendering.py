@@ -23,7 +23,7 @@ from analyzer import isakmp
 
 # Bump when the output of this module (or the search terms derived from it) changes,
 # so the next sync re-renders every article even though no file changed.
-RENDER_VERSION = "6"
+RENDER_VERSION = "7"
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list"]
 EXTENSION_CONFIGS = {
@@ -221,25 +221,33 @@ PLATFORM_NAMES = {"asa": "ASA, PIX 7+", "ios": "IOS, IOS-XE, PIX 6"}
 
 
 def state_table_html() -> str:
-    """The ISAKMP state table, one row per state in ``analyzer.isakmp.STATES``."""
+    """The ISAKMP state table, one row per state in ``analyzer.isakmp.STATES``.
+
+    On a phone each row is laid out as a card (see tshoot.css): the explicit
+    roles keep it a table to assistive technology when CSS makes its parts
+    blocks, and ``data-label`` names each cell where the header row is hidden."""
     esc = htmllib.escape
     rows = []
     for state in isakmp.STATES:
         platforms = ", ".join(PLATFORM_NAMES.get(p, p) for p in state.platforms)
         rows.append(
-            "<tr>"
-            f'<td><a href="#{esc(state.anchor)}"><code>{esc(state.name)}</code></a></td>'
-            f"<td>{esc(platforms)}</td>"
-            f"<td>{esc(state.mode)}</td>"
-            f"<td>{esc(state.role)}</td>"
-            f"<td>{esc(state.summary)}</td>"
+            '<tr role="row">'
+            f'<td role="cell" class="state-name"><a href="#{esc(state.anchor)}">'
+            f"<code>{esc(state.name)}</code></a></td>"
+            f'<td role="cell" data-label="Platform">{esc(platforms)}</td>'
+            f'<td role="cell" data-label="Mode">{esc(state.mode)}</td>'
+            f'<td role="cell" data-label="Role">{esc(state.role)}</td>'
+            f'<td role="cell" class="state-summary">{esc(state.summary)}</td>'
             "</tr>"
         )
+    headers = ["State", "Platform", "Mode", "Role", "Where the negotiation is"]
     return (
-        '<div class="table-scroll"><table class="states">'
-        "<thead><tr><th>State</th><th>Platform</th><th>Mode</th><th>Role</th>"
-        "<th>Where the negotiation is</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        '<div class="table-scroll states-wrap"><table class="states" role="table">'
+        '<thead role="rowgroup"><tr role="row">'
+        + "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in headers)
+        + '</tr></thead><tbody role="rowgroup">'
+        + "".join(rows)
+        + "</tbody></table></div>"
     )
 
 

@@ -93,3 +93,86 @@ def test_a_heading_link_puts_the_section_in_the_address(kb, live_server, sized):
     link.click()
     page.wait_for_url("**/kb/mm-wait-msg4/#missing-tunnel-group")
     expect(heading).to_be_in_viewport()
+
+
+def _article_slugs():
+    from tests.kb.conftest import content_files
+
+    return [p.stem for p in content_files()]
+
+
+def test_no_article_scrolls_sideways_on_a_phone(kb, live_server, browser):
+    """At 390 px no article page is wider than the screen (wide terminal blocks
+    and tables scroll inside themselves), and its table of contents is closed."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for slug in _article_slugs():
+            page.goto(f"{live_server.url}/kb/{slug}/")
+            overflow = page.evaluate(
+                "document.scrollingElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, f"{slug} scrolls sideways by {overflow}px"
+            toc = page.locator("nav.toc details")
+            if toc.count():
+                assert toc.evaluate("d => d.open") is False, slug
+                expect(page.locator("nav.toc ol").first).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_the_table_of_contents_opens_beside_the_text_on_a_wide_screen(
+    kb, live_server, browser
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/kb/mm-wait-msg4/")
+        expect(page.locator("nav.toc ol").first).to_be_visible()
+        assert page.locator("nav.toc details").evaluate("d => d.open") is True
+    finally:
+        context.close()
+
+
+def test_the_state_table_reads_whole_names_on_a_phone(kb, live_server, sized):
+    """Every state name in the ISAKMP table sits on one line, every cell is
+    inside the screen, and the page does not scroll sideways."""
+    _width, page = sized
+    page.goto(live_server.url + "/kb/isakmp-states/")
+    table = page.locator("table.states")
+    table.scroll_into_view_if_needed()
+    names = page.locator("table.states code")
+    assert names.count() >= 15
+    split = names.evaluate_all(
+        "els => els.filter(e => e.getClientRects().length !== 1)"
+        ".map(e => e.textContent)"
+    )
+    assert split == []
+    # A name is as wide as its text on one line: nothing wrapped inside it.
+    squeezed = names.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.getBoundingClientRect().width + 1)"
+        ".map(e => e.textContent)"
+    )
+    assert squeezed == []
+    outside = page.locator("table.states td").evaluate_all(
+        "tds => tds.filter(td => td.getBoundingClientRect().right"
+        " > window.innerWidth + 0.5).length"
+    )
+    assert outside == 0
+    assert (
+        page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    )
+    last = page.locator("table.states tbody tr").first.locator("td").last
+    expect(last).to_be_visible()
+    expect(last).to_contain_text("Initiator sent message 1")
+
+
+def test_tag_and_topic_pages_have_no_serious_accessibility_violation(
+    kb, live_server, sized
+):
+    from tests.e2e.test_accessibility import AXE, serious
+
+    _width, page = sized
+    for path in ("/kb/tag/phase1/", "/kb/vpn-encaps-no-decaps/", "/#topic-ikev2"):
+        page.goto(live_server.url + path)
+        assert serious(AXE.run(page)) == [], path

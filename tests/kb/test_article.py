@@ -28,7 +28,7 @@ def test_it_puts_the_state_graph_in_the_states_article(client, articles):
     html = client.get("/kb/isakmp-states/").content.decode()
     assert html.count("<svg") == 1
     assert 'data-state="MM_WAIT_MSG4"' in html
-    assert '<table class="states">' in html
+    assert '<table class="states" role="table">' in html
 
 
 def test_it_shows_command_blocks_as_terminals(client, articles):
