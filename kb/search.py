@@ -43,7 +43,7 @@ from django.db.models import Count, Exists, OuterRef
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
@@ -63,6 +63,11 @@ MIN_COVER = 0.15
 # MAX_PHRASE_WORDS words.
 PHRASE_BONUS = 0.15
 MAX_PHRASE_WORDS = 8
+# The whole query found as typed, words in a row, in an article's text
+# multiplies its score by 1 + this; the best RERANKED beyond the page are
+# looked at for it.
+TEXT_PHRASE_BONUS = 0.25
+RERANKED = 10
 
 # Word characters plus the punctuation identifiers are made of.
 _TOKEN_RE = re.compile(r"[\w%.\-]+")
@@ -332,7 +337,18 @@ def _with_synonyms(weights: dict[str, float]) -> dict[str, float]:
 
 
 def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
-    """Distinct terms of a query, in order, bounded in length and number, each with
+    """The weighted terms of ``query_plan`` alone."""
+    return query_plan(query, known=known, synonyms=synonyms)[0]
+
+
+def query_plan(
+    query, known=None, synonyms=True
+) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """``(terms, alternatives)``. ``alternatives`` maps an identifier the words of
+    a named phrase also spell joined (``ipsecsa`` for ``ipsec sa``) to those
+    words: an article holding it holds them, it is no term to hold of its own.
+
+    The terms are the distinct terms of a query, in order, bounded in length and number, each with
     its weight: the parts of an identifier weigh less than the whole, so
     ``MM_WAIT_MSG4`` prefers articles about that state over ones that only share
     ``mm`` and ``wait`` with it.
@@ -345,6 +361,7 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
     tokens = query_tokens(query)
     per_token = [list(_token_terms(t)) for t in tokens]
     joins: dict[int, tuple[int, str]] = {}  # start -> (end, joined term)
+    soft_joins: dict[int, tuple[int, str]] = {}  # the same, for a known phrase
     if known is not None and tokens:
         spans = []
         for start in range(len(tokens)):
@@ -359,24 +376,46 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
             if term.isalnum() and not term.isalpha() and not term.isdigit()
         }
         raw = {t for t in tokens if t.isalpha() and stem(t) != t}
+        phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}
         found = known(
             {j for _s, _e, j in spans}
             | {stem(j) for _s, _e, j in spans}
             | set(splits)
             | raw
+            | set(phrases.values())
         )
         taken: set[int] = set()
         # Longest joins first; a word joins at most once.
         for start, end, joined in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
             term = joined if joined in found else stem(joined)
             if term in found and not taken & set(range(start, end)):
-                joins[start] = (end, term)
+                if phrases[start, end] in found:
+                    # The words typed are a phrase an article names as such
+                    # (``show crypto ipsec sa``): they stay the reading, and the
+                    # identifier they also spell joined (``ipsec-sa``) counts only
+                    # as a part does, so it cannot outrank the phrase.
+                    soft_joins[start] = (end, term)
+                else:
+                    joins[start] = (end, term)
                 taken.update(range(start, end))
     else:
         found, splits, raw = set(), {}, set()
     weights: dict[str, float] = {}
+    alternatives: dict[str, tuple[str, ...]] = {}
     i = 0
     while i < len(tokens):
+        if i in soft_joins:
+            end, term = soft_joins[i]
+            words = []
+            for terms in per_token[i:end]:
+                for t, w in terms:
+                    _add(weights, t, w)
+                    words.append(t)
+            if term not in weights:
+                _add(weights, term, PART_WEIGHT)
+                alternatives[term] = tuple(dict.fromkeys(words))
+            i = end
+            continue
         if i in joins:
             end, term = joins[i]
             _add(weights, term, 1.0)
@@ -396,7 +435,8 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
         i += 1
     if synonyms:
         weights = _with_synonyms(weights)
-    return dict(list(weights.items())[:MAX_QUERY_TERMS])
+    kept = dict(list(weights.items())[:MAX_QUERY_TERMS])
+    return kept, {j: w for j, w in alternatives.items() if j in kept}
 
 
 # --- the index, one implementation per database ---------------------------------
@@ -511,11 +551,38 @@ def ensure_index() -> int:
     return len(missing)
 
 
+def phrase_key(tokens) -> str:
+    """How a run of words is kept in the vocabulary as a phrase: stemmed, one
+    space apart (terms never hold a space, so the two cannot meet)."""
+    return " ".join(stem(squash(t)) for t in tokens)[:MAX_TERM_CHARS]
+
+
+def named_phrases(texts, vocabulary) -> set[str]:
+    """The runs of 2 to MAX_JOIN words in ``texts`` (an article's title and
+    identifiers: what it names whole) that also spell, joined, a term of the
+    vocabulary: ``ipsec sa`` in ``show crypto ipsec sa`` when some article
+    writes ``ipsec-sa``. Every word must be a term of its own."""
+    found = set()
+    for text in texts:
+        words = _tokens(str(text)[:MAX_QUERY_CHARS])
+        for start in range(len(words)):
+            for end in range(start + 2, min(len(words), start + MAX_JOIN) + 1):
+                span = words[start:end]
+                joined = squash("".join(span))
+                if joined not in vocabulary and stem(joined) not in vocabulary:
+                    continue
+                if all(_word(w) for w in span):
+                    found.add(phrase_key(span))
+    return found
+
+
 def rebuild_vocabulary() -> None:
     """The terms the index holds, with how many articles use each: what typos are
     corrected against (the plain words) and what words typed apart are joined
-    into (``mm wait msg 4`` -> ``mmwaitmsg4``)."""
-    from kb.models import Posting, SearchWord
+    into (``mm wait msg 4`` -> ``mmwaitmsg4``); and the phrases articles name
+    whole that such a join would otherwise read as one identifier
+    (``named_phrases``)."""
+    from kb.models import Article, Posting, SearchWord
 
     documents = {
         term: n
@@ -525,6 +592,11 @@ def rebuild_vocabulary() -> None:
         .iterator()
         if len(term) >= 2
     }
+    phrases: dict[str, int] = {}
+    for title, identifiers, tags in _named_texts(Article):
+        for phrase in named_phrases([title, *(identifiers or []), *tags], documents):
+            phrases[phrase] = phrases.get(phrase, 0) + 1
+    documents.update(phrases)
     with transaction.atomic():
         SearchWord.objects.all().delete()
         SearchWord.objects.bulk_create(
@@ -534,6 +606,18 @@ def rebuild_vocabulary() -> None:
             ],
             batch_size=1000,
         )
+
+
+def _named_texts(Article):
+    """``(title, identifiers, tag names)`` of every article, in two queries."""
+    tags: dict[int, list[str]] = {}
+    through = Article.tags.through
+    for article_id, name in through.objects.values_list("article_id", "tag__name"):
+        tags.setdefault(article_id, []).append(name)
+    for pk, title, identifiers in Article.objects.values_list(
+        "pk", "title", "identifiers"
+    ).iterator():
+        yield title, identifiers, tags.get(pk, [])
 
 
 def _candidates(terms) -> list[int]:
@@ -721,6 +805,7 @@ def rank(
     phrases: dict | None = None,
     groups: dict | None = None,
     guessed: set | None = None,
+    joined_words: dict | None = None,
 ) -> list[tuple[float, str, int]]:
     """``[(score, slug, pk)]`` best first.
 
@@ -730,7 +815,10 @@ def rank(
     maps pk to how many query words the article's own multi-word identifiers
     matched in a row (a pasted message the article names); ``groups`` maps each
     term the user typed to the terms that stand for it (itself and its synonyms);
-    ``guessed`` holds the terms that replaced a typo. An article holding less
+    ``guessed`` holds the terms that replaced a typo. ``joined_words`` maps an
+    identifier that the words of a named phrase spell joined to those words
+    (``query_plan``): an article holding it counts as holding the words where it
+    holds it, and no more, so it can never outrank the phrase itself. An article holding less
     than MIN_MATCH of what was typed is no answer and is left out: terms weigh
     by rarity, a plain word no article knows as much as the rarest known one, a
     guessed term held counts half.
@@ -739,7 +827,11 @@ def rank(
     def rarity(n: int) -> float:
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
-    idf = {t: w * rarity(df[t]) if df.get(t) else 0.0 for t, w in terms.items()}
+    joined_words = joined_words or {}
+    idf = {
+        t: w * rarity(df[t]) if df.get(t) and t not in joined_words else 0.0
+        for t, w in terms.items()
+    }
     query_weight = sum(idf.values()) or 1.0
     if groups is None:
         groups = {t: {t} for t in terms}
@@ -760,6 +852,17 @@ def rank(
     weights = [WEIGHTS[f] for f in FIELDS]
     ranked = []
     for pk, (slug, postings) in documents.items():
+        if joined_words and not joined_words.keys().isdisjoint(postings):
+            postings = dict(postings)
+            for joined, words in joined_words.items():
+                spelled = postings.pop(joined, None)
+                if spelled is None:
+                    continue
+                for word in words:
+                    held = postings.get(word, spelled)
+                    postings[word] = [
+                        max(a, b) for a, b in zip(held, spelled, strict=True)
+                    ]
         score = 0.0
         covered = 0.0
         for t, counts in postings.items():
@@ -900,6 +1003,44 @@ def marked_terms(terms: dict[str, float]) -> set[str]:
     return whole or set(terms)
 
 
+def phrase_pattern(tokens) -> re.Pattern | None:
+    """A pattern for the query's words in a row, in any case, with any run of
+    separators between them (``QM FSM error``, ``show crypto ipsec sa``); None for
+    a single word, or when a word is something that differs from one paste to
+    the next (an address, a counter) or the query is too long to be a phrase."""
+    words = [t for t in tokens if t]
+    if not 2 <= len(words) <= MAX_PHRASE_WORDS:
+        return None
+    if any(_ADDRESS_RE.match(w) or noise(w) for w in words):
+        return None
+    return re.compile(
+        r"(?<![\w])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![\w])",
+        re.IGNORECASE,
+    )
+
+
+def rerank_phrases(ranked, articles, tokens):
+    """``ranked`` with the articles whose title, summary or text hold the whole
+    query as a phrase moved up (score times 1 + TEXT_PHRASE_BONUS): the words as typed, in a row, beat the same words
+    scattered, and beat a match made by joining or splitting them."""
+    pattern = phrase_pattern(tokens)
+    if pattern is None:
+        return ranked
+    bonus = 1 + TEXT_PHRASE_BONUS
+    out = []
+    for score, slug, pk in ranked:
+        article = articles[pk]
+        if (
+            pattern.search(article.title)
+            or pattern.search(article.summary)
+            or pattern.search(article.body_text)
+        ):
+            score = round(score * bonus, 9)
+        out.append((score, slug, pk))
+    out.sort(key=lambda r: (-r[0], r[1]))
+    return out
+
+
 def _phrase_tokens(tokens) -> list[str]:
     """Words compared when looking for an identifier quoted whole in a query."""
     return [stem(squash(t)) for t in tokens]
@@ -987,10 +1128,18 @@ def search(query, limit: int = 10) -> list[Result]:
     if not query_terms(query) or limit <= 0:
         return []
     tokens = query_tokens(query)
-    found = query_terms(query, known=_known_terms, synonyms=False)
+    found, alternatives = query_plan(query, known=_known_terms, synonyms=False)
     typed = correct_terms(found, tokens)
     terms = _with_synonyms(typed)
-    groups = {t: {t, *SYNONYMS.get(t, ())} for t in typed}
+    spelled_by: dict[str, set[str]] = {}
+    for joined, words in alternatives.items():
+        for word in words:
+            spelled_by.setdefault(word, set()).add(joined)
+    groups = {
+        t: {t, *SYNONYMS.get(t, ()), *spelled_by.get(t, ())}
+        for t in typed
+        if t not in alternatives
+    }
     pks = _candidates(terms)
     if not pks:
         return []
@@ -1025,10 +1174,12 @@ def search(query, limit: int = 10) -> list[Result]:
         phrases=phrases,
         groups=groups,
         guessed=set(typed) - set(found),
-    )[:limit]
+        joined_words=alternatives,
+    )[: limit + RERANKED]
     articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
         [pk for _score, _slug, pk in ranked]
     )
+    ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
     results = []
     for score, _slug, pk in ranked:
