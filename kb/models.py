@@ -129,3 +129,14 @@ class Posting(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class Revision(models.Model):
+    """One row: a token that changes whenever the knowledge base does. Every web
+    process keeps the pages it rendered under the token it saw, and drops them
+    when the token changes (``kb.pages``)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

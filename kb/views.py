@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_htmx.http import replace_url
 
-from kb import topics
+from kb import pages, topics
 from kb.models import Article, Tag
 from kb.search import MAX_QUERY_CHARS, search
 
@@ -35,19 +35,25 @@ def topic_groups() -> list[dict]:
 
 @require_GET
 def home(request):
-    ctx = {
-        "groups": topic_groups(),
-        "tags": Tag.objects.annotate(count=Count("articles")).filter(count__gt=0),
-        "q": "",
-    }
-    return render(request, "kb/home.html", ctx)
+    def context():
+        return {
+            "groups": topic_groups(),
+            "tags": list(
+                Tag.objects.annotate(count=Count("articles")).filter(count__gt=0)
+            ),
+            "q": "",
+        }
+
+    return pages.render_page(request, "kb/home.html", ("home",), context)
 
 
 @require_GET
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.prefetch_related("tags"), slug=slug)
-    ctx = {"article": article, "related": article.related_articles()}
-    return render(request, "kb/article.html", ctx)
+    def context():
+        article = get_object_or_404(Article.objects.prefetch_related("tags"), slug=slug)
+        return {"article": article, "related": article.related_articles()}
+
+    return pages.render_page(request, "kb/article.html", ("article", slug), context)
 
 
 @require_GET
@@ -56,22 +62,30 @@ def tag_detail(request, slug):
     if canonical != slug:
         # An old spelling: its articles are under the one spelling now.
         return redirect("kb-tag", canonical, permanent=True)
-    tag = get_object_or_404(Tag, slug=slug)
-    ctx = {"tag": tag, "articles": tag.articles.all()}
-    return render(request, "kb/tag.html", ctx)
+
+    def context():
+        tag = get_object_or_404(Tag, slug=slug)
+        return {"tag": tag, "articles": list(tag.articles.all())}
+
+    return pages.render_page(request, "kb/tag.html", ("tag", slug), context)
 
 
 @require_GET
 def search_page(request):
     """The results page; the search box asks for the results fragment alone."""
     q = _query(request)
-    ctx = {"q": q, "results": search(q) if q else []}
     template_name = "kb/search.html"
     # Going Back to a search typed on another page may ask for the whole page.
-    fragment = request.htmx and not request.htmx.history_restore_request
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
     if fragment:
         template_name += "#results"
-    response = render(request, template_name, ctx)
+
+    def context():
+        return {"q": q, "results": search(q) if q else []}
+
+    response = pages.render_page(
+        request, template_name, ("search", q, fragment), context
+    )
     # One address, two answers: a browser must not show the fragment it kept
     # from typing when Back asks for the page.
     patch_vary_headers(response, ["HX-Request"])
@@ -88,8 +102,12 @@ def search_page(request):
 @require_GET
 def api_search(request):
     q = _query(request)
-    results = search(q) if q else []
-    return JsonResponse({"results": [r.as_json() for r in results]})
+
+    def build():
+        results = search(q) if q else []
+        return JsonResponse({"results": [r.as_json() for r in results]})
+
+    return pages.cached(("api-search", q), build)
 
 
 def not_found(request, exception=None):

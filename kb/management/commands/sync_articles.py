@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from kb import rendering, search, topics
+from kb import pages, rendering, search, topics
 from kb.models import Article, SearchWord, Tag
 
 
@@ -126,11 +126,14 @@ def apply(sources: dict, force: bool = False) -> dict:
             article.delete()
         counts["deleted"] = len(gone)
         Tag.objects.filter(articles__isnull=True).delete()
-        link_neighbours()
+        relinked = link_neighbours()
         indexed = search.ensure_index()
         changed = indexed or counts["created"] or counts["updated"] or counts["deleted"]
         if changed or not SearchWord.objects.exists():
             search.rebuild_vocabulary()
+        if changed or relinked:
+            # Pages kept by the web processes are stale (kb.pages).
+            pages.changed()
     return counts
 
 
