@@ -177,6 +177,10 @@ def main():
     os.environ["DATABASE_URL"] = throwaway_database(workdir)
     os.environ["TSHOOT_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tshoot.settings")
+    # As the site runs (`make run`): DEBUG off, so no query is logged.
+    os.environ["DEBUG"] = "0"
+    os.environ["PLAIN_HTTP"] = "1"
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     sys.path.insert(0, str(ROOT))
 
     import django

@@ -71,20 +71,10 @@ class Article(models.Model):
 
     def render(self, tag_names=None):
         """Fill the derived fields from ``body`` (and the tags, for search)."""
-        from kb import rendering, search
-
-        rendered = rendering.render_article(self.body)
-        self.html = rendered.html
-        self.toc = rendered.toc
-        self.body_text = rendered.text
         if tag_names is None:
             tag_names = [t.name for t in self.tags.all()] if self.pk else []
-        self.search_terms = search.document_terms(
-            title=self.title,
-            identifiers=list(self.identifiers or []) + list(tag_names),
-            # The summary is the author's own description: it ranks with headings.
-            headings=[self.summary, *rendered.headings],
-            body=rendered.text,
+        self.html, self.toc, self.body_text, self.search_terms = derive(
+            self.body, self.title, self.summary, self.identifiers, tag_names
         )
 
     @property
@@ -96,6 +86,22 @@ class Article(models.Model):
         """The related articles that exist, in the order the front matter gives."""
         by_slug = {a.slug: a for a in Article.objects.filter(slug__in=self.related)}
         return [by_slug[s] for s in self.related if s in by_slug and s != self.slug]
+
+
+def derive(body, title, summary, identifiers, tag_names) -> tuple:
+    """``(html, toc, body_text, search_terms)`` of an article: no database, so a
+    sync may run it in other processes."""
+    from kb import rendering, search
+
+    rendered = rendering.render_article(body)
+    terms = search.document_terms(
+        title=title,
+        identifiers=list(identifiers or []) + list(tag_names),
+        # The summary is the author's own description: it ranks with headings.
+        headings=[summary, *rendered.headings],
+        body=rendered.text,
+    )
+    return rendered.html, rendered.toc, rendered.text, terms
 
 
 class SearchWord(models.Model):

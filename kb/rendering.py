@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import re
+import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -94,6 +95,11 @@ _PRE_RE = re.compile(r"<pre>(\s*<code)")
 _SECTION_HEADING_RE = re.compile(r'<(h[23]) id="([^"<>]+)">(.*?)</\1>', re.DOTALL)
 
 
+# libyaml's loader when PyYAML was built with it (ten times faster), the same
+# safe subset of YAML either way.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dataclass
 class Rendered:
     html: str
@@ -115,7 +121,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     for i, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
             try:
-                meta = yaml.safe_load("".join(lines[1:i])) or {}
+                meta = yaml.load("".join(lines[1:i]), Loader=_YAML_LOADER) or {}
             except yaml.YAMLError as exc:
                 raise FrontMatterError(
                     f"front matter is not valid YAML: {exc}"
@@ -145,8 +151,23 @@ def sanitize(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's converter, reset for each body (building one costs as much
+    as converting a short article)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
+        )
+    md.reset()
+    return md
+
+
 def render_markdown(body: str) -> tuple[str, list]:
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    md = _markdown()
     raw = md.convert(body)
     # Every fenced or indented block is something to type or something a device
     # printed: show it as a terminal, with a copy button added by tshoot.js.

@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
@@ -239,8 +240,14 @@ def squash(token: str) -> str:
     return _SQUASH_RE.sub("", token)
 
 
-def _token_terms(token: str):
-    """``(term, weight)`` for one token (already lower case and stripped)."""
+@functools.lru_cache(maxsize=1 << 17)
+def _token_terms(token: str) -> tuple[tuple[str, float], ...]:
+    """``((term, weight), …)`` for one token (already lower case and stripped).
+    Kept for the tokens met most: the same words fill every article."""
+    return tuple(_split_token(token))
+
+
+def _split_token(token: str):
     if _ADDRESS_RE.match(token):
         return  # an address: different in every paste
     parts = [p for p in _PART_RE.split(token) if p]
@@ -287,10 +294,18 @@ def tokenize(text: str) -> list[str]:
 
 
 def _counts(texts) -> dict[str, float]:
-    counts: dict[str, float] = {}
+    # Tokens first, counted in C, each then looked up once: a body says the same
+    # words many times.
+    raw: Counter = Counter()
     for text in texts:
-        for term, weight in weighted_terms(text):
-            counts[term] = counts.get(term, 0.0) + weight
+        raw.update(_TOKEN_RE.findall(text.lower()))
+    counts: dict[str, float] = {}
+    for found, n in raw.items():
+        token = found.strip("%.-_")[:MAX_TERM_CHARS]
+        if not token:
+            continue
+        for term, weight in _token_terms(token):
+            counts[term] = counts.get(term, 0.0) + weight * n
     return {t: round(c, 3) for t, c in counts.items()}
 
 
@@ -472,42 +487,78 @@ def _tsvector_literal(terms: dict[str, dict[str, int]], fields=FIELDS) -> str:
 
 def index_article(article) -> None:
     """Write one article's terms into the full-text index and its postings."""
-    from kb.models import Posting
+    index_articles([article])
 
+
+def _posting_rows(article):
     terms = article.search_terms or {}
     by_term: dict[str, list[float]] = {}
     for i, field in enumerate(FIELDS):
         for term, count in terms.get(field, {}).items():
             by_term.setdefault(term, [0.0] * len(FIELDS))[i] = count
-    Posting.objects.filter(article_id=article.pk).delete()
+    return [(article.pk, term, *counts) for term, counts in by_term.items()]
+
+
+def index_articles(articles) -> None:
+    """Write the articles' terms into the full-text index and the postings, in a
+    few statements for all of them (a sync indexes thousands at once)."""
+    from kb.models import Posting
+
+    articles = [a for a in articles if a.pk is not None]
+    if not articles:
+        return
+    table = Posting._meta.db_table
+    columns = f"article_id, term, {', '.join(FIELDS)}"
+    pks = [a.pk for a in articles]
+    vendor = _vendor()
     with connection.cursor() as cursor:
-        # Hundreds of rows per article: multi-row INSERTs, not model instances
-        # (150 rows stay under every database's limit on parameters).
-        rows = [(article.pk, term, *counts) for term, counts in by_term.items()]
-        for start in range(0, len(rows), 150):
-            batch = rows[start : start + 150]
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
             cursor.execute(
-                f"INSERT INTO {Posting._meta.db_table} (article_id, term, "
-                f"{', '.join(FIELDS)}) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch)),
-                [value for row in batch for value in row],
+                f"DELETE FROM {table} WHERE article_id IN "
+                f"({', '.join(['%s'] * len(chunk))})",
+                chunk,
             )
-        if _vendor() == "postgresql":
-            cursor.execute(
+        rows = [row for article in articles for row in _posting_rows(article)]
+        if vendor == "postgresql":
+            # COPY: a sync of thousands of articles writes a million postings.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.executemany(
                 "UPDATE kb_article SET search_document = %s::tsvector,"
                 " search_head = %s::tsvector WHERE id = %s",
                 [
-                    _tsvector_literal(terms),
-                    _tsvector_literal(terms, fields=FIELDS[:3]),
-                    article.pk,
+                    (
+                        _tsvector_literal(a.search_terms or {}),
+                        _tsvector_literal(a.search_terms or {}, fields=FIELDS[:3]),
+                        a.pk,
+                    )
+                    for a in articles
                 ],
             )
-        elif _vendor() == "sqlite":
-            cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article.pk])
-            cursor.execute(
+            return
+        # One prepared INSERT the driver runs for every row.
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows
+        )
+        if vendor == "sqlite":
+            cursor.executemany(
+                "DELETE FROM kb_article_fts WHERE rowid = %s", [(pk,) for pk in pks]
+            )
+            cursor.executemany(
                 "INSERT INTO kb_article_fts (rowid, title, identifiers, headings, body)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                [article.pk] + [_field_text(terms.get(f, {})) for f in FIELDS],
+                [
+                    (
+                        a.pk,
+                        *[
+                            _field_text((a.search_terms or {}).get(f, {}))
+                            for f in FIELDS
+                        ],
+                    )
+                    for a in articles
+                ],
             )
 
 
@@ -546,8 +597,7 @@ def ensure_index() -> int:
             Exists(Posting.objects.filter(article_id=OuterRef("pk")))
         ).values_list("pk", flat=True)
     )
-    for article in Article.objects.filter(pk__in=missing):
-        index_article(article)
+    index_articles(list(Article.objects.filter(pk__in=missing)))
     return len(missing)
 
 

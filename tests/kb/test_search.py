@@ -359,3 +359,15 @@ def test_it_keeps_the_best_candidates_when_too_many_match(articles, monkeypatch)
     assert len(kept) == 3 == len(set(kept))
     assert search("MM_WAIT_MSG4")[0].slug == "mm-wait-msg4"
     assert search("ironport receiving aborted")[0].slug == "ironport-esmtp-inspection"
+
+
+def test_document_counts_match_the_terms_one_by_one(articles):
+    """The counting done in bulk at sync gives what tokenizing term by term gives."""
+    from kb.search import _counts, weighted_terms
+
+    for article in articles.values():
+        for text in (article.body_text, article.title, article.summary):
+            expected: dict[str, float] = {}
+            for term, weight in weighted_terms(text):
+                expected[term] = expected.get(term, 0.0) + weight
+            assert _counts([text]) == {t: round(c, 3) for t, c in expected.items()}
