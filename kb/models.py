@@ -119,19 +119,19 @@ class SearchWord(models.Model):
 class Posting(models.Model):
     """How often one term occurs in each field of one article: what search ranks
     candidates by, read for the query's terms only. Written with the full-text
-    index by ``search.index_article``."""
+    index by ``search.index_articles``.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    Keyed by (term, article): on SQLite the table is that key's own B-tree
+    (WITHOUT ROWID, migration 0007), so the postings of a term are read in one
+    range with their counts, and written into one index fewer."""
+
+    pk = models.CompositePrimaryKey("term", "article")
     term = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     title = models.FloatField(default=0)
     identifiers = models.FloatField(default=0)
     headings = models.FloatField(default=0)
     body = models.FloatField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["term", "article"], name="kb_posting_term")
-        ]
 
     def __str__(self):
         return self.term

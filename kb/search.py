@@ -33,6 +33,7 @@ terms made of word characters and ``_ . -`` ever reach the database, quoted.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 from collections import Counter
@@ -672,13 +673,21 @@ def _named_texts(Article):
 
 def _candidates(terms) -> list[int]:
     """Ids of articles holding any of ``terms``: all of them when there are at most
-    CANDIDATES, else the CANDIDATES the engine ranks best."""
+    CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps."""
     if not terms:
         return []
     vendor = _vendor()
     if vendor == "postgresql":
-        return _candidates_postgresql(terms)
-    if vendor != "sqlite":
+        tsquery = " | ".join(
+            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+        )
+        sql = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s"
+        params = [tsquery, CANDIDATES + 1]
+    elif vendor == "sqlite":
+        sql = "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s LIMIT %s"
+        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+        params = [match, CANDIDATES + 1]
+    else:
         from kb.models import Article
 
         wanted = set(terms)
@@ -687,53 +696,61 @@ def _candidates(terms) -> list[int]:
             for pk, doc in Article.objects.values_list("pk", "search_terms")
             if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
         ]
-    query = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
-    match = (
-        "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
-        " WHERE kb_article_fts MATCH %s"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(match + " LIMIT %s", [query, CANDIDATES + 1])
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= CANDIDATES:
-            return ids
-        cursor.execute(
-            match + " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug"
-            " LIMIT %s",
-            [query, CANDIDATES],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _candidates_postgresql(terms) -> list[int]:
-    tsquery = " | ".join(
-        "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s",
-            [tsquery, CANDIDATES + 1],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= CANDIDATES:
-            return ids
-        # Too many to keep them all. Ranking on the whole document would read
-        # every match's body from TOAST; rank on the small title, identifiers and
-        # headings vector instead, and fill up with body-only matches.
-        cursor.execute(
-            "SELECT id FROM kb_article WHERE search_head @@ %s::tsquery"
-            " ORDER BY ts_rank(search_head, %s::tsquery) DESC, slug LIMIT %s",
-            [tsquery, tsquery, CANDIDATES],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) < CANDIDATES:
-            cursor.execute(
-                "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
-                " AND NOT id = ANY(%s) ORDER BY id LIMIT %s",
-                [tsquery, ids, CANDIDATES - len(ids)],
-            )
-            ids.extend(row[0] for row in cursor.fetchall())
+    if len(ids) <= CANDIDATES:
         return ids
+    return _best_candidates(terms)
+
+
+# Postings read at most (past the first CANDIDATES) to choose the candidates of
+# a query that matches too many articles.
+CANDIDATE_ROWS = 2000
+
+
+def _best_candidates(terms) -> list[int]:
+    """The CANDIDATES articles that score best on the query's rarest terms, from
+    the postings, the same way on every database. Rarest first: a term held by
+    a few articles decides the ranking (``rank`` weighs terms by rarity), one in
+    every other article hardly does, so terms are taken from the rarest on until
+    their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no further);
+    an article scores the sum, over those terms, of rarity times the field
+    weights of its counts."""
+    from kb.models import Article, Posting
+
+    weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
+    df = _document_counts(list(weights))
+    total = Article.objects.count()
+    chosen, rows = [], 0
+    for term in sorted((t for t in weights if df.get(t)), key=lambda t: (df[t], t)):
+        if rows >= CANDIDATES and rows + df[term] > CANDIDATE_ROWS:
+            break
+        chosen.append(term)
+        rows += df[term]
+    if not chosen:
+        return []
+
+    def rarity(n):
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+    case = " ".join(["WHEN %s THEN %s"] * len(chosen))
+    field_sum = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
+    sql = (
+        f"SELECT article_id FROM {Posting._meta.db_table}"
+        f" WHERE term IN ({', '.join(['%s'] * len(chosen))})"
+        f" GROUP BY article_id"
+        f" ORDER BY SUM((CASE term {case} ELSE 0 END) * ({field_sum})) DESC,"
+        f" article_id LIMIT %s"
+    )
+    params = [
+        *chosen,
+        *[v for t in chosen for v in (t, weights[t] * rarity(df[t]))],
+        CANDIDATES,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 # --- typo correction --------------------------------------------------------------
@@ -842,6 +859,19 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
 # --- ranking ----------------------------------------------------------------------
 
 
+def _term_score(counts, weights) -> float:
+    """One term's score in one article from its counts per field: the best field
+    decides, mentions elsewhere add a quarter of theirs."""
+    best = total = 0.0
+    for w, c in zip(weights, counts, strict=True):
+        if c:
+            field = w * c * 2.2 / (c + 1.2)  # _saturate, inline: the hot loop
+            total += field
+            if field > best:
+                best = field
+    return best + 0.25 * (total - best) if best else 0.0
+
+
 def _saturate(count: int) -> float:
     # Like BM25's term frequency: the first mention counts most.
     return count * 2.2 / (count + 1.2)
@@ -916,19 +946,15 @@ def rank(
         score = 0.0
         covered = 0.0
         for t, counts in postings.items():
-            if t not in idf:
+            rare = idf.get(t)
+            if rare is None:
                 continue
-            field_scores = [
-                w * _saturate(c) for w, c in zip(weights, counts, strict=True)
-            ]
-            best = max(field_scores)
-            if best:
-                # The best field decides; mentions elsewhere add a little.
-                term_score = best + 0.25 * (sum(field_scores) - best)
-                score += idf[t] * term_score
+            term_score = _term_score(counts, weights)
+            if term_score:
+                score += rare * term_score
                 # A passing mention in the body covers the term less than a
                 # title or identifier does.
-                covered += idf[t] * min(1.0, term_score / FULL_COVER)
+                covered += rare * min(1.0, term_score / FULL_COVER)
         if score <= 0:
             continue
         held = sum(
@@ -967,7 +993,8 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     terms = set(terms)
     if not terms:
         return ""
-    text = " ".join(text.split())
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
     # Every term shares its first letters with the word it came from: find those
     # places with one regular expression, then tokenize only the words there.
     # (separators may sit between those letters: ``mmwaitmsg4`` is written
@@ -1170,6 +1197,21 @@ class Result:
         }
 
 
+def _select_in(sql: str, ids, before=()) -> list[tuple]:
+    """Rows of ``sql`` + `` (id, id, …)`` for ``ids`` (``before``: the parameters
+    that come first), in chunks the databases accept."""
+    rows: list[tuple] = []
+    ids = list(ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            cursor.execute(
+                f"{sql} ({', '.join(['%s'] * len(chunk))})", [*before, *chunk]
+            )
+            rows.extend(cursor.fetchall())
+    return rows
+
+
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
@@ -1193,11 +1235,15 @@ def search(query, limit: int = 10) -> list[Result]:
     pks = _candidates(terms)
     if not pks:
         return []
-    slugs = dict(Article.objects.filter(pk__in=pks).values_list("pk", "slug"))
+    # Hundreds of ids: plain SQL, which the ORM would spend longer building.
+    slugs = dict(_select_in("SELECT id, slug FROM kb_article WHERE id IN", pks))
     documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
-    postings = Posting.objects.filter(
-        term__in=list(terms), article_id__in=list(documents)
-    ).values_list("article_id", "term", *FIELDS)
+    postings = _select_in(
+        f"SELECT article_id, term, {', '.join(FIELDS)} FROM {Posting._meta.db_table}"
+        f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND article_id IN",
+        list(documents),
+        before=list(terms),
+    )
     for article_id, term, *counts in postings:
         documents[article_id][1][term] = counts
     # Only an article with two query terms among its identifiers can quote a
@@ -1210,9 +1256,12 @@ def search(query, limit: int = 10) -> list[Result]:
     ]
     sequence = _phrase_tokens(tokens)
     phrases = {
-        pk: _phrase_words(sequence, identifiers)
-        for pk, identifiers in Article.objects.filter(pk__in=quoting).values_list(
-            "pk", "identifiers"
+        pk: _phrase_words(
+            sequence,
+            json.loads(identifiers) if isinstance(identifiers, str) else identifiers,
+        )
+        for pk, identifiers in _select_in(
+            "SELECT id, identifiers FROM kb_article WHERE id IN", quoting
         )
     }
     df = _document_counts(list(terms))
