@@ -11,6 +11,7 @@ SQLite file by default, or a database (dropped and re-created) on
 the PostgreSQL server DATABASE_URL points at (its database name + ``_bench``).
 
     .venv/bin/python bench/search.py [--articles 5000] [--rounds 5]
+    .venv/bin/python bench/search.py --relevance   # the tables' ranks only
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tshoot .venv/bin/python bench/search.py
 """
 
@@ -78,6 +79,43 @@ def measure(queries: list[str], rounds: int) -> dict:
     }
 
 
+def relevance(rows) -> dict:
+    """Where the expected article ranks for each row ``(query, slug, within)`` of the
+    relevance tables: how many rows meet their own bound, how many put the article
+    first and in the top three, and the mean reciprocal rank (0 when absent)."""
+    from kb.search import search
+
+    met = top1 = top3 = 0
+    reciprocal = 0.0
+    misses = []
+    for query, slug, within in rows:
+        slugs = [r.slug for r in search(query)]
+        rank = slugs.index(slug) + 1 if slug in slugs else None
+        met += rank is not None and rank <= within
+        top1 += rank == 1
+        top3 += rank is not None and rank <= 3
+        reciprocal += 1 / rank if rank else 0.0
+        if rank is None or rank > within:
+            misses.append((query, slug, rank))
+    return {
+        "rows": len(rows),
+        "met": met,
+        "top1": top1,
+        "top3": top3,
+        "mrr": reciprocal / len(rows) if rows else 0.0,
+        "misses": misses,
+    }
+
+
+def report_relevance(label: str, figures: dict) -> None:
+    print(
+        f"relevance, {label}: {figures['met']}/{figures['rows']} within bound, "
+        f"top-1 {figures['top1']}, top-3 {figures['top3']}, MRR {figures['mrr']:.3f}"
+    )
+    for query, slug, rank in figures["misses"]:
+        print(f"  miss: {query!r} -> {slug} at {rank}")
+
+
 def generate_articles(folder: Path, count: int, seed: int = 7) -> None:
     """``count`` articles made of the real articles' words, identifiers and
     commands, with the same front matter and section structure."""
@@ -126,6 +164,11 @@ def main():
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
+        "--relevance",
+        action="store_true",
+        help="Only rank the relevance tables on the real articles",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="Leave the throwaway database in place"
     )
     args = parser.parse_args()
@@ -134,6 +177,10 @@ def main():
     os.environ["DATABASE_URL"] = throwaway_database(workdir)
     os.environ["TSHOOT_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tshoot.settings")
+    # As the site runs (`make run`): DEBUG off, so no query is logged.
+    os.environ["DEBUG"] = "0"
+    os.environ["PLAIN_HTTP"] = "1"
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
     sys.path.insert(0, str(ROOT))
 
     import django
@@ -157,6 +204,9 @@ def main():
         call_command("sync_articles", stdout=io.StringIO())
         real = len(list(Path(settings.KB_CONTENT_DIR).glob("*.md")))
         print(f"sync {real} real articles: {time.perf_counter() - start:.2f} s")
+        report_relevance("test tables", relevance(RELEVANCE + FIELD))
+        if args.relevance:
+            return
         report(f"{real} real articles", measure(queries, args.rounds))
 
         content = workdir / "content"

@@ -8,8 +8,10 @@ class KbConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from kb import search
+        from kb import pages, search
         from kb.models import Article
+
+        pages.connect()
 
         def on_save(sender, instance, raw=False, **kwargs):
             if not raw:

@@ -36,6 +36,12 @@ class Article(models.Model):
         default=list, blank=True, help_text="Commands, states, messages to search by"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    # One of kb.topics.TOPICS, and the place in that topic's reading order.
+    topic = models.CharField(max_length=20, default="other", db_index=True)
+    position = models.PositiveIntegerField(default=1000)
+    # {"previous"|"next": {"slug", "title"}} within the topic, written by
+    # sync_articles whenever an article of the topic changes.
+    neighbours = models.JSONField(default=dict, blank=True, editable=False)
     related = models.JSONField(default=list, blank=True, help_text="Article slugs")
     updated = models.DateField(null=True, blank=True)
     # SHA-256 of the source file (and of the renderer), so an unchanged file is
@@ -57,22 +63,18 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("kb-article", args=[self.slug])
 
+    @property
+    def topic_info(self):
+        from kb.topics import topic
+
+        return topic(self.topic)
+
     def render(self, tag_names=None):
         """Fill the derived fields from ``body`` (and the tags, for search)."""
-        from kb import rendering, search
-
-        rendered = rendering.render_article(self.body)
-        self.html = rendered.html
-        self.toc = rendered.toc
-        self.body_text = rendered.text
         if tag_names is None:
             tag_names = [t.name for t in self.tags.all()] if self.pk else []
-        self.search_terms = search.document_terms(
-            title=self.title,
-            identifiers=list(self.identifiers or []) + list(tag_names),
-            # The summary is the author's own description: it ranks with headings.
-            headings=[self.summary, *rendered.headings],
-            body=rendered.text,
+        self.html, self.toc, self.body_text, self.search_terms = derive(
+            self.body, self.title, self.summary, self.identifiers, tag_names
         )
 
     @property
@@ -84,6 +86,22 @@ class Article(models.Model):
         """The related articles that exist, in the order the front matter gives."""
         by_slug = {a.slug: a for a in Article.objects.filter(slug__in=self.related)}
         return [by_slug[s] for s in self.related if s in by_slug and s != self.slug]
+
+
+def derive(body, title, summary, identifiers, tag_names) -> tuple:
+    """``(html, toc, body_text, search_terms)`` of an article: no database, so a
+    sync may run it in other processes."""
+    from kb import rendering, search
+
+    rendered = rendering.render_article(body)
+    terms = search.document_terms(
+        title=title,
+        identifiers=list(identifiers or []) + list(tag_names),
+        # The summary is the author's own description: it ranks with headings.
+        headings=[summary, *rendered.headings],
+        body=rendered.text,
+    )
+    return rendered.html, rendered.toc, rendered.text, terms
 
 
 class SearchWord(models.Model):
@@ -101,19 +119,30 @@ class SearchWord(models.Model):
 class Posting(models.Model):
     """How often one term occurs in each field of one article: what search ranks
     candidates by, read for the query's terms only. Written with the full-text
-    index by ``search.index_article``."""
+    index by ``search.index_articles``.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    Keyed by (term, article): on SQLite the table is that key's own B-tree
+    (WITHOUT ROWID, migration 0007), so the postings of a term are read in one
+    range with their counts, and written into one index fewer."""
+
+    pk = models.CompositePrimaryKey("term", "article")
     term = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     title = models.FloatField(default=0)
     identifiers = models.FloatField(default=0)
     headings = models.FloatField(default=0)
     body = models.FloatField(default=0)
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["term", "article"], name="kb_posting_term")
-        ]
-
     def __str__(self):
         return self.term
+
+
+class Revision(models.Model):
+    """One row: a token that changes whenever the knowledge base does. Every web
+    process keeps the pages it rendered under the token it saw, and drops them
+    when the token changes (``kb.pages``)."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import html as htmllib
 import re
+import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -23,7 +24,7 @@ from analyzer import isakmp
 
 # Bump when the output of this module (or the search terms derived from it) changes,
 # so the next sync re-renders every article even though no file changed.
-RENDER_VERSION = "5"
+RENDER_VERSION = "7"
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "attr_list"]
 EXTENSION_CONFIGS = {
@@ -90,6 +91,13 @@ GRAPH_PLACEHOLDER = "[[isakmp-state-graph]]"
 # Markdown wraps a placeholder alone on its line in a paragraph.
 _PLACEHOLDER_RE = re.compile(r"<p>\s*\[\[(isakmp-state-(?:table|graph))\]\]\s*</p>")
 _PRE_RE = re.compile(r"<pre>(\s*<code)")
+# Section headings (after sanitizing, ids come from the toc extension or {#id}).
+_SECTION_HEADING_RE = re.compile(r'<(h[23]) id="([^"<>]+)">(.*?)</\1>', re.DOTALL)
+
+
+# libyaml's loader when PyYAML was built with it (ten times faster), the same
+# safe subset of YAML either way.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -113,7 +121,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     for i, line in enumerate(lines[1:], start=1):
         if line.strip() == "---":
             try:
-                meta = yaml.safe_load("".join(lines[1:i])) or {}
+                meta = yaml.load("".join(lines[1:i]), Loader=_YAML_LOADER) or {}
             except yaml.YAMLError as exc:
                 raise FrontMatterError(
                     f"front matter is not valid YAML: {exc}"
@@ -143,8 +151,23 @@ def sanitize(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's converter, reset for each body (building one costs as much
+    as converting a short article)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS
+        )
+    md.reset()
+    return md
+
+
 def render_markdown(body: str) -> tuple[str, list]:
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    md = _markdown()
     raw = md.convert(body)
     # Every fenced or indented block is something to type or something a device
     # printed: show it as a terminal, with a copy button added by tshoot.js.
@@ -188,8 +211,27 @@ def render_article(body: str) -> Rendered:
         lambda m: f'<figure class="state-graph">{render_state_graph()}</figure>',
         html,
     )
+    html = add_heading_links(html)
     headings = [entry["name"] for entry in _flatten(toc)]
     return Rendered(html=html, toc=toc, headings=headings, text=text)
+
+
+def add_heading_links(html: str) -> str:
+    """A visible ``#`` link after the text of every h2 and h3 that has an id, so a
+    reader can copy the address of a section."""
+
+    def link(m: re.Match) -> str:
+        tag, anchor, inner = m.groups()
+        if "<a " in inner:
+            return m.group(0)  # a link may not hold another
+        name = htmllib.escape(htmllib.unescape(re.sub(r"<[^>]*>", "", inner)).strip())
+        return (
+            f'<{tag} id="{anchor}">{inner}'
+            f' <a class="heading-link" href="#{anchor}"'
+            f' aria-label="Link to the section {name}">#</a></{tag}>'
+        )
+
+    return _SECTION_HEADING_RE.sub(link, html)
 
 
 def heading_ids(html: str) -> list[str]:
@@ -200,25 +242,33 @@ PLATFORM_NAMES = {"asa": "ASA, PIX 7+", "ios": "IOS, IOS-XE, PIX 6"}
 
 
 def state_table_html() -> str:
-    """The ISAKMP state table, one row per state in ``analyzer.isakmp.STATES``."""
+    """The ISAKMP state table, one row per state in ``analyzer.isakmp.STATES``.
+
+    On a phone each row is laid out as a card (see tshoot.css): the explicit
+    roles keep it a table to assistive technology when CSS makes its parts
+    blocks, and ``data-label`` names each cell where the header row is hidden."""
     esc = htmllib.escape
     rows = []
     for state in isakmp.STATES:
         platforms = ", ".join(PLATFORM_NAMES.get(p, p) for p in state.platforms)
         rows.append(
-            "<tr>"
-            f'<td><a href="#{esc(state.anchor)}"><code>{esc(state.name)}</code></a></td>'
-            f"<td>{esc(platforms)}</td>"
-            f"<td>{esc(state.mode)}</td>"
-            f"<td>{esc(state.role)}</td>"
-            f"<td>{esc(state.summary)}</td>"
+            '<tr role="row">'
+            f'<td role="cell" class="state-name"><a href="#{esc(state.anchor)}">'
+            f"<code>{esc(state.name)}</code></a></td>"
+            f'<td role="cell" data-label="Platform">{esc(platforms)}</td>'
+            f'<td role="cell" data-label="Mode">{esc(state.mode)}</td>'
+            f'<td role="cell" data-label="Role">{esc(state.role)}</td>'
+            f'<td role="cell" class="state-summary">{esc(state.summary)}</td>'
             "</tr>"
         )
+    headers = ["State", "Platform", "Mode", "Role", "Where the negotiation is"]
     return (
-        '<div class="table-scroll"><table class="states">'
-        "<thead><tr><th>State</th><th>Platform</th><th>Mode</th><th>Role</th>"
-        "<th>Where the negotiation is</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        '<div class="table-scroll states-wrap"><table class="states" role="table">'
+        '<thead role="rowgroup"><tr role="row">'
+        + "".join(f'<th role="columnheader" scope="col">{h}</th>' for h in headers)
+        + '</tr></thead><tbody role="rowgroup">'
+        + "".join(rows)
+        + "</tbody></table></div>"
     )
 
 

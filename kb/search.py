@@ -33,8 +33,10 @@ terms made of word characters and ``_ . -`` ever reach the database, quoted.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
@@ -43,7 +45,7 @@ from django.db.models import Count, Exists, OuterRef
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
@@ -63,6 +65,11 @@ MIN_COVER = 0.15
 # MAX_PHRASE_WORDS words.
 PHRASE_BONUS = 0.15
 MAX_PHRASE_WORDS = 8
+# The whole query found as typed, words in a row, in an article's text
+# multiplies its score by 1 + this; the best RERANKED beyond the page are
+# looked at for it.
+TEXT_PHRASE_BONUS = 0.25
+RERANKED = 10
 
 # Word characters plus the punctuation identifiers are made of.
 _TOKEN_RE = re.compile(r"[\w%.\-]+")
@@ -234,8 +241,14 @@ def squash(token: str) -> str:
     return _SQUASH_RE.sub("", token)
 
 
-def _token_terms(token: str):
-    """``(term, weight)`` for one token (already lower case and stripped)."""
+@functools.lru_cache(maxsize=1 << 17)
+def _token_terms(token: str) -> tuple[tuple[str, float], ...]:
+    """``((term, weight), …)`` for one token (already lower case and stripped).
+    Kept for the tokens met most: the same words fill every article."""
+    return tuple(_split_token(token))
+
+
+def _split_token(token: str):
     if _ADDRESS_RE.match(token):
         return  # an address: different in every paste
     parts = [p for p in _PART_RE.split(token) if p]
@@ -282,10 +295,18 @@ def tokenize(text: str) -> list[str]:
 
 
 def _counts(texts) -> dict[str, float]:
-    counts: dict[str, float] = {}
+    # Tokens first, counted in C, each then looked up once: a body says the same
+    # words many times.
+    raw: Counter = Counter()
     for text in texts:
-        for term, weight in weighted_terms(text):
-            counts[term] = counts.get(term, 0.0) + weight
+        raw.update(_TOKEN_RE.findall(text.lower()))
+    counts: dict[str, float] = {}
+    for found, n in raw.items():
+        token = found.strip("%.-_")[:MAX_TERM_CHARS]
+        if not token:
+            continue
+        for term, weight in _token_terms(token):
+            counts[term] = counts.get(term, 0.0) + weight * n
     return {t: round(c, 3) for t, c in counts.items()}
 
 
@@ -332,7 +353,18 @@ def _with_synonyms(weights: dict[str, float]) -> dict[str, float]:
 
 
 def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
-    """Distinct terms of a query, in order, bounded in length and number, each with
+    """The weighted terms of ``query_plan`` alone."""
+    return query_plan(query, known=known, synonyms=synonyms)[0]
+
+
+def query_plan(
+    query, known=None, synonyms=True
+) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """``(terms, alternatives)``. ``alternatives`` maps an identifier the words of
+    a named phrase also spell joined (``ipsecsa`` for ``ipsec sa``) to those
+    words: an article holding it holds them, it is no term to hold of its own.
+
+    The terms are the distinct terms of a query, in order, bounded in length and number, each with
     its weight: the parts of an identifier weigh less than the whole, so
     ``MM_WAIT_MSG4`` prefers articles about that state over ones that only share
     ``mm`` and ``wait`` with it.
@@ -345,6 +377,7 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
     tokens = query_tokens(query)
     per_token = [list(_token_terms(t)) for t in tokens]
     joins: dict[int, tuple[int, str]] = {}  # start -> (end, joined term)
+    soft_joins: dict[int, tuple[int, str]] = {}  # the same, for a known phrase
     if known is not None and tokens:
         spans = []
         for start in range(len(tokens)):
@@ -359,24 +392,46 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
             if term.isalnum() and not term.isalpha() and not term.isdigit()
         }
         raw = {t for t in tokens if t.isalpha() and stem(t) != t}
+        phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}
         found = known(
             {j for _s, _e, j in spans}
             | {stem(j) for _s, _e, j in spans}
             | set(splits)
             | raw
+            | set(phrases.values())
         )
         taken: set[int] = set()
         # Longest joins first; a word joins at most once.
         for start, end, joined in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
             term = joined if joined in found else stem(joined)
             if term in found and not taken & set(range(start, end)):
-                joins[start] = (end, term)
+                if phrases[start, end] in found:
+                    # The words typed are a phrase an article names as such
+                    # (``show crypto ipsec sa``): they stay the reading, and the
+                    # identifier they also spell joined (``ipsec-sa``) counts only
+                    # as a part does, so it cannot outrank the phrase.
+                    soft_joins[start] = (end, term)
+                else:
+                    joins[start] = (end, term)
                 taken.update(range(start, end))
     else:
         found, splits, raw = set(), {}, set()
     weights: dict[str, float] = {}
+    alternatives: dict[str, tuple[str, ...]] = {}
     i = 0
     while i < len(tokens):
+        if i in soft_joins:
+            end, term = soft_joins[i]
+            words = []
+            for terms in per_token[i:end]:
+                for t, w in terms:
+                    _add(weights, t, w)
+                    words.append(t)
+            if term not in weights:
+                _add(weights, term, PART_WEIGHT)
+                alternatives[term] = tuple(dict.fromkeys(words))
+            i = end
+            continue
         if i in joins:
             end, term = joins[i]
             _add(weights, term, 1.0)
@@ -396,7 +451,8 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
         i += 1
     if synonyms:
         weights = _with_synonyms(weights)
-    return dict(list(weights.items())[:MAX_QUERY_TERMS])
+    kept = dict(list(weights.items())[:MAX_QUERY_TERMS])
+    return kept, {j: w for j, w in alternatives.items() if j in kept}
 
 
 # --- the index, one implementation per database ---------------------------------
@@ -432,42 +488,78 @@ def _tsvector_literal(terms: dict[str, dict[str, int]], fields=FIELDS) -> str:
 
 def index_article(article) -> None:
     """Write one article's terms into the full-text index and its postings."""
-    from kb.models import Posting
+    index_articles([article])
 
+
+def _posting_rows(article):
     terms = article.search_terms or {}
     by_term: dict[str, list[float]] = {}
     for i, field in enumerate(FIELDS):
         for term, count in terms.get(field, {}).items():
             by_term.setdefault(term, [0.0] * len(FIELDS))[i] = count
-    Posting.objects.filter(article_id=article.pk).delete()
+    return [(article.pk, term, *counts) for term, counts in by_term.items()]
+
+
+def index_articles(articles) -> None:
+    """Write the articles' terms into the full-text index and the postings, in a
+    few statements for all of them (a sync indexes thousands at once)."""
+    from kb.models import Posting
+
+    articles = [a for a in articles if a.pk is not None]
+    if not articles:
+        return
+    table = Posting._meta.db_table
+    columns = f"article_id, term, {', '.join(FIELDS)}"
+    pks = [a.pk for a in articles]
+    vendor = _vendor()
     with connection.cursor() as cursor:
-        # Hundreds of rows per article: multi-row INSERTs, not model instances
-        # (150 rows stay under every database's limit on parameters).
-        rows = [(article.pk, term, *counts) for term, counts in by_term.items()]
-        for start in range(0, len(rows), 150):
-            batch = rows[start : start + 150]
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
             cursor.execute(
-                f"INSERT INTO {Posting._meta.db_table} (article_id, term, "
-                f"{', '.join(FIELDS)}) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch)),
-                [value for row in batch for value in row],
+                f"DELETE FROM {table} WHERE article_id IN "
+                f"({', '.join(['%s'] * len(chunk))})",
+                chunk,
             )
-        if _vendor() == "postgresql":
-            cursor.execute(
+        rows = [row for article in articles for row in _posting_rows(article)]
+        if vendor == "postgresql":
+            # COPY: a sync of thousands of articles writes a million postings.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.executemany(
                 "UPDATE kb_article SET search_document = %s::tsvector,"
                 " search_head = %s::tsvector WHERE id = %s",
                 [
-                    _tsvector_literal(terms),
-                    _tsvector_literal(terms, fields=FIELDS[:3]),
-                    article.pk,
+                    (
+                        _tsvector_literal(a.search_terms or {}),
+                        _tsvector_literal(a.search_terms or {}, fields=FIELDS[:3]),
+                        a.pk,
+                    )
+                    for a in articles
                 ],
             )
-        elif _vendor() == "sqlite":
-            cursor.execute("DELETE FROM kb_article_fts WHERE rowid = %s", [article.pk])
-            cursor.execute(
+            return
+        # One prepared INSERT the driver runs for every row.
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows
+        )
+        if vendor == "sqlite":
+            cursor.executemany(
+                "DELETE FROM kb_article_fts WHERE rowid = %s", [(pk,) for pk in pks]
+            )
+            cursor.executemany(
                 "INSERT INTO kb_article_fts (rowid, title, identifiers, headings, body)"
                 " VALUES (%s, %s, %s, %s, %s)",
-                [article.pk] + [_field_text(terms.get(f, {})) for f in FIELDS],
+                [
+                    (
+                        a.pk,
+                        *[
+                            _field_text((a.search_terms or {}).get(f, {}))
+                            for f in FIELDS
+                        ],
+                    )
+                    for a in articles
+                ],
             )
 
 
@@ -506,16 +598,42 @@ def ensure_index() -> int:
             Exists(Posting.objects.filter(article_id=OuterRef("pk")))
         ).values_list("pk", flat=True)
     )
-    for article in Article.objects.filter(pk__in=missing):
-        index_article(article)
+    index_articles(list(Article.objects.filter(pk__in=missing)))
     return len(missing)
+
+
+def phrase_key(tokens) -> str:
+    """How a run of words is kept in the vocabulary as a phrase: stemmed, one
+    space apart (terms never hold a space, so the two cannot meet)."""
+    return " ".join(stem(squash(t)) for t in tokens)[:MAX_TERM_CHARS]
+
+
+def named_phrases(texts, vocabulary) -> set[str]:
+    """The runs of 2 to MAX_JOIN words in ``texts`` (an article's title and
+    identifiers: what it names whole) that also spell, joined, a term of the
+    vocabulary: ``ipsec sa`` in ``show crypto ipsec sa`` when some article
+    writes ``ipsec-sa``. Every word must be a term of its own."""
+    found = set()
+    for text in texts:
+        words = _tokens(str(text)[:MAX_QUERY_CHARS])
+        for start in range(len(words)):
+            for end in range(start + 2, min(len(words), start + MAX_JOIN) + 1):
+                span = words[start:end]
+                joined = squash("".join(span))
+                if joined not in vocabulary and stem(joined) not in vocabulary:
+                    continue
+                if all(_word(w) for w in span):
+                    found.add(phrase_key(span))
+    return found
 
 
 def rebuild_vocabulary() -> None:
     """The terms the index holds, with how many articles use each: what typos are
     corrected against (the plain words) and what words typed apart are joined
-    into (``mm wait msg 4`` -> ``mmwaitmsg4``)."""
-    from kb.models import Posting, SearchWord
+    into (``mm wait msg 4`` -> ``mmwaitmsg4``); and the phrases articles name
+    whole that such a join would otherwise read as one identifier
+    (``named_phrases``)."""
+    from kb.models import Article, Posting, SearchWord
 
     documents = {
         term: n
@@ -525,6 +643,11 @@ def rebuild_vocabulary() -> None:
         .iterator()
         if len(term) >= 2
     }
+    phrases: dict[str, int] = {}
+    for title, identifiers, tags in _named_texts(Article):
+        for phrase in named_phrases([title, *(identifiers or []), *tags], documents):
+            phrases[phrase] = phrases.get(phrase, 0) + 1
+    documents.update(phrases)
     with transaction.atomic():
         SearchWord.objects.all().delete()
         SearchWord.objects.bulk_create(
@@ -536,15 +659,35 @@ def rebuild_vocabulary() -> None:
         )
 
 
+def _named_texts(Article):
+    """``(title, identifiers, tag names)`` of every article, in two queries."""
+    tags: dict[int, list[str]] = {}
+    through = Article.tags.through
+    for article_id, name in through.objects.values_list("article_id", "tag__name"):
+        tags.setdefault(article_id, []).append(name)
+    for pk, title, identifiers in Article.objects.values_list(
+        "pk", "title", "identifiers"
+    ).iterator():
+        yield title, identifiers, tags.get(pk, [])
+
+
 def _candidates(terms) -> list[int]:
     """Ids of articles holding any of ``terms``: all of them when there are at most
-    CANDIDATES, else the CANDIDATES the engine ranks best."""
+    CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps."""
     if not terms:
         return []
     vendor = _vendor()
     if vendor == "postgresql":
-        return _candidates_postgresql(terms)
-    if vendor != "sqlite":
+        tsquery = " | ".join(
+            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+        )
+        sql = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s"
+        params = [tsquery, CANDIDATES + 1]
+    elif vendor == "sqlite":
+        sql = "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s LIMIT %s"
+        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+        params = [match, CANDIDATES + 1]
+    else:
         from kb.models import Article
 
         wanted = set(terms)
@@ -553,53 +696,61 @@ def _candidates(terms) -> list[int]:
             for pk, doc in Article.objects.values_list("pk", "search_terms")
             if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
         ]
-    query = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
-    match = (
-        "SELECT a.id FROM kb_article_fts f JOIN kb_article a ON a.id = f.rowid"
-        " WHERE kb_article_fts MATCH %s"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(match + " LIMIT %s", [query, CANDIDATES + 1])
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= CANDIDATES:
-            return ids
-        cursor.execute(
-            match + " ORDER BY bm25(kb_article_fts, 10.0, 6.0, 3.0, 1.0), a.slug"
-            " LIMIT %s",
-            [query, CANDIDATES],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _candidates_postgresql(terms) -> list[int]:
-    tsquery = " | ".join(
-        "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s",
-            [tsquery, CANDIDATES + 1],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) <= CANDIDATES:
-            return ids
-        # Too many to keep them all. Ranking on the whole document would read
-        # every match's body from TOAST; rank on the small title, identifiers and
-        # headings vector instead, and fill up with body-only matches.
-        cursor.execute(
-            "SELECT id FROM kb_article WHERE search_head @@ %s::tsquery"
-            " ORDER BY ts_rank(search_head, %s::tsquery) DESC, slug LIMIT %s",
-            [tsquery, tsquery, CANDIDATES],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) < CANDIDATES:
-            cursor.execute(
-                "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery"
-                " AND NOT id = ANY(%s) ORDER BY id LIMIT %s",
-                [tsquery, ids, CANDIDATES - len(ids)],
-            )
-            ids.extend(row[0] for row in cursor.fetchall())
+    if len(ids) <= CANDIDATES:
         return ids
+    return _best_candidates(terms)
+
+
+# Postings read at most (past the first CANDIDATES) to choose the candidates of
+# a query that matches too many articles.
+CANDIDATE_ROWS = 2000
+
+
+def _best_candidates(terms) -> list[int]:
+    """The CANDIDATES articles that score best on the query's rarest terms, from
+    the postings, the same way on every database. Rarest first: a term held by
+    a few articles decides the ranking (``rank`` weighs terms by rarity), one in
+    every other article hardly does, so terms are taken from the rarest on until
+    their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no further);
+    an article scores the sum, over those terms, of rarity times the field
+    weights of its counts."""
+    from kb.models import Article, Posting
+
+    weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
+    df = _document_counts(list(weights))
+    total = Article.objects.count()
+    chosen, rows = [], 0
+    for term in sorted((t for t in weights if df.get(t)), key=lambda t: (df[t], t)):
+        if rows >= CANDIDATES and rows + df[term] > CANDIDATE_ROWS:
+            break
+        chosen.append(term)
+        rows += df[term]
+    if not chosen:
+        return []
+
+    def rarity(n):
+        return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+    case = " ".join(["WHEN %s THEN %s"] * len(chosen))
+    field_sum = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
+    sql = (
+        f"SELECT article_id FROM {Posting._meta.db_table}"
+        f" WHERE term IN ({', '.join(['%s'] * len(chosen))})"
+        f" GROUP BY article_id"
+        f" ORDER BY SUM((CASE term {case} ELSE 0 END) * ({field_sum})) DESC,"
+        f" article_id LIMIT %s"
+    )
+    params = [
+        *chosen,
+        *[v for t in chosen for v in (t, weights[t] * rarity(df[t]))],
+        CANDIDATES,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 # --- typo correction --------------------------------------------------------------
@@ -708,6 +859,19 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
 # --- ranking ----------------------------------------------------------------------
 
 
+def _term_score(counts, weights) -> float:
+    """One term's score in one article from its counts per field: the best field
+    decides, mentions elsewhere add a quarter of theirs."""
+    best = total = 0.0
+    for w, c in zip(weights, counts, strict=True):
+        if c:
+            field = w * c * 2.2 / (c + 1.2)  # _saturate, inline: the hot loop
+            total += field
+            if field > best:
+                best = field
+    return best + 0.25 * (total - best) if best else 0.0
+
+
 def _saturate(count: int) -> float:
     # Like BM25's term frequency: the first mention counts most.
     return count * 2.2 / (count + 1.2)
@@ -721,6 +885,7 @@ def rank(
     phrases: dict | None = None,
     groups: dict | None = None,
     guessed: set | None = None,
+    joined_words: dict | None = None,
 ) -> list[tuple[float, str, int]]:
     """``[(score, slug, pk)]`` best first.
 
@@ -730,7 +895,10 @@ def rank(
     maps pk to how many query words the article's own multi-word identifiers
     matched in a row (a pasted message the article names); ``groups`` maps each
     term the user typed to the terms that stand for it (itself and its synonyms);
-    ``guessed`` holds the terms that replaced a typo. An article holding less
+    ``guessed`` holds the terms that replaced a typo. ``joined_words`` maps an
+    identifier that the words of a named phrase spell joined to those words
+    (``query_plan``): an article holding it counts as holding the words where it
+    holds it, and no more, so it can never outrank the phrase itself. An article holding less
     than MIN_MATCH of what was typed is no answer and is left out: terms weigh
     by rarity, a plain word no article knows as much as the rarest known one, a
     guessed term held counts half.
@@ -739,7 +907,11 @@ def rank(
     def rarity(n: int) -> float:
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
-    idf = {t: w * rarity(df[t]) if df.get(t) else 0.0 for t, w in terms.items()}
+    joined_words = joined_words or {}
+    idf = {
+        t: w * rarity(df[t]) if df.get(t) and t not in joined_words else 0.0
+        for t, w in terms.items()
+    }
     query_weight = sum(idf.values()) or 1.0
     if groups is None:
         groups = {t: {t} for t in terms}
@@ -760,22 +932,29 @@ def rank(
     weights = [WEIGHTS[f] for f in FIELDS]
     ranked = []
     for pk, (slug, postings) in documents.items():
+        if joined_words and not joined_words.keys().isdisjoint(postings):
+            postings = dict(postings)
+            for joined, words in joined_words.items():
+                spelled = postings.pop(joined, None)
+                if spelled is None:
+                    continue
+                for word in words:
+                    held = postings.get(word, spelled)
+                    postings[word] = [
+                        max(a, b) for a, b in zip(held, spelled, strict=True)
+                    ]
         score = 0.0
         covered = 0.0
         for t, counts in postings.items():
-            if t not in idf:
+            rare = idf.get(t)
+            if rare is None:
                 continue
-            field_scores = [
-                w * _saturate(c) for w, c in zip(weights, counts, strict=True)
-            ]
-            best = max(field_scores)
-            if best:
-                # The best field decides; mentions elsewhere add a little.
-                term_score = best + 0.25 * (sum(field_scores) - best)
-                score += idf[t] * term_score
+            term_score = _term_score(counts, weights)
+            if term_score:
+                score += rare * term_score
                 # A passing mention in the body covers the term less than a
                 # title or identifier does.
-                covered += idf[t] * min(1.0, term_score / FULL_COVER)
+                covered += rare * min(1.0, term_score / FULL_COVER)
         if score <= 0:
             continue
         held = sum(
@@ -797,13 +976,25 @@ def rank(
 # --- snippets ---------------------------------------------------------------------
 
 
+def _token_start(text: str, pos: int) -> int:
+    """Where the token holding ``text[pos]`` begins."""
+    start = pos
+    while start > 0 and _TOKEN_CHAR_RE.match(text[start - 1]):
+        start -= 1
+    return start
+
+
+_TOKEN_CHAR_RE = re.compile(r"[\w%.\-]")
+
+
 def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     """An HTML-escaped extract of ``text`` around the densest group of matched
     words, each wrapped in ``<mark>``; empty when nothing matches."""
     terms = set(terms)
     if not terms:
         return ""
-    text = " ".join(text.split())
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
     # Every term shares its first letters with the word it came from: find those
     # places with one regular expression, then tokenize only the words there.
     # (separators may sit between those letters: ``mmwaitmsg4`` is written
@@ -812,17 +1003,21 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
         "|".join(sorted({"[_-]*".join(map(re.escape, t[:4])) for t in terms})),
         re.IGNORECASE,
     )
-    hits = []  # (start, end, terms matched) of whole words
+    hits = []  # (start, end, terms matched) of whole tokens
     end = 0
     for m in maybe.finditer(text):
         if m.start() < end:
             continue
-        start = text.rfind(" ", 0, m.start()) + 1
-        end = text.find(" ", m.end())
-        end = len(text) if end == -1 else end
-        matched = set(tokenize(text[start:end])) & terms
+        # The token the match is in: ``MM_WAIT_MSG4`` in ``(MM_WAIT_MSG4/MSG5);``
+        # is marked alone, without its brackets or its neighbours.
+        token = _TOKEN_RE.match(text, _token_start(text, m.start()))
+        start, end = token.span()
+        word = token.group()
+        matched = set(tokenize(word)) & terms
         if matched:
-            hits.append((start, end, matched))
+            inner = word.strip(".-_")
+            start += word.find(inner)
+            hits.append((start, start + len(inner), matched))
     if not hits:
         return ""
     best, best_cover = 0, -1
@@ -873,6 +1068,54 @@ def snippet(article, terms, in_body=()) -> str:
     else:
         text = highlight(article.body_text, wanted)
     return text or escape(article.summary)
+
+
+def marked_terms(terms: dict[str, float]) -> set[str]:
+    """The terms a snippet marks: what the query itself said (its words, whole
+    identifiers, synonyms, corrected typos), not the parts of an identifier it
+    was split into. ``MM_WAIT_MSG4`` marks ``MM_WAIT_MSG4`` and not ``MM_KEY_EXCH``
+    or ``MM_WAIT_MSG5``, which share only ``mm`` or ``wait`` with it; ``msg4``
+    typed alone still marks ``MM_WAIT_MSG4``, which holds it."""
+    whole = {t for t, w in terms.items() if w > PART_WEIGHT}
+    return whole or set(terms)
+
+
+def phrase_pattern(tokens) -> re.Pattern | None:
+    """A pattern for the query's words in a row, in any case, with any run of
+    separators between them (``QM FSM error``, ``show crypto ipsec sa``); None for
+    a single word, or when a word is something that differs from one paste to
+    the next (an address, a counter) or the query is too long to be a phrase."""
+    words = [t for t in tokens if t]
+    if not 2 <= len(words) <= MAX_PHRASE_WORDS:
+        return None
+    if any(_ADDRESS_RE.match(w) or noise(w) for w in words):
+        return None
+    return re.compile(
+        r"(?<![\w])" + r"[\W_]+".join(re.escape(w) for w in words) + r"(?![\w])",
+        re.IGNORECASE,
+    )
+
+
+def rerank_phrases(ranked, articles, tokens):
+    """``ranked`` with the articles whose title, summary or text hold the whole
+    query as a phrase moved up (score times 1 + TEXT_PHRASE_BONUS): the words as typed, in a row, beat the same words
+    scattered, and beat a match made by joining or splitting them."""
+    pattern = phrase_pattern(tokens)
+    if pattern is None:
+        return ranked
+    bonus = 1 + TEXT_PHRASE_BONUS
+    out = []
+    for score, slug, pk in ranked:
+        article = articles[pk]
+        if (
+            pattern.search(article.title)
+            or pattern.search(article.summary)
+            or pattern.search(article.body_text)
+        ):
+            score = round(score * bonus, 9)
+        out.append((score, slug, pk))
+    out.sort(key=lambda r: (-r[0], r[1]))
+    return out
 
 
 def _phrase_tokens(tokens) -> list[str]:
@@ -954,6 +1197,21 @@ class Result:
         }
 
 
+def _select_in(sql: str, ids, before=()) -> list[tuple]:
+    """Rows of ``sql`` + `` (id, id, …)`` for ``ids`` (``before``: the parameters
+    that come first), in chunks the databases accept."""
+    rows: list[tuple] = []
+    ids = list(ids)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            cursor.execute(
+                f"{sql} ({', '.join(['%s'] * len(chunk))})", [*before, *chunk]
+            )
+            rows.extend(cursor.fetchall())
+    return rows
+
+
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
@@ -962,18 +1220,30 @@ def search(query, limit: int = 10) -> list[Result]:
     if not query_terms(query) or limit <= 0:
         return []
     tokens = query_tokens(query)
-    found = query_terms(query, known=_known_terms, synonyms=False)
+    found, alternatives = query_plan(query, known=_known_terms, synonyms=False)
     typed = correct_terms(found, tokens)
     terms = _with_synonyms(typed)
-    groups = {t: {t, *SYNONYMS.get(t, ())} for t in typed}
+    spelled_by: dict[str, set[str]] = {}
+    for joined, words in alternatives.items():
+        for word in words:
+            spelled_by.setdefault(word, set()).add(joined)
+    groups = {
+        t: {t, *SYNONYMS.get(t, ()), *spelled_by.get(t, ())}
+        for t in typed
+        if t not in alternatives
+    }
     pks = _candidates(terms)
     if not pks:
         return []
-    slugs = dict(Article.objects.filter(pk__in=pks).values_list("pk", "slug"))
+    # Hundreds of ids: plain SQL, which the ORM would spend longer building.
+    slugs = dict(_select_in("SELECT id, slug FROM kb_article WHERE id IN", pks))
     documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
-    postings = Posting.objects.filter(
-        term__in=list(terms), article_id__in=list(documents)
-    ).values_list("article_id", "term", *FIELDS)
+    postings = _select_in(
+        f"SELECT article_id, term, {', '.join(FIELDS)} FROM {Posting._meta.db_table}"
+        f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND article_id IN",
+        list(documents),
+        before=list(terms),
+    )
     for article_id, term, *counts in postings:
         documents[article_id][1][term] = counts
     # Only an article with two query terms among its identifiers can quote a
@@ -986,9 +1256,12 @@ def search(query, limit: int = 10) -> list[Result]:
     ]
     sequence = _phrase_tokens(tokens)
     phrases = {
-        pk: _phrase_words(sequence, identifiers)
-        for pk, identifiers in Article.objects.filter(pk__in=quoting).values_list(
-            "pk", "identifiers"
+        pk: _phrase_words(
+            sequence,
+            json.loads(identifiers) if isinstance(identifiers, str) else identifiers,
+        )
+        for pk, identifiers in _select_in(
+            "SELECT id, identifiers FROM kb_article WHERE id IN", quoting
         )
     }
     df = _document_counts(list(terms))
@@ -1000,21 +1273,28 @@ def search(query, limit: int = 10) -> list[Result]:
         phrases=phrases,
         groups=groups,
         guessed=set(typed) - set(found),
-    )[:limit]
+        joined_words=alternatives,
+    )[: limit + RERANKED]
     articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
         [pk for _score, _slug, pk in ranked]
     )
+    ranked = rerank_phrases(ranked, articles, tokens)[:limit]
+    marked = marked_terms(terms)
     results = []
     for score, _slug, pk in ranked:
         article = articles[pk]
-        in_body = [t for t, c in documents[pk][1].items() if c[FIELDS.index("body")]]
+        in_body = [
+            t
+            for t, c in documents[pk][1].items()
+            if c[FIELDS.index("body")] and t in marked
+        ]
         results.append(
             Result(
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
                 url=article.get_absolute_url(),
-                snippet=snippet(article, terms, in_body),
+                snippet=snippet(article, marked, in_body),
                 score=score,
             )
         )

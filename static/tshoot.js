@@ -83,8 +83,21 @@
     );
   });
 
+  // The table of contents comes closed, which suits a phone; where it has a
+  // column of its own beside the text it is opened.
+  function openWideToc() {
+    if (!window.matchMedia || !window.matchMedia("(min-width: 60rem)").matches) {
+      return;
+    }
+    var toc = document.querySelector("nav.toc > details");
+    if (toc) {
+      toc.open = true;
+    }
+  }
+
   function init() {
     addCopyButtons(document);
+    openWideToc();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

@@ -35,3 +35,10 @@ def articles(db):
     from kb.models import Article
 
     return {a.slug: a for a in Article.objects.all()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_pages(settings):
+    """Pages kept in memory are checked against the database on every request, as
+    each test's transaction is rolled back behind the process's back."""
+    settings.KB_REVISION_TTL = 0

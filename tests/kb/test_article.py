@@ -18,7 +18,7 @@ def test_it_shows_the_article_with_toc_tags_and_related(client, articles):
     for other in article.related_articles():
         assert f'href="/kb/{other.slug}/' in html
     # Once: from the body's own section or, failing that, from the front matter.
-    assert html.count(">Related articles</h2>") == 1
+    assert html.count('<h2 id="related-articles">') == 1
     assert f'<time datetime="{article.updated:%Y-%m-%d}">' in html
     assert 'class="button" href="/analyze/"' in html
 
@@ -28,7 +28,7 @@ def test_it_puts_the_state_graph_in_the_states_article(client, articles):
     html = client.get("/kb/isakmp-states/").content.decode()
     assert html.count("<svg") == 1
     assert 'data-state="MM_WAIT_MSG4"' in html
-    assert '<table class="states">' in html
+    assert '<table class="states" role="table">' in html
 
 
 def test_it_shows_command_blocks_as_terminals(client, articles):
@@ -59,6 +59,6 @@ def test_it_lists_related_articles_from_the_front_matter(client, db, tmp_path):
         "sync_articles", content_dir=str(tmp_path / "content"), stdout=io.StringIO()
     )
     html = client.get("/kb/sanitizer-probe/").content.decode()
-    assert html.count(">Related articles</h2>") == 1
+    assert html.count('<h2 id="related-articles">') == 1
     assert 'href="/kb/second-probe/"' in html
     assert "sanitizer-missing-article" not in html

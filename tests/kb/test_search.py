@@ -296,11 +296,11 @@ def test_it_bounds_the_query():
 
 
 def test_it_marks_matches_and_escapes_the_rest():
-    """Snippets are escaped text with <mark> around the matching words only."""
+    """Snippets are escaped text with <mark> around the matching tokens only."""
     text = "Before <b>MM_WAIT_MSG4</b> & after, the msg4 state & more"
     snippet = highlight(text, {"msg4"})
     assert "<b>" not in snippet
-    assert "<mark>&lt;b&gt;MM_WAIT_MSG4&lt;/b&gt;</mark>" in snippet
+    assert "&lt;b&gt;<mark>MM_WAIT_MSG4</mark>&lt;/b&gt;" in snippet
     assert "<mark>msg4</mark>" in snippet
     assert "&amp; after" in snippet
 
@@ -359,3 +359,15 @@ def test_it_keeps_the_best_candidates_when_too_many_match(articles, monkeypatch)
     assert len(kept) == 3 == len(set(kept))
     assert search("MM_WAIT_MSG4")[0].slug == "mm-wait-msg4"
     assert search("ironport receiving aborted")[0].slug == "ironport-esmtp-inspection"
+
+
+def test_document_counts_match_the_terms_one_by_one(articles):
+    """The counting done in bulk at sync gives what tokenizing term by term gives."""
+    from kb.search import _counts, weighted_terms
+
+    for article in articles.values():
+        for text in (article.body_text, article.title, article.summary):
+            expected: dict[str, float] = {}
+            for term, weight in weighted_terms(text):
+                expected[term] = expected.get(term, 0.0) + weight
+            assert _counts([text]) == {t: round(c, 3) for t, c in expected.items()}

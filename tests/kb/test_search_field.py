@@ -306,6 +306,53 @@ FIELD = [
     ),
     ("palo alto to asa proxy id mismatch", "vpn-interop-other-vendors", 1),
     ("strongswan asa no proposal chosen", "vpn-interop-other-vendors", 3),
+    # --- more pasted lines and commands (rows added where results were weak) --
+    # "QM FSM error" is the phase 2 debug line; isakmp-states only has "FSM"
+    # scattered and QM_IDLE, and used to come first.
+    ("QM FSM error", "ipsec-phase2-errors", 1),
+    (
+        "[IKEv1]: Group = 198.51.100.7, IP = 198.51.100.7, QM FSM error (P2 struct "
+        "&0x00007f2c5a0c6a10, mess id 0x4f2e1b7a)!",
+        "ipsec-phase2-errors",
+        1,
+    ),
+    ("show crypto ipsec sa peer 203.0.113.5", "vpn-encaps-no-decaps", 1),
+    ("#pkts verify failed", "vpn-encaps-no-decaps", 1),
+    (
+        "#pkts not decompressed: 0, #pkts decompress failed: 0",
+        "vpn-encaps-no-decaps",
+        1,
+    ),
+    ("crypto ipsec df-bit clear-df outside", "vpn-mtu-fragmentation", 1),
+    ("sysopt connection tcpmss 1350", "vpn-mtu-fragmentation", 1),
+    ("ip tcp adjust-mss 1360", "vpn-mtu-fragmentation", 1),
+    (
+        "nat (inside,outside) source static LAN LAN destination static REMOTE "
+        "REMOTE no-proxy-arp route-lookup",
+        "vpn-nat-exemption",
+        1,
+    ),
+    (
+        "Drop-reason: (acl-drop) Flow is denied by configured rule",
+        "packet-tracer-drops",
+        1,
+    ),
+    ("(sp-security-failed) Slowpath security checks failed", "asa-show-asp-drop", 3),
+    ("copy /pcap capture:capin tftp:", "asa-packet-capture", 1),
+    ("show capture capin detail", "asa-packet-capture", 1),
+    ("tcpdump -ni eth0 esp or udp port 500 or udp port 4500", "tcpdump-recipes", 1),
+    (
+        "IKE Peer: 203.0.113.5 Type: L2L Role: initiator Rekey: no State: MM_ACTIVE",
+        "isakmp-states",
+        1,
+    ),
+    ("Active SA: 1 Rekey SA: 1", "dead-peer-detection-and-rekey", 1),
+    ("isakmp keepalive threshold 10 retry 2", "dead-peer-detection-and-rekey", 1),
+    ("show vpn-sessiondb detail l2l", "asa-vpn-sessiondb", 1),
+    ("received NO_PROPOSAL_CHOSEN error notify", "ikev2-troubleshooting", 3),
+    ("TS_UNACCEPTABLE", "ikev2-troubleshooting", 1),
+    ("show crypto ikev2 sa", "ikev2-troubleshooting", 1),
+    ("debug crypto ikev2 protocol 127", "ikev2-troubleshooting", 1),
 ]
 
 # Queries the knowledge base has no article for: nothing, or nothing that looks

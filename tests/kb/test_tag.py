@@ -6,7 +6,7 @@ def test_it_lists_the_articles_with_the_tag(client, articles):
     for article in articles.values():
         tagged = article.tags.filter(slug="phase1").exists()
         assert (f'href="/kb/{article.slug}/"' in html) == tagged
-    assert "Topic: phase1" in html
+    assert "<h1>Tag: phase 1</h1>" in html
 
 
 def test_it_answers_404_for_an_unknown_tag(client, articles):

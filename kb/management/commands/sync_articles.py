@@ -1,14 +1,16 @@
 import datetime
 import hashlib
+import json
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from kb import rendering, search
-from kb.models import Article, SearchWord, Tag
+from kb import pages, rendering, search, topics
+from kb.models import Article, SearchWord, Tag, derive
 
 
 class Command(BaseCommand):
@@ -76,6 +78,12 @@ def check_meta(meta: dict) -> str | None:
     for key in ("tags", "related", "identifiers"):
         if not isinstance(meta.get(key, []), list):
             return f"'{key}' must be a list"
+    topic = meta.get("topic", topics.DEFAULT_TOPIC)
+    if topic not in topics.BY_SLUG:
+        return f"'topic' must be one of: {', '.join(topics.BY_SLUG)}"
+    order = meta.get("order", topics.DEFAULT_ORDER)
+    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+        return "'order' must be a whole number, 0 or more"
     updated = meta.get("updated")
     if updated is not None and not isinstance(updated, datetime.date):
         try:
@@ -91,10 +99,33 @@ def _date(value):
     return datetime.date.fromisoformat(str(value))
 
 
+# Fields sync writes on an article it updates (bulk_update names them).
+WRITTEN = [
+    "title",
+    "summary",
+    "body",
+    "identifiers",
+    "related",
+    "updated",
+    "topic",
+    "position",
+    "content_hash",
+    "html",
+    "toc",
+    "body_text",
+    "search_terms",
+    "modified",
+]
+
+
 def apply(sources: dict, force: bool = False) -> dict:
     counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
     with transaction.atomic():
-        existing = {a.slug: a for a in Article.objects.all()}
+        existing = {
+            a.slug: a
+            for a in Article.objects.defer("html", "body", "body_text", "search_terms")
+        }
+        changed = []  # (article, [(slug, name, search word)])
         for slug, (digest, meta, body) in sources.items():
             article = existing.get(slug)
             if article and article.content_hash == digest and not force:
@@ -102,35 +133,138 @@ def apply(sources: dict, force: bool = False) -> dict:
                 continue
             counts["updated" if article else "created"] += 1
             article = article or Article(slug=slug)
-            tag_names = [str(t) for t in meta.get("tags") or []]
             article.title = meta["title"].strip()
             article.summary = str(meta.get("summary") or "").strip()
             article.body = body
             article.identifiers = [str(i) for i in meta.get("identifiers") or []]
             article.related = [str(r) for r in meta.get("related") or []]
             article.updated = _date(meta.get("updated"))
+            article.topic = meta.get("topic", topics.DEFAULT_TOPIC)
+            article.position = meta.get("order", topics.DEFAULT_ORDER)
             article.content_hash = digest
-            article.render(tag_names=tag_names)
-            article.save()
-            article.tags.set(_tags(tag_names))
+            changed.append((article, _tag_list(meta.get("tags") or [])))
+        render_all(changed)
+        save_all(changed)
         gone = [a for slug, a in existing.items() if slug not in sources]
         for article in gone:
             article.delete()
         counts["deleted"] = len(gone)
         Tag.objects.filter(articles__isnull=True).delete()
+        relinked = link_neighbours()
         indexed = search.ensure_index()
         changed = indexed or counts["created"] or counts["updated"] or counts["deleted"]
         if changed or not SearchWord.objects.exists():
             search.rebuild_vocabulary()
+        if changed or relinked:
+            # Pages kept by the web processes are stale (kb.pages).
+            pages.changed()
     return counts
 
 
-def _tags(names: list[str]) -> list[Tag]:
-    tags = []
-    for name in names:
-        slug = slugify(name)
-        if not slug:
-            continue
-        tag, _ = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-        tags.append(tag)
+def render_all(changed: list) -> None:
+    """Fill each changed article's HTML, contents, text and search terms."""
+    for article, tags in changed:
+        html, toc, text, terms = derive(
+            article.body,
+            article.title,
+            article.summary,
+            article.identifiers,
+            [word for _slug, _name, word in tags],
+        )
+        article.html, article.toc, article.body_text = html, toc, text
+        article.search_terms = terms
+
+
+def save_all(changed: list) -> None:
+    """Write the changed articles, their tags and their search index in a few
+    statements (bulk writes send no signals: the index is written here)."""
+    now = timezone.now()
+    new = [article for article, _tags in changed if article.pk is None]
+    old = [article for article, _tags in changed if article.pk is not None]
+    for article in old:
+        article.modified = now
+    Article.objects.bulk_create(new, batch_size=500)
+    Article.objects.bulk_update(old, WRITTEN, batch_size=200)
+    tag_ids = _tag_ids([tag for _article, tags in changed for tag in tags])
+    through = Article.tags.through
+    for start in range(0, len(old), 500):
+        through.objects.filter(
+            article_id__in=[a.pk for a in old[start : start + 500]]
+        ).delete()
+    through.objects.bulk_create(
+        [
+            through(article_id=article.pk, tag_id=tag_ids[slug])
+            for article, tags in changed
+            for slug, _name, _word in tags
+        ],
+        batch_size=1000,
+    )
+    search.index_articles([article for article, _tags in changed])
+
+
+def _tag_ids(tags) -> dict[str, int]:
+    """``{slug: id}`` for the tags named, created when missing and renamed when
+    their name changed."""
+    names = {}
+    for slug, name, _word in tags:
+        names.setdefault(slug, name)
+    known = {t.slug: t for t in Tag.objects.filter(slug__in=list(names))}
+    Tag.objects.bulk_create(
+        [Tag(slug=s, name=n) for s, n in names.items() if s not in known]
+    )
+    renamed = [t for s, t in known.items() if t.name != names[s]]
+    for tag in renamed:
+        tag.name = names[tag.slug]
+    Tag.objects.bulk_update(renamed, ["name"])
+    return dict(Tag.objects.filter(slug__in=list(names)).values_list("slug", "id"))
+
+
+def _tag_list(written) -> list[tuple[str, str, str]]:
+    """``[(slug, name, search word)]``: the tags of an article, each under its one
+    spelling (see ``kb.topics.TAG_ALIASES``), once, in the order written. Search
+    reads a tag as the author wrote it, or an alias as the tag it stands for."""
+    tags, seen = [], set()
+    for value in written:
+        value = str(value)
+        written_slug = slugify(value)
+        slug = topics.canonical_tag(written_slug)
+        if slug and slug not in seen:
+            seen.add(slug)
+            alias = slug != written_slug
+            name = topics.TAG_NAMES.get(slug) or (slug if alias else value)
+            tags.append((slug, name, slug if alias else value))
     return tags
+
+
+def link_neighbours() -> int:
+    """Write each article's previous and next article within its topic (reading
+    order, then title); only rows whose links changed are written. The number
+    written."""
+    by_topic: dict[str, list] = {}
+    for article in Article.objects.only(
+        "slug", "title", "topic", "position", "neighbours"
+    ).order_by("topic", "position", "title", "slug"):
+        by_topic.setdefault(article.topic, []).append(article)
+    changed = []
+    for articles in by_topic.values():
+        for i, article in enumerate(articles):
+            links = {}
+            if i > 0:
+                links["previous"] = _link(articles[i - 1])
+            if i + 1 < len(articles):
+                links["next"] = _link(articles[i + 1])
+            if article.neighbours != links:
+                article.neighbours = links
+                changed.append(article)
+    # One prepared UPDATE for all (bulk_update's CASE over thousands of rows
+    # costs more to build than to run).
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Article._meta.db_table} SET neighbours = %s WHERE id = %s",
+            [(json.dumps(a.neighbours), a.pk) for a in changed],
+        )
+    return len(changed)
+
+
+def _link(article) -> dict:
+    return {"slug": article.slug, "title": article.title}
