@@ -130,7 +130,7 @@ _TRAILING = frozenset(
     """
     localizedkey engineid role timeout key-id authentication accounting privilege
     encrypted pbkdf2 nt-encrypted mschap auth-port acct-port retransmit realm
-    priv hash authenticate
+    priv hash authenticate level-1 level-2
     """.split()
 )
 _HASHED_TAILS = frozenset({"encrypted", "pbkdf2", "nt-encrypted", "localizedkey"})
@@ -203,6 +203,7 @@ _SCRUB_STOP = frozenset(
 # Wrappers in front of a configuration line: mail quoting, a session log's time.
 _WRAPPER = re.compile(
     r"(?:> ?)+|[ \t]*\[(?:\d{4}-\d\d-\d\d[ T])?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\][ \t]*"
+    r"|\([^()\n]{1,60}\) ?> ?"  # the WLC prompt: (Cisco Controller) >
 )
 _QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.){0,4000}\"|'(?:[^'\\\n]|\\.){0,4000}'")
 _PAGER = re.compile(
@@ -1202,21 +1203,21 @@ def _command_rules(w, block, nested, embedded):
 
     if first in ("ppp", "vpdn"):
         k = _after(w, "password")
-        return [_value(w, k + 1)] if k > 0 else []
+        return [_value(w, k + 1, tails=_REST)] if k > 0 else []
 
     if first == "failover":
         if second == "key":
             i = 3 if n > 3 and w[2] == "hex" else 2
             return [_value(w, i, tails=_REST)]
         if second == "ipsec" and n > 3 and w[2] == "pre-shared-key":
-            return [_value(w, 3)]
+            return [_value(w, 3, tails=_REST)]
         return []
 
     if first == "isis" and second == "password":
-        return [_value(w, 2)]
+        return [_value(w, 2, tails=_REST)]
 
     if first in ("area-password", "domain-password"):
-        return [_value(w, 1)]
+        return [_value(w, 1, tails=_REST)]  # cut before `authenticate snp`
 
     if first == "community" and second in ("name:", "securityname:"):
         return [(2, None)] if n > 2 else []  # `show snmp community`
@@ -1288,7 +1289,7 @@ def _routing(w):
     if n > 3 and w[1] == "nhrp" and w[2] == "authentication":
         return [(3, 4)]
     if n > 3 and w[1] == "ftp" and w[2] == "password":
-        return [_value(w, 3)]
+        return [_value(w, 3, tails=_REST)]
     if n > 5 and w[1] == "msdp" and w[2] == "password" and w[3] == "peer":
         return [(5, None)]  # ip msdp password peer A [0|7] X
     if n > 4 and w[1] == "http" and w[2] == "client" and w[3] == "password":
