@@ -205,7 +205,9 @@ _WRAPPER = re.compile(
     r"(?:> ?)+|[ \t]*\[(?:\d{4}-\d\d-\d\d[ T])?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\][ \t]*"
     r"|\([^()\n]{1,60}\) ?> ?"  # the WLC prompt: (Cisco Controller) >
 )
-_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.){0,4000}\"|'(?:[^'\\\n]|\\.){0,4000}'")
+# An escape pair or a quote: quotes pair up left to right, each kind on its own, in
+# one pass (a pattern for "a quoted string" would rescan from every quote).
+_QUOTE_TOKEN = re.compile(r"\\.|[\"']")
 _PAGER = re.compile(
     r"[ \t]*(?:<-+ {0,8}More {0,8}-+>|-- {0,8}More {0,8}--(?: {0,8}\(\d{1,3}%\))?)",
     re.IGNORECASE,
@@ -585,8 +587,7 @@ def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     # Inside the string an escaped quote is a quote: `\\"` reads as ` "`, offsets
     # unchanged, so the quoted values of the inner line are found as they stand.
     shadow = line.replace('\\"', ' "') if '\\"' in line else line
-    for m in _QUOTED.finditer(line):
-        begin, finish = m.start() + 1, m.end() - 1
+    for begin, finish in _quoted_segments(line):
         if finish - begin < 4:
             continue
         inner = _State(block=state.block)
@@ -630,6 +631,20 @@ def _body(line: str) -> tuple[int, int]:
             break
         lo = m.end()
     return lo, hi
+
+
+def _quoted_segments(line: str):
+    """``(begin, end)`` inside each pair of unescaped quotes of one kind."""
+    opened: dict[str, int] = {}
+    for m in _QUOTE_TOKEN.finditer(line):
+        quote = m.group()
+        if len(quote) == 2:
+            continue
+        begin = opened.pop(quote, None)
+        if begin is None:
+            opened[quote] = m.end()
+        else:
+            yield begin, m.start()
 
 
 def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]]:
