@@ -196,7 +196,7 @@ _CONFIG_SHAPE = re.compile(
 )
 _SCRUB_STOP = frozenset(
     """
-    recovery encryption policy prompt change expired required management reset
+    recovery encryption logging policy prompt change expired required management reset
     is was for of the and or to none default
     """.split()
 )
@@ -1034,6 +1034,8 @@ def _command_rules(w, block, nested, embedded):
         return [_value(w, 1, tails=frozenset({"encrypted"}))]
 
     if first == "password":
+        if second in ("encryption", "logging"):  # `password encryption aes`
+            return []
         if n == 3 and (second in _TYPES or second.isdecimal()):
             return [(2, 3)]
         if n > 2 and second in ("encrypted", "clear"):  # IOS XR
