@@ -69,7 +69,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[A-Za-z]")
 _CONTROLS = {c: " " for c in (*range(0, 9), *range(10, 32), 127)}
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _PIECE = re.compile(r"[^\r]+")
-# A line holds a secret only if it has one of these (or sits in a key table).
 
 
 def _alternation(words) -> str:
@@ -119,8 +118,7 @@ _MODIFIERS = frozenset(
     """
     hex hexadecimal ascii ascii-text encrypted clear cleartext unencrypted text
     md5 sha sha1 sha-1 sha256 sha-256 sha384 sha512 des des56 3des aes aes128 aes192
-    aes256
-    aes-128 aes-192 aes-256 aes-cbc enc hmac-sha-256 hmac-sha-1 hmac-md5
+    aes256 aes-128 aes-192 aes-256 aes-cbc enc hmac-sha-256 hmac-sha-1 hmac-md5
     """.split()
 )
 _AES = frozenset({"aes", "aes-cbc"})
