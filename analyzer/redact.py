@@ -860,7 +860,7 @@ def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
     if not offsets or cut:
         return []
     words = [line[a:b].lower() for a, b in offsets]
-    i, _ = _honest(words, 0, None)
+    i, j = _honest(words, 0, None)
     if i is None:
         return []
     first = words[i]
@@ -868,7 +868,8 @@ def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
         return []
     if any(_is_masked(w) for w in words):
         return []
-    a, b = _unquote(line, offsets[i][0], offsets[-1][1], len(line))
+    end = offsets[-1][1] if j is None else offsets[j - 1][1]
+    a, b = _unquote(line, offsets[i][0], end, len(line))
     if _masked_value(line[a:b]):
         return []
     kind = (
