@@ -98,7 +98,7 @@ _HOT = re.compile(
         [
             *"""
             pass secret key pw psk snmp community aaa-server authentication command
-            executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared
+            executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared -aq==
             """.split(),
             "ipsec spi",
         ]
@@ -107,7 +107,7 @@ _HOT = re.compile(
 # The nets (hashes, URLs, key=value, the keyword scrub) fire only on these: one
 # pattern on a short line, substring tests (faster per character) on a long one.
 _NET_WORDS = tuple(
-    "$ :// secret password passphrase psk eap xauth ntlm shared key-string".split()
+    "$ :// secret password passphrase psk eap xauth ntlm shared key-string -aq==".split()
 )
 _NET_HOT = re.compile(_alternation(_NET_WORDS))
 _WORD = re.compile(r"\S+")
@@ -137,8 +137,11 @@ _PSK_WORDS = frozenset(
     {"pre-shared-key", "pre-share", "psksecret", "psk", "wpa-psk", "pre_shared_key"}
 )
 # Hash formats no one mistakes: removed wherever they stand, prose and JSON too.
-_HASH_ANYWHERE = re.compile(r"\$(?:1|5|6|8|9|sha512)\$[A-Za-z0-9./+=$_-]{4,600}")
-_HASHED = re.compile(r"\$(?:1|5|6|8|9|sha512)\$\S*")
+# PAN-OS writes its encrypted secrets `-AQ==...`, as unmistakable.
+_HASH_ANYWHERE = re.compile(
+    r"\$(?:1|5|6|8|9|sha512)\$[A-Za-z0-9./+=$_-]{4,600}|-AQ==[A-Za-z0-9+/=]{8,600}"
+)
+_HASHED = re.compile(r"\$(?:1|5|6|8|9|sha512)\$\S*|-AQ==\S*")
 _URL_CREDENTIAL = re.compile(
     r"\b[a-z][a-z0-9+.-]{0,15}://[^\s/:@\"'<>]{1,64}:([^\s/@\"'<>]{1,128})@",
     re.IGNORECASE,
@@ -473,7 +476,7 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     if not state.hot:
         return spans
     if spans or state.known:  # a rule read the line: only the anywhere-nets
-        if "$" not in line and "://" not in line:
+        if "$" not in line and "://" not in line and "-AQ==" not in line:
             return spans
     elif not (
         _NET_HOT.search(low) if len(low) < 512 else any(w in low for w in _NET_WORDS)
@@ -651,7 +654,7 @@ def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]
     """The safety nets: hash formats, URL credentials, key=value and JSON/XML keys
     anywhere, and the keyword scrub of a line whose grammar is unknown."""
     extra = []
-    if "$" in line:
+    if "$" in line or "-AQ==" in line:
         for m in _HASH_ANYWHERE.finditer(line):
             extra.append((m.start(), m.end(), "hash", "none"))
     if "://" in line:
@@ -1362,8 +1365,8 @@ def _set_line(w):
         word = w[k]
         if word in _JUNIPER_SECRET_WORDS or word == "authentication-key":
             return [(k + 1, None)]
-        if word == "pre-shared-key":
-            return [(k + 1, None)]
+        if word == "pre-shared-key":  # PAN-OS: ... pre-shared-key key X
+            return [(k + 2 if w[k + 1] == "key" and k + 2 < n else k + 1, None)]
         if word == "key" and w[k - 1] == "keys":  # license keys key "X"
             return [(k + 1, None)]
         if word in ("community", "trap-group") and k == 2 and w[1].startswith("snmp"):
