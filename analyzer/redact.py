@@ -608,12 +608,15 @@ def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
                 inner.known = False
                 found = _piece_spans(shadow, pos, stop, inner, True)
                 if not found:
-                    segment = shadow[pos:stop]
+                    # The nets read the string's text unescaped (JSON quoted in
+                    # JSON: `\\"SharedKey\\": \\"X\\"`), mapped back to the line.
+                    segment, where = _unescaped(line, pos, stop)
                     inner.hot = _HOT.search(segment.lower()) is not None
                     if inner.hot:
                         found = [
-                            (a + pos, b + pos, kind, scheme)
+                            (where[a], where[b - 1] + 1, kind, scheme)
                             for a, b, kind, scheme in _nets(segment, [], inner.known)
+                            if b > a
                         ]
                 for a, b, kind, scheme in found:
                     if b - a > 1 and line[b - 1 : b + 1] == '\\"':
@@ -634,6 +637,26 @@ def _body(line: str) -> tuple[int, int]:
             break
         lo = m.end()
     return lo, hi
+
+
+_ESCAPED = re.compile(r"\\([\"'\\/])")
+
+
+def _unescaped(line: str, begin: int, end: int) -> tuple[str, list[int]]:
+    """line[begin:end] with `\\"`, `\\'`, `\\\\` and `\\/` unescaped, and where each of
+    its characters stands in ``line``."""
+    parts: list[str] = []
+    where: list[int] = []
+    pos = begin
+    for m in _ESCAPED.finditer(line, begin, end):
+        parts.append(line[pos : m.start()])
+        where.extend(range(pos, m.start()))
+        parts.append(m.group(1))
+        where.append(m.start() + 1)
+        pos = m.end()
+    parts.append(line[pos:end])
+    where.extend(range(pos, end))
+    return "".join(parts), where
 
 
 def _quoted_segments(line: str):

@@ -106,11 +106,8 @@ WRAPPERS = {
     "python-list": lambda line: "['" + line + "', 'end']",
 }
 # Contexts that do not occur: a device prompt before a line of a strongSwan file, an
-# XML or a JSON document; JSON quoted inside an Ansible JSON string is not read.
-NOT_WRAPPED = {
-    "prompt": ("secret = ", ": PSK", "<pre_shared_key>", '"SharedKey"'),
-    "ansible": ('"SharedKey"',),
-}
+# XML or a JSON document.
+NOT_WRAPPED = {"prompt": ("secret = ", ": PSK", "<pre_shared_key>", '"SharedKey"')}
 
 VOCABULARY = {
     "encrypted",
