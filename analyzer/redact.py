@@ -292,7 +292,7 @@ class _State:
     # Whether the current line holds a word that may introduce a secret.
     hot: bool = False
     # After `"id": ".../sharedkey"` (az network vpn-connection shared-key show) the
-    # JSON `"value"` is the key.
+    # JSON `"value"` of the next line is the key.
     shared_key_value: bool = False
 
 
@@ -440,6 +440,27 @@ def _words(view: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool
 
 def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     """Character spans ``(start, end, kind, scheme)`` of the secrets in one line."""
+    if not state.shared_key_value:
+        return _spans_of(line, state)
+    # The line right after `"id": ".../sharedkey"` holds the key as `"value"`.
+    state.shared_key_value = False
+    value = []
+    if '"value"' in line and not MARKED.search(line):
+        m = _JSON_VALUE.search(line)
+        if m and not _masked_value(m.group(1)):
+            value = [(m.start(1), m.end(1), "psk", "clear")]
+    spans = _spans_of(line, state)
+    if not value:
+        return spans
+    out, end = [], -1
+    for span in sorted(value + spans):
+        if span[0] >= end:
+            out.append(span)
+            end = span[1]
+    return out
+
+
+def _spans_of(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     if not line or line.isspace():
         if state.psk_table == _TABLE_ROWS:
             state.psk_table = _NO_TABLE  # a blank line after the rows ends the table
@@ -447,20 +468,13 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     state.known = False
     low = line.lower()
     state.hot = _HOT.search(low) is not None
-    if state.shared_key_value and '"value"' in line:
-        state.shared_key_value = False
-        m = _JSON_VALUE.search(line)
-        if m and not _masked_value(m.group(1)):
-            return [(m.start(1), m.end(1), "psk", "clear")]
-    if "}" in line:
-        state.shared_key_value = '/sharedkey"' in low
-    elif "/sharedkey" in low:
-        state.shared_key_value = '/sharedkey"' in low
     cr = "\r" in line
     if not state.hot and not state.psk_table and not cr and "\x1b" not in line:
         if line[0] not in " \t":  # nothing here can hold a secret; a header may
             _update_block(state, low[:200].split(None, 4))
         return []
+    if state.hot and '/sharedkey"' in low:  # "shared" made the line hot
+        state.shared_key_value = True
     # A pager overwrites itself with CR: every piece is checked, the last one that
     # says something is the line the terminal showed and sets the context.
     if cr:
@@ -686,7 +700,9 @@ def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]
                 extra.append((m.start(1), m.end(1), "secret", "clear"))
     lo, hi = _body(line)
     body = line[lo:hi] if lo or hi < len(line) else line
-    if "=" in body or ":" in body or "<" in body:
+    # A line redacted already (a marker in it) is not read again: the patterns
+    # count words, and a marker may stand for several.
+    if ("=" in body or ":" in body or "<" in body) and not MARKED.search(body):
         for m in _key_values(body):
             value = m.group("value")
             a, b = m.span("value")
@@ -696,11 +712,12 @@ def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]
             if value and not _masked_value(value):
                 kind = _kv_kind(m.group("name"))
                 extra.append((a, b, kind, "clear"))
-    if not spans and not extra and not known:
-        extra = [(a + lo, b + lo, k, c) for a, b, k, c in _keyword_scrub(body)]
+    if not spans and not known:
+        extra += [(a + lo, b + lo, k, c) for a, b, k, c in _keyword_scrub(body)]
     if not extra:
         return spans
-    merged = sorted(spans + extra)
+    # At one start the longer span wins: a rule's whole value over a hash in it.
+    merged = sorted(spans + extra, key=lambda span: (span[0], -span[1]))
     out = []
     end = -1
     for span in merged:
@@ -783,8 +800,8 @@ def _to_chars(line, start, view, offsets, words, cut, found, finish=None, kind=N
             colon = line.find(":", a, b)  # community-map NAME:INDEX
             b = colon if colon > a else b
         value = line[a:b]
-        if _masked_value(value):
-            continue
+        if _masked_value(value) or _is_masked(value.split(None, 1)[0]):
+            continue  # masked, or redacted already (a marker where the value starts)
         out.append((a, b, kind, _scheme(words, i, j)))
     return out
 
@@ -894,8 +911,8 @@ def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
     first = words[i]
     if first in _SCRUB_STOP or first[0] in "-=:(<" or first.endswith(":"):
         return []
-    if any(_is_masked(w) for w in words):
-        return []
+    if any(_is_masked(w) for w in words) or MARKED.search(line):
+        return []  # redacted already, in part or whole
     end = offsets[-1][1] if j is None else offsets[j - 1][1]
     a, b = _unquote(line, offsets[i][0], end, len(line))
     if _masked_value(line[a:b]):
@@ -1381,8 +1398,10 @@ def _set_line(w):
     """A `set` line: FortiGate (`set psksecret ENC X`) or Juniper set form
     (`set system tacplus-server A secret "X"`); route-map `set` has no secret."""
     n = len(w)
+    if n < 3:
+        return []
     second = w[1]
-    if second in _FORTI_SECRET_WORDS and n > 2:
+    if second in _FORTI_SECRET_WORDS:
         return [(2, 3 if second == "key" else None)]
     for k in range(2, n - 1):
         word = w[k]

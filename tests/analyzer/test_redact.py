@@ -258,6 +258,28 @@ WORDS = st.sampled_from(
         "\r",
         "\x08",
         "x",
+        # the forms and wrappers the nets read
+        '"',
+        "'",
+        '\\"',
+        "secret=",
+        ": PSK",
+        "$1$abcd$efgh",
+        "-AQ==abcdefgh12",
+        "scp://u:p@h",
+        "> ",
+        "[10:01:02]",
+        "set",
+        "psksecret",
+        "ENC",
+        "hex",
+        "timeout",
+        "encrypted",
+        "shared-secret",
+        "<removed:psk-1>",
+        "(Cisco Controller) >",
+        '"value": "v"',
+        '"id": "/x/sharedkey"',
     ]
 )
 LINES = st.lists(st.lists(WORDS, max_size=12).map(" ".join), max_size=12)

@@ -211,7 +211,14 @@ def test_hashes_and_type_6_make_no_equality_claim():
             "crypto isakmp key 6 QeBcTRcN_[MKPHPZ^VTgRO address 203.0.113.2\n"
             "enable secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pq"
         )
-    assert MARKED.findall(text) == ["<removed:psk>", "<removed:psk>", "<removed:hash>"]
+    # Bare kinds, no number: the rule names the enable secret's kind.
+    assert MARKED.findall(text) == [
+        "<removed:psk>",
+        "<removed:psk>",
+        "<removed:secret>",
+    ]
+    with Redactor() as redactor:  # a hash in prose has no rule: the hash net's kind
+        assert redactor.redact("was $1$salt$abcdefgh") == "was <removed:hash>"
 
 
 def test_a_new_redactor_numbers_afresh_and_a_closed_one_holds_nothing():
