@@ -213,6 +213,8 @@ _PAGER = re.compile(
     r"[ \t]*(?:<-+ {0,8}More {0,8}-+>|-- {0,8}More {0,8}--(?: {0,8}\(\d{1,3}%\))?)",
     re.IGNORECASE,
 )
+# What may stand before a configuration line: pager debris or a wrapper.
+_DEBRIS = re.compile(f"(?i:{_PAGER.pattern})|{_WRAPPER.pattern}")
 _PROMPT_NAME = re.compile(r"[a-z0-9_][\w.\-/:@~()+]{0,100}")
 _PROMPT_MODE = re.compile(r"\((config[^()]{0,40})\)$")
 # Configuration-change syslogs that quote the command typed (IOS config logger, ASA
@@ -423,7 +425,7 @@ def _view(piece: str) -> str:
     """The piece with escape codes and control bytes as spaces, offsets unchanged."""
     if "\x1b" in piece:
         piece = _ANSI.sub(lambda m: " " * len(m.group()), piece)
-    if _CONTROL.search(piece):
+    if not piece.isprintable() and _CONTROL.search(piece):
         piece = piece.translate(_CONTROLS)
     return piece
 
@@ -506,7 +508,7 @@ def _piece_spans(
     pos = 0
     debris = False
     for _ in range(3):
-        m = _PAGER.match(view, pos) or _WRAPPER.match(view, pos)
+        m = _DEBRIS.match(view, pos)
         if not m or m.end() == pos:
             break
         pos = m.end()
