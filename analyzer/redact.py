@@ -802,8 +802,8 @@ def _to_chars(line, start, view, offsets, words, cut, found, finish=None, kind=N
             colon = line.find(":", a, b)  # community-map NAME:INDEX
             b = colon if colon > a else b
         value = line[a:b]
-        if value.isspace() or not value:
-            continue
+        if not value.strip(" \t\"'\\"):
+            continue  # nothing but quotes: no value
         if _is_masked(value.split(None, 1)[0]) or _masked_value(value):
             continue  # masked, or redacted already (a marker where the value starts)
         out.append((a, b, kind, _scheme(words, i, j)))
@@ -882,7 +882,7 @@ def _masked_value(value: str) -> bool:
 def _is_masked(word: str) -> bool:
     if word and "*" not in word and "<" not in word:
         return False  # the common case, decided without a copy
-    word = word.strip("\"';,")
+    word = word.strip("\"';,\\")
     return not word.strip("*") or MARKED.fullmatch(word) is not None
 
 
