@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from analyzer.forms import (
     TITLE_MAX,
@@ -94,6 +95,9 @@ def _is_json(content_type: str) -> bool:
 
 # JSON clients send no CSRF token and no cookies; the API changes nothing that
 # belongs to a session, so it is exempt.
+# As the form: no error report shows the submitted paste or title.
+@sensitive_post_parameters()
+@sensitive_variables()
 @csrf_exempt
 def diagnoses(request):
     if request.method != "POST":

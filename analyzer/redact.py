@@ -69,7 +69,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]{0,32}[A-Za-z]")
 _CONTROLS = {c: " " for c in (*range(0, 9), *range(10, 32), 127)}
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _PIECE = re.compile(r"[^\r]+")
-# A line holds a secret only if it has one of these (or sits in a key table).
 
 
 def _alternation(words) -> str:
@@ -99,18 +98,18 @@ _HOT = re.compile(
         [
             *"""
             pass secret key pw psk snmp community aaa-server authentication command
-            executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared
+            executed cmd= # > ] syscon chap cipher $ :// eap xauth ntlm shared -aq==
             """.split(),
             "ipsec spi",
         ]
     )
 )
-# The nets (hashes, URLs, key=value, the keyword scrub) fire only on these.
-_NET_HOT = re.compile(
-    _alternation(
-        "$ :// secret password passphrase psk eap xauth ntlm shared key-string".split()
-    )
+# The nets (hashes, URLs, key=value, the keyword scrub) fire only on these: one
+# pattern on a short line, substring tests (faster per character) on a long one.
+_NET_WORDS = tuple(
+    "$ :// secret password passphrase psk eap xauth ntlm shared key-string -aq==".split()
 )
+_NET_HOT = re.compile(_alternation(_NET_WORDS))
 _WORD = re.compile(r"\S+")
 
 # What may stand between a keyword and its value and is never the value itself.
@@ -119,8 +118,7 @@ _MODIFIERS = frozenset(
     """
     hex hexadecimal ascii ascii-text encrypted clear cleartext unencrypted text
     md5 sha sha1 sha-1 sha256 sha-256 sha384 sha512 des des56 3des aes aes128 aes192
-    aes256
-    aes-128 aes-192 aes-256 aes-cbc enc hmac-sha-256 hmac-sha-1 hmac-md5
+    aes256 aes-128 aes-192 aes-256 aes-cbc enc hmac-sha-256 hmac-sha-1 hmac-md5
     """.split()
 )
 _AES = frozenset({"aes", "aes-cbc"})
@@ -130,7 +128,7 @@ _TRAILING = frozenset(
     """
     localizedkey engineid role timeout key-id authentication accounting privilege
     encrypted pbkdf2 nt-encrypted mschap auth-port acct-port retransmit realm
-    priv hash authenticate
+    priv hash authenticate level-1 level-2
     """.split()
 )
 _HASHED_TAILS = frozenset({"encrypted", "pbkdf2", "nt-encrypted", "localizedkey"})
@@ -139,8 +137,11 @@ _PSK_WORDS = frozenset(
     {"pre-shared-key", "pre-share", "psksecret", "psk", "wpa-psk", "pre_shared_key"}
 )
 # Hash formats no one mistakes: removed wherever they stand, prose and JSON too.
-_HASH_ANYWHERE = re.compile(r"\$(?:1|5|6|8|9|sha512)\$[A-Za-z0-9./+=$_-]{4,600}")
-_HASHED = re.compile(r"\$(?:1|5|6|8|9|sha512)\$\S*")
+# PAN-OS writes its encrypted secrets `-AQ==...`, as unmistakable.
+_HASH_ANYWHERE = re.compile(
+    r"\$(?:1|5|6|8|9|sha512)\$[A-Za-z0-9./+=$_-]{4,600}|-AQ==[A-Za-z0-9+/=]{8,600}"
+)
+_HASHED = re.compile(r"\$(?:1|5|6|8|9|sha512)\$\S*|-AQ==\S*")
 _URL_CREDENTIAL = re.compile(
     r"\b[a-z][a-z0-9+.-]{0,15}://[^\s/:@\"'<>]{1,64}:([^\s/@\"'<>]{1,128})@",
     re.IGNORECASE,
@@ -196,19 +197,24 @@ _CONFIG_SHAPE = re.compile(
 )
 _SCRUB_STOP = frozenset(
     """
-    recovery encryption policy prompt change expired required management reset
+    recovery encryption logging policy prompt change expired required management reset
     is was for of the and or to none default
     """.split()
 )
 # Wrappers in front of a configuration line: mail quoting, a session log's time.
 _WRAPPER = re.compile(
     r"(?:> ?)+|[ \t]*\[(?:\d{4}-\d\d-\d\d[ T])?\d{1,2}:\d\d:\d\d(?:[.,]\d{1,6})?\][ \t]*"
+    r"|\([^()\n]{1,60}\) ?> ?"  # the WLC prompt: (Cisco Controller) >
 )
-_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.){0,4000}\"|'(?:[^'\\\n]|\\.){0,4000}'")
+# An escape pair or a quote: quotes pair up left to right, each kind on its own, in
+# one pass (a pattern for "a quoted string" would rescan from every quote).
+_QUOTE_TOKEN = re.compile(r"\\.|[\"']")
 _PAGER = re.compile(
     r"[ \t]*(?:<-+ {0,8}More {0,8}-+>|-- {0,8}More {0,8}--(?: {0,8}\(\d{1,3}%\))?)",
     re.IGNORECASE,
 )
+# What may stand before a configuration line: pager debris or a wrapper.
+_DEBRIS = re.compile(f"(?i:{_PAGER.pattern})|{_WRAPPER.pattern}")
 _PROMPT_NAME = re.compile(r"[a-z0-9_][\w.\-/:@~()+]{0,100}")
 _PROMPT_MODE = re.compile(r"\((config[^()]{0,40})\)$")
 # Configuration-change syslogs that quote the command typed (IOS config logger, ASA
@@ -288,7 +294,7 @@ class _State:
     # Whether the current line holds a word that may introduce a secret.
     hot: bool = False
     # After `"id": ".../sharedkey"` (az network vpn-connection shared-key show) the
-    # JSON `"value"` is the key.
+    # JSON `"value"` of the next line is the key.
     shared_key_value: bool = False
 
 
@@ -419,7 +425,7 @@ def _view(piece: str) -> str:
     """The piece with escape codes and control bytes as spaces, offsets unchanged."""
     if "\x1b" in piece:
         piece = _ANSI.sub(lambda m: " " * len(m.group()), piece)
-    if _CONTROL.search(piece):
+    if not piece.isprintable() and _CONTROL.search(piece):
         piece = piece.translate(_CONTROLS)
     return piece
 
@@ -436,6 +442,27 @@ def _words(view: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool
 
 def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     """Character spans ``(start, end, kind, scheme)`` of the secrets in one line."""
+    if not state.shared_key_value:
+        return _spans_of(line, state)
+    # The line right after `"id": ".../sharedkey"` holds the key as `"value"`.
+    state.shared_key_value = False
+    value = []
+    if '"value"' in line and not MARKED.search(line):
+        m = _JSON_VALUE.search(line)
+        if m and not _masked_value(m.group(1)):
+            value = [(m.start(1), m.end(1), "psk", "clear")]
+    spans = _spans_of(line, state)
+    if not value:
+        return spans
+    out, end = [], -1
+    for span in sorted(value + spans):
+        if span[0] >= end:
+            out.append(span)
+            end = span[1]
+    return out
+
+
+def _spans_of(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     if not line or line.isspace():
         if state.psk_table == _TABLE_ROWS:
             state.psk_table = _NO_TABLE  # a blank line after the rows ends the table
@@ -443,20 +470,13 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     state.known = False
     low = line.lower()
     state.hot = _HOT.search(low) is not None
-    if state.shared_key_value and '"value"' in line:
-        state.shared_key_value = False
-        m = _JSON_VALUE.search(line)
-        if m and not _masked_value(m.group(1)):
-            return [(m.start(1), m.end(1), "psk", "clear")]
-    if "}" in line:
-        state.shared_key_value = '/sharedkey"' in low
-    elif "/sharedkey" in low:
-        state.shared_key_value = '/sharedkey"' in low
     cr = "\r" in line
     if not state.hot and not state.psk_table and not cr and "\x1b" not in line:
         if line[0] not in " \t":  # nothing here can hold a secret; a header may
             _update_block(state, low[:200].split(None, 4))
         return []
+    if state.hot and '/sharedkey"' in low:  # "shared" made the line hot
+        state.shared_key_value = True
     # A pager overwrites itself with CR: every piece is checked, the last one that
     # says something is the line the terminal showed and sets the context.
     if cr:
@@ -472,9 +492,11 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     if not state.hot:
         return spans
     if spans or state.known:  # a rule read the line: only the anywhere-nets
-        if "$" not in line and "://" not in line:
+        if "$" not in line and "://" not in line and "-AQ==" not in line:
             return spans
-    elif not _NET_HOT.search(low):
+    elif not (
+        _NET_HOT.search(low) if len(low) < 512 else any(w in low for w in _NET_WORDS)
+    ):
         return spans
     return _nets(line, spans, state.known)
 
@@ -486,7 +508,7 @@ def _piece_spans(
     pos = 0
     debris = False
     for _ in range(3):
-        m = _PAGER.match(view, pos) or _WRAPPER.match(view, pos)
+        m = _DEBRIS.match(view, pos)
         if not m or m.end() == pos:
             break
         pos = m.end()
@@ -584,8 +606,7 @@ def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     # Inside the string an escaped quote is a quote: `\\"` reads as ` "`, offsets
     # unchanged, so the quoted values of the inner line are found as they stand.
     shadow = line.replace('\\"', ' "') if '\\"' in line else line
-    for m in _QUOTED.finditer(line):
-        begin, finish = m.start() + 1, m.end() - 1
+    for begin, finish in _quoted_segments(line):
         if finish - begin < 4:
             continue
         inner = _State(block=state.block)
@@ -603,12 +624,15 @@ def _wrapped_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
                 inner.known = False
                 found = _piece_spans(shadow, pos, stop, inner, True)
                 if not found:
-                    segment = shadow[pos:stop]
+                    # The nets read the string's text unescaped (JSON quoted in
+                    # JSON: `\\"SharedKey\\": \\"X\\"`), mapped back to the line.
+                    segment, where = _unescaped(line, pos, stop)
                     inner.hot = _HOT.search(segment.lower()) is not None
                     if inner.hot:
                         found = [
-                            (a + pos, b + pos, kind, scheme)
+                            (where[a], where[b - 1] + 1, kind, scheme)
                             for a, b, kind, scheme in _nets(segment, [], inner.known)
+                            if b > a
                         ]
                 for a, b, kind, scheme in found:
                     if b - a > 1 and line[b - 1 : b + 1] == '\\"':
@@ -631,11 +655,45 @@ def _body(line: str) -> tuple[int, int]:
     return lo, hi
 
 
+_ESCAPED = re.compile(r"\\([\"'\\/])")
+
+
+def _unescaped(line: str, begin: int, end: int) -> tuple[str, list[int]]:
+    """line[begin:end] with `\\"`, `\\'`, `\\\\` and `\\/` unescaped, and where each of
+    its characters stands in ``line``."""
+    parts: list[str] = []
+    where: list[int] = []
+    pos = begin
+    for m in _ESCAPED.finditer(line, begin, end):
+        parts.append(line[pos : m.start()])
+        where.extend(range(pos, m.start()))
+        parts.append(m.group(1))
+        where.append(m.start() + 1)
+        pos = m.end()
+    parts.append(line[pos:end])
+    where.extend(range(pos, end))
+    return "".join(parts), where
+
+
+def _quoted_segments(line: str):
+    """``(begin, end)`` inside each pair of unescaped quotes of one kind."""
+    opened: dict[str, int] = {}
+    for m in _QUOTE_TOKEN.finditer(line):
+        quote = m.group()
+        if len(quote) == 2:
+            continue
+        begin = opened.pop(quote, None)
+        if begin is None:
+            opened[quote] = m.end()
+        else:
+            yield begin, m.start()
+
+
 def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]]:
     """The safety nets: hash formats, URL credentials, key=value and JSON/XML keys
     anywhere, and the keyword scrub of a line whose grammar is unknown."""
     extra = []
-    if "$" in line:
+    if "$" in line or "-AQ==" in line:
         for m in _HASH_ANYWHERE.finditer(line):
             extra.append((m.start(), m.end(), "hash", "none"))
     if "://" in line:
@@ -644,7 +702,9 @@ def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]
                 extra.append((m.start(1), m.end(1), "secret", "clear"))
     lo, hi = _body(line)
     body = line[lo:hi] if lo or hi < len(line) else line
-    if "=" in body or ":" in body or "<" in body:
+    # A line redacted already (a marker in it) is not read again: the patterns
+    # count words, and a marker may stand for several.
+    if ("=" in body or ":" in body or "<" in body) and not MARKED.search(body):
         for m in _key_values(body):
             value = m.group("value")
             a, b = m.span("value")
@@ -654,11 +714,12 @@ def _nets(line: str, spans: list, known: bool) -> list[tuple[int, int, str, str]
             if value and not _masked_value(value):
                 kind = _kv_kind(m.group("name"))
                 extra.append((a, b, kind, "clear"))
-    if not spans and not extra and not known:
-        extra = [(a + lo, b + lo, k, c) for a, b, k, c in _keyword_scrub(body)]
+    if not spans and not known:
+        extra += [(a + lo, b + lo, k, c) for a, b, k, c in _keyword_scrub(body)]
     if not extra:
         return spans
-    merged = sorted(spans + extra)
+    # At one start the longer span wins: a rule's whole value over a hash in it.
+    merged = sorted(spans + extra, key=lambda span: (span[0], -span[1]))
     out = []
     end = -1
     for span in merged:
@@ -741,8 +802,10 @@ def _to_chars(line, start, view, offsets, words, cut, found, finish=None, kind=N
             colon = line.find(":", a, b)  # community-map NAME:INDEX
             b = colon if colon > a else b
         value = line[a:b]
-        if _masked_value(value):
-            continue
+        if not value.strip(" \t\"'\\"):
+            continue  # nothing but quotes: no value
+        if _is_masked(value.split(None, 1)[0]) or _masked_value(value):
+            continue  # masked, or redacted already (a marker where the value starts)
         out.append((a, b, kind, _scheme(words, i, j)))
     return out
 
@@ -817,7 +880,9 @@ def _masked_value(value: str) -> bool:
 
 
 def _is_masked(word: str) -> bool:
-    word = word.strip("\"';,")
+    if word and "*" not in word and "<" not in word:
+        return False  # the common case, decided without a copy
+    word = word.strip("\"';,\\")
     return not word.strip("*") or MARKED.fullmatch(word) is not None
 
 
@@ -846,15 +911,16 @@ def _keyword_scrub(line: str) -> list[tuple[int, int, str, str]]:
     if not offsets or cut:
         return []
     words = [line[a:b].lower() for a, b in offsets]
-    i, _ = _honest(words, 0, None)
+    i, j = _honest(words, 0, None)
     if i is None:
         return []
     first = words[i]
     if first in _SCRUB_STOP or first[0] in "-=:(<" or first.endswith(":"):
         return []
-    if any(_is_masked(w) for w in words):
-        return []
-    a, b = _unquote(line, offsets[i][0], offsets[-1][1], len(line))
+    if any(_is_masked(w) for w in words) or MARKED.search(line):
+        return []  # redacted already, in part or whole
+    end = offsets[-1][1] if j is None else offsets[j - 1][1]
+    a, b = _unquote(line, offsets[i][0], end, len(line))
     if _masked_value(line[a:b]):
         return []
     kind = (
@@ -1018,6 +1084,8 @@ def _command_rules(w, block, nested, embedded):
         return [_value(w, 1, tails=frozenset({"encrypted"}))]
 
     if first == "password":
+        if second in ("encryption", "logging"):  # `password encryption aes`
+            return []
         if n == 3 and (second in _TYPES or second.isdecimal()):
             return [(2, 3)]
         if n > 2 and second in ("encrypted", "clear"):  # IOS XR
@@ -1202,21 +1270,21 @@ def _command_rules(w, block, nested, embedded):
 
     if first in ("ppp", "vpdn"):
         k = _after(w, "password")
-        return [_value(w, k + 1)] if k > 0 else []
+        return [_value(w, k + 1, tails=_REST)] if k > 0 else []
 
     if first == "failover":
         if second == "key":
             i = 3 if n > 3 and w[2] == "hex" else 2
             return [_value(w, i, tails=_REST)]
         if second == "ipsec" and n > 3 and w[2] == "pre-shared-key":
-            return [_value(w, 3)]
+            return [_value(w, 3, tails=_REST)]
         return []
 
     if first == "isis" and second == "password":
-        return [_value(w, 2)]
+        return [_value(w, 2, tails=_REST)]
 
     if first in ("area-password", "domain-password"):
-        return [_value(w, 1)]
+        return [_value(w, 1, tails=_REST)]  # cut before `authenticate snp`
 
     if first == "community" and second in ("name:", "securityname:"):
         return [(2, None)] if n > 2 else []  # `show snmp community`
@@ -1288,7 +1356,7 @@ def _routing(w):
     if n > 3 and w[1] == "nhrp" and w[2] == "authentication":
         return [(3, 4)]
     if n > 3 and w[1] == "ftp" and w[2] == "password":
-        return [_value(w, 3)]
+        return [_value(w, 3, tails=_REST)]
     if n > 5 and w[1] == "msdp" and w[2] == "password" and w[3] == "peer":
         return [(5, None)]  # ip msdp password peer A [0|7] X
     if n > 4 and w[1] == "http" and w[2] == "client" and w[3] == "password":
@@ -1336,15 +1404,17 @@ def _set_line(w):
     """A `set` line: FortiGate (`set psksecret ENC X`) or Juniper set form
     (`set system tacplus-server A secret "X"`); route-map `set` has no secret."""
     n = len(w)
+    if n < 3:
+        return []
     second = w[1]
-    if second in _FORTI_SECRET_WORDS and n > 2:
+    if second in _FORTI_SECRET_WORDS:
         return [(2, 3 if second == "key" else None)]
     for k in range(2, n - 1):
         word = w[k]
         if word in _JUNIPER_SECRET_WORDS or word == "authentication-key":
             return [(k + 1, None)]
-        if word == "pre-shared-key":
-            return [(k + 1, None)]
+        if word == "pre-shared-key":  # PAN-OS: ... pre-shared-key key X
+            return [(k + 2 if w[k + 1] == "key" and k + 2 < n else k + 1, None)]
         if word == "key" and w[k - 1] == "keys":  # license keys key "X"
             return [(k + 1, None)]
         if word in ("community", "trap-group") and k == 2 and w[1].startswith("snmp"):

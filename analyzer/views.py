@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import condition
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
@@ -84,6 +85,10 @@ def _allow(*methods):
 _safe = _allow("GET", "HEAD")
 
 
+# A paste and its title are secret until redacted: an error report (the mail an
+# admin gets, a log) shows neither the POST nor a local variable of any frame below.
+@sensitive_post_parameters()
+@sensitive_variables()
 @csrf_exempt
 @_allow("GET", "HEAD", "POST")
 def analyze(request):

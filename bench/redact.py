@@ -46,6 +46,10 @@ def hostile(size: int) -> dict[str, str]:
         "escape starts": "\x1b[" * (size // 2),
         "prompt signs": "R1" + "#" * size,
         "carriage returns": "\r" * size + "password 7 0822455D0A16",
+        "escaped quotes": 'password "' + '\\"' * (size // 2),
+        "url credentials": "copy scp://" + "a:" * (size // 2),
+        "ipsec.secrets selectors": "a " * (size // 2) + ": PSK x",
+        "keyword after many words": "foo " * (size // 4) + "password x",
     }
 
 

@@ -32,8 +32,8 @@ its ``type``:
 - ``ike_enable`` (ike_version, interface)
 - ``tunnel_group`` (name, tunnel_type, ikev1_psk, ikev2_local_psk,
   ikev2_remote_psk, ikev1_psk_label, ikev2_local_psk_label, ikev2_remote_psk_label
-  (the redaction label of each key, see ios_config), trust_point (IKEv1), ikev2_local_cert, ikev2_remote_cert,
-  default_group_policy, peer_id_validate)
+  (the redaction label of each key, see ios_config), trust_point (IKEv1),
+  ikev2_local_cert, ikev2_remote_cert, default_group_policy, peer_id_validate)
 - ``isakmp_key`` (address, netmask, psk_label) from PIX 6 `isakmp key ... address`
 - ``class_map`` (name, match), ``inspect`` (policy_map, class_map, protocol,
   argument, legacy), ``service_policy`` (policy_map, scope, interface)

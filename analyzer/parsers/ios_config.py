@@ -15,7 +15,8 @@ Kind ``ios.running_config``. One record per configuration object, by ``type``:
   dynamic_map, interface)
 - ``ikev2_proposal`` (name, encryption, integrity, group), ``ikev2_policy``
   (name, proposals [..]), ``ikev2_keyring_peer`` (keyring, peer, address, mask,
-  psk, local_psk_label, remote_psk_label), ``ikev2_profile`` (name, keyring, match_addresses [..])
+  psk, local_psk_label, remote_psk_label), ``ikev2_profile`` (name, keyring,
+  match_addresses [..])
 - ``access_list_entry`` (acl, action, protocol, source, destination) with address
   specs {"any": True}, {"host": ip}, {"network": ip, "wildcard": w}, {"group": n}
 - ``nat_rule`` (side, mode "list" | "route-map" | "static", acl, route_map,

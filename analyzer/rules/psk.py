@@ -58,7 +58,9 @@ def check(report) -> list[Finding]:
             for version in ("1", "2"):
                 ka = _key_for(a, b.addresses, version)
                 kb = _key_for(b, a.addresses, version)
-                if ka and kb:
+                # Two catch-all keys (0.0.0.0 0.0.0.0) say nothing about a tunnel
+                # between these two devices.
+                if ka and kb and not (_catch_all(ka) and _catch_all(kb)):
                     finding = _compare(a, ka, b, kb, version)
                     if finding:
                         findings.append(finding)
@@ -128,6 +130,10 @@ def _keys(record) -> list[_Key]:
             keys.append(_Key(record["name"], *span, "2", local, remote, _line(record)))
         return keys
     return []
+
+
+def _catch_all(key: _Key) -> bool:
+    return key.low == 0 and key.high == MAX_IP
 
 
 def _key_for(device: _Device, addresses: set[int], version: str) -> _Key | None:

@@ -196,6 +196,16 @@ ADVERSARIAL = {
     "crs": "\r" * (1 << 20) + "password 7 0822455D0A16",
     "quoted command": " executed '" * (1 << 16),
     "isakmp key table": "Keyring Preshared Key\n" + "a b c\n" * (1 << 17),
+    "escaped quotes": 'password "' + '\\"' * (1 << 19),
+    "mixed quotes": "secret " + "'\"" * (1 << 19),
+    "url credentials": "copy scp://" + "a:" * (1 << 19),
+    "ipsec.secrets selectors": "a " * (1 << 19) + ": PSK x",
+    "key=value": "secret=" * (1 << 17),
+    "wlc prompts": "(" * (1 << 20) + ") >password x",
+    "hash starts": "$1$" * (1 << 18),
+    "swanctl secret": "secret = " + "a " * (1 << 19),
+    "keyword after many words": "foo " * (1 << 18) + "password x",
+    "json values": '"id": "/sharedkey"\n' + '"value": "' * (1 << 16),
 }
 
 
@@ -248,6 +258,28 @@ WORDS = st.sampled_from(
         "\r",
         "\x08",
         "x",
+        # the forms and wrappers the nets read
+        '"',
+        "'",
+        '\\"',
+        "secret=",
+        ": PSK",
+        "$1$abcd$efgh",
+        "-AQ==abcdefgh12",
+        "scp://u:p@h",
+        "> ",
+        "[10:01:02]",
+        "set",
+        "psksecret",
+        "ENC",
+        "hex",
+        "timeout",
+        "encrypted",
+        "shared-secret",
+        "<removed:psk-1>",
+        "(Cisco Controller) >",
+        '"value": "v"',
+        '"id": "/x/sharedkey"',
     ]
 )
 LINES = st.lists(st.lists(WORDS, max_size=12).map(" ".join), max_size=12)

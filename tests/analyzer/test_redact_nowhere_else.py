@@ -158,3 +158,62 @@ def test_refused_submissions_do_not_echo_a_title(client, caplog):
     assert response.status_code == 400
     assert leaks(response.content.decode(), log_text(caplog)) == []
     assert not Diagnosis.objects.exists()
+
+
+def error_reports(caplog) -> list[str]:
+    """What an admin's error mail would carry for each logged request error."""
+    from django.views.debug import ExceptionReporter
+
+    out = []
+    for record in caplog.records:
+        request = getattr(record, "request", None)
+        if request is not None and record.exc_info:
+            out.append(
+                ExceptionReporter(request, *record.exc_info).get_traceback_text()
+            )
+    return out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", ["redaction", "database"])
+def test_a_server_error_page_and_its_report_carry_no_secret(
+    client, caplog, settings, monkeypatch, where
+):
+    """A submission that fails inside redaction or when the row is written: the
+    500 page, and the report an error mail would hold (request, POST, the local
+    variables of every frame), carry neither the paste nor the title."""
+    from analyzer import redact as redact_module
+
+    settings.DEBUG = False
+    caplog.set_level(logging.DEBUG)
+    client.raise_request_exception = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("submission failed")
+
+    if where == "redaction":
+        monkeypatch.setattr(redact_module.Redactor, "redact", broken)
+    else:
+        monkeypatch.setattr(Diagnosis.objects, "create", broken)
+    for post in (
+        lambda: client.post(
+            reverse("analyzer-analyze"), {"text": PASTE, "title": TITLE}
+        ),
+        lambda: client.post(
+            reverse("analyzer-api-diagnoses"),
+            data={"text": PASTE, "title": TITLE},
+            content_type="application/json",
+        ),
+        # A text/plain body is the paste; a `?title=` is part of the URL, which
+        # access logs hold whatever the application does, so it is not sent here.
+        lambda: client.post(
+            reverse("analyzer-api-diagnoses"), data=PASTE, content_type="text/plain"
+        ),
+    ):
+        response = post()
+        assert response.status_code == 500
+        assert leaks(response.content.decode("utf-8", "replace")) == []
+    reports = error_reports(caplog)
+    assert len(reports) == 3
+    assert all("submission failed" in report for report in reports)
+    assert leaks(log_text(caplog), *reports) == []

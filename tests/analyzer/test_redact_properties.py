@@ -105,20 +105,9 @@ WRAPPERS = {
     "ansible": lambda line: '            "' + line.replace('"', '\\"') + '",',
     "python-list": lambda line: "['" + line + "', 'end']",
 }
-# Forms whose own syntax a wrapper changes: a prompt before a Juniper or FortiGate
-# line, or quotes around a line that is itself quoted JSON/XML.
-NOT_WRAPPED = {
-    "prompt": (
-        "secret = ",
-        "<pre_shared_key>",
-        '"SharedKey"',
-        ": PSK",
-        ": PSK",
-        "add ",
-    ),
-    "ansible": ('"SharedKey"',),
-    "python-list": ('"SharedKey"',),
-}
+# Contexts that do not occur: a device prompt before a line of a strongSwan file, an
+# XML or a JSON document.
+NOT_WRAPPED = {"prompt": ("secret = ", ": PSK", "<pre_shared_key>", '"SharedKey"')}
 
 VOCABULARY = {
     "encrypted",
@@ -222,7 +211,14 @@ def test_hashes_and_type_6_make_no_equality_claim():
             "crypto isakmp key 6 QeBcTRcN_[MKPHPZ^VTgRO address 203.0.113.2\n"
             "enable secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pq"
         )
-    assert MARKED.findall(text) == ["<removed:psk>", "<removed:psk>", "<removed:hash>"]
+    # Bare kinds, no number: the rule names the enable secret's kind.
+    assert MARKED.findall(text) == [
+        "<removed:psk>",
+        "<removed:psk>",
+        "<removed:secret>",
+    ]
+    with Redactor() as redactor:  # a hash in prose has no rule: the hash net's kind
+        assert redactor.redact("was $1$salt$abcdefgh") == "was <removed:hash>"
 
 
 def test_a_new_redactor_numbers_afresh_and_a_closed_one_holds_nothing():
@@ -248,3 +244,40 @@ def test_hash_formats_go_wherever_they_stand():
     assert "$sha512$" not in redacted
     assert count == 3
     assert redacted.count("\n") == 2
+
+
+def test_an_unknown_command_naming_a_secret_keyword_is_scrubbed_to_its_end():
+    """No rule knows these commands; each names a secret keyword in a line shaped
+    like configuration, so the rest of the line goes (a trailing keyword stays)."""
+    lines = {
+        "cable shared-secret Docsis Shared 1": "cable shared-secret <removed>",
+        " vendor-server 10.1.1.1 password 0 VendorPw2": (
+            " vendor-server 10.1.1.1 password 0 <removed>"
+        ),
+        "foo psk FooPsk3 timeout 30": "foo psk <removed> timeout 30",
+        ' bar key-string "Bar Key 4"': ' bar key-string "<removed>"',
+    }
+    for line, want in lines.items():
+        redacted, count = redact_with_count(line)
+        assert (MARKED.sub(MARKER, redacted), count) == (want, 1), line
+
+
+def test_prose_and_show_output_naming_the_keywords_stay():
+    """Sentences, log messages and show output that mention the keywords without a
+    value in configuration shape are not touched."""
+    text = "\n".join(
+        [
+            "%ASA-3-713167: Group = 198.51.100.20, IP = 198.51.100.20, Remote peer has "
+            "failed user authentication - check configured username and password",
+            "%ASA-6-113005: AAA user authentication Rejected : reason = Invalid "
+            "password : server = 10.1.5.20 : user = bob : user IP = 198.51.100.77",
+            "PASSWORD RECOVERY IS DISABLED.",
+            "password recovery is disabled on this router",
+            "   Auth sign: PSK, Auth verify: PSK",
+            "29609 100.0.10.2  100.13.220.2  ACTIVE aes  sha  psk  16 00:01:47 D",
+            "netadmin@198.51.100.2's password: ",
+            "Password:",
+            "Enter the secret: ",
+        ]
+    )
+    assert redact_with_count(text) == (text, 0)

@@ -77,3 +77,25 @@ def test_the_findings_name_no_key():
         for finding in psk_findings(name):
             for secret in secrets:
                 assert secret not in finding.detail and secret not in finding.title
+
+
+def test_a_catch_all_key_on_one_end_is_compared_but_two_are_not():
+    """A hub's `address 0.0.0.0 0.0.0.0` key applies to the ASA, so the ends are
+    compared; two routers each holding only a catch-all key say nothing about a
+    tunnel between them."""
+    text = (REDACT / "both-ends-ikev1-keys-differ.txt").read_text(encoding="utf-8")
+    hub = text.replace("address 203.0.113.10\n!", "address 0.0.0.0 0.0.0.0\n!")
+    codes = [f.code for f in analyze(redact(hub)).findings if f.code[:4] == "psk."]
+    assert codes == ["psk.keys_differ"]
+
+    router = text.split("br-rtr20#show running-config")[1]
+    other = (
+        router.replace("br-rtr20", "br-rtr40")
+        .replace("198.51.100.20", "198.51.100.40")
+        .replace("10.20.0.", "10.40.0.")
+        .replace("Hq-To-Branch-2025!", "Other-Key-40")
+    )
+    both = "br-rtr20#show running-config" + router + "br-rtr40#show running-config"
+    both += other
+    both = both.replace("address 203.0.113.10\n!", "address 0.0.0.0 0.0.0.0\n!")
+    assert [f for f in analyze(redact(both)).findings if f.code[:4] == "psk."] == []
