@@ -62,11 +62,9 @@ def _read_token() -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {Revision._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
-    if row:
-        return row[0]
-    token = uuid.uuid4().hex
-    Revision.objects.get_or_create(pk=1, defaults={"token": token})
-    return Revision.objects.values_list("token", flat=True).get(pk=1)
+    # No row until the first sync: pages are kept under that state, and a page
+    # that only reads never writes (a write could wait on a locked database).
+    return row[0] if row else "unsynced"
 
 
 def revision() -> str:
