@@ -440,10 +440,35 @@ def _words(view: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool
     return spans, False
 
 
+# IKE debugs that print the key they use: "IKEv2-PLAT-4: (215): Pre-shared key:
+# X", "ISAKMP: (0): Pre-shared key: X", "PSK retrieved for peer 203.0.113.5: X",
+# "ISAKMP:(0):psk for 10.1.1.1 : X", "... secret = X". The value runs to the end of
+# the line (a key may hold spaces).
+_DEBUG_KEY = re.compile(
+    r"(?:pre-?shared[ -]key|preshared key|shared secret|\bpsk"
+    r"(?: retrieved| found)?(?: for(?: peer)? [\w.:\[\]-]{1,64}?)?|\bsecret|\bkey string)"
+    r" ?[:=] ?(?P<value>\S.*?)\s*$",
+    re.IGNORECASE,
+)
+_DEBUG_MARKS = ("IKE", "ISAKMP", "PSK", "psk", "Pre-shared", "pre-shared", "Preshared")
+
+
+def _debug_key_spans(line: str) -> list[tuple[int, int, str, str]]:
+    if not any(mark in line for mark in _DEBUG_MARKS):
+        return []
+    m = _DEBUG_KEY.search(line)
+    if m is None or MARKED.search(m.group("value")) or _masked_value(m.group("value")):
+        return []
+    return [(m.start("value"), m.end("value"), "psk", "clear")]
+
+
 def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     """Character spans ``(start, end, kind, scheme)`` of the secrets in one line."""
     if not state.shared_key_value:
-        return _spans_of(line, state)
+        spans = _spans_of(line, state)
+        if state.hot and not spans and len(line) < 2048:
+            return _debug_key_spans(line)
+        return spans
     # The line right after `"id": ".../sharedkey"` holds the key as `"value"`.
     state.shared_key_value = False
     value = []

@@ -24,6 +24,10 @@ class Section:
     numbers: list[int]
     command: str | None = None
     prompt: str | None = None
+    # What one parser read of each line, for another that reads the same
+    # section after it (the syslog reading reused by the IKE parser). It lives
+    # and dies with the section: nothing is shared between analyses.
+    readings: dict = field(default_factory=dict, repr=False, compare=False)
 
     def lineno(self, index: int) -> int:
         return self.numbers[index]

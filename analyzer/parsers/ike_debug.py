@@ -245,10 +245,7 @@ def parse(section: Section) -> list[Source]:
     last_number = 0
     # The syslog parser has often just read this same section: reuse its reading
     # of each line instead of reading it again.
-    shared = syslog.last_read
-    known = shared[1] if shared is not None and shared[0] is section.lines else None
-    if known is not None:
-        syslog.last_read = None
+    known = section.readings.get("syslog")
     for index, line in enumerate(section.lines):
         if not line:
             continues = None

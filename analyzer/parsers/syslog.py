@@ -214,14 +214,12 @@ _SHARED: dict[str, str] = {}
 _SHARED_MAX = 200_000
 _share = _SHARED.setdefault
 
-# What the last parse read from each line of its section, for the IKE parser that
-# reads the same section next: (section.lines, [record, None or UNREAD per line]).
+# What parse read from each line of its section ([record, None or UNREAD per
+# line]), kept on the section for the IKE parser that reads the same section next.
 UNREAD = object()
-last_read: tuple[list[str], list] | None = None
 
 
 def parse(section: Section) -> list[Source]:
-    global last_read
     if len(_SHARED) > _SHARED_MAX:
         _SHARED.clear()
     read: list = [UNREAD] * len(section.lines)
@@ -292,7 +290,7 @@ def parse(section: Section) -> list[Source]:
                 {"fragment": True, "text": line.strip(), "lines": [number, number]}
             )
             claimed.add(number)
-    last_read = (section.lines, read)
+    section.readings["syslog"] = read
     sources: list[Source] = []
     if status is not None and status_lines:
         status["lines"] = [min(status_lines), max(status_lines)]
