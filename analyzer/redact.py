@@ -454,7 +454,8 @@ _DEBUG_MARKS = ("IKE", "ISAKMP", "PSK", "psk", "Pre-shared", "pre-shared", "Pres
 
 
 def _debug_key_spans(line: str) -> list[tuple[int, int, str, str]]:
-    if not any(mark in line for mark in _DEBUG_MARKS):
+    # A line redacted already is not read again (redacting twice changes nothing).
+    if not any(mark in line for mark in _DEBUG_MARKS) or MARKED.search(line):
         return []
     m = _DEBUG_KEY.search(line)
     if m is None or MARKED.search(m.group("value")) or _masked_value(m.group("value")):

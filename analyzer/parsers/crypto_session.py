@@ -150,7 +150,8 @@ class _Reader:
                 # Printed between "Session status" and "Peer": this session's.
                 self.put(key, value, lineno)
             self.context[key] = value
-            self.context["_at"][key] = lineno
+            # A "Profile:" line pasted without the "Interface:" line above it.
+            self.context.setdefault("_at", {})[key] = lineno
             return True
         if low.startswith("session status:"):
             self.new_record(lineno)

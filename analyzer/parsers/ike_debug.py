@@ -111,10 +111,10 @@ _V2_LABELLED = re.compile(
     r"(ENCRYPTION|PRF|INTEGRITY|DH GROUP): ?(\S{1,60})", re.IGNORECASE
 )
 _V2_GROUP = re.compile(r"Group ?(\d{1,3})\b")
-_IOS_INSERT = re.compile(rf"insert a peer {IPV4}/(?P<peer>{IPV4})/")
+_IOS_INSERT = re.compile(rf"\bpeer {IPV4}/(?P<peer>{IPV4})/\d")
 _IOS_V2_SA = re.compile(r"SA ID = (\d{1,10})")
 _IOS_V2_PACKET = re.compile(
-    rf"(?P<dir>Sending|Received) Packet \[(?:To|From) (?P<peer>{IPV4}):\d{{1,5}}"
+    rf"(?P<dir>Sending|Received) Packet \[(?:To|From) (?P<peer>{IP}):\d{{1,5}}"
 )
 # The proxy identities (crypto ACL lines) a phase 2 proposal carried.
 _IOS_PROXY = re.compile(
@@ -295,6 +295,10 @@ def parse(section: Section) -> list[Source]:
                 _proxies(continues, line)
                 if line.startswith("Proposal ") and "_policies" in continues:
                     _policy(continues, line)
+                if "NOTIFY(" in line and continues["version"] == "ikev2":
+                    # " VID IDr AUTH NOTIFY(NO_PROPOSAL_CHOSEN)": the payloads of
+                    # the packet above, a refusal among them.
+                    _apply(continues, line.strip(), number, continues["platform"])
                 claimed.add(number)
                 continues["lines"][1] = number
             elif "debugging is on" in line and _DEBUG_ON.match(line):
@@ -312,6 +316,8 @@ def parse(section: Section) -> list[Source]:
             # "IKEv2 IKE_SA_INIT Exchange REQUEST" under an IOS packet line.
             claimed.add(number)
             continues["lines"][1] = number
+            # IKE_AUTH carries the first child SA: a refusal in it is phase 2.
+            continues["_exchange"] = line.split()[1]
             continue
         continues = None
         if known is not None and known[index] is not syslog.UNREAD:
@@ -510,11 +516,12 @@ def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | 
     if m and m.group("ids"):
         ids = m.group("ids").split(":")
         conn = ids[1] if len(ids) > 1 else ids[0]
-    if "insert a peer" in text:
-        # "Trying to insert a peer 122.122.122.122/77.77.77.77/500/": local, then
-        # remote.
+    if "peer " in text and "/" in text:
+        # "Trying to insert a peer 122.122.122.122/77.77.77.77/500/", "Trying to
+        # find existing peer 61.128.1.1/103.1.1.1/4501/": local, then remote.
         m = _IOS_INSERT.search(text)
-        return (m.group("peer") if m else None), conn
+        if m:
+            return m.group("peer"), conn
     m = _IOS_ADDR.search(text)
     if m:
         return m.group("peer"), conn
@@ -639,7 +646,10 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
                 # A message the peer cannot decrypt right after the key exchange is
                 # how a pre-shared key mismatch looks from the other side.
                 kind = "psk"
-            if kind == "proposal" and record["phase1_complete"]:
+            if kind == "proposal" and (
+                record["phase1_complete"]
+                or record.get("_exchange") in ("IKE_AUTH", "CREATE_CHILD_SA")
+            ):
                 kind = "phase2"
             record["errors"].append(
                 {
@@ -926,7 +936,9 @@ def _resolve(record: dict) -> None:
             later = next((n for s, n in accepted if s > seq), None)
         if later is None and kind in _PHASE1_KINDS:
             later = next((n for s, n in p1 if s > seq), None)
-        elif later is None and kind == "phase2":
+        elif later is None and kind in ("phase2", "invalid_spi"):
+            # ESP on an SA this device no longer has stops mattering once a new
+            # phase 2 with the peer completes (after a `clear crypto sa`).
             later = next((n for s, n in p2 if s > seq), None)
         if later is not None:
             error["resolved_at"] = later
@@ -939,6 +951,7 @@ def _finish(record: dict) -> None:
     record.pop("_retransmitting", None)
     record.pop("_policies", None)
     record.pop("_open", None)
+    record.pop("_exchange", None)
     _resolve(record)
     record.pop("_seq", None)
     if record["platform"] != "asa" or record["version"] != "ikev1":

@@ -387,7 +387,7 @@ def test_it_reads_an_asa_ikev2_protocol_debug_between_chat_lines():
     )
     assert (rec["received"], rec["sent"]) == (1, 1)
     finding = one(report, "ike_debug.proposal_mismatch")
-    assert (finding.severity, finding.lines) == ("error", [6, 10, 11, 13, 15])
+    assert (finding.severity, finding.lines) == ("error", [6, 10, 11, 13, 15, 19])
     assert "DH group received group 2, expected group 14" in finding.detail
     assert finding.article == "ikev2-troubleshooting"
     assert "debug crypto ikev2 protocol 127" in finding.next_commands
@@ -579,7 +579,7 @@ def test_it_reads_asa_ikev2_debug_of_a_silent_peer_and_an_auth_failure():
     assert silent.lines == [4, 10, 12, 13]
     assert "no IKEv2 enabled" in silent.detail
     auth = one(report, "ike_debug.psk_mismatch")
-    assert auth.lines == [14, 17, 18, 23]
+    assert auth.lines == [14, 17, 18, 22, 23]
     assert "IKE_AUTH" in auth.detail
     assert "debug crypto ikev2 protocol 127" in auth.next_commands
     assert not any("ikev1" in c for c in auth.next_commands)
