@@ -467,9 +467,14 @@ def _line_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     """Character spans ``(start, end, kind, scheme)`` of the secrets in one line."""
     if not state.shared_key_value:
         spans = _spans_of(line, state)
-        if state.hot and not spans and len(line) < 2048:
-            return _debug_key_spans(line)
-        return spans
+    else:
+        spans = _shared_key_spans(line, state)
+    if state.hot and not spans and len(line) < 2048:
+        return _debug_key_spans(line)
+    return spans
+
+
+def _shared_key_spans(line: str, state: _State) -> list[tuple[int, int, str, str]]:
     # The line right after `"id": ".../sharedkey"` holds the key as `"value"`.
     state.shared_key_value = False
     value = []

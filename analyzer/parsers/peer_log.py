@@ -92,7 +92,7 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
         (
             r"Peer ID '.{0,80}' mismatched|we require (?:IKEv2 )?peer to have ID|"
             r"no suitable connection for peer|peer ID .{0,60}mismatch|"
-            r"IDr payload .{0,40}mismatch",
+            r"IDr payload .{0,40}mismatch|IDi?r? '.{0,80}' does not match",
             "identity",
             1,
         ),
@@ -109,7 +109,8 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
             r"AUTHENTICATION_FAILED|authentication failed|MAC mismatched|"
             r"pre-shared (?:secret|key) mismatch|probable pre-shared|"
             r"Signature check .{0,60}failed|no shared key found|"
-            r"failed to authenticate|Phase-1 Authentication failed",
+            r"failed to authenticate|Phase-1 Authentication failed|"
+            r"decryption failed|could not decrypt payloads",
             "psk",
             1,
         ),
@@ -128,7 +129,8 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
             r"no (?:local )?proposal matches|no matching proposal found|"
             r"proposal not match|no SA proposal chosen|no suitable proposal|"
             r"Failed to match (?:the )?(?:peer )?proposal|"
-            r"NO_PROP\b|unacceptable (?:transform|proposal)",
+            r"NO_PROP\b|unacceptable (?:transform|proposal)|no proposal found|"
+            r"no acceptable [A-Z_]{2,40} found",
             "proposal",
             None,
         ),
@@ -162,13 +164,19 @@ _PHASE1_WORDS = re.compile(
 )
 _IKEV2 = re.compile(
     r"IKEv2|TS_UNACCEPTABLE|mismatched on\s+first found connection|shared keys? for .{0,160}MAC mismatched|SA_INIT|"
-    r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
-    r"\bIKE_SA\b(?! to-)|CHILD_SA"
+    r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]"
 )
 _IKEV1 = re.compile(
     r"IKEv1|IKE Version: 1|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|"
-    r"STATE_QUICK|Quick Mode|main mode|aggressive mode"
+    r"STATE_QUICK|Quick Mode|main mode|aggressive mode|QUICK_MODE|_V1\b|"
+    r"INFORMATIONAL_V1"
 )
+# Lines that say nothing alone but explain a refusal near them.
+_CONTEXT_WORDS = re.compile(
+    r"proposals:|child config for|traffic selectors|behind NAT|proposal id"
+)
+_PROPOSALS = re.compile(r"\b(received|configured) proposals: ?(\S.*)")
+_SELECTORS = re.compile(rf"{IPV4}/\d{{1,2}}(?:\|/\d+)? === {IPV4}/\d{{1,2}}(?:\|/\d+)?")
 _PFS = re.compile(r"PFS DH group = (?P<group>\d{1,3})|DH=(?P<dh>MODP\d{3,4}|ECP\d{3})")
 _RESENT = re.compile(r"\bretransmit(?:ting)? \d+ of request|sending retransmit", re.I)
 _SENT = re.compile(r"sending packet: from|generating \S+ request|sent IKE msg", re.I)
@@ -226,6 +234,7 @@ def parse(section: Section) -> list[Source]:
             and peer is None
             and not phase_words
             and _PFS.search(line) is None
+            and not _CONTEXT_WORDS.search(line)
         ):
             continue
         key = _key(vendor, peer, conn, by_conn, last)
@@ -246,6 +255,7 @@ def parse(section: Section) -> list[Source]:
         record["lines"] = [record["lines"][0] or number, number]
         _apply(record, line, number, event, context.get(vendor, ""))
     out = [records[k] for k in order if records[k]["lines"][0] is not None]
+    out = _join_unnamed(out)
     for record in out:
         _finish(record)
     if not out:
@@ -339,7 +349,7 @@ def _key(vendor, peer, conn, by_conn, last):
         return (vendor, "conn:" + conn)
     if last is not None and last["platform"] == vendor:
         # A line that names neither peer nor connection goes on about the last one.
-        return (vendor, last["peer"] or "conn:" + (last["connection"] or ""))
+        return last["_key"]
     return (vendor, "")
 
 
@@ -369,16 +379,29 @@ def _new(vendor: str, peer: str, conn: str | None) -> dict:
         "lines": [None, None],
         "_seq": 0,
         "_done": [],
+        "_proposals": {},
     }
 
 
 def _apply(record: dict, line: str, number: int, event, context: str) -> None:
     record["_seq"] += 1
-    if record["version"] is None:
-        if _IKEV2.search(line):
-            record["version"] = "ikev2"
-        elif _IKEV1.search(line):
+    # An IKEv1 word anywhere settles it (strongSwan names IKE_SA and CHILD_SA
+    # in both versions); otherwise the first IKEv2 word does.
+    if record["version"] != "ikev1":
+        if _IKEV1.search(line):
             record["version"] = "ikev1"
+        elif record["version"] is None and _IKEV2.search(line):
+            record["version"] = "ikev2"
+    if "proposals:" in line:
+        m = _PROPOSALS.search(line)
+        if m:
+            record["_proposals"][m.group(1).lower()] = m.group(2)[:200]
+    if "child config for" in line or "traffic selectors" in line:
+        m = _SELECTORS.search(line)
+        if m:
+            record["_selectors"] = " ".join(m.group(0).split())[:160]
+    if "behind NAT" in line:
+        record["behind_nat"] = True
     m = _PFS.search(line)
     if m:
         record["pfs"] = m.group("group") or m.group("dh")
@@ -458,6 +481,43 @@ def _mark(record: dict, key: str, number: int) -> None:
         lines.append(number)
 
 
+def _join_unnamed(records: list[dict]) -> list[dict]:
+    """Lines of one vendor that named neither peer nor connection, in a log whose
+    only named negotiation is with one peer, are that negotiation's: a debug
+    pasted from its first lines names the address a few lines on."""
+    kept = []
+    for vendor in dict.fromkeys(r["platform"] for r in records):
+        mine = [r for r in records if r["platform"] == vendor]
+        unnamed = [r for r in mine if not r["peer"] and not r["connection"]]
+        named = [r for r in mine if r["peer"]]
+        if unnamed and len(named) == 1 and len({r["peer"] for r in named}) == 1:
+            into = named[0]
+            for other in unnamed:
+                for key in ("errors", "messages"):
+                    into[key] = sorted(
+                        other[key] + into[key], key=lambda item: item["line"]
+                    )
+                for key in ("sent", "resent", "received"):
+                    into[key] += other[key]
+                into["_done"] = other["_done"] + into["_done"]
+                into["_proposals"] = {**other["_proposals"], **into["_proposals"]}
+                for key in ("_selectors", "behind_nat", "pfs"):
+                    if other.get(key) and not into.get(key):
+                        into[key] = other[key]
+                into["version"] = (
+                    "ikev1"
+                    if "ikev1" in (into["version"], other["version"])
+                    else into["version"] or other["version"]
+                )
+                into["lines"] = [
+                    min(into["lines"][0], other["lines"][0]),
+                    max(into["lines"][1], other["lines"][1]),
+                ]
+            mine = [r for r in mine if r not in unnamed]
+        kept.extend(mine)
+    return [r for r in records if r in kept]
+
+
 def _finish(record: dict) -> None:
     """Judge each refusal by how the negotiation went on, as for a Cisco debug: one
     that a later completion of its phase overcame carries ``resolved_at``."""
@@ -470,4 +530,14 @@ def _finish(record: dict) -> None:
             error["resolved_at"] = later
     record.pop("_seq", None)
     record.pop("_key", None)
+    # What the refusing side said it received and has configured, and the
+    # selectors it looked for: named in the refusal the finding quotes.
+    proposals = record.pop("_proposals", {})
+    selectors = record.pop("_selectors", None)
+    for error in record["errors"]:
+        if error["kind"] in ("proposal", "phase2") and proposals:
+            parts = [f"{k} {v}" for k, v in sorted(proposals.items(), reverse=True)]
+            error["text"] += " (" + "; ".join(parts) + ")"
+        if error["kind"] == "phase2" and selectors:
+            error["text"] += f" (selectors {selectors})"
     record["version"] = record["version"] or "ikev1"

@@ -284,6 +284,8 @@ def _peer(record: dict) -> list[Finding]:
         if attribute:
             # 713257 names the attribute and both values: the answer itself.
             detail += f' The device reports: "{" ".join(attribute.split())[:200]}".'
+        else:
+            detail += _quote(record, "proposal")
         findings.append(
             Finding(
                 code="ike_debug.proposal_mismatch",
@@ -600,7 +602,7 @@ _PHASE2_CAUSES = (
     ),
     (
         "pfs-mismatch",
-        ("PFS", "pfs", "Perfect Forward"),
+        ("PFS", "pfs", "Perfect Forward", "DIFFIE_HELLMAN_GROUP"),
         "The two ends disagree on PFS: one asks for a Diffie-Hellman group in "
         "quick mode (`set pfs`) and the other does not, or they name different "
         "groups.",
@@ -775,6 +777,13 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
         )
     said = " ".join(refusals[0]["text"].split())[:160]
     where = f" (tunnel-group {group})" if group else ""
+    nat = bool(record.get("behind_nat"))
+    if nat:
+        cause += (
+            "; the peer is behind NAT, so the identity it sends (its own, private "
+            "address) is not the public address this end expects: match the peer's "
+            "ID, or make it send its public address or an FQDN"
+        )
     return Finding(
         code="ike_debug.identity_mismatch",
         severity="error",
@@ -784,8 +793,12 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             f'{cause}. The device says: "{said}". A pre-shared key change will '
             f"not fix this. Messages: {_exchanged(record)}."
         ),
-        article="ikev2-troubleshooting" if v2 else "phase1-errors",
-        anchor="authentication-failed" if v2 else "checklist",
+        article="nat-traversal"
+        if nat
+        else "ikev2-troubleshooting"
+        if v2
+        else "phase1-errors",
+        anchor="failures" if nat else "authentication-failed" if v2 else "checklist",
         lines=[e["line"] for e in record["errors"] if e["kind"] in ("identity", "psk")][
             :10
         ],
