@@ -151,6 +151,20 @@ def cached(key, build):
     return response
 
 
+def memo(key, compute):
+    """``compute()``, kept like a page until the knowledge base changes."""
+    token = revision()
+    with _lock:
+        entry = _pages.get((token, key))
+    if entry is None:
+        value = compute()
+        entry = (b"", None, value)
+        with _lock:
+            if _state["token"] == token:
+                _store((token, key), entry)
+    return entry[2]
+
+
 def render_page(request, template_name, key, context):
     """A template response kept by ``key`` (see ``cached``), with this request's
     CSRF token put in place of the placeholder the kept copy holds. ``context``

@@ -717,11 +717,11 @@ def _best_candidates(terms) -> list[int]:
     their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no further);
     an article scores the sum, over those terms, of rarity times the field
     weights of its counts."""
-    from kb.models import Article, Posting
+    from kb.models import Posting
 
     weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
     df = _document_counts(list(weights))
-    total = Article.objects.count()
+    total = _article_count()
     chosen, rows = [], 0
     for term in sorted((t for t in weights if df.get(t)), key=lambda t: (df[t], t)):
         if rows >= CANDIDATES and rows + df[term] > CANDIDATE_ROWS:
@@ -1197,19 +1197,35 @@ class Result:
         }
 
 
-def _select_in(sql: str, ids, before=()) -> list[tuple]:
-    """Rows of ``sql`` + `` (id, id, …)`` for ``ids`` (``before``: the parameters
-    that come first), in chunks the databases accept."""
-    rows: list[tuple] = []
+def _select_in(sql: str, column: str, ids, before=()) -> list[tuple]:
+    """Rows of ``sql WHERE column IN ids`` (``before``: parameters that come
+    first in ``sql``): one array parameter on PostgreSQL, which would otherwise
+    plan a query of hundreds of parameters each time; chunks elsewhere."""
     ids = list(ids)
+    if not ids:
+        return []
     with connection.cursor() as cursor:
+        if _vendor() == "postgresql":
+            cursor.execute(f"{sql} {column} = ANY(%s)", [*before, ids])
+            return cursor.fetchall()
+        rows: list[tuple] = []
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
             cursor.execute(
-                f"{sql} ({', '.join(['%s'] * len(chunk))})", [*before, *chunk]
+                f"{sql} {column} IN ({', '.join(['%s'] * len(chunk))})",
+                [*before, *chunk],
             )
             rows.extend(cursor.fetchall())
     return rows
+
+
+def _article_count() -> int:
+    """How many articles there are, counted once per revision of the knowledge
+    base (PostgreSQL counts a table by reading it)."""
+    from kb import pages
+    from kb.models import Article
+
+    return pages.memo("article-count", Article.objects.count)
 
 
 def search(query, limit: int = 10) -> list[Result]:
@@ -1236,11 +1252,12 @@ def search(query, limit: int = 10) -> list[Result]:
     if not pks:
         return []
     # Hundreds of ids: plain SQL, which the ORM would spend longer building.
-    slugs = dict(_select_in("SELECT id, slug FROM kb_article WHERE id IN", pks))
+    slugs = dict(_select_in("SELECT id, slug FROM kb_article WHERE", "id", pks))
     documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
     postings = _select_in(
         f"SELECT article_id, term, {', '.join(FIELDS)} FROM {Posting._meta.db_table}"
-        f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND article_id IN",
+        f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND",
+        "article_id",
         list(documents),
         before=list(terms),
     )
@@ -1261,7 +1278,7 @@ def search(query, limit: int = 10) -> list[Result]:
             json.loads(identifiers) if isinstance(identifiers, str) else identifiers,
         )
         for pk, identifiers in _select_in(
-            "SELECT id, identifiers FROM kb_article WHERE id IN", quoting
+            "SELECT id, identifiers FROM kb_article WHERE", "id", quoting
         )
     }
     df = _document_counts(list(terms))
@@ -1269,16 +1286,21 @@ def search(query, limit: int = 10) -> list[Result]:
         terms,
         documents,
         df,
-        Article.objects.count(),
+        _article_count(),
         phrases=phrases,
         groups=groups,
         guessed=set(typed) - set(found),
         joined_words=alternatives,
-    )[: limit + RERANKED]
+    )
+    # A query of two words or more may lift an article holding it as typed from
+    # a little below the page: look at a few more.
+    reranking = phrase_pattern(tokens) is not None
+    ranked = ranked[: limit + RERANKED if reranking else limit]
     articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
         [pk for _score, _slug, pk in ranked]
     )
-    ranked = rerank_phrases(ranked, articles, tokens)[:limit]
+    if reranking:
+        ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
     results = []
     for score, _slug, pk in ranked:

@@ -40,10 +40,23 @@ class Command(BaseCommand):
                 "Nothing was changed; fix these files first:\n" + "\n".join(errors)
             )
         counts = apply(sources, force=options["force"])
+        if counts["created"] or counts["updated"] or counts["deleted"]:
+            refresh_statistics()
         self.stdout.write(
             "{created} created, {updated} updated, {deleted} deleted, "
             "{unchanged} unchanged".format(**counts)
         )
+
+
+def refresh_statistics() -> None:
+    """PostgreSQL: after a sync, the planner's statistics and the visibility map
+    of the search tables (a big sync changes them wholesale, and search's
+    index-only reads need the map); outside the sync's transaction, as VACUUM
+    must be."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) kb_posting, kb_article")
 
 
 def read_sources(content_dir: Path) -> tuple[dict, list[str]]:
