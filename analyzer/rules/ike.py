@@ -8,6 +8,7 @@ the short table below. One finding per peer and state; a healthy state is info.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from analyzer import isakmp
@@ -386,22 +387,45 @@ def _beside_an_up_sa(finding: Finding, state: str, up: dict[str, list[int]], pee
 def _ipsec_near(report, source) -> list:
     """The IPsec SA outputs of the same kind of device pasted next to ``source``:
     after it up to the next phase 1 output, else before it back to the previous
-    one (so the other end's output in the same paste is not read as this one's)."""
+    one (so the other end's output in the same paste is not read as this one's).
+    Looked up in an index built once per report (a paste may hold thousands)."""
+    starts, by_device = _near_index(report)
     platform = source.kind.split(".", 1)[0]
-    starts = sorted(s.first_line for s in report.sources_of(*_SA_KINDS))
-    later = [n for n in starts if n > source.first_line]
-    earlier = [n for n in starts if n < source.first_line]
-    upper = later[0] if later else float("inf")
-    lower = earlier[-1] if earlier else 0
-    mine = [
-        s
-        for s in report.sources_of(*_IPSEC_KINDS)
-        if s.kind.startswith(platform + ".")
-        and _host(s.prompt) in ("", _host(source.prompt))
+    mine = by_device.get((platform, _host(source.prompt)), ([], []))
+    if _host(source.prompt):
+        # Outputs with no prompt may be this device's too.
+        unnamed = by_device.get((platform, ""), ([], []))
+        merged = sorted(zip(mine[0] + unnamed[0], mine[1] + unnamed[1], strict=True))
+        mine = ([n for n, _ in merged], [s for _, s in merged])
+    first = source.first_line
+    at = bisect_right(starts, first)
+    upper = starts[at] if at < len(starts) else float("inf")
+    below = bisect_left(starts, first)
+    lower = starts[below - 1] if below else 0
+    lines, found = mine
+    lo, hi = bisect_right(lines, first), bisect_left(lines, upper)
+    after = [s for n, s in zip(lines[lo:hi], found[lo:hi], strict=True) if n > first]
+    if after:
+        return after
+    lo, hi = bisect_right(lines, lower), bisect_left(lines, first)
+    return [
+        s for n, s in zip(lines[lo:hi], found[lo:hi], strict=True) if lower < n < first
     ]
-    after = [s for s in mine if source.first_line < s.first_line < upper]
-    before = [s for s in mine if lower < s.first_line < source.first_line]
-    return after or before
+
+
+def _near_index(report):
+    index = getattr(report, "_ike_near_index", None)
+    if index is None:
+        starts = sorted(s.first_line for s in report.sources_of(*_SA_KINDS))
+        by_device: dict = {}
+        for s in sorted(report.sources_of(*_IPSEC_KINDS), key=lambda s: s.first_line):
+            key = (s.kind.split(".", 1)[0], _host(s.prompt))
+            lines, found = by_device.setdefault(key, ([], []))
+            lines.append(s.first_line)
+            found.append(s)
+        index = (starts, by_device)
+        report._ike_near_index = index
+    return index
 
 
 def _host(prompt: str | None) -> str:
