@@ -59,6 +59,9 @@ _CONN_PANOS = re.compile(r"^\S+ \S+ +\w+ +ike +(?P<name>[\w.-]{1,64}) ")
 # The peer's address, in each vendor's phrasing (the first group that matches).
 _PEERS = (
     re.compile(rf"received packet: from (?P<peer>{IPV4})\["),
+    re.compile(
+        rf"responding to (?:Main|Aggressive) Mode from (?:unknown peer )?(?P<peer>{IPV4})"
+    ),
     re.compile(rf"sending packet: from {IPV4}\[\d{{1,5}}\] to (?P<peer>{IPV4})\["),
     re.compile(rf"established between {IPV4}\[[^\]]{{0,80}}\]\.\.\.(?P<peer>{IPV4})\["),
     re.compile(
@@ -405,7 +408,14 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
     m = _PFS.search(line)
     if m:
         record["pfs"] = m.group("group") or m.group("dh")
-    if _RESENT.search(line):
+    if "responding to Main Mode" in line or "responding to Aggressive Mode" in line:
+        # pluto answering a first IKE message: one received, the answer follows.
+        record["_starts"] = record.get("_starts", 0) + 1
+        _message(record, "received", number)
+    elif "STATE_MAIN_R1: sent MR1" in line:
+        _message(record, "sent", number)
+        record["last_state"] = "MM_WAIT_MSG3"
+    elif _RESENT.search(line):
         _message(record, "resent", number)
     elif _RECEIVED.search(line):
         _message(record, "received", number)
@@ -521,6 +531,20 @@ def _join_unnamed(records: list[dict]) -> list[dict]:
 def _finish(record: dict) -> None:
     """Judge each refusal by how the negotiation went on, as for a Cisco debug: one
     that a later completion of its phase overcame carries ``resolved_at``."""
+    starts = record.pop("_starts", 0)
+    if starts >= 2 and not record["phase1_complete"] and not record["errors"]:
+        # The peer opens main mode again and again and never sends its second
+        # message: this end's answer does not reach it, or its reply does not
+        # arrive here.
+        record["errors"].append(
+            {
+                "kind": "no_response",
+                "text": f"{starts} main mode starts from the peer, none went past "
+                "this end's first answer (MR1)",
+                "line": record["lines"][1],
+                "_seq": record["_seq"],
+            }
+        )
     done = record.pop("_done")
     for error in record["errors"]:
         seq = error.pop("_seq")

@@ -480,7 +480,11 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
-    if not findings and not silent and _stalled(record):
+    if (
+        not findings
+        and not silent
+        and (_stalled(record) or ("no_response" in kinds and record["received"]))
+    ):
         findings.append(_stalled_finding(record, evidence))
 
     if not findings and record["phase1_complete"] and not kinds - {"other"}:
