@@ -581,6 +581,10 @@ def _history(resolved: list[dict]) -> str:
 
 # What the refusal names, in the order it is looked for: (article anchor, words
 # in the device's text, the cause in the field's words).
+_DECLARED = re.compile(r"(?:peer declares|IDir|IDi) '([0-9.]{7,15})'")
+_PRIVATE = re.compile(
+    r"^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
+)
 _NAMES_NETWORK = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d")
 _PHASE2_CAUSES = (
     (
@@ -781,7 +785,12 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
         )
     said = " ".join(refusals[0]["text"].split())[:160]
     where = f" (tunnel-group {group})" if group else ""
-    nat = bool(record.get("behind_nat"))
+    # A peer that declares a private address as its identity while this end
+    # expects another is behind NAT even when no line says so.
+    declared = _DECLARED.search(texts)
+    nat = bool(record.get("behind_nat")) or bool(
+        declared and _PRIVATE.match(declared.group(1))
+    )
     if nat:
         cause += (
             "; the peer is behind NAT, so the identity it sends (its own, private "
