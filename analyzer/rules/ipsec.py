@@ -689,7 +689,93 @@ def check(report):
             ):
                 finding.lines = sorted(set(finding.lines) | set(extra))
         findings.extend(found)
+    findings.extend(_overlapping([seen[k][-1] for k in order]))
     return findings
+
+
+def _network(ident: str | None):
+    parts = _split_ident(ident)
+    if parts is None:
+        return None
+    try:
+        return ipaddress.ip_network(f"{parts[0]}/{parts[1]}", strict=False)
+    except ValueError:
+        return None
+
+
+def _overlapping(latest: list) -> list[Finding]:
+    """SAs with one peer whose proxies overlap without being the same: the peer
+    negotiated other networks (a supernet, a host inside a subnet) than this side's
+    crypto ACL names, so traffic matches one SA going out and arrives on another."""
+    groups: dict = {}
+    for rec, _ in latest:
+        local, remote = (
+            _network(rec.get("local_ident")),
+            _network(rec.get("remote_ident")),
+        )
+        if (
+            local is None
+            or remote is None
+            or local.prefixlen == 0
+            or remote.prefixlen == 0
+        ):
+            continue
+        key = (rec.get("peer") or "", rec.get("crypto_map") or "")
+        groups.setdefault(key, []).append((rec, local, remote))
+    out = []
+    for (peer, _), sas in groups.items():
+        if len(sas) < 2 or len(sas) > 64:
+            continue
+        pairs = [
+            (a, b)
+            for i, a in enumerate(sas)
+            for b in sas[i + 1 :]
+            if (a[1], a[2]) != (b[1], b[2])
+            and a[1].version == b[1].version
+            and a[2].version == b[2].version
+            and a[1].overlaps(b[1])
+            and a[2].overlaps(b[2])
+        ]
+        if not pairs:
+            continue
+        (a, la, ra), (b, lb, rb) = pairs[0]
+        wider = (
+            b
+            if (lb.num_addresses * rb.num_addresses)
+            > (la.num_addresses * ra.num_addresses)
+            else a
+        )
+        who = f"with {peer}" if peer else "with one peer"
+        out.append(
+            Finding(
+                code="ipsec.overlapping_sas",
+                severity="warning",
+                title=f"IPsec SAs {who} overlap: the two ends' crypto ACLs are not mirror images",
+                detail=(
+                    f"The SA for {ident_text(a.get('local_ident'))} to "
+                    f"{ident_text(a.get('remote_ident'))} and the SA for "
+                    f"{ident_text(b.get('local_ident'))} to "
+                    f"{ident_text(b.get('remote_ident'))} cover some of the same "
+                    "traffic. One end negotiated proxies that are not the other "
+                    "end's crypto ACL lines (a supernet, or a host inside a subnet, "
+                    "is typical of a peer that summarises), so packets leave on one "
+                    "SA and come back on another, and counters look one-way. Make "
+                    "both crypto ACLs name exactly the same networks, mirrored; the "
+                    "widest SA here is "
+                    f"{ident_text(wider.get('local_ident'))} to "
+                    f"{ident_text(wider.get('remote_ident'))}."
+                ),
+                article="ipsec-phase2-errors",
+                anchor="crypto-acl-mirror",
+                lines=sorted(
+                    set(_lines(a, "local_ident", "remote_ident"))
+                    | set(_lines(b, "local_ident", "remote_ident"))
+                ),
+                next_commands=["show run crypto map", "show run access-list"],
+                subject=f"peer {peer}" if peer else "peer unknown",
+            )
+        )
+    return out
 
 
 def _same_counters(report) -> dict:
