@@ -243,6 +243,38 @@ ASA: dict[str, Message] = {
     "751027": Message(
         4, "ikev2-diag", "Peer sent an INVALID_SELECTORS notification", "ikev2"
     ),
+    # --- Tunnel manager: the crypto map entry that should start a tunnel -------
+    "752003": Message(
+        5,
+        "ike",
+        "Tunnel manager hands a key request (KEY_ACQUIRE) to IKEv2 for a crypto map entry",
+    ),
+    "752004": Message(
+        5,
+        "ike",
+        "Tunnel manager hands a key request (KEY_ACQUIRE) to IKEv1 for a crypto map entry",
+    ),
+    "752006": Message(
+        3,
+        "ike",
+        "Tunnel manager could not hand a key request to IKE: the crypto map entry "
+        "or its tunnel-group is probably incomplete",
+    ),
+    "752007": Message(
+        3,
+        "ike",
+        "Tunnel manager could not hand a key request to IKE: the entry is already "
+        "being negotiated",
+    ),
+    "752012": Message(
+        4, "ike", "IKEv1 could not bring up the tunnel for a crypto map entry"
+    ),
+    "752015": Message(
+        3,
+        "ike",
+        "Tunnel manager gave up on a LAN-to-LAN tunnel: every IKE version the crypto "
+        "map entry allows failed",
+    ),
     # --- IPsec ------------------------------------------------------------------
     "602303": Message(6, "ipsec", "IPsec SA created", "sa"),
     "602304": Message(6, "ipsec", "IPsec SA deleted", "sa"),
