@@ -35,9 +35,8 @@ class Tunnel:
     finding: str | None = None
     lines: list[int] = field(default_factory=list)
     # What the paste says, as read: latest counters per SA (by SPI, else by the
-    # record's place), and how the negotiation ended.
+    # record's proxies).
     counters: dict[str, tuple[int, int]] = field(default_factory=dict)
-    negotiation: str | None = None  # complete | failed | phase2-failed | None
 
     def to_dict(self) -> dict:
         return {
@@ -56,10 +55,9 @@ class Tunnel:
 
 @dataclass
 class Paste:
-    """Every tunnel the paste tells about, and the addresses that are this side's."""
+    """Every tunnel the paste tells about."""
 
     tunnels: dict[str, Tunnel] = field(default_factory=dict)
-    own_addresses: set[str] = field(default_factory=set)
 
     def tunnel(self, peer: str) -> Tunnel:
         found = self.tunnels.get(peer)
@@ -92,7 +90,6 @@ def build(sources: list[Source]) -> Paste:
                 continue
             local = record.get("local") or record.get("local_addr")
             if isinstance(local, str) and local:
-                paste.own_addresses.add(local)
                 tunnel = paste.tunnels[peer]
                 tunnel.local = tunnel.local or local
     for tunnel in paste.tunnels.values():
@@ -175,15 +172,12 @@ def _negotiation(tunnel: Tunnel, record: dict) -> None:
     phase1_failed = bool(kinds - {"phase2", "invalid_spi", "other"})
     if record.get("phase1_complete") and not phase1_failed:
         tunnel.phase1 = "up"
-        tunnel.negotiation = "complete"
     elif phase1_failed and tunnel.phase1 != "up":
         tunnel.phase1 = "down"
-        tunnel.negotiation = "failed"
     if record.get("phase2_complete") and not phase2_failed:
         tunnel.phase2 = "up"
     elif phase2_failed:
         tunnel.phase2 = "down"
-        tunnel.negotiation = "phase2-failed"
     state = record.get("last_state")
     if isinstance(state, str) and state and tunnel.phase1_state is None:
         tunnel.phase1_state = state

@@ -312,8 +312,8 @@ def _verdicts(report: dict) -> list[dict]:
             (None, None),
         )
         n, finding = explaining
-        stopped = tunnel.get("phase1") in ("down", "stuck") or "down" in (
-            tunnel.get("phase2"),
+        stopped = (
+            tunnel.get("phase1") in ("down", "stuck") or tunnel.get("phase2") == "down"
         )
         one_way = tunnel.get("traffic") in ("outbound-only", "inbound-only")
         state = tunnel.get("phase1_state")

@@ -130,15 +130,19 @@ class Broker:
         return self
 
     def __exit__(self, *exc):
+        self._restore()
+        if self.kind == "redis":
+            self.purge()
+            self.redis.close()
+
+    def _restore(self):
+        """Give the app (and the environment) back the broker it had before."""
         env_url, url, options = self._saved
         if env_url is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = env_url
         self._use(url, options)
-        if self.kind == "redis":
-            self.purge()
-            self.redis.close()
 
     @staticmethod
     def _use(url, options):

@@ -383,7 +383,7 @@ def parse(section: Section) -> list[Source]:
         last_v2 = version == "ikev2"
         record = peers.get(peer)
         if record is None:
-            record = _new_record(peer, platform, version)
+            record = new_record(peer, platform, version)
             if peer == conn:
                 record["peer"] = ""
                 record["ike_sa"] = conn.removeprefix("v2:")
@@ -528,7 +528,8 @@ def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | 
     return None, conn
 
 
-def _new_record(peer: str, platform: str, version: str) -> dict:
+def new_record(peer: str, platform: str, version: str | None) -> dict:
+    """An empty negotiation record (the other end's log reader starts from it too)."""
     return {
         "peer": peer,
         "platform": platform,
@@ -567,7 +568,7 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
             # lines under it (IOS-XE may print the first on the same line).
             record["_policies"] = m.group(1).lower()
             record.setdefault("policies", {"received": [], "expected": [], "lines": []})
-            _mark(record["policies"], "lines", number)
+            mark(record["policies"], "lines", number)
             rest = text[m.end() :]
             at = rest.find("Proposal ")
             if at != -1:
@@ -673,7 +674,7 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
         # IOS checks the peer's offers against its policies in priority order and
         # says "atts are not acceptable" for each one that does not match, until
         # one does: the earlier refusals are how the search looks, not a failure.
-        _mark(record, "accepted_lines", number)
+        mark(record, "accepted_lines", number)
         _order(record, "_accepted", number)
         said = True
     if platform == "ios" and "_proxy=" in text:
@@ -731,10 +732,11 @@ def _join(into: dict, other: dict) -> None:
 
 
 def _complete_line(record: dict, number: int) -> None:
-    _mark(record, "complete_lines", number)
+    mark(record, "complete_lines", number)
 
 
-def _mark(record: dict, key: str, number: int) -> None:
+def mark(record: dict, key: str, number: int) -> None:
+    """Add line ``number`` to the list ``record[key]``, bounded to ten."""
     lines = record[key]
     if lines and lines[-1] == number:
         return
@@ -758,11 +760,11 @@ def _order(record: dict, key: str, number: int) -> None:
 
 def _phase_done(record: dict, phase: int, number: int) -> None:
     record["phase1_complete"] = True
-    _mark(record, "p1_done_lines", number)
+    mark(record, "p1_done_lines", number)
     _order(record, "_p1", number)
     if phase == 2:
         record["phase2_complete"] = True
-        _mark(record, "p2_done_lines", number)
+        mark(record, "p2_done_lines", number)
         _order(record, "_p2", number)
     _complete_line(record, number)
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.parsers import ike_debug
 from analyzer.parsers.common import IPV4
 from analyzer.report import Section, Source
 
@@ -357,33 +358,9 @@ def _key(vendor, peer, conn, by_conn, last):
 
 
 def _new(vendor: str, peer: str, conn: str | None) -> dict:
-    return {
-        "peer": peer,
-        "platform": vendor,
-        "connection": conn,
-        "version": None,
-        "role": None,
-        "sent": 0,
-        "resent": 0,
-        "received": 0,
-        "messages": [],
-        "notifies": [],
-        "states": [],
-        "last_state": None,
-        "state_inferred": False,
-        "errors": [],
-        "phase1_complete": False,
-        "phase2_complete": False,
-        "key_exchange_sent": False,
-        "complete_lines": [],
-        "p1_done_lines": [],
-        "p2_done_lines": [],
-        "accepted_lines": [],
-        "lines": [None, None],
-        "_seq": 0,
-        "_done": [],
-        "_proposals": {},
-    }
+    record = ike_debug.new_record(peer, vendor, None)
+    record.update(connection=conn, _seq=0, _done=[], _proposals={})
+    return record
 
 
 def _apply(record: dict, line: str, number: int, event, context: str) -> None:
@@ -426,11 +403,11 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
     kind, phase = event
     if kind in ("p1_done", "p2_done"):
         record["phase1_complete"] = True
-        _mark(record, "p1_done_lines", number)
-        _mark(record, "complete_lines", number)
+        ike_debug.mark(record, "p1_done_lines", number)
+        ike_debug.mark(record, "complete_lines", number)
         if kind == "p2_done":
             record["phase2_complete"] = True
-            _mark(record, "p2_done_lines", number)
+            ike_debug.mark(record, "p2_done_lines", number)
         record["_done"].append((record["_seq"], kind, number))
         return
     if kind == "proposal":
@@ -479,16 +456,6 @@ def _message(record: dict, direction: str, number: int) -> None:
                 "line": number,
             }
         )
-
-
-def _mark(record: dict, key: str, number: int) -> None:
-    lines = record[key]
-    if lines and lines[-1] == number:
-        return
-    if len(lines) >= 10:
-        lines[-1] = number
-    else:
-        lines.append(number)
 
 
 def _join_unnamed(records: list[dict]) -> list[dict]:

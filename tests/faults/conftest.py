@@ -168,12 +168,8 @@ class PrivateRedisBroker(Broker):
             pass  # a stopped server holds nothing
 
     def __exit__(self, *exc):
-        env_url, url, options = self._saved
-        if env_url is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = env_url
-        self._use(url, options)
+        # No purge: the test may have left its server stopped.
+        self._restore()
         self.redis.close()
 
 
