@@ -899,6 +899,8 @@ def _kind(words) -> str:
         "user" not in words[1:2]
     ):
         return "community"
+    if first == "set" and words[1:2] == ["community"]:
+        return "community"
     if first in ("crypto", "isakmp") and "key" in words[1:4]:
         return "psk"
     if any(w in _PSK_WORDS for w in words[:8]):
@@ -1299,6 +1301,9 @@ def _command_rules(w, block, nested, embedded):
             return [_value(w, 2, tails=_REST)]
         return []
 
+    if first == "ppp" and second == "chap" and n > 3 and w[2] == "hostname":
+        return [(3, 4)]  # the CHAP user name: netconan, and TAC, treat it as one
+
     if first in ("ppp", "vpdn"):
         k = _after(w, "password")
         return [_value(w, k + 1, tails=_REST)] if k > 0 else []
@@ -1438,6 +1443,8 @@ def _set_line(w):
     if n < 3:
         return []
     second = w[1]
+    if second == "community":
+        return _set_community(w)
     if second in _FORTI_SECRET_WORDS:
         return [(2, 3 if second == "key" else None)]
     for k in range(2, n - 1):
@@ -1451,6 +1458,28 @@ def _set_line(w):
         if word in ("community", "trap-group") and k == 2 and w[1].startswith("snmp"):
             return [(3, 4)]
     return []
+
+
+# What a route-map or routing policy sets as a BGP community: a number, ASN:NN, a
+# well-known name, a policy parameter ($name), or a parenthesised list of those.
+_BGP_COMMUNITY = re.compile(
+    r"\(?(?:\d+(?::\d+)?|(?:\$\w+|\d+|peeras):(?:\$\w+|\d+)|\$\w+|internet|local-as"
+    r"|no-advertise|no-export|no-export-subconfed|gshut|graceful-shutdown|none"
+    r"|accept-own|llgr-stale|no-llgr|blackhole|additive)\)?",
+    re.IGNORECASE,
+)
+
+
+def _set_community(w):
+    """`set community X`: a route-map's BGP community values stay; anything else
+    (`set community NAME`, an SNMP community in a generic set form) is a community
+    string, unless `additive` marks it as a route-map's named value list."""
+    value = w[2]
+    if value.startswith("(") or _BGP_COMMUNITY.fullmatch(value):
+        return []
+    if len(w) > 3 and w[3].lower() == "additive":
+        return []
+    return [(2, 3)]
 
 
 def _session_keys(w):

@@ -30,17 +30,6 @@ def rows(path: Path) -> list[tuple[str, str, str]]:
 
 LINES = rows(PEER / "netconan-sensitive-lines.tsv")
 
-# Lines of the table this suite keeps on purpose, with the reason.
-KEPT = {
-    # A CHAP host name is the name the router sends in clear in every CHAP
-    # exchange, not a secret; the IOS fixture keeps it too.
-    "ppp chap hostname {0}": "a name, not a secret",
-    # Route-map `set community` sets BGP community values, route attributes that
-    # the routing table shows to anyone; netconan itself keeps `set community blah`.
-    "set community {0} trailing text": "a BGP community value",
-    "set community {0}": "a BGP community value",
-}
-
 CONTEXTS = {
     "bare": lambda line: line,
     "prompt": lambda line: "R1(config)#" + line.lstrip(),
@@ -72,8 +61,6 @@ def plain(text: str) -> str:
 
 def cases():
     for vendor, template, secret in LINES:
-        if template in KEPT:
-            continue
         for name in CONTEXTS:
             yield pytest.param(
                 vendor, template, secret, name, id=f"{vendor}:{template}:{name}"
@@ -96,15 +83,6 @@ def test_it_removes_the_secret_and_nothing_else(vendor, template, secret, contex
     assert secret not in redacted
     assert plain(redacted) == wrap(template.format(MARKER))
     assert count == template.count("{0}")
-
-
-@pytest.mark.parametrize("template", sorted(KEPT))
-def test_it_keeps_what_is_not_a_secret(template):
-    """The table's lines this suite disagrees with stay as they are."""
-    for _vendor, line_template, secret in LINES:
-        if line_template == template:
-            text = template.format(secret)
-            assert redact_with_count(text) == (text, 0)
 
 
 def test_it_leaves_the_peer_benign_lines_alone():
