@@ -6,7 +6,7 @@ import re
 
 # An IPv4 address as pasted: forum posters mask octets ("185.x.y.113",
 # "124.29.X.X", "x.x.x.x", "10.*.*.1"), and a masked address still names the same
-# peer on every line of the paste. Arithmetic on addresses (ipv4_to_int) gives
+# peer on every line of the paste. Arithmetic on addresses (analyzer.addresses) gives
 # None for a masked one.
 _OCTET = r"(?:\d{1,3}|[xX]{1,3}|\*{1,3}|[yzYZ](?![\w-]))"
 IPV4 = rf"(?:{_OCTET}\.){{3}}{_OCTET}"
@@ -28,55 +28,6 @@ def to_int(text: str | None) -> int | None:
 def span(section, start: int, end: int) -> tuple[int, int]:
     """First and last paste line numbers of section.lines[start:end+1]."""
     return section.numbers[start], section.numbers[end]
-
-
-# --- addresses and masks -----------------------------------------------------------
-
-
-def ipv4_to_int(text: str | None) -> int | None:
-    """The dotted quad ``text`` as an integer, or None when it is not one."""
-    if not text:
-        return None
-    parts = text.split(".")
-    if len(parts) != 4:
-        return None
-    value = 0
-    for part in parts:
-        if not part.isdecimal() or len(part) > 3:
-            return None
-        octet = int(part)
-        if octet > 255:
-            return None
-        value = value * 256 + octet
-    return value
-
-
-def mask_to_prefix(mask: str | None) -> int | None:
-    """Prefix length of a dotted netmask ("255.255.255.0" -> 24), or None when the
-    text is not a contiguous mask. A bare length ("24", "/24") is accepted too."""
-    if mask is None:
-        return None
-    mask = mask.strip().lstrip("/")
-    if mask.isdecimal() and int(mask) <= 32:
-        return int(mask)
-    value = ipv4_to_int(mask)
-    if value is None:
-        return None
-    prefix = bin(value).count("1")
-    if value != ((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF):
-        return None
-    return prefix
-
-
-def in_subnet(address: str | None, network: str | None, mask: str | None) -> bool:
-    """True when ``address`` lies in ``network``/``mask`` (IPv4 only)."""
-    addr = ipv4_to_int(address)
-    net = ipv4_to_int(network)
-    prefix = mask_to_prefix(mask)
-    if addr is None or net is None or prefix is None:
-        return False
-    bits = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
-    return (addr & bits) == (net & bits)
 
 
 # --- which device printed a configuration ------------------------------------------

@@ -8,10 +8,19 @@ often pastes `show run crypto`, `show run tunnel-group` and `show run nat` apart
 
 from __future__ import annotations
 
-from analyzer.parsers.common import distinct_records, ipv4_to_int, mask_to_prefix
+from analyzer.addresses import (
+    MAX_IP,
+    all_covered,
+    any_overlap,
+    int_to_ipv4,
+    ipv4_to_int,
+    mask_to_prefix,
+    net_range,
+    range_text,
+)
+from analyzer.parsers.common import distinct_records
 from analyzer.report import Finding
 
-MAX_IP = 0xFFFFFFFF
 ARTICLE_VPN = "asa-vpn-config-checks"
 
 
@@ -79,7 +88,7 @@ class AsaConfig:
             return [(0, MAX_IP)]
         ip = ipv4_to_int(self.names.get(word, word))
         if ip is not None:
-            return [_net_range(ip, netmask or "255.255.255.255")]
+            return [net_range(ip, netmask or "255.255.255.255")]
         obj = self.objects.get(word)
         if obj is not None:
             return self.object_ranges(obj)
@@ -96,7 +105,7 @@ class AsaConfig:
             ip = ipv4_to_int(obj["network"])
             if ip is None or mask_to_prefix(obj["mask"]) is None:
                 return None
-            return [_net_range(ip, obj["mask"])]
+            return [net_range(ip, obj["mask"])]
         if obj.get("range_start"):
             low, high = ipv4_to_int(obj["range_start"]), ipv4_to_int(obj["range_end"])
             if low is None or high is None:
@@ -116,7 +125,7 @@ class AsaConfig:
             ip = ipv4_to_int(self.names.get(spec["network"], spec["network"]))
             if ip is None or mask_to_prefix(spec.get("mask")) is None:
                 return None
-            return [_net_range(ip, spec["mask"])]
+            return [net_range(ip, spec["mask"])]
         if "object" in spec:
             obj = self.objects.get(spec["object"])
             return self.object_ranges(obj) if obj else None
@@ -144,27 +153,6 @@ class AsaConfig:
 
 def _has_address(obj: dict) -> bool:
     return bool(obj.get("host") or obj.get("network") or obj.get("range_start"))
-
-
-def _net_range(ip: int, mask: str) -> tuple[int, int]:
-    prefix = mask_to_prefix(mask)
-    if prefix is None:
-        prefix = 32
-    bits = (MAX_IP << (32 - prefix)) & MAX_IP
-    low = ip & bits
-    return low, low | (~bits & MAX_IP)
-
-
-def _overlaps(a, b) -> bool:
-    return any(lo1 <= hi2 and lo2 <= hi1 for lo1, hi1 in a for lo2, hi2 in b)
-
-
-def _covers(outer, inner) -> bool:
-    return all(any(lo <= ilo and ihi <= hi for lo, hi in outer) for ilo, ihi in inner)
-
-
-def _int_to_ip(value: int) -> str:
-    return ".".join(str((value >> shift) & 255) for shift in (24, 16, 8, 0))
 
 
 # --- the release the config runs -----------------------------------------------
@@ -223,8 +211,8 @@ def _static_nat_findings(report, config: AsaConfig) -> list[Finding]:
         mapped = config.operand_ranges(nat["mapped"], nat.get("netmask"))
         if not mapped:
             continue
-        connected = _net_range(ipv4_to_int(ifc["ip"]), ifc["mask"])
-        if _covers([connected], mapped):
+        connected = net_range(ipv4_to_int(ifc["ip"]), ifc["mask"])
+        if all_covered([connected], mapped):
             continue  # inside the interface subnet: ordinary proxy ARP
         findings.append(_arp_finding(config, nat, ifc, mapped, case, version, permit))
     return _grouped(findings)
@@ -269,12 +257,10 @@ def _grouped(findings: list[Finding]) -> list[Finding]:
 
 def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
     low, high = mapped[0]
-    mapped_text = (
-        _int_to_ip(low) if low == high else f"{_int_to_ip(low)}-{_int_to_ip(high)}"
-    )
+    mapped_text = range_text((low, high))
     real = config.address(nat.get("real")) or nat.get("real") or "?"
     ifname = ifc["nameif"]
-    subnet = f"{_int_to_ip(_net_range(ipv4_to_int(ifc['ip']), ifc['mask'])[0])}/{mask_to_prefix(ifc['mask'])}"
+    subnet = f"{int_to_ipv4(net_range(ipv4_to_int(ifc['ip']), ifc['mask'])[0])}/{mask_to_prefix(ifc['mask'])}"
     where = (
         f"The static NAT of {real} to {mapped_text} on '{ifname}' maps to an address "
         f"outside {ifname}'s subnet {subnet} (interface address {ifc['ip']})."
@@ -345,9 +331,9 @@ def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
         next_commands=[
             "show version",
             "show running-config arp",
-            f"show arp | include {_int_to_ip(low)}",
+            f"show arp | include {int_to_ipv4(low)}",
             "show nat detail",
-            f"packet-tracer input {ifname} tcp 198.51.100.99 40000 {_int_to_ip(low)} 80 detailed",
+            f"packet-tracer input {ifname} tcp 198.51.100.99 40000 {int_to_ipv4(low)} 80 detailed",
         ],
         subject=f"static NAT {real} -> {mapped_text}",
     )
@@ -801,17 +787,17 @@ def _translating_rule(config, ifc, src, dst):
         if rule.get("real_interface") == ifc:
             continue
         real = config.operand_ranges(rule.get("real"))
-        if real is None or not _overlaps(real, src):
+        if real is None or not any_overlap(real, src):
             continue
         if rule.get("destination_real"):
             dest = config.operand_ranges(rule["destination_real"])
-            if dest is None or not _overlaps(dest, dst):
+            if dest is None or not any_overlap(dest, dst):
                 continue
-            dest_ok = _covers(dest, dst)
+            dest_ok = all_covered(dest, dst)
         else:
             dest_ok = True
         if rule["type"] == "static_nat":
-            if _covers(real, src) and dest_ok:
+            if all_covered(real, src) and dest_ok:
                 # An exemption, or a deliberate static translation of exactly this
                 # traffic (the crypto ACL then names the mapped side): not a fault.
                 return None
@@ -837,27 +823,25 @@ def _translating_rule_pre83(config, ifc, src, dst):
                     continue
                 s = config.spec_ranges(ace["source"])
                 d = config.spec_ranges(ace["destination"])
-                if s and d and _covers(s, src) and _covers(d, dst):
+                if s and d and all_covered(s, src) and all_covered(d, dst):
                     return None
         elif exempt.get("real"):
             s = config.spec_ranges(exempt["real"])
-            if s and _covers(s, src):
+            if s and all_covered(s, src):
                 return None
     globals_on_ifc = {g["nat_id"] for g in config.of("global") if g["interface"] == ifc}
     for rule in config.of("dynamic_nat"):
         if rule["generation"] != "pre-8.3" or rule["nat_id"] not in globals_on_ifc:
             continue
         real = config.spec_ranges(rule["real"]) if rule.get("real") else None
-        if real is not None and _overlaps(real, src):
+        if real is not None and any_overlap(real, src):
             return rule
     return None
 
 
 def _nat_finding(config, entry, ace, rule, part, ifc, count=1) -> Finding:
     low, high = part
-    traffic = (
-        _int_to_ip(low) if low == high else f"{_int_to_ip(low)}-{_int_to_ip(high)}"
-    )
+    traffic = range_text((low, high))
     peer = ", ".join(entry["peers"]) or "?"
     if rule["generation"] == "pre-8.3":
         how = f"`nat ({rule['real_interface']}) {rule['nat_id']}` with its global on {ifc}"
@@ -892,7 +876,7 @@ def _nat_finding(config, entry, ace, rule, part, ifc, count=1) -> Finding:
         next_commands=[
             "show nat detail",
             f"packet-tracer input {rule.get('real_interface') or 'inside'} icmp "
-            f"{_int_to_ip(low)} 8 0 <remote host> detailed",
+            f"{int_to_ipv4(low)} 8 0 <remote host> detailed",
             "show crypto ipsec sa peer "
             + (entry["peers"][0] if entry["peers"] else ""),
         ],

@@ -7,10 +7,17 @@ Every `ios.running_config` source in the paste is read as one device.
 
 from __future__ import annotations
 
-from analyzer.parsers.common import distinct_records, ipv4_to_int
+from analyzer.addresses import (
+    MAX_IP,
+    covers,
+    ipv4_to_int,
+    mask_range,
+    overlap,
+    range_text,
+)
+from analyzer.parsers.common import distinct_records
 from analyzer.report import Finding
 
-MAX_IP = 0xFFFFFFFF
 ARTICLE = "asa-vpn-config-checks"
 
 
@@ -41,17 +48,6 @@ class IosConfig:
         return self._ranges[id(ace)]
 
 
-def _mask_range(address, mask, wildcard=False):
-    ip = ipv4_to_int(address)
-    bits = ipv4_to_int(mask) if mask else (0 if wildcard else MAX_IP)
-    if ip is None or bits is None:
-        return None
-    if not wildcard:
-        bits = ~bits & MAX_IP
-    low = ip & ~bits & MAX_IP
-    return low, low | bits
-
-
 def _spec_range(spec):
     if not spec:
         return None
@@ -61,26 +57,8 @@ def _spec_range(spec):
         ip = ipv4_to_int(spec["host"])
         return (ip, ip) if ip is not None else None
     if "network" in spec:
-        return _mask_range(spec["network"], spec["wildcard"], wildcard=True)
+        return mask_range(spec["network"], spec["wildcard"], wildcard=True)
     return None
-
-
-def _overlap(a, b):
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
-def _covers(outer, inner):
-    return outer[0] <= inner[0] and inner[1] <= outer[1]
-
-
-def _int_to_ip(value):
-    return ".".join(str((value >> s) & 255) for s in (24, 16, 8, 0))
-
-
-def _range_text(r):
-    return (
-        _int_to_ip(r[0]) if r[0] == r[1] else f"{_int_to_ip(r[0])}-{_int_to_ip(r[1])}"
-    )
 
 
 # --- keys ----------------------------------------------------------------------------
@@ -91,13 +69,13 @@ def _has_key(config, peer) -> bool:
     if ip is None:
         return True  # a hostname peer: cannot tell from the paste
     for key in config.of("isakmp_key"):
-        span = _mask_range(key["address"], key["mask"] or "255.255.255.255")
+        span = mask_range(key["address"], key["mask"] or "255.255.255.255")
         if span and span[0] <= ip <= span[1]:
             return True
     for peer_entry in config.of("ikev2_keyring_peer"):
         if not peer_entry["psk"] or not peer_entry["address"]:
             continue
-        span = _mask_range(
+        span = mask_range(
             peer_entry["address"], peer_entry["mask"] or "255.255.255.255"
         )
         if span and span[0] <= ip <= span[1]:
@@ -201,10 +179,10 @@ def _acl_decision(config, acl_name, src, dst):
         if s is None or d is None:
             continue
         if ace["action"] == "deny":
-            if _covers(s, src) and _covers(d, dst):
+            if covers(s, src) and covers(d, dst):
                 return "deny", ace
             continue
-        if _overlap(s, src) and _overlap(d, dst):
+        if overlap(s, src) and overlap(d, dst):
             return "permit", ace
     return None, None
 
@@ -266,7 +244,7 @@ def _crypto_nat(config, entries) -> list[Finding]:
                         severity="warning",
                         title=f"Crypto ACL {acl} traffic is translated by NAT",
                         detail=(
-                            f"Traffic {_range_text(src)} -> {_range_text(dst)} that crypto "
+                            f"Traffic {range_text(src)} -> {range_text(dst)} that crypto "
                             f"map {entry['map']} {entry['seq']} should encrypt is also "
                             f"matched by `ip nat inside source` through {via}, with no "
                             "deny for it above. NAT happens before encryption, so the "

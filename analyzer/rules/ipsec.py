@@ -7,8 +7,7 @@ fragmentation. A pair whose counters look healthy gets no finding above info.
 
 from __future__ import annotations
 
-import ipaddress
-
+from analyzer.addresses import network, prefix_text
 from analyzer.report import Finding
 
 KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
@@ -54,14 +53,6 @@ def _split_ident(ident: str | None):
     return parts  # addr, mask, prot, port
 
 
-def _prefix(addr: str, mask: str) -> str:
-    try:
-        net = ipaddress.ip_network(f"{addr}/{mask}", strict=False)
-    except ValueError:
-        return f"{addr}/{mask}"
-    return f"{addr}/{net.prefixlen}"
-
-
 def ident_text(ident: str | None) -> str:
     """ "192.168.11.0/24" for "192.168.11.0/255.255.255.0/0/0"; protocol and port
     added when the proxy is narrower than all IP."""
@@ -69,7 +60,7 @@ def ident_text(ident: str | None) -> str:
     if parts is None:
         return ident or "?"
     addr, mask, prot, port = parts
-    text = _prefix(addr, mask)
+    text = prefix_text(addr, mask)
     if prot not in ("0", ""):
         text += {"6": " tcp", "17": " udp", "1": " icmp", "47": " gre"}.get(
             prot, f" proto {prot}"
@@ -85,9 +76,8 @@ def _host(ident: str | None) -> str | None:
     if parts is None:
         return None
     addr, mask = parts[0], parts[1]
-    try:
-        net = ipaddress.ip_network(f"{addr}/{mask}", strict=False)
-    except ValueError:
+    net = network(addr, mask)
+    if net is None:
         return addr
     if net.prefixlen == 0:  # "any": no one host stands for it
         return None
@@ -693,14 +683,9 @@ def check(report):
     return findings
 
 
-def _network(ident: str | None):
+def _ident_network(ident: str | None):
     parts = _split_ident(ident)
-    if parts is None:
-        return None
-    try:
-        return ipaddress.ip_network(f"{parts[0]}/{parts[1]}", strict=False)
-    except ValueError:
-        return None
+    return None if parts is None else network(parts[0], parts[1])
 
 
 def _overlapping(latest: list) -> list[Finding]:
@@ -710,8 +695,8 @@ def _overlapping(latest: list) -> list[Finding]:
     groups: dict = {}
     for rec, _ in latest:
         local, remote = (
-            _network(rec.get("local_ident")),
-            _network(rec.get("remote_ident")),
+            _ident_network(rec.get("local_ident")),
+            _ident_network(rec.get("remote_ident")),
         )
         if (
             local is None

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzer.parsers.common import ipv4_to_int
+from analyzer.addresses import MAX_IP, ipv4_to_int, mask_range
 from analyzer.report import Finding
 
 ARTICLE = "phase1-errors"
 ANCHOR = "pre-shared-key"
 KINDS = ("asa.running_config", "ios.running_config")
-MAX_IP = 0xFFFFFFFF
 
 
 @dataclass
@@ -93,31 +92,24 @@ def _line(record) -> list[int]:
     return sorted(set(record.get("lines") or []))
 
 
-def _span(address, mask):
-    ip = ipv4_to_int(address)
-    bits = ipv4_to_int(mask) if mask else MAX_IP
-    if ip is None or bits is None:
-        return None
-    low = ip & bits
-    return low, low | (~bits & MAX_IP)
-
-
 def _keys(record) -> list[_Key]:
     kind = record["type"]
     if kind == "isakmp_key":  # IOS crypto isakmp key / keyring, PIX isakmp key
-        span = _span(record["address"], record.get("mask") or record.get("netmask"))
+        span = mask_range(
+            record["address"], record.get("mask") or record.get("netmask")
+        )
         label = record.get("psk_label")
         if span is None or label is None:
             return []
         return [_Key(record["address"], *span, "1", label, label, _line(record))]
     if kind == "ikev2_keyring_peer":
-        span = _span(record.get("address"), record.get("mask"))
+        span = mask_range(record.get("address"), record.get("mask"))
         local, remote = record.get("local_psk_label"), record.get("remote_psk_label")
         if span is None or not (local or remote):
             return []
         return [_Key(record["address"], *span, "2", local, remote, _line(record))]
     if kind == "tunnel_group":
-        span = _span(record["name"], None)  # an L2L group is named by the peer
+        span = mask_range(record["name"], None)  # an L2L group is named by the peer
         if span is None:
             return []
         keys = []

@@ -16,7 +16,7 @@ A context and SA that agree and count traffic are reported as healthy (info).
 
 from __future__ import annotations
 
-from analyzer.parsers.common import in_subnet, ipv4_to_int, mask_to_prefix
+from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix
 from analyzer.report import Finding
 from analyzer.rules.ipsec import ident_text
 
