@@ -9,7 +9,6 @@ often pastes `show run crypto`, `show run tunnel-group` and `show run nat` apart
 from __future__ import annotations
 
 from analyzer.addresses import (
-    MAX_IP,
     all_covered,
     any_overlap,
     int_to_ipv4,
@@ -18,141 +17,10 @@ from analyzer.addresses import (
     net_range,
     range_text,
 )
-from analyzer.parsers.common import distinct_records
+from analyzer.configs import AsaConfig
 from analyzer.report import Finding
 
 ARTICLE_VPN = "asa-vpn-config-checks"
-
-
-class AsaConfig:
-    """The records of every ASA configuration source, indexed the way checks need."""
-
-    def __init__(self, sources):
-        self.records = distinct_records(sources)
-        self.by_type: dict[str, list[dict]] = {}
-        for record in self.records:
-            self.by_type.setdefault(record["type"], []).append(record)
-        self.acls: dict[str, list[dict]] = {}
-        for ace in self.of("access_list_entry"):
-            self.acls.setdefault(ace["acl"], []).append(ace)
-        self.names = {r["name"]: r["address"] for r in self.of("name")}
-        self.objects = {r["name"]: r for r in self.of("object")}
-        # `object network X` appears twice in `show run` (definition, then NAT):
-        # the definition is the one with an address.
-        for r in self.of("object"):
-            known = self.objects.get(r["name"])
-            if known is not r and _has_address(r):
-                self.objects[r["name"]] = r
-        self.groups = {r["name"]: r for r in self.of("object_group")}
-        self.tunnel_groups = {r["name"]: r for r in self.of("tunnel_group")}
-        self.nat_order: list[dict] | None = None
-        self._operands: dict[tuple, list | None] = {}
-
-    def of(self, kind: str) -> list[dict]:
-        return self.by_type.get(kind, [])
-
-    @property
-    def is_full(self) -> bool:
-        """True when the paste holds a whole configuration, not one section."""
-        return bool(self.of("hostname") or self.of("version")) and bool(
-            self.of("interface")
-        )
-
-    def address(self, word: str | None) -> str | None:
-        """A plain address for an address, a `names` entry or a host object."""
-        if word is None:
-            return None
-        if ipv4_to_int(word) is not None:
-            return word
-        if word in self.names:
-            return self.names[word]
-        obj = self.objects.get(word)
-        if obj is not None and obj.get("host"):
-            return self.address(obj["host"])
-        return None
-
-    def operand_ranges(self, word, netmask=None, depth=0):
-        """Address ranges [(low, high)] a NAT operand or ACL word stands for, or
-        None when it cannot be told from the paste."""
-        if word is None or depth > 8:
-            return None
-        key = (word, netmask)
-        if depth == 0:
-            if key not in self._operands:
-                self._operands[key] = self._operand_ranges(word, netmask, depth)
-            return self._operands[key]
-        return self._operand_ranges(word, netmask, depth)
-
-    def _operand_ranges(self, word, netmask, depth):
-        if word in ("any", "any4"):
-            return [(0, MAX_IP)]
-        ip = ipv4_to_int(self.names.get(word, word))
-        if ip is not None:
-            return [net_range(ip, netmask or "255.255.255.255")]
-        obj = self.objects.get(word)
-        if obj is not None:
-            return self.object_ranges(obj)
-        group = self.groups.get(word)
-        if group is not None:
-            return self.spec_ranges({"group": word}, depth + 1)
-        return None
-
-    def object_ranges(self, obj):
-        if obj.get("host"):
-            ip = ipv4_to_int(self.names.get(obj["host"], obj["host"]))
-            return [(ip, ip)] if ip is not None else None
-        if obj.get("network"):
-            ip = ipv4_to_int(obj["network"])
-            if ip is None or mask_to_prefix(obj["mask"]) is None:
-                return None
-            return [net_range(ip, obj["mask"])]
-        if obj.get("range_start"):
-            low, high = ipv4_to_int(obj["range_start"]), ipv4_to_int(obj["range_end"])
-            if low is None or high is None:
-                return None
-            return [(low, high)]
-        return None
-
-    def spec_ranges(self, spec, depth=0):
-        """Ranges of an ACL address spec ({"host": ..}, {"group": ..}, ...)."""
-        if not spec or depth > 8:
-            return None
-        if spec.get("any"):
-            return [(0, MAX_IP)]
-        if "host" in spec:
-            return self.operand_ranges(spec["host"], depth=depth + 1)
-        if "network" in spec:
-            ip = ipv4_to_int(self.names.get(spec["network"], spec["network"]))
-            if ip is None or mask_to_prefix(spec.get("mask")) is None:
-                return None
-            return [net_range(ip, spec["mask"])]
-        if "object" in spec:
-            obj = self.objects.get(spec["object"])
-            return self.object_ranges(obj) if obj else None
-        if "group" in spec:
-            group = self.groups.get(spec["group"])
-            if group is None:
-                return None
-            out = []
-            for member in group["members"]:
-                part = self.spec_ranges(member, depth + 1)
-                if part is None:
-                    return None
-                out.extend(part)
-            return out
-        if "range" in spec:
-            return None
-        return None
-
-    def interface(self, nameif: str | None) -> dict | None:
-        for record in self.of("interface"):
-            if record["nameif"] == nameif:
-                return record
-        return None
-
-
-def _has_address(obj: dict) -> bool:
-    return bool(obj.get("host") or obj.get("network") or obj.get("range_start"))
 
 
 # --- the release the config runs -----------------------------------------------

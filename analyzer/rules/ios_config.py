@@ -8,57 +8,16 @@ Every `ios.running_config` source in the paste is read as one device.
 from __future__ import annotations
 
 from analyzer.addresses import (
-    MAX_IP,
     covers,
     ipv4_to_int,
     mask_range,
     overlap,
     range_text,
 )
-from analyzer.parsers.common import distinct_records
+from analyzer.configs import IosConfig
 from analyzer.report import Finding
 
 ARTICLE = "asa-vpn-config-checks"
-
-
-class IosConfig:
-    def __init__(self, sources):
-        self.records = distinct_records(sources)
-        self.by_type: dict[str, list[dict]] = {}
-        for record in self.records:
-            self.by_type.setdefault(record["type"], []).append(record)
-        self.acls: dict[str, list[dict]] = {}
-        for ace in self.of("access_list_entry"):
-            self.acls.setdefault(ace["acl"], []).append(ace)
-        self._ranges: dict[int, tuple] = {}
-
-    def of(self, kind):
-        return self.by_type.get(kind, [])
-
-    def acl(self, name):
-        return self.acls.get(name, [])
-
-    def ranges(self, ace):
-        """(source range, destination range) of an ACL line, read once."""
-        if id(ace) not in self._ranges:
-            self._ranges[id(ace)] = (
-                _spec_range(ace["source"]),
-                _spec_range(ace["destination"]),
-            )
-        return self._ranges[id(ace)]
-
-
-def _spec_range(spec):
-    if not spec:
-        return None
-    if spec.get("any"):
-        return (0, MAX_IP)
-    if "host" in spec:
-        ip = ipv4_to_int(spec["host"])
-        return (ip, ip) if ip is not None else None
-    if "network" in spec:
-        return mask_range(spec["network"], spec["wildcard"], wildcard=True)
-    return None
 
 
 # --- keys ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ A context and SA that agree and count traffic are reported as healthy (info).
 from __future__ import annotations
 
 from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix
+from analyzer.configs import AsaConfig
 from analyzer.report import Finding
 from analyzer.rules.ipsec import ident_text
 
@@ -139,36 +140,6 @@ def _acl_name(text: str | None) -> str | None:
     return words[0] if len(words) == 1 else None
 
 
-def _spec_networks(spec: dict | None, objects: dict, groups: dict, depth: int = 0):
-    """Networks an access-list address spec stands for (objects and groups
-    resolved); "any" and what cannot be resolved give nothing."""
-    if not spec or depth > 8:
-        return []
-    if spec.get("host"):
-        return [(spec["host"], "255.255.255.255")]
-    if spec.get("network") and spec.get("mask"):
-        return [(spec["network"], spec["mask"])]
-    if spec.get("object"):
-        obj = objects.get(spec["object"])
-        if obj:
-            return _spec_networks(
-                {
-                    "host": obj.get("host"),
-                    "network": obj.get("network"),
-                    "mask": obj.get("mask"),
-                },
-                objects,
-                groups,
-                depth + 1,
-            )
-    if spec.get("group"):
-        out = []
-        for member in groups.get(spec["group"], []):
-            out += _spec_networks(member, objects, groups, depth + 1)
-        return out
-    return []
-
-
 def _vpn_networks(report, sas: list[dict]) -> list[dict]:
     """Traffic the paste says belongs in a tunnel: one entry per proxy pair with
     the remote (and, when known, local) network, where it was read and the peer."""
@@ -187,39 +158,26 @@ def _vpn_networks(report, sas: list[dict]) -> list[dict]:
                 "lines": [sa.get("at", {}).get("remote_ident", sa["lines"][0])],
             }
         )
-    config = _records(report, CONFIG)
-    if not config:
+    sources = report.sources_of(CONFIG)
+    if not sources:
         return out
-    objects = {r["name"]: r for r in config if r.get("type") == "object"}
-    groups = {
-        r["name"]: r.get("members", [])
-        for r in config
-        if r.get("type") == "object_group"
-    }
-    entries: dict[str, list[dict]] = {}
-    for r in config:
-        if r.get("type") == "access_list_entry" and r.get("action") == "permit":
-            entries.setdefault(r.get("acl"), []).append(r)
-    for entry in config:
-        if entry.get("type") not in ("crypto_map_entry", "dynamic_map_entry"):
-            continue
-        acl = entry.get("match_address")
-        for ace in entries.get(acl, []):
-            locals_ = _spec_networks(ace.get("source"), objects, groups)
-            for remote in _spec_networks(ace.get("destination"), objects, groups):
-                if mask_to_prefix(remote[1]) == 0:
-                    continue
-                out.append(
-                    {
-                        "remote": remote,
-                        "local": locals_[0] if len(locals_) == 1 else None,
-                        "locals": locals_,
-                        "peer": (entry.get("peers") or [None])[0],
-                        "source": f"crypto map {entry.get('map')} {entry.get('seq')}",
-                        "name": acl,
-                        "lines": [ace["lines"][0]],
-                    }
-                )
+    config = AsaConfig(sources)
+    for entry, ace in config.crypto_acl_entries():
+        locals_ = config.spec_networks(ace.get("source"))
+        for remote in config.spec_networks(ace.get("destination")):
+            if mask_to_prefix(remote[1]) == 0:
+                continue
+            out.append(
+                {
+                    "remote": remote,
+                    "local": locals_[0] if len(locals_) == 1 else None,
+                    "locals": locals_,
+                    "peer": (entry.get("peers") or [None])[0],
+                    "source": f"crypto map {entry.get('map')} {entry.get('seq')}",
+                    "name": entry.get("match_address"),
+                    "lines": [ace["lines"][0]],
+                }
+            )
     return out
 
 
