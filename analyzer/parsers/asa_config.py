@@ -47,9 +47,9 @@ from __future__ import annotations
 import re
 
 from analyzer.parsers.common import IPV4, config_platform
+from analyzer.parsers.config_reader import ConfigReader
 from analyzer.parsers.show_version import parse_version, version_token
 from analyzer.redact import label_in
-from analyzer.report import Source
 
 COMMANDS = (
     "show running-config",
@@ -72,14 +72,11 @@ def _is_ip(word: str) -> bool:
     return bool(_IPV4.match(word))
 
 
-class _Reader:
+class _Reader(ConfigReader):
     """Walks the lines once, keeping the block that indented lines belong to."""
 
     def __init__(self, section):
-        self.section = section
-        self.records: list[dict] = []
-        self.claimed: set[int] = set()
-        self.block: tuple | None = None  # (kind, record or key, ...)
+        super().__init__(section)
         self.interfaces: dict[str, dict] = {}
         self.tunnel_groups: dict[str, dict] = {}
         self.crypto_entries: dict[tuple[str, str, str], dict] = {}
@@ -89,46 +86,21 @@ class _Reader:
         self.class_map: str | None = None
         self.nat_order = 0
 
-    # --- records --------------------------------------------------------------
-
-    def add(self, kind: str, number: int, **fields) -> dict:
-        record = {"type": kind, **fields, "lines": [number, number]}
-        self.records.append(record)
-        return record
-
-    @staticmethod
-    def touch(record: dict, number: int) -> None:
-        first, last = record["lines"]
-        record["lines"] = [min(first, number), max(last, number)]
-
     # --- the walk -------------------------------------------------------------
 
-    def read(self, index: int, raw: str) -> bool:
-        number = self.section.numbers[index]
-        line = raw.rstrip()
-        if not line.strip():
-            return False
-        stripped = line.strip()
+    def boundary(self, line, stripped):
         if stripped.startswith(("!", ":")) or stripped.startswith("Cryptochecksum:"):
             self.block = None
             return True
-        if line[0] in " \t":
-            if self.block is None:
-                return False
-            return self.read_child(stripped.split(), number)
-        self.block = None
-        words = stripped.split()
+        return None
+
+    def top(self, words, number):
         if words[0] == "no" and len(words) > 1:
             return self.read_negated(words[1:], number)
-        handler = _TOP.get(words[0])
-        if handler is None:
-            if words[0] in _KNOWN_TOP:
-                # Understood as configuration; its indented lines go with it.
-                self.block = ("skip", None)
-                return True
-            return False
-        handler(self, words, number)
-        return True
+        return super().top(words, number)
+
+    def child(self, words, number, indent):
+        return self.read_child(words, number)
 
     # --- top-level lines ------------------------------------------------------
 
@@ -1105,6 +1077,8 @@ _CHILD = {
     "policy_map": _Reader.c_policy_map,
 }
 
+_Reader.TOP = _TOP
+
 # First words of configuration lines this parser understands as configuration
 # without reading anything from them.
 _KNOWN_TOP = frozenset(
@@ -1122,6 +1096,7 @@ _KNOWN_TOP = frozenset(
     license neighbor resource scansafe flow-export multicast-routing
     """.split()
 )
+_Reader.KNOWN_TOP = _KNOWN_TOP
 
 
 def _packet_tracer_config_lines(section) -> set[int]:
@@ -1160,24 +1135,6 @@ def parse(section):
     by_command = bool(section.command)
     skip = set() if by_command else _packet_tracer_config_lines(section)
     reader = _Reader(section)
-    for index, line in enumerate(section.lines):
-        if index in skip:
-            continue
-        if reader.read(index, line):
-            reader.claimed.add(section.numbers[index])
-    if not reader.records:
-        return []
-    for record in reader.records:
-        if "at" in record and not record["at"]:
-            del record["at"]
-    first = min(reader.claimed) if not by_command else section.numbers[0]
-    last = max(reader.claimed) if not by_command else section.numbers[-1]
-    source = Source(
-        kind="asa.running_config",
-        first_line=first,
-        last_line=last,
-        records=reader.records,
-    )
-    if not by_command:
-        source.claimed = reader.claimed
-    return [source]
+    reader.read_all(skip)
+    source = reader.source("asa.running_config")
+    return [source] if source else []

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 
 from analyzer.parsers.common import IPV4, config_platform
+from analyzer.parsers.config_reader import ConfigReader
 from analyzer.redact import label_in
 from analyzer.report import Source
 
@@ -74,30 +75,15 @@ def _is_ip(word: str) -> bool:
     return bool(_IPV4.match(word))
 
 
-class _Reader:
+class _Reader(ConfigReader):
+    SKIP_AFTER_HANDLED = True
+
     def __init__(self, section):
-        self.section = section
-        self.records: list[dict] = []
-        self.block: tuple | None = None
+        super().__init__(section)
         self.entries: dict[tuple, dict] = {}
         self.keyring_peer: dict | None = None
 
-    def add(self, kind, number, **fields):
-        record = {"type": kind, **fields, "lines": [number, number]}
-        self.records.append(record)
-        return record
-
-    @staticmethod
-    def touch(record, number):
-        first, last = record["lines"]
-        record["lines"] = [min(first, number), max(last, number)]
-
-    def read(self, index, raw) -> bool:
-        number = self.section.numbers[index]
-        line = raw.rstrip()
-        if not line.strip():
-            return False
-        stripped = line.strip()
+    def boundary(self, line, stripped):
         if stripped.startswith("!") and line[0] in " \t" and self.block is not None:
             # A comment inside a block (" ! Incomplete" under a crypto map entry
             # that lacks its ACL or peer): the block goes on after it.
@@ -111,26 +97,14 @@ class _Reader:
             return True
         if stripped.startswith("NVRAM config last updated"):
             return True
-        words = stripped.split()
-        if line[0] in " \t":
-            if self.block is None:
-                return False
-            kind, record = self.block
-            handler = _CHILD.get(kind)
-            if handler is not None:
-                handler(self, record, words, number, len(line) - len(line.lstrip()))
-            return True
-        self.block = None
-        handler = _TOP.get(words[0])
+        return None
+
+    def child(self, words, number, indent):
+        kind, record = self.block
+        handler = _CHILD.get(kind)
         if handler is not None:
-            handler(self, words, number)
-            if self.block is None:
-                self.block = ("skip", None)
-            return True
-        if words[0] in _KNOWN_TOP:
-            self.block = ("skip", None)
-            return True
-        return False
+            handler(self, record, words, number, indent)
+        return True
 
     # --- top level --------------------------------------------------------------
 
@@ -576,6 +550,9 @@ _CHILD = {
     "route_map": _Reader.c_route_map,
 }
 
+_Reader.TOP = _TOP
+_Reader.KNOWN_TOP = _KNOWN_TOP
+
 
 _MAP_HEAD = re.compile(
     r'^Crypto Map (?:(IPv[46]) )?"([^"]{1,64})" (\d{1,5}) ([\w-]{1,20})'
@@ -685,10 +662,7 @@ def parse(section):
     if platform != "ios":
         return []
     reader = _Reader(section)
-    claimed: set[int] = set()
-    for index, line in enumerate(section.lines):
-        if reader.read(index, line):
-            claimed.add(section.numbers[index])
+    reader.read_all()
     if not reader.records:
         return []
     interfaces = {
@@ -699,15 +673,4 @@ def parse(section):
     for record in reader.records:
         if record["type"] == "crypto_map_entry":
             record["interface"] = interfaces.get(record["map"])
-        if "at" in record and not record["at"]:
-            del record["at"]
-    by_command = bool(section.command)
-    source = Source(
-        kind="ios.running_config",
-        first_line=section.numbers[0] if by_command else min(claimed),
-        last_line=section.numbers[-1] if by_command else max(claimed),
-        records=reader.records,
-    )
-    if not by_command:
-        source.claimed = claimed
-    return [source]
+    return [reader.source("ios.running_config")]
