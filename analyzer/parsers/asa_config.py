@@ -46,8 +46,8 @@ from __future__ import annotations
 
 import re
 
-from analyzer.parsers.common import IPV4, config_platform
-from analyzer.parsers.config_reader import ConfigReader
+from analyzer.parsers.common import config_platform
+from analyzer.parsers.config_reader import ConfigReader, is_ipv4, skip_ports
 from analyzer.parsers.show_version import parse_version, version_token
 from analyzer.redact import label_in
 
@@ -59,17 +59,11 @@ COMMANDS = (
     "more system:running-config",
 )
 
-_IPV4 = re.compile(rf"^{IPV4}$")
 _NAT_IFCS = re.compile(r"^\(([^,()\s]{1,64}),([^,()\s]{1,64})\)$")
 _ONE_IFC = re.compile(r"^\(([^,()\s]{1,64})\)$")
 _PROTOCOL_WORDS = frozenset(
     {"ip", "tcp", "udp", "icmp", "icmp6", "esp", "ah", "gre", "sctp", "ipinip", "pim"}
 )
-_PORT_OPS = frozenset({"eq", "neq", "lt", "gt"})
-
-
-def _is_ip(word: str) -> bool:
-    return bool(_IPV4.match(word))
 
 
 class _Reader(ConfigReader):
@@ -148,7 +142,7 @@ class _Reader(ConfigReader):
             record["nameif"] = words[1]
         elif words[0] == "security-level" and len(words) > 1 and words[1].isdecimal():
             record["security_level"] = int(words[1])
-        elif words[:2] == ["ip", "address"] and len(words) >= 4 and _is_ip(words[2]):
+        elif words[:2] == ["ip", "address"] and len(words) >= 4 and is_ipv4(words[2]):
             record["ip"], record["mask"] = words[2], words[3]
             record["at"] = {"ip": number}
             if len(words) >= 6 and words[4] == "standby":
@@ -185,7 +179,7 @@ class _Reader(ConfigReader):
 
     def t_ip(self, words, number):
         # PIX 6: "ip address outside 203.0.113.2 255.255.255.0"
-        if len(words) >= 5 and words[1] == "address" and _is_ip(words[3]):
+        if len(words) >= 5 and words[1] == "address" and is_ipv4(words[3]):
             for record in self.interfaces.values():
                 if record["nameif"] == words[2]:
                     record["ip"], record["mask"] = words[3], words[4]
@@ -206,7 +200,7 @@ class _Reader(ConfigReader):
             )
 
     def t_name(self, words, number):
-        if len(words) >= 3 and _is_ip(words[1]):
+        if len(words) >= 3 and is_ipv4(words[1]):
             self.add("name", number, address=words[1], name=words[2])
 
     def t_object(self, words, number):
@@ -316,26 +310,11 @@ class _Reader(ConfigReader):
                 entry["protocol"] = rest[0]
                 pos = 1
             entry["source"], pos = _address(rest, pos)
-            pos = self.skip_ports(rest, pos)
+            pos = skip_ports(rest, pos, self.service_groups)
             entry["destination"], pos = _address(rest, pos)
         if entry["source"] is None or entry["destination"] is None:
             return  # cut short: nothing a check could rely on
         self.add("access_list_entry", number, **entry)
-
-    def skip_ports(self, words, pos):
-        if pos >= len(words):
-            return pos
-        if words[pos] in _PORT_OPS:
-            return pos + 2
-        if words[pos] == "range":
-            return pos + 3
-        if (
-            words[pos] == "object-group"
-            and pos + 1 < len(words)
-            and words[pos + 1] in self.service_groups
-        ):
-            return pos + 2
-        return pos
 
     def t_access_group(self, words, number):
         # "access-group OUTSIDE_acl in interface outside", "access-group X global"
@@ -1033,7 +1012,7 @@ def _address(words: list[str], pos: int) -> tuple[dict | None, int]:
     if "/" in word:
         net, _, mask = word.partition("/")
         return {"network": net, "mask": mask}, pos + 1
-    if pos + 1 < len(words) and _is_ip(words[pos + 1]):
+    if pos + 1 < len(words) and is_ipv4(words[pos + 1]):
         return {"network": word, "mask": words[pos + 1]}, pos + 2
     # A `names` entry in place of a host address.
     return {"host": word}, pos + 1

@@ -13,7 +13,37 @@ Pure Python.
 
 from __future__ import annotations
 
+import re
+
+from analyzer.parsers.common import IPV4
 from analyzer.report import Source
+
+_IPV4 = re.compile(rf"^{IPV4}$")
+_PORT_OPS = frozenset({"eq", "neq", "lt", "gt"})
+
+
+def is_ipv4(word: str) -> bool:
+    """True for a word that is an IPv4 address as pasted (masked octets too)."""
+    return bool(_IPV4.match(word))
+
+
+def skip_ports(words: list[str], pos: int, service_groups=()) -> int:
+    """Past the port part of an ACL line at ``pos`` (`eq 443`, `range 1 5`, and
+    on the ASA a service object-group), if there is one."""
+    if pos >= len(words):
+        return pos
+    if words[pos] in _PORT_OPS:
+        return pos + 2
+    if words[pos] == "range":
+        return pos + 3
+    if (
+        words[pos] == "object-group"
+        and pos + 1 < len(words)
+        and words[pos + 1] in service_groups
+    ):
+        return pos + 2
+    return pos
+
 
 # What ``block`` holds for a command whose indented lines are understood and
 # not read.

@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import re
 
-from analyzer.parsers.common import IPV4, config_platform
-from analyzer.parsers.config_reader import ConfigReader
+from analyzer.parsers.common import config_platform
+from analyzer.parsers.config_reader import ConfigReader, is_ipv4, skip_ports
 from analyzer.redact import label_in
 from analyzer.report import Source
 
@@ -56,7 +56,6 @@ COMMANDS = (
     "show crypto map",
 )
 
-_IPV4 = re.compile(rf"^{IPV4}$")
 _KNOWN_TOP = frozenset(
     """
     aaa alias archive banner boot boot-start-marker boot-end-marker bridge cdp class-map
@@ -69,10 +68,6 @@ _KNOWN_TOP = frozenset(
     call-home diagnostic netconf restconf security errdisable udld system
     """.split()
 )
-
-
-def _is_ip(word: str) -> bool:
-    return bool(_IPV4.match(word))
 
 
 class _Reader(ConfigReader):
@@ -135,7 +130,7 @@ class _Reader(ConfigReader):
 
     def c_interface(self, record, words, number, _indent):
         self.touch(record, number)
-        if words[:2] == ["ip", "address"] and len(words) >= 4 and _is_ip(words[2]):
+        if words[:2] == ["ip", "address"] and len(words) >= 4 and is_ipv4(words[2]):
             if "secondary" not in words:
                 record["ip"], record["mask"] = words[2], words[3]
                 record["at"]["ip"] = number
@@ -207,7 +202,7 @@ class _Reader(ConfigReader):
             return
         address = words[at + 1]
         mask = None
-        if at + 2 < len(words) and _is_ip(words[at + 2]):
+        if at + 2 < len(words) and is_ipv4(words[at + 2]):
             mask = words[at + 2]
         self.add(
             "isakmp_key",
@@ -358,7 +353,7 @@ class _Reader(ConfigReader):
         self.touch(peer, number)
         if words[0] == "address" and len(words) > 1:
             peer["address"] = words[1]
-            peer["mask"] = words[2] if len(words) > 2 and _is_ip(words[2]) else None
+            peer["mask"] = words[2] if len(words) > 2 and is_ipv4(words[2]) else None
         elif words[0] == "pre-shared-key" and len(words) > 1:
             peer["psk"] = True
             # The label redaction left: both ends' keys compared, neither stored.
@@ -383,7 +378,7 @@ class _Reader(ConfigReader):
             self.block = ("acl", (words[3], words[2]))
         elif words[1] == "nat":
             self.nat(words, number)
-        elif words[1] == "route" and len(words) >= 5 and _is_ip(words[2]):
+        elif words[1] == "route" and len(words) >= 5 and is_ipv4(words[2]):
             self.add("route", number, network=words[2], mask=words[3], gateway=words[4])
 
     def c_acl(self, acl, words, number, _indent):
@@ -416,7 +411,7 @@ class _Reader(ConfigReader):
             if protocol == "object-group" and len(rest) > 1:
                 protocol, pos = rest[1], 2
             source, pos = _address(rest, pos)
-            pos = _skip_ports(rest, pos)
+            pos = skip_ports(rest, pos)
             destination, pos = _address(rest, pos)
         self.add(
             "access_list_entry",
@@ -454,7 +449,7 @@ class _Reader(ConfigReader):
         elif mode == "route-map" and rest:
             record["route_map"] = rest[0]
         elif mode == "static":
-            args = [w for w in rest if _is_ip(w)]
+            args = [w for w in rest if is_ipv4(w)]
             if len(args) >= 2:
                 record["real"], record["mapped"] = args[0], args[1]
         else:
@@ -510,19 +505,11 @@ def _address(words, pos):
         return {"host": words[pos + 1]}, pos + 2
     if word in ("object-group", "addrgroup") and pos + 1 < len(words):
         return {"group": words[pos + 1]}, pos + 2
-    if _is_ip(word) and pos + 1 < len(words) and _is_ip(words[pos + 1]):
+    if is_ipv4(word) and pos + 1 < len(words) and is_ipv4(words[pos + 1]):
         return {"network": word, "wildcard": words[pos + 1]}, pos + 2
-    if _is_ip(word):
+    if is_ipv4(word):
         return {"host": word}, pos + 1
     return None, pos + 1
-
-
-def _skip_ports(words, pos):
-    if pos < len(words) and words[pos] in ("eq", "neq", "lt", "gt"):
-        return pos + 2
-    if pos < len(words) and words[pos] == "range":
-        return pos + 3
-    return pos
 
 
 _TOP = {
