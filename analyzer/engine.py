@@ -614,6 +614,14 @@ def analyze(text: str) -> Report:
         unparsed_lines=len(unparsed),
         line_count=len(raw_lines),
     )
+    try:
+        report.paste = paste.build(sources)
+    except Exception as exc:
+        # A fault in the model must not lose the rest of the analysis.
+        if not_ours(exc):
+            raise
+        traceback.print_exc()
+        report.paste = paste.Paste()
     findings: list[Finding] = list(problems)
     for module in rules.REGISTRY:
         try:
@@ -638,7 +646,7 @@ def analyze(text: str) -> Report:
     )
     report.findings = findings
     try:
-        report.tunnels = paste.judge(paste.build(sources), findings)
+        report.tunnels = paste.judge(report.paste, findings)
     except Exception as exc:
         # The verdicts summarise the findings; a fault here must not lose them.
         if not_ours(exc):

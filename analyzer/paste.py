@@ -12,6 +12,7 @@ entries, one from each side. Pure Python, no Django.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from analyzer.report import SEVERITIES, Finding, Source
@@ -20,6 +21,15 @@ from analyzer.report import SEVERITIES, Finding, Source
 _UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY", "UP-ACTIVE", "UP-IDLE"}
 _DOWN_STATES = {"DELETE", "DELETED", "MM_NO_STATE", "DOWN", "DEAD"}
 _NEGOTIATIONS = ("ike_debug", "peer.ike_log")
+# Phase 1 tables (IKEv1 and IKEv2) and the IPsec SA outputs they are read beside.
+SA_KINDS = (
+    "asa.show_crypto_isakmp_sa",
+    "ios.show_crypto_isakmp_sa",
+    "pix.show_isakmp_sa",
+    "asa.show_crypto_ikev2_sa",
+    "ios.show_crypto_ikev2_sa",
+)
+IPSEC_KINDS = ("ios.show_crypto_ipsec_sa", "asa.show_crypto_ipsec_sa")
 
 
 @dataclass
@@ -55,9 +65,13 @@ class Tunnel:
 
 @dataclass
 class Paste:
-    """Every tunnel the paste tells about."""
+    """Every tunnel the paste tells about, and how its outputs relate."""
 
     tunnels: dict[str, Tunnel] = field(default_factory=dict)
+    # The IPsec SA outputs of the same device beside each phase 1 table, and the
+    # phase 1 rows with the peer settled (both by id of the table's source).
+    beside: dict[int, list[Source]] = field(default_factory=dict)
+    settled: dict[int, list[dict]] = field(default_factory=dict)
 
     def tunnel(self, peer: str) -> Tunnel:
         found = self.tunnels.get(peer)
@@ -65,12 +79,110 @@ class Paste:
             found = self.tunnels[peer] = Tunnel(peer=peer)
         return found
 
+    def ipsec_beside(self, source: Source) -> list[Source]:
+        """The IPsec SA outputs the same device printed next to a phase 1 table:
+        after it up to the next phase 1 output, else before it back to the
+        previous one, so the other end's outputs in the same paste are not read as
+        this device's."""
+        return self.beside.get(id(source), [])
+
+    def records(self, source: Source) -> list[dict]:
+        """A source's records, with the peer of each phase 1 row settled."""
+        return self.settled.get(id(source), source.records)
+
+
+def device_name(prompt: str | None) -> str:
+    """The device a prompt names: "asa-hq" for "asa-hq(config)#" or "asa-hq>"."""
+    if not prompt:
+        return ""
+    return prompt.split("(", 1)[0].rstrip("#>$ ").lower()
+
+
+def _relate(paste: Paste, sources: list[Source]) -> None:
+    """Which IPsec outputs sit beside each phase 1 table, from one index of the
+    paste's outputs by device and line (a paste may hold thousands)."""
+    tables = sorted(
+        (s for s in sources if s.kind in SA_KINDS), key=lambda s: s.first_line
+    )
+    if not tables:
+        return
+    starts = [s.first_line for s in tables]
+    by_device: dict[tuple[str, str], tuple[list[int], list[Source]]] = {}
+    for s in sorted(
+        (s for s in sources if s.kind in IPSEC_KINDS), key=lambda s: s.first_line
+    ):
+        key = (s.kind.split(".", 1)[0], device_name(s.prompt))
+        lines, found = by_device.setdefault(key, ([], []))
+        lines.append(s.first_line)
+        found.append(s)
+    for table in tables:
+        near = _beside(table, starts, by_device)
+        paste.beside[id(table)] = near
+        if any(r.get("peer_guessed") for r in table.records):
+            paste.settled[id(table)] = _settle_peers(table.records, near)
+
+
+def _beside(table: Source, starts: list[int], by_device) -> list[Source]:
+    platform = table.kind.split(".", 1)[0]
+    name = device_name(table.prompt)
+    lines, found = by_device.get((platform, name), ([], []))
+    if name:
+        # Outputs with no prompt may be this device's too.
+        unnamed = by_device.get((platform, ""), ([], []))
+        merged = sorted(
+            zip(lines + unnamed[0], found + unnamed[1], strict=True),
+            key=lambda pair: pair[0],
+        )
+        lines, found = [n for n, _ in merged], [s for _, s in merged]
+    first = table.first_line
+    at = bisect_right(starts, first)
+    upper = starts[at] if at < len(starts) else float("inf")
+    below = bisect_left(starts, first)
+    lower = starts[below - 1] if below else 0
+    lo, hi = bisect_right(lines, first), bisect_left(lines, upper)
+    after = [s for n, s in zip(lines[lo:hi], found[lo:hi], strict=True) if n > first]
+    if after:
+        return after
+    lo, hi = bisect_right(lines, lower), bisect_left(lines, first)
+    return [
+        s for n, s in zip(lines[lo:hi], found[lo:hi], strict=True) if lower < n < first
+    ]
+
+
+def _settle_peers(records: list[dict], near: list[Source]) -> list[dict]:
+    """An IOS `dst src` row names both ends without saying which is this router:
+    the IPsec SAs of the same router beside it do (their local and remote crypto
+    endpoints). Rows the SAs cannot settle keep the parser's guess."""
+    local: set[str] = set()
+    remote: set[str] = set()
+    for ipsec in near:
+        for rec in ipsec.records:
+            for value in (rec.get("local_endpoint"), rec.get("local_addr")):
+                if value:
+                    local.add(value.lower())
+            for value in (rec.get("remote_endpoint"), rec.get("peer")):
+                if value:
+                    remote.add(value.lower())
+    if not local and not remote:
+        return records
+    out = []
+    for rec in records:
+        if rec.get("peer_guessed") and "dst" in rec and "src" in rec:
+            dst, src = rec["dst"].lower(), rec["src"].lower()
+            if src in local or dst in remote:
+                rec = dict(rec, peer=rec["dst"], local=rec["src"], peer_guessed=False)
+            elif dst in local or src in remote:
+                rec = dict(rec, peer=rec["src"], local=rec["dst"], peer_guessed=False)
+        out.append(rec)
+    return out
+
 
 def build(sources: list[Source]) -> Paste:
     paste = Paste()
+    _relate(paste, sources)
     for source in sources:
         kind = source.kind
-        for record in source.records:
+        for record in paste.records(source):
             if not isinstance(record, dict):
                 continue
             peer = record.get("peer")

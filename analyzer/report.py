@@ -114,6 +114,8 @@ class Report:
     line_count: int = 0
     # One verdict per tunnel (analyzer.paste.Tunnel), filled in after the rules.
     tunnels: list = field(default_factory=list)
+    # The paste model (analyzer.paste.Paste) the rules read, built before them.
+    paste: object = None
 
     def to_dict(self) -> dict:
         return {

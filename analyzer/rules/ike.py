@@ -8,10 +8,10 @@ the short table below. One finding per peer and state; a healthy state is info.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from analyzer import isakmp
+from analyzer.paste import device_name
 from analyzer.report import Finding
 from analyzer.rules import ipsec as ipsec_rules
 
@@ -303,65 +303,6 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
     )
 
 
-_SA_KINDS = ISAKMP_KINDS + IKEV2_KINDS
-_IPSEC_KINDS = ("ios.show_crypto_ipsec_sa", "asa.show_crypto_ipsec_sa")
-
-
-def _same_device_endpoints(report, source) -> tuple[set[str], set[str]]:
-    """Local and remote crypto endpoints of the IPsec SAs pasted next to
-    ``source`` from the same kind of device: those after it up to the next phase 1
-    output (or before it, back to the previous one), so the other end's output in
-    the same paste is not taken for this router's."""
-    platform = source.kind.split(".", 1)[0]
-    starts = sorted(s.first_line for s in report.sources_of(*_SA_KINDS))
-    later = [n for n in starts if n > source.first_line]
-    earlier = [n for n in starts if n < source.first_line]
-    upper = later[0] if later else float("inf")
-    lower = earlier[-1] if earlier else 0
-    mine = [
-        s
-        for s in report.sources_of(*_IPSEC_KINDS)
-        if s.kind.startswith(platform + ".")
-        and _host(s.prompt) in ("", _host(source.prompt))
-    ]
-    after = [s for s in mine if source.first_line < s.first_line < upper]
-    before = [s for s in mine if lower < s.first_line < source.first_line]
-    local: set[str] = set()
-    remote: set[str] = set()
-    for ipsec in after or before:
-        for rec in ipsec.records:
-            local.update(
-                v.lower()
-                for v in (rec.get("local_endpoint"), rec.get("local_addr"))
-                if v
-            )
-            remote.update(
-                v.lower() for v in (rec.get("remote_endpoint"), rec.get("peer")) if v
-            )
-    return local, remote
-
-
-def _settle_with_ipsec(report, source) -> list[dict]:
-    """The records of an IOS table whose peer was guessed, settled where the
-    IPsec SAs of the same router say which end is local."""
-    records = source.records
-    if not any(r.get("peer_guessed") for r in records):
-        return records
-    local, remote = _same_device_endpoints(report, source)
-    if not local and not remote:
-        return records
-    out = []
-    for rec in records:
-        if rec.get("peer_guessed") and "dst" in rec and "src" in rec:
-            dst, src = rec["dst"].lower(), rec["src"].lower()
-            if src in local or dst in remote:
-                rec = dict(rec, peer=rec["dst"], local=rec["src"], peer_guessed=False)
-            elif dst in local or src in remote:
-                rec = dict(rec, peer=rec["src"], local=rec["dst"], peer_guessed=False)
-        out.append(rec)
-    return out
-
-
 _UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY"}
 # ASA tunnel-manager states of the remote-access extensions after phase 1.
 _EXTENSION = re.compile(
@@ -382,57 +323,6 @@ def _beside_an_up_sa(finding: Finding, state: str, up: dict[str, list[int]], pee
         "if it stays while the established SA goes away."
     )
     return finding
-
-
-def _ipsec_near(report, source) -> list:
-    """The IPsec SA outputs of the same kind of device pasted next to ``source``:
-    after it up to the next phase 1 output, else before it back to the previous
-    one (so the other end's output in the same paste is not read as this one's).
-    Looked up in an index built once per report (a paste may hold thousands)."""
-    starts, by_device = _near_index(report)
-    platform = source.kind.split(".", 1)[0]
-    mine = by_device.get((platform, _host(source.prompt)), ([], []))
-    if _host(source.prompt):
-        # Outputs with no prompt may be this device's too.
-        unnamed = by_device.get((platform, ""), ([], []))
-        merged = sorted(zip(mine[0] + unnamed[0], mine[1] + unnamed[1], strict=True))
-        mine = ([n for n, _ in merged], [s for _, s in merged])
-    first = source.first_line
-    at = bisect_right(starts, first)
-    upper = starts[at] if at < len(starts) else float("inf")
-    below = bisect_left(starts, first)
-    lower = starts[below - 1] if below else 0
-    lines, found = mine
-    lo, hi = bisect_right(lines, first), bisect_left(lines, upper)
-    after = [s for n, s in zip(lines[lo:hi], found[lo:hi], strict=True) if n > first]
-    if after:
-        return after
-    lo, hi = bisect_right(lines, lower), bisect_left(lines, first)
-    return [
-        s for n, s in zip(lines[lo:hi], found[lo:hi], strict=True) if lower < n < first
-    ]
-
-
-def _near_index(report):
-    index = getattr(report, "_ike_near_index", None)
-    if index is None:
-        starts = sorted(s.first_line for s in report.sources_of(*_SA_KINDS))
-        by_device: dict = {}
-        for s in sorted(report.sources_of(*_IPSEC_KINDS), key=lambda s: s.first_line):
-            key = (s.kind.split(".", 1)[0], _host(s.prompt))
-            lines, found = by_device.setdefault(key, ([], []))
-            lines.append(s.first_line)
-            found.append(s)
-        index = (starts, by_device)
-        report._ike_near_index = index
-    return index
-
-
-def _host(prompt: str | None) -> str:
-    """The device a prompt names: "asa-hq" for "asa-hq(config)#" or "asa-hq>"."""
-    if not prompt:
-        return ""
-    return prompt.split("(", 1)[0].rstrip("#>$ ").lower()
 
 
 def _filtered_on(ipsec, peer: str) -> bool:
@@ -467,7 +357,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
     counts no child SA): phase 2 is what fails."""
     out: list[Finding] = []
     platform = source.kind.split(".", 1)[0]
-    near = _ipsec_near(report, source)
+    near = report.paste.ipsec_beside(source)
     for state, peer, recs in groups:
         if state not in _UP_STATES:
             continue
@@ -492,7 +382,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
         mine = [
             s
             for s in near
-            if _host(s.prompt) in ("", _host(source.prompt))
+            if device_name(s.prompt) in ("", device_name(source.prompt))
             and not any(
                 peer.lower()
                 in (
@@ -620,7 +510,7 @@ def check(report):
     findings: list[Finding] = []
     for source in report.sources_of(*ISAKMP_KINDS):
         platform = source.kind.split(".", 1)[0]
-        records = _settle_with_ipsec(report, source)
+        records = report.paste.records(source)
         groups = _groups(records, 1)
         up = {peer: _lines(recs) for state, peer, recs in groups if state in _UP_STATES}
         for state, peer, recs in groups:

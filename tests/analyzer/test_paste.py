@@ -57,3 +57,29 @@ def test_the_same_sa_shown_twice_counts_once_with_its_latest_counters():
     (tunnel,) = paste.tunnels.values()
     assert len(tunnel.counters) == 1
     assert tunnel.counters == {next(iter(tunnel.counters)): (61, 5)}
+
+
+def test_each_router_s_own_ipsec_sas_settle_which_end_its_table_row_is():
+    """Two IOS routers paste one `dst src` row each, the same row: R1's IPsec SAs
+    say R1 is 198.51.100.1, R2's that R2 is 198.51.100.2, so the model holds one
+    tunnel per side, each keyed by the other router, and never merges them."""
+    report = analyze(fixture_text("qa_vpn/51_two_ios_routers_one_row_each.txt"))
+    tables = report.sources_of("ios.show_crypto_isakmp_sa")
+    assert [t.prompt for t in tables] == ["R1#", "R2#"]
+    model = report.paste
+    assert [[s.prompt for s in model.ipsec_beside(t)] for t in tables] == [
+        ["R1#"],
+        ["R2#"],
+    ]
+    assert [(r["peer"], r["local"]) for r in model.records(tables[1])] == [
+        ("198.51.100.1", "198.51.100.2")
+    ]
+    assert tables[1].records[0]["peer"] == "198.51.100.2"  # the parser's guess kept
+    sides = {t.peer: t for t in report.tunnels}
+    assert {p: t.local for p, t in sides.items()} == {
+        "198.51.100.2": "198.51.100.1",
+        "198.51.100.1": "198.51.100.2",
+    }
+    # R2's row (line 59) is the tunnel to R1, not a second row of R1's tunnel.
+    assert 59 in sides["198.51.100.1"].lines
+    assert 59 not in sides["198.51.100.2"].lines
