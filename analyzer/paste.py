@@ -64,6 +64,24 @@ class Tunnel:
 
 
 @dataclass
+class IpsecSa:
+    """One IPsec SA as the whole paste shows it: the latest snapshot, the earlier
+    ones of the same SA (the same output pasted before and after sending
+    traffic), the cut-down outputs that show its counters without its peer
+    (`| include caps`), and the other end's mirror SA when both ends were pasted."""
+
+    kind: str
+    record: dict
+    earlier: list[dict] = field(default_factory=list)
+    absorbed: list[dict] = field(default_factory=list)
+    far_end: dict | None = None
+
+    @property
+    def asa(self) -> bool:
+        return self.kind.startswith("asa.")
+
+
+@dataclass
 class Paste:
     """Every tunnel the paste tells about, and how its outputs relate."""
 
@@ -72,6 +90,8 @@ class Paste:
     # phase 1 rows with the peer settled (both by id of the table's source).
     beside: dict[int, list[Source]] = field(default_factory=dict)
     settled: dict[int, list[dict]] = field(default_factory=dict)
+    # Every IPsec SA once, in the order the paste first shows it.
+    ipsec: list[IpsecSa] = field(default_factory=list)
 
     def tunnel(self, peer: str) -> Tunnel:
         found = self.tunnels.get(peer)
@@ -180,6 +200,7 @@ def _settle_peers(records: list[dict], near: list[Source]) -> list[dict]:
 def build(sources: list[Source]) -> Paste:
     paste = Paste()
     _relate(paste, sources)
+    paste.ipsec = _ipsec_sas(sources)
     for source in sources:
         kind = source.kind
         for record in paste.records(source):
@@ -207,6 +228,122 @@ def build(sources: list[Source]) -> Paste:
     for tunnel in paste.tunnels.values():
         _settle(tunnel)
     return paste
+
+
+def _ipsec_sas(sources: list[Source]) -> list[IpsecSa]:
+    """The paste's IPsec SAs, each SA once: snapshots of one SA (same device
+    kind, peer, proxies and SPIs) grouped, cut-down outputs folded into the SA
+    they show, and both ends of a tunnel paired."""
+    kinds = [s for s in sources if s.kind in IPSEC_KINDS]
+    absorbed = _same_counters(kinds)
+    seen: dict = {}
+    out: list[IpsecSa] = []
+    for source in kinds:
+        for rec in source.records:
+            if id(rec) in absorbed["skip"]:
+                continue
+            key = _sa_key(source.kind, rec)
+            if key[1] and (rec.get("local_ident") or rec.get("outbound_spi")):
+                sa = seen.get(key)
+                if sa is not None:
+                    sa.earlier.append(sa.record)
+                    sa.record = rec
+                    continue
+                sa = seen[key] = IpsecSa(kind=source.kind, record=rec)
+            else:  # too little printed to tell it from another SA
+                sa = IpsecSa(kind=source.kind, record=rec)
+            out.append(sa)
+    for sa in out:
+        sa.absorbed = absorbed["into"].get(id(sa.record), [])
+    _pair_ends(out)
+    return out
+
+
+def _sa_key(kind: str, rec: dict):
+    """What makes two records the same SA seen twice: the device kind, the peer,
+    the proxy pair and the current SPIs (a rekey starts the counters again)."""
+    return (
+        kind,
+        (rec.get("peer") or "").lower(),
+        rec.get("local_ident"),
+        rec.get("remote_ident"),
+        rec.get("outbound_spi"),
+        rec.get("inbound_spi"),
+    )
+
+
+def _same_counters(sources: list[Source]) -> dict:
+    """Records of a cut-down output (`| i caps`) that print counters and no
+    peer, matched to the one record of the paste that names its peer and has the
+    same non-zero encaps and decaps: the same SA seen through another filter.
+    {"skip": ids of those records, "into": id of the named record -> them}."""
+    named: dict = {}
+    unnamed: list = []
+    for source in sources:
+        for rec in source.records:
+            if rec.get("encaps") is None or rec.get("decaps") is None:
+                continue
+            if not (rec["encaps"] or rec["decaps"]):
+                continue
+            counters = (source.kind, rec["encaps"], rec["decaps"])
+            if rec.get("peer"):
+                named.setdefault(counters, []).append(rec)
+            else:
+                unnamed.append((counters, rec))
+    out: dict = {"skip": set(), "into": {}}
+    for counters, rec in unnamed:
+        match = named.get(counters, [])
+        if len(match) == 1:
+            out["skip"].add(id(rec))
+            out["into"].setdefault(id(match[0]), []).append(rec)
+    return out
+
+
+def sa_ends(rec: dict) -> tuple[str, str] | None:
+    """(this end, the peer) of an IPsec SA record, lower-cased."""
+    local = rec.get("local_endpoint") or rec.get("local_addr")
+    peer = rec.get("peer") or rec.get("remote_endpoint")
+    if not local or not peer:
+        return None
+    return local.lower(), peer.lower()
+
+
+def _pair_ends(sas: list[IpsecSa]) -> None:
+    """Both ends of one tunnel pasted together: the far end's SA names this one
+    as its peer (or is named by it; a NAT device in front of it may change its
+    address) and carries the same flow reversed. Only a single such SA counts."""
+    by_flow: dict[tuple, list[dict]] = {}
+    for sa in sas:
+        rec = sa.record
+        by_flow.setdefault(
+            (rec.get("local_ident"), rec.get("remote_ident")), []
+        ).append(rec)
+    for sa in sas:
+        rec = sa.record
+        ends = sa_ends(rec)
+        if ends is None:
+            continue
+        mirror = []
+        for other in by_flow.get((rec.get("remote_ident"), rec.get("local_ident")), []):
+            theirs = sa_ends(other) if other is not rec else None
+            if theirs is None or theirs == ends:
+                continue
+            if theirs[1] == ends[0] or theirs[0] == ends[1]:
+                mirror.append(other)
+        if len(mirror) == 1:
+            sa.far_end = mirror[0]
+
+
+def waiting_for_sa(rec: dict) -> bool:
+    """An SA entry with no SA (outbound SPI zero, nothing encrypted or decrypted)
+    whose send errors count packets that matched it: traffic is waiting for phase 2."""
+    return (
+        rec.get("outbound_spi") in ("00000000", "0")
+        and not rec.get("encaps")
+        and not rec.get("decaps")
+        and (rec.get("send_errors") or 0) > 0
+        and not rec.get("recv_errors")
+    )
 
 
 def _lines(tunnel: Tunnel, record: dict) -> None:

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 
 from analyzer import isakmp
-from analyzer.paste import device_name
+from analyzer.paste import device_name, waiting_for_sa
 from analyzer.report import Finding
-from analyzer.rules import ipsec as ipsec_rules
 
 ISAKMP_KINDS = (
     "asa.show_crypto_isakmp_sa",
@@ -396,7 +395,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
             r
             for s in mine
             for r in s.records
-            if r.get("peer") in (None, "", peer) and ipsec_rules.no_sa_waiting(r)
+            if r.get("peer") in (None, "", peer) and waiting_for_sa(r)
         ]
         if waiting:
             rec = waiting[0]

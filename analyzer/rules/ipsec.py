@@ -8,6 +8,7 @@ fragmentation. A pair whose counters look healthy gets no finding above info.
 from __future__ import annotations
 
 from analyzer.addresses import network, prefix_text
+from analyzer.paste import waiting_for_sa
 from analyzer.report import Finding
 
 KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
@@ -308,7 +309,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             )
 
     errors = [f for f in _ERROR_COUNTERS if rec.get(f)]
-    if errors and no_sa_waiting(rec):
+    if errors and waiting_for_sa(rec):
         # Packets matched the crypto ACL and found no SA to leave by: phase 2 is
         # not up, which the IKE checks judge with the phase 1 state beside it.
         finding(
@@ -382,19 +383,6 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             "fragmentation",
         )
     return out
-
-
-def _key(kind: str, rec: dict):
-    """What makes two records the same SA seen twice: the device kind, the peer,
-    the proxy pair and the current SPIs (a rekey starts the counters again)."""
-    return (
-        kind,
-        (rec.get("peer") or "").lower(),
-        rec.get("local_ident"),
-        rec.get("remote_ident"),
-        rec.get("outbound_spi"),
-        rec.get("inbound_spi"),
-    )
 
 
 def _moved(old: dict, new: dict) -> str:
@@ -627,35 +615,14 @@ def check(report):
             findings.extend(_check_session(rec))
     # The same SA pasted twice (before and after sending traffic): the last
     # output is judged, the earlier ones add their lines and the change.
-    seen: dict = {}
-    order: list = []
-    absorbed = _same_counters(report)
-    for source in report.sources_of(*KINDS):
-        asa = source.kind.startswith("asa.")
-        for rec in source.records:
-            if id(rec) in absorbed["skip"]:
-                continue
-            key = _key(source.kind, rec)
-            if key[1] and (rec.get("local_ident") or rec.get("outbound_spi")):
-                if key not in seen:
-                    order.append(key)
-                seen.setdefault(key, []).append((rec, asa))
-            else:  # too little printed to tell it from another SA
-                order.append(len(order))
-                seen[len(order) - 1] = [(rec, asa)]
-    for item in order:
-        snapshots = seen[item]
-        rec, asa = snapshots[-1]
-        found = _check_sa(rec, asa)
-        if len(snapshots) > 1:
-            first = snapshots[0][0]
-            note = _moved(first, rec)
+    sas = report.paste.ipsec
+    for sa in sas:
+        rec = sa.record
+        found = _check_sa(rec, sa.asa)
+        if sa.earlier:
+            note = _moved(sa.earlier[0], rec)
+            earlier = [n for old in sa.earlier for n in _lines(old, "encaps", "decaps")]
             for finding in found:
-                earlier = [
-                    n
-                    for old, _ in snapshots[:-1]
-                    for n in _lines(old, "encaps", "decaps")
-                ]
                 if finding.code in (
                     "ipsec.encaps_no_decaps",
                     "ipsec.decaps_no_encaps",
@@ -664,22 +631,16 @@ def check(report):
                     finding.lines = sorted(set(finding.lines) | set(earlier))
                 if note:
                     finding.detail += " " + note
-        extra = [
-            n
-            for other in absorbed["into"].get(id(rec), [])
-            for n in _lines(other, "encaps", "decaps")
-        ]
+        extra = [n for other in sa.absorbed for n in _lines(other, "encaps", "decaps")]
         for finding in found:
-            finding.detail += _other_end(
-                rec, finding.code, [seen[k][-1][0] for k in order]
-            )
+            finding.detail += _other_end(rec, finding.code, sa.far_end)
             if extra and finding.code in (
                 "ipsec.encaps_no_decaps",
                 "ipsec.decaps_no_encaps",
             ):
                 finding.lines = sorted(set(finding.lines) | set(extra))
         findings.extend(found)
-    findings.extend(_overlapping([seen[k][-1] for k in order]))
+    findings.extend(_overlapping([(sa.record, sa.asa) for sa in sas]))
     return findings
 
 
@@ -763,71 +724,15 @@ def _overlapping(latest: list) -> list[Finding]:
     return out
 
 
-def _same_counters(report) -> dict:
-    """Records of a cut-down output (`| i caps`) that print counters and no
-    peer, matched to the one record of the paste that names its peer and has the
-    same non-zero encaps and decaps: the same SA seen through another filter.
-    {"skip": ids of those records, "into": id of the named record -> them}."""
-    named: dict = {}
-    unnamed: list = []
-    for source in report.sources_of(*KINDS):
-        for rec in source.records:
-            if rec.get("encaps") is None or rec.get("decaps") is None:
-                continue
-            if not (rec["encaps"] or rec["decaps"]):
-                continue
-            counters = (source.kind, rec["encaps"], rec["decaps"])
-            if rec.get("peer"):
-                named.setdefault(counters, []).append(rec)
-            else:
-                unnamed.append((counters, rec))
-    out: dict = {"skip": set(), "into": {}}
-    for counters, rec in unnamed:
-        match = named.get(counters, [])
-        if len(match) == 1:
-            out["skip"].add(id(rec))
-            out["into"].setdefault(id(match[0]), []).append(rec)
-    return out
-
-
-def _ends(rec: dict) -> tuple[str, str] | None:
-    local = rec.get("local_endpoint") or rec.get("local_addr")
-    peer = rec.get("peer") or rec.get("remote_endpoint")
-    if not local or not peer:
-        return None
-    return local.lower(), peer.lower()
-
-
-def _other_end(rec: dict, code: str, latest: list[dict]) -> str:
+def _other_end(rec: dict, code: str, other: dict | None) -> str:
     """When both ends of the tunnel are in the paste, what the far end's counters
     say about a one-way SA: whether the packets arrive there, and where the
     other direction is lost."""
-    if code not in ("ipsec.encaps_no_decaps", "ipsec.decaps_no_encaps"):
+    if other is None or code not in (
+        "ipsec.encaps_no_decaps",
+        "ipsec.decaps_no_encaps",
+    ):
         return ""
-    ends = _ends(rec)
-    if ends is None:
-        return ""
-
-    def facing(other: dict) -> bool:
-        # The far end's SA names this one as its peer and carries the same
-        # flow reversed. Its own address may differ from the peer address seen
-        # here when a NAT device sits in front of it.
-        theirs = _ends(other)
-        if theirs is None or theirs == ends:
-            return False
-        return theirs[1] == ends[0] or theirs[0] == ends[1]
-
-    mirror = [
-        other
-        for other in latest
-        if other is not rec
-        and facing(other)
-        and other.get("local_ident") == rec.get("remote_ident")
-        and other.get("remote_ident") == rec.get("local_ident")
-    ]
-    if len(mirror) != 1:
-        return ""
-    other = mirror[0]
     o_enc, o_dec = other.get("encaps"), other.get("decaps")
     where = (other.get("at") or {}).get("encaps") or (other.get("lines") or [0])[0]
     far = other.get("local_endpoint") or other.get("local_addr")
@@ -853,18 +758,6 @@ def _other_end(rec: dict, code: str, latest: list[dict]) -> str:
             "encrypted back."
         )
     return ""
-
-
-def no_sa_waiting(rec: dict) -> bool:
-    """An SA entry with no SA (outbound SPI zero, nothing encrypted or decrypted)
-    whose send errors count packets that matched it: traffic is waiting for phase 2."""
-    return (
-        rec.get("outbound_spi") in ("00000000", "0")
-        and not rec.get("encaps")
-        and not rec.get("decaps")
-        and (rec.get("send_errors") or 0) > 0
-        and not rec.get("recv_errors")
-    )
 
 
 def _gre_proxy_elsewhere(rec: dict) -> tuple[str, str] | None:

@@ -57,6 +57,21 @@ def test_the_same_sa_shown_twice_counts_once_with_its_latest_counters():
     (tunnel,) = paste.tunnels.values()
     assert len(tunnel.counters) == 1
     assert tunnel.counters == {next(iter(tunnel.counters)): (61, 5)}
+    (sa,) = paste.ipsec
+    assert (sa.record["decaps"], [old["decaps"] for old in sa.earlier]) == (5, [0])
+
+
+def test_both_ends_of_one_tunnel_are_paired_sa_to_sa():
+    """A router and the ASA at the far end in one paste: each end's SA has the
+    other's as its far end (the same flow reversed, each naming the other)."""
+    report = analyze(fixture_text("qa_vpn/14_multi_device_ios_and_asa.txt"))
+    router, asa = report.paste.ipsec
+    assert (router.kind, asa.kind) == (
+        "ios.show_crypto_ipsec_sa",
+        "asa.show_crypto_ipsec_sa",
+    )
+    assert router.far_end is asa.record and asa.far_end is router.record
+    assert (router.record["encaps"], asa.record["decaps"]) == (3200, 3200)
 
 
 def test_each_router_s_own_ipsec_sas_settle_which_end_its_table_row_is():
