@@ -541,7 +541,6 @@ def _run_parser(
                     f"Lines {first}-{last} looked like output this parser reads, but it "
                     f"stopped with {type(exc).__name__}. The rest of the paste was analyzed."
                 ),
-                article="",
                 lines=[first] if first else [],
             )
         )
@@ -628,7 +627,6 @@ def analyze(text: str) -> Report:
                     title="One check could not run",
                     detail=f"The {module.__name__.rsplit('.', 1)[-1]} checks stopped with "
                     f"{type(exc).__name__}; the other findings stand.",
-                    article="",
                 )
             )
             traceback.print_exc()

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from analyzer import isakmp
+from analyzer import isakmp, links
 from analyzer.report import Finding
 from analyzer.rules import ipsec as ipsec_rules
 
@@ -21,7 +21,6 @@ ISAKMP_KINDS = (
     "pix.show_isakmp_sa",
 )
 IKEV2_KINDS = ("asa.show_crypto_ikev2_sa", "ios.show_crypto_ikev2_sa")
-ARTICLE = "isakmp-states"
 
 
 @dataclass(frozen=True)
@@ -169,8 +168,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
             severity="warning" if extension else "info",
             title=f"{state_name} with peer {peer}{_count(recs)}",
             detail=" ".join([explanation] + notes),
-            article=ARTICLE,
-            anchor="other-states",
+            link=links.ISAKMP_OTHER_STATES,
             lines=_lines(recs),
             next_commands=["show crypto isakmp sa detail", debug],
             subject=subject,
@@ -195,8 +193,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         severity=state.severity,
         title=f"{state.name} with peer {peer}{_count(recs)}",
         detail=" ".join(parts),
-        article=ARTICLE,
-        anchor=state.anchor,
+        link=links.isakmp_state(state),
         lines=_lines(recs),
         next_commands=[_command(c, peer, platform, recs) for c in state.commands],
         subject=subject,
@@ -266,7 +263,6 @@ def _ikev2_notes(recs: list[dict], state_name: str) -> list[str]:
 
 def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
     info = IKEV2_STATES.get(state_name)
-    anchor_name = state_name.lower().replace("_", "-")
     code_name = state_name.lower().replace("-", "_")
     roles = _roles(recs)
     if info is None:
@@ -276,8 +272,7 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
             title=f"IKEv2 SA with peer {peer} in {state_name}{_count(recs)}",
             detail=f"{state_name} is not one of the usual IKEv2 SA states (READY, "
             "IN-NEG, DELETE). It matters only if the SA stays in it.",
-            article=ARTICLE,
-            anchor="ikev2-states",
+            link=links.IKEV2_STATES,
             lines=_lines(recs),
             next_commands=_ikev2_commands(peer, platform, state_name),
             subject=f"peer {peer}",
@@ -295,8 +290,7 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         severity=info.severity,
         title=f"IKEv2 SA with peer {peer} is {state_name}{_count(recs)}",
         detail=" ".join(parts),
-        article=ARTICLE,
-        anchor=f"ikev2-{anchor_name}",
+        link=links.ikev2_state(state_name),
         lines=_ikev2_lines(recs, state_name),
         next_commands=_ikev2_commands(peer, platform, state_name),
         subject=f"peer {peer}",
@@ -606,8 +600,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
                 + ". "
                 + what
                 + tail,
-                article="ipsec-phase2-errors",
-                anchor="what-must-match",
+                link=links.PHASE2_WHAT_MUST_MATCH,
                 lines=lines,
                 next_commands=cmds,
                 subject=f"peer {peer}",

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer import links
 from analyzer.parsers.common import ipv4_to_int
 from analyzer.report import Finding
 
-ARTICLE = "phase1-errors"
-ANCHOR = "pre-shared-key"
 KINDS = ("asa.running_config", "ios.running_config")
 MAX_IP = 0xFFFFFFFF
 
@@ -186,8 +185,7 @@ def _compare(a, ka, b, kb, version) -> Finding | None:
                 "MM_WAIT_MSG6 (IKEv2: AUTHENTICATION_FAILED). Retype the key on both "
                 "ends."
             ),
-            article=ARTICLE,
-            anchor=ANCHOR,
+            link=links.PHASE1_PRE_SHARED_KEY,
             lines=lines,
             next_commands=["show crypto isakmp key", "more system:running-config"],
             subject=subject,
@@ -201,8 +199,7 @@ def _compare(a, ka, b, kb, version) -> Finding | None:
             " and the key each holds for the other is the same value. A phase 1 "
             "failure between them has another cause."
         ),
-        article=ARTICLE,
-        anchor=ANCHOR,
+        link=links.PHASE1_PRE_SHARED_KEY,
         lines=lines,
         subject=subject,
     )

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from analyzer import syslog_catalog
+from analyzer import links, syslog_catalog
 from analyzer.report import Finding, Report
 
-ARTICLE = "asa-syslog-messages"
 _ACL_IDS = {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
 # Messages that log an action only when they say it.
 _ACTION_REQUIRED = {"106100", "430002", "430003"}
@@ -74,8 +73,7 @@ def _outside_policy(messages: list[dict]) -> list[Finding]:
                     "remove the overlapping entry on the peer. The ASA drops these "
                     "packets."
                 ),
-                article="ike-debug-invalid-cookie",
-                anchor="phase2-mismatch",
+                link=links.DEBUG_PHASE2_MISMATCH,
                 lines=[r["lines"][0] for r, _ in hits][:_MAX_LINES],
                 next_commands=[
                     f"show crypto ipsec sa peer {peer}",
@@ -139,8 +137,7 @@ def _summary(messages: list[dict]) -> Finding | None:
         severity="info",
         title=f"{total} syslog messages, {len(counts)} message IDs",
         detail=detail,
-        article=ARTICLE,
-        anchor="families" if not unknown else "uncatalogued",
+        link=links.SYSLOG_UNCATALOGUED if unknown else links.SYSLOG_FAMILIES,
         lines=lines,
         next_commands=["show logging", "show logging | include <message id>"],
         subject=subject,
@@ -221,8 +218,7 @@ def _esmtp(messages: list[dict]) -> list[Finding]:
                 severity="warning",
                 title=f"ESMTP inspection is dropping mail to {server}",
                 detail=detail,
-                article="ironport-esmtp-inspection",
-                anchor="syslogs",
+                link=links.ESMTP_SYSLOGS,
                 lines=[_first_line(r) for r in records][:_MAX_LINES],
                 next_commands=[
                     "show service-policy inspect esmtp",
@@ -366,10 +362,9 @@ def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
                     "  ", " "
                 ),
                 detail=detail,
-                article="phase1-errors",
-                anchor="isakmp-enabled"
+                link=links.PHASE1_ISAKMP_ENABLED
                 if to_device and what != "esp"
-                else "access-list-denies",
+                else links.PHASE1_ACCESS_LIST_DENIES,
                 lines=[_first_line(r) for r in records][:_MAX_LINES],
                 next_commands=commands,
                 subject=f"peer {remote}"
