@@ -6,7 +6,9 @@ share one vocabulary. Line numbers are always 1-based lines of the original past
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+
+from analyzer.links import Link
 
 SEVERITIES = ("info", "warning", "error", "critical")
 
@@ -79,17 +81,23 @@ class Finding:
     severity: str
     title: str
     detail: str
-    article: str
+    article: str = ""  # the slug of the article that explains it; "" for none
     anchor: str = ""
     lines: list[int] = field(default_factory=list)
     next_commands: list[str] = field(default_factory=list)
     # What the finding is about, in the field's words: "peer 203.0.113.5",
     # "flow inside:10.0.0.1 -> outside:192.0.2.9/25", "static NAT 192.168.5.22".
     subject: str = ""
+    # The section it cites, from analyzer.links: fills article and anchor.
+    link: InitVar[Link | None] = None
 
-    def __post_init__(self):
+    def __post_init__(self, link: Link | None):
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
+        if link is not None:
+            if self.article or self.anchor:
+                raise ValueError("give a finding either link= or article=/anchor=")
+            self.article, self.anchor = link
         self.lines = sorted(set(self.lines))
 
     def to_dict(self) -> dict:

@@ -15,6 +15,8 @@ debugging). ``fields`` names the shape of the message text:
 - ``acl``: ``access-list NAME denied proto if/addr(port) -> if/addr(port)``
 - ``sa``: ``... SA (SPI= 0x..) between a and b (user= u) ...`` (IPsec SAs)
 - ``spi``: ``... (SPI= 0x.., sequence number= 0x..) from a (user= u) to b``
+- ``proxies``: ``spi``, then the decapsulated packet and the SA's proxies ("its
+  destination as d, its source as s ... local proxy as l and its remote proxy as r")
 - ``ftd``: FTD connection events, ``Key: value, Key: value`` (``SrcIP: a``,
   ``AccessControlRuleAction: Block`` ...)
 - ``""``: nothing worth extracting
@@ -293,7 +295,7 @@ ASA: dict[str, Message] = {
         4,
         "ipsec",
         "Decrypted packet does not match the SA's negotiated proxy identities",
-        "spi",
+        "proxies",
     ),
     "402117": Message(
         4, "ipsec", "Received a non-IPsec packet where IPsec was expected", ""

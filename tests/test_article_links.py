@@ -1,9 +1,11 @@
 """Every article link the analyzer can make must land on a section that exists.
 
-Links are collected two ways: from the literal ``article=``/``anchor=`` pairs written
-in the rule modules, and from every finding the engine produces on every real output
-the project has (fixtures, the seed archive, the shared corpus). Each must name an
-article in kb/content whose rendered HTML has that heading id.
+Links are named once, in analyzer.links: every constant there, and every per-state
+section its functions build from the state tables, must name an article in
+kb/content whose rendered HTML has that heading id. No other module of the engine
+may spell a slug or anchor (the AST walk below fails on one that does). As a
+second net, every finding the engine produces on every real output the project has
+(fixtures, the seed archive, the shared corpus) must resolve too.
 """
 
 import ast
@@ -12,14 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import isakmp
+from analyzer import isakmp, links
 from analyzer.engine import analyze
+from analyzer.report import Finding
+from analyzer.rules import ike
 from kb.rendering import render_article, split_front_matter
 from tests.conftest import CORPUS, FIXTURES, SEED_OUTPUTS
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "kb" / "content"
-RULES = ROOT / "analyzer" / "rules"
+ANALYZER = ROOT / "analyzer"
 
 
 @cache
@@ -38,26 +42,78 @@ def _element_ids(html: str) -> list[str]:
     return re.findall(r'\sid="([^"]+)"', html)
 
 
-def literal_links() -> list[tuple[str, str, str]]:
-    """(module, article, anchor) for every call in the rules with literal values."""
-    links = []
-    for path in sorted(RULES.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            kw = {k.arg: k.value for k in node.keywords if k.arg}
-            article, anchor = kw.get("article"), kw.get("anchor")
-            if isinstance(article, ast.Constant) and isinstance(article.value, str):
-                anchor_value = (
-                    anchor.value
-                    if isinstance(anchor, ast.Constant)
-                    and isinstance(anchor.value, str)
-                    else ""
-                )
-                if article.value:
-                    links.append((path.name, article.value, anchor_value))
-    return links
+def spelled_links(source: str) -> list[tuple[int, str]]:
+    """(line, what) for every place in ``source`` that spells a link itself: a
+    string literal given as (or inside) ``article=``, ``anchor=`` or ``link=``,
+    assigned to a name about an article or anchor, equal to an article's slug, or
+    a ``Link(...)`` built outside analyzer.links."""
+    slugs = set(article_ids())
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and node.value in slugs:
+            found.append((node.lineno, f"slug {node.value!r}"))
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else None
+            name = func.id if isinstance(func, ast.Name) else name
+            if name == "Link":
+                found.append((node.lineno, "Link(...) built in place"))
+            for kw in node.keywords:
+                if kw.arg in ("article", "anchor", "link") and _literals(kw.value):
+                    found.append((node.lineno, f"{kw.arg}={_literals(kw.value)}"))
+        if isinstance(node, ast.Assign):
+            names = [
+                t.id
+                for target in node.targets
+                for t in ast.walk(target)
+                if isinstance(t, ast.Name)
+            ]
+            if any("article" in n.lower() or "anchor" in n.lower() for n in names):
+                if _literals(node.value):
+                    found.append((node.lineno, f"{names} = {_literals(node.value)}"))
+    return found
+
+
+def _literals(node: ast.AST) -> list[str]:
+    """The non-empty strings ``node`` may evaluate to or be built from (the
+    condition of a conditional expression is not part of its value)."""
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    if isinstance(node, ast.Compare) or _state_call(node):
+        return []
+    if isinstance(node, ast.Constant):
+        return [node.value] if isinstance(node.value, str) and node.value else []
+    return [s for child in ast.iter_child_nodes(node) for s in _literals(child)]
+
+
+def _state_call(node: ast.AST) -> bool:
+    """``links.isakmp_state(...)`` or ``links.ikev2_state(...)``: its strings are
+    state names, which the next test checks against the state tables."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "links"
+        and node.func.attr in ("isakmp_state", "ikev2_state")
+    )
+
+
+def state_names(source: str) -> list[tuple[str, str]]:
+    """(function, state name) for every literal state name passed to links."""
+    return [
+        (node.func.attr, name)
+        for node in ast.walk(ast.parse(source))
+        if _state_call(node)
+        for name in _literals(ast.Tuple(elts=node.args, ctx=ast.Load()))
+    ]
+
+
+def engine_modules() -> list[Path]:
+    return sorted(
+        p
+        for p in ANALYZER.rglob("*.py")
+        if p.name != "links.py" and "migrations" not in p.parts
+    )
 
 
 def real_outputs() -> list[Path]:
@@ -110,17 +166,80 @@ def test_it_has_the_articles_the_design_promises():
 
 
 def test_it_has_a_section_for_every_isakmp_state():
-    """The state table's anchors (used by rules and the graph) all exist."""
+    """The state tables' sections (used by rules and the graph) all exist."""
     for state in isakmp.STATES:
-        assert_resolves("isakmp-states", state.anchor, f"state {state.name}")
+        assert links.isakmp_state(state) == links.isakmp_state(state.name)
+        assert_resolves(*links.isakmp_state(state), f"state {state.name}")
+    for name in ike.IKEV2_STATES:
+        assert_resolves(*links.ikev2_state(name), f"IKEv2 state {name}")
+
+
+def test_it_refuses_a_state_the_table_lacks():
+    with pytest.raises(ValueError):
+        links.isakmp_state("MM_WAIT_MSG9")
+
+
+@pytest.mark.parametrize("name,link", sorted(links.named().items()))
+def test_it_resolves_every_section_links_names(name, link):
+    """Every constant in analyzer.links names an article and heading that exist."""
+    assert link.anchor, f"links.{name} names no section"
+    assert_resolves(link.article, link.anchor, f"links.{name}")
 
 
 @pytest.mark.parametrize(
-    "module,article,anchor", literal_links(), ids=lambda v: str(v) if v else "-"
+    "path", engine_modules(), ids=lambda p: str(p.relative_to(ANALYZER))
 )
-def test_it_resolves_every_link_written_in_a_rule(module, article, anchor):
-    """A literal article/anchor pair in a rule module names an existing section."""
-    assert_resolves(article, anchor, module)
+def test_no_module_spells_a_link_itself(path):
+    """Rules, parsers and the engine take their links from analyzer.links."""
+    assert spelled_links(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "path", engine_modules(), ids=lambda p: str(p.relative_to(ANALYZER))
+)
+def test_every_state_named_for_a_link_is_in_its_table(path):
+    """A state name given to links.isakmp_state / ikev2_state is a known state."""
+    for function, name in state_names(path.read_text(encoding="utf-8")):
+        if function == "isakmp_state":
+            assert isakmp.lookup(name) is not None, name
+        else:
+            assert name in ike.IKEV2_STATES, name
+
+
+def test_the_walk_finds_a_link_spelled_in_place():
+    """The check above is not vacuous: each way of spelling a link is caught."""
+    source = (
+        'Finding(code="x", article="phase1-errors", anchor="checklist")\n'
+        'Finding(code="x", link=links.A if v2 else Link("a", "b"))\n'
+        'article, anchor = "mm-wait-msg4", "what-it-means"\n'
+        'Finding(code="x", anchor="ikev2-" + name)\n'
+        'Finding(code="x", link=links.A if what != "esp" else f"{b}-x")\n'
+    )
+    found = [line for line, _ in spelled_links(source)]
+    assert sorted(set(found)) == [1, 2, 3, 4, 5], spelled_links(source)
+    assert spelled_links('Finding(code="x", link=links.DPD)\n') == []
+    called = 'f(link=links.ikev2_state("READY" if v2 else "DELETE"))\n'
+    assert spelled_links(called) == []
+    assert state_names(called) == [("ikev2_state", "READY"), ("ikev2_state", "DELETE")]
+
+
+def test_a_finding_takes_its_link_whole():
+    """link= fills article and anchor, so the JSON is what it always was."""
+    found = Finding(
+        code="x", severity="info", title="t", detail="d", link=links.DPD, lines=[3]
+    )
+    assert (found.article, found.anchor) == ("dead-peer-detection-and-rekey", "dpd")
+    assert found.to_dict()["article"] == "dead-peer-detection-and-rekey"
+    assert "link" not in found.to_dict()
+    with pytest.raises(ValueError):
+        Finding(
+            code="x",
+            severity="info",
+            title="t",
+            detail="d",
+            article="a",
+            link=links.DPD,
+        )
 
 
 def test_it_resolves_every_link_the_engine_makes_on_real_outputs():

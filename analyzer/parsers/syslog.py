@@ -27,7 +27,9 @@ Two kinds of Source:
   ``received``. Catalogued messages (analyzer/syslog_catalog.py) carry the fields
   their text holds: ``peer``, ``group``, ``username``, ``protocol``,
   ``src_interface``, ``src``, ``src_port``, ``dst_interface``, ``dst``, ``dst_port``,
-  ``acl``, ``action``, ``spi``, ``local``. A line the device printed without a tag
+  ``acl``, ``action``, ``spi``, ``local``; 402116 also ``inner_src``, ``inner_dst``,
+  ``local_proxy``, ``remote_proxy``, and ESMTP and inspection messages the
+  ``matched_class`` that acted. A line the device printed without a tag
   (IOS debug output, `CEF-HWIDB:` style, `[IKEv1]` debug) has ``message_id`` None,
   or the untagged ``FACILITY-MNEMONIC`` when it has one. Inside a log buffer, lines
   that are not messages are the previous message's continuation (``more``), or, before
@@ -143,6 +145,13 @@ _SA = re.compile(
 )
 _SPI_FROM = re.compile(
     r"\(SPI= ?(?P<spi>0x[0-9A-Fa-f]{1,8})[^)]{0,60}\) from (?P<peer>" + IPV4 + r")"
+)
+# 402116: the packet that came out of the tunnel and the proxies of the SA it
+# does not match.
+_INNER = re.compile(
+    r"from (?P<peer>[0-9a-fA-F.:]{3,45})[ .(].{0,200}?destination as (?P<dst>[0-9a-fA-F.:]{3,45}), "
+    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local proxy as (?P<local>[^ ]{3,80}) "
+    r"and its remote proxy as (?P<remote>[^ ]{3,80}?)\.?$"
 )
 _IOS_PEER = re.compile(
     rf"(?:srcaddr=|peer at |[Pp]eer |from |remote= ?)(?P<peer>{IPV4})"
@@ -622,11 +631,18 @@ def _asa_fields(record: dict, entry) -> None:
             record["spi"] = m.group("spi")
             record["local"] = m.group("local")
             record["peer"] = m.group("peer")
-    elif kind == "spi":
+    elif kind in ("spi", "proxies"):
         m = _SPI_FROM.search(text)
         if m:
             record["spi"] = m.group("spi")
             record["peer"] = m.group("peer")
+        m = _INNER.search(text) if kind == "proxies" else None
+        if m:
+            record.setdefault("peer", m.group("peer"))
+            record["inner_src"] = m.group("src")
+            record["inner_dst"] = m.group("dst")
+            record["local_proxy"] = m.group("local")
+            record["remote_proxy"] = m.group("remote")
     elif kind == "acl":
         m = _ACL_HIT.search(text)
         if m:
@@ -687,6 +703,10 @@ def _conn_fields(record: dict, entry) -> None:
         record["protocol"] = _protocol(m.group("p") or m.group("n"))
     elif entry.family in _FAMILY_PROTOCOL:
         record["protocol"] = _FAMILY_PROTOCOL[entry.family]
+    if entry.family in ("esmtp", "inspection") and "matched " in text:
+        # 108004 "...; matched Class 25: match body length 100": the policy-map
+        # class that acted.
+        record["matched_class"] = text.split("matched ", 1)[1].strip()
     if entry.family == "acl":
         m = _ACL_NAME.search(text)
         if m:

@@ -3,7 +3,8 @@
 Each module is pure Python (no Django) and provides ``check(report) -> list[Finding]``,
 reading ``report.sources`` (all outputs found in the paste, so checks can cross
 outputs: packet-tracer with the asp table with the IPsec SAs). Every finding names
-an article slug and anchor that exist in kb/content (a test walks them all).
+its article section from analyzer.links, whose every entry exists in kb/content
+(a test walks them all).
 """
 
 from analyzer.rules import (

@@ -8,6 +8,7 @@ often pastes `show run crypto`, `show run tunnel-group` and `show run nat` apart
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.addresses import (
     all_covered,
     any_overlap,
@@ -19,9 +20,6 @@ from analyzer.addresses import (
 )
 from analyzer.configs import AsaConfig
 from analyzer.report import Finding
-
-ARTICLE_VPN = "asa-vpn-config-checks"
-
 
 # --- the release the config runs -----------------------------------------------
 
@@ -40,7 +38,7 @@ def asa_version(report, config: AsaConfig):
     return None
 
 
-def arp_case(version) -> str:
+def arp_case(version) -> links.Link:
     """The `arp-permit-nonconnected` article section that applies to a release.
 
     Up to 8.2 the ASA proxy-ARPs every static's mapped address. From 8.3 it answers
@@ -48,13 +46,13 @@ def arp_case(version) -> str:
     and exists from 8.4(5) in the 8.4 train and from 9.1(2) in the 9.x trains.
     """
     if version is None:
-        return "unknown"
+        return links.ARP_BY_VERSION
     version = tuple(version) + (0,) * (4 - len(version))
     if version < (8, 3, 0, 0):
-        return "pre-8-3"
+        return links.ARP_PRE_8_3
     if (8, 4, 5, 0) <= version < (8, 5, 0, 0) or version >= (9, 1, 2, 0):
-        return "8-4-5-and-later"
-    return "8-3-to-8-4-4"
+        return links.ARP_8_4_5_AND_LATER
+    return links.ARP_8_3_TO_8_4_4
 
 
 # --- static NAT to addresses the interface is not connected to -------------------
@@ -142,7 +140,7 @@ def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
         "sends the traffic to the ASA and nobody needs to ARP for it."
     )
     version_text = f"ASA {version[1]}" if version else "this ASA"
-    if case == "pre-8-3":
+    if case == links.ARP_PRE_8_3:
         severity = "info"
         detail = (
             f"{where} {version_text} is older than 8.3, and those releases answer ARP "
@@ -151,7 +149,7 @@ def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
             "route on the upstream router (or `arp permit-nonconnected` on 8.4(5)+ "
             "and 9.1(2)+) before upgrading."
         )
-    elif case == "8-3-to-8-4-4":
+    elif case == links.ARP_8_3_TO_8_4_4:
         severity = "error"
         detail = (
             f"{where} {version_text} answers ARP only for addresses in the interface "
@@ -161,7 +159,7 @@ def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
             f"{route_hint} Upgrading to a release with `arp permit-nonconnected` is "
             "the other way."
         )
-    elif case == "8-4-5-and-later":
+    elif case == links.ARP_8_4_5_AND_LATER:
         if permit:
             severity = "info"
             lines.append(permit[0]["lines"][0])
@@ -187,14 +185,12 @@ def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
             "the ASA; from 8.4(5) and 9.1(2) it does once `arp permit-nonconnected` "
             "is configured. Paste `show version` to narrow it down."
         )
-    anchor = "by-version" if case == "unknown" else case
     return Finding(
         code="asa.static_nat_nonconnected",
         severity=severity,
         title=f"Static NAT to {mapped_text}, outside the {ifname} subnet",
         detail=detail,
-        article="arp-permit-nonconnected",
-        anchor=anchor,
+        link=case,
         lines=lines,
         next_commands=[
             "show version",
@@ -293,8 +289,7 @@ def _esmtp_findings(report, config: AsaConfig) -> list[Finding]:
             title="ESMTP inspection enabled"
             + (" while mail is failing" if trouble else ""),
             detail=detail,
-            article="ironport-esmtp-inspection",
-            anchor="inspect-esmtp",
+            link=links.ESMTP_INSPECT,
             lines=[inspect["lines"][0], *trouble],
             next_commands=[
                 "show service-policy inspect esmtp",
@@ -391,8 +386,7 @@ def _unapplied_maps(config, entries) -> list[Finding]:
                     "entries to the map already on that interface, or bind this one. "
                     "If the paste was cut short, check the end of the crypto section."
                 ),
-                article="phase1-errors",
-                anchor="isakmp-enabled",
+                link=links.PHASE1_ISAKMP_ENABLED,
                 lines=[m["lines"][0] for m in members],
                 next_commands=[
                     "show running-config crypto map",
@@ -446,8 +440,7 @@ def _ike_not_enabled(config, entries) -> list[Finding]:
                         "peer's first message goes unanswered (MM_WAIT_MSG2 on its "
                         "side)."
                     ),
-                    article="phase1-errors",
-                    anchor="isakmp-enabled",
+                    link=links.PHASE1_ISAKMP_ENABLED,
                     lines=[binding["lines"][0]],
                     next_commands=[
                         f"show running-config crypto ikev{version}",
@@ -493,8 +486,7 @@ def _tunnel_group_checks(config, entries) -> list[Finding]:
                             "the key and the exchange stops after message 4 (the "
                             "initiator sits in MM_WAIT_MSG4 or sees INVALID_COOKIE)."
                         ),
-                        article=ARTICLE_VPN,
-                        anchor="peer-without-tunnel-group",
+                        link=links.CONFIG_PEER_WITHOUT_TUNNEL_GROUP,
                         lines=[line],
                         next_commands=[
                             f"show running-config tunnel-group {peer}",
@@ -526,8 +518,7 @@ def _tunnel_group_checks(config, entries) -> list[Finding]:
                         f"neither {missing} under ipsec-attributes nor a certificate "
                         "trustpoint. Authentication (messages 5 and 6) cannot succeed."
                     ),
-                    article=ARTICLE_VPN,
-                    anchor="tunnel-group-without-key",
+                    link=links.CONFIG_TUNNEL_GROUP_WITHOUT_KEY,
                     lines=[group["lines"][0], line],
                     next_commands=[
                         f"show running-config tunnel-group {group['name']}",
@@ -565,8 +556,7 @@ def _transform_sets_missing(config, entries) -> list[Finding]:
                     f"The entry offers {', '.join(missing)}, which the configuration "
                     "does not define: phase 2 has nothing to propose and fails."
                 ),
-                article=ARTICLE_VPN,
-                anchor="policies-and-transform-sets",
+                link=links.CONFIG_POLICIES_AND_TRANSFORM_SETS,
                 lines=[entry.get("at", {}).get("transform_set", entry["lines"][0])],
                 next_commands=["show running-config crypto ipsec"],
                 subject=f"crypto map {entry['map']} {entry['seq']}",
@@ -738,8 +728,7 @@ def _nat_finding(config, entry, ace, rule, part, ifc, count=1) -> Finding:
             + (f"{count} lines of the crypto ACL are affected. " if count > 1 else "")
             + fix
         ),
-        article=ARTICLE_VPN,
-        anchor="crypto-acl-nat",
+        link=links.CONFIG_CRYPTO_ACL_NAT,
         lines=[ace["lines"][0], rule["lines"][0], entry["lines"][0]],
         next_commands=[
             "show nat detail",
@@ -793,8 +782,7 @@ def _summary(config, entries) -> list[Finding]:
                     "proposal, the same PFS group and a mirror-image crypto ACL. "
                     + " ".join(parts)
                 ),
-                article=ARTICLE_VPN,
-                anchor="policies-and-transform-sets",
+                link=links.CONFIG_POLICIES_AND_TRANSFORM_SETS,
                 lines=lines,
                 next_commands=[
                     "show running-config crypto",

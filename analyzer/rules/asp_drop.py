@@ -10,6 +10,7 @@ pasted twice, a reason that did not grow between them is not blamed.
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.parsers.asp_drop import KIND
 from analyzer.report import Finding
 
@@ -164,8 +165,7 @@ def _vpn(section: str | None, code: str, recs: list[dict]) -> Finding | None:
         severity="warning" if grew else "info",
         title=f"ASP {kind}drop {code}: {count}",
         detail=detail,
-        article="asa-show-asp-drop",
-        anchor="vpn-codes",
+        link=links.ASP_DROP_VPN_CODES,
         lines=lines,
         next_commands=_capture(code),
         subject=f"drop reason {code}",
@@ -208,8 +208,7 @@ def _summary(recs: list[dict]) -> Finding:
         severity="info",
         title=f"ASP drops by the firewall's own checks ({len(recs)} reasons)",
         detail=detail,
-        article="asa-show-asp-drop",
-        anchor="firewall-codes",
+        link=links.ASP_DROP_FIREWALL_CODES,
         lines=[n for r in recs for n in _lines(r)],
         next_commands=_capture(top["code"]),
         subject="show asp drop counters",
@@ -227,8 +226,7 @@ def _nothing(rec: dict) -> Finding:
             f"there {_clearing(rec)}. If the problem was reproduced after the "
             "clearing, the ASP is not where the packets are lost."
         ),
-        article="asa-show-asp-drop",
-        anchor="clear-and-compare",
+        link=links.ASP_DROP_CLEAR_AND_COMPARE,
         lines=[rec["lines"][0]],
         next_commands=["show asp drop", "capture asp type asp-drop all"],
         subject=f"{section} drops",

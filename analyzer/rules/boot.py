@@ -3,9 +3,8 @@ value that ignores the startup configuration."""
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.report import Finding
-
-ARTICLE = "password-recovery-disabled"
 
 
 def _password_recovery(source, record) -> list[Finding]:
@@ -57,8 +56,7 @@ def _password_recovery(source, record) -> list[Finding]:
                 else ""
             ),
             detail=" ".join(parts),
-            article=ARTICLE,
-            anchor="break-window",
+            link=links.RECOVERY_BREAK_WINDOW,
             lines=lines,
             next_commands=[
                 "show running-config | include service password-recovery",
@@ -85,8 +83,7 @@ def _confreg(source, record) -> list[Finding]:
                 "running-config, set new passwords, then `config-register 0x2102` and "
                 "save, or the next reload comes up empty again."
             ),
-            article=ARTICLE,
-            anchor="procedure",
+            link=links.RECOVERY_PROCEDURE,
             lines=[record["at"].get("confreg", source.first_line)],
             next_commands=["show version | include register", "config-register 0x2102"],
             subject=f"router {record.get('platform') or ''}".strip(),
@@ -114,8 +111,7 @@ def _version_confreg(source, record) -> list[Finding]:
                 "Unless a recovery is under way, set `config-register 0x2102` in "
                 "configuration mode and save."
             ),
-            article=ARTICLE,
-            anchor="procedure",
+            link=links.RECOVERY_PROCEDURE,
             lines=[record.get("at", {}).get("config_register", source.first_line)],
             next_commands=[
                 "show version | include register",

@@ -20,7 +20,6 @@ def check(report):
                 "Paste the output exactly as the device printed it (prompts and echoed "
                 "commands help). Supported outputs: " + "; ".join(SUPPORTED) + "."
             ),
-            article="",
             lines=[],
         )
     ]
@@ -46,7 +45,6 @@ def _refused(record) -> Finding:
             "platform and software release (ASA and IOS spell many commands "
             "differently). Run it again and paste the output."
         ),
-        article="",
         lines=list(range(record["lines"][0], record["lines"][1] + 1)),
         next_commands=_retry(command, record["message"]) if command else [],
         subject=f"command {command}" if command else "a typed command",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analyzer import isakmp
+from analyzer import isakmp, links
 from analyzer.paste import device_name, waiting_for_sa
 from analyzer.report import Finding
 
@@ -20,7 +20,6 @@ ISAKMP_KINDS = (
     "pix.show_isakmp_sa",
 )
 IKEV2_KINDS = ("asa.show_crypto_ikev2_sa", "ios.show_crypto_ikev2_sa")
-ARTICLE = "isakmp-states"
 
 
 @dataclass(frozen=True)
@@ -168,8 +167,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
             severity="warning" if extension else "info",
             title=f"{state_name} with peer {peer}{_count(recs)}",
             detail=" ".join([explanation] + notes),
-            article=ARTICLE,
-            anchor="other-states",
+            link=links.ISAKMP_OTHER_STATES,
             lines=_lines(recs),
             next_commands=["show crypto isakmp sa detail", debug],
             subject=subject,
@@ -194,8 +192,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         severity=state.severity,
         title=f"{state.name} with peer {peer}{_count(recs)}",
         detail=" ".join(parts),
-        article=ARTICLE,
-        anchor=state.anchor,
+        link=links.isakmp_state(state),
         lines=_lines(recs),
         next_commands=[_command(c, peer, platform, recs) for c in state.commands],
         subject=subject,
@@ -265,7 +262,6 @@ def _ikev2_notes(recs: list[dict], state_name: str) -> list[str]:
 
 def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Finding:
     info = IKEV2_STATES.get(state_name)
-    anchor_name = state_name.lower().replace("_", "-")
     code_name = state_name.lower().replace("-", "_")
     roles = _roles(recs)
     if info is None:
@@ -275,8 +271,7 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
             title=f"IKEv2 SA with peer {peer} in {state_name}{_count(recs)}",
             detail=f"{state_name} is not one of the usual IKEv2 SA states (READY, "
             "IN-NEG, DELETE). It matters only if the SA stays in it.",
-            article=ARTICLE,
-            anchor="ikev2-states",
+            link=links.IKEV2_STATES,
             lines=_lines(recs),
             next_commands=_ikev2_commands(peer, platform, state_name),
             subject=f"peer {peer}",
@@ -294,8 +289,7 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
         severity=info.severity,
         title=f"IKEv2 SA with peer {peer} is {state_name}{_count(recs)}",
         detail=" ".join(parts),
-        article=ARTICLE,
-        anchor=f"ikev2-{anchor_name}",
+        link=links.ikev2_state(state_name),
         lines=_ikev2_lines(recs, state_name),
         next_commands=_ikev2_commands(peer, platform, state_name),
         subject=f"peer {peer}",
@@ -495,8 +489,7 @@ def _no_phase2(report, source, groups) -> list[Finding]:
                 + ". "
                 + what
                 + tail,
-                article="ipsec-phase2-errors",
-                anchor="what-must-match",
+                link=links.PHASE2_WHAT_MUST_MATCH,
                 lines=lines,
                 next_commands=cmds,
                 subject=f"peer {peer}",

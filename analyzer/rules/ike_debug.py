@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from analyzer import isakmp
+from analyzer import isakmp, links
 from analyzer.report import Finding, Report
 
-ARTICLE = "ike-debug-invalid-cookie"
 _EVIDENCE_MESSAGES = 3
 
 
@@ -157,8 +156,7 @@ def _peer(record: dict) -> list[Finding]:
                 severity="error",
                 title=f"{peer} answers with INVALID_COOKIE: it has no tunnel for this address",
                 detail=detail,
-                article=ARTICLE,
-                anchor="invalid-cookie",
+                link=links.DEBUG_INVALID_COOKIE,
                 lines=lines + evidence,
                 next_commands=_commands(
                     record,
@@ -213,19 +211,12 @@ def _peer(record: dict) -> list[Finding]:
                 ),
                 detail=f"{what}{_quote(record, 'psk')} Messages: "
                 f"{_exchanged(record)}. Re-enter the key on both ends.",
-                article=(
-                    "ikev2-troubleshooting"
+                link=(
+                    links.IKEV2_AUTHENTICATION_FAILED
                     if v2
-                    else "phase1-errors"
+                    else links.PHASE1_PRE_SHARED_KEY
                     if missing
-                    else ARTICLE
-                ),
-                anchor=(
-                    "authentication-failed"
-                    if v2
-                    else "pre-shared-key"
-                    if missing
-                    else "psk-mismatch"
+                    else links.DEBUG_PSK_MISMATCH
                 ),
                 lines=lines + evidence,
                 next_commands=_commands(
@@ -292,8 +283,11 @@ def _peer(record: dict) -> list[Finding]:
                 severity="error",
                 title=f"No IKE proposal matches between this device and {peer}",
                 detail=detail,
-                article="ikev2-troubleshooting" if ikev2 else "phase1-errors",
-                anchor="no-proposal-chosen" if ikev2 else "proposal-mismatch",
+                link=(
+                    links.IKEV2_NO_PROPOSAL_CHOSEN
+                    if ikev2
+                    else links.PHASE1_PROPOSAL_MISMATCH
+                ),
                 lines=lines + evidence,
                 next_commands=_commands(
                     record,
@@ -323,8 +317,7 @@ def _peer(record: dict) -> list[Finding]:
                     "outside` is missing, or names another interface), so nothing "
                     "here answers the peer." + _quote(record, "no_crypto_map")
                 ),
-                article="asa-vpn-config-checks",
-                anchor="crypto-map-unapplied",
+                link=links.CONFIG_CRYPTO_MAP_UNAPPLIED,
                 lines=_error_lines(record, "no_crypto_map"),
                 next_commands=_commands(
                     record,
@@ -351,8 +344,7 @@ def _peer(record: dict) -> list[Finding]:
                     "with a key derived from it and do not decrypt. Less often a "
                     "device on the path alters UDP 500." + _quote(record, "malformed")
                 ),
-                article=ARTICLE,
-                anchor="psk-mismatch",
+                link=links.DEBUG_PSK_MISMATCH,
                 lines=[e["line"] for e in malformed][:10],
                 next_commands=_commands(
                     record,
@@ -384,8 +376,7 @@ def _peer(record: dict) -> list[Finding]:
                         "(isakmp keepalive) so a dead SA is noticed."
                     )
                 ),
-                article="asa-vpn-asp-table",
-                anchor="spi-mismatch",
+                link=links.ASP_SPI_MISMATCH,
                 lines=lines,
                 next_commands=_commands(
                     record,
@@ -407,10 +398,11 @@ def _peer(record: dict) -> list[Finding]:
     )
     if silent and not findings:
         lines = _error_lines(record, "no_response") + evidence
-        state = "mm_no_state" if record["platform"] == "ios" else "mm_wait_msg2"
-        article = "isakmp-states"
+        link = links.isakmp_state(
+            "MM_NO_STATE" if record["platform"] == "ios" else "MM_WAIT_MSG2"
+        )
         if record["version"] == "ikev2":
-            article, state = "ikev2-troubleshooting", "checklist"
+            link = links.IKEV2_CHECKLIST
         findings.append(
             Finding(
                 code="ike_debug.peer_not_answering",
@@ -427,8 +419,7 @@ def _peer(record: dict) -> list[Finding]:
                     "(phase1-errors, route-to-peer), then a capture on the outside "
                     "interface."
                 ),
-                article=article,
-                anchor=state,
+                link=link,
                 lines=lines,
                 next_commands=_commands(
                     record,
@@ -463,8 +454,7 @@ def _peer(record: dict) -> list[Finding]:
                     "differs, UDP 500/4500 blocked on the way. A debug of one attempt "
                     "shows which."
                 ),
-                article="phase1-errors",
-                anchor="checklist",
+                link=links.PHASE1_CHECKLIST,
                 lines=[e["line"] for e in failed][:10],
                 next_commands=_commands(
                     record,
@@ -488,9 +478,11 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_stalled_finding(record, evidence))
 
     if not findings and record["phase1_complete"] and not kinds - {"other"}:
-        state = "qm_idle" if record["platform"] == "ios" else "mm_active"
+        link = links.isakmp_state(
+            "QM_IDLE" if record["platform"] == "ios" else "MM_ACTIVE"
+        )
         if record["version"] == "ikev2":
-            state = "ikev2-ready"
+            link = links.ikev2_state("READY")
         findings.append(
             Finding(
                 code="ike_debug.negotiation_complete",
@@ -500,8 +492,7 @@ def _peer(record: dict) -> list[Finding]:
                     f"Phase 1{' and phase 2' if record['phase2_complete'] else ''} "
                     f"completed. Messages: {_exchanged(record)}." + _history(resolved)
                 ),
-                article="isakmp-states",
-                anchor=state,
+                link=link,
                 lines=sorted(set(record.get("complete_lines", [])[:5] + evidence)),
                 next_commands=_commands(
                     record,
@@ -532,11 +523,11 @@ def _stalled_finding(record: dict, evidence: list[int]) -> Finding:
     name = record.get("last_state") or ""
     state = isakmp.lookup(name)
     if name == "MM_WAIT_MSG4":
-        article, anchor = "mm-wait-msg4", "what-it-means"
+        link = links.MM_WAIT_MSG4_WHAT_IT_MEANS
     elif state is not None:
-        article, anchor = "isakmp-states", state.anchor
+        link = links.isakmp_state(state)
     else:
-        article, anchor = "isakmp-states", "other-states"
+        link = links.ISAKMP_OTHER_STATES
     meaning = (
         state.meaning
         if state is not None
@@ -550,8 +541,7 @@ def _stalled_finding(record: dict, evidence: list[int]) -> Finding:
             f"The peer answered at first, then this device resent its last message "
             f"and nothing came back. Messages: {_exchanged(record)}. {meaning}"
         ),
-        article=article,
-        anchor=anchor,
+        link=link,
         lines=_error_lines(record, "no_response") + evidence,
         next_commands=[c.format(peer=peer) for c in (state.commands if state else ())]
         or ["show crypto isakmp sa detail"],
@@ -579,8 +569,10 @@ def _history(resolved: list[dict]) -> str:
     )
 
 
-# What the refusal names, in the order it is looked for: (article anchor, words
-# in the device's text, the cause in the field's words).
+# What the refusal names, in the order it is looked for: (the section for IKEv1,
+# the one for IKEv2, words in the device's text, the cause in the field's words).
+# The transform set and PFS sections explain both IKE versions; what only IKEv2
+# says (TS_UNACCEPTABLE) has its own section in the IKEv2 article.
 _DECLARED = re.compile(r"(?:peer declares|IDir|IDi) '([0-9.]{7,15})'")
 _PRIVATE = re.compile(
     r"^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
@@ -588,7 +580,8 @@ _PRIVATE = re.compile(
 _NAMES_NETWORK = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d")
 _PHASE2_CAUSES = (
     (
-        "crypto-acl-mirror",
+        links.PHASE2_CRYPTO_ACL_MIRROR,
+        links.IKEV2_TS_UNACCEPTABLE,
         (
             "proxy identities not supported",
             "no matching crypto map",
@@ -609,14 +602,16 @@ _PHASE2_CAUSES = (
         "no crypto ACL entry here: the crypto ACLs are not mirror images.",
     ),
     (
-        "pfs-mismatch",
+        links.PHASE2_PFS_MISMATCH,
+        links.PHASE2_PFS_MISMATCH,
         ("PFS", "pfs", "Perfect Forward", "DIFFIE_HELLMAN_GROUP"),
         "The two ends disagree on PFS: one asks for a Diffie-Hellman group in "
         "quick mode (`set pfs`) and the other does not, or they name different "
         "groups.",
     ),
     (
-        "transform-set",
+        links.PHASE2_TRANSFORM_SET,
+        links.PHASE2_TRANSFORM_SET,
         ("transform proposal", "transform set", "transform-set"),
         "No transform set here matches the peer's (encryption, integrity, "
         "tunnel or transport mode).",
@@ -629,17 +624,20 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
     refusals = [e for e in record["errors"] if e["kind"] == "phase2"]
     texts = " ".join(e["text"] for e in refusals)
     proxies = record.get("proxies") or {}
-    anchor, cause = (
-        "what-must-match",
+    # A refused child SA with no cause named has its own IKEv2 section.
+    named = False
+    v1_link, v2_link, cause = (
+        links.PHASE2_WHAT_MUST_MATCH,
+        links.IKEV2_NO_PROPOSAL_CHOSEN,
         (
             "The IPsec proposal was refused: the transform sets, the PFS group or the "
             "proxy identities (crypto ACLs, which must be mirror images) differ. The "
             "refusing side's own debug names which."
         ),
     )
-    for candidate, words, text in _PHASE2_CAUSES:
+    for v1_candidate, v2_candidate, words, text in _PHASE2_CAUSES:
         if any(w in texts for w in words):
-            anchor, cause = candidate, text
+            v1_link, v2_link, cause, named = v1_candidate, v2_candidate, text, True
             break
     # "processing NOTIFY PROPOSAL_NOT_CHOSEN protocol 3": the peer refused; a
     # "Sending NOTIFY" is this device's own refusal.
@@ -647,7 +645,7 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
         "processing NOTIFY" in e["text"] or "eceived NOTIFY" in e["text"]
         for e in refusals
     )
-    if by_peer and anchor == "what-must-match":
+    if by_peer and not named:
         cause = (
             f"{peer} refused this device's quick mode proposal "
             "(PROPOSAL_NOT_CHOSEN): its transform set, PFS setting or crypto ACL "
@@ -673,19 +671,7 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
             f'Phase 1 is up. {cause} The device says: "{said}". '
             f"Messages: {_exchanged(record)}."
         ),
-        # The transform set and PFS sections explain both IKE versions; what
-        # only IKEv2 says (TS_UNACCEPTABLE, a refused child SA with no cause
-        # named) has its own sections in the IKEv2 article.
-        article=(
-            "ikev2-troubleshooting"
-            if ikev2 and anchor in ("crypto-acl-mirror", "what-must-match")
-            else "ipsec-phase2-errors"
-        ),
-        anchor=(
-            {"crypto-acl-mirror": "ts-unacceptable"}.get(anchor, "no-proposal-chosen")
-            if ikev2 and anchor in ("crypto-acl-mirror", "what-must-match")
-            else anchor
-        ),
+        link=v2_link if ikev2 else v1_link,
         lines=[e["line"] for e in refusals][:10] + _last_message_lines(record),
         next_commands=_commands(
             record,
@@ -806,12 +792,11 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             f'{cause}. The device says: "{said}". A pre-shared key change will '
             f"not fix this. Messages: {_exchanged(record)}."
         ),
-        article="nat-traversal"
+        link=links.NAT_TRAVERSAL_FAILURES
         if nat
-        else "ikev2-troubleshooting"
+        else links.IKEV2_AUTHENTICATION_FAILED
         if v2
-        else "phase1-errors",
-        anchor="failures" if nat else "authentication-failed" if v2 else "checklist",
+        else links.PHASE1_CHECKLIST,
         lines=[e["line"] for e in record["errors"] if e["kind"] in ("identity", "psk")][
             :10
         ],

@@ -7,6 +7,7 @@ Every `ios.running_config` source in the paste is read as one device.
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.addresses import (
     covers,
     ipv4_to_int,
@@ -16,9 +17,6 @@ from analyzer.addresses import (
 )
 from analyzer.configs import IosConfig
 from analyzer.report import Finding
-
-ARTICLE = "asa-vpn-config-checks"
-
 
 # --- keys ----------------------------------------------------------------------------
 
@@ -73,8 +71,7 @@ def _peer_key_findings(config, entries) -> list[Finding]:
                         "cannot authenticate phase 1 with it: the exchange stops at "
                         "MM_KEY_EXCH and the log shows no pre-shared key for the peer."
                     ),
-                    article=ARTICLE,
-                    anchor="peer-without-tunnel-group",
+                    link=links.CONFIG_PEER_WITHOUT_TUNNEL_GROUP,
                     lines=[line],
                     next_commands=[
                         "show running-config | include crypto isakmp key",
@@ -114,8 +111,7 @@ def _unapplied(config, entries) -> list[Finding]:
                     "peers. Apply it under the outside interface, or move its entries "
                     "into the map already there."
                 ),
-                article=ARTICLE,
-                anchor="crypto-map-unapplied",
+                link=links.CONFIG_CRYPTO_MAP_UNAPPLIED,
                 lines=[m["lines"][0] for m in members],
                 next_commands=[
                     "show crypto map",
@@ -210,8 +206,7 @@ def _crypto_nat(config, entries) -> list[Finding]:
                             "packets leave with the outside address and miss the crypto "
                             f"ACL. Put a `deny ip` for this traffic at the top of {via}."
                         ),
-                        article=ARTICLE,
-                        anchor="crypto-acl-nat",
+                        link=links.CONFIG_CRYPTO_ACL_NAT,
                         lines=[ace["lines"][0], hit["lines"][0], rule["lines"][0]],
                         next_commands=[
                             "show ip nat translations",
@@ -282,8 +277,7 @@ def _summary(config, entries) -> list[Finding]:
                     "set, the same PFS group and a mirror-image crypto ACL. "
                     + " ".join(parts)
                 ),
-                article=ARTICLE,
-                anchor="policies-and-transform-sets",
+                link=links.CONFIG_POLICIES_AND_TRANSFORM_SETS,
                 lines=[m["lines"][0] for m in members],
                 next_commands=["show crypto isakmp policy", "show crypto map"],
                 subject=f"crypto map {name}",
@@ -323,8 +317,7 @@ def _show_crypto_map(report) -> list[Finding]:
                                 "not exist produces the same state."
                             )
                         ),
-                        article=ARTICLE,
-                        anchor="incomplete-entry",
+                        link=links.CONFIG_INCOMPLETE_ENTRY,
                         lines=[entry["at"]["entry"], entry["at"]["incomplete"]],
                         next_commands=[
                             f"show running-config | section crypto map {entry['map']}",
@@ -346,8 +339,7 @@ def _show_crypto_map(report) -> list[Finding]:
                     "never encrypt and the router does not negotiate with their peers. "
                     f"Apply it with `crypto map {name}` under the outside interface."
                 ),
-                article=ARTICLE,
-                anchor="crypto-map-unapplied",
+                link=links.CONFIG_CRYPTO_MAP_UNAPPLIED,
                 lines=[e["at"]["interfaces"] for e in entries],
                 next_commands=[
                     "show running-config | section interface",
@@ -387,8 +379,7 @@ def _incomplete_entries(entries) -> list[Finding]:
                     "incomplete and ignores it, so nothing is encrypted and no "
                     "negotiation starts for it."
                 ),
-                article=ARTICLE,
-                anchor="incomplete-entry",
+                link=links.CONFIG_INCOMPLETE_ENTRY,
                 lines=[entry["lines"][0]],
                 next_commands=[
                     "show crypto map",

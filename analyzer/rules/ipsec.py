@@ -7,12 +7,12 @@ fragmentation. A pair whose counters look healthy gets no finding above info.
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.addresses import network, prefix_text
 from analyzer.paste import waiting_for_sa
 from analyzer.report import Finding
 
 KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
-ARTICLE = "vpn-encaps-no-decaps"
 
 # IOS/ASA detail counters that count packets dropped on the way in or out.
 _ERROR_COUNTERS = (
@@ -197,15 +197,14 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
     subject = _subject(rec)
     encaps, decaps = rec.get("encaps"), rec.get("decaps")
 
-    def finding(code, severity, title, detail, anchor, lines, topic):
+    def finding(code, severity, title, detail, link, lines, topic):
         out.append(
             Finding(
                 code=f"ipsec.{code}",
                 severity=severity,
                 title=title,
                 detail=detail,
-                article=ARTICLE,
-                anchor=anchor,
+                link=link,
                 lines=lines,
                 next_commands=_commands(rec, asa, topic),
                 subject=subject,
@@ -231,8 +230,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
                     f"to {endpoint} never matches this entry, so nothing is encrypted "
                     "and phase 2 is not brought up for it."
                 ),
-                article="ipsec-phase2-errors",
-                anchor="crypto-acl-mirror",
+                link=links.PHASE2_CRYPTO_ACL_MIRROR,
                 lines=_lines(rec, "remote_ident", "peer"),
                 next_commands=[
                     "show crypto map",
@@ -263,7 +261,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
                     if _nat_t(rec)
                     else "."
                 ),
-                "encaps-no-decaps",
+                links.ENCAPS_NO_DECAPS,
                 _lines(rec, "encaps", "decaps"),
                 "encaps_no_decaps",
             )
@@ -277,7 +275,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
                 "way out: look at the route back to the remote network, NAT "
                 "rules that translate the reply before encryption, and the crypto "
                 "ACL on this side (it must match the reply exactly).",
-                "decaps-no-encaps",
+                links.DECAPS_NO_ENCAPS,
                 _lines(rec, "encaps", "decaps"),
                 "decaps_no_encaps",
             )
@@ -303,7 +301,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
                 "info",
                 f"No traffic through the SA with {peer}",
                 detail,
-                "no-traffic",
+                links.SA_NO_TRAFFIC,
                 _lines(rec, "encaps", "decaps"),
                 "no_traffic",
             )
@@ -320,7 +318,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             "no SA to leave by (the current outbound SPI is zero, nothing was "
             "encrypted): traffic wants this tunnel but phase 2 is not up. These "
             "are not errors of a working SA.",
-            "send-recv-errors",
+            links.SA_SEND_RECV_ERRORS,
             _lines(rec, "send_errors", "outbound_spi"),
             "errors",
         )
@@ -336,7 +334,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             "peer still using an old SA after a rekey); send-side errors at packets "
             "that found no SA or failed encapsulation. The detailed output and the "
             "drop counters name the reason.",
-            "send-recv-errors",
+            links.SA_SEND_RECV_ERRORS,
             _lines(rec, *errors),
             "errors",
         )
@@ -361,7 +359,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             "Integrity (HMAC) failures mean packets altered or corrupted on the "
             "path, or keys out of step after a rekey; replay failures mean packets "
             "arriving far out of order (QoS or load balancing between the peers).",
-            "verify-failures",
+            links.SA_VERIFY_FAILURES,
             _lines(rec, *(("decaps", "verify") if short else ()), *failed),
             "verify",
         )
@@ -378,7 +376,7 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
             "failures or reassembly work cost throughput and can break "
             "applications that set DF. Lowering the TCP MSS or the tunnel MTU "
             "usually removes it.",
-            "fragmentation",
+            links.SA_FRAGMENTATION,
             _lines(rec, *fragments),
             "fragmentation",
         )
@@ -473,8 +471,7 @@ def _check_session(rec: dict) -> list[Finding]:
                     "reachability of the peer, UDP 500/4500 on the path, and that "
                     "both ends agree on the IKE policy and the key."
                 ),
-                article="phase1-errors",
-                anchor="checklist",
+                link=links.PHASE1_CHECKLIST,
                 lines=[rec.get("at", {}).get("status", rec["lines"][0])]
                 + [sa["line"] for sa in rec.get("ike_sas", []) if "line" in sa],
                 next_commands=[
@@ -500,8 +497,7 @@ def _check_session(rec: dict) -> list[Finding]:
                     "traffic should be flowing, it does not match the crypto ACL, or "
                     "phase 2 fails (transform set, PFS or proxy mismatch)."
                 ),
-                article=ARTICLE,
-                anchor="no-traffic",
+                link=links.SA_NO_TRAFFIC,
                 lines=[rec.get("at", {}).get("status", rec["lines"][0])],
                 next_commands=[
                     f"show crypto session remote {peer} detail",
@@ -523,8 +519,7 @@ def _check_session(rec: dict) -> list[Finding]:
                     "at the next rekey. Until then dead peer detection cannot run, "
                     "so a peer that reboots is not noticed."
                 ),
-                article="dead-peer-detection-and-rekey",
-                anchor="dpd",
+                link=links.DPD,
                 lines=[rec.get("at", {}).get("status", rec["lines"][0])],
                 next_commands=[
                     f"show crypto session remote {peer} detail",
@@ -554,8 +549,7 @@ def _check_session(rec: dict) -> list[Finding]:
                             "mirror of this one), its NAT exemption, and that ESP "
                             "reaches it."
                         ),
-                        article=ARTICLE,
-                        anchor="encaps-no-decaps",
+                        link=links.ENCAPS_NO_DECAPS,
                         lines=_flow_lines(flow, "decaps", "encaps"),
                         next_commands=commands + ["debug crypto ipsec"],
                         subject=subject,
@@ -573,8 +567,7 @@ def _check_session(rec: dict) -> list[Finding]:
                             "the route back to the remote network, NAT of the replies, "
                             "and this side's crypto ACL."
                         ),
-                        article=ARTICLE,
-                        anchor="decaps-no-encaps",
+                        link=links.DECAPS_NO_ENCAPS,
                         lines=_flow_lines(flow, "decaps", "encaps"),
                         next_commands=commands,
                         subject=subject,
@@ -597,8 +590,7 @@ def _check_session(rec: dict) -> list[Finding]:
                         "that found no SA or failed encryption. The SA counters in "
                         "detail name the reason."
                     ),
-                    article=ARTICLE,
-                    anchor="send-recv-errors",
+                    link=links.SA_SEND_RECV_ERRORS,
                     lines=_flow_lines(flow, *(f for f, _ in drops)),
                     next_commands=[f"show crypto ipsec sa peer {peer} detail"]
                     + commands[:1],
@@ -711,8 +703,7 @@ def _overlapping(latest: list) -> list[Finding]:
                     f"{ident_text(wider.get('local_ident'))} to "
                     f"{ident_text(wider.get('remote_ident'))}."
                 ),
-                article="ipsec-phase2-errors",
-                anchor="crypto-acl-mirror",
+                link=links.PHASE2_CRYPTO_ACL_MIRROR,
                 lines=sorted(
                     set(_lines(a, "local_ident", "remote_ident"))
                     | set(_lines(b, "local_ident", "remote_ident"))

@@ -7,9 +7,9 @@ configuration rules, which read these same sources.
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.report import Finding
 
-ARTICLE = "ironport-esmtp-inspection"
 # At most this many message ids are named in one finding; the lines hold the rest.
 _NAMED = 5
 
@@ -59,8 +59,7 @@ def _aborted(report) -> list[Finding]:
             severity="warning",
             title="IronPort: receiving aborted",
             detail=detail,
-            article=ARTICLE,
-            anchor="receiving-aborted",
+            link=links.ESMTP_RECEIVING_ABORTED,
             lines=lines[:200],
             next_commands=[
                 'grep "Receiving aborted" mail_logs',
@@ -123,8 +122,7 @@ def _masked_banner(report) -> list[Finding]:
                     severity="warning",
                     title="SMTP banner masked: ESMTP inspection in the path",
                     detail=" ".join(parts),
-                    article=ARTICLE,
-                    anchor="masked-banner",
+                    link=links.ESMTP_MASKED_BANNER,
                     lines=lines,
                     next_commands=[
                         "show running-config policy-map",
@@ -158,8 +156,7 @@ def _warnings_only(record, warnings) -> Finding:
             "with the name in the 220 banner; the TLS check looks for STARTTLS in the "
             f"EHLO reply. {seen}"
         ),
-        article=ARTICLE,
-        anchor="masked-banner",
+        link=links.ESMTP_MASKED_BANNER,
         lines=[c["line"] for c in warnings],
         next_commands=[
             "show running-config policy-map",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.report import Finding, Report
 
 KIND = "peer.status"
@@ -46,8 +47,7 @@ def _down(peer: str, records: list[dict]) -> Finding:
                 "something on the path drops UDP 500/4500. Check the route and a "
                 "capture on both outside interfaces before the proposals."
             ),
-            article="ike-debug-invalid-cookie",
-            anchor="peer-not-answering",
+            link=links.DEBUG_PEER_NOT_ANSWERING,
             lines=lines,
             next_commands=list(_COMMANDS.get(platform, [])),
             subject=f"peer {peer}",
@@ -61,8 +61,7 @@ def _down(peer: str, records: list[dict]) -> Finding:
             f"Phase {phase} with {peer} is down in the far end's own table.{said} "
             "Its IKE log for the same minutes says which exchange fails."
         ),
-        article="vpn-interop-other-vendors",
-        anchor="mapping",
+        link=links.OTHER_VENDORS_MAPPING,
         lines=lines,
         next_commands=list(_COMMANDS.get(platform, [])),
         subject=f"peer {peer}",

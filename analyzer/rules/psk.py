@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analyzer import links
 from analyzer.addresses import MAX_IP, ipv4_to_int, mask_range
 from analyzer.report import Finding
 
-ARTICLE = "phase1-errors"
-ANCHOR = "pre-shared-key"
 KINDS = ("asa.running_config", "ios.running_config")
 
 
@@ -178,8 +177,7 @@ def _compare(a, ka, b, kb, version) -> Finding | None:
                 "MM_WAIT_MSG6 (IKEv2: AUTHENTICATION_FAILED). Retype the key on both "
                 "ends."
             ),
-            article=ARTICLE,
-            anchor=ANCHOR,
+            link=links.PHASE1_PRE_SHARED_KEY,
             lines=lines,
             next_commands=["show crypto isakmp key", "more system:running-config"],
             subject=subject,
@@ -193,8 +191,7 @@ def _compare(a, ka, b, kb, version) -> Finding | None:
             " and the key each holds for the other is the same value. A phase 1 "
             "failure between them has another cause."
         ),
-        article=ARTICLE,
-        anchor=ANCHOR,
+        link=links.PHASE1_PRE_SHARED_KEY,
         lines=lines,
         subject=subject,
     )

@@ -7,13 +7,11 @@ debug parser and judged in rules/ike_debug.py; here they are only counted.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-from analyzer import syslog_catalog
+from analyzer import links, syslog_catalog
 from analyzer.report import Finding, Report
 
-ARTICLE = "asa-syslog-messages"
 _ACL_IDS = {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
 # Messages that log an action only when they say it.
 _ACTION_REQUIRED = {"106100", "430002", "430003"}
@@ -40,26 +38,18 @@ def check(report: Report) -> list[Finding]:
     return findings
 
 
-_INNER = re.compile(
-    r"from (?P<peer>[0-9a-fA-F.:]{3,45})[ .(].{0,200}?destination as (?P<dst>[0-9a-fA-F.:]{3,45}), "
-    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local proxy as (?P<local>[^ ]{3,80}) "
-    r"and its remote proxy as (?P<remote>[^ ]{3,80}?)\.?$"
-)
-
-
 def _outside_policy(messages: list[dict]) -> list[Finding]:
     """402116: the peer sent, inside the tunnel, a packet its SA was not negotiated
     for. The two ends' crypto ACLs differ (the peer's is broader or overlaps)."""
-    by_peer: dict[str, list[tuple[dict, re.Match]]] = {}
+    by_peer: dict[str, list[dict]] = {}
     for record in messages:
         if record.get("message_id") != "402116":
             continue
-        m = _INNER.search(record.get("text", ""))
-        if m:
-            by_peer.setdefault(m.group("peer"), []).append((record, m))
+        if "remote_proxy" in record:
+            by_peer.setdefault(record["peer"], []).append(record)
     findings = []
     for peer, hits in by_peer.items():
-        record, m = hits[0]
+        record = hits[0]
         findings.append(
             Finding(
                 code="syslog.ipsec_outside_policy",
@@ -67,16 +57,16 @@ def _outside_policy(messages: list[dict]) -> list[Finding]:
                 title=f"{peer} sends traffic its IPsec SA was not negotiated for",
                 detail=(
                     f"{len(hits)} packet(s) decrypted from {peer} did not match the SA: "
-                    f"the first went from {m.group('src')} to {m.group('dst')} while the "
-                    f"SA covers local {m.group('local')} and remote {m.group('remote')}. "
+                    f"the first went from {record['inner_src']} to {record['inner_dst']} "
+                    f"while the SA covers local {record['local_proxy']} and remote "
+                    f"{record['remote_proxy']}. "
                     "The peer's crypto ACL (or its route into the tunnel) includes "
                     "traffic this side's does not: make the two ACLs mirror images, or "
                     "remove the overlapping entry on the peer. The ASA drops these "
                     "packets."
                 ),
-                article="ike-debug-invalid-cookie",
-                anchor="phase2-mismatch",
-                lines=[r["lines"][0] for r, _ in hits][:_MAX_LINES],
+                link=links.DEBUG_PHASE2_MISMATCH,
+                lines=[r["lines"][0] for r in hits][:_MAX_LINES],
                 next_commands=[
                     f"show crypto ipsec sa peer {peer}",
                     "show running-config crypto map",
@@ -139,8 +129,7 @@ def _summary(messages: list[dict]) -> Finding | None:
         severity="info",
         title=f"{total} syslog messages, {len(counts)} message IDs",
         detail=detail,
-        article=ARTICLE,
-        anchor="families" if not unknown else "uncatalogued",
+        link=links.SYSLOG_UNCATALOGUED if unknown else links.SYSLOG_FAMILIES,
         lines=lines,
         next_commands=["show logging", "show logging | include <message id>"],
         subject=subject,
@@ -190,13 +179,7 @@ def _esmtp(messages: list[dict]) -> list[Finding]:
         senders = sorted(
             {r["src"] for r in records if r.get("src") and r.get("src_port") != 25}
         )
-        reasons = sorted(
-            {
-                r["text"].split("matched ", 1)[1].strip()
-                for r in records
-                if "matched " in r.get("text", "")
-            }
-        )
+        reasons = sorted({r["matched_class"] for r in records if "matched_class" in r})
         ids = sorted({r["message_id"] for r in records})
         detail = (
             f"The firewall's ESMTP inspection dropped or cut {len(records)} mail "
@@ -221,8 +204,7 @@ def _esmtp(messages: list[dict]) -> list[Finding]:
                 severity="warning",
                 title=f"ESMTP inspection is dropping mail to {server}",
                 detail=detail,
-                article="ironport-esmtp-inspection",
-                anchor="syslogs",
+                link=links.ESMTP_SYSLOGS,
                 lines=[_first_line(r) for r in records][:_MAX_LINES],
                 next_commands=[
                     "show service-policy inspect esmtp",
@@ -366,10 +348,9 @@ def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
                     "  ", " "
                 ),
                 detail=detail,
-                article="phase1-errors",
-                anchor="isakmp-enabled"
+                link=links.PHASE1_ISAKMP_ENABLED
                 if to_device and what != "esp"
-                else "access-list-denies",
+                else links.PHASE1_ACCESS_LIST_DENIES,
                 lines=[_first_line(r) for r in records][:_MAX_LINES],
                 next_commands=commands,
                 subject=f"peer {remote}"

@@ -6,6 +6,7 @@ and who stays silent and lets the reader place the capture point.
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.report import Finding, Report
 
 _VPN = ("ike", "nat-t", "esp")
@@ -64,8 +65,7 @@ def _ike_one_way(flow: dict) -> Finding:
         severity="warning",
         title=f"IKE from {a} to {b} gets no answer",
         detail=detail,
-        article="tcpdump-recipes" if v2 else "isakmp-states",
-        anchor="ike-and-esp" if v2 else "mm_wait_msg2",
+        link=links.TCPDUMP_IKE_AND_ESP if v2 else links.isakmp_state("MM_WAIT_MSG2"),
         lines=[flow["first_line"], flow["last_line"]],
         next_commands=[
             f"tcpdump -n -i <outside interface> host {b} and (udp port 500 or udp port 4500)",
@@ -103,8 +103,7 @@ def _esp_one_way(flow: dict) -> Finding | None:
             f"ACL on {silent}, NAT exemption for the tunnel's traffic, and that ESP or "
             "UDP 4500 is allowed on the path."
         ),
-        article="vpn-encaps-no-decaps",
-        anchor="encaps-no-decaps",
+        link=links.ENCAPS_NO_DECAPS,
         lines=[flow["first_line"], flow["last_line"]],
         next_commands=[
             f"show crypto ipsec sa peer {silent}",
@@ -140,8 +139,7 @@ def _smtp_resets(flows: list[dict]) -> list[Finding]:
                     "banner of asterisks or an aborted receive on the mail gateway, are "
                     "the signature of a firewall's ESMTP inspection cutting the session."
                 ),
-                article="ironport-esmtp-inspection",
-                anchor="symptoms",
+                link=links.ESMTP_SYMPTOMS,
                 lines=lines[:40],
                 next_commands=[
                     "show service-policy inspect esmtp",
@@ -178,8 +176,9 @@ def _ike_stalled(flow: dict) -> Finding:
             "authentication packets lost to fragmentation on the path."
             + (f" Exchanges seen: {exchanges}." if exchanges else "")
         ),
-        article="isakmp-states" if flow.get("ike_version") == 2 else "mm-wait-msg4",
-        anchor="ikev2-in-neg" if flow.get("ike_version") == 2 else "what-it-means",
+        link=links.ikev2_state("IN-NEG")
+        if flow.get("ike_version") == 2
+        else links.MM_WAIT_MSG4_WHAT_IT_MEANS,
         lines=[flow["last_run_line"], flow["last_line"]],
         next_commands=[
             f"tcpdump -vv -n -i <interface> 'host {other} and (udp port 500 or udp port 4500)'",
@@ -204,8 +203,7 @@ def _two_way(pair: tuple[str, str], flows: list[dict]) -> Finding:
         severity="info",
         title=f"{', '.join(kinds).upper()} flowing both ways between {pair[0]} and {pair[1]}",
         detail=f"Both peers send and answer: {counts}.",
-        article="tcpdump-recipes",
-        anchor="reading-output",
+        link=links.TCPDUMP_READING_OUTPUT,
         lines=lines[:40],
         next_commands=[f"show crypto ipsec sa peer {pair[1]}"],
         subject=f"peers {pair[0]} and {pair[1]}",

@@ -16,6 +16,7 @@ A context and SA that agree and count traffic are reported as healthy (info).
 
 from __future__ import annotations
 
+from analyzer import links
 from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix
 from analyzer.configs import AsaConfig
 from analyzer.report import Finding
@@ -27,32 +28,27 @@ SESSIONS = "asa.show_vpn_sessiondb"
 SUMMARY = "asa.show_vpn_sessiondb_summary"
 CONFIG = "asa.running_config"
 
-ASP_ARTICLE = "asa-vpn-asp-table"
-DROPS_ARTICLE = "packet-tracer-drops"
-SESSIONDB_ARTICLE = "asa-vpn-sessiondb"
-PHASE2_ARTICLE = "vpn-encaps-no-decaps"
-
 # Every article section a finding of this module can point at.
 LINKS = (
-    (DROPS_ARTICLE, "acl-drop"),
-    (DROPS_ARTICLE, "no-route"),
-    (DROPS_ARTICLE, "nat-drops"),
-    (DROPS_ARTICLE, "security-checks"),
-    (DROPS_ARTICLE, "interface-down"),
-    (DROPS_ARTICLE, "vpn-drops"),
-    (DROPS_ARTICLE, "other-drops"),
-    ("phase1-errors", "access-list-denies"),
-    (ASP_ARTICLE, "user-data"),
-    (ASP_ARTICLE, "asp-table"),
-    (ASP_ARTICLE, "spi-check"),
-    (ASP_ARTICLE, "spi-mismatch"),
-    (ASP_ARTICLE, "no-vpn-phase"),
-    (ASP_ARTICLE, "counters"),
-    (SESSIONDB_ARTICLE, "l2l-sessions"),
-    (SESSIONDB_ARTICLE, "summary"),
-    (PHASE2_ARTICLE, "encaps-no-decaps"),
-    (PHASE2_ARTICLE, "decaps-no-encaps"),
-    (PHASE2_ARTICLE, "no-traffic"),
+    links.TRACER_ACL_DROP,
+    links.TRACER_NO_ROUTE,
+    links.TRACER_NAT_DROPS,
+    links.TRACER_SECURITY_CHECKS,
+    links.TRACER_INTERFACE_DOWN,
+    links.TRACER_VPN_DROPS,
+    links.TRACER_OTHER_DROPS,
+    links.PHASE1_ACCESS_LIST_DENIES,
+    links.ASP_USER_DATA,
+    links.ASP_VPN_CONTEXT,
+    links.ASP_SPI_CHECK,
+    links.ASP_SPI_MISMATCH,
+    links.ASP_NO_VPN_PHASE,
+    links.ASP_COUNTERS,
+    links.SESSIONDB_L2L_SESSIONS,
+    links.SESSIONDB_SUMMARY,
+    links.ENCAPS_NO_DECAPS,
+    links.DECAPS_NO_ENCAPS,
+    links.SA_NO_TRAFFIC,
 )
 
 _ERROR_COUNTERS = (
@@ -291,11 +287,11 @@ def _drop_finding(run, phase, subject, again, peers) -> Finding:
     lines += [run["at"][k] for k in ("action", "drop_reason") if k in run.get("at", {})]
     commands = [again] if again else []
     severity = "error"
-    article, anchor = DROPS_ARTICLE, "other-drops"
+    link = links.TRACER_OTHER_DROPS
     dst = run.get("dst")
     if kind == "VPN" or code.startswith(("vpn", "ipsec")):
         severity = "warning"
-        anchor = "vpn-drops"
+        link = links.TRACER_VPN_DROPS
         meaning = (
             "The flow matched a crypto map, so the ASA tried to encrypt it, but no "
             "IPsec SA was there to use. The first packet-tracer towards a tunnel that "
@@ -323,15 +319,15 @@ def _drop_finding(run, phase, subject, again, peers) -> Finding:
             "show running-config access-group"
         ]
         if _towards_vpn_peer(run, peers):
-            article, anchor = "phase1-errors", "access-list-denies"
+            link = links.PHASE1_ACCESS_LIST_DENIES
             meaning += (
                 " This traffic is IKE/ESP to a VPN peer: while it is denied, phase 1 "
                 "cannot start (or phase 2 traffic cannot pass) through this firewall."
             )
         else:
-            anchor = "acl-drop"
+            link = links.TRACER_ACL_DROP
     elif code in ("no-route", "no-adjacency") or kind == "ROUTE-LOOKUP":
-        anchor = "no-route"
+        link = links.TRACER_NO_ROUTE
         meaning = (
             "The ASA has no route (or no next-hop it can resolve) towards the "
             "destination, so the packet never reaches the crypto map or the egress "
@@ -341,14 +337,14 @@ def _drop_finding(run, phase, subject, again, peers) -> Finding:
             commands += [f"show route {dst}"]
         commands += ["show arp"] if code == "no-adjacency" else []
     elif code.startswith("nat") or kind in ("NAT", "UN-NAT", "NAT-EXEMPT"):
-        anchor = "nat-drops"
+        link = links.TRACER_NAT_DROPS
         meaning = (
             "NAT refused the packet: no translation fits it, a reverse-path check "
             "on the NAT rule failed, or the pool is exhausted."
         )
         commands += ["show nat detail", "show xlate"]
     elif code in ("sp-security-failed", "rpf-violated") or kind in ("IP-OPTIONS",):
-        anchor = "security-checks"
+        link = links.TRACER_SECURITY_CHECKS
         meaning = (
             "A slow-path security check failed: reverse-path verification, traffic "
             "between interfaces of the same security level, or a packet the ASA "
@@ -361,7 +357,7 @@ def _drop_finding(run, phase, subject, again, peers) -> Finding:
         run.get("input_line_status"),
         run.get("output_line_status"),
     ):
-        anchor = "interface-down"
+        link = links.TRACER_INTERFACE_DOWN
         meaning = "An interface the flow uses is down, so packet-tracer cannot send it."
         commands += ["show interface ip brief"]
     else:
@@ -375,8 +371,7 @@ def _drop_finding(run, phase, subject, again, peers) -> Finding:
         severity=severity,
         title=f"packet-tracer drops the flow at {where}: {reason}",
         detail=f"{meaning} Drop reason: {reason}.{location}",
-        article=article,
-        anchor=anchor,
+        link=link,
         lines=lines,
         next_commands=_unique(commands),
         subject=subject,
@@ -415,8 +410,7 @@ def _user_data_finding(run, vpn, token, contexts, subject) -> Finding:
         severity="info",
         title=f"The flow is encrypted by VPN context {token}",
         detail=detail,
-        article=ASP_ARTICLE,
-        anchor="user-data",
+        link=links.ASP_USER_DATA,
         lines=lines,
         next_commands=commands,
         subject=subject,
@@ -454,8 +448,7 @@ def _no_vpn_phase_finding(run, networks, subject, again) -> Finding:
                 "should, it does not match any crypto map entry: check the crypto "
                 "ACL, NAT exemption, and the route to the destination."
             ),
-            article=ASP_ARTICLE,
-            anchor="no-vpn-phase",
+            link=links.ASP_NO_VPN_PHASE,
             lines=lines,
             next_commands=_unique(commands + ["show running-config crypto map"]),
             subject=subject,
@@ -502,8 +495,7 @@ def _no_vpn_phase_finding(run, networks, subject, again) -> Finding:
         severity="warning",
         title=f"Traffic to {dst} is not matching the crypto map",
         detail=detail,
-        article=ASP_ARTICLE,
-        anchor="no-vpn-phase",
+        link=links.ASP_NO_VPN_PHASE,
         lines=lines + tunnel["lines"],
         next_commands=_unique(commands),
         subject=subject,
@@ -594,8 +586,7 @@ def _check_contexts(contexts: list[dict], sas: list[dict]) -> list[Finding]:
                         "context of its own: a leftover from an earlier SA (after a "
                         "rekey) that the ASA removes when it expires."
                     ),
-                    article=ASP_ARTICLE,
-                    anchor="spi-mismatch",
+                    link=links.ASP_SPI_MISMATCH,
                     lines=_ctx_lines(ctx, "spi"),
                     next_commands=[
                         _context_command(ctx),
@@ -620,8 +611,7 @@ def _check_contexts(contexts: list[dict], sas: list[dict]) -> list[Finding]:
                         "command twice; add show crypto ipsec sa to the paste to "
                         "compare the SPI and counters."
                     ),
-                    article=ASP_ARTICLE,
-                    anchor="counters",
+                    link=links.ASP_COUNTERS,
                     lines=_ctx_lines(ctx, "packets"),
                     next_commands=[_context_command(ctx), "show crypto ipsec sa"],
                     subject=_context_subject(ctx),
@@ -660,8 +650,7 @@ def _context_health(ctx: dict, contexts: list[dict] = ()) -> list[Finding]:
                     "are outside the tunnel's proxy networks; Bad Crypto and Bad Pkts "
                     "count packets that failed decryption, integrity or processing."
                 ),
-                article=ASP_ARTICLE,
-                anchor="counters",
+                link=links.ASP_COUNTERS,
                 lines=_ctx_lines(ctx, *(field for field, _ in bad)),
                 next_commands=[
                     _context_command(ctx),
@@ -694,8 +683,7 @@ def _context_health(ctx: dict, contexts: list[dict] = ()) -> list[Finding]:
                     "matching packet should start a negotiation. Check the IKE and "
                     "IPsec SAs towards the peer."
                 ),
-                article=ASP_ARTICLE,
-                anchor="spi-check",
+                link=links.ASP_SPI_CHECK,
                 lines=_ctx_lines(ctx, "spi"),
                 next_commands=[
                     _context_command(ctx),
@@ -718,8 +706,7 @@ def _context_health(ctx: dict, contexts: list[dict] = ()) -> list[Finding]:
                     "is deleted; a context that stays down while traffic needs the "
                     "tunnel means the SA behind it is gone or being renegotiated."
                 ),
-                article=ASP_ARTICLE,
-                anchor="asp-table",
+                link=links.ASP_VPN_CONTEXT,
                 lines=_ctx_lines(ctx, "state"),
                 next_commands=[
                     _context_command(ctx),
@@ -751,8 +738,7 @@ def _pair_finding(ctx: dict, sa: dict, counter: str) -> Finding:
                 "counts is handled by another context: look for a second context for "
                 "this peer and for an overlapping crypto map entry."
             ),
-            article=ASP_ARTICLE,
-            anchor="counters",
+            link=links.ASP_COUNTERS,
             lines=lines,
             next_commands=commands + ["show asp table vpn-context detail"],
             subject=subject,
@@ -775,8 +761,7 @@ def _pair_finding(ctx: dict, sa: dict, counter: str) -> Finding:
                 else "Neither has counted traffic yet; send some and run both commands again."
             )
         ),
-        article=ASP_ARTICLE,
-        anchor="spi-check",
+        link=links.ASP_SPI_CHECK,
         lines=lines,
         next_commands=commands,
         subject=subject,
@@ -805,8 +790,7 @@ def _mismatch_finding(ctx: dict, sa: dict, counter: str) -> Finding:
         severity="warning",
         title=f"Context SPI {ctx.get('spi')} is not the SA's current {_spi_label(spi_field)} {sa_spi}",
         detail=detail,
-        article=ASP_ARTICLE,
-        anchor="spi-mismatch",
+        link=links.ASP_SPI_MISMATCH,
         lines=_ctx_lines(ctx, "spi", "packets") + _sa_lines(sa, spi_field, counter),
         next_commands=[
             _context_command(ctx),
@@ -852,8 +836,7 @@ def _check_session(session: dict) -> list[Finding]:
                 f"{session.get('duration') or '?'}, bytes Tx {tx if tx is not None else '?'} "
                 f"/ Rx {rx if rx is not None else '?'}."
             ),
-            article=SESSIONDB_ARTICLE,
-            anchor="l2l-sessions",
+            link=links.SESSIONDB_L2L_SESSIONS,
             lines=lines,
             next_commands=commands,
             subject=subject,
@@ -905,8 +888,7 @@ def _traffic_direction(
                     "route and crypto ACL for the return traffic, its NAT exemption, "
                     "and whether ESP reaches it."
                 ),
-                article=PHASE2_ARTICLE,
-                anchor="encaps-no-decaps",
+                link=links.ENCAPS_NO_DECAPS,
                 lines=lines,
                 next_commands=commands,
                 subject=subject,
@@ -923,8 +905,7 @@ def _traffic_direction(
                     "replies never match it on the way out (route, NAT or crypto ACL "
                     "on this side)."
                 ),
-                article=PHASE2_ARTICLE,
-                anchor="decaps-no-encaps",
+                link=links.DECAPS_NO_ENCAPS,
                 lines=lines,
                 next_commands=commands,
                 subject=subject,
@@ -937,8 +918,7 @@ def _traffic_direction(
                 severity="info",
                 title=f"No traffic through the tunnel with {peer} yet",
                 detail="Bytes Tx and Rx are 0: the tunnel is up but nothing has used it.",
-                article=PHASE2_ARTICLE,
-                anchor="no-traffic",
+                link=links.SA_NO_TRAFFIC,
                 lines=lines,
                 next_commands=commands,
                 subject=subject,
@@ -972,8 +952,7 @@ def _check_summary(summary: dict) -> list[Finding]:
             severity="info",
             title="VPN sessions on this ASA",
             detail="; ".join(parts) + ".",
-            article=SESSIONDB_ARTICLE,
-            anchor="summary",
+            link=links.SESSIONDB_SUMMARY,
             lines=lines,
             next_commands=["show vpn-sessiondb l2l"],
             subject="this ASA's VPN sessions",

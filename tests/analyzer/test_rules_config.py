@@ -103,12 +103,13 @@ def test_show_version_decides_over_a_missing_version_line():
         ((9, 0, 4, 0), "8-3-to-8-4-4"),
         ((9, 1, 2, 0), "8-4-5-and-later"),
         ((9, 8, 4, 20), "8-4-5-and-later"),
-        (None, "unknown"),
+        (None, "by-version"),
     ],
 )
 def test_it_places_each_release_in_its_case(version, case):
-    """The release boundaries: 8.3, 8.4(5), and 9.1(2) in the 9.x trains."""
-    assert arp_case(version) == case
+    """The release boundaries: 8.3, 8.4(5), and 9.1(2) in the 9.x trains; each
+    range is a section of the article, and an unknown release the table of all."""
+    assert arp_case(version) == ("arp-permit-nonconnected", case)
 
 
 def test_it_notes_inspect_esmtp():

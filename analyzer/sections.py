@@ -1,0 +1,248 @@
+"""Splitting cleaned lines into sections: prompts, echoed commands, the command
+written alone above its output, what a terminal or a login adds around them, and
+which parsers own a command. Pure Python.
+
+A section starts at each echoed command (or a command written alone on a line) and
+carries the command and the prompt it was typed at; a bare prompt ends the previous
+command's output, so whatever follows it is read by content.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analyzer import parsers
+from analyzer.report import Section
+
+# Parsers never see more than this many characters of one line: nothing a device
+# prints is longer, and it bounds the cost of every pattern on hostile input.
+MAX_LINE = 4096
+
+# A device prompt, optionally followed by the command typed at it:
+# "ASA#", "fw01/pri/act# show run", "Router(config)#", "R1>en", "[root@lnx ~]# tcpdump",
+# "admin@host:~$ tcpdump", "rommon 1 >".
+_PROMPT = re.compile(
+    r"^(?P<prompt>\[[^\]\s][^\]]{0,60}\]|rommon \d{1,4} ?|[A-Za-z0-9_][\w.\-/:@~()]{0,62})"
+    r"(?P<sign>[#>$])[ \t]{0,8}(?P<cmd>[A-Za-z].*)?$"
+)
+_WORD = re.compile(r"\S+")
+
+
+def match_prompt(line: str):
+    """(prompt, command or None) when ``line`` is a device prompt, else None."""
+    if len(line) > 300 or not line or line[0].isspace():
+        return None
+    if line in ("#", "$", ">"):
+        return line, None  # a bare prompt with nothing typed at it
+    if line[0] in "#$>" and line[1:2] == " ":
+        # A shell's bare prompt ("# tcpdump -ni eth0") or Firepower's CLISH ("> show
+        # crypto ipsec sa"): only before a known verb, so comments and quoted mail
+        # stay text.
+        cmd = line[2:].strip()
+        first = cmd.split()[0].lower() if cmd else ""
+        shell = line[0] != ">" and first in _SHELL_VERBS
+        if shell or any(v.startswith(first) and len(first) >= 2 for v in _VERBS):
+            return line[0], normalise_command(cmd)
+        return None
+    m = _PROMPT.match(line)
+    if not m:
+        return None
+    prompt = m.group("prompt") + m.group("sign")
+    cmd = m.group("cmd")
+    if cmd is None:
+        return prompt, None
+    if cmd.lower().startswith("do ") and len(cmd) > 3:
+        # "Router(config)#do show crypto ipsec sa": exec commands from config mode.
+        cmd = cmd[3:].lstrip()
+    first = cmd.split()[0].lower()
+    known = any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS)
+    # In configuration mode any word is a command ("fw01(config)# crypto ..."),
+    # unless it is a log line the device printed right after the prompt.
+    if not known and ("(config" not in prompt or first[:3] in _MONTHS):
+        return None
+    return prompt, normalise_command(cmd)
+
+
+_VERBS = (
+    "show",
+    "debug",
+    "packet-tracer",
+    "more",
+    "terminal",
+    "enable",
+    "configure",
+    "tcpdump",
+    "grep",
+    "tail",
+    "cat",
+    "ping",
+    "traceroute",
+    "clear",
+    "undebug",
+    "copy",
+    "write",
+    "dir",
+    "capture",
+    "sudo",
+    "less",
+    "test",
+    "logging",
+    "exit",
+    "end",
+    "changeto",
+    "reload",
+    "session",
+    "telnet",
+    "ssh",
+    "nc",
+    "openssl",
+)
+# Shell commands worth a section of their own after a bare "#" or "$" prompt.
+_SHELL_VERBS = ("tcpdump", "sudo", "telnet", "nc", "openssl", "grep", "tail", "cat")
+# What a device prints to confirm a debug or terminal command, right after it.
+_ACKNOWLEDGEMENTS = (
+    "debugging is on",
+    "debugging is off",
+    "all possible debugging has been turned off",
+    "debugging has been turned off",
+)
+
+
+def is_terminal_noise(line: str) -> bool:
+    """What a terminal program or a login adds around the device's output: the
+    PuTTY session log header, "login as:", password prompts (masked or not), the
+    ASA's login hint and "Logoff"."""
+    text = line.strip()
+    if not text or len(text) > 200:
+        return False
+    if text.startswith("=~=~=~=") and "log" in text:
+        return True
+    lowered = text.lower()
+    if lowered.startswith("login as:") or lowered in _LOGIN_LINES:
+        return True
+    # "Password:", "Password: ********", "admin@192.0.2.1's password:"
+    head, colon, rest = lowered.partition("password:")
+    return bool(colon) and len(head) < 80 and set(rest.strip()) <= {"*"}
+
+
+_LOGIN_LINES = frozenset(
+    (
+        "username:",
+        "logoff",
+        "type help or '?' for a list of available commands.",
+        "connection closed by foreign host.",
+    )
+)
+
+
+def _is_acknowledgement(line: str, current: Section) -> bool:
+    if current.lines or len(line) > 120:
+        return False
+    text = line.strip().lower().rstrip(".")
+    if not text:
+        return False
+    if text.endswith(_ACKNOWLEDGEMENTS):
+        return True
+    # ASA: "debug crypto ikev1 enabled at level 127"
+    return text.startswith("debug ") and " enabled at level " in text
+
+
+_MONTHS = frozenset(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)
+_BARE_VERBS = ("sh ", "sho ", "show ", "packet-tracer ", "debug ")
+
+
+def match_bare_command(line: str):
+    """(None, command) when ``line`` is a command a parser reads, written on a
+    line of its own with no prompt ("show crypto ipsec sa" above its output in a
+    mail), else None."""
+    if len(line) > 200 or not line or line[0].isspace():
+        return None
+    low = line.lower()
+    if not low.startswith(_BARE_VERBS) or low.rstrip().endswith((".", "?", ",")):
+        return None
+    command = normalise_command(line.rstrip(":"))
+    if len(command.split()) < 3 or not owners(command):
+        return None
+    return None, command
+
+
+def normalise_command(cmd: str) -> str:
+    """Lower case, single spaces, output filters (`| begin X`) kept as typed."""
+    return " ".join(_WORD.findall(cmd.strip())).lower()
+
+
+def command_matches(typed: str, full: str) -> bool:
+    """True when ``typed`` is ``full`` written out or abbreviated word by word
+    (`sh cry isa sa` for `show crypto isakmp sa`), extra arguments allowed."""
+    typed_words = typed.split("|", 1)[0].split()
+    full_words = full.split()
+    if len(typed_words) < len(full_words):
+        return False
+    for t, f in zip(typed_words, full_words, strict=False):
+        if not f.startswith(t) or (len(t) < 2 and t != f):
+            return False
+    return True
+
+
+def sections(
+    lines: list[str], numbers: list[int] | None = None
+) -> tuple[list[Section], set[int]]:
+    """Split cleaned lines at prompts. Returns the sections and the line numbers that
+    were prompts or echoed commands (understood, never counted as unparsed).
+    ``numbers[i]`` is the paste line ``lines[i]`` came from (by default i + 1; a
+    line that held several, see `explode`, gives its number to each)."""
+    out: list[Section] = []
+    prompt_lines: set[int] = set()
+    current = Section(lines=[], numbers=[])
+    if numbers is None:
+        numbers = range(1, len(lines) + 1)
+    for number, line in zip(numbers, lines, strict=True):
+        hit = match_prompt(line)
+        if hit is None:
+            hit = match_bare_command(line)
+        if hit is None and is_terminal_noise(line):
+            prompt_lines.add(number)
+            continue
+        if hit is None and current.command and _is_acknowledgement(line, current):
+            # "Crypto ISAKMP debugging is on": the device confirming the command.
+            prompt_lines.add(number)
+            continue
+        if hit is not None:
+            prompt, command = hit
+            prompt_lines.add(number)
+            if command is None:
+                # A bare prompt ends the previous command's output: whatever is
+                # pasted after it is read by content.
+                if current.lines:
+                    out.append(current)
+                    current = Section(lines=[], numbers=[], prompt=prompt)
+                continue
+            if current.lines:
+                out.append(current)
+            current = Section(lines=[], numbers=[], command=command, prompt=prompt)
+            continue
+        current.lines.append(line[:MAX_LINE])
+        current.numbers.append(number)
+    if current.lines or current.command:
+        out.append(current)
+    return out, prompt_lines
+
+
+def owners(command: str | None) -> list:
+    """The parser modules that own ``command``: those whose longest command it
+    matches (several when they tie), none when no parser names it."""
+    if not command:
+        return []
+    best: list = []
+    best_len = 0
+    for module in parsers.REGISTRY:
+        for full in getattr(module, "COMMANDS", ()):
+            if command_matches(command, full):
+                n = len(full.split())
+                if n > best_len:
+                    best, best_len = [module], n
+                elif n == best_len and module not in best:
+                    best.append(module)
+    return best

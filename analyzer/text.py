@@ -1,0 +1,262 @@
+"""Cleaning a paste line by line, before anything reads it. Pure Python.
+
+Every step keeps the line count, so line numbers stay those of the input: pager
+debris, backspaces, escape codes and odd spaces go (`clean_line`); HTML entities
+and ``<br>`` tags a web page left are decoded (`decode_html`); mail quoting,
+terminal-logging time stamps, Markdown bullets and a block indent come off
+(`unwrap`); lines a terminal wrapped at its width are put back together
+(`rejoin_wrapped`); and a paste line holding several device lines (literal ``\\n``
+escapes, a flattened debug) is split, each piece keeping the number of the line
+it came from (`explode`). Telling a prompt from wrapped text uses the prompt
+recognition of analyzer.sections.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from analyzer.sections import MAX_LINE, match_prompt
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_PAGER = re.compile(
+    r"<-+\s*More\s*-+>|-{2}\s*More\s*-{2}(?:\s*\(\d+%\))?|\(q\)uit|Press any key to continue",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Text copied out of a mail, a chat or a web ticket comes back with non-breaking
+# and other typographic spaces, and sometimes zero-width characters.
+_SPACES = {cp: " " for cp in (0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
+_SPACES.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)})
+_ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
+# What a mail client or a terminal logger puts in front of every line it passes
+# on: "> " quoting (nested or not) and a bracketed time stamp
+# ("[2024-03-01 10:00:01] ", "[10:00:01.123] ", "[Fri Mar  1 10:00:01 2024] ").
+_BULLET = re.compile(r"^[ ]{0,3}[-•] (?=\S)")
+_QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
+_STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
+
+
+def clean_line(raw: str) -> str:
+    """One paste line as the device meant it: pager debris, backspaces and
+    carriage-return overwrites resolved, escape codes and control bytes gone."""
+    if "\x1b" in raw:
+        raw = _ANSI.sub("", raw)
+    if "\b" in raw:
+        out: list[str] = []
+        for ch in raw:
+            if ch == "\b":
+                if out:
+                    out.pop()
+            else:
+                out.append(ch)
+        raw = "".join(out)
+    if "\r" in raw:
+        # A pager redraws over its own prompt with CR: the last piece that says
+        # something is what the terminal showed.
+        parts = [
+            p for p in raw.split("\r") if p.strip() and not _PAGER.fullmatch(p.strip())
+        ]
+        raw = parts[-1] if parts else ""
+    if "More" in raw or "more" in raw or "(q)uit" in raw or "Press any" in raw:
+        stripped = _PAGER.sub("", raw)
+        if stripped != raw:
+            raw = stripped if stripped.strip() else ""
+    raw = raw.replace("\t", "    ")
+    if not raw.isascii() and _ODD_SPACE.search(raw):
+        raw = raw.translate(_SPACES)
+    if _CONTROL.search(raw):
+        raw = _CONTROL.sub("", raw)
+    return raw.rstrip()
+
+
+# Where a line break was decoded inside one paste line (a control character, so
+# nothing pasted can contain it: `clean_line` removes them all).
+BREAK = "\x1e"
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#[xX][0-9a-fA-F]{1,6});")
+_BREAK_TAG = re.compile(r"<br\s{0,3}/?>", re.IGNORECASE)
+
+
+def decode_html(lines: list[str]) -> list[str]:
+    """Text that went through a web page's HTML on its way here: entities
+    (``&gt;``, ``&amp;``, ``&#39;``) decoded and ``<br>`` tags made line breaks,
+    when that is the paste's habit (two or more of them), never for a line that
+    merely contains an ampersand. A decoded line break becomes BREAK, where
+    `explode` splits the line, so line numbers stay the paste's."""
+    seen = 0
+    for line in lines:
+        if "&" in line or "<" in line:
+            seen += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+            if seen >= 2:
+                break
+    if seen < 2:
+        return lines
+    out = []
+    for line in lines:
+        if "&" in line or "<" in line:
+            line = _BREAK_TAG.sub(BREAK, line)
+            if "&" in line:
+                line = html.unescape(line)
+            line = line.replace("\r", "").replace("\n", BREAK)
+            line = line.replace("\u00a0", " ")
+        out.append(line)
+    return out
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """The cleaned lines without what was wrapped around each of them after the
+    device printed it: terminal-logging time stamps, mail quoting and an indent
+    given to the whole paste. Each is removed only when it is the paste's habit,
+    never from a single line that merely starts that way."""
+    filled = [line for line in lines if line.strip()]
+    if not filled:
+        return lines
+    stamped = sum(1 for line in filled if line[:1] == "[" and _STAMP.match(line))
+    if stamped >= 2 and stamped * 2 >= len(filled):
+        lines = [
+            _STAMP.sub("", line, count=1) if line[:1] == "[" else line for line in lines
+        ]
+        filled = [line for line in lines if line.strip()]
+    quoted = sum(1 for line in filled if line.lstrip(" ")[:1] == ">")
+    if quoted >= 3 and quoted * 5 >= len(filled):
+        lines = [
+            _QUOTE.sub("", line, count=1) if line.lstrip(" ")[:1] == ">" else line
+            for line in lines
+        ]
+    filled = [line for line in lines if line.strip()]
+    if not filled:
+        return lines
+    # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
+    # as a note-taking page exports a pasted debug.
+    bulleted = sum(1 for line in filled if _BULLET.match(line))
+    if bulleted >= 3 and bulleted * 5 >= len(filled):
+        lines = [_BULLET.sub("", line, count=1) for line in lines]
+        filled = [line for line in lines if line.strip()]
+    # Output indented as a block (a Markdown code block in a forum post or a
+    # ticket, prose around it left alone): the indent in front of its prompts is
+    # not the device's, and comes off every line that has it.
+    indents: dict[int, int] = {}
+    for line in filled[:5000]:
+        if line[:1] != " ":
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent <= 12 and match_prompt(line[indent:]) is not None:
+            indents[indent] = indents.get(indent, 0) + 1
+    if indents:
+        indent = max(indents, key=lambda n: (indents[n], -n))
+        pad = " " * indent
+        lines = [line[indent:] if line.startswith(pad) else line for line in lines]
+    return lines
+
+
+# Widths a terminal window is commonly left at; a paste copied from one that wraps
+# long lines holds pieces of exactly that many characters.
+_TERMINAL_WIDTHS = (80, 100, 120, 132, 160, 200)
+
+
+def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
+    """Lines a terminal broke at its width put back together. The joined text goes
+    on the first line and the continuation lines are left blank, so every line
+    keeps its number. Done only when several lines are exactly as long as the
+    longest one and that is a usual terminal width; a piece is joined only to a
+    next line that starts in the first column (wrapped text does, indented output
+    does not) and is not a prompt."""
+    widths = [
+        len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
+        for raw in raw_lines
+    ]
+    if not widths:
+        return lines
+    width = max(widths)
+    if width not in _TERMINAL_WIDTHS or widths.count(width) < 2:
+        return lines
+
+    def continues(j: int) -> bool:
+        nxt = lines[j] if j < len(lines) else ""
+        return bool(nxt) and not nxt[0].isspace() and match_prompt(nxt) is None
+
+    # A configuration or a table may hold a line or two that happen to be exactly
+    # that long: only a habit of full-width lines followed by text in the first
+    # column is wrapping.
+    candidates = sum(1 for i, w in enumerate(widths) if w == width and continues(i + 1))
+    if candidates < max(2, widths.count(width) // 2):
+        return lines
+    out = list(lines)
+    i = 0
+    while i < len(out) - 1:
+        if widths[i] != width or len(set(raw_lines[i].strip())) <= 1:
+            i += 1
+            continue
+        joined = out[i] + " " * (len(raw_lines[i]) - len(raw_lines[i].rstrip()))
+        j = i + 1
+        while j < len(out):
+            nxt = out[j]
+            if not nxt or nxt[0].isspace() or match_prompt(nxt) is not None:
+                break
+            joined += nxt
+            out[j] = ""
+            if widths[j] != width:
+                break
+            j += 1
+        out[i] = joined.rstrip()
+        i = j if j > i + 1 else i + 1
+    return out
+
+
+# A line that holds several: literal "\n" escapes where the line breaks were
+# (text copied out of JSON, a log shipper or a bug tracker), or a whole debug that a
+# forum flattened into one paragraph.
+_ESCAPED_BREAK = re.compile(r"(?:\\r)?\\n|\\r")
+# Where a device line starts, when line breaks were lost: a syslog or console time
+# stamp, a %FACILITY-n- message, the IKE debug prefixes.
+_LINE_START = re.compile(
+    r"[ \t]+(?=(?:\*|\.)?(?:[A-Z][a-z]{2} {1,2}\d{1,2} (?:\d{4} )?\d\d:\d\d:\d\d"
+    r"|\d{1,6}: (?:\*|\.)?[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d"
+    r"|%[A-Z][A-Z0-9_]{1,24}-\d{1,2}-[A-Z0-9_]{2,40}:"
+    r"|ISAKMP ?[:(]|IPSEC\(|IKEv2[-:(]|\[IKEv[12]|Group = |IP = ))"
+)
+_FLATTENED = 240  # characters: no device line with three line starts is shorter
+
+
+def explode(lines: list[str]) -> tuple[list[str], list[int]]:
+    """The device lines held in each paste line, with the number of the paste line
+    each came from. A line with two or more literal line-break escapes is split at
+    them; a long line holding three or more device line starts (a flattened debug)
+    is split before each. Every other line is one line, as it was."""
+    out: list[str] = []
+    numbers: list[int] = []
+    for number, line in enumerate(lines, start=1):
+        pieces = None
+        if BREAK in line:
+            pieces = line.split(BREAK)
+        elif "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
+            pieces = _ESCAPED_BREAK.split(line)
+        elif len(line) >= _FLATTENED:
+            starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
+            if len(starts) >= 3:
+                pieces, last = [], 0
+                for at in starts:
+                    pieces.append(line[last:at])
+                    last = at
+                pieces.append(line[last:])
+                pieces = [piece.strip(" \t") for piece in pieces]
+        if pieces is None:
+            out.append(line)
+            numbers.append(number)
+            continue
+        for piece in pieces:
+            out.append(piece)
+            numbers.append(number)
+    return out, numbers
+
+
+def split_lines(text: str) -> list[str]:
+    """Input lines, numbered as an editor would: CRLF and LF end a line; a lone CR
+    ends one only in a paste with no LF at all."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
