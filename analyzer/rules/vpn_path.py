@@ -524,14 +524,37 @@ def _sa_spi(sa: dict, direction: str) -> str | None:
     return sa.get("outbound_spi" if direction == "encrypt" else "inbound_spi")
 
 
-def _sa_related(sa: dict, ctx: dict) -> bool:
-    peer = ctx.get("peer")
-    if not peer:
-        return False
-    if peer in (sa.get("peer"), sa.get("remote_endpoint")):
-        return True
-    remote = _ident_network(sa.get("remote_ident"))
-    return bool(remote) and mask_to_prefix(remote[1]) != 0 and in_subnet(peer, *remote)
+class _SaIndex:
+    """The SAs a context's peer belongs to: the SA's peer or remote endpoint is
+    that address, or its remote proxy network (not "any") holds it. Looked up by
+    address and by each proxy prefix length, in the SAs' order."""
+
+    def __init__(self, sas: list[dict]):
+        self.by_peer: dict[str, list[int]] = {}
+        self.by_network: dict[tuple[int, int], list[int]] = {}
+        self.sas = sas
+        for n, sa in enumerate(sas):
+            for peer in {sa.get("peer"), sa.get("remote_endpoint")} - {None}:
+                self.by_peer.setdefault(peer, []).append(n)
+            remote = _ident_network(sa.get("remote_ident"))
+            prefix = mask_to_prefix(remote[1]) if remote else None
+            net = ipv4_to_int(remote[0]) if remote else None
+            if prefix and net is not None:
+                bits = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
+                self.by_network.setdefault((prefix, net & bits), []).append(n)
+        self.prefixes = sorted({prefix for prefix, _ in self.by_network})
+
+    def __call__(self, ctx: dict) -> list[dict]:
+        peer = ctx.get("peer")
+        if not peer:
+            return []
+        found = set(self.by_peer.get(peer, ()))
+        ip = ipv4_to_int(peer)
+        if ip is not None:
+            for prefix in self.prefixes:
+                bits = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
+                found.update(self.by_network.get((prefix, ip & bits), ()))
+        return [self.sas[n] for n in sorted(found)]
 
 
 def _listed_spis(sa: dict, direction: str) -> set[int]:
@@ -541,31 +564,43 @@ def _listed_spis(sa: dict, direction: str) -> set[int]:
 
 def _check_contexts(contexts: list[dict], sas: list[dict]) -> list[Finding]:
     out: list[Finding] = []
+    # Each SA by its current SPI in each direction (the first one listed), and
+    # by the peer and remote networks it stands for: a paste may hold thousands.
+    by_spi: dict[tuple[str, int], dict] = {}
+    for sa in sas:
+        for direction in ("encrypt", "decrypt"):
+            spi = _hex_int(_sa_spi(sa, direction))
+            if spi is not None:
+                by_spi.setdefault((direction, spi), sa)
     exact: dict[int, dict] = {}  # id(ctx) -> sa
     for ctx in contexts:
         spi, direction = _hex_int(ctx.get("spi")), ctx.get("direction")
-        if spi is None or direction is None:
-            continue
-        for sa in sas:
-            if _hex_int(_sa_spi(sa, direction)) == spi:
+        if spi is not None and direction is not None:
+            sa = by_spi.get((direction, spi))
+            if sa is not None:
                 exact[id(ctx)] = sa
-                break
     claimed = {
         (id(sa), ctx.get("direction"))
         for ctx in contexts
         for sa in [exact.get(id(ctx))]
         if sa
     }
+    related_to = _SaIndex(sas)
+    working = {
+        (c.get("peer"), c.get("direction"))
+        for c in contexts
+        if c.get("spi") not in (None, "00000000")
+    }
 
     for ctx in contexts:
-        out += _context_health(ctx, contexts)
+        out += _context_health(ctx, working)
         direction = ctx.get("direction")
         counter = "encaps" if direction == "encrypt" else "decaps"
         sa = exact.get(id(ctx))
         if sa is not None:
             out.append(_pair_finding(ctx, sa, counter))
             continue
-        related = [s for s in sas if direction and _sa_related(s, ctx)]
+        related = related_to(ctx) if direction else []
         spi = _hex_int(ctx.get("spi"))
         # An SA whose current SPI no context carries is the one this context
         # should have been; when every SA has its context, this one is a leftover
@@ -632,7 +667,7 @@ def _sa_lines(sa: dict, *fields: str) -> list[int]:
     return found or list(sa.get("lines", [])[:1])
 
 
-def _context_health(ctx: dict, contexts: list[dict] = ()) -> list[Finding]:
+def _context_health(ctx: dict, working: set = frozenset()) -> list[Finding]:
     out: list[Finding] = []
     subject = _context_subject(ctx)
     bad = [(field, label) for field, label in _ERROR_COUNTERS if ctx.get(field)]
@@ -663,13 +698,7 @@ def _context_health(ctx: dict, contexts: list[dict] = ()) -> list[Finding]:
     if ctx.get("spi") == "00000000" and ctx.get("direction"):
         verb = "encrypt" if ctx["direction"] == "encrypt" else "decrypt"
         # Another context for the same traffic with a real SPI does the work.
-        covered = any(
-            other is not ctx
-            and other.get("peer") == ctx.get("peer")
-            and other.get("direction") == ctx.get("direction")
-            and other.get("spi") not in (None, "00000000")
-            for other in contexts
-        )
+        covered = (ctx.get("peer"), ctx.get("direction")) in working
         out.append(
             Finding(
                 code="vpn_path.asp_no_sa",

@@ -15,6 +15,7 @@ import pytest
 
 from analyzer import parsers, registry, rules
 from analyzer.engine import analyze
+from analyzer.paste import build as build_paste
 from analyzer.redact import redact
 from analyzer.report import Report
 from tests.conftest import FIXTURES
@@ -68,11 +69,13 @@ def families_reading() -> dict[str, dict[str, Path]]:
     reading: dict[str, dict[str, Path]] = {}
     for path, report in real_examples().items():
         for kind in {s.kind for s in report.sources}:
+            sources = [s for s in report.sources if s.kind != kind]
             without = Report(
-                sources=[s for s in report.sources if s.kind != kind],
+                sources=sources,
                 findings=[],
                 unparsed_lines=report.unparsed_lines,
                 line_count=report.line_count,
+                paste=build_paste(sources),
             )
             found = reading.setdefault(kind, {})
             for name, module in RULE_MODULES.items():
