@@ -27,7 +27,7 @@ from analyzer.forms import (
 )
 from analyzer.middleware import client_id
 from analyzer.models import Diagnosis
-from analyzer.pictures import counter_bars
+from analyzer.pictures import counter_bars, timeline
 from analyzer.textinput import InputError, human_size
 
 # Columns shown first for the kinds of output an engineer reads most; any other
@@ -256,6 +256,27 @@ def _state_graph(sources: list[dict]):
     return mark_safe(render_state_graph(highlight=states))
 
 
+TIMELINES_SHOWN = 6
+
+
+def _timelines(report: dict) -> list[dict]:
+    """A negotiation timeline per tunnel the debugs, logs or captures traced,
+    the tunnels with a problem first."""
+    traced = [
+        t
+        for t in report.get("tunnels") or []
+        if isinstance(t, dict) and (t.get("timeline") or {}).get("events")
+    ]
+    traced.sort(key=lambda t: bool((t["timeline"].get("stopped") or {}).get("healthy")))
+    out = []
+    for n, tunnel in enumerate(traced[:TIMELINES_SHOWN]):
+        # Drawn by analyzer.pictures, which escapes every value from the paste.
+        svg = timeline(tunnel, n)
+        if svg:
+            out.append({"peer": tunnel.get("peer"), "svg": mark_safe(svg)})
+    return out
+
+
 def _counters(sources: list[dict]):
     # Drawn by analyzer.pictures, which escapes every value from the paste.
     svg = counter_bars(sources)
@@ -360,6 +381,7 @@ def diagnosis(request, diagnosis_id):
     }
     template = "analyzer/diagnosis.html"
     ctx["counters"] = _counters(report.get("sources") or [])
+    ctx["timelines"] = _timelines(report)
     if request.htmx:
         ctx["graph"] = _state_graph(report.get("sources") or [])
         html = render_to_string(template + "#status", ctx, request)

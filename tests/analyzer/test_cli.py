@@ -48,6 +48,7 @@ TUNNEL_KEYS = {
     "verdict",
     "finding",
     "lines",
+    "timeline",
 }
 
 

@@ -700,3 +700,18 @@ def test_the_page_starts_with_one_verdict_line_per_tunnel(client):
     section = html[html.index('class="verdicts"') : html.index("<h2>Findings")]
     assert section.count("verdict-ok") == 2
     assert "carries traffic both ways" in section and "#finding-" not in section
+
+
+def test_it_draws_the_negotiation_timeline_for_a_debug_paste(client):
+    """A debug paste's permalink shows the IKE negotiation as a server-drawn
+    SVG named by the peer; a paste of tables alone has none."""
+    diagnosis = analyzed(
+        (FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt").read_text()
+    )
+    page = client.get(diagnosis.get_absolute_url()).content.decode()
+    assert '<section class="timelines"' in page
+    assert "<figcaption>With 203.0.113.40</figcaption>" in page
+    assert re.search(r'<svg class="timeline"[^>]*role="img"', page)
+    tables = analyzed(fixture("asa_isakmp_sa_mm_wait_msg4.txt"))
+    page = client.get(tables.get_absolute_url()).content.decode()
+    assert 'class="timelines"' not in page
