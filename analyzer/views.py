@@ -237,23 +237,40 @@ def _finding_groups(diagnosis, show_all: bool) -> list[dict]:
 
 
 def _state_graph(sources: list[dict]):
-    states = []
+    """The state graph reduced to the panels of the states the paste shows --
+    from `show crypto isakmp sa` tables and from IKEv1 debugs -- with the peers
+    named in each marked state."""
+    peers: dict[str, list[str]] = {}
     for source in sources:
-        if "isakmp" not in source.get("kind", ""):
+        kind = source.get("kind", "")
+        if "isakmp" in kind:
+            field = "state"
+        elif kind in ("ike_debug", "peer.ike_log"):
+            field = "last_state"
+        else:
             continue
         for record in source.get("records") or []:
-            state = record.get("state")
-            if isinstance(state, str) and state and state not in states:
-                states.append(state)
-    if not states:
-        return None
+            state = record.get(field)
+            if field == "last_state" and record.get("version") == "ikev2":
+                continue
+            if not isinstance(state, str) or not state:
+                continue
+            seen = peers.setdefault(state.upper(), [])
+            peer = record.get("peer")
+            if isinstance(peer, str) and peer and peer not in seen:
+                seen.append(peer)
     try:
-        from kb.graph import render_state_graph
+        from kb.graph import panels_for, render_state_graph
     except ImportError:
         return None
+    panels = panels_for(peers)
+    if not panels:
+        return None
     # The SVG is drawn by the site's own code from the state table, with state
-    # names escaped there; it holds nothing from the paste but those names.
-    return mark_safe(render_state_graph(highlight=states))
+    # names and peers escaped there.
+    return mark_safe(
+        render_state_graph(highlight=list(peers), panels=panels, peers=peers)
+    )
 
 
 TIMELINES_SHOWN = 6

@@ -715,3 +715,27 @@ def test_it_draws_the_negotiation_timeline_for_a_debug_paste(client):
     tables = analyzed(fixture("asa_isakmp_sa_mm_wait_msg4.txt"))
     page = client.get(tables.get_absolute_url()).content.decode()
     assert 'class="timelines"' not in page
+
+
+def test_it_reduces_the_state_graph_to_the_platform_seen(client):
+    """An IOS `show crypto isakmp sa`: only the IOS panel is drawn, MM_NO_STATE
+    stuck with its peer named, QM_IDLE up with its own."""
+    diagnosis = analyzed(
+        (FIXTURES / "ike" / "ios124_show_crypto_isakmp_sa.txt").read_text()
+    )
+    page = client.get(diagnosis.get_absolute_url()).content.decode()
+    graph = page[page.index('<section class="graph">') :]
+    graph = graph[: graph.index("</section>")]
+    assert 'data-panel="IOS, IOS-XE and PIX 6"' in graph
+    assert "ASA main mode" not in graph and "ASA aggressive mode" not in graph
+    assert "✗ stuck · 192.0.2.10" in graph and "✓ up · 203.0.113.9" in graph
+
+
+def test_it_draws_the_state_graph_for_states_read_from_a_debug(client):
+    diagnosis = analyzed(
+        (FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt").read_text()
+    )
+    page = client.get(diagnosis.get_absolute_url()).content.decode()
+    assert 'data-panel="ASA main mode"' in page
+    assert "✗ stuck · 203.0.113.40" in page
+    assert 'data-panel="IOS, IOS-XE and PIX 6"' not in page
