@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 SEVERITIES = ("info", "warning", "error", "critical")
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 packet", "2 packets", "1 message ID", "3 message IDs"."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
 @dataclass
 class Section:
     """A run of cleaned paste lines handed to a parser.

@@ -1,3 +1,4 @@
+import re
 from functools import wraps
 from html import escape
 
@@ -55,7 +56,9 @@ HIDDEN_FIELDS = {"lines", "at"}
 # being readable long before it stops being fast; the rest is one click away
 # (?findings=all) or in the JSON, and every line stays in the numbered paste.
 FINDINGS_SHOWN = 100  # per severity
-EVIDENCE_SHOWN = 12  # line links per finding (all of them are highlighted)
+EVIDENCE_SHOWN = 12  # lines quoted per finding (all of them are highlighted)
+EVIDENCE_OPEN = 3  # of those, quoted in the open; the rest behind "more lines"
+QUOTE_CHARS = 200  # characters of a quoted line
 ROWS_SHOWN = 100  # records per kind of output
 CELL_CHARS = 160  # characters per table cell
 PASTE_CHUNK = 500  # lines per chunk of the numbered paste
@@ -207,30 +210,102 @@ def _rows_html(records: list[dict], columns: list[str]) -> str:
     return mark_safe("".join(out))
 
 
-def _finding_groups(diagnosis, show_all: bool) -> list[dict]:
+_CODE = re.compile(r"`([^`\n]{1,200})`")
+
+
+def _inline(text) -> str:
+    """A finding's sentence with its `commands` as code instead of backticks."""
+    return mark_safe(_CODE.sub(r"<code>\1</code>", escape(str(text or ""))))
+
+
+def _quote(numbers: list[int], lines: list[str]) -> str:
+    """Evidence lines as quoted text, each with its number linking into the
+    paste."""
+    out = []
+    for n in numbers:
+        if not isinstance(n, int) or not 0 < n <= len(lines):
+            continue
+        text = lines[n - 1]
+        if len(text) > QUOTE_CHARS:
+            text = text[: QUOTE_CHARS - 1] + "…"
+        out.append(f'<a href="#L{n}" class="quote-line">{n}</a> {escape(text.strip())}')
+    return mark_safe("\n".join(out))
+
+
+def _articles(findings: list[dict]) -> dict[str, dict]:
+    """Title and section names of the articles the findings cite, in one query."""
+    slugs = {f.get("article") for f in findings if f.get("article")}
+    if not slugs:
+        return {}
+    from kb.models import Article
+
+    found = {}
+    for slug, title, toc in Article.objects.filter(slug__in=slugs).values_list(
+        "slug", "title", "toc"
+    ):
+        sections: dict[str, str] = {}
+        stack = list(toc or [])
+        while stack:
+            entry = stack.pop()
+            if isinstance(entry, dict):
+                sections.setdefault(entry.get("id"), entry.get("name"))
+                stack.extend(entry.get("children") or [])
+        found[slug] = {"title": title, "sections": sections}
+    return found
+
+
+def _reading(finding: dict, articles: dict[str, dict]) -> dict | None:
+    slug = finding.get("article")
+    if not slug:
+        return None
+    anchor = finding.get("anchor") or ""
+    article = articles.get(slug)
+    title = article["title"] if article else slug.replace("-", " ").capitalize()
+    section = article["sections"].get(anchor) if article and anchor else None
+    return {
+        "url": f"/kb/{slug}/" + (f"#{anchor}" if anchor else ""),
+        "title": title,
+        "section": section,
+    }
+
+
+# The catch-all count of syslog messages: folded away unless it is all there is.
+FOLDED_CODES = {"syslog.summary"}
+
+
+def _finding_groups(diagnosis, show_all: bool, lines: list[str]) -> list[dict]:
     groups = []
+    findings = (diagnosis.report or {}).get("findings") or []
     # Each finding's place in the report names its anchor (#finding-N), so a
     # verdict line or a colleague can link one.
-    index = {
-        id(f): n
-        for n, f in enumerate((diagnosis.report or {}).get("findings") or [], 1)
-    }
-    for severity, findings in diagnosis.findings_by_severity():
-        shown = [
-            dict(
-                f,
-                index=index.get(id(f)),
-                lines_shown=(f.get("lines") or [])[:EVIDENCE_SHOWN],
-                lines_more=max(0, len(f.get("lines") or []) - EVIDENCE_SHOWN),
+    index = {id(f): n for n, f in enumerate(findings, 1)}
+    fold = len(findings) > 1
+    articles = _articles(findings)
+    for severity, group in diagnosis.findings_by_severity():
+        shown = []
+        for f in group if show_all else group[:FINDINGS_SHOWN]:
+            evidence = [n for n in f.get("lines") or [] if isinstance(n, int)]
+            shown.append(
+                dict(
+                    f,
+                    index=index.get(id(f)),
+                    title_html=_inline(f.get("title")),
+                    detail_html=_inline(f.get("detail")),
+                    quote=_quote(evidence[:EVIDENCE_OPEN], lines),
+                    quote_more=_quote(evidence[EVIDENCE_OPEN:EVIDENCE_SHOWN], lines),
+                    quote_more_count=len(evidence[EVIDENCE_OPEN:EVIDENCE_SHOWN]),
+                    lines_more=max(0, len(evidence) - EVIDENCE_SHOWN),
+                    commands="\n".join(f.get("next_commands") or []),
+                    read=_reading(f, articles),
+                    folded=fold and f.get("code") in FOLDED_CODES,
+                )
             )
-            for f in (findings if show_all else findings[:FINDINGS_SHOWN])
-        ]
         groups.append(
             {
                 "severity": severity,
                 "findings": shown,
-                "total": len(findings),
-                "hidden": len(findings) - len(shown),
+                "total": len(group),
+                "hidden": len(group) - len(shown),
             }
         )
     return groups
@@ -363,7 +438,7 @@ def _verdicts(report: dict) -> list[dict]:
                 + (f" ({state})" if state and tunnel.get("phase1") != "up" else ""),
                 "phase2": _PHASE.get(tunnel.get("phase2"), "not shown"),
                 "traffic": _TRAFFIC.get(tunnel.get("traffic"), "not shown"),
-                "verdict": tunnel.get("verdict") or "",
+                "verdict": _inline(tunnel.get("verdict")),
                 "healthy": not (stopped or one_way or finding),
                 "severity": (finding or {}).get("severity"),
                 "finding": n,
@@ -386,11 +461,12 @@ def diagnosis(request, diagnosis_id):
         raise Http404("No diagnosis with this id.")
     report = diagnosis.report or {}
     show_all = request.GET.get("findings") == "all"
+    lines = split_lines(diagnosis.input_text) if report else []
     ctx = {
         "diagnosis": diagnosis,
         "permalink": request.build_absolute_uri(diagnosis.get_absolute_url()),
         "report": report,
-        "groups": _finding_groups(diagnosis, show_all),
+        "groups": _finding_groups(diagnosis, show_all, lines),
         "finding_count": len(report.get("findings") or []),
         "tables": _record_tables(report.get("sources") or []),
         "verdicts": _verdicts(report),
@@ -407,7 +483,8 @@ def diagnosis(request, diagnosis_id):
         # 286 tells htmx to stop polling after swapping the finished result in.
         return HttpResponseStopPolling(html)
     evidence = {n for f in report.get("findings") or [] for n in f.get("lines") or []}
-    lines = split_lines(diagnosis.input_text)
+    if not lines:
+        lines = split_lines(diagnosis.input_text)
     ctx["graph"] = _state_graph(report.get("sources") or [])
     ctx["paste"] = _paste_html(lines, evidence)
     ctx["line_count"] = len(lines)
