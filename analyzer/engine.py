@@ -613,6 +613,7 @@ def analyze(text: str) -> Report:
         findings=[],
         unparsed_lines=len(unparsed),
         line_count=len(raw_lines),
+        unparsed=sorted(unparsed),
     )
     findings: list[Finding] = list(problems)
     for module in rules.REGISTRY:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITIES = ("info", "warning", "error", "critical")
+# Line numbers of unrecognised lines a report lists (the count is always whole).
+UNPARSED_LISTED = 1000
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -119,6 +121,8 @@ class Report:
     line_count: int = 0
     # One verdict per tunnel (analyzer.paste.Tunnel), filled in after the rules.
     tunnels: list = field(default_factory=list)
+    # The line numbers nothing recognised, so a page can mark them.
+    unparsed: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -126,6 +130,7 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "unparsed_lines": self.unparsed_lines,
             "tunnels": [t.to_dict() for t in self.tunnels],
+            "unparsed": self.unparsed[:UNPARSED_LISTED],
         }
 
     def sources_of(self, *kinds: str) -> list[Source]:

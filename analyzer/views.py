@@ -375,7 +375,20 @@ def _counters(sources: list[dict]):
     return mark_safe(svg) if svg else None
 
 
-def _paste_html(lines: list[str], evidence: set[int]) -> str:
+UNPARSED_SHOWN = 50  # unrecognised lines listed with a jump link
+
+
+def _unparsed(report: dict, lines: list[str]) -> list[dict]:
+    """The first lines nothing recognised, each with its number and text."""
+    out = []
+    for n in (report.get("unparsed") or [])[:UNPARSED_SHOWN]:
+        if isinstance(n, int) and 0 < n <= len(lines):
+            text = lines[n - 1].strip()
+            out.append({"n": n, "text": text if len(text) <= 90 else text[:89] + "…"})
+    return out
+
+
+def _paste_html(lines: list[str], evidence: set[int], unparsed=frozenset()) -> str:
     """The numbered paste as one string. Built here rather than in a template
     loop (a 2 MiB paste is tens of thousands of lines), with as little markup
     per line as will do: the numbers are a CSS counter, not text. Lines come in
@@ -389,7 +402,14 @@ def _paste_html(lines: list[str], evidence: set[int]) -> str:
         for n, line in enumerate(chunk, start=start + 1):
             attrs = f' id="L{n}"'
             if n in evidence:
-                attrs += ' class="evidence"'
+                attrs += (
+                    ' class="evidence unparsed"'
+                    if n in unparsed
+                    else ' class="evidence"'
+                )
+            elif n in unparsed:
+                # Marked, so what the analyzer did not understand is visible.
+                attrs += ' class="unparsed"'
             if n == start + 1:
                 attrs += f' style="counter-reset:line {start}"'
             out.append(f"<span{attrs}>{escape(line)}</span>")
@@ -470,6 +490,7 @@ def diagnosis(request, diagnosis_id):
         "finding_count": len(report.get("findings") or []),
         "tables": _record_tables(report.get("sources") or []),
         "verdicts": _verdicts(report),
+        "unparsed": _unparsed(report, lines),
         "rows_shown": ROWS_SHOWN,
     }
     template = "analyzer/diagnosis.html"
@@ -486,7 +507,8 @@ def diagnosis(request, diagnosis_id):
     if not lines:
         lines = split_lines(diagnosis.input_text)
     ctx["graph"] = _state_graph(report.get("sources") or [])
-    ctx["paste"] = _paste_html(lines, evidence)
+    unparsed = {n for n in report.get("unparsed") or [] if isinstance(n, int)}
+    ctx["paste"] = _paste_html(lines, evidence, unparsed)
     ctx["line_count"] = len(lines)
     return render(request, template, ctx)
 

@@ -783,3 +783,18 @@ def test_it_renders_inline_code_names_the_section_and_folds_the_syslog_count(
     page = client.get(alone.get_absolute_url()).content.decode()
     assert "finding-folded" not in page
     assert "1 syslog message, 1 message ID" in page
+
+
+def test_it_marks_and_lists_the_lines_it_did_not_recognise(client):
+    """The ping output inside an IOS debug paste (lines 5-9) is marked in the
+    numbered paste and listed with a jump link to each."""
+    text = (FIXTURES / "ike_debug" / "ios_mm_no_state_no_answer.txt").read_text()
+    diagnosis = analyzed(text)
+    assert diagnosis.report["unparsed"] == [5, 6, 7, 8, 9]
+    html = client.get(diagnosis.get_absolute_url()).content.decode()
+    for n in (5, 6, 7, 8, 9):
+        assert f'<span id="L{n}" class="unparsed">' in html
+        assert f'<a href="#L{n}">line {n}</a>' in html
+    assert '<span id="L4" class="unparsed">' not in html
+    assert "<code>Type escape sequence to abort.</code>" in html
+    assert '<span class="count">5</span>' in html
