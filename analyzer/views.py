@@ -1,6 +1,7 @@
 import re
 from functools import wraps
 from html import escape
+from pathlib import Path
 
 from django.conf import settings
 from django.http import (
@@ -63,6 +64,18 @@ ROWS_SHOWN = 100  # records per kind of output
 CELL_CHARS = 160  # characters per table cell
 PASTE_CHUNK = 500  # lines per chunk of the numbered paste
 RAW_MAX_AGE = 24 * 3600
+# One real output per family, for the paste page's one-click examples
+# (analyzer/examples/README.md says where each comes from).
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+EXAMPLES = (
+    ("isakmp", "show crypto isakmp sa", "asa_isakmp_sa_mm_wait_msg4.txt"),
+    ("ipsec", "show crypto ipsec sa (one way)", "asa_ipsec_sa_one_way.txt"),
+    ("asa-debug", "ASA IKE debug", "asa_ike_debug_mm_wait_msg4.txt"),
+    ("ios-debug", "IOS debug crypto isakmp", "ios_debug_no_answer.txt"),
+    ("syslog", "show logging", "asa_show_logging.txt"),
+    ("tcpdump", "tcpdump", "tcpdump_ike_one_way.txt"),
+    ("packet-tracer", "packet-tracer", "asa_packet_tracer_vpn_drop.txt"),
+)
 
 
 def _allow(*methods):
@@ -110,6 +123,13 @@ def analyze(request):
 @csrf_protect
 def _analyze(request):
     if request.method != "POST":
+        example = next(
+            (e for e in EXAMPLES if e[0] == request.GET.get("example")), None
+        )
+        if example is not None:
+            text = (EXAMPLES_DIR / example[2]).read_text(encoding="utf-8")
+            form = PasteForm(initial={"text": text, "title": f"Example: {example[1]}"})
+            return _paste_page(request, form, example=example[0])
         return _paste_page(request, PasteForm())
     form = PasteForm(request.POST)
     if not form.is_valid():
@@ -134,11 +154,14 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _paste_page(request, form, error=None):
+def _paste_page(request, form, error=None, example=None):
     ctx = {
         "form": form,
         "error": error.message if error else "",
         "max_size": human_size(settings.ANALYZER_MAX_INPUT_BYTES),
+        "examples": [{"key": k, "label": label} for k, label, _ in EXAMPLES],
+        "example": example,
+        "supported": registry.supported(),
     }
     template = "analyzer/analyze.html"
     if request.htmx and error:

@@ -798,3 +798,52 @@ def test_it_marks_and_lists_the_lines_it_did_not_recognise(client):
     assert '<span id="L4" class="unparsed">' not in html
     assert "<code>Type escape sequence to abort.</code>" in html
     assert '<span class="count">5</span>' in html
+
+
+def test_it_offers_an_example_per_family_and_lists_what_it_reads(client):
+    """The form page lists what the analyzer reads before anything is pasted
+    and links one real example per family; following one fills the form (no
+    script needed) with that output, redacted as stored."""
+    from django.utils.html import escape
+
+    from analyzer import registry
+    from analyzer.redact import redact
+    from analyzer.views import EXAMPLES, EXAMPLES_DIR
+
+    page = client.get(ANALYZE).content.decode()
+    for label in registry.supported():
+        assert f"<li>{escape(label)}</li>" in page
+    for key, label, name in EXAMPLES:
+        assert f'<a href="?example={key}">{label}</a>' in page
+        text = (EXAMPLES_DIR / name).read_text()
+        assert redact(text) == text
+    filled = client.get(ANALYZE + "?example=asa-debug").content.decode()
+    assert "IKE_DECODE RESENDING Message" in filled
+    assert 'value="Example: ASA IKE debug"' in filled
+    assert client.get(ANALYZE + "?example=nonsense").status_code == 200
+
+
+def test_it_keeps_file_names_as_headings_of_a_multi_file_upload(client):
+    """Each uploaded file's name heads its part of the paste; the heading is
+    read as a section break, not counted as unrecognised."""
+    first = fixture("asa_isakmp_sa_mm_wait_msg4.txt")
+    second = (FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt").read_text()
+    response = client.post(
+        ANALYZE,
+        {
+            "files": [
+                SimpleUploadedFile("hq-asa isakmp.txt", first.encode()),
+                SimpleUploadedFile("hq-asa debug.log", second.encode()),
+            ]
+        },
+    )
+    assert response.status_code == 303
+    diagnosis = Diagnosis.objects.get()
+    lines = diagnosis.input_text.splitlines()
+    assert lines[0] == "==> hq-asa isakmp.txt <=="
+    assert "==> hq-asa debug.log <==" in lines
+    analyze_diagnosis(diagnosis.id)
+    diagnosis.refresh_from_db()
+    assert diagnosis.report["unparsed_lines"] == 0
+    kinds = {s["kind"] for s in diagnosis.report["sources"]}
+    assert {"asa.show_crypto_isakmp_sa", "ike_debug"} <= kinds
