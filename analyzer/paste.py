@@ -396,6 +396,9 @@ def _negotiation(tunnel: Tunnel, record: dict) -> None:
         tunnel.phase1 = "up"
     elif phase1_failed and tunnel.phase1 != "up":
         tunnel.phase1 = "down"
+    elif tunnel.phase1 == "unknown" and record.get("messages"):
+        # Messages exchanged, no completion and no refusal: still negotiating.
+        tunnel.phase1 = "stuck"
     if record.get("phase2_complete") and not phase2_failed:
         tunnel.phase2 = "up"
     elif phase2_failed:
