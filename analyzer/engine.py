@@ -177,6 +177,7 @@ def analyze(text: str) -> Report:
         findings=[],
         unparsed_lines=len(unparsed),
         line_count=len(raw_lines),
+        unparsed=sorted(unparsed),
     )
     try:
         report.paste = paste.build(sources)

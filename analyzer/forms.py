@@ -106,7 +106,8 @@ def read_submission(text: str | None, files) -> str:
         raise InputError(
             "The input is empty: paste some device output or upload a file."
         )
-    return combine(inputs, limit)
+    # Several inputs keep their names as headings of their part of the paste.
+    return combine(inputs, limit, headings=len(inputs) > 1)
 
 
 def request_errors(request):

@@ -3,9 +3,11 @@
 Parsers read one output each; this puts them together per tunnel -- the IKE SA
 rows, the IPsec SAs and their counters (the same SA shown in successive snapshots
 gives the latest counters), the sessions, and the negotiation read from debugs,
-syslog and the other vendor's log -- and gives each tunnel one verdict: phase 1,
-phase 2, traffic each way, and the one sentence an engineer would say, with the
-finding that explains it. A tunnel is keyed by the peer's address (and this end's
+syslog, captures and the other vendor's log -- and gives each tunnel one verdict:
+phase 1, phase 2, traffic each way, and the one sentence an engineer would say, with
+the finding that explains it. The negotiation is also kept as a timeline: each IKE
+message this end sent, resent or received, each refusal and completion, in paste
+order with the device's time stamp, and where it stopped. A tunnel is keyed by the peer's address (and this end's
 address, when the paste proves it); both ends of one tunnel pasted together are two
 entries, one from each side. Pure Python, no Django.
 """
@@ -30,6 +32,24 @@ SA_KINDS = (
     "ios.show_crypto_ikev2_sa",
 )
 IPSEC_KINDS = ("ios.show_crypto_ipsec_sa", "asa.show_crypto_ipsec_sa")
+# A timeline keeps its first events and its latest: a debug left running for hours
+# repeats itself in the middle.
+TIMELINE_FIRST = 16
+TIMELINE_LAST = 24
+_REFUSALS = {
+    "proposal": "proposal refused",
+    "psk": "authentication failed",
+    "identity": "identity refused",
+    "phase2": "phase 2 refused",
+    "invalid_cookie": "INVALID_COOKIE",
+    "invalid_spi": "ESP with an unknown SPI",
+    "no_response": "gave up: no answer",
+    "malformed": "malformed message",
+    "no_crypto_map": "no crypto map on the interface",
+    "other": "negotiation failed",
+}
+# Payloads that say nothing about the step of the exchange.
+_PLAIN_PAYLOADS = {"HDR", "VENDOR", "VENDOR ID", "NAT-D", "NONE", "FRAGMENT"}
 
 
 @dataclass
@@ -47,6 +67,8 @@ class Tunnel:
     # What the paste says, as read: latest counters per SA (by SPI, else by the
     # record's proxies).
     counters: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The negotiation as events (see ``_event``), in paste order.
+    events: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -60,6 +82,27 @@ class Tunnel:
             "verdict": self.verdict,
             "finding": self.finding,
             "lines": sorted(set(self.lines))[:50],
+            "timeline": self.timeline(),
+        }
+
+    def timeline(self) -> dict | None:
+        """The negotiation for the picture: the two ends, the events (the first
+        and the latest, with how many were left out between them) and where it
+        stopped; None when nothing in the paste traced it."""
+        if not self.events:
+            return None
+        events = sorted(self.events, key=lambda e: (e["line"], e.get("_seq", 0)))
+        events = [{k: v for k, v in e.items() if k != "_seq"} for e in events]
+        left_out = 0
+        if len(events) > TIMELINE_FIRST + TIMELINE_LAST:
+            left_out = len(events) - TIMELINE_FIRST - TIMELINE_LAST
+            events = events[:TIMELINE_FIRST] + events[-TIMELINE_LAST:]
+        return {
+            "local": self.local,
+            "peer": self.peer,
+            "events": events,
+            "left_out": left_out,
+            "stopped": _stopped(self, events),
         }
 
 
@@ -225,6 +268,11 @@ def build(sources: list[Source]) -> Paste:
             if isinstance(local, str) and local:
                 tunnel = paste.tunnels[peer]
                 tunnel.local = tunnel.local or local
+    for source in sources:
+        if source.kind == "tcpdump":
+            for record in source.records:
+                if record.get("packets"):
+                    _capture(paste, record)
     for tunnel in paste.tunnels.values():
         _settle(tunnel)
     return paste
@@ -346,6 +394,179 @@ def waiting_for_sa(rec: dict) -> bool:
     )
 
 
+def _event(tunnel: Tunnel, actor: str, event: str, label: str, line, time) -> None:
+    """One step of the negotiation: ``actor`` ("local" or "peer") ``event`` --
+    sent, resent, received (by local, from the peer), refused, up -- with what
+    it carried in ``label``, the paste's line and the time printed on it."""
+    if not isinstance(line, int):
+        return
+    tunnel.events.append(
+        {
+            "actor": actor,
+            "event": event,
+            "label": label,
+            "line": line,
+            # "*Mar  1 00:12:41.287" as "Mar 1 00:12:41.287".
+            "time": " ".join(time.lstrip("*.").split())
+            if isinstance(time, str)
+            else None,
+            "_seq": len(tunnel.events),
+        }
+    )
+
+
+def _message_label(message: dict, version) -> str:
+    payloads = [p for p in message.get("payloads") or [] if p not in _PLAIN_PAYLOADS]
+    payloads = list(dict.fromkeys(payloads))
+    msgid = message.get("msgid")
+    if version == "ikev1" and msgid not in (None, "0", "0x0", "00000000"):
+        # Phase 2 (quick mode) and informational exchanges carry a message ID.
+        what = "quick mode" if "SA" in payloads else "informational"
+        return f"{what}: {' + '.join(payloads)}" if payloads else what
+    if payloads:
+        return " + ".join(payloads[:5])
+    state = message.get("state")
+    return state if isinstance(state, str) else "IKE message"
+
+
+def _negotiation_events(tunnel: Tunnel, record: dict) -> None:
+    version = record.get("version")
+    for message in record.get("messages") or []:
+        direction = message.get("direction")
+        if direction not in ("sent", "resent", "received"):
+            continue
+        _event(
+            tunnel,
+            "peer" if direction == "received" else "local",
+            direction,
+            _message_label(message, version),
+            message.get("line"),
+            message.get("time"),
+        )
+    said = None
+    for error in record.get("errors") or []:
+        kind = error.get("kind")
+        label = _REFUSALS.get(kind, "negotiation failed")
+        text = error.get("text") or ""
+        # "received NO_PROPOSAL_CHOSEN notify", "processing NOTIFY
+        # PROPOSAL_NOT_CHOSEN": the refusal is the peer's.
+        notify = "notify" in text.lower()
+        actor = (
+            "peer"
+            if notify and ("eceived" in text or "processing NOTIFY" in text)
+            else "local"
+        )
+        if error.get("resolved_at"):
+            label += " (overcome later)"
+        event = "gave-up" if kind == "no_response" else "refused"
+        if (actor, event, label) == said:
+            # The same refusal printed again a line or two on (the device's
+            # message and its syslog): one event.
+            continue
+        said = (actor, event, label)
+        _event(tunnel, actor, event, label, error.get("line"), error.get("time"))
+    # Where each phase first completed; IOS goes on printing QM_IDLE on every
+    # later packet, which is the same SA, not a new completion.
+    p1 = record.get("p1_done_lines") or []
+    p2 = record.get("p2_done_lines") or []
+    if p1 and (not p2 or p1[0] != p2[0]):
+        _event(tunnel, "local", "up", "phase 1 up", p1[0], None)
+    if p2:
+        _event(tunnel, "local", "up", "phase 2 up", p2[0], None)
+
+
+def _capture(paste: Paste, flow: dict) -> None:
+    """An IKE flow of a capture: the negotiation as seen on the wire. The side
+    the paste already knows as a peer is the peer; otherwise the side that sent
+    first is taken as this end."""
+    a, b = flow.get("a"), flow.get("b")
+    if not isinstance(a, str) or not isinstance(b, str):
+        return
+    locals_ = {t.local for t in paste.tunnels.values() if t.local}
+    if a in paste.tunnels or (b in locals_ and a not in locals_):
+        local, peer = b, a
+    else:
+        local, peer = a, b
+    tunnel = paste.tunnel(peer)
+    tunnel.local = tunnel.local or local
+    if flow.get("ike_version") and tunnel.ike_version is None:
+        tunnel.ike_version = flow["ike_version"]
+    if isinstance(flow.get("lines"), list) and flow["lines"]:
+        _lines(tunnel, flow)
+    previous = None
+    for packet in flow["packets"]:
+        actor = "local" if packet.get("from") == local else "peer"
+        what = packet.get("what") or "IKE"
+        # The same packet again from the same side is a retransmission.
+        event = "resent" if previous == (actor, what) else "sent"
+        if actor == "peer":
+            event = "resent" if event == "resent" else "received"
+        _event(tunnel, actor, event, what, packet.get("line"), packet.get("time"))
+        previous = (actor, what)
+
+
+def _stopped(tunnel: Tunnel, events: list[dict]) -> dict:
+    """Where the negotiation ended, in words, and the line it ended on. A
+    refusal that names its reason outranks the generic "failed" a device prints
+    as it tears the attempt down."""
+    refusals = [
+        e
+        for e in events
+        if e["event"] in ("refused", "gave-up") and "overcome" not in e["label"]
+    ]
+    named = [e for e in refusals if e["label"] != _REFUSALS["other"]]
+    ups = [e for e in events if e["event"] == "up"]
+    after_up = ups[-1]["line"] if ups else 0
+    if named:
+        # A refusal a later completion overcame is labelled so: what is left
+        # stands, whatever came after it.
+        return _stop(named[-1], False)
+    if ups and tunnel.phase1 == "up" and tunnel.phase2 != "down":
+        phase = "phase 2" if any("phase 2" in e["label"] for e in ups) else "phase 1"
+        return {
+            "text": f"Completed: {phase} up (line {ups[-1]['line']})",
+            "line": ups[-1]["line"],
+            "healthy": True,
+        }
+    wire = [e for e in events if e["event"] in ("sent", "resent", "received")]
+    if wire:
+        last, run = wire[-1], 0
+        for event in reversed(wire):
+            if event["actor"] != last["actor"]:
+                break
+            run += 1
+        if run > 1:
+            who = "this end" if last["actor"] == "local" else "the peer"
+            return {
+                "text": f"Stopped at line {last['line']}: no answer; {who} sent "
+                f"the same message {run} times",
+                "line": last["line"],
+                "healthy": False,
+            }
+    if refusals and refusals[-1]["line"] > after_up:
+        return _stop(refusals[-1], False)
+    last = events[-1]
+    state = f" at {tunnel.phase1_state}" if tunnel.phase1_state else ""
+    return {
+        "text": f"The paste ends here{state} (line {last['line']})",
+        "line": last["line"],
+        "healthy": tunnel.phase1 == "up",
+    }
+
+
+def _stop(event: dict, healthy: bool) -> dict:
+    who = "the peer" if event["actor"] == "peer" else "this end"
+    if event["event"] == "gave-up":
+        said = f"{who} gave up, no answer"
+    else:
+        said = f"{event['label']} ({who})"
+    return {
+        "text": f"Stopped at line {event['line']}: {said}",
+        "line": event["line"],
+        "healthy": healthy,
+    }
+
+
 def _lines(tunnel: Tunnel, record: dict) -> None:
     span = record.get("lines")
     if isinstance(span, list) and span and isinstance(span[0], int):
@@ -412,6 +633,7 @@ def _status(tunnel: Tunnel, record: dict) -> None:
 
 def _negotiation(tunnel: Tunnel, record: dict) -> None:
     _lines(tunnel, record)
+    _negotiation_events(tunnel, record)
     version = record.get("version")
     if version in ("ikev1", "ikev2"):
         tunnel.ike_version = tunnel.ike_version or int(version[-1])
@@ -423,6 +645,9 @@ def _negotiation(tunnel: Tunnel, record: dict) -> None:
         tunnel.phase1 = "up"
     elif phase1_failed and tunnel.phase1 != "up":
         tunnel.phase1 = "down"
+    elif tunnel.phase1 == "unknown" and record.get("messages"):
+        # Messages exchanged, no completion and no refusal: still negotiating.
+        tunnel.phase1 = "stuck"
     if record.get("phase2_complete") and not phase2_failed:
         tunnel.phase2 = "up"
     elif phase2_failed:
@@ -486,7 +711,9 @@ def _peers_named(finding: Finding, paste: Paste) -> list[str]:
     named = [p for p in paste.tunnels if subject == f"peer {p}"]
     if named:
         return named
-    words = subject.replace(",", " ").split()
+    words = set(subject.replace(",", " ").split())
+    # "flow 192.0.2.1:500 <-> 198.51.100.2:500" names its hosts with their ports.
+    words |= {w.rsplit(":", 1)[0] for w in words if w.count(":") == 1}
     return [p for p in paste.tunnels if p in words]
 
 

@@ -11,6 +11,13 @@ from dataclasses import InitVar, dataclass, field
 from analyzer.links import Link
 
 SEVERITIES = ("info", "warning", "error", "critical")
+# Line numbers of unrecognised lines a report lists (the count is always whole).
+UNPARSED_LISTED = 1000
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 packet", "2 packets", "1 message ID", "3 message IDs"."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
 
 
 @dataclass
@@ -124,6 +131,8 @@ class Report:
     tunnels: list = field(default_factory=list)
     # The paste model (analyzer.paste.Paste) the rules read, built before them.
     paste: object = None
+    # The line numbers nothing recognised, so a page can mark them.
+    unparsed: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -131,6 +140,7 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "unparsed_lines": self.unparsed_lines,
             "tunnels": [t.to_dict() for t in self.tunnels],
+            "unparsed": self.unparsed[:UNPARSED_LISTED],
         }
 
     def sources_of(self, *kinds: str) -> list[Source]:

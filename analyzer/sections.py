@@ -186,6 +186,11 @@ def command_matches(typed: str, full: str) -> bool:
     return True
 
 
+# "==> asa-hq.log <==": the heading each uploaded file gets when several are
+# joined into one paste (tail -v prints the same).
+FILE_HEADING = re.compile(r"==> [^\n]{1,200} <==\s*$")
+
+
 def sections(
     lines: list[str], numbers: list[int] | None = None
 ) -> tuple[list[Section], set[int]]:
@@ -199,6 +204,13 @@ def sections(
     if numbers is None:
         numbers = range(1, len(lines) + 1)
     for number, line in zip(numbers, lines, strict=True):
+        if line.startswith("==> ") and FILE_HEADING.match(line):
+            # The name of an uploaded file ahead of its text: a new section.
+            prompt_lines.add(number)
+            if current.lines or current.command:
+                out.append(current)
+            current = Section(lines=[], numbers=[])
+            continue
         hit = match_prompt(line)
         if hit is None:
             hit = match_bare_command(line)

@@ -161,20 +161,28 @@ def decode(data: bytes, limit: int) -> str:
     return text
 
 
-def combine(files: list[tuple[str, bytes]], limit: int) -> str:
+def combine(files: list[tuple[str, bytes]], limit: int, headings=False) -> str:
     """Several uploaded files as one paste (see ``combine_with_spans``)."""
-    return combine_with_spans(files, limit)[0]
+    return combine_with_spans(files, limit, headings)[0]
+
+
+def file_heading(name: str) -> str:
+    """The line naming a file ahead of its text: "==> asa-hq.log <==", the name
+    on one line of printable characters."""
+    name = "".join(c if c.isprintable() else " " for c in name).strip()[:200]
+    return f"==> {name or 'upload'} <=="
 
 
 def combine_with_spans(
-    files: list[tuple[str, bytes]], limit: int
+    files: list[tuple[str, bytes]], limit: int, headings: bool = False
 ) -> tuple[str, list[tuple[str, int, int]]]:
     """Several text files joined into one paste, in the order given, each ending in
     a newline and followed by one blank line, so line numbers of the result point
     into the joined text. Also returns ``(name, first_line, last_line)`` per file.
 
     The total size counts against ``limit``; a file that is empty or not text is
-    refused with its name in the message.
+    refused with its name in the message. With ``headings`` each file's text
+    starts with a line naming it (``file_heading``), read as a section break.
     """
     if not files:
         raise InputError(EMPTY_MESSAGE)
@@ -198,6 +206,9 @@ def combine_with_spans(
             )  # classic Mac line ends, as the engine reads them
         if not text.endswith("\n"):
             text += "\n"
+        if headings:
+            # The file's name as the heading of its section of the paste.
+            text = file_heading(name) + "\n" + text
         count = text.count("\n")
         spans.append((name, line, line + count - 1))
         line += count + 1

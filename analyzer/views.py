@@ -1,5 +1,7 @@
+import re
 from functools import wraps
 from html import escape
+from pathlib import Path
 
 from django.conf import settings
 from django.http import (
@@ -27,7 +29,7 @@ from analyzer.forms import (
 )
 from analyzer.middleware import client_id
 from analyzer.models import Diagnosis
-from analyzer.pictures import counter_bars
+from analyzer.pictures import counter_bars, timeline
 from analyzer.textinput import InputError, human_size
 
 # Columns shown first for the kinds of output an engineer reads most; any other
@@ -55,11 +57,25 @@ HIDDEN_FIELDS = {"lines", "at"}
 # being readable long before it stops being fast; the rest is one click away
 # (?findings=all) or in the JSON, and every line stays in the numbered paste.
 FINDINGS_SHOWN = 100  # per severity
-EVIDENCE_SHOWN = 12  # line links per finding (all of them are highlighted)
+EVIDENCE_SHOWN = 12  # lines quoted per finding (all of them are highlighted)
+EVIDENCE_OPEN = 3  # of those, quoted in the open; the rest behind "more lines"
+QUOTE_CHARS = 200  # characters of a quoted line
 ROWS_SHOWN = 100  # records per kind of output
 CELL_CHARS = 160  # characters per table cell
 PASTE_CHUNK = 500  # lines per chunk of the numbered paste
 RAW_MAX_AGE = 24 * 3600
+# One real output per family, for the paste page's one-click examples
+# (analyzer/examples/README.md says where each comes from).
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+EXAMPLES = (
+    ("isakmp", "show crypto isakmp sa", "asa_isakmp_sa_mm_wait_msg4.txt"),
+    ("ipsec", "show crypto ipsec sa (one way)", "asa_ipsec_sa_one_way.txt"),
+    ("asa-debug", "ASA IKE debug", "asa_ike_debug_mm_wait_msg4.txt"),
+    ("ios-debug", "IOS debug crypto isakmp", "ios_debug_no_answer.txt"),
+    ("syslog", "show logging", "asa_show_logging.txt"),
+    ("tcpdump", "tcpdump", "tcpdump_ike_one_way.txt"),
+    ("packet-tracer", "packet-tracer", "asa_packet_tracer_vpn_drop.txt"),
+)
 
 
 def _allow(*methods):
@@ -107,6 +123,13 @@ def analyze(request):
 @csrf_protect
 def _analyze(request):
     if request.method != "POST":
+        example = next(
+            (e for e in EXAMPLES if e[0] == request.GET.get("example")), None
+        )
+        if example is not None:
+            text = (EXAMPLES_DIR / example[2]).read_text(encoding="utf-8")
+            form = PasteForm(initial={"text": text, "title": f"Example: {example[1]}"})
+            return _paste_page(request, form, example=example[0])
         return _paste_page(request, PasteForm())
     form = PasteForm(request.POST)
     if not form.is_valid():
@@ -131,11 +154,14 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _paste_page(request, form, error=None):
+def _paste_page(request, form, error=None, example=None):
     ctx = {
         "form": form,
         "error": error.message if error else "",
         "max_size": human_size(settings.ANALYZER_MAX_INPUT_BYTES),
+        "examples": [{"key": k, "label": label} for k, label, _ in EXAMPLES],
+        "example": example,
+        "supported": registry.supported(),
     }
     template = "analyzer/analyze.html"
     if request.htmx and error:
@@ -207,53 +233,163 @@ def _rows_html(records: list[dict], columns: list[str]) -> str:
     return mark_safe("".join(out))
 
 
-def _finding_groups(diagnosis, show_all: bool) -> list[dict]:
+_CODE = re.compile(r"`([^`\n]{1,200})`")
+
+
+def _inline(text) -> str:
+    """A finding's sentence with its `commands` as code instead of backticks."""
+    return mark_safe(_CODE.sub(r"<code>\1</code>", escape(str(text or ""))))
+
+
+def _quote(numbers: list[int], lines: list[str]) -> str:
+    """Evidence lines as quoted text, each with its number linking into the
+    paste."""
+    out = []
+    for n in numbers:
+        if not isinstance(n, int) or not 0 < n <= len(lines):
+            continue
+        text = lines[n - 1]
+        if len(text) > QUOTE_CHARS:
+            text = text[: QUOTE_CHARS - 1] + "…"
+        out.append(f'<a href="#L{n}" class="quote-line">{n}</a> {escape(text.strip())}')
+    return mark_safe("\n".join(out))
+
+
+def _articles(findings: list[dict]) -> dict[str, dict]:
+    """Title and section names of the articles the findings cite, in one query."""
+    slugs = {f.get("article") for f in findings if f.get("article")}
+    if not slugs:
+        return {}
+    from kb.models import Article
+
+    found = {}
+    for slug, title, toc in Article.objects.filter(slug__in=slugs).values_list(
+        "slug", "title", "toc"
+    ):
+        sections: dict[str, str] = {}
+        stack = list(toc or [])
+        while stack:
+            entry = stack.pop()
+            if isinstance(entry, dict):
+                sections.setdefault(entry.get("id"), entry.get("name"))
+                stack.extend(entry.get("children") or [])
+        found[slug] = {"title": title, "sections": sections}
+    return found
+
+
+def _reading(finding: dict, articles: dict[str, dict]) -> dict | None:
+    slug = finding.get("article")
+    if not slug:
+        return None
+    fragment = finding.get("anchor") or ""
+    article = articles.get(slug)
+    title = article["title"] if article else slug.replace("-", " ").capitalize()
+    section = article["sections"].get(fragment) if article and fragment else None
+    return {
+        "url": f"/kb/{slug}/" + (f"#{fragment}" if fragment else ""),
+        "title": title,
+        "section": section,
+    }
+
+
+# The catch-all count of syslog messages: folded away unless it is all there is.
+FOLDED_CODES = {"syslog.summary"}
+
+
+def _finding_groups(diagnosis, show_all: bool, lines: list[str]) -> list[dict]:
     groups = []
+    findings = (diagnosis.report or {}).get("findings") or []
     # Each finding's place in the report names its anchor (#finding-N), so a
     # verdict line or a colleague can link one.
-    index = {
-        id(f): n
-        for n, f in enumerate((diagnosis.report or {}).get("findings") or [], 1)
-    }
-    for severity, findings in diagnosis.findings_by_severity():
-        shown = [
-            dict(
-                f,
-                index=index.get(id(f)),
-                lines_shown=(f.get("lines") or [])[:EVIDENCE_SHOWN],
-                lines_more=max(0, len(f.get("lines") or []) - EVIDENCE_SHOWN),
+    index = {id(f): n for n, f in enumerate(findings, 1)}
+    fold = len(findings) > 1
+    articles = _articles(findings)
+    for severity, group in diagnosis.findings_by_severity():
+        shown = []
+        for f in group if show_all else group[:FINDINGS_SHOWN]:
+            evidence = [n for n in f.get("lines") or [] if isinstance(n, int)]
+            shown.append(
+                dict(
+                    f,
+                    index=index.get(id(f)),
+                    title_html=_inline(f.get("title")),
+                    detail_html=_inline(f.get("detail")),
+                    quote=_quote(evidence[:EVIDENCE_OPEN], lines),
+                    quote_more=_quote(evidence[EVIDENCE_OPEN:EVIDENCE_SHOWN], lines),
+                    quote_more_count=len(evidence[EVIDENCE_OPEN:EVIDENCE_SHOWN]),
+                    lines_more=max(0, len(evidence) - EVIDENCE_SHOWN),
+                    commands="\n".join(f.get("next_commands") or []),
+                    read=_reading(f, articles),
+                    folded=fold and f.get("code") in FOLDED_CODES,
+                )
             )
-            for f in (findings if show_all else findings[:FINDINGS_SHOWN])
-        ]
         groups.append(
             {
                 "severity": severity,
                 "findings": shown,
-                "total": len(findings),
-                "hidden": len(findings) - len(shown),
+                "total": len(group),
+                "hidden": len(group) - len(shown),
             }
         )
     return groups
 
 
 def _state_graph(sources: list[dict]):
-    states = []
+    """The state graph reduced to the panels of the states the paste shows --
+    from `show crypto isakmp sa` tables and from IKEv1 debugs -- with the peers
+    named in each marked state."""
+    peers: dict[str, list[str]] = {}
     for source in sources:
-        if "isakmp" not in source.get("kind", ""):
+        kind = source.get("kind", "")
+        if "isakmp" in kind:
+            field = "state"
+        elif kind in ("ike_debug", "peer.ike_log"):
+            field = "last_state"
+        else:
             continue
         for record in source.get("records") or []:
-            state = record.get("state")
-            if isinstance(state, str) and state and state not in states:
-                states.append(state)
-    if not states:
-        return None
+            state = record.get(field)
+            if field == "last_state" and record.get("version") == "ikev2":
+                continue
+            if not isinstance(state, str) or not state:
+                continue
+            seen = peers.setdefault(state.upper(), [])
+            peer = record.get("peer")
+            if isinstance(peer, str) and peer and peer not in seen:
+                seen.append(peer)
     try:
-        from kb.graph import render_state_graph
+        from kb.graph import panels_for, render_state_graph
     except ImportError:
         return None
+    panels = panels_for(peers)
+    if not panels:
+        return None
     # The SVG is drawn by the site's own code from the state table, with state
-    # names escaped there; it holds nothing from the paste but those names.
-    return mark_safe(render_state_graph(highlight=states))
+    # names and peers escaped there.
+    return mark_safe(
+        render_state_graph(highlight=list(peers), panels=panels, peers=peers)
+    )
+
+
+TIMELINES_SHOWN = 6
+
+
+def _timelines(report: dict) -> list[dict]:
+    """A negotiation timeline per tunnel the debugs, logs or captures traced,
+    the tunnels with a problem first."""
+    traced = [
+        t
+        for t in report.get("tunnels") or []
+        if isinstance(t, dict) and (t.get("timeline") or {}).get("events")
+    ]
+    traced.sort(key=lambda t: bool((t["timeline"].get("stopped") or {}).get("healthy")))
+    out = []
+    for n, tunnel in enumerate(traced[:TIMELINES_SHOWN]):
+        # Drawn by analyzer.pictures, which escapes every value from the paste.
+        svg = timeline(tunnel, n)
+        if svg:
+            out.append({"peer": tunnel.get("peer"), "svg": mark_safe(svg)})
+    return out
 
 
 def _counters(sources: list[dict]):
@@ -262,7 +398,20 @@ def _counters(sources: list[dict]):
     return mark_safe(svg) if svg else None
 
 
-def _paste_html(lines: list[str], evidence: set[int]) -> str:
+UNPARSED_SHOWN = 50  # unrecognised lines listed with a jump link
+
+
+def _unparsed(report: dict, lines: list[str]) -> list[dict]:
+    """The first lines nothing recognised, each with its number and text."""
+    out = []
+    for n in (report.get("unparsed") or [])[:UNPARSED_SHOWN]:
+        if isinstance(n, int) and 0 < n <= len(lines):
+            text = lines[n - 1].strip()
+            out.append({"n": n, "text": text if len(text) <= 90 else text[:89] + "…"})
+    return out
+
+
+def _paste_html(lines: list[str], evidence: set[int], unparsed=frozenset()) -> str:
     """The numbered paste as one string. Built here rather than in a template
     loop (a 2 MiB paste is tens of thousands of lines), with as little markup
     per line as will do: the numbers are a CSS counter, not text. Lines come in
@@ -276,7 +425,14 @@ def _paste_html(lines: list[str], evidence: set[int]) -> str:
         for n, line in enumerate(chunk, start=start + 1):
             attrs = f' id="L{n}"'
             if n in evidence:
-                attrs += ' class="evidence"'
+                attrs += (
+                    ' class="evidence unparsed"'
+                    if n in unparsed
+                    else ' class="evidence"'
+                )
+            elif n in unparsed:
+                # Marked, so what the analyzer did not understand is visible.
+                attrs += ' class="unparsed"'
             if n == start + 1:
                 attrs += f' style="counter-reset:line {start}"'
             out.append(f"<span{attrs}>{escape(line)}</span>")
@@ -325,7 +481,7 @@ def _verdicts(report: dict) -> list[dict]:
                 + (f" ({state})" if state and tunnel.get("phase1") != "up" else ""),
                 "phase2": _PHASE.get(tunnel.get("phase2"), "not shown"),
                 "traffic": _TRAFFIC.get(tunnel.get("traffic"), "not shown"),
-                "verdict": tunnel.get("verdict") or "",
+                "verdict": _inline(tunnel.get("verdict")),
                 "healthy": not (stopped or one_way or finding),
                 "severity": (finding or {}).get("severity"),
                 "finding": n,
@@ -348,18 +504,21 @@ def diagnosis(request, diagnosis_id):
         raise Http404("No diagnosis with this id.")
     report = diagnosis.report or {}
     show_all = request.GET.get("findings") == "all"
+    lines = split_lines(diagnosis.input_text) if report else []
     ctx = {
         "diagnosis": diagnosis,
         "permalink": request.build_absolute_uri(diagnosis.get_absolute_url()),
         "report": report,
-        "groups": _finding_groups(diagnosis, show_all),
+        "groups": _finding_groups(diagnosis, show_all, lines),
         "finding_count": len(report.get("findings") or []),
         "tables": _record_tables(report.get("sources") or []),
         "verdicts": _verdicts(report),
+        "unparsed": _unparsed(report, lines),
         "rows_shown": ROWS_SHOWN,
     }
     template = "analyzer/diagnosis.html"
     ctx["counters"] = _counters(report.get("sources") or [])
+    ctx["timelines"] = _timelines(report)
     if request.htmx:
         ctx["graph"] = _state_graph(report.get("sources") or [])
         html = render_to_string(template + "#status", ctx, request)
@@ -368,9 +527,11 @@ def diagnosis(request, diagnosis_id):
         # 286 tells htmx to stop polling after swapping the finished result in.
         return HttpResponseStopPolling(html)
     evidence = {n for f in report.get("findings") or [] for n in f.get("lines") or []}
-    lines = split_lines(diagnosis.input_text)
+    if not lines:
+        lines = split_lines(diagnosis.input_text)
     ctx["graph"] = _state_graph(report.get("sources") or [])
-    ctx["paste"] = _paste_html(lines, evidence)
+    unparsed = {n for n in report.get("unparsed") or [] if isinstance(n, int)}
+    ctx["paste"] = _paste_html(lines, evidence, unparsed)
     ctx["line_count"] = len(lines)
     return render(request, template, ctx)
 

@@ -6,7 +6,10 @@ crossing between them) and IOS/PIX main and aggressive mode, which both end in
 QM_IDLE. Boxes follow each state's ``step`` and role; the arrows inside a column are
 the states' ``next`` transitions. Every box links to the state's section of the
 article; the states passed in ``highlight`` are marked, so the analyzer can show
-where a tunnel is stuck.
+where a tunnel is stuck. The analyzer draws only the panels of the platform and mode
+its states belong to (``panels_for``) and names the peers in each marked box: a
+state still negotiating is drawn stuck (dashed red frame, "stuck" in words), an
+established one healthy (solid green frame, "up").
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from analyzer import isakmp
 
 WIDTH = 400
 BOX_W = 156
-BOX_H = 34
-ROW = 54
+BOX_H = 40
+ROW = 60
 TOP = 62  # panel title and column headings above the first row
 COLUMNS = {"left": 12, "right": WIDTH - 12 - BOX_W, "centre": (WIDTH - BOX_W) // 2}
 
@@ -104,16 +107,36 @@ def _ios_panel(y0: int) -> Panel:
     )
 
 
-def _panels() -> list[Panel]:
+PANELS = {
+    "asa-main": lambda y: _asa_panel(
+        "ASA main mode", "main", isakmp.MAIN_MODE_MESSAGES, y
+    ),
+    "asa-aggressive": lambda y: _asa_panel(
+        "ASA aggressive mode", "aggressive", isakmp.AGGRESSIVE_MODE_MESSAGES, y
+    ),
+    "ios": _ios_panel,
+}
+
+
+def panel_of(state: isakmp.IsakmpState) -> str:
+    """The panel a state is drawn in."""
+    if "asa" in state.platforms:
+        return "asa-main" if state.mode == "main" else "asa-aggressive"
+    return "ios"
+
+
+def panels_for(states) -> tuple[str, ...]:
+    """The panels (keys of ``PANELS``, in drawing order) that hold ``states``."""
+    wanted = {panel_of(found) for name in states if (found := isakmp.lookup(name))}
+    return tuple(key for key in PANELS if key in wanted)
+
+
+def _panels(keys=None) -> list[Panel]:
     panels = []
     y0 = 0
-    for build in (
-        lambda y: _asa_panel("ASA main mode", "main", isakmp.MAIN_MODE_MESSAGES, y),
-        lambda y: _asa_panel(
-            "ASA aggressive mode", "aggressive", isakmp.AGGRESSIVE_MODE_MESSAGES, y
-        ),
-        _ios_panel,
-    ):
+    for key, build in PANELS.items():
+        if keys is not None and key not in keys:
+            continue
         panel = build(y0)
         panels.append(panel)
         y0 += TOP + panel.rows * ROW + 16
@@ -141,31 +164,54 @@ def _transitions(panel: Panel) -> list[tuple[Node, Node]]:
     return unique
 
 
-def _box(node: Node, link_prefix: str, highlighted: bool) -> str:
+def _box(node: Node, link_prefix: str, highlighted: bool, peers=()) -> str:
     s = node.state
     classes = ["state", f"role-{s.role}"]
     if s.established:
         classes.append("established")
     if highlighted:
         classes.append("highlighted")
+        classes.append("healthy" if s.established else "stuck")
     label = f"{s.name}: {s.summary}"
     aria = f' aria-label="{escape(s.name)}, current state"' if highlighted else ""
-    if highlighted:
-        fill, stroke, width = "#ffe8a3", "#b35c00", 3
+    dash = ""
+    if highlighted and s.established:
+        fill, stroke, width = "#cdebc8", "#1b5e20", 3
+    elif highlighted:
+        fill, stroke, width = "#ffe0cc", "#b3261e", 3
+        dash = ' stroke-dasharray="7 3"'
     elif s.established:
         fill, stroke, width = "#e3f4e1", "#2e7d32", 1.5
     else:
         fill, stroke, width = "#eef3fb", "#36597f", 1.5
+    name_y = node.cy + 5
+    note = ""
+    if highlighted and peers:
+        # Which peers sit here, under the state's name, with the word for it.
+        name_y = node.cy - 1
+        word = "✓ up" if s.established else "✗ stuck"
+        who = peers[0] if len(peers) == 1 else f"{len(peers)} peers"
+        text = f"{word} · {who}"
+        text = text if len(text) <= 24 else text[:23] + "…"
+        aria = (
+            f' aria-label="{escape(s.name)}, current state'
+            f'{"" if s.established else ", stuck"}, {escape(", ".join(peers[:5]))}"'
+        )
+        note = (
+            f'<text x="{node.cx}" y="{node.cy + 14}" text-anchor="middle"'
+            ' font-family="system-ui, sans-serif" font-size="11" fill="#14202e"'
+            f' class="state-peer">{escape(text)}</text>'
+        )
     return (
         f'<a class="{" ".join(classes)}" href="{escape(link_prefix)}#{escape(s.anchor)}"'
         f' data-state="{escape(s.name)}"{aria}>'
         f"<title>{escape(label)}</title>"
         f'<rect x="{node.x}" y="{node.y}" width="{BOX_W}" height="{BOX_H}" rx="6"'
-        f' fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
-        f'<text x="{node.cx}" y="{node.cy + 5}" text-anchor="middle"'
+        f' fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>'
+        f'<text x="{node.cx}" y="{name_y}" text-anchor="middle"'
         f' font-family="ui-monospace, Menlo, Consolas, monospace" font-size="14"'
         f' font-weight="600" fill="#14202e">{escape(s.name)}</text>'
-        "</a>"
+        f"{note}</a>"
     )
 
 
@@ -200,13 +246,20 @@ def _message(number: int, a: Node, b: Node) -> str:
     )
 
 
-def render_state_graph(highlight=(), link_prefix: str = "/kb/isakmp-states/") -> str:
+def render_state_graph(
+    highlight=(),
+    link_prefix: str = "/kb/isakmp-states/",
+    panels=None,
+    peers=None,
+) -> str:
     """The state graph as an ``<svg>`` element; ``highlight`` names states (any
-    case) to mark."""
+    case) to mark, ``panels`` the keys of ``PANELS`` to draw (all by default),
+    ``peers`` maps a state's name to the peers seen in it."""
     if isinstance(highlight, str):
         highlight = (highlight,)
     marked = {str(h).strip().upper() for h in highlight or ()}
-    panels = _panels()
+    peers = {str(k).strip().upper(): list(v) for k, v in (peers or {}).items()}
+    panels = _panels(panels) or _panels()
     height = panels[-1].nodes[0].y0 + TOP + panels[-1].rows * ROW
     out = [
         f'<svg class="state-graph" xmlns="http://www.w3.org/2000/svg"'
@@ -237,7 +290,8 @@ def render_state_graph(highlight=(), link_prefix: str = "/kb/isakmp-states/") ->
         for number, a, b in panel.messages:
             out.append(_message(number, a, b))
         for node in panel.nodes:
-            out.append(_box(node, link_prefix, node.state.name in marked))
+            name = node.state.name
+            out.append(_box(node, link_prefix, name in marked, peers.get(name, ())))
         out.append("</g>")
     out.append("</svg>")
     return "".join(out)

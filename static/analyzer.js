@@ -100,6 +100,57 @@
     if (form) formFailure(form, "The paste could not be sent: the connection failed. Try again.");
   });
 
+  // Files dropped on the form go into its file input, which the form posts as if
+  // they had been chosen; without script the input takes them as usual.
+  function showFiles(input) {
+    var list = document.getElementById("dropped-files");
+    if (!list) return;
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      var item = document.createElement("li");
+      item.textContent = file.name;
+      list.appendChild(item);
+    });
+  }
+
+  function dropTarget(event) {
+    var form = event.target.closest && event.target.closest("#paste-form");
+    return form && event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") !== -1 ? form : null;
+  }
+
+  ["dragenter", "dragover"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var form = dropTarget(event);
+      if (!form) return;
+      event.preventDefault();
+      var zone = form.querySelector("#drop-zone");
+      if (zone) zone.classList.add("dragging");
+    });
+  });
+
+  document.addEventListener("dragleave", function (event) {
+    var zone = event.target.closest && event.target.closest("#drop-zone");
+    if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("dragging");
+  });
+
+  document.addEventListener("drop", function (event) {
+    var form = dropTarget(event);
+    if (!form) return;
+    event.preventDefault();
+    var input = form.querySelector("input[type=file]");
+    var zone = form.querySelector("#drop-zone");
+    if (zone) zone.classList.remove("dragging");
+    if (!input) return;
+    input.files = event.dataTransfer.files;
+    showFiles(input);
+  });
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("#paste-form input[type=file]")) {
+      showFiles(event.target);
+    }
+  });
+
   document.addEventListener("htmx:xhr:progress", function (event) {
     var form = event.target.closest && event.target.closest("#paste-form");
     if (!form || !event.detail.lengthComputable) return;

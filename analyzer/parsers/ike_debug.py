@@ -321,9 +321,10 @@ def parse(section: Section) -> list[Source]:
             continue
         continues = None
         if known is not None and known[index] is not syslog.UNREAD:
-            read = _read_record(known[index], line)
+            reading = known[index]
         else:
-            read = _read(line)
+            reading = syslog.read_line(line)
+        read = _read_record(reading, line)
         if read is None:
             if "debugging is on" in line and _DEBUG_ON.match(line):
                 claimed.add(number)
@@ -389,6 +390,8 @@ def parse(section: Section) -> list[Source]:
                 record["ike_sa"] = conn.removeprefix("v2:")
             peers[peer] = record
             order.append(peer)
+        # The device's stamp on the line, for the messages and errors read from it.
+        record["_time"] = reading.get("timestamp") if reading else None
         if _apply(record, text, number, platform):
             claimed.add(number)
             record["lines"][1] = number
@@ -657,6 +660,7 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
                     "kind": kind,
                     "text": text[:300],
                     "line": number,
+                    "time": record.get("_time"),
                     "_seq": record["_seq"],
                 }
             )
@@ -809,6 +813,7 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
         # IOS announces a retransmission, then prints the send itself.
         direction = "resent" if record.pop("_retransmitting", False) else "sent"
         _message(record, direction, None, [], None, number)
+        record["messages"][-1]["state"] = m.group("state")
         _ios_state(record, m.group("state"), number)
         record["role"] = record["role"] or _role(m.group("role"))
         if m.group("state") in ("MM_SA_SETUP", "MM_KEY_EXCH"):
@@ -819,6 +824,7 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
     m = _IOS_RECV.search(text)
     if m:
         _message(record, "received", None, [], None, number)
+        record["messages"][-1]["state"] = m.group("state")
         _ios_state(record, m.group("state"), number)
         record["role"] = record["role"] or _role(m.group("role"))
         return True
@@ -898,6 +904,7 @@ def _message(record, direction, msgid, payloads, length, number) -> None:
             "payloads": payloads,
             "length": int(length) if length else None,
             "line": number,
+            "time": record.get("_time"),
         }
     )
     if (
@@ -951,6 +958,7 @@ def _finish(record: dict) -> None:
     out the ASA main-mode state from the messages when the debug did not print
     one."""
     record.pop("_retransmitting", None)
+    record.pop("_time", None)
     record.pop("_policies", None)
     record.pop("_open", None)
     record.pop("_exchange", None)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from analyzer.parsers import ike_debug
+from analyzer.parsers import ike_debug, syslog
 from analyzer.parsers.common import IPV4
 from analyzer.report import Section, Source
 
@@ -388,16 +388,16 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
     if "responding to Main Mode" in line or "responding to Aggressive Mode" in line:
         # pluto answering a first IKE message: one received, the answer follows.
         record["_starts"] = record.get("_starts", 0) + 1
-        _message(record, "received", number)
+        _message(record, "received", number, line)
     elif "STATE_MAIN_R1: sent MR1" in line:
-        _message(record, "sent", number)
+        _message(record, "sent", number, line)
         record["last_state"] = "MM_WAIT_MSG3"
     elif _RESENT.search(line):
-        _message(record, "resent", number)
+        _message(record, "resent", number, line)
     elif _RECEIVED.search(line):
-        _message(record, "received", number)
+        _message(record, "received", number, line)
     elif _SENT.search(line) and event is None:
-        _message(record, "sent", number)
+        _message(record, "sent", number, line)
     if event is None:
         return
     kind, phase = event
@@ -444,7 +444,7 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
         )
 
 
-def _message(record: dict, direction: str, number: int) -> None:
+def _message(record: dict, direction: str, number: int, line: str) -> None:
     record[direction] += 1
     if len(record["messages"]) < 200:
         record["messages"].append(
@@ -454,6 +454,7 @@ def _message(record: dict, direction: str, number: int) -> None:
                 "payloads": [],
                 "length": None,
                 "line": number,
+                "time": syslog.leading_stamp(line),
             }
         )
 

@@ -344,6 +344,22 @@ def _is_echo(line: str) -> bool:
     )
 
 
+def leading_stamp(line: str) -> str | None:
+    """The time stamp a line starts with (after a priority or sequence number),
+    as printed, or None: for logs this parser does not read as messages."""
+    pos = _skip_space(line, 0)
+    m = _PRI.match(line, pos)
+    if m:
+        pos = m.end()
+    m = _SEQ.match(line, pos)
+    if m:
+        pos = _skip_space(line, m.end())
+    m = _TS.match(line, pos)
+    if m is None or len(m.group()) < 5:
+        return None
+    return m.group().lstrip("*.")
+
+
 def read_line(line: str) -> dict | None:
     """One syslog message read from ``line``, or None when the line is not one."""
     if line[:1] == '"' and '","' in line:

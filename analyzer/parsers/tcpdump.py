@@ -103,6 +103,7 @@ _SERVICES = {
 _LEADS = ("IP", "ARP", "tcpdump", "listening", "^C", "(")
 _DOMAIN_ENDINGS = {"local", "lan", "corp", "internal", "home", "localdomain", "arpa"}
 _MAX_EXCHANGES = 20
+_MAX_PACKETS = 60
 
 
 def parse(section: Section) -> list[Source]:
@@ -111,6 +112,7 @@ def parse(section: Section) -> list[Source]:
     claimed: set[int] = set()
     pending_proto: str | None = None
     pending_line: int | None = None
+    pending_time: str | None = None
     in_packet = False
     for index, line in enumerate(section.lines):
         number = section.numbers[index]
@@ -149,6 +151,7 @@ def parse(section: Section) -> list[Source]:
             if packet is not None:
                 if pending_proto and packet["proto"] is None:
                     packet["proto"] = pending_proto
+                packet["time"] = pending_time
                 _add(flows, order, packet, pending_line, number)
                 claimed.update((pending_line, number))
                 in_packet = True
@@ -193,17 +196,20 @@ def parse(section: Section) -> list[Source]:
                 if packet is not None:
                     if packet["proto"] is None and proto:
                         packet["proto"] = proto.group("proto").lower()
+                    packet["time"] = m.group("ts") if m else None
                     _add(flows, order, packet, number, number)
                     claimed.add(number)
                     in_packet = True
                 continue
             pending_proto = proto.group("proto").lower() if proto else None
             pending_line = number
+            pending_time = m.group("ts") if m else None
             claimed.add(number)
             continue
         packet = _address_line(rest)
         if packet is None:
             continue
+        packet["time"] = m.group("ts") if m else None
         _add(flows, order, packet, number, number)
         claimed.add(number)
         in_packet = True
@@ -380,3 +386,16 @@ def _add(flows: dict, order: list, packet: dict, first: int, last: int) -> None:
         what = (v2 or v1).group("what") if (v2 or v1) else None
         if what and what not in flow["ike"] and len(flow["ike"]) < _MAX_EXCHANGES:
             flow["ike"].append(what)
+        if not keepalive:
+            _packet(flow, packet, what, first)
+
+
+def _packet(flow: dict, packet: dict, what: str | None, line: int) -> None:
+    """One IKE packet of the flow, for the negotiation's timeline: the first
+    ones and the latest (a capture left running repeats itself)."""
+    packets = flow.setdefault("packets", [])
+    if len(packets) >= _MAX_PACKETS:
+        del packets[_MAX_PACKETS // 2]
+    packets.append(
+        {"from": packet["src"], "what": what, "time": packet.get("time"), "line": line}
+    )

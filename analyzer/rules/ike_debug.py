@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from analyzer import isakmp, links
-from analyzer.report import Finding, Report
+from analyzer.report import Finding, Report, plural
 
 _EVIDENCE_MESSAGES = 3
 
@@ -409,8 +409,9 @@ def _peer(record: dict) -> list[Finding]:
                 severity="warning",
                 title=f"{peer} does not answer IKE",
                 detail=(
-                    f"This device sent {record['sent']} IKE message(s) to {peer} and "
-                    f"retransmitted {record['resent']} time(s); nothing came back. The peer "
+                    f"This device sent {plural(record['sent'], 'IKE message')} to {peer} "
+                    f"and retransmitted {plural(record['resent'], 'time')}; nothing came "
+                    "back. The peer "
                     "is unreachable or down, has no "
                     + ("IKEv2" if record["version"] == "ikev2" else "ISAKMP")
                     + " enabled on the interface facing "

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from analyzer import links, syslog_catalog
-from analyzer.report import Finding, Report
+from analyzer.report import Finding, Report, plural
 
 _ACL_IDS = {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
 # Messages that log an action only when they say it.
@@ -56,7 +56,7 @@ def _outside_policy(messages: list[dict]) -> list[Finding]:
                 severity="warning",
                 title=f"{peer} sends traffic its IPsec SA was not negotiated for",
                 detail=(
-                    f"{len(hits)} packet(s) decrypted from {peer} did not match the SA: "
+                    f"{plural(len(hits), 'packet')} decrypted from {peer} did not match the SA: "
                     f"the first went from {record['inner_src']} to {record['inner_dst']} "
                     f"while the SA covers local {record['local_proxy']} and remote "
                     f"{record['remote_proxy']}. "
@@ -127,7 +127,9 @@ def _summary(messages: list[dict]) -> Finding | None:
     return Finding(
         code="syslog.summary",
         severity="info",
-        title=f"{total} syslog messages, {len(counts)} message IDs",
+        title=(
+            f"{plural(total, 'syslog message')}, {plural(len(counts), 'message ID')}"
+        ),
         detail=detail,
         link=links.SYSLOG_UNCATALOGUED if unknown else links.SYSLOG_FAMILIES,
         lines=lines,
@@ -183,7 +185,7 @@ def _esmtp(messages: list[dict]) -> list[Finding]:
         ids = sorted({r["message_id"] for r in records})
         detail = (
             f"The firewall's ESMTP inspection dropped or cut {len(records)} mail "
-            f"connection(s) to {server} ({', '.join(ids)})"
+            f"{'connection' if len(records) == 1 else 'connections'} to {server} ({', '.join(ids)})"
         )
         if senders:
             detail += f" from {', '.join(senders[:5])}"
@@ -282,7 +284,7 @@ def _vpn_denies(messages: list[dict], peers: set[str]) -> list[Finding]:
             "ESP (IP protocol 50)" if what == "esp" else f"UDP {what.split('/')[1]}"
         )
         detail = (
-            f"{len(records)} packet(s) of {traffic} between {sample.get('src')} and "
+            f"{plural(len(records), 'packet')} of {traffic} between {sample.get('src')} and "
             f"{sample.get('dst')} were denied by {acl_text}"
             f"{' on ' + interface if interface else ''}. "
         )

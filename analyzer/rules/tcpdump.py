@@ -7,7 +7,7 @@ and who stays silent and lets the reader place the capture point.
 from __future__ import annotations
 
 from analyzer import links
-from analyzer.report import Finding, Report
+from analyzer.report import Finding, Report, plural
 
 _VPN = ("ike", "nat-t", "esp")
 
@@ -50,7 +50,7 @@ def _ike_one_way(flow: dict) -> Finding:
     version = flow.get("ike_version")
     port = flow["b_port"] or (4500 if flow["protocol"] == "nat-t" else 500)
     detail = (
-        f"{flow['a_to_b']} IKE packet(s) from {a} to {b} on UDP {port} and none back. "
+        f"{plural(flow['a_to_b'], 'IKE packet')} from {a} to {b} on UDP {port} and none back. "
         f"If the capture runs on {a}'s side, the peer {b} is not answering: it is "
         "unreachable, has no IKE/ISAKMP enabled on that interface, has no crypto map "
         "or tunnel-group for this address, or a firewall in the path drops UDP "
@@ -95,7 +95,7 @@ def _esp_one_way(flow: dict) -> Finding | None:
         severity="warning",
         title=f"ESP only from {sender} to {silent}",
         detail=(
-            f"{count} ESP packet(s) {how} from {sender} to {silent}"
+            f"{plural(count, 'ESP packet')} {how} from {sender} to {silent}"
             f"{' (SPI ' + spis + ')' if spis else ''} and none the other way. {sender} "
             "encrypts and sends (its `show crypto ipsec sa` counts encaps); "
             f"{silent} either never receives them or sends nothing encrypted back "
@@ -134,7 +134,8 @@ def _smtp_resets(flows: list[dict]) -> list[Finding]:
                 severity="warning" if mid_session else "info",
                 title=f"SMTP sessions to {server} reset",
                 detail=(
-                    f"{resets} TCP reset(s) in {len(server_flows)} SMTP session(s) with "
+                    f"{plural(resets, 'TCP reset')} in "
+                    f"{plural(len(server_flows), 'SMTP session')} with "
                     f"{server}, sent by {', '.join(senders)}. Resets mid-session, with a "
                     "banner of asterisks or an aborted receive on the mail gateway, are "
                     "the signature of a firewall's ESMTP inspection cutting the session."

@@ -19,7 +19,7 @@ from __future__ import annotations
 from analyzer import links
 from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix
 from analyzer.configs import AsaConfig
-from analyzer.report import Finding
+from analyzer.report import Finding, plural
 from analyzer.rules.ipsec import ident_text
 
 TRACER = "asa.packet_tracer"
@@ -966,7 +966,7 @@ def _check_summary(summary: dict) -> list[Finding]:
     parts = []
     if l2l is not None:
         parts.append(
-            f"{l2l['active']} site-to-site session(s) active (peak {l2l.get('peak_concurrent')})"
+            f"{plural(l2l['active'], 'site-to-site session')} active (peak {l2l.get('peak_concurrent')})"
         )
     if summary.get("total_active_and_inactive") is not None:
         parts.append(f"{summary['total_active_and_inactive']} sessions in total")

@@ -48,6 +48,7 @@ TUNNEL_KEYS = {
     "verdict",
     "finding",
     "lines",
+    "timeline",
 }
 
 
@@ -66,7 +67,13 @@ def manage(*args, stdin: bytes | None = None) -> subprocess.CompletedProcess:
 
 
 def assert_report_shape(report: dict, line_count: int):
-    assert set(report) == {"sources", "findings", "unparsed_lines", "tunnels"}
+    assert set(report) == {
+        "sources",
+        "findings",
+        "unparsed_lines",
+        "tunnels",
+        "unparsed",
+    }
     assert isinstance(report["unparsed_lines"], int)
     for tunnel in report["tunnels"]:
         assert set(tunnel) == TUNNEL_KEYS

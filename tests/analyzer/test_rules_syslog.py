@@ -113,3 +113,15 @@ def test_it_links_only_to_anchors_that_exist():
         for finding in findings(name):
             if finding.code.startswith("syslog."):
                 assert finding.anchor in anchors(finding.article), finding
+
+
+def test_the_summary_counts_in_the_singular_when_there_is_one():
+    """One message, one ID: "1 syslog message, 1 message ID", never "1
+    message IDs"."""
+    report = analyze(
+        "<166>Mar 12 10:10:10 fw01 %ASA-6-302013: Built outbound TCP connection 1 "
+        "for outside:192.0.2.1/25 (192.0.2.1/25) to inside:10.0.0.5/4000 "
+        "(10.0.0.5/4000)\n"
+    )
+    (summary,) = [f for f in report.findings if f.code == "syslog.summary"]
+    assert summary.title == "1 syslog message, 1 message ID"

@@ -25,7 +25,7 @@ def test_it_warns_about_ike_that_gets_no_answer():
     assert (finding.article, finding.anchor) == ("isakmp-states", "mm_wait_msg2")
     assert finding.lines == [4, 7]
     assert finding.subject == "flow 192.0.2.1:500 <-> 198.51.100.2:500"
-    assert "4 IKE packet(s) from 192.0.2.1 to 198.51.100.2" in finding.detail
+    assert "4 IKE packets from 192.0.2.1 to 198.51.100.2" in finding.detail
 
 
 def test_it_warns_about_esp_one_way_and_smtp_resets_and_notes_two_way_ike():
@@ -51,7 +51,7 @@ def test_it_warns_about_esp_one_way_and_smtp_resets_and_notes_two_way_ike():
         "warning",
     )
     assert smtp.lines == [11, 15, 16, 17]
-    assert "2 TCP reset(s) in 2 SMTP session(s)" in smtp.detail
+    assert "2 TCP resets in 2 SMTP sessions" in smtp.detail
     two_way = found["tcpdump.vpn_two_way"]
     assert two_way.severity == "info" and two_way.lines == [4, 6]
 
@@ -70,7 +70,7 @@ def test_it_notices_one_way_esp_inside_nat_t():
     codes = sorted(f.code for f in found)
     assert codes == ["tcpdump.esp_one_way", "tcpdump.vpn_two_way"]
     esp = next(f for f in found if f.code == "tcpdump.esp_one_way")
-    assert "inside UDP 4500 (NAT-T)" in esp.detail and "8 ESP packet(s)" in esp.detail
+    assert "inside UDP 4500 (NAT-T)" in esp.detail and "8 ESP packets" in esp.detail
 
 
 def test_it_links_only_to_anchors_that_exist():

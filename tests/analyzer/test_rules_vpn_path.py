@@ -253,7 +253,7 @@ def test_it_summarises_the_session_summary():
     """The summary gives one info with the site-to-site count and the load."""
     findings, _ = findings_of("sessiondb/asa9_summary.txt")
     summary = one(findings, "vpn_path.sessiondb_summary")
-    assert "14 site-to-site session(s) active" in summary.detail
+    assert "14 site-to-site sessions active" in summary.detail
     assert "device load 7%" in summary.detail
 
 

@@ -203,8 +203,9 @@ def test_it_stops_refreshing_once_done(client):
 
 def test_it_shows_findings_with_evidence_commands_and_article_links(client):
     """A done diagnosis shows each finding under its severity with subject, detail,
-    evidence links to #L<n>, next commands as CLI blocks and a Read more link to
-    the article section; the evidence lines are highlighted in the numbered paste."""
+    its evidence lines quoted with links to #L<n>, the next commands in one CLI
+    block and a "Read:" link naming the article; the evidence lines are
+    highlighted in the numbered paste."""
     report = {
         "sources": [
             {
@@ -262,12 +263,13 @@ def test_it_shows_findings_with_evidence_commands_and_article_links(client):
     assert html.index("severity-warning") < html.index("severity-info")
     assert "Phase 1 stuck at MM_WAIT_MSG4" in html
     assert "peer 203.0.113.50" in html
-    assert '<a href="#L12">line 12</a>' in html
+    line_12 = fixture("asa_isakmp_sa_mm_wait_msg4.txt").splitlines()[11].strip()
+    assert f'<a href="#L12" class="quote-line">12</a> {line_12}' in html
     assert (
         '<pre class="cli" tabindex="0">show run tunnel-group 203.0.113.50</pre>' in html
     )
-    assert '<a href="/kb/isakmp-states/#mm_wait_msg4">Read more</a>' in html
-    assert html.count("Read more") == 1  # no link for a finding without an article
+    assert 'Read: <a href="/kb/isakmp-states/#mm_wait_msg4">' in html
+    assert html.count("Read: ") == 1  # no link for a finding without an article
     assert '<span id="L12" class="evidence">' in html
     assert '<span id="L1" style="counter-reset:line 0">' in html
     assert '<span id="L2">' in html
@@ -609,7 +611,8 @@ def big_report(findings: int, records: int, lines: int) -> dict:
 
 def test_it_caps_findings_evidence_links_and_tables_of_a_big_diagnosis(client):
     """Hundreds of findings: the first 100 per severity with a link to show the
-    rest; a finding's evidence links stop at 12 (all lines still highlighted);
+    rest; a finding quotes 3 evidence lines, 9 more behind "more lines", and
+    counts the rest (all lines still highlighted);
     many outputs of one kind make one table of at most 100 rows, long cells cut."""
     text = fixture("asa_isakmp_sa_mm_wait_msg4.txt") * 150
     diagnosis = Diagnosis.objects.create(
@@ -623,9 +626,12 @@ def test_it_caps_findings_evidence_links_and_tables_of_a_big_diagnosis(client):
     )
     assert '<span class="count">130</span>' in html
     first = html.split("Finding number 0<")[1].split("</article>")[0]
-    assert '<a href="#L12">line 12</a>' in first
+    assert '<a href="#L3" class="quote-line">3</a>' in first
+    assert first.index('href="#L3"') < first.index("9 more lines</summary>")
+    assert first.index("9 more lines</summary>") < first.index('href="#L4"')
+    assert '<a href="#L12" class="quote-line">12</a>' in first
     assert 'href="#L13"' not in first
-    assert "and 28 more (highlighted in the paste)" in first
+    assert "and 28 more lines, highlighted in the paste" in first
     assert '<span id="L40" class="evidence">' in html
     assert html.count('<details class="source"') == 1
     assert "150 outputs" in html and "150 records" in html
@@ -700,3 +706,144 @@ def test_the_page_starts_with_one_verdict_line_per_tunnel(client):
     section = html[html.index('class="verdicts"') : html.index("<h2>Findings")]
     assert section.count("verdict-ok") == 2
     assert "carries traffic both ways" in section and "#finding-" not in section
+
+
+def test_it_draws_the_negotiation_timeline_for_a_debug_paste(client):
+    """A debug paste's permalink shows the IKE negotiation as a server-drawn
+    SVG named by the peer; a paste of tables alone has none."""
+    diagnosis = analyzed(
+        (FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt").read_text()
+    )
+    page = client.get(diagnosis.get_absolute_url()).content.decode()
+    assert '<section class="timelines"' in page
+    assert "<figcaption>With 203.0.113.40</figcaption>" in page
+    assert re.search(r'<svg class="timeline"[^>]*role="img"', page)
+    tables = analyzed(fixture("asa_isakmp_sa_mm_wait_msg4.txt"))
+    page = client.get(tables.get_absolute_url()).content.decode()
+    assert 'class="timelines"' not in page
+
+
+def test_it_reduces_the_state_graph_to_the_platform_seen(client):
+    """An IOS `show crypto isakmp sa`: only the IOS panel is drawn, MM_NO_STATE
+    stuck with its peer named, QM_IDLE up with its own."""
+    diagnosis = analyzed(
+        (FIXTURES / "ike" / "ios124_show_crypto_isakmp_sa.txt").read_text()
+    )
+    page = client.get(diagnosis.get_absolute_url()).content.decode()
+    graph = page[page.index('<section class="graph">') :]
+    graph = graph[: graph.index("</section>")]
+    assert 'data-panel="IOS, IOS-XE and PIX 6"' in graph
+    assert "ASA main mode" not in graph and "ASA aggressive mode" not in graph
+    assert "✗ stuck · 192.0.2.10" in graph and "✓ up · 203.0.113.9" in graph
+
+
+def test_it_draws_the_state_graph_for_states_read_from_a_debug(client):
+    diagnosis = analyzed(
+        (FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt").read_text()
+    )
+    page = client.get(diagnosis.get_absolute_url()).content.decode()
+    assert 'data-panel="ASA main mode"' in page
+    assert "✗ stuck · 203.0.113.40" in page
+    assert 'data-panel="IOS, IOS-XE and PIX 6"' not in page
+
+
+def test_it_renders_inline_code_names_the_section_and_folds_the_syslog_count(
+    client,
+):
+    """Backticks in a finding become <code>; the "Read:" link names the
+    article and its section from the synced knowledge base; the catch-all
+    syslog summary is folded into a <details> when other findings stand beside
+    it, and open when it is all there is."""
+    from django.core.management import call_command
+
+    call_command("sync_articles", verbosity=0)
+    text = (FIXTURES / "syslog" / "asa_show_logging_buffer.txt").read_text()
+    diagnosis = analyzed(text)
+    html = client.get(diagnosis.get_absolute_url()).content.decode()
+    findings = diagnosis.report["findings"]
+    assert len(findings) > 1
+    n = next(i for i, f in enumerate(findings, 1) if f["code"] == "syslog.summary")
+    assert re.search(
+        rf'<details class="finding finding-folded [^"]*" id="finding-{n}"', html
+    )
+    capture = analyzed(
+        (FIXTURES / "tcpdump" / "esp_one_way_and_smtp_resets_default.txt").read_text()
+    )
+    assert any("`" in f["detail"] for f in capture.report["findings"])
+    page = client.get(capture.get_absolute_url()).content.decode()
+    details = "".join(re.findall(r'<p class="detail">.*?</p>', page, re.S))
+    assert "<code>show crypto ipsec sa</code>" in details and "`" not in details
+    assert re.search(r"Read: <a href=\"/kb/[^\"]+\">[^<]+ › [^<]+</a>", html)
+
+    alone = analyzed(
+        "<166>Mar 12 10:10:10 fw01 %ASA-6-302013: Built outbound TCP connection 1 "
+        "for outside:192.0.2.1/25 (192.0.2.1/25) to inside:10.0.0.5/4000 "
+        "(10.0.0.5/4000)\n"
+    )
+    page = client.get(alone.get_absolute_url()).content.decode()
+    assert "finding-folded" not in page
+    assert "1 syslog message, 1 message ID" in page
+
+
+def test_it_marks_and_lists_the_lines_it_did_not_recognise(client):
+    """The ping output inside an IOS debug paste (lines 5-9) is marked in the
+    numbered paste and listed with a jump link to each."""
+    text = (FIXTURES / "ike_debug" / "ios_mm_no_state_no_answer.txt").read_text()
+    diagnosis = analyzed(text)
+    assert diagnosis.report["unparsed"] == [5, 6, 7, 8, 9]
+    html = client.get(diagnosis.get_absolute_url()).content.decode()
+    for n in (5, 6, 7, 8, 9):
+        assert f'<span id="L{n}" class="unparsed">' in html
+        assert f'<a href="#L{n}">line {n}</a>' in html
+    assert '<span id="L4" class="unparsed">' not in html
+    assert "<code>Type escape sequence to abort.</code>" in html
+    assert '<span class="count">5</span>' in html
+
+
+def test_it_offers_an_example_per_family_and_lists_what_it_reads(client):
+    """The form page lists what the analyzer reads before anything is pasted
+    and links one real example per family; following one fills the form (no
+    script needed) with that output, redacted as stored."""
+    from django.utils.html import escape
+
+    from analyzer import registry
+    from analyzer.redact import redact
+    from analyzer.views import EXAMPLES, EXAMPLES_DIR
+
+    page = client.get(ANALYZE).content.decode()
+    for label in registry.supported():
+        assert f"<li>{escape(label)}</li>" in page
+    for key, label, name in EXAMPLES:
+        assert f'<a href="?example={key}">{label}</a>' in page
+        text = (EXAMPLES_DIR / name).read_text()
+        assert redact(text) == text
+    filled = client.get(ANALYZE + "?example=asa-debug").content.decode()
+    assert "IKE_DECODE RESENDING Message" in filled
+    assert 'value="Example: ASA IKE debug"' in filled
+    assert client.get(ANALYZE + "?example=nonsense").status_code == 200
+
+
+def test_it_keeps_file_names_as_headings_of_a_multi_file_upload(client):
+    """Each uploaded file's name heads its part of the paste; the heading is
+    read as a section break, not counted as unrecognised."""
+    first = fixture("asa_isakmp_sa_mm_wait_msg4.txt")
+    second = (FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt").read_text()
+    response = client.post(
+        ANALYZE,
+        {
+            "files": [
+                SimpleUploadedFile("hq-asa isakmp.txt", first.encode()),
+                SimpleUploadedFile("hq-asa debug.log", second.encode()),
+            ]
+        },
+    )
+    assert response.status_code == 303
+    diagnosis = Diagnosis.objects.get()
+    lines = diagnosis.input_text.splitlines()
+    assert lines[0] == "==> hq-asa isakmp.txt <=="
+    assert "==> hq-asa debug.log <==" in lines
+    analyze_diagnosis(diagnosis.id)
+    diagnosis.refresh_from_db()
+    assert diagnosis.report["unparsed_lines"] == 0
+    kinds = {s["kind"] for s in diagnosis.report["sources"]}
+    assert {"asa.show_crypto_isakmp_sa", "ike_debug"} <= kinds

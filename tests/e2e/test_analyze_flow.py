@@ -21,7 +21,7 @@ def test_it_takes_a_paste_to_the_article_section(live_server, page, tmp_path):
     """An ASA `show crypto isakmp sa` with a peer at MM_WAIT_MSG4 is pasted and
     submitted; the permalink shows "queued", then the finding appears without a
     reload once a worker runs; clicking the finding highlights its lines, and its
-    Read more link lands on the state's section of the ISAKMP states article."""
+    "Read:" link, naming the article and section, lands on the state's section."""
     call_command("sync_articles", verbosity=0)
     paste = (FIXTURES / "web" / "asa_isakmp_sa_mm_wait_msg4.txt").read_text()
     with Broker("filesystem", tmp_path) as broker:
@@ -54,7 +54,9 @@ def test_it_takes_a_paste_to_the_article_section(live_server, page, tmp_path):
         expect(finding.locator("pre.cli").first).to_be_visible()
         expect(page.locator(".graph svg")).to_be_visible()
 
-        finding.get_by_role("link", name="Read more").click()
+        read = finding.locator("p.more a")
+        expect(read).to_contain_text("›")
+        read.click()
         page.wait_for_url(re.compile(r"/kb/isakmp-states/#mm_wait_msg4$"))
         section = page.locator("#mm_wait_msg4")
         expect(section).to_contain_text("MM_WAIT_MSG4")

@@ -42,15 +42,18 @@ def test_it_shows_the_spi_mismatch_and_the_command_to_copy(live_server, page, tm
         expect(mismatch).to_be_visible(timeout=90_000)
     expect(mismatch).to_contain_text("3B9F0A12")
     expect(mismatch).to_contain_text("C7A1D2E4")
-    expect(mismatch.get_by_role("link", name="Read more")).to_have_attribute(
+    expect(mismatch.locator("p.more a")).to_have_attribute(
         "href", "/kb/asa-vpn-asp-table/#spi-mismatch"
     )
 
     user_data = page.locator(".finding", has_text="encrypted by VPN context 13C4C")
+    # The next commands are one block, the first to run first; Copy takes them all.
     command = user_data.locator("pre.cli", has_text=COMMAND)
-    expect(command).to_have_text(COMMAND)
+    expect(command).to_have_text(re.compile("^" + re.escape(COMMAND) + "\n"))
     copy = command.locator("xpath=..").locator("button.copy")
     expect(copy).to_be_visible()
     copy.click()
     expect(copy).to_have_text("Copied")
-    assert page.evaluate("navigator.clipboard.readText()") == COMMAND
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.splitlines()[0] == COMMAND
+    assert copied.strip() == command.text_content().strip()

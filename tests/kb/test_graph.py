@@ -99,3 +99,40 @@ def test_it_scales_to_the_screen():
     root = ET.fromstring(render_state_graph())
     assert root.get("viewBox").startswith("0 0 400 ")
     assert root.get("preserveAspectRatio") == "xMidYMin meet"
+
+
+def test_it_draws_only_the_panels_asked_for():
+    """The analyzer's graph: an IOS paste gets the IOS panel alone, so its
+    highlighted state is near the top instead of 1,500 px down."""
+    from kb.graph import panels_for
+
+    assert panels_for(["MM_NO_STATE", "QM_IDLE"]) == ("ios",)
+    assert panels_for(["MM_WAIT_MSG4", "AM_ACTIVE"]) == ("asa-main", "asa-aggressive")
+    assert panels_for(["READY", "nonsense"]) == ()
+    root = ET.fromstring(render_state_graph(highlight=["QM_IDLE"], panels=("ios",)))
+    titles = [g.get("data-panel") for g in root.iter(f"{SVG}g") if g.get("data-panel")]
+    assert titles == ["IOS, IOS-XE and PIX 6"]
+    assert int(root.get("height")) < 450
+
+
+def test_it_names_the_peers_and_tells_stuck_from_healthy_in_words():
+    """A marked state still negotiating is 'stuck' (dashed frame), an
+    established one 'up' (solid frame); the peers seen there are named."""
+    svg = render_state_graph(
+        highlight=["MM_NO_STATE", "QM_IDLE"],
+        panels=("ios",),
+        peers={"MM_NO_STATE": ["192.0.2.10"], "QM_IDLE": ["203.0.113.9"]},
+    )
+    boxes = {a.get("data-state"): a for a in state_links(svg)}
+    stuck, healthy = boxes["MM_NO_STATE"], boxes["QM_IDLE"]
+    assert "stuck" in stuck.get("class").split()
+    assert "healthy" in healthy.get("class").split()
+    assert stuck.find(f"{SVG}rect").get("stroke-dasharray")
+    assert healthy.find(f"{SVG}rect").get("stroke-dasharray") is None
+    assert stuck.find(f"{SVG}rect").get("fill") != healthy.find(f"{SVG}rect").get(
+        "fill"
+    )
+    notes = {k: "".join(a.itertext()) for k, a in boxes.items()}
+    assert "✗ stuck · 192.0.2.10" in notes["MM_NO_STATE"]
+    assert "✓ up · 203.0.113.9" in notes["QM_IDLE"]
+    assert stuck.get("aria-label") == "MM_NO_STATE, current state, stuck, 192.0.2.10"
