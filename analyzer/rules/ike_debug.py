@@ -176,14 +176,21 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     v2 = record.get("version") == "ikev2"
+    if "mode" in kinds:
+        findings.append(_mode_finding(record, subject))
+    if "stale" in kinds:
+        findings.append(_stale_finding(record, subject))
     if "identity" in kinds:
         findings.append(_identity_finding(record, subject, v2))
-    if "psk" in kinds and "identity" not in kinds:
+    if "psk" in kinds and not kinds & {"identity", "mode"}:
         lines = _error_lines(record, "psk")
         offered = any(
             "Preshared authentication offered" in e["text"] for e in record["errors"]
         )
-        missing = any("No pre-shared key" in e["text"] for e in record["errors"])
+        missing = any(
+            "No pre-shared key" in e["text"] or "no shared key found" in e["text"]
+            for e in record["errors"]
+        )
         if missing:
             what = f"This device has no pre-shared key for {peer}."
         elif offered:
@@ -604,6 +611,8 @@ _PHASE2_CAUSES = (
             "proxy id",
             "raffic selector",
             "no matching CHILD_SA config",
+            "get sainfo",
+            "no connection is known for",
         ),
         "The peer's proxy identities (the networks of its crypto ACL line) match "
         "no crypto ACL entry here: the crypto ACLs are not mirror images.",
@@ -797,6 +806,17 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             "address) is not the public address this end expects: match the peer's "
             "ID, or make it send its public address or an FQDN"
         )
+    # Another vendor's log, IKEv1: its words for an identity no connection
+    # accepts are in that vendor's section of the interop article.
+    section = _VENDOR_SECTIONS.get(record.get("platform") or "")
+    if nat:
+        article, anchor = "nat-traversal", "failures"
+    elif v2:
+        article, anchor = "ikev2-troubleshooting", "authentication-failed"
+    elif section:
+        article, anchor = "vpn-interop-other-vendors", section
+    else:
+        article, anchor = "phase1-errors", "checklist"
     return Finding(
         code="ike_debug.identity_mismatch",
         severity="error",
@@ -806,12 +826,8 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             f'{cause}. The device says: "{said}". A pre-shared key change will '
             f"not fix this. Messages: {_exchanged(record)}."
         ),
-        article="nat-traversal"
-        if nat
-        else "ikev2-troubleshooting"
-        if v2
-        else "phase1-errors",
-        anchor="failures" if nat else "authentication-failed" if v2 else "checklist",
+        article=article,
+        anchor=anchor,
         lines=[e["line"] for e in record["errors"] if e["kind"] in ("identity", "psk")][
             :10
         ],
@@ -827,6 +843,75 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
                 "debug crypto ikev2",
                 "debug crypto pki transactions",
             ),
+        ),
+        subject=subject,
+    )
+
+
+_VENDOR_SECTIONS = {
+    "strongswan": "strongswan",
+    "libreswan": "libreswan",
+    "fortigate": "fortigate",
+    "juniper": "juniper",
+    "paloalto": "palo-alto",
+}
+
+
+def _mode_finding(record: dict, subject: str) -> Finding:
+    """One end runs aggressive mode, the other main mode: the refusal comes back as
+    an authentication failure, but no key change fixes it."""
+    peer = record["peer"]
+    return Finding(
+        code="ike_debug.mode_mismatch",
+        severity="error",
+        title=f"Main and aggressive mode differ between this device and {peer}",
+        detail=(
+            "One end starts phase 1 in aggressive mode and the other accepts only "
+            "main mode (or the reverse), so the responder refuses the exchange; the "
+            "initiator often sees it only as AUTHENTICATION_FAILED, which a "
+            "pre-shared key change will not fix. Set the same exchange mode on both "
+            f"ends (main mode unless a dynamic peer needs aggressive).{_quote(record, 'mode')} "
+            f"Messages: {_exchanged(record)}."
+        ),
+        article="isakmp-states",
+        anchor="main-vs-aggressive",
+        lines=_error_lines(record, "mode") + _error_lines(record, "psk"),
+        next_commands=_commands(
+            record,
+            "show run crypto map | include aggressive",
+            "show run tunnel-group {peer}",
+            "debug crypto ikev1 127",
+            ios=("show crypto isakmp profile", "debug crypto isakmp"),
+        ),
+        subject=subject,
+    )
+
+
+def _stale_finding(record: dict, subject: str) -> Finding:
+    """Quick mode asked for with no phase 1 behind it: one end still holds an IKE SA
+    the other has dropped."""
+    peer = record["peer"]
+    return Finding(
+        code="ike_debug.stale_phase1",
+        severity="warning",
+        title=f"Quick mode with {peer} cannot start: no phase 1 SA",
+        detail=(
+            "This end wants to build IPsec SAs but has no ISAKMP SA to do it under, "
+            "while the peer still behaves as if phase 1 were up (it sends messages "
+            "this end cannot decrypt or quick modes it cannot answer). One side "
+            "kept a phase 1 the other dropped, after a reboot, a rekey or a clear on "
+            "one side only. Clear the SAs on both ends (or restart the IKE daemon on "
+            "the side holding the stale SA) and enable dead peer detection so a dead "
+            f"SA is noticed.{_quote(record, 'stale')}"
+        ),
+        article="dead-peer-detection-and-rekey",
+        anchor="stale-sas",
+        lines=_error_lines(record, "stale"),
+        next_commands=_commands(
+            record,
+            "show crypto isakmp sa detail",
+            "clear crypto isakmp sa {peer}",
+            ios=("show crypto isakmp sa", "clear crypto session remote {peer}"),
         ),
         subject=subject,
     )
