@@ -161,7 +161,7 @@ KINDS: tuple[OutputKind, ...] = (
     ),
     OutputKind(
         "peer.status",
-        "the other end's tunnel status (Juniper, strongSwan, VyOS)",
+        "the other end's tunnel status (Juniper, strongSwan, VyOS, ScreenOS, Yamaha)",
         "peer_status",
         ("peer_status",),
         "field/healthy",
