@@ -185,6 +185,8 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("proposal", "All SA proposals found unacceptable"),
     ("proposal", "All IKE SA proposals found unacceptable"),
     ("proposal", "atts are not acceptable"),
+    # IOS 12.x wording: "ISAKMP (0:0): atts not acceptable. Next payload is 0".
+    ("proposal", "atts not acceptable"),
     ("proposal", "phase 1 SA policy not acceptable"),
     ("proposal", "Mismatched attribute types"),
     ("proposal", "offered does not match policy"),
@@ -922,7 +924,11 @@ _PHASE1_KINDS = frozenset(
     }
 )
 # IOS's verdict on one of its policies against one offer, not on the negotiation.
-_POLICY_TRIED = ("atts are not acceptable", "offered does not match policy")
+_POLICY_TRIED = (
+    "atts are not acceptable",
+    "atts not acceptable",
+    "offered does not match policy",
+)
 
 
 def _resolve(record: dict) -> None:
