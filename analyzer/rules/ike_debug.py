@@ -176,6 +176,9 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     v2 = record.get("version") == "ikev2"
+    if "in_negotiation" in kinds and record["address"]:
+        # Unnamed, the session or SA rows of the paste name the peer (ipsec).
+        findings.append(in_negotiation_finding(record["peer"], record))
     if "mode" in kinds:
         findings.append(_mode_finding(record, subject))
     if "stale" in kinds:
@@ -855,6 +858,50 @@ _VENDOR_SECTIONS = {
     "juniper": "juniper",
     "paloalto": "palo-alto",
 }
+
+
+def in_negotiation_finding(
+    peer: str, record: dict, session: dict | None = None
+) -> Finding:
+    """IOS-XE IKEv2 will not start a new negotiation with a peer while an SA with
+    it is still in negotiation: a leaked or stale SA (a rekey that never finished)
+    keeps the tunnel down until it is cleared."""
+    lines = _error_lines(record, "in_negotiation")
+    shown = ""
+    if session is not None:
+        sa = next(iter(session.get("ike_sas") or []), {})
+        shown = (
+            f" The session with {peer} is {session.get('status', '?')} with its "
+            f"IKEv2 SA {sa.get('state', '?')}"
+            + (f" (lifetime {sa['lifetime']})" if sa.get("lifetime") else "")
+            + ": the SA that blocks it."
+        )
+        lines = lines + [session.get("at", {}).get("status", session["lines"][0])]
+        lines += [s["line"] for s in session.get("ike_sas", []) if "line" in s]
+    return Finding(
+        code="ike_debug.ikev2_sa_in_negotiation",
+        severity="error",
+        title=f"A stale IKEv2 SA with {peer} blocks every new negotiation",
+        detail=(
+            f'The router says "SA is already in negotiation, hence not negotiating '
+            f'again": an IKEv2 SA with {peer} stays in negotiation (a rekey that '
+            "never completed, a fragmented CREATE_CHILD_SA lost on the way, a known "
+            "IOS-XE defect), so the router never starts a fresh IKE_SA_INIT and the "
+            f"tunnel stays down.{shown} Clear that SA (`clear crypto ikev2 sa`, "
+            "`clear crypto session remote`), and if it comes back check the path MTU "
+            "for IKEv2 fragments and the software release's known defects. The "
+            "policies and keys are not the cause."
+        ),
+        article="dead-peer-detection-and-rekey",
+        anchor="stale-sas",
+        lines=lines,
+        next_commands=[
+            "show crypto ikev2 sa detail",
+            f"clear crypto session remote {peer}",
+            "show crypto ikev2 stats",
+        ],
+        subject=f"peer {peer}",
+    )
 
 
 def _mode_finding(record: dict, subject: str) -> Finding:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from analyzer.report import Finding
+from analyzer.rules.ike_debug import in_negotiation_finding
 
 KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
 ARTICLE = "vpn-encaps-no-decaps"
@@ -462,14 +463,21 @@ def _flow_lines(flow: dict, *fields: str) -> list[int]:
     return [at[f] for f in fields if f in at] or flow.get("lines", [])[:1]
 
 
-def _check_session(rec: dict) -> list[Finding]:
+def _check_session(rec: dict, stuck: dict | None = None) -> list[Finding]:
     """`show crypto session detail`: a session that is down, and per IPsec flow
-    the same one-way and drop checks as the SA counters."""
+    the same one-way and drop checks as the SA counters. ``stuck`` is the IKEv2
+    debug record (if the paste has one) saying an SA is already in negotiation."""
     out: list[Finding] = []
     peer = rec.get("peer", "unknown")
     status = rec.get("status", "")
     versions = {sa.get("version", "").upper() for sa in rec.get("ike_sas", [])}
     v2 = "IKEV2" in versions
+    if status == "DOWN-NEGOTIATING" and v2 and stuck is not None:
+        # Not a phase 1 that fails on policies or keys: an SA left in
+        # negotiation keeps the router from trying again.
+        if not stuck["peer"]:
+            out.append(in_negotiation_finding(peer, stuck, rec))
+        return out
     if status.startswith("DOWN"):
         iface = rec.get("interface", "")
         ping = f"ping {peer}" + (
@@ -630,11 +638,24 @@ def _check_session(rec: dict) -> list[Finding]:
     return out
 
 
+def _in_negotiation(report) -> dict[str, dict]:
+    """IKEv2 debug records saying "SA is already in negotiation", by peer ("" for
+    the lines that name none)."""
+    found: dict[str, dict] = {}
+    for source in report.sources_of("ike_debug"):
+        for record in source.records:
+            if any(e["kind"] == "in_negotiation" for e in record.get("errors", [])):
+                found.setdefault(record.get("peer") or "", record)
+    return found
+
+
 def check(report):
     findings: list[Finding] = []
+    stuck = _in_negotiation(report)
     for source in report.sources_of(SESSION_KIND):
         for rec in source.records:
-            findings.extend(_check_session(rec))
+            peer = rec.get("peer", "")
+            findings.extend(_check_session(rec, stuck.get(peer, stuck.get(""))))
     # The same SA pasted twice (before and after sending traffic): the last
     # output is judged, the earlier ones add their lines and the change.
     seen: dict = {}
