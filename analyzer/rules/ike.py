@@ -341,6 +341,25 @@ def _same_device_endpoints(report, source) -> tuple[set[str], set[str]]:
     return local, remote
 
 
+def _debug_peers(report, source) -> set[str]:
+    """The peers an IKE debug of the same kind of device exchanged messages with."""
+    platform = source.kind.split(".", 1)[0]
+    found: set[str] = set()
+    for debug in report.sources_of("ike_debug"):
+        if _host(debug.prompt) not in ("", _host(source.prompt)):
+            continue
+        for rec in debug.records:
+            # Packets sent to or received from it, not a lone %CRYPTO message
+            # (which may be the other router's, pasted beside).
+            if (
+                rec.get("platform") == platform
+                and rec.get("peer")
+                and rec.get("messages")
+            ):
+                found.add(rec["peer"].lower())
+    return found
+
+
 def _settle_with_ipsec(report, source) -> list[dict]:
     """The records of an IOS table whose peer was guessed, settled where the
     IPsec SAs of the same router say which end is local."""
@@ -348,6 +367,9 @@ def _settle_with_ipsec(report, source) -> list[dict]:
     if not any(r.get("peer_guessed") for r in records):
         return records
     local, remote = _same_device_endpoints(report, source)
+    # A debug of the same router names its peer ("received packet from X"): an
+    # end of the row that is that peer is not this router.
+    remote |= _debug_peers(report, source)
     if not local and not remote:
         return records
     out = []
