@@ -25,6 +25,7 @@ class Link(NamedTuple):
 _STATES = "isakmp-states"
 ISAKMP_OTHER_STATES = Link(_STATES, "other-states")
 IKEV2_STATES = Link(_STATES, "ikev2-states")
+MAIN_VS_AGGRESSIVE = Link(_STATES, "main-vs-aggressive")
 
 
 def isakmp_state(state: isakmp.IsakmpState | str) -> Link:
@@ -69,7 +70,13 @@ IKEV2_CHECKLIST = Link(_IKEV2, "checklist")
 
 NAT_TRAVERSAL_FAILURES = Link("nat-traversal", "failures")
 
-OTHER_VENDORS_MAPPING = Link("vpn-interop-other-vendors", "mapping")
+_INTEROP = "vpn-interop-other-vendors"
+OTHER_VENDORS_MAPPING = Link(_INTEROP, "mapping")
+OTHER_VENDORS_STRONGSWAN = Link(_INTEROP, "strongswan")
+OTHER_VENDORS_LIBRESWAN = Link(_INTEROP, "libreswan")
+OTHER_VENDORS_FORTIGATE = Link(_INTEROP, "fortigate")
+OTHER_VENDORS_JUNIPER = Link(_INTEROP, "juniper")
+OTHER_VENDORS_PALO_ALTO = Link(_INTEROP, "palo-alto")
 
 # --- phase 2 and traffic -----------------------------------------------------------
 
@@ -88,6 +95,7 @@ SA_VERIFY_FAILURES = Link(_TRAFFIC, "verify-failures")
 SA_FRAGMENTATION = Link(_TRAFFIC, "fragmentation")
 
 DPD = Link("dead-peer-detection-and-rekey", "dpd")
+STALE_SAS = Link("dead-peer-detection-and-rekey", "stale-sas")
 
 # --- ASA: packet-tracer, the ASP table, sessions, drops ----------------------------
 

@@ -135,6 +135,9 @@ class Paste:
     settled: dict[int, list[dict]] = field(default_factory=dict)
     # Every IPsec SA once, in the order the paste first shows it.
     ipsec: list[IpsecSa] = field(default_factory=list)
+    # IKEv2 debug records saying "SA is already in negotiation", by peer (""
+    # for the lines that name none).
+    in_negotiation: dict[str, dict] = field(default_factory=dict)
 
     def tunnel(self, peer: str) -> Tunnel:
         found = self.tunnels.get(peer)
@@ -148,6 +151,13 @@ class Paste:
         previous one, so the other end's outputs in the same paste are not read as
         this device's."""
         return self.beside.get(id(source), [])
+
+    def stale_negotiation(self, session: dict) -> dict | None:
+        """The IKEv2 debug record saying an SA with this crypto session's peer is
+        already in negotiation: the one naming that peer, else one naming none
+        (IOS-XE prints the line without a peer)."""
+        peer = session.get("peer") or ""
+        return self.in_negotiation.get(peer, self.in_negotiation.get(""))
 
     def records(self, source: Source) -> list[dict]:
         """A source's records, with the peer of each phase 1 row settled."""
@@ -178,11 +188,34 @@ def _relate(paste: Paste, sources: list[Source]) -> None:
         lines, found = by_device.setdefault(key, ([], []))
         lines.append(s.first_line)
         found.append(s)
+    debugs = [s for s in sources if s.kind == "ike_debug"]
     for table in tables:
         near = _beside(table, starts, by_device)
         paste.beside[id(table)] = near
         if any(r.get("peer_guessed") for r in table.records):
-            paste.settled[id(table)] = _settle_peers(table.records, near)
+            paste.settled[id(table)] = _settle_peers(
+                table.records, near, _debug_peers(table, debugs)
+            )
+
+
+def _debug_peers(table: Source, debugs: list[Source]) -> set[str]:
+    """The peers an IKE debug of the same kind of device exchanged messages with
+    (packets sent or received, not a lone %CRYPTO message, which may be the other
+    router's pasted beside)."""
+    platform = table.kind.split(".", 1)[0]
+    name = device_name(table.prompt)
+    found: set[str] = set()
+    for debug in debugs:
+        if device_name(debug.prompt) not in ("", name):
+            continue
+        for rec in debug.records:
+            if (
+                rec.get("platform") == platform
+                and rec.get("peer")
+                and rec.get("messages")
+            ):
+                found.add(rec["peer"].lower())
+    return found
 
 
 def _beside(table: Source, starts: list[int], by_device) -> list[Source]:
@@ -212,12 +245,15 @@ def _beside(table: Source, starts: list[int], by_device) -> list[Source]:
     ]
 
 
-def _settle_peers(records: list[dict], near: list[Source]) -> list[dict]:
+def _settle_peers(
+    records: list[dict], near: list[Source], debug_peers: set[str] = frozenset()
+) -> list[dict]:
     """An IOS `dst src` row names both ends without saying which is this router:
     the IPsec SAs of the same router beside it do (their local and remote crypto
-    endpoints). Rows the SAs cannot settle keep the parser's guess."""
+    endpoints), and so does a debug of the same router (an end it exchanged
+    packets with is not this router). Rows nothing settles keep the parser's guess."""
     local: set[str] = set()
-    remote: set[str] = set()
+    remote: set[str] = set(debug_peers)
     for ipsec in near:
         for rec in ipsec.records:
             for value in (rec.get("local_endpoint"), rec.get("local_addr")):
@@ -244,6 +280,12 @@ def build(sources: list[Source]) -> Paste:
     paste = Paste()
     _relate(paste, sources)
     paste.ipsec = _ipsec_sas(sources)
+    for source in sources:
+        if source.kind == "ike_debug":
+            for record in source.records:
+                errors = record.get("errors") or []
+                if any(e.get("kind") == "in_negotiation" for e in errors):
+                    paste.in_negotiation.setdefault(record.get("peer") or "", record)
     for source in sources:
         kind = source.kind
         for record in paste.records(source):

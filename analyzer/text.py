@@ -216,6 +216,24 @@ _LINE_START = re.compile(
     r"|ISAKMP ?[:(]|IPSEC\(|IKEv2[-:(]|\[IKEv[12]|Group = |IP = ))"
 )
 _FLATTENED = 240  # characters: no device line with three line starts is shorter
+# A command glued to the first word of its output by a page that dropped the line
+# break ("show crypto isakmp saIPv4 Crypto ISAKMP SA", "debug crypto
+# isakmpISAKMP (0:0): ..."): split where a lower-case command word runs into the
+# output's first word.
+_GLUED_OUTPUT = re.compile(
+    r"^(?P<cmd>(?:\S{1,40}[#>] ?)?(?:show|sh|debug) [a-z0-9 -]{1,60}?[a-z0-9])"
+    r"(?=ISAKMP ?[:(]|IPSEC\(|IKEv2[-:(]|IPv4 Crypto |IPv6 Crypto |interface: )"
+)
+# An IOS SA table flattened onto one line, header and rows: "dst src state
+# conn-id slot status 192.1.1.40 192.1.1.20 QM_IDLE 1 0 ACTIVE".
+_FLAT_HEADER = re.compile(
+    r"(?:IPv[46] Crypto ISAKMP SA\s+)?\bdst\s+src\s+state\s+conn-id\s+"
+    r"(?:slot\s+)?status\b"
+)
+_FLAT_ROW = re.compile(
+    r"\s(?=\d{1,3}(?:\.\d{1,3}){3}\s+\d{1,3}(?:\.\d{1,3}){3}\s+[A-Z][A-Z0-9_]{3,15}\s"
+    r"+\d{1,6}\s)"
+)
 
 
 def explode(lines: list[str]) -> tuple[list[str], list[int]]:
@@ -227,7 +245,15 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
     numbers: list[int] = []
     for number, line in enumerate(lines, start=1):
         pieces = None
-        if BREAK in line:
+        glued = _GLUED_OUTPUT.match(line)
+        if glued:
+            rest = line[glued.end() :]
+            pieces = [glued.group("cmd")] + (_unflatten(rest) or [rest])
+        elif BREAK not in line and "conn-id" in line:
+            pieces = _unflatten(line)
+        if pieces is not None:
+            pass
+        elif BREAK in line:
             pieces = line.split(BREAK)
         elif "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
             pieces = _ESCAPED_BREAK.split(line)
@@ -248,6 +274,37 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
             out.append(piece)
             numbers.append(number)
     return out, numbers
+
+
+def _unflatten(line: str) -> list[str] | None:
+    """The device lines of one flattened line: an SA table's header and each of its
+    rows, or the IKE debug lines of a long line holding three line starts or
+    more. None when it is one line."""
+    head = _FLAT_HEADER.search(line)
+    if head is not None and _FLAT_ROW.search(line, head.end()):
+        before = line[: head.start()].strip(" \t")
+        header = head.group(0)
+        title = re.match(r"IPv[46] Crypto ISAKMP SA", header)
+        pieces = [before] if before else []
+        if title:
+            pieces.append(title.group(0))
+            header = header[title.end() :].strip()
+        pieces.append(header)
+        rows = line[head.end() :]
+        cuts = [m.start() for m in _FLAT_ROW.finditer(rows)]
+        for at, end in zip(cuts, cuts[1:] + [len(rows)], strict=True):
+            pieces.append(rows[at:end].strip(" \t"))
+        return pieces
+    if len(line) >= _FLATTENED:
+        starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
+        if len(starts) >= 3:
+            pieces, last = [], 0
+            for at in starts:
+                pieces.append(line[last:at])
+                last = at
+            pieces.append(line[last:])
+            return [piece.strip(" \t") for piece in pieces if piece.strip(" \t")]
+    return None
 
 
 def split_lines(text: str) -> list[str]:

@@ -139,9 +139,13 @@ _IOS_PAYLOAD = re.compile(
     r"processing (?P<what>SA|KE|NONCE|ID|HASH|vendor id|NAT-D|DELETE) payload"
 )
 
+_UNNAMED = "v2:?"  # the key of IKEv2 lines that name no SA and no peer
 # (kind, substring) in the order they are tried; the first that a line contains wins.
 _ERRORS: tuple[tuple[str, str], ...] = (
     ("invalid_cookie", "INVALID_COOKIE"),
+    # IOS-XE IKEv2 "SA is already in negotiation, hence not negotiating again":
+    # an SA left in negotiation (a leaked or stale one) blocks every new attempt.
+    ("in_negotiation", "already in negotiation, hence not negotiating"),
     ("invalid_spi", "RECVD_PKT_INV_SPI"),
     ("invalid_spi", "has invalid spi for"),
     ("invalid_spi", "with an invalid SPI"),
@@ -185,6 +189,8 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("proposal", "All SA proposals found unacceptable"),
     ("proposal", "All IKE SA proposals found unacceptable"),
     ("proposal", "atts are not acceptable"),
+    # IOS 12.x wording: "ISAKMP (0:0): atts not acceptable. Next payload is 0".
+    ("proposal", "atts not acceptable"),
     ("proposal", "phase 1 SA policy not acceptable"),
     ("proposal", "Mismatched attribute types"),
     ("proposal", "offered does not match policy"),
@@ -375,6 +381,10 @@ def parse(section: Section) -> list[Source]:
             # not yet the peer. Kept under the SA, and joined to the peer's record
             # if a later line names it.
             peer = conn
+        if peer is None and version == "ikev2" and "already in negotiation" in text:
+            # It names no SA and no peer: kept unnamed, for the session or SA
+            # rows of the same paste to name.
+            peer = _UNNAMED
         if peer is None:
             continue
         last_number = number
@@ -388,6 +398,8 @@ def parse(section: Section) -> list[Source]:
             if peer == conn:
                 record["peer"] = ""
                 record["ike_sa"] = conn.removeprefix("v2:")
+            elif peer == _UNNAMED:
+                record["peer"] = ""
             peers[peer] = record
             order.append(peer)
         # The device's stamp on the line, for the messages and errors read from it.
@@ -474,7 +486,9 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
         return stripped, "asa", "ikev1"
     if stripped.startswith(("ISAKMP", "IPSEC(")):
         return stripped, "ios", "ikev1"
-    if stripped.startswith("IKEv2:("):
+    if stripped.startswith("IKEv2:"):
+        # "IKEv2:(SESSION ID = 3,SA ID = 1):...", and the lines that name no SA:
+        # "IKEv2:% Getting preshared key ...", "IKEv2:SA is already in negotiation".
         return stripped, "ios", "ikev2"
     if stripped.startswith(("IKEv2-ERROR:(", "IKEv2-INTERNAL:(", "IKEv2-PAK:(")):
         return "IKEv2:" + stripped.split(":", 1)[1], "ios", "ikev2"
@@ -929,7 +943,11 @@ _PHASE1_KINDS = frozenset(
     }
 )
 # IOS's verdict on one of its policies against one offer, not on the negotiation.
-_POLICY_TRIED = ("atts are not acceptable", "offered does not match policy")
+_POLICY_TRIED = (
+    "atts are not acceptable",
+    "atts not acceptable",
+    "offered does not match policy",
+)
 
 
 def _resolve(record: dict) -> None:

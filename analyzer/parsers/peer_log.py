@@ -41,6 +41,28 @@ COMMANDS = ()
 # Which vendor wrote a line, from what only that vendor prints.
 _CHARON = re.compile(r"\bcharon(?:-systemd)?(?:\[\d{1,7}\])?: |^\s*\d{2}\[[A-Z]{3}\] ")
 _PLUTO = re.compile(r'\bpluto\[\d{1,7}\]: |"[^"\s]{1,80}"(?:\[\d{1,5}\])? #\d{1,9}: ')
+# A pluto line quoted with only its state number ("#6:  IKE SA authentication
+# request rejected: AUTHENTICATION_FAILED"), known by pluto's own words.
+_PLUTO_STATE = re.compile(
+    r"^\s*#\d{1,9}: {1,4}(?=.{0,120}?(?:STATE_|v2[IR]\d|\bv[12] parent SA|IKE SA|"
+    r"IPsec SA|proposals for|Main Mode|Quick Mode|Child SA))"
+)
+# racoon (ipsec-tools), the IKEv1 daemon of older pfSense, NetBSD and Android.
+_RACOON = re.compile(r"\bracoon(?:\[\d{1,7}\])?: (?:\[[^\]]{1,40}\] )?[A-Z]{4,7}: ")
+# charon's messages quoted without its prefix: the logger tag alone
+# ("[IKE] sending retransmit 1 of request"), or charon's own phrases at the
+# start of a line ("could not decrypt payloads", "received INVALID_ID_INFORMATION
+# error notify", a proposal "ESP:AES_CBC_256/HMAC_SHA1_96/MODP_1024/NO_EXT_SEQ").
+_CHARON_BARE = re.compile(
+    r"^\s*\[(?:IKE|CFG|ENC|NET|KNL|CHD|MGR|LIB|JOB|DMN|ASN|ESP|APP)\] \S"
+    r"|^\s*(?:invalid \S{2,20} payload length, decryption failed\?|"
+    r"could not decrypt payloads|message parsing failed|"
+    r"received [A-Z][A-Z0-9_]{4,40} (?:error notify|notify error|notify)\b|"
+    r"parsed [A-Z][A-Z0-9_]{2,30} (?:request|response) \S{1,12} \[|"
+    r"generating [A-Z][A-Z0-9_]{2,30} (?:request|response) \S{1,12} \[|"
+    r"no matching proposal found, sending|no proposal found$|"
+    r"(?:ESP|AH|IKE):[A-Z][A-Z0-9_]{2,30}(?:/[A-Z][A-Z0-9_]{1,30})+,? ?$)"
+)
 # "ike 0:VPN:" and, from FortiOS 7, with the VDOM: "ike V=root:0:VPN:".
 _FORTI = re.compile(r"\bike (?:V=[^:\s]{1,32}:)?\d{1,4}:(?P<name>[^:\s]{1,64})?:?")
 _KMD = re.compile(r"\bkmd\[\d{1,7}\]: |\bKMD_[A-Z0-9_]{3,40}\b")
@@ -92,11 +114,29 @@ _PEERS = (
 _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), event, phase)
     for pattern, event, phase in (
+        # the exchange mode: aggressive mode refused where main mode is set (or
+        # the reverse)
+        (
+            r"Aggressive Mode (?:PSK )?(?:is )?(?:disabled|not (?:allowed|accepted|"
+            r"supported))|aggressive mode (?:is )?(?:disabled|not allowed)|"
+            r"INVALID_EXCHANGE_TYPE|exchange type mismatch|"
+            r"(?:main|aggressive) mode (?:mismatch|expected)",
+            "mode",
+            1,
+        ),
+        # the peer's phase 1 is gone while this end still has (or needs) it
+        (
+            r"there is no ISAKMP-SA|no phase1 found|no ISAKMP-SA found|"
+            r"phase1 (?:is )?not (?:yet )?established",
+            "stale",
+            1,
+        ),
         # identities: the peer's ID matches no connection
         (
             r"Peer ID '.{0,80}' mismatched|we require (?:IKEv2 )?peer to have ID|"
             r"no suitable connection for peer|peer ID .{0,60}mismatch|"
-            r"IDr payload .{0,40}mismatch|IDi?r? '.{0,80}' does not match",
+            r"IDr payload .{0,40}mismatch|IDi?r? '.{0,80}' does not match|"
+            r"\bIDi?r? \S{1,80} does not match to|no (?:matching )?peer config found",
             "identity",
             1,
         ),
@@ -104,7 +144,9 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
         (
             r"TS_UNACCEPTABLE|traffic selectors? .{0,120}?(?:un|in)acceptable|"
             r"no matching CHILD_SA config|INVALID[_-]ID[_-]INFO|proxy[ -]?id mismatch|"
-            r"P2_POLICY_LOOKUP_FAILURE|no acceptable traffic selectors",
+            r"P2_POLICY_LOOKUP_FAILURE|no acceptable traffic selectors|"
+            r"failed to get sainfo|no policy found|"
+            r"cannot respond to IPsec SA request",
             "phase2",
             2,
         ),
@@ -160,7 +202,10 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
 # Words that put a refusal in phase 2 (the child SA) or in phase 1.
 _PHASE2_WORDS = re.compile(
     r"CHILD_SA|CREATE_CHILD|IKE_AUTH|\bESP\b|:ESP:|phase-2|Phase 2|Phase-2|"
-    r"quick mode|QUICK|IPsec SA|protocol = ESP|p2",
+    r"quick mode|QUICK|IPsec SA|protocol = ESP|p2|"
+    # an IKEv1 NO_PROPOSAL_CHOSEN protected by a HASH payload is sent under an
+    # established phase 1: it refuses a quick mode
+    r"\[ HASH N\(NO_PROP\)",
 )
 _PHASE1_WORDS = re.compile(
     r"IKE_SA_INIT|SA_INIT|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|phase-1|Phase 1|"
@@ -168,7 +213,8 @@ _PHASE1_WORDS = re.compile(
 )
 _IKEV2 = re.compile(
     r"IKEv2|TS_UNACCEPTABLE|mismatched on\s+first found connection|shared keys? for .{0,160}MAC mismatched|SA_INIT|"
-    r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]"
+    r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
+    r"\bv2[IR]\d\b|\bv2 parent SA"
 )
 _IKEV1 = re.compile(
     r"IKEv1|IKE Version: 1|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|"
@@ -177,13 +223,26 @@ _IKEV1 = re.compile(
 )
 # Lines that say nothing alone but explain a refusal near them.
 _CONTEXT_WORDS = re.compile(
-    r"proposals:|child config for|traffic selectors|behind NAT|proposal id"
+    r"proposals:|child config for|traffic selectors|behind NAT|proposal id|"
+    r"peer configs matching|\b(?:ESP|AH|IKE):[A-Z]"
+)
+# "looking for pre-shared key peer configs matching 192.0.2.74...192.0.2.90[someid]":
+# the identity the peer declared, which "no peer config found" then refuses.
+_LOOKUP_ID = re.compile(
+    r"peer configs matching \S{1,80}\.\.\.\S{1,80}?\[(?P<id>[^\]]{1,80})\]"
 )
 _PROPOSALS = re.compile(r"\b(received|configured) proposals: ?(\S.*)")
 _SELECTORS = re.compile(rf"{IPV4}/\d{{1,2}}(?:\|/\d+)? === {IPV4}/\d{{1,2}}(?:\|/\d+)?")
-_PFS = re.compile(r"PFS DH group = (?P<group>\d{1,3})|DH=(?P<dh>MODP\d{3,4}|ECP\d{3})")
+_PFS = re.compile(
+    r"PFS DH group = (?P<group>\d{1,3})|DH=(?P<dh>MODP\d{3,4}|ECP\d{3})|"
+    r"\b(?:ESP|AH):[A-Z0-9_/]{0,120}?/(?P<esp>MODP_\d{3,4}|ECP_\d{3}|CURVE_\d{3,5})/"
+)
 _RESENT = re.compile(r"\bretransmit(?:ting)? \d+ of request|sending retransmit", re.I)
-_SENT = re.compile(r"sending packet: from|generating \S+ request|sent IKE msg", re.I)
+_SENT = re.compile(
+    r"sending packet: from|generating \S+ request|sent IKE msg|"
+    r"\bsent (?:v2[IR]\d|[MQA][IR]\d|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA) ?(?:request)?",
+    re.I,
+)
 _RECEIVED = re.compile(
     r"received packet: from|parsed \S+ (?:response|request)|\bRECV\b"
 )
@@ -193,7 +252,8 @@ _RECEIVED = re.compile(
 # connection ("Jun 23 08:07:26 vpn charon[2440]: 13[IKE] <PEER|3> ").
 _PREFIX = re.compile(
     r"^.{0,80}?(?:charon(?:-systemd)?(?:\[\d{1,7}\])?: (?:\d{2}\[[A-Z]{3}\] )?"
-    r"(?:<[^>]{1,80}> )?|pluto\[\d{1,7}\]: |kmd\[\d{1,7}\]: )"
+    r"(?:<[^>]{1,80}> )?|pluto\[\d{1,7}\]: |kmd\[\d{1,7}\]: |"
+    r"racoon(?:\[\d{1,7}\])?: )"
 )
 _WRAP = 150  # characters: a log line this long may have been wrapped
 
@@ -239,6 +299,10 @@ def parse(section: Section) -> list[Source]:
             and not phase_words
             and _PFS.search(line) is None
             and not _CONTEXT_WORDS.search(line)
+            and not _IKEV2.search(line)
+            and not _SENT.search(line)
+            and not _RESENT.search(line)
+            and vendor != "racoon"
         ):
             continue
         key = _key(vendor, peer, conn, by_conn, last)
@@ -276,6 +340,8 @@ def parse(section: Section) -> list[Source]:
 
 
 def _vendor(line: str) -> str | None:
+    if "racoon" in line and _RACOON.search(line):
+        return "racoon"
     if "charon" in line or "[IKE]" in line or "[NET]" in line or "[CFG]" in line:
         if _CHARON.search(line):
             return "strongswan"
@@ -303,6 +369,10 @@ def _vendor(line: str) -> str | None:
         or "STATE_PARENT" in line
     ):
         return "libreswan"
+    if line.lstrip().startswith("#") and _PLUTO_STATE.match(line):
+        return "libreswan"
+    if _CHARON_BARE.match(line):
+        return "strongswan"
     return None
 
 
@@ -382,9 +452,12 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
             record["_selectors"] = " ".join(m.group(0).split())[:160]
     if "behind NAT" in line:
         record["behind_nat"] = True
+    m = _LOOKUP_ID.search(line)
+    if m:
+        record["_declared"] = m.group("id")
     m = _PFS.search(line)
     if m:
-        record["pfs"] = m.group("group") or m.group("dh")
+        record["pfs"] = m.group("group") or m.group("dh") or m.group("esp")
     if "responding to Main Mode" in line or "responding to Aggressive Mode" in line:
         # pluto answering a first IKE message: one received, the answer follows.
         record["_starts"] = record.get("_starts", 0) + 1
@@ -431,6 +504,9 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
         # identity, not about proxy identities.
         kind = "identity"
     text = " ".join(_PREFIX.sub("", line, count=1).split())[:300]
+    declared = record.get("_declared")
+    if kind == "identity" and declared and declared not in text:
+        text += f" (the peer identifies itself as '{declared}')"
     if (
         kind == "phase2"
         and record.get("pfs")
@@ -479,7 +555,7 @@ def _join_unnamed(records: list[dict]) -> list[dict]:
                     into[key] += other[key]
                 into["_done"] = other["_done"] + into["_done"]
                 into["_proposals"] = {**other["_proposals"], **into["_proposals"]}
-                for key in ("_selectors", "behind_nat", "pfs"):
+                for key in ("_selectors", "_declared", "behind_nat", "pfs"):
                     if other.get(key) and not into.get(key):
                         into[key] = other[key]
                 into["version"] = (
@@ -522,6 +598,7 @@ def _finish(record: dict) -> None:
             error["resolved_at"] = later
     record.pop("_seq", None)
     record.pop("_key", None)
+    record.pop("_declared", None)
     # What the refusing side said it received and has configured, and the
     # selectors it looked for: named in the refusal the finding quotes.
     proposals = record.pop("_proposals", {})

@@ -3,8 +3,9 @@
 Engineers paste the far end's view beside the Cisco one: Juniper SRX `show security
 ike security-associations`, `show security ipsec security-associations` and `show
 security ipsec inactive-tunnels` (with its "Tunnel Down Reason"), strongSwan `ipsec
-statusall` / `swanctl --list-sas`, VyOS `show vpn ike sa` / `show vpn ipsec sa`. One
-record per peer and phase::
+statusall` / `swanctl --list-sas`, VyOS `show vpn ike sa` / `show vpn ipsec sa`,
+ScreenOS `get sa`, Yamaha RTX `show ipsec sa gateway N [detail]`. One record per peer
+and phase::
 
     {"peer": "128.168.104.229", "platform": "juniper", "phase": 1,
      "state": "down", "printed": "DOWN", "reason": "No response from peer. ...",
@@ -40,6 +41,23 @@ _PANOS_HEADER = re.compile(
 # FortiGate `diagnose vpn ike gateway list`.
 _FORTI_ADDR = re.compile(rf"^\s*addr: {IPV4}:\d{{1,5}} -> (?P<peer>{IPV4}):\d{{1,5}}")
 _FORTI_IPSEC = re.compile(r"^\s*IPsec SA: created \d+/\d+\s+established (?P<up>\d+)/")
+# ScreenOS `get sa`: one row per direction of an IPsec SA, "Sta" A(ctive) or
+# I(nactive), then the VPN monitor's U(p) / D(own) or "-".
+_SCREENOS_HEADER = re.compile(r"^\s*HEX ID\s+Gateway\s+Port\s+Algorithm\s+SPI\b")
+_SCREENOS_ROW = re.compile(
+    rf"^\s*[0-9a-fA-F]{{8}}[<>]\s+(?P<peer>{IPV4})\s+\d{{1,5}}\s+\S+\s+"
+    r"(?P<spi>[0-9a-fA-F]{8})\s+.*?\s(?P<sta>[AI])/(?P<mon>[-UDI])\s"
+)
+# Yamaha RTX `show ipsec sa gateway N`: "# of sa" counts IKE, send and receive SAs;
+# its detail lists each SA with its remote ID and protocol.
+_YAMAHA_HEADER = re.compile(r"^\s*sgw\s+flags\s+local-id\s+remote-id\s+# of sa")
+_YAMAHA_ROW = re.compile(
+    rf"^\s*\d{{1,4}}\s+.*?\s(?P<peer>{IPV4})\s+i:(?P<ike>\d+) s:(?P<send>\d+) "
+    r"r:(?P<recv>\d+)"
+)
+_YAMAHA_SA = re.compile(r"^\s*SA\[\d{1,5}\] Duration: \d+s")
+_YAMAHA_REMOTE = re.compile(rf"^\s*Remote ID: (?P<peer>{IPV4})\s*$")
+_YAMAHA_PROTOCOL = re.compile(r"^\s*Protocol: (?P<proto>IKE|ESP|AH)\b")
 _VYOS_HEADER = re.compile(r"^\s*Connection\s+State\s+.*Remote address", re.IGNORECASE)
 # strongSwan: "myvpn[1]: ESTABLISHED 10 minutes ago, a[..]...b[..]",
 # "to-asa: #3, ESTABLISHED, IKEv2, ...", "myvpn{1}:  INSTALLED, TUNNEL, ...".
@@ -74,6 +92,7 @@ def parse(section: Section) -> list[Source]:
     table: str | None = None
     charon: dict[str, dict] = {}  # connection name -> its IKE record
     forti: dict = {}
+    yamaha: dict = {}
     for index, line in enumerate(section.lines):
         number = section.numbers[index]
         stripped = line.strip()
@@ -93,6 +112,58 @@ def parse(section: Section) -> list[Source]:
             continue
         if _VYOS_HEADER.match(line):
             table = "vyos"
+            claimed.add(number)
+            continue
+        if _SCREENOS_HEADER.match(line):
+            table = "screenos"
+            claimed.add(number)
+            continue
+        if _YAMAHA_HEADER.match(line):
+            table = "yamaha"
+            claimed.add(number)
+            continue
+        if _YAMAHA_SA.match(line):
+            table = "yamaha-sa"
+            yamaha = {"peer": "", "number": number}
+            claimed.add(number)
+            continue
+        if table == "screenos":
+            m = _SCREENOS_ROW.match(line)
+            if m is None:
+                table = None
+                continue
+            if m.group("sta") == "I" or m.group("mon") == "D":
+                word = "DOWN"
+            elif set(m.group("spi")) == {"0"}:
+                word = "CONNECTING"
+            else:
+                word = "UP"
+            _record(records, m.group("peer"), "screenos", 2, word, number)
+            claimed.add(number)
+            continue
+        if table == "yamaha":
+            m = _YAMAHA_ROW.match(line)
+            if m is not None:
+                _record(records, m.group("peer"), "yamaha", 1, "UP", number)
+                up = int(m.group("send")) > 0 and int(m.group("recv")) > 0
+                word = "UP" if up else "CONNECTING"
+                _record(records, m.group("peer"), "yamaha", 2, word, number)
+                claimed.add(number)
+            elif set(stripped) <= set("-= "):
+                claimed.add(number)
+            else:
+                table = None
+            continue
+        if table == "yamaha-sa":
+            m = _YAMAHA_REMOTE.match(line)
+            if m:
+                yamaha["peer"] = m.group("peer")
+            m = _YAMAHA_PROTOCOL.match(line)
+            if m and yamaha["peer"]:
+                phase = 1 if m.group("proto") == "IKE" else 2
+                _record(records, yamaha["peer"], "yamaha", phase, "UP", number)
+            if set(stripped) <= set("-"):
+                table = None
             claimed.add(number)
             continue
         if _PANOS_HEADER.match(line) and "Peer-Address" in line:

@@ -20,7 +20,23 @@ def check(report: Report) -> list[Finding]:
     for source in report.sources_of("ike_debug", "peer.ike_log"):
         for record in source.records:
             findings.extend(_peer(record))
+    # "SA is already in negotiation" with no peer on its line: the crypto
+    # session the same paste shows DOWN-NEGOTIATING over IKEv2 names it.
+    for source in report.sources_of("ios.show_crypto_session"):
+        for session in source.records:
+            stuck = report.paste.stale_negotiation(session)
+            if stuck is not None and not stuck["peer"] and _negotiating_v2(session):
+                findings.append(
+                    in_negotiation_finding(
+                        session.get("peer", "unknown"), stuck, session
+                    )
+                )
     return findings
+
+
+def _negotiating_v2(session: dict) -> bool:
+    versions = {sa.get("version", "").upper() for sa in session.get("ike_sas", [])}
+    return session.get("status") == "DOWN-NEGOTIATING" and "IKEV2" in versions
 
 
 def _last_message_lines(record: dict, count: int = _EVIDENCE_MESSAGES) -> list[int]:
@@ -174,14 +190,24 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     v2 = record.get("version") == "ikev2"
+    if "in_negotiation" in kinds and record["address"]:
+        # Unnamed, the crypto session of the paste names the peer (see check).
+        findings.append(in_negotiation_finding(record["peer"], record))
+    if "mode" in kinds:
+        findings.append(_mode_finding(record, subject))
+    if "stale" in kinds:
+        findings.append(_stale_finding(record, subject))
     if "identity" in kinds:
         findings.append(_identity_finding(record, subject, v2))
-    if "psk" in kinds and "identity" not in kinds:
+    if "psk" in kinds and not kinds & {"identity", "mode"}:
         lines = _error_lines(record, "psk")
         offered = any(
             "Preshared authentication offered" in e["text"] for e in record["errors"]
         )
-        missing = any("No pre-shared key" in e["text"] for e in record["errors"])
+        missing = any(
+            "No pre-shared key" in e["text"] or "no shared key found" in e["text"]
+            for e in record["errors"]
+        )
         if missing:
             what = f"This device has no pre-shared key for {peer}."
         elif offered:
@@ -598,6 +624,8 @@ _PHASE2_CAUSES = (
             "proxy id",
             "raffic selector",
             "no matching CHILD_SA config",
+            "get sainfo",
+            "no connection is known for",
         ),
         "The peer's proxy identities (the networks of its crypto ACL line) match "
         "no crypto ACL entry here: the crypto ACLs are not mirror images.",
@@ -784,6 +812,15 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             "address) is not the public address this end expects: match the peer's "
             "ID, or make it send its public address or an FQDN"
         )
+    # Another vendor's log, IKEv1: its words for an identity no connection
+    # accepts are in that vendor's section of the interop article.
+    section = _VENDOR_SECTIONS.get(record.get("platform") or "")
+    if nat:
+        link = links.NAT_TRAVERSAL_FAILURES
+    elif v2:
+        link = links.IKEV2_AUTHENTICATION_FAILED
+    else:
+        link = section or links.PHASE1_CHECKLIST
     return Finding(
         code="ike_debug.identity_mismatch",
         severity="error",
@@ -793,11 +830,7 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             f'{cause}. The device says: "{said}". A pre-shared key change will '
             f"not fix this. Messages: {_exchanged(record)}."
         ),
-        link=links.NAT_TRAVERSAL_FAILURES
-        if nat
-        else links.IKEV2_AUTHENTICATION_FAILED
-        if v2
-        else links.PHASE1_CHECKLIST,
+        link=link,
         lines=[e["line"] for e in record["errors"] if e["kind"] in ("identity", "psk")][
             :10
         ],
@@ -813,6 +846,116 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
                 "debug crypto ikev2",
                 "debug crypto pki transactions",
             ),
+        ),
+        subject=subject,
+    )
+
+
+_VENDOR_SECTIONS = {
+    "strongswan": links.OTHER_VENDORS_STRONGSWAN,
+    "libreswan": links.OTHER_VENDORS_LIBRESWAN,
+    "fortigate": links.OTHER_VENDORS_FORTIGATE,
+    "juniper": links.OTHER_VENDORS_JUNIPER,
+    "paloalto": links.OTHER_VENDORS_PALO_ALTO,
+}
+
+
+def in_negotiation_finding(
+    peer: str, record: dict, session: dict | None = None
+) -> Finding:
+    """IOS-XE IKEv2 will not start a new negotiation with a peer while an SA with
+    it is still in negotiation: a leaked or stale SA (a rekey that never finished)
+    keeps the tunnel down until it is cleared."""
+    lines = _error_lines(record, "in_negotiation")
+    shown = ""
+    if session is not None:
+        sa = next(iter(session.get("ike_sas") or []), {})
+        shown = (
+            f" The session with {peer} is {session.get('status', '?')} with its "
+            f"IKEv2 SA {sa.get('state', '?')}"
+            + (f" (lifetime {sa['lifetime']})" if sa.get("lifetime") else "")
+            + ": the SA that blocks it."
+        )
+        lines = lines + [session.get("at", {}).get("status", session["lines"][0])]
+        lines += [s["line"] for s in session.get("ike_sas", []) if "line" in s]
+    return Finding(
+        code="ike_debug.ikev2_sa_in_negotiation",
+        severity="error",
+        title=f"A stale IKEv2 SA with {peer} blocks every new negotiation",
+        detail=(
+            f'The router says "SA is already in negotiation, hence not negotiating '
+            f'again": an IKEv2 SA with {peer} stays in negotiation (a rekey that '
+            "never completed, a fragmented CREATE_CHILD_SA lost on the way, a known "
+            "IOS-XE defect), so the router never starts a fresh IKE_SA_INIT and the "
+            f"tunnel stays down.{shown} Clear that SA (`clear crypto ikev2 sa`, "
+            "`clear crypto session remote`), and if it comes back check the path MTU "
+            "for IKEv2 fragments and the software release's known defects. The "
+            "policies and keys are not the cause."
+        ),
+        link=links.STALE_SAS,
+        lines=lines,
+        next_commands=[
+            "show crypto ikev2 sa detail",
+            f"clear crypto session remote {peer}",
+            "show crypto ikev2 stats",
+        ],
+        subject=f"peer {peer}",
+    )
+
+
+def _mode_finding(record: dict, subject: str) -> Finding:
+    """One end runs aggressive mode, the other main mode: the refusal comes back as
+    an authentication failure, but no key change fixes it."""
+    peer = record["peer"]
+    return Finding(
+        code="ike_debug.mode_mismatch",
+        severity="error",
+        title=f"Main and aggressive mode differ between this device and {peer}",
+        detail=(
+            "One end starts phase 1 in aggressive mode and the other accepts only "
+            "main mode (or the reverse), so the responder refuses the exchange; the "
+            "initiator often sees it only as AUTHENTICATION_FAILED, which a "
+            "pre-shared key change will not fix. Set the same exchange mode on both "
+            f"ends (main mode unless a dynamic peer needs aggressive).{_quote(record, 'mode')} "
+            f"Messages: {_exchanged(record)}."
+        ),
+        link=links.MAIN_VS_AGGRESSIVE,
+        lines=_error_lines(record, "mode") + _error_lines(record, "psk"),
+        next_commands=_commands(
+            record,
+            "show run crypto map | include aggressive",
+            "show run tunnel-group {peer}",
+            "debug crypto ikev1 127",
+            ios=("show crypto isakmp profile", "debug crypto isakmp"),
+        ),
+        subject=subject,
+    )
+
+
+def _stale_finding(record: dict, subject: str) -> Finding:
+    """Quick mode asked for with no phase 1 behind it: one end still holds an IKE SA
+    the other has dropped."""
+    peer = record["peer"]
+    return Finding(
+        code="ike_debug.stale_phase1",
+        severity="warning",
+        title=f"Quick mode with {peer} cannot start: no phase 1 SA",
+        detail=(
+            "This end wants to build IPsec SAs but has no ISAKMP SA to do it under, "
+            "while the peer still behaves as if phase 1 were up (it sends messages "
+            "this end cannot decrypt or quick modes it cannot answer). One side "
+            "kept a phase 1 the other dropped, after a reboot, a rekey or a clear on "
+            "one side only. Clear the SAs on both ends (or restart the IKE daemon on "
+            "the side holding the stale SA) and enable dead peer detection so a dead "
+            f"SA is noticed.{_quote(record, 'stale')}"
+        ),
+        link=links.STALE_SAS,
+        lines=_error_lines(record, "stale"),
+        next_commands=_commands(
+            record,
+            "show crypto isakmp sa detail",
+            "clear crypto isakmp sa {peer}",
+            ios=("show crypto isakmp sa", "clear crypto session remote {peer}"),
         ),
         subject=subject,
     )

@@ -438,14 +438,20 @@ def _flow_lines(flow: dict, *fields: str) -> list[int]:
     return [at[f] for f in fields if f in at] or flow.get("lines", [])[:1]
 
 
-def _check_session(rec: dict) -> list[Finding]:
+def _check_session(rec: dict, stuck: dict | None = None) -> list[Finding]:
     """`show crypto session detail`: a session that is down, and per IPsec flow
-    the same one-way and drop checks as the SA counters."""
+    the same one-way and drop checks as the SA counters. ``stuck`` is the IKEv2
+    debug record (if the paste has one) saying an SA is already in negotiation."""
     out: list[Finding] = []
     peer = rec.get("peer", "unknown")
     status = rec.get("status", "")
     versions = {sa.get("version", "").upper() for sa in rec.get("ike_sas", [])}
     v2 = "IKEV2" in versions
+    if status == "DOWN-NEGOTIATING" and v2 and stuck is not None:
+        # Not a phase 1 that fails on policies or keys: an SA left in
+        # negotiation keeps the router from trying again (the IKE debug
+        # checks say so, with this session).
+        return out
     if status.startswith("DOWN"):
         iface = rec.get("interface", "")
         ping = f"ping {peer}" + (
@@ -604,7 +610,7 @@ def check(report):
     findings: list[Finding] = []
     for source in report.sources_of(SESSION_KIND):
         for rec in source.records:
-            findings.extend(_check_session(rec))
+            findings.extend(_check_session(rec, report.paste.stale_negotiation(rec)))
     # The same SA pasted twice (before and after sending traffic): the last
     # output is judged, the earlier ones add their lines and the change.
     sas = report.paste.ipsec

@@ -14,6 +14,8 @@ _COMMANDS = {
     ],
     "strongswan": ["swanctl --list-sas", "swanctl --log"],
     "vyos": ["show vpn ike sa", "show vpn ipsec sa", "show log vpn ipsec"],
+    "screenos": ["get sa", "get ike cookies", "get event"],
+    "yamaha": ["show ipsec sa gateway 1 detail", "show status tunnel 1"],
 }
 _NO_ANSWER = ("No response", "no response", "timed out", "Timed out", "timeout")
 

@@ -252,3 +252,50 @@ def test_explode_keeps_the_number_of_the_line_each_piece_came_from():
     assert (lines, numbers) == (["one", "a", "b", "c", "two"], [1, 2, 2, 2, 3])
     # One escape is not a habit: "C:\new" in a path stays as it is.
     assert explode(["copy C:\\new disk0:"]) == (["copy C:\\new disk0:"], [1])
+
+
+def test_an_sa_table_flattened_onto_its_command_line_is_split_into_rows():
+    """flylib's page put the prompt, the command, the header and the row on one
+    line; courseiva's glued the command to the table title. Each device line comes
+    back, numbered with the paste line it came from."""
+    lines, numbers = explode(
+        [
+            "r3640# show crypto isakmp sa dst src state conn-id slot status "
+            "192.1.1.40 192.1.1.20 QM_IDLE 1 0 ACTIVE",
+            "show crypto isakmp saIPv4 Crypto ISAKMP SA dst src state conn-id slot "
+            "status 10.1.1.1 203.0.113.2 MM_NO_STATE 1001 0 ACTIVE",
+        ]
+    )
+    assert lines == [
+        "r3640# show crypto isakmp sa",
+        "dst src state conn-id slot status",
+        "192.1.1.40 192.1.1.20 QM_IDLE 1 0 ACTIVE",
+        "show crypto isakmp sa",
+        "IPv4 Crypto ISAKMP SA",
+        "dst src state conn-id slot status",
+        "10.1.1.1 203.0.113.2 MM_NO_STATE 1001 0 ACTIVE",
+    ]
+    assert numbers == [1, 1, 1, 2, 2, 2, 2]
+    # A header alone, or a row in its own line, is one line as it was.
+    assert explode(["dst             src             state          conn-id status"])[
+        0
+    ] == ["dst             src             state          conn-id status"]
+
+
+def test_a_debug_command_glued_to_its_first_line_is_split_off():
+    """'debug crypto isakmpISAKMP (0:0): received packet ...' (courseiva): the
+    command and IOS 12's 'atts not acceptable' refusal are read."""
+    text = (
+        "debug crypto isakmpISAKMP (0:0): received packet from 203.0.113.2 dport 500 "
+        "sport 500 Global (R) MM_NO_STATE ISAKMP (0:0): processing SA payload. "
+        "message ID = 0 ISAKMP (0:0): checking ISAKMP transform 1 against priority "
+        "10 policy ISAKMP (0:0): encryption DES-CBC ISAKMP (0:0): hash SHA "
+        "ISAKMP (0:0): default group 1 ISAKMP (0:0): auth pre-share ISAKMP (0:0): "
+        "atts not acceptable. Next payload is 0 ISAKMP (0:0): no offers accepted!"
+    )
+    assert explode([text])[0][:2] == [
+        "debug crypto isakmp",
+        "ISAKMP (0:0): received packet from 203.0.113.2 dport 500 sport 500 Global "
+        "(R) MM_NO_STATE",
+    ]
+    assert [code for code, _ in _alarm_codes(text)] == ["ike_debug.proposal_mismatch"]

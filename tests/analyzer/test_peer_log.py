@@ -52,3 +52,137 @@ def test_a_libreswan_child_sa_refusal_is_phase_2_with_the_address_it_came_from()
 def test_lines_of_no_ike_log_give_nothing():
     lines = ["interface GigabitEthernet0/0", " ip address 192.0.2.1 255.255.255.0"]
     assert peer_log.parse(Section(lines=lines, numbers=[1, 2])) == []
+
+
+def _parse(*lines: str) -> list[dict]:
+    found = peer_log.parse(
+        Section(lines=list(lines), numbers=list(range(1, 1 + len(lines))))
+    )
+    return found[0].records if found else []
+
+
+def _alarms(text: str) -> list[tuple[str, str, str]]:
+    return [
+        (f.code, f.article, f.anchor)
+        for f in analyze(text).findings
+        if f.severity in ("warning", "error", "critical")
+    ]
+
+
+def test_charon_messages_quoted_without_their_prefix_are_read():
+    """A page quoting charon's words alone ('[IKE] ...' or the message itself, as
+    the Alibaba Cloud FAQ does) is still strongSwan's log: a key mismatch, an
+    unanswered first request, a quick mode refused."""
+    assert _alarms(
+        "invalid HASH_V1 payload length, decryption failed?\n"
+        "could not decrypt payloads\nmessage parsing failed\n"
+    ) == [("ike_debug.psk_mismatch", "ike-debug-invalid-cookie", "psk-mismatch")]
+    (record,) = _parse("[IKE] sending retransmit 1 of request message ID 0, seq 1")
+    assert (record["platform"], record["resent"], record["received"]) == (
+        "strongswan",
+        1,
+        0,
+    )
+    assert _alarms("[IKE] sending retransmit 1 of request message ID 0, seq 1\n") == [
+        ("ike_debug.peer_not_answering", "isakmp-states", "mm_wait_msg2")
+    ]
+
+
+def test_a_protected_no_proposal_notify_refuses_quick_mode():
+    """IKEv1 sends a NO_PROPOSAL_CHOSEN with a HASH payload only under an
+    established phase 1: it refuses quick mode, not the phase 1 policies (the
+    unprotected '[ N(NO_PROP) ]' of a phase 1 refusal stays phase 1)."""
+    (record,) = _parse(
+        "parsed INFORMATIONAL_V1 request xxxx [ HASH N(NO_PROP) ]",
+        "received NO_PROPOSAL_CHOSEN error notify",
+    )
+    assert [e["kind"] for e in record["errors"]] == ["phase2", "phase2"]
+    (record,) = _parse(
+        "charon: 14[ENC] parsed INFORMATIONAL_V1 request 3851683074 [ N(NO_PROP) ]",
+        "charon: 14[IKE] received NO_PROPOSAL_CHOSEN error notify",
+    )
+    assert [e["kind"] for e in record["errors"]] == ["proposal", "proposal"]
+
+
+def test_a_refused_esp_proposal_with_a_dh_group_is_a_pfs_mismatch():
+    text = (
+        "ESP:AES_CBC_256/HMAC_SHA1_96/MODP_1024/NO_EXT_SEQ\n"
+        "no matching proposal found, sending NO_PROPOSAL_CHOSEN\n"
+    )
+    (record,) = _parse(*text.splitlines())
+    assert record["pfs"] == "MODP_1024"
+    assert _alarms(text) == [
+        ("ike_debug.phase2_mismatch", "ipsec-phase2-errors", "pfs-mismatch")
+    ]
+
+
+def test_aggressive_mode_refused_is_a_mode_mismatch_not_a_key():
+    """pfSense's 'Phase 1 Main / Aggressive Mismatch': the initiator sees only
+    AUTHENTICATION_FAILED; the responder says why."""
+    text = (
+        "charon: 15[IKE] initiating Aggressive Mode IKE_SA con2000[1] to 192.0.2.74\n"
+        "charon: 15[IKE] received AUTHENTICATION_FAILED error notify\n"
+        "charon: 13[IKE] Aggressive Mode PSK disabled for security reasons\n"
+    )
+    assert _alarms(text) == [
+        ("ike_debug.mode_mismatch", "isakmp-states", "main-vs-aggressive")
+    ]
+
+
+def test_no_peer_config_for_the_declared_identity_names_it():
+    text = (
+        "charon: 10[IKE] received AUTHENTICATION_FAILED error notify\n"
+        "charon: 12[CFG] looking for pre-shared key peer configs matching "
+        "192.0.2.74...192.0.2.90[someid]\n"
+        "charon: 12[IKE] no peer config found\n"
+    )
+    findings = [f for f in analyze(text).findings if f.severity == "error"]
+    assert [(f.code, f.article, f.anchor) for f in findings] == [
+        ("ike_debug.identity_mismatch", "vpn-interop-other-vendors", "strongswan")
+    ]
+    assert "'someid'" in findings[0].detail
+    # The record keeps the fields of its kind: the lookup's identity is not one.
+    (record,) = _parse(*text.splitlines())
+    assert "_declared" not in record
+
+
+def test_no_shared_key_found_is_a_key_missing_for_that_peer():
+    text = (
+        "Nov 23 22:29:43 opnsense charon: 09[IKE] <con1-000|4> no shared key found "
+        "for 'A.A.A.A'[A.A.A.A] - 'B.B.B.B'[B.B.B.B]\n"
+    )
+    (finding,) = [f for f in analyze(text).findings if f.severity == "error"]
+    assert (finding.article, finding.anchor) == ("phase1-errors", "pre-shared-key")
+    assert "B.B.B.B" in finding.detail
+
+
+def test_pluto_lines_with_only_their_state_number_are_ikev2_when_they_say_so():
+    """'#6:  IKE SA authentication request rejected: AUTHENTICATION_FAILED' after
+    'STATE_PARENT_I1: sent v2I1': an IKEv2 authentication failure, linked to the
+    IKEv2 article and not to an IKEv1 one."""
+    lines = (
+        "#3:   initiating v2 parent SA",
+        "#3:  STATE_PARENT_I1: sent v2I1, expected v2R1",
+        "#6:  IKE SA authentication request rejected: AUTHENTICATION_FAILED",
+    )
+    (record,) = _parse(*lines)
+    assert (record["platform"], record["version"], record["sent"]) == (
+        "libreswan",
+        "ikev2",
+        1,
+    )
+    assert _alarms("\n".join(lines)) == [
+        ("ike_debug.psk_mismatch", "ikev2-troubleshooting", "authentication-failed")
+    ]
+
+
+def test_racoon_is_read_and_its_routine_lines_raise_nothing():
+    assert _alarms("Feb 20 10:33:41  racoon: ERROR: failed to get sainfo.\n") == [
+        ("ike_debug.phase2_mismatch", "ipsec-phase2-errors", "crypto-acl-mirror")
+    ]
+    assert _alarms(
+        "racoon: ERROR: can't start the quick mode, there is no ISAKMP-SA\n"
+    ) == [("ike_debug.stale_phase1", "dead-peer-detection-and-rekey", "stale-sas")]
+    report = analyze("racoon: INFO: unsupported PF_KEY message REGISTER\n")
+    assert [s.kind for s in report.sources] == [peer_log.KIND]
+    assert not [f for f in report.findings if f.severity != "info"]

@@ -41,3 +41,33 @@ def test_strongswan_statusall_names_the_peer_of_each_child_sa():
         ("64.147.204.233", 2, "up"),
         ("64.147.204.233", 2, "up"),
     ]
+
+
+def test_screenos_get_sa_lists_both_directions_of_each_tunnel_active():
+    """ScreenOS `get sa` (AWS's customer gateway guide): 'A/-' with a non-zero
+    SPI is an active IPsec SA, one row per direction."""
+    records = status("other-end/aws-screenos-cgw-get-sa-two-tunnels-active-healthy.txt")
+    assert [(r["peer"], r["phase"], r["state"], r["printed"]) for r in records] == [
+        ("72.21.209.225", 2, "up", "UP"),
+        ("72.21.209.225", 2, "up", "UP"),
+        ("72.21.209.193", 2, "up", "UP"),
+        ("72.21.209.193", 2, "up", "UP"),
+    ]
+    assert [r["platform"] for r in records] == ["screenos"] * 4
+
+
+def test_yamaha_ipsec_sa_gateway_and_its_detail_are_read():
+    """Yamaha RTX: 'i:2 s:1 r:1' is IKE SAs and one send and one receive ESP SA;
+    the detail lists each SA with its remote ID and protocol."""
+    records = status("other-end/aws-yamaha-cgw-ipsec-sa-gateway-detail-healthy.txt")
+    assert {(r["peer"], r["phase"], r["state"]) for r in records} == {
+        ("72.21.209.225", 1, "up"),
+        ("72.21.209.225", 2, "up"),
+    }
+    assert len(records) == 6
+    report = analyze(
+        (
+            FIELD / "other-end/aws-yamaha-cgw-ipsec-sa-gateway-detail-healthy.txt"
+        ).read_text()
+    )
+    assert report.unparsed_lines == 0

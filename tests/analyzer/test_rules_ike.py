@@ -154,3 +154,21 @@ def test_it_names_pix_6_commands_without_crypto():
     assert not any(c.startswith("show crypto isakmp") for c in stuck.next_commands)
     idle = by_code(findings, "isakmp.qm_idle")
     assert idle.next_commands == ["show crypto ipsec sa peer 198.51.100.5"]
+
+
+def test_an_ios_row_takes_its_peer_from_the_debug_of_the_same_router():
+    """courseiva's scenario: the row 'dst 10.1.1.1 src 203.0.113.2' gives no role,
+    but the debug below it has this router receive the peer's offer from
+    203.0.113.2 (as responder): 203.0.113.2 is the peer, 10.1.1.1 this router."""
+    text = (
+        "show crypto isakmp sa\nIPv4 Crypto ISAKMP SA\n"
+        "dst src state conn-id slot status\n"
+        "10.1.1.1 203.0.113.2 MM_NO_STATE 1001 0 ACTIVE\n"
+        "debug crypto isakmp\n"
+        "ISAKMP (0:0): received packet from 203.0.113.2 dport 500 sport 500 Global "
+        "(R) MM_NO_STATE\n"
+        "ISAKMP (0:0): atts not acceptable. Next payload is 0\n"
+    )
+    subjects = {f.code: f.subject for f in analyze(text).findings}
+    assert subjects["isakmp.mm_no_state"] == "peer 203.0.113.2"
+    assert subjects["ike_debug.proposal_mismatch"] == "peer 203.0.113.2"

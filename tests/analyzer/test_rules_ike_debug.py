@@ -174,3 +174,32 @@ def test_an_ikev2_policy_mismatch_names_what_differs_without_a_peer_line():
     assert "encryption received" not in finding.detail
     assert finding.lines == [1, 8, 9]
     assert all("{" not in c and "peer" not in c for c in finding.next_commands)
+
+
+def test_an_ikev2_sa_already_in_negotiation_is_a_stale_sa_not_a_phase_1_checklist():
+    """CSCvd69373's paste: 'IKEv2:SA is already in negotiation, hence not
+    negotiating again' above a DOWN-NEGOTIATING session whose IKEv2 SA is
+    Inactive. The session names the peer; the stale SA is the verdict, and the
+    session is not also sent to the phase 1 checklist."""
+    text = (
+        "IKEv2:SA is already in negotiation, hence not negotiating again\n"
+        "Interface: (unknown)\n"
+        "Session status: DOWN-NEGOTIATING\n"
+        "Peer: 10.10.10.10 port 500 fvrf: fvrf1 ivrf: fvrf1\n"
+        "Session ID: 4\n"
+        "IKEv2 SA: local 192.168.10.1/500 remote 10.10.10.10/500 Inactive\n"
+        "Capabilities:(none) connid:14 lifetime:0\n"
+    )
+    alarms = [f for f in analyze(text).findings if f.severity != "info"]
+    assert [(f.code, f.article, f.anchor, f.subject) for f in alarms] == [
+        (
+            "ike_debug.ikev2_sa_in_negotiation",
+            "dead-peer-detection-and-rekey",
+            "stale-sas",
+            "peer 10.10.10.10",
+        )
+    ]
+    assert "Inactive" in alarms[0].detail
+    # Without the debug line the session alone is still a phase 1 that is down.
+    alone = [f.code for f in analyze(text.split("\n", 1)[1]).findings]
+    assert "ipsec.session_down" in alone
