@@ -151,7 +151,7 @@ def diagnoses(request):
 def diagnosis(request, diagnosis_id):
     if request.method not in ("GET", "HEAD"):
         return _not_allowed("GET")
-    found = Diagnosis.objects.filter(id=diagnosis_id).first()
+    found = Diagnosis.objects.visible_to(request.user).filter(id=diagnosis_id).first()
     if found is None:
         return _error("No diagnosis with this id.", 404)
     report = found.report or {}

@@ -3,11 +3,13 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership, Visibility
 from analyzer.redact import Redactor
 
 SEVERITY_ORDER = ("critical", "error", "warning", "info")
@@ -29,6 +31,26 @@ def clean_title(title: str) -> str:
         c for c in title if unicodedata.category(c) not in ("Cc", "Cs") or c.isspace()
     )
     return " ".join(kept.split())[:200]
+
+
+class DiagnosisQuerySet(models.QuerySet):
+    def live(self):
+        """Not past its expiry: an expired diagnosis is gone at once for every
+        reader, whether or not the clean-up task has deleted its row yet."""
+        return self.filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+
+    def visible_to(self, user):
+        """The diagnoses ``user`` (anonymous or not) may read. Every way of reading
+        one (page, status fragment, raw download, API, team list) goes through
+        here, so that whoever may not read one cannot tell it from an id that
+        never existed."""
+        allowed = Q(visibility=Visibility.LINK)
+        if user is not None and user.is_authenticated:
+            teams = Membership.objects.filter(user=user).values("team_id")
+            allowed |= Q(visibility=Visibility.TEAM, team_id__in=teams)
+            # Their own, whatever the visibility (a team they have left too).
+            allowed |= Q(owner=user)
+        return self.live().filter(allowed)
 
 
 class Diagnosis(models.Model):
@@ -74,11 +96,41 @@ class Diagnosis(models.Model):
     # Who submitted it, as a keyed hash (analyzer.middleware.client_id), for the
     # per-client queue quota; never an address.
     client = models.CharField(max_length=32, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="diagnoses",
+    )
+    # A team's diagnoses go with the team.
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="diagnoses",
+    )
+    # ``link`` is what every diagnosis was before teams existed, and what an
+    # anonymous submission gets.
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.LINK
+    )
+    # Past this, every read answers 404 and the clean-up task deletes the row.
+    expires = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = DiagnosisQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
         verbose_name_plural = "diagnoses"
         indexes = [models.Index(fields=["status", "queued"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility=Visibility.TEAM, team__isnull=True),
+                name="team_visibility_needs_a_team",
+            )
+        ]
 
     def __str__(self):
         return self.title or f"Diagnosis {self.id}"
@@ -87,14 +139,29 @@ class Diagnosis(models.Model):
         return reverse("analyzer-diagnosis", args=[self.id])
 
     @classmethod
-    def submit(cls, text: str, title: str = "", client: str = "") -> "Diagnosis":
+    def submit(
+        cls,
+        text: str,
+        title: str = "",
+        client: str = "",
+        owner=None,
+        team=None,
+        visibility: str = Visibility.LINK,
+        expires=None,
+    ) -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
         # One redactor for both: a key quoted in the title and in the paste gets
         # one label, and its HMAC key is gone once the row is written.
         with Redactor() as redactor:
             title, text = redactor.redact(title), redactor.redact(text)
         diagnosis = cls.objects.create(
-            title=clean_title(title), input_text=text, client=client
+            title=clean_title(title),
+            input_text=text,
+            client=client,
+            owner=owner,
+            team=team,
+            visibility=visibility,
+            expires=expires,
         )
         diagnosis.enqueue()
         return diagnosis
@@ -154,6 +221,20 @@ class Diagnosis(models.Model):
         return cls.objects.filter(
             client=client, status__in=(cls.Status.QUEUED, cls.Status.RUNNING)
         ).count()
+
+    def can_manage(self, user) -> bool:
+        """Rename, change the visibility, delete: its owner, or an admin of its
+        team. Only asked about a diagnosis the user can already read."""
+        if not user.is_authenticated:
+            return False
+        if self.owner_id is not None and self.owner_id == user.pk:
+            return True
+        return (
+            self.team_id is not None
+            and Membership.objects.filter(
+                team_id=self.team_id, user=user, role=Membership.Role.ADMIN
+            ).exists()
+        )
 
     @property
     def pending(self) -> bool:

@@ -337,7 +337,8 @@ def _verdicts(report: dict) -> list[dict]:
 
 @_safe
 def diagnosis(request, diagnosis_id):
-    diagnosis = Diagnosis.objects.filter(id=diagnosis_id).first()
+    diagnosis = Diagnosis.objects.visible_to(request.user).filter(id=diagnosis_id)
+    diagnosis = diagnosis.first()
     if diagnosis is None:
         if request.htmx:
             # A poll for a diagnosis removed meanwhile: say so and stop polling
@@ -377,7 +378,8 @@ def diagnosis(request, diagnosis_id):
 
 def _raw_etag(request, diagnosis_id):
     # The stored paste never changes after submit(), so its id names its content.
-    if Diagnosis.objects.filter(id=diagnosis_id).exists():
+    # Only for a reader who may see it: a 304 would tell an outsider it exists.
+    if Diagnosis.objects.visible_to(request.user).filter(id=diagnosis_id).exists():
         return diagnosis_id
     return None
 
@@ -385,7 +387,9 @@ def _raw_etag(request, diagnosis_id):
 @_safe
 @condition(etag_func=_raw_etag)
 def raw(request, diagnosis_id):
-    diagnosis = get_object_or_404(Diagnosis, id=diagnosis_id)
+    diagnosis = get_object_or_404(
+        Diagnosis.objects.visible_to(request.user), id=diagnosis_id
+    )
     response = HttpResponse(
         diagnosis.input_text, content_type="text/plain; charset=utf-8"
     )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "template_partials",
     "kb",
     "analyzer",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,96 @@
+"""Who may read a diagnosis, on every path that shows one.
+
+Real requests through the test client: each person in turn asks for each kind of
+diagnosis on the page, the htmx status fragment, the raw download and the API.
+Whoever may not read it must get exactly what an id that never existed gets."""
+
+import re
+
+import pytest
+
+from tests.accounts.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ("anonymous", "outsider", "member", "admin", "owner")
+# Who reads each kind; everyone else gets the unknown id's answer.
+READERS = {
+    "team": {"member", "admin", "owner"},
+    "link": set(PEOPLE),
+    "private": {"owner"},
+    "expired": set(),
+}
+PATHS = {
+    "page": ("/d/{id}/", {}),
+    "fragment": ("/d/{id}/", {"HTTP_HX_REQUEST": "true"}),
+    "raw": ("/d/{id}/raw", {}),
+    "api": ("/api/v1/diagnoses/{id}", {}),
+}
+UNKNOWN = "x" * 32
+
+
+def answer(client, path: str, diagnosis_id: str):
+    url, headers = PATHS[path]
+    response = client.get(url.format(id=diagnosis_id), **headers)
+    # The CSRF token is masked afresh in every response; nothing else may differ.
+    body = re.sub(rb'"X-CSRFToken": "[^"]+"', b"", response.content)
+    return response.status_code, body, response.get("Content-Type")
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("kind", READERS)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_it_shows_a_diagnosis_only_to_its_readers(people, diagnoses, who, kind, path):
+    """A reader gets the diagnosis; anyone else gets what an unknown id gets."""
+    client = client_for(people, who)
+    diagnosis = diagnoses[kind]
+    status, body, content_type = answer(client, path, diagnosis.id)
+    if who in READERS[kind]:
+        assert status == 200
+        if path == "raw":
+            assert body.decode() == diagnosis.input_text
+        else:
+            assert diagnosis.id.encode() in body
+    else:
+        assert (status, body, content_type) == answer(client, path, UNKNOWN)
+        assert status in (404, 286)
+        assert diagnosis.id.encode() not in body
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_it_tells_an_outsider_nothing_through_a_conditional_request(
+    people, diagnoses, who
+):
+    """The raw download's ETag is the id: a reader who may not see the paste and
+    sends If-None-Match gets the 404, not a 304 that would confirm it exists."""
+    client = client_for(people, who)
+    for kind, diagnosis in diagnoses.items():
+        response = client.get(
+            f"/d/{diagnosis.id}/raw", HTTP_IF_NONE_MATCH=f'"{diagnosis.id}"'
+        )
+        expected = 304 if who in READERS[kind] else 404
+        assert response.status_code == expected, (who, kind)
+
+
+def test_it_lets_the_owner_read_a_team_diagnosis_after_leaving_the_team(
+    people, diagnoses
+):
+    """The owner keeps their own diagnoses; the team's members lose nothing."""
+    people["team"].memberships.filter(user=people["owner"]).delete()
+    assert (
+        client_for(people, "owner").get(f"/d/{diagnoses['team'].id}/").status_code
+        == 200
+    )
+    assert (
+        client_for(people, "member").get(f"/d/{diagnoses['team'].id}/").status_code
+        == 200
+    )
+
+
+def test_it_stops_showing_a_team_diagnosis_to_someone_who_left(people, diagnoses):
+    """Membership is read on every request: a member who leaves loses access."""
+    client = client_for(people, "member")
+    url = f"/d/{diagnoses['team'].id}/"
+    assert client.get(url).status_code == 200
+    people["team"].memberships.filter(user=people["member"]).delete()
+    assert client.get(url).status_code == 404
