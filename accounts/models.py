@@ -6,6 +6,7 @@ may read it is decided in one place, ``Diagnosis.objects.visible_to``.
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -122,3 +123,83 @@ class ApiToken(models.Model):
             # At most one write a minute per token, not one per request.
             cls.objects.filter(pk=row.pk).update(last_used=now)
         return row.user
+
+
+# What a submitter may choose for a diagnosis's lifetime; "team" is its team's
+# retention. Blank: the team's retention, or none without a team (the site-wide
+# ANALYZER_RETENTION_DAYS clean-up still applies).
+EXPIRY_CHOICES = [
+    ("1d", "1 day"),
+    ("7d", "1 week"),
+    ("30d", "30 days"),
+    ("team", "The team's retention"),
+]
+EXPIRY_DAYS = {"1d": 1, "7d": 7, "30d": 30}
+
+
+class PlacementError(ValueError):
+    """A team, visibility or expiry the submitter may not have."""
+
+
+def teams_of(user):
+    if not user.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(memberships__user=user)
+
+
+def placement(user, team=None, visibility="", expiry="") -> dict:
+    """The owner, team, visibility and expiry of a new diagnosis, from what the
+    submitter asked (blank: the defaults). Anonymous submissions are ``link``,
+    owned by no one, in no team."""
+    if not user.is_authenticated:
+        if team is not None or visibility not in ("", Visibility.LINK):
+            raise PlacementError(
+                "Sign in (or send an API token) to submit into a team or to "
+                "choose who may read the diagnosis."
+            )
+        team = None
+        visibility = Visibility.LINK
+    elif team is not None and not team.memberships.filter(user=user).exists():
+        raise PlacementError("You are not a member of that team.")
+    if visibility and visibility not in Visibility.values:
+        raise PlacementError(
+            f"visibility must be one of {', '.join(Visibility.values)}."
+        )
+    if not visibility:
+        visibility = team.default_visibility if team else Visibility.LINK
+    if visibility == Visibility.TEAM and team is None:
+        raise PlacementError("Visibility team needs a team: choose one.")
+    if expiry and expiry not in dict(EXPIRY_CHOICES):
+        raise PlacementError(
+            f"expires_in must be one of {', '.join(dict(EXPIRY_CHOICES))}."
+        )
+    if expiry == "team" and team is None:
+        raise PlacementError("expires_in team needs a team: choose one.")
+    days = EXPIRY_DAYS.get(expiry)
+    if days is None and team is not None and expiry in ("", "team"):
+        days = team.retention_days or None
+    expires = timezone.now() + timedelta(days=days) if days else None
+    return {
+        "owner": user if user.is_authenticated else None,
+        "team": team,
+        "visibility": visibility,
+        "expires": expires,
+    }
+
+
+def remember_team(user, team) -> None:
+    """The paste form offers the team submitted into last first."""
+    if team is not None:
+        Membership.objects.filter(team=team, user=user).update(
+            last_submit=timezone.now()
+        )
+
+
+def last_team(user):
+    membership = (
+        Membership.objects.filter(user=user, last_submit__isnull=False)
+        .order_by("-last_submit")
+        .select_related("team")
+        .first()
+    )
+    return membership.team if membership else None

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
+from accounts.models import PlacementError, placement, remember_team, teams_of
 from analyzer.forms import (
     TITLE_MAX,
     check_request_size,
@@ -44,7 +45,7 @@ def _refuse_empty_body(request, what: str) -> None:
     raise InputError(f"The body is empty; send {what}.")
 
 
-def _read_json(request) -> tuple[str | None, str]:
+def _read_json(request) -> tuple[str | None, str, dict]:
     _refuse_empty_body(request, '{"text": "..."}')
     try:
         payload = json.loads(request.body)
@@ -61,7 +62,35 @@ def _read_json(request) -> tuple[str | None, str]:
         raise InputError('"text" must be a string.')
     if not isinstance(title, str):
         raise InputError('"title" must be a string.')
-    return text, title
+    for name in PLACEMENT_FIELDS:
+        if not isinstance(payload.get(name) or "", str):
+            raise InputError(f'"{name}" must be a string.')
+    return text, title, {name: payload.get(name) or "" for name in PLACEMENT_FIELDS}
+
+
+# Where a submission goes (see accounts.models.placement); JSON fields, form
+# fields, or query parameters beside a text/plain body.
+PLACEMENT_FIELDS = ("team", "visibility", "expires_in")
+
+
+def _placement(request, fields) -> dict:
+    """Owner, team, visibility and expiry for the submitter, or InputError."""
+    slug = fields.get("team") or ""
+    team = None
+    if slug:
+        team = teams_of(request.user).filter(slug=slug).first()
+        if team is None:
+            # The same words whether the team exists or not.
+            raise InputError(f'"team": you are in no team "{slug}".')
+    try:
+        return placement(
+            request.user,
+            team=team,
+            visibility=fields.get("visibility") or "",
+            expiry=fields.get("expires_in") or "",
+        )
+    except PlacementError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def _read_plain(request) -> tuple[str, str]:
@@ -102,10 +131,18 @@ def _is_json(content_type: str) -> bool:
 def diagnoses(request):
     if request.method != "POST":
         return _not_allowed("POST")
+    if not settings.ALLOW_ANONYMOUS and not request.user.is_authenticated:
+        return _error(
+            "Submitting needs an account: send Authorization: Bearer <token>, "
+            "with a token made on your account page.",
+            401,
+            **{"WWW-Authenticate": 'Bearer realm="tshoot"'},
+        )
     try:
         check_request_size(request)
+        fields = {name: request.GET.get(name, "") for name in PLACEMENT_FIELDS}
         if _is_json(request.content_type):
-            text, title = _read_json(request)
+            text, title, fields = _read_json(request)
             files = []
         elif request.content_type == "text/plain":
             text, title = _read_plain(request)
@@ -113,6 +150,7 @@ def diagnoses(request):
         elif request.content_type in FORM_TYPES:
             request_errors(request)
             text, title = request.POST.get("text"), request.POST.get("title", "")
+            fields = {name: request.POST.get(name, "") for name in PLACEMENT_FIELDS}
             files = [f for key in request.FILES for f in request.FILES.getlist(key)]
             # A client that sends "files" as plain form fields (no filename, as
             # generated clients for the schema do) means them as files all the same.
@@ -127,10 +165,12 @@ def diagnoses(request):
                 status=415,
             )
         title = _check_title(title)
+        place = _placement(request, fields)
         text = read_submission(text, files)
     except InputError as exc:
         return _error(exc.message, exc.status)
-    diagnosis = Diagnosis.submit(text, title=title, client=client_id(request))
+    diagnosis = Diagnosis.submit(text, title=title, client=client_id(request), **place)
+    remember_team(request.user, place["team"])
     api_url = request.build_absolute_uri(
         reverse("analyzer-api-diagnosis", args=[diagnosis.id])
     )

@@ -119,7 +119,7 @@ class LimitsMiddleware:
     def _check(self, request):
         if request.path in SUBMIT_PATHS:
             return self._submit(request)
-        if request.path == reverse("admin:login"):
+        if request.path in (reverse("admin:login"), reverse("login")):
             usage = _usage(request, "admin-login", settings.ADMIN_LOGIN_RATE)
             if usage and usage["should_limit"]:
                 wait = max(1, usage["time_left"])

@@ -2,6 +2,7 @@ from functools import wraps
 from html import escape
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import (
     Http404,
     HttpResponse,
@@ -17,6 +18,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import condition
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
+from accounts.forms import SubmitOptionsForm
+from accounts.models import placement, remember_team
 from analyzer import registry
 from analyzer.engine import split_lines
 from analyzer.forms import (
@@ -92,6 +95,8 @@ _safe = _allow("GET", "HEAD")
 @csrf_exempt
 @_allow("GET", "HEAD", "POST")
 def analyze(request):
+    if not settings.ALLOW_ANONYMOUS and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     # The size is checked before anything reads the body, CSRF check included, so
     # an oversized upload is refused with a message instead of being parsed; a
     # body Django cannot parse gets the form and a message rather than a bare 400.
@@ -109,17 +114,22 @@ def _analyze(request):
     if request.method != "POST":
         return _paste_page(request, PasteForm())
     form = PasteForm(request.POST)
-    if not form.is_valid():
-        return _paste_page(request, form, InputError("Check the fields below."))
+    options = _submit_options(request)
+    if not form.is_valid() or (options and not options.is_valid()):
+        error = InputError("Check the fields below.")
+        return _paste_page(request, form, error, options)
     try:
         text = read_submission(
             form.cleaned_data["text"], request.FILES.getlist("files")
         )
     except InputError as exc:
-        return _paste_page(request, form, exc)
+        return _paste_page(request, form, exc, options)
+    # Anonymous: a link diagnosis owned by no one.
+    place = options.cleaned_data["placement"] if options else placement(request.user)
     diagnosis = Diagnosis.submit(
-        text, title=form.cleaned_data["title"], client=client_id(request)
+        text, title=form.cleaned_data["title"], client=client_id(request), **place
     )
+    remember_team(request.user, place["team"])
     url = diagnosis.get_absolute_url()
     if request.htmx:
         # An XHR would follow a redirect and swap the whole page into the form.
@@ -131,9 +141,18 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _paste_page(request, form, error=None):
+def _submit_options(request):
+    """The team, visibility and expiry fields, for a signed-in user only."""
+    if not request.user.is_authenticated:
+        return None
+    data = request.POST if request.method == "POST" else None
+    return SubmitOptionsForm(request.user, data)
+
+
+def _paste_page(request, form, error=None, options=None):
     ctx = {
         "form": form,
+        "options": options or _submit_options(request),
         "error": error.message if error else "",
         "max_size": human_size(settings.ANALYZER_MAX_INPUT_BYTES),
     }

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Authorization: Bearer <personal API token> on /api/ (accounts/middleware.py).
+    "accounts.middleware.ApiTokenMiddleware",
     # Keyed on the signed-in user, so after authentication.
     "analyzer.middleware.LimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +180,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Anonymous visitors may submit pastes (they get `link` diagnoses, readable by
+# whoever has the permalink). Off, submitting needs an account; reading a `link`
+# diagnosis never does.
+ALLOW_ANONYMOUS = envbool("ALLOW_ANONYMOUS", "1")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "accounts-home"
+LOGOUT_REDIRECT_URL = "/"
+# Password reset mail. The console backend prints it (development, `make run`);
+# production sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and
+# EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "tshoot <tshoot@localhost>")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

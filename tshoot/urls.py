@@ -15,6 +15,7 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    path("", include("accounts.urls")),
     path("", include("analyzer.urls")),
     path("", include("kb.urls")),
 ]

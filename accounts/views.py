@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.forms import TokenForm
+from accounts.models import ApiToken, teams_of
+from analyzer.models import Diagnosis
+
+
+def _account_page(request, form=None, new_token=None, status=200):
+    ctx = {
+        "memberships": request.user.memberships.select_related("team").order_by(
+            "team__name"
+        ),
+        "tokens": request.user.api_tokens.all(),
+        "form": form or TokenForm(),
+        "new_token": new_token,
+    }
+    response = render(request, "accounts/account.html", ctx, status=status)
+    # The page may show a token once; no cache keeps a copy of it.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_safe
+@login_required
+def account(request):
+    return _account_page(request)
+
+
+@require_POST
+@login_required
+def create_token(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, form=form, status=400)
+    token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
+    # Shown in this answer only: a redirect would have to carry it somewhere.
+    return _account_page(request, new_token={"row": token, "secret": secret})
+
+
+@require_POST
+@login_required
+def revoke_token(request, token_id):
+    token = get_object_or_404(ApiToken, id=token_id, user=request.user)
+    token.delete()
+    return redirect("accounts-home")
+
+
+@require_safe
+@login_required
+def team(request, slug):
+    # Outsiders get the 404 an unknown team gets.
+    team = get_object_or_404(teams_of(request.user), slug=slug)
+    diagnoses = Diagnosis.objects.visible_to(request.user).filter(team=team)
+    ctx = {"team": team, "diagnoses": diagnoses[:50]}
+    return render(request, "accounts/team.html", ctx)
