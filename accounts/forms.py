@@ -62,3 +62,27 @@ class SubmitOptionsForm(forms.Form):
         except PlacementError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+class RenameForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Blank: named after the top finding."
+    )
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(choices=Visibility.choices, label="Who may read it")
+
+    def __init__(self, diagnosis, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.diagnosis = diagnosis
+        if diagnosis.team_id is None:
+            self.fields["visibility"].choices = [
+                c for c in Visibility.choices if c[0] != Visibility.TEAM
+            ]
+
+    def clean_visibility(self):
+        visibility = self.cleaned_data["visibility"]
+        if visibility == Visibility.TEAM and self.diagnosis.team_id is None:
+            raise forms.ValidationError("It is in no team; choose link or private.")
+        return visibility

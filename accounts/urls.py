@@ -6,6 +6,13 @@ from accounts import views
 urlpatterns = [
     path("accounts/", views.account, name="accounts-home"),
     path("teams/<slug:slug>/", views.team, name="accounts-team"),
+    path("d/<slug:diagnosis_id>/rename", views.rename, name="accounts-rename"),
+    path(
+        "d/<slug:diagnosis_id>/visibility",
+        views.change_visibility,
+        name="accounts-visibility",
+    ),
+    path("d/<slug:diagnosis_id>/delete", views.delete, name="accounts-delete"),
     path("accounts/tokens/", views.create_token, name="accounts-create-token"),
     path(
         "accounts/tokens/<int:token_id>/revoke",

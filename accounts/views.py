@@ -1,9 +1,15 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from accounts.forms import TokenForm
+from accounts.forms import RenameForm, TokenForm, VisibilityForm
 from accounts.models import ApiToken, teams_of
 from analyzer.models import Diagnosis
 
@@ -56,3 +62,47 @@ def team(request, slug):
     diagnoses = Diagnosis.objects.visible_to(request.user).filter(team=team)
     ctx = {"team": team, "diagnoses": diagnoses[:50]}
     return render(request, "accounts/team.html", ctx)
+
+
+def _managed(request, diagnosis_id):
+    """The diagnosis, for its owner or an admin of its team. A reader who may
+    not change it is told so (403); anyone else gets the unknown id's 404."""
+    diagnosis = get_object_or_404(
+        Diagnosis.objects.visible_to(request.user), id=diagnosis_id
+    )
+    if not diagnosis.can_manage(request.user):
+        raise PermissionDenied("Only its owner or an admin of its team may.")
+    return diagnosis
+
+
+@require_POST
+def rename(request, diagnosis_id):
+    diagnosis = _managed(request, diagnosis_id)
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The title is at most 200 characters.")
+    diagnosis.rename(form.cleaned_data["title"])
+    return redirect(diagnosis)
+
+
+@require_POST
+def change_visibility(request, diagnosis_id):
+    diagnosis = _managed(request, diagnosis_id)
+    form = VisibilityForm(diagnosis, request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(form.errors["visibility"]))
+    Diagnosis.objects.filter(id=diagnosis.id).update(
+        visibility=form.cleaned_data["visibility"]
+    )
+    return redirect(diagnosis)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete(request, diagnosis_id):
+    diagnosis = _managed(request, diagnosis_id)
+    if request.method != "POST":
+        return render(request, "accounts/delete.html", {"diagnosis": diagnosis})
+    team = diagnosis.team
+    # The row holds the paste: deleting it removes both.
+    diagnosis.delete()
+    return redirect(team if team else "analyzer-analyze")

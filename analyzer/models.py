@@ -5,11 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Visibility
+from analyzer import summary
 from analyzer.redact import Redactor
 
 SEVERITY_ORDER = ("critical", "error", "warning", "info")
@@ -133,7 +134,12 @@ class Diagnosis(models.Model):
         ]
 
     def __str__(self):
-        return self.title or f"Diagnosis {self.id}"
+        # Never the id: it means nothing to a reader, and it is the key.
+        if self.title:
+            return self.title
+        if self.report:
+            return clean_title(summary.title(self.report))
+        return f"Paste of {timezone.localtime(self.created):%Y-%m-%d %H:%M} UTC"
 
     def get_absolute_url(self):
         return reverse("analyzer-diagnosis", args=[self.id])
@@ -265,12 +271,16 @@ class Diagnosis(models.Model):
         )
 
     def finish(self, report: dict, engine_version: str) -> bool:
-        """Save the result, unless the sweep has taken the row back meanwhile."""
+        """Save the result, unless the sweep has taken the row back meanwhile. A
+        diagnosis still without a title gets one from its top finding (in the
+        same UPDATE, so a rename made meanwhile stands)."""
+        derived = clean_title(summary.title(report))
         return self._close(
             status=self.Status.DONE,
             report=report,
             engine_version=engine_version,
             error="",
+            title=Case(When(title="", then=Value(derived)), default=F("title")),
         )
 
     def fail(self, message: str) -> bool:
@@ -283,6 +293,20 @@ class Diagnosis(models.Model):
         if updated:
             self.refresh_from_db()
         return bool(updated)
+
+    def rename(self, title: str) -> None:
+        """A new title, redacted like the paste (a key quoted in a title is a
+        key); blank takes the one derived from the report again."""
+        with Redactor() as redactor:
+            title = clean_title(redactor.redact(title))
+        if not title and self.report:
+            title = clean_title(summary.title(self.report))
+        self.title = title
+        Diagnosis.objects.filter(id=self.id).update(title=title)
+
+    @classmethod
+    def expired(cls):
+        return cls.objects.filter(expires__lte=timezone.now())
 
     @classmethod
     def past_retention(cls, days: int):

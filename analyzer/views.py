@@ -356,8 +356,10 @@ def _verdicts(report: dict) -> list[dict]:
 
 @_safe
 def diagnosis(request, diagnosis_id):
-    diagnosis = Diagnosis.objects.visible_to(request.user).filter(id=diagnosis_id)
-    diagnosis = diagnosis.first()
+    readable = Diagnosis.objects.visible_to(request.user).select_related(
+        "team", "owner"
+    )
+    diagnosis = readable.filter(id=diagnosis_id).first()
     if diagnosis is None:
         if request.htmx:
             # A poll for a diagnosis removed meanwhile: say so and stop polling
@@ -392,6 +394,7 @@ def diagnosis(request, diagnosis_id):
     ctx["graph"] = _state_graph(report.get("sources") or [])
     ctx["paste"] = _paste_html(lines, evidence)
     ctx["line_count"] = len(lines)
+    ctx["can_manage"] = diagnosis.can_manage(request.user)
     return render(request, template, ctx)
 
 

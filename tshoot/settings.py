@@ -255,6 +255,9 @@ if ANALYZER_STALE_SECONDS <= ANALYZER_TASK_HARD_LIMIT + STALE_MARGIN_SECONDS:
 # Diagnoses older than this many days are deleted, pasted text and all, by a daily
 # beat task (and `manage.py cleanup_diagnoses`); 0 keeps them until deleted by hand.
 ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")
+# How often the beat task deletes diagnoses past the expiry chosen at submit (an
+# expired one is refused on every read at once; this only frees the space).
+ANALYZER_EXPIRE_SWEEP_SECONDS = envint("ANALYZER_EXPIRE_SWEEP_SECONDS", "300")
 
 # Celery: configured from these settings through the CELERY_ namespace.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
@@ -277,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
     "cleanup-old-diagnoses": {
         "task": "analyzer.tasks.cleanup_old_diagnoses",
         "schedule": 24 * 3600.0,
+    },
+    "expire-diagnoses": {
+        "task": "analyzer.tasks.expire_diagnoses",
+        "schedule": float(ANALYZER_EXPIRE_SWEEP_SECONDS),
     },
 }
 CELERY_TASK_ANNOTATIONS = {

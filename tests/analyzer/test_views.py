@@ -622,7 +622,7 @@ def test_it_caps_findings_evidence_links_and_tables_of_a_big_diagnosis(client):
         in html
     )
     assert '<span class="count">130</span>' in html
-    first = html.split("Finding number 0<")[1].split("</article>")[0]
+    first = html.split("<h4>Finding number 0<")[1].split("</article>")[0]
     assert '<a href="#L12">line 12</a>' in first
     assert 'href="#L13"' not in first
     assert "and 28 more (highlighted in the paste)" in first
