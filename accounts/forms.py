@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import (
     EXPIRY_CHOICES,
@@ -10,6 +12,7 @@ from accounts.models import (
     placement,
     teams_of,
 )
+from analyzer.models import SEVERITY_ORDER, Diagnosis, DiagnosisPeer
 
 
 class TokenForm(forms.ModelForm):
@@ -86,3 +89,76 @@ class VisibilityForm(forms.Form):
         if visibility == Visibility.TEAM and self.diagnosis.team_id is None:
             raise forms.ValidationError("It is in no team; choose link or private.")
         return visibility
+
+
+class TeamFilterForm(forms.Form):
+    """The team page's filters and search (GET); every field may be blank."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Diagnosis.Status.choices], required=False
+    )
+    severity = forms.ChoiceField(
+        choices=[("", "Any severity"), *[(s, s.capitalize()) for s in SEVERITY_ORDER]],
+        required=False,
+        label="Top finding",
+    )
+    peer = forms.CharField(
+        max_length=45,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "203.0.113.50"}),
+    )
+    q = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={"placeholder": "title, peer or finding code", "type": "search"}
+        ),
+    )
+    before = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_before(self):
+        return parse_cursor(self.cleaned_data["before"])
+
+
+def cursor(diagnosis) -> str:
+    """Where the next page starts: the last row's time and id (ids break ties)."""
+    return f"{diagnosis.created.isoformat()}~{diagnosis.id}"
+
+
+def parse_cursor(value: str):
+    if not value:
+        return None
+    created, _, diagnosis_id = value.partition("~")
+    moment = parse_datetime(created)
+    if moment is None or not diagnosis_id:
+        raise forms.ValidationError("Not a page of this list.")
+    return moment, diagnosis_id
+
+
+def filter_diagnoses(diagnoses, data: dict):
+    """The rows a team page or the API lists for these (clean) filters, newest
+    first, from the ``before`` cursor on."""
+    if data.get("status"):
+        diagnoses = diagnoses.filter(status=data["status"])
+    if data.get("severity"):
+        diagnoses = diagnoses.filter(top_severity=data["severity"])
+    if data.get("peer"):
+        diagnoses = diagnoses.filter(
+            id__in=DiagnosisPeer.objects.filter(address=data["peer"]).values(
+                "diagnosis_id"
+            )
+        )
+    if data.get("q"):
+        q = data["q"]
+        diagnoses = diagnoses.filter(
+            Q(title__icontains=q) | Q(peers__icontains=q) | Q(codes__icontains=q)
+        )
+    if data.get("before"):
+        created, diagnosis_id = data["before"]
+        # One range on the index (created <= the cursor) less the rows at the
+        # cursor's own time already shown; an OR of the two would not use it.
+        diagnoses = diagnoses.filter(created__lte=created).exclude(
+            created=created, id__gte=diagnosis_id
+        )
+    return diagnoses.order_by("-created", "-id")

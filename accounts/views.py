@@ -9,7 +9,14 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from accounts.forms import RenameForm, TokenForm, VisibilityForm
+from accounts.forms import (
+    RenameForm,
+    TeamFilterForm,
+    TokenForm,
+    VisibilityForm,
+    cursor,
+    filter_diagnoses,
+)
 from accounts.models import ApiToken, teams_of
 from analyzer.models import Diagnosis
 
@@ -54,14 +61,58 @@ def revoke_token(request, token_id):
     return redirect("accounts-home")
 
 
+PAGE_SIZE = 50
+
+
 @require_safe
 @login_required
 def team(request, slug):
     # Outsiders get the 404 an unknown team gets.
     team = get_object_or_404(teams_of(request.user), slug=slug)
-    diagnoses = Diagnosis.objects.visible_to(request.user).filter(team=team)
-    ctx = {"team": team, "diagnoses": diagnoses[:50]}
+    form = TeamFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The filters could not be read.")
+    rows = filter_diagnoses(
+        Diagnosis.objects.visible_to(request.user).filter(team=team),
+        form.cleaned_data,
+    )
+    rows = list(rows.select_related("owner").only(*LIST_FIELDS)[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    ctx = {
+        "team": team,
+        "form": form,
+        "diagnoses": rows,
+        "filtered": any(
+            form.cleaned_data.get(f) for f in ("status", "severity", "peer", "q")
+        ),
+        "older": _page_url(request, cursor(rows[-1])) if more else None,
+        "newest": _page_url(request, None) if form.cleaned_data.get("before") else None,
+        "role": team.role_of(request.user),
+    }
     return render(request, "accounts/team.html", ctx)
+
+
+# What a row of the list shows; the report and the paste are never loaded.
+LIST_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "created",
+    "visibility",
+    "top_severity",
+    "verdict",
+    "peers",
+    "owner__username",
+)
+
+
+def _page_url(request, before):
+    query = request.GET.copy()
+    query.pop("before", None)
+    if before:
+        query["before"] = before
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def _managed(request, diagnosis_id):

@@ -119,13 +119,36 @@ class Diagnosis(models.Model):
     )
     # Past this, every read answers 404 and the clean-up task deletes the row.
     expires = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What a list shows of it, stored by finish() from the report (analyzer.
+    # summary), so a team's page reads neither reports nor pastes.
+    top_severity = models.CharField(max_length=8, blank=True)
+    top_code = models.CharField(max_length=100, blank=True)
+    verdict = models.CharField(max_length=300, blank=True)
+    # The peers, space-separated (for the list and its search); the peer filter
+    # reads DiagnosisPeer, which has an index.
+    peers = models.CharField(max_length=1000, blank=True)
+    # Every finding code, space-separated, for the search.
+    codes = models.TextField(blank=True)
 
     objects = DiagnosisQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
         verbose_name_plural = "diagnoses"
-        indexes = [models.Index(fields=["status", "queued"])]
+        indexes = [
+            models.Index(fields=["status", "queued"]),
+            # The team's page: newest first, and newest first per filter.
+            # The id breaks ties in the order, so the index gives the whole of it.
+            models.Index(fields=["team", "-created", "-id"], name="diagnosis_team_new"),
+            models.Index(
+                fields=["team", "status", "-created", "-id"],
+                name="diagnosis_team_status",
+            ),
+            models.Index(
+                fields=["team", "top_severity", "-created", "-id"],
+                name="diagnosis_team_severity",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(visibility=Visibility.TEAM, team__isnull=True),
@@ -275,13 +298,28 @@ class Diagnosis(models.Model):
         diagnosis still without a title gets one from its top finding (in the
         same UPDATE, so a rename made meanwhile stands)."""
         derived = clean_title(summary.title(report))
-        return self._close(
-            status=self.Status.DONE,
-            report=report,
-            engine_version=engine_version,
-            error="",
-            title=Case(When(title="", then=Value(derived)), default=F("title")),
-        )
+        top = summary.top_finding(report) or {}
+        peers = summary.peers(report)
+        with transaction.atomic():
+            closed = self._close(
+                status=self.Status.DONE,
+                report=report,
+                engine_version=engine_version,
+                error="",
+                title=Case(When(title="", then=Value(derived)), default=F("title")),
+                top_severity=top.get("severity") or "",
+                top_code=(top.get("code") or "")[:100],
+                verdict=clean_title(summary.verdict(report))[:300],
+                peers=" ".join(peers)[:1000],
+                codes=" ".join(summary.codes(report)),
+            )
+            if closed:
+                DiagnosisPeer.objects.filter(diagnosis_id=self.id).delete()
+                DiagnosisPeer.objects.bulk_create(
+                    DiagnosisPeer(diagnosis_id=self.id, address=peer[:45])
+                    for peer in peers
+                )
+        return closed
 
     def fail(self, message: str) -> bool:
         return self._close(status=self.Status.FAILED, error=message[:2000])
@@ -382,3 +420,19 @@ class Diagnosis(models.Model):
             for severity in SEVERITY_ORDER
             if any(f.get("severity") == severity for f in findings)
         ]
+
+
+class DiagnosisPeer(models.Model):
+    """A peer a diagnosis tells about: the team page's peer filter is a lookup
+    in this table's index rather than a scan of every row's peers."""
+
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.CASCADE, related_name="peer_rows"
+    )
+    address = models.CharField(max_length=45)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "diagnosis"])]
+
+    def __str__(self):
+        return self.address

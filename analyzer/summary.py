@@ -74,3 +74,12 @@ def verdict(report: dict) -> str:
         return finding.get("title") or ""
     tunnels = report.get("tunnels") or []
     return (tunnels[0].get("verdict") or "") if tunnels else ""
+
+
+def codes(report: dict) -> list[str]:
+    """Each finding code once, in report order."""
+    seen: dict[str, None] = {}
+    for finding in report.get("findings") or []:
+        if finding.get("code"):
+            seen.setdefault(finding["code"], None)
+    return list(seen)
