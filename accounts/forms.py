@@ -136,6 +136,23 @@ def parse_cursor(value: str):
     return moment, diagnosis_id
 
 
+# What a row of a list shows (the team's page, the API); the report and the
+# paste are never loaded.
+LIST_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "created",
+    "expires",
+    "visibility",
+    "top_severity",
+    "top_code",
+    "verdict",
+    "peers",
+    "owner__username",
+)
+
+
 def filter_diagnoses(diagnoses, data: dict):
     """The rows a team page or the API lists for these (clean) filters, newest
     first, from the ``before`` cursor on."""

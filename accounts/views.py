@@ -10,6 +10,7 @@ from django.views.decorators.http import (
 )
 
 from accounts.forms import (
+    LIST_FIELDS,
     RenameForm,
     TeamFilterForm,
     TokenForm,
@@ -91,20 +92,6 @@ def team(request, slug):
         "role": team.role_of(request.user),
     }
     return render(request, "accounts/team.html", ctx)
-
-
-# What a row of the list shows; the report and the paste are never loaded.
-LIST_FIELDS = (
-    "id",
-    "title",
-    "status",
-    "created",
-    "visibility",
-    "top_severity",
-    "verdict",
-    "peers",
-    "owner__username",
-)
 
 
 def _page_url(request, before):
