@@ -5,6 +5,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.models import (
     EXPIRY_CHOICES,
     ApiToken,
+    FindingMark,
     PlacementError,
     Team,
     Visibility,
@@ -179,3 +180,52 @@ def filter_diagnoses(diagnoses, data: dict):
             created=created, id__gte=diagnosis_id
         )
     return diagnoses.order_by("-created", "-id")
+
+
+NOTE_MAX = 10_000
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        max_length=NOTE_MAX,
+        label="Add a note",
+        strip=True,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": "Markdown: `code`, *emphasis*, lists, links",
+            }
+        ),
+    )
+
+
+class MarkForm(forms.Form):
+    finding = forms.IntegerField(min_value=1)
+    mark = forms.ChoiceField(
+        choices=[("", "No mark"), *FindingMark.Mark.choices], required=False
+    )
+
+
+SHARE_DAYS = [(1, "1 day"), (7, "1 week"), (30, "30 days")]
+
+
+class ShareForm(forms.Form):
+    label = forms.CharField(
+        max_length=100,
+        required=False,
+        label="For whom",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Cisco TAC case 6912345"}),
+    )
+    days = forms.TypedChoiceField(
+        choices=SHARE_DAYS, coerce=int, initial=7, label="Works for"
+    )
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "default_visibility", "retention_days"]
+        labels = {
+            "slug": "Short name (in its address)",
+            "retention_days": "Keep diagnoses for (days; 0: until deleted)",
+        }

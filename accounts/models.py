@@ -102,10 +102,8 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
         """Make a token; returns the row and the token, which nothing keeps."""
-        token = cls.PREFIX + secrets.token_urlsafe(32)
-        row = cls.objects.create(
-            user=user, name=name, digest=hash_token(token), hint=token[:10]
-        )
+        token, digest, hint = _secret(cls.PREFIX)
+        row = cls.objects.create(user=user, name=name, digest=digest, hint=hint)
         return row, token
 
     @classmethod
@@ -203,3 +201,226 @@ def last_team(user):
         .first()
     )
     return membership.team if membership else None
+
+
+def _secret(prefix: str) -> tuple[str, str, str]:
+    """A new unguessable token, its stored hash, and the hint shown in lists."""
+    token = prefix + secrets.token_urlsafe(32)
+    return token, hash_token(token), token[:10]
+
+
+class Invite(models.Model):
+    """A single-use link that adds whoever follows it (signed in) to a team.
+    Only its hash is kept; the admin who made it sees the link once."""
+
+    LIFETIME = timedelta(days=7)
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Invite to {self.team} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, team, by) -> tuple["Invite", str]:
+        token, digest, hint = _secret("inv_")
+        invite = cls.objects.create(
+            team=team,
+            digest=digest,
+            hint=hint,
+            created_by=by,
+            expires=timezone.now() + cls.LIFETIME,
+        )
+        return invite, token
+
+    @classmethod
+    def open(cls, token: str):
+        """The invite this token names, while unused and unexpired; or None."""
+        return (
+            cls.objects.select_related("team")
+            .filter(digest=hash_token(token), used__isnull=True)
+            .filter(expires__gt=timezone.now())
+            .first()
+        )
+
+    def accept(self, user) -> bool:
+        """Add ``user`` to the team, spending the invite. False when someone else
+        spent it first (the conditional UPDATE lets one of two through)."""
+        now = timezone.now()
+        spent = Invite.objects.filter(
+            pk=self.pk, used__isnull=True, expires__gt=now
+        ).update(used=now, used_by=user)
+        if not spent:
+            return False
+        Membership.objects.get_or_create(team=self.team, user=user)
+        return True
+
+
+class ShareLink(models.Model):
+    """A read-only link to one diagnosis for someone outside its team (a vendor's
+    TAC, a partner), with its own expiry, revocable, without making the
+    diagnosis ``link``. Only its hash is kept."""
+
+    diagnosis = models.ForeignKey(
+        "analyzer.Diagnosis", on_delete=models.CASCADE, related_name="share_links"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False)
+    label = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.label or 'Share'} ({self.hint}…)"
+
+    @classmethod
+    def issue(
+        cls, diagnosis, by, days: int, label: str = ""
+    ) -> tuple["ShareLink", str]:
+        token, digest, hint = _secret("shr_")
+        link = cls.objects.create(
+            diagnosis=diagnosis,
+            digest=digest,
+            hint=hint,
+            label=label,
+            created_by=by,
+            expires=timezone.now() + timedelta(days=days),
+        )
+        return link, token
+
+    @classmethod
+    def diagnosis_for(cls, token: str):
+        """The diagnosis a live share link shows (its own expiry and the
+        diagnosis's both count), or None."""
+        from analyzer.models import Diagnosis
+
+        return (
+            Diagnosis.objects.live()
+            .filter(
+                share_links__digest=hash_token(token),
+                share_links__expires__gt=timezone.now(),
+            )
+            .select_related("team", "owner")
+            .first()
+        )
+
+
+class Note(models.Model):
+    """A team member's note on a diagnosis: Markdown, redacted before it is
+    stored, rendered by the knowledge base's renderer and sanitized with nh3."""
+
+    diagnosis = models.ForeignKey(
+        "analyzer.Diagnosis", on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    html = models.TextField(editable=False)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created"]
+        indexes = [models.Index(fields=["diagnosis", "created"])]
+
+    def __str__(self):
+        return f"Note by {self.author} on {self.diagnosis_id}"
+
+    @classmethod
+    def write(cls, diagnosis, author, body: str) -> "Note":
+        from analyzer.redact import Redactor
+
+        # A key pasted into a note is a key: out before it is stored.
+        with Redactor() as redactor:
+            body = redactor.redact(body)
+        return cls.objects.create(
+            diagnosis=diagnosis, author=author, body=body, html=render_note(body)
+        )
+
+
+# What a note may hold once rendered: text formatting, lists, code, links. No
+# headings (their ids could shadow the page's anchors), images or tables.
+NOTE_TAGS = {
+    "a",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "ul",
+}
+
+
+def render_note(body: str) -> str:
+    """Markdown through the knowledge base's renderer, then nh3 with the note's
+    own narrower allow-list."""
+    import nh3
+
+    from kb.rendering import render_markdown
+
+    html, _toc = render_markdown(body)
+    return nh3.clean(
+        html,
+        tags=NOTE_TAGS,
+        attributes={"a": {"href"}, "pre": {"class", "tabindex"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+class FindingMark(models.Model):
+    """What the team concluded about one finding of a diagnosis."""
+
+    class Mark(models.TextChoices):
+        ROOT_CAUSE = "root_cause", "Root cause"
+        NOT_RELEVANT = "not_relevant", "Not relevant"
+
+    diagnosis = models.ForeignKey(
+        "analyzer.Diagnosis", on_delete=models.CASCADE, related_name="marks"
+    )
+    # The finding's place in the report (its #finding-N anchor) and its code.
+    finding = models.PositiveIntegerField()
+    code = models.CharField(max_length=100, blank=True)
+    mark = models.CharField(max_length=12, choices=Mark.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["finding"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diagnosis", "finding"], name="one_mark_per_finding"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.finding} {self.get_mark_display()}"

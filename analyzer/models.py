@@ -265,6 +265,15 @@ class Diagnosis(models.Model):
             ).exists()
         )
 
+    def can_annotate(self, user) -> bool:
+        """Notes and finding marks: the members of its team (its owner, when it is
+        in none). ``link`` readers outside the team only read them."""
+        if not user.is_authenticated:
+            return False
+        if self.team_id is None:
+            return self.owner_id is not None and self.owner_id == user.pk
+        return Membership.objects.filter(team_id=self.team_id, user=user).exists()
+
     @property
     def pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -368,11 +368,20 @@ def diagnosis(request, diagnosis_id):
                 render_to_string("analyzer/diagnosis.html#gone", {}, request)
             )
         raise Http404("No diagnosis with this id.")
+    return diagnosis_page(request, diagnosis)
+
+
+def diagnosis_page(request, diagnosis, shared=False):
+    """The page (or, for htmx, its status fragment) of a diagnosis the caller
+    may read: by its permalink, or ``shared`` through a share link, whose own
+    address is then the one to copy."""
     report = diagnosis.report or {}
     show_all = request.GET.get("findings") == "all"
+    permalink = request.path if shared else diagnosis.get_absolute_url()
     ctx = {
         "diagnosis": diagnosis,
-        "permalink": request.build_absolute_uri(diagnosis.get_absolute_url()),
+        "shared": shared,
+        "permalink": request.build_absolute_uri(permalink),
         "report": report,
         "groups": _finding_groups(diagnosis, show_all),
         "finding_count": len(report.get("findings") or []),
@@ -394,7 +403,6 @@ def diagnosis(request, diagnosis_id):
     ctx["graph"] = _state_graph(report.get("sources") or [])
     ctx["paste"] = _paste_html(lines, evidence)
     ctx["line_count"] = len(lines)
-    ctx["can_manage"] = diagnosis.can_manage(request.user)
     return render(request, template, ctx)
 
 

@@ -22,3 +22,9 @@ def test_it_registers_teams_tokens_and_the_new_diagnosis_fields(client, people):
     page = client.get(f"/admin/analyzer/diagnosis/{diagnosis.id}/change/")
     for field in (b'name="visibility"', b'name="team"', b'name="expires_0"'):
         assert field in page.content
+
+
+def test_it_registers_invites_shares_notes_and_marks(client, people):
+    client.force_login(User.objects.create_superuser("root", "root@example.com"))
+    for model in ("invite", "sharelink", "note", "findingmark"):
+        assert client.get(f"/admin/accounts/{model}/").status_code == 200, model
