@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,6 +39,15 @@ from accounts.models import (
 )
 from analyzer.models import Diagnosis
 from analyzer.views import diagnosis_page
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, offering the single sign-on provider when there is one."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso=settings.OIDC_ENABLED, sso_name=settings.OIDC_PROVIDER_NAME, **kwargs
+        )
 
 
 def _account_page(request, form=None, new_token=None, team_form=None, status=200):
