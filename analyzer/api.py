@@ -14,7 +14,7 @@ from accounts.models import PlacementError, placement, remember_team, teams_of
 from analyzer.forms import (
     TITLE_MAX,
     check_request_size,
-    read_submission,
+    read_submission_parts,
     request_errors,
 )
 from analyzer.middleware import client_id
@@ -164,10 +164,12 @@ def diagnoses(request):
             )
         title = _check_title(title)
         place = _placement(request, fields)
-        text = read_submission(text, files)
+        text, parts = read_submission_parts(text, files)
     except InputError as exc:
         return _error(exc.message, exc.status)
-    diagnosis = Diagnosis.submit(text, title=title, client=client_id(request), **place)
+    diagnosis = Diagnosis.submit(
+        text, title=title, client=client_id(request), files=parts, **place
+    )
     remember_team(request.user, place["team"])
     api_url = request.build_absolute_uri(
         reverse("analyzer-api-diagnosis", args=[diagnosis.id])
@@ -287,6 +289,7 @@ def diagnosis(request, diagnosis_id):
             "owner": found.owner.username if found.owner else None,
             "visibility": found.visibility,
             "expires": found.expires.isoformat() if found.expires else None,
+            "files": found.files,
             "sources": report.get("sources", []),
             "findings": report.get("findings", []),
             "unparsed_lines": report.get("unparsed_lines"),
@@ -765,6 +768,20 @@ OPENAPI = {
                     "owner": {"type": ["string", "null"]},
                     "visibility": {"$ref": "#/components/schemas/Visibility"},
                     "expires": {"type": ["string", "null"], "format": "date-time"},
+                    "files": {
+                        "type": "array",
+                        "description": "Each uploaded file and its lines in the "
+                        "paste; empty for a paste alone.",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "first_line", "last_line"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "first_line": {"type": "integer"},
+                                "last_line": {"type": "integer"},
+                            },
+                        },
+                    },
                     "sources": {
                         "type": "array",
                         "items": {"$ref": "#/components/schemas/Source"},

@@ -129,6 +129,9 @@ class Diagnosis(models.Model):
     peers = models.CharField(max_length=1000, blank=True)
     # Every finding code, space-separated, for the search.
     codes = models.TextField(blank=True)
+    # Each uploaded file's name and lines in the joined paste (redacted like
+    # it): [{"name", "first_line", "last_line"}]; empty for a paste alone.
+    files = models.JSONField(default=list, blank=True)
 
     objects = DiagnosisQuerySet.as_manager()
 
@@ -177,13 +180,19 @@ class Diagnosis(models.Model):
         team=None,
         visibility: str = Visibility.LINK,
         expires=None,
+        files: list[dict] = (),
     ) -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
-        # One redactor for both: a key quoted in the title and in the paste gets
-        # one label, and its HMAC key is gone once the row is written.
+        # One redactor for all: a key quoted in the title, a file name and the
+        # paste gets one label, and its HMAC key is gone once the row is written.
         with Redactor() as redactor:
             title, text = redactor.redact(title), redactor.redact(text)
+            files = [
+                dict(part, name=clean_title(redactor.redact(part["name"])))
+                for part in files
+            ]
         diagnosis = cls.objects.create(
+            files=files,
             title=clean_title(title),
             input_text=text,
             client=client,

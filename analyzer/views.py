@@ -25,7 +25,7 @@ from analyzer.engine import split_lines
 from analyzer.forms import (
     PasteForm,
     check_request_size,
-    read_submission,
+    read_submission_parts,
     request_errors,
 )
 from analyzer.middleware import client_id
@@ -119,7 +119,7 @@ def _analyze(request):
         error = InputError("Check the fields below.")
         return _paste_page(request, form, error, options)
     try:
-        text = read_submission(
+        text, parts = read_submission_parts(
             form.cleaned_data["text"], request.FILES.getlist("files")
         )
     except InputError as exc:
@@ -127,7 +127,11 @@ def _analyze(request):
     # Anonymous: a link diagnosis owned by no one.
     place = options.cleaned_data["placement"] if options else placement(request.user)
     diagnosis = Diagnosis.submit(
-        text, title=form.cleaned_data["title"], client=client_id(request), **place
+        text,
+        title=form.cleaned_data["title"],
+        client=client_id(request),
+        files=parts,
+        **place,
     )
     remember_team(request.user, place["team"])
     url = diagnosis.get_absolute_url()

@@ -158,3 +158,40 @@ def test_it_deletes_expired_diagnoses_from_cron_too(diagnoses):
     call_command("cleanup_diagnoses", stdout=out)
     assert "1 diagnosis expired deleted" in out.getvalue()
     assert not Diagnosis.objects.filter(id=diagnoses["expired"].id).exists()
+
+
+def test_it_keeps_each_uploaded_files_name_and_lines(people):
+    """Several files make one paste; the diagnosis keeps which lines came from
+    which file, shows it on the page and in the API, names redacted like the
+    paste."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import FIXTURES
+
+    config = (FIXTURES / "web" / "asa_config_with_secrets.txt").read_text()
+    response = client_for(people, "member").post(
+        "/analyze/",
+        {
+            "files": [
+                SimpleUploadedFile("fw-hq isakmp.txt", PASTE.encode()),
+                SimpleUploadedFile("pre-shared-key Hunter22.cfg", config.encode()),
+            ]
+        },
+    )
+    assert response.status_code == 303
+    diagnosis = Diagnosis.objects.get()
+    first, second = diagnosis.files
+    lines = diagnosis.input_text.splitlines()
+    assert first == {"name": "fw-hq isakmp.txt", "first_line": 1, "last_line": 17}
+    assert lines[first["last_line"] - 1] == PASTE.splitlines()[-1]
+    assert "Hunter22" not in second["name"]
+    assert lines[second["first_line"] - 1] == config.splitlines()[0]
+    html = client_for(people, "member").get(f"/d/{diagnosis.id}/").content.decode()
+    assert '<a href="#L1">fw-hq isakmp.txt</a> (lines 1–17)' in html
+    body = client_for(people, "member").get(f"/api/v1/diagnoses/{diagnosis.id}").json()
+    assert body["files"] == diagnosis.files
+
+
+def test_it_keeps_no_file_list_for_a_paste_alone(people):
+    client_for(people, "member").post("/analyze/", {"text": PASTE})
+    assert Diagnosis.objects.get().files == []
