@@ -222,6 +222,9 @@ class ShareForm(forms.Form):
 
 
 class TeamForm(forms.ModelForm):
+    # /teams/join/<token>/ is an invitation, not a team.
+    RESERVED = {"join"}
+
     class Meta:
         model = Team
         fields = ["name", "slug", "default_visibility", "retention_days"]
@@ -229,3 +232,9 @@ class TeamForm(forms.ModelForm):
             "slug": "Short name (in its address)",
             "retention_days": "Keep diagnoses for (days; 0: until deleted)",
         }
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in self.RESERVED:
+            raise forms.ValidationError("This short name is taken; choose another.")
+        return slug

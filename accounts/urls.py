@@ -31,6 +31,11 @@ urlpatterns = [
         views.remove_member,
         name="accounts-remove-member",
     ),
+    path(
+        "teams/<slug:slug>/members/<int:user_id>/admin",
+        views.make_admin,
+        name="accounts-make-admin",
+    ),
     path("accounts/tokens/", views.create_token, name="accounts-create-token"),
     path(
         "accounts/tokens/<int:token_id>/revoke",

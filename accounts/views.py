@@ -367,3 +367,11 @@ def remove_member(request, slug, user_id):
         return HttpResponseBadRequest("To leave the team, use Leave.")
     membership.delete()
     return redirect(team)
+
+
+@require_POST
+@login_required
+def make_admin(request, slug, user_id):
+    team = _team_for(request, slug, admin=True)
+    team.memberships.filter(user_id=user_id).update(role=Membership.Role.ADMIN)
+    return redirect(team)

@@ -124,3 +124,31 @@ def test_it_lets_an_admin_remove_a_member(people):
     assert people["team"].role_of(member) is None
     html = client_for(people, "admin").get("/teams/netops/").content.decode()
     assert "member</li>" not in html
+
+
+def test_it_lets_an_admin_name_another_admin_who_can_then_take_over(people):
+    member = people["member"]
+    assert (
+        client_for(people, "member")
+        .post(f"/teams/netops/members/{member.pk}/admin")
+        .status_code
+        == 403
+    )
+    client_for(people, "admin").post(f"/teams/netops/members/{member.pk}/admin")
+    assert people["team"].role_of(member) == "admin"
+    # With a second admin, the first may leave.
+    assert client_for(people, "admin").post("/teams/netops/leave").status_code == 302
+
+
+def test_it_keeps_join_for_invitations(people):
+    response = client_for(people, "member").post(
+        "/teams/",
+        {
+            "name": "Joiners",
+            "slug": "join",
+            "default_visibility": "team",
+            "retention_days": 1,
+        },
+    )
+    assert response.status_code == 400
+    assert not Team.objects.filter(slug="join").exists()

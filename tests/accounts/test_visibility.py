@@ -97,3 +97,77 @@ def test_it_stops_showing_a_team_diagnosis_to_someone_who_left(people, diagnoses
     assert client.get(url).status_code == 200
     people["team"].memberships.filter(user=people["member"]).delete()
     assert client.get(url).status_code == 404
+
+
+# The other paths, as the same five people and the holder of a share link.
+LISTERS = {
+    # Who finds it in the team's list (page and API).
+    "team": {"member", "admin", "owner"},
+    "link": {"member", "admin", "owner"},
+    "private": {"owner"},
+    "expired": set(),
+}
+DELETERS = {"team": {"admin", "owner"}, "link": {"admin", "owner"}}
+WRITERS = {"member", "admin", "owner"}  # notes, on what they can read
+
+
+@pytest.mark.parametrize("kind", READERS)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_it_lists_a_diagnosis_only_to_its_team_readers(people, diagnoses, who, kind):
+    diagnosis = diagnoses[kind]
+    client = client_for(people, who)
+    page = client.get("/teams/netops/")
+    api = client.get("/api/v1/diagnoses", {"team": "netops"})
+    if who == "anonymous":
+        assert page.status_code == 302 and api.status_code == 401
+    elif who == "outsider":
+        assert page.status_code == 404 and api.status_code == 404
+    else:
+        listed = {row["id"] for row in api.json()["results"]}
+        assert (diagnosis.id in listed) == (who in LISTERS[kind])
+        assert (diagnosis.get_absolute_url() in page.content.decode()) == (
+            who in LISTERS[kind]
+        )
+
+
+@pytest.mark.parametrize("kind", READERS)
+@pytest.mark.parametrize("who", PEOPLE)
+def test_it_takes_notes_and_deletes_only_from_those_allowed(
+    people, diagnoses, who, kind
+):
+    diagnosis = diagnoses[kind]
+    client = client_for(people, who)
+    note = client.post(f"/d/{diagnosis.id}/notes", {"body": "seen"})
+    writes = who in WRITERS and who in READERS[kind]
+    assert note.status_code == (302 if writes else 403 if who in READERS[kind] else 404)
+    deleted = client.delete(f"/api/v1/diagnoses/{diagnosis.id}")
+    if who in READERS[kind] and (who in DELETERS.get(kind, ()) or kind == "private"):
+        assert deleted.status_code == 204
+    else:
+        assert deleted.status_code == (403 if who in READERS[kind] else 404)
+
+
+@pytest.mark.parametrize("kind", READERS)
+def test_it_shows_a_shared_diagnosis_through_its_link_and_nothing_else(
+    people, diagnoses, kind
+):
+    """The holder of a share link reads that diagnosis on the link's page only:
+    its permalink, fragment, raw download and API stay as for anyone outside;
+    an expired diagnosis is gone behind the link too."""
+    from django.test import Client
+
+    from accounts.models import ShareLink
+
+    diagnosis = diagnoses[kind]
+    _, token = ShareLink.issue(diagnosis, people["owner"], days=7)
+    holder = Client()
+    shown = holder.get(f"/s/{token}/")
+    assert shown.status_code == (404 if kind == "expired" else 200)
+    for path in PATHS:
+        status, _, _ = answer(holder, path, diagnosis.id)
+        readable = "anonymous" in READERS[kind]
+        assert (status == 200) == readable, path
+    assert holder.post(f"/d/{diagnosis.id}/notes", {"body": "x"}).status_code in (
+        403,
+        404,
+    )
