@@ -69,6 +69,7 @@ bench: $(VENV)/.dev
 	$(PY) bench/redact.py
 	$(PY) bench/pages.py
 	$(PY) bench/growth.py
+	$(PY) bench/teams.py
 
 # The suite's own data (its database, broker and beat files); never the run's.
 clean:

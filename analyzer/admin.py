@@ -5,9 +5,20 @@ from analyzer.models import Diagnosis
 
 @admin.register(Diagnosis)
 class DiagnosisAdmin(admin.ModelAdmin):
-    list_display = ("id", "title", "status", "attempts", "created", "finished")
-    list_filter = ("status",)
+    list_display = (
+        "id",
+        "title",
+        "status",
+        "team",
+        "visibility",
+        "attempts",
+        "created",
+        "expires",
+    )
+    list_filter = ("status", "visibility", "team")
     search_fields = ("id", "title")
+    list_select_related = ("team",)
+    raw_id_fields = ("owner",)
     date_hierarchy = "created"
     readonly_fields = (
         "id",
@@ -20,4 +31,14 @@ class DiagnosisAdmin(admin.ModelAdmin):
         "started",
         "finished",
     )
-    fields = ("id", "title", "status", "error", *readonly_fields[1:])
+    fields = (
+        "id",
+        "title",
+        "status",
+        "error",
+        "owner",
+        "team",
+        "visibility",
+        "expires",
+        *readonly_fields[1:],
+    )

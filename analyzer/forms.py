@@ -6,7 +6,7 @@ from django.core import validators
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http.multipartparser import MultiPartParserError
 
-from analyzer.textinput import InputError, combine, too_large
+from analyzer.textinput import InputError, combine_with_spans, too_large
 
 TITLE_MAX = 200
 
@@ -77,6 +77,15 @@ def read_submission(text: str | None, files) -> str:
     them may be missing), or InputError with the status to answer: 400 when empty
     or not text, 413 when all of it together is larger than the limit. Several
     inputs are joined in the order given, the pasted text first."""
+    return read_submission_parts(text, files)[0]
+
+
+PASTED = "The pasted text"
+
+
+def read_submission_parts(text: str | None, files) -> tuple[str, list[dict]]:
+    """``read_submission``'s text, and where each uploaded file is in it:
+    ``{"name", "first_line", "last_line"}`` per file (none for a paste alone)."""
     limit = settings.ANALYZER_MAX_INPUT_BYTES
     inputs: list[tuple[str, bytes]] = []
     total = 0
@@ -89,7 +98,7 @@ def read_submission(text: str | None, files) -> str:
                 "The pasted text is not valid Unicode (it holds an unpaired "
                 "surrogate escape)."
             ) from exc
-        inputs.append(("The pasted text", data))
+        inputs.append((PASTED, data))
         total += len(inputs[-1][1])
     for upload in files:
         if upload.size is not None and total + upload.size > limit:
@@ -106,8 +115,14 @@ def read_submission(text: str | None, files) -> str:
         raise InputError(
             "The input is empty: paste some device output or upload a file."
         )
-    # Several inputs keep their names as headings of their part of the paste.
-    return combine(inputs, limit, headings=len(inputs) > 1)
+    joined, spans = combine_with_spans(inputs, limit, headings=len(inputs) > 1)
+    parts = [
+        {"name": name, "first_line": first, "last_line": last}
+        for name, first, last in spans
+    ]
+    if not files:
+        parts = []
+    return joined, parts
 
 
 def request_errors(request):

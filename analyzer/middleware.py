@@ -26,6 +26,7 @@ from django_ratelimit.core import get_usage, user_or_ip
 log = logging.getLogger(__name__)
 
 SUBMIT_PATHS = ("/analyze/", "/api/v1/diagnoses")
+PRIVATE_PATHS = ("/d/", "/api/", "/s/", "/teams/", "/accounts/")
 # Seconds a client over its queue quota is told to wait: about one analysis.
 QUOTA_RETRY_AFTER = 10
 LOCKED_RETRY_AFTER = 5
@@ -119,7 +120,7 @@ class LimitsMiddleware:
     def _check(self, request):
         if request.path in SUBMIT_PATHS:
             return self._submit(request)
-        if request.path == reverse("admin:login"):
+        if request.path in (reverse("admin:login"), reverse("login")):
             usage = _usage(request, "admin-login", settings.ADMIN_LOGIN_RATE)
             if usage and usage["should_limit"]:
                 wait = max(1, usage["time_left"])
@@ -180,9 +181,10 @@ class ErrorsMiddleware:
         response = self.get_response(request)
         if _is_api(request) and response.status_code >= 400:
             response = self._as_json(response)
-        if request.path.startswith(("/d/", "/api/")):
+        if request.path.startswith(PRIVATE_PATHS):
             # The permalink is the only key to a paste: no shared cache keeps
-            # one, and no search engine lists one.
+            # one, and no search engine lists one (nor a share link, a team's
+            # list or an account page).
             patch_cache_control(response, private=True)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response

@@ -3,11 +3,14 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Membership, Visibility
+from analyzer import summary
 from analyzer.redact import Redactor
 
 SEVERITY_ORDER = ("critical", "error", "warning", "info")
@@ -29,6 +32,26 @@ def clean_title(title: str) -> str:
         c for c in title if unicodedata.category(c) not in ("Cc", "Cs") or c.isspace()
     )
     return " ".join(kept.split())[:200]
+
+
+class DiagnosisQuerySet(models.QuerySet):
+    def live(self):
+        """Not past its expiry: an expired diagnosis is gone at once for every
+        reader, whether or not the clean-up task has deleted its row yet."""
+        return self.filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+
+    def visible_to(self, user):
+        """The diagnoses ``user`` (anonymous or not) may read. Every way of reading
+        one (page, status fragment, raw download, API, team list) goes through
+        here, so that whoever may not read one cannot tell it from an id that
+        never existed."""
+        allowed = Q(visibility=Visibility.LINK)
+        if user is not None and user.is_authenticated:
+            teams = Membership.objects.filter(user=user).values("team_id")
+            allowed |= Q(visibility=Visibility.TEAM, team_id__in=teams)
+            # Their own, whatever the visibility (a team they have left too).
+            allowed |= Q(owner=user)
+        return self.live().filter(allowed)
 
 
 class Diagnosis(models.Model):
@@ -74,27 +97,109 @@ class Diagnosis(models.Model):
     # Who submitted it, as a keyed hash (analyzer.middleware.client_id), for the
     # per-client queue quota; never an address.
     client = models.CharField(max_length=32, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="diagnoses",
+    )
+    # A team's diagnoses go with the team.
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="diagnoses",
+    )
+    # ``link`` is what every diagnosis was before teams existed, and what an
+    # anonymous submission gets.
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.LINK
+    )
+    # Past this, every read answers 404 and the clean-up task deletes the row.
+    expires = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What a list shows of it, stored by finish() from the report (analyzer.
+    # summary), so a team's page reads neither reports nor pastes.
+    top_severity = models.CharField(max_length=8, blank=True)
+    top_code = models.CharField(max_length=100, blank=True)
+    verdict = models.CharField(max_length=300, blank=True)
+    # The peers, space-separated (for the list and its search); the peer filter
+    # reads DiagnosisPeer, which has an index.
+    peers = models.CharField(max_length=1000, blank=True)
+    # Every finding code, space-separated, for the search.
+    codes = models.TextField(blank=True)
+    # Each uploaded file's name and lines in the joined paste (redacted like
+    # it): [{"name", "first_line", "last_line"}]; empty for a paste alone.
+    files = models.JSONField(default=list, blank=True)
+
+    objects = DiagnosisQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
         verbose_name_plural = "diagnoses"
-        indexes = [models.Index(fields=["status", "queued"])]
+        indexes = [
+            models.Index(fields=["status", "queued"]),
+            # The team's page: newest first, and newest first per filter.
+            # The id breaks ties in the order, so the index gives the whole of it.
+            models.Index(fields=["team", "-created", "-id"], name="diagnosis_team_new"),
+            models.Index(
+                fields=["team", "status", "-created", "-id"],
+                name="diagnosis_team_status",
+            ),
+            models.Index(
+                fields=["team", "top_severity", "-created", "-id"],
+                name="diagnosis_team_severity",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility=Visibility.TEAM, team__isnull=True),
+                name="team_visibility_needs_a_team",
+            )
+        ]
 
     def __str__(self):
-        return self.title or f"Diagnosis {self.id}"
+        # Never the id: it means nothing to a reader, and it is the key.
+        if self.title:
+            return self.title
+        if self.report:
+            return clean_title(summary.title(self.report))
+        return f"Paste of {timezone.localtime(self.created):%Y-%m-%d %H:%M} UTC"
 
     def get_absolute_url(self):
         return reverse("analyzer-diagnosis", args=[self.id])
 
     @classmethod
-    def submit(cls, text: str, title: str = "", client: str = "") -> "Diagnosis":
+    def submit(
+        cls,
+        text: str,
+        title: str = "",
+        client: str = "",
+        owner=None,
+        team=None,
+        visibility: str = Visibility.LINK,
+        expires=None,
+        files: list[dict] = (),
+    ) -> "Diagnosis":
         """Store the redacted paste and queue its analysis once the row is committed."""
-        # One redactor for both: a key quoted in the title and in the paste gets
-        # one label, and its HMAC key is gone once the row is written.
+        # One redactor for all: a key quoted in the title, a file name and the
+        # paste gets one label, and its HMAC key is gone once the row is written.
         with Redactor() as redactor:
             title, text = redactor.redact(title), redactor.redact(text)
+            files = [
+                dict(part, name=clean_title(redactor.redact(part["name"])))
+                for part in files
+            ]
         diagnosis = cls.objects.create(
-            title=clean_title(title), input_text=text, client=client
+            files=files,
+            title=clean_title(title),
+            input_text=text,
+            client=client,
+            owner=owner,
+            team=team,
+            visibility=visibility,
+            expires=expires,
         )
         diagnosis.enqueue()
         return diagnosis
@@ -155,6 +260,29 @@ class Diagnosis(models.Model):
             client=client, status__in=(cls.Status.QUEUED, cls.Status.RUNNING)
         ).count()
 
+    def can_manage(self, user) -> bool:
+        """Rename, change the visibility, delete: its owner, or an admin of its
+        team. Only asked about a diagnosis the user can already read."""
+        if not user.is_authenticated:
+            return False
+        if self.owner_id is not None and self.owner_id == user.pk:
+            return True
+        return (
+            self.team_id is not None
+            and Membership.objects.filter(
+                team_id=self.team_id, user=user, role=Membership.Role.ADMIN
+            ).exists()
+        )
+
+    def can_annotate(self, user) -> bool:
+        """Notes and finding marks: the members of its team (its owner, when it is
+        in none). ``link`` readers outside the team only read them."""
+        if not user.is_authenticated:
+            return False
+        if self.team_id is None:
+            return self.owner_id is not None and self.owner_id == user.pk
+        return Membership.objects.filter(team_id=self.team_id, user=user).exists()
+
     @property
     def pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
@@ -184,13 +312,32 @@ class Diagnosis(models.Model):
         )
 
     def finish(self, report: dict, engine_version: str) -> bool:
-        """Save the result, unless the sweep has taken the row back meanwhile."""
-        return self._close(
-            status=self.Status.DONE,
-            report=report,
-            engine_version=engine_version,
-            error="",
-        )
+        """Save the result, unless the sweep has taken the row back meanwhile. A
+        diagnosis still without a title gets one from its top finding (in the
+        same UPDATE, so a rename made meanwhile stands)."""
+        derived = clean_title(summary.title(report))
+        top = summary.top_finding(report) or {}
+        peers = summary.peers(report)
+        with transaction.atomic():
+            closed = self._close(
+                status=self.Status.DONE,
+                report=report,
+                engine_version=engine_version,
+                error="",
+                title=Case(When(title="", then=Value(derived)), default=F("title")),
+                top_severity=top.get("severity") or "",
+                top_code=(top.get("code") or "")[:100],
+                verdict=clean_title(summary.verdict(report))[:300],
+                peers=" ".join(peers)[:1000],
+                codes=" ".join(summary.codes(report)),
+            )
+            if closed:
+                DiagnosisPeer.objects.filter(diagnosis_id=self.id).delete()
+                DiagnosisPeer.objects.bulk_create(
+                    DiagnosisPeer(diagnosis_id=self.id, address=peer[:45])
+                    for peer in peers
+                )
+        return closed
 
     def fail(self, message: str) -> bool:
         return self._close(status=self.Status.FAILED, error=message[:2000])
@@ -202,6 +349,20 @@ class Diagnosis(models.Model):
         if updated:
             self.refresh_from_db()
         return bool(updated)
+
+    def rename(self, title: str) -> None:
+        """A new title, redacted like the paste (a key quoted in a title is a
+        key); blank takes the one derived from the report again."""
+        with Redactor() as redactor:
+            title = clean_title(redactor.redact(title))
+        if not title and self.report:
+            title = clean_title(summary.title(self.report))
+        self.title = title
+        Diagnosis.objects.filter(id=self.id).update(title=title)
+
+    @classmethod
+    def expired(cls):
+        return cls.objects.filter(expires__lte=timezone.now())
 
     @classmethod
     def past_retention(cls, days: int):
@@ -277,3 +438,19 @@ class Diagnosis(models.Model):
             for severity in SEVERITY_ORDER
             if any(f.get("severity") == severity for f in findings)
         ]
+
+
+class DiagnosisPeer(models.Model):
+    """A peer a diagnosis tells about: the team page's peer filter is a lookup
+    in this table's index rather than a scan of every row's peers."""
+
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.CASCADE, related_name="peer_rows"
+    )
+    address = models.CharField(max_length=45)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "diagnosis"])]
+
+    def __str__(self):
+        return self.address

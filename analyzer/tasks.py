@@ -199,7 +199,18 @@ def cleanup_old_diagnoses() -> int:
     days = settings.ANALYZER_RETENTION_DAYS
     if days < 1:
         return 0
-    deleted, _ = Diagnosis.past_retention(days).delete()
+    deleted = Diagnosis.past_retention(days).delete()[1].get("analyzer.Diagnosis", 0)
     if deleted:
         log.info("deleted %d diagnoses older than %d days", deleted, days)
+    return deleted
+
+
+@shared_task(ignore_result=True)
+def expire_diagnoses() -> int:
+    """Delete diagnoses past the expiry chosen at submit, pasted text and all.
+    Reads refuse them from that moment already; this frees the space. Beat runs
+    it every ANALYZER_EXPIRE_SWEEP_SECONDS; `manage.py cleanup_diagnoses` too."""
+    deleted = Diagnosis.expired().delete()[1].get("analyzer.Diagnosis", 0)
+    if deleted:
+        log.info("deleted %d expired diagnoses", deleted)
     return deleted

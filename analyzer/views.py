@@ -4,6 +4,7 @@ from html import escape
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import (
     Http404,
     HttpResponse,
@@ -19,12 +20,14 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import condition
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
+from accounts.forms import SubmitOptionsForm
+from accounts.models import placement, remember_team
 from analyzer import registry
 from analyzer.engine import split_lines
 from analyzer.forms import (
     PasteForm,
     check_request_size,
-    read_submission,
+    read_submission_parts,
     request_errors,
 )
 from analyzer.middleware import client_id
@@ -108,6 +111,8 @@ _safe = _allow("GET", "HEAD")
 @csrf_exempt
 @_allow("GET", "HEAD", "POST")
 def analyze(request):
+    if not settings.ALLOW_ANONYMOUS and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     # The size is checked before anything reads the body, CSRF check included, so
     # an oversized upload is refused with a message instead of being parsed; a
     # body Django cannot parse gets the form and a message rather than a bare 400.
@@ -132,17 +137,26 @@ def _analyze(request):
             return _paste_page(request, form, example=example[0])
         return _paste_page(request, PasteForm())
     form = PasteForm(request.POST)
-    if not form.is_valid():
-        return _paste_page(request, form, InputError("Check the fields below."))
+    options = _submit_options(request)
+    if not form.is_valid() or (options and not options.is_valid()):
+        error = InputError("Check the fields below.")
+        return _paste_page(request, form, error, options)
     try:
-        text = read_submission(
+        text, parts = read_submission_parts(
             form.cleaned_data["text"], request.FILES.getlist("files")
         )
     except InputError as exc:
-        return _paste_page(request, form, exc)
+        return _paste_page(request, form, exc, options)
+    # Anonymous: a link diagnosis owned by no one.
+    place = options.cleaned_data["placement"] if options else placement(request.user)
     diagnosis = Diagnosis.submit(
-        text, title=form.cleaned_data["title"], client=client_id(request)
+        text,
+        title=form.cleaned_data["title"],
+        client=client_id(request),
+        files=parts,
+        **place,
     )
+    remember_team(request.user, place["team"])
     url = diagnosis.get_absolute_url()
     if request.htmx:
         # An XHR would follow a redirect and swap the whole page into the form.
@@ -154,9 +168,18 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _paste_page(request, form, error=None, example=None):
+def _submit_options(request):
+    """The team, visibility and expiry fields, for a signed-in user only."""
+    if not request.user.is_authenticated:
+        return None
+    data = request.POST if request.method == "POST" else None
+    return SubmitOptionsForm(request.user, data)
+
+
+def _paste_page(request, form, error=None, options=None, example=None):
     ctx = {
         "form": form,
+        "options": options or _submit_options(request),
         "error": error.message if error else "",
         "max_size": human_size(settings.ANALYZER_MAX_INPUT_BYTES),
         "examples": [{"key": k, "label": label} for k, label, _ in EXAMPLES],
@@ -493,7 +516,10 @@ def _verdicts(report: dict) -> list[dict]:
 
 @_safe
 def diagnosis(request, diagnosis_id):
-    diagnosis = Diagnosis.objects.filter(id=diagnosis_id).first()
+    readable = Diagnosis.objects.visible_to(request.user).select_related(
+        "team", "owner"
+    )
+    diagnosis = readable.filter(id=diagnosis_id).first()
     if diagnosis is None:
         if request.htmx:
             # A poll for a diagnosis removed meanwhile: say so and stop polling
@@ -502,12 +528,21 @@ def diagnosis(request, diagnosis_id):
                 render_to_string("analyzer/diagnosis.html#gone", {}, request)
             )
         raise Http404("No diagnosis with this id.")
+    return diagnosis_page(request, diagnosis)
+
+
+def diagnosis_page(request, diagnosis, shared=False):
+    """The page (or, for htmx, its status fragment) of a diagnosis the caller
+    may read: by its permalink, or ``shared`` through a share link, whose own
+    address is then the one to copy."""
     report = diagnosis.report or {}
     show_all = request.GET.get("findings") == "all"
     lines = split_lines(diagnosis.input_text) if report else []
+    permalink = request.path if shared else diagnosis.get_absolute_url()
     ctx = {
         "diagnosis": diagnosis,
-        "permalink": request.build_absolute_uri(diagnosis.get_absolute_url()),
+        "shared": shared,
+        "permalink": request.build_absolute_uri(permalink),
         "report": report,
         "groups": _finding_groups(diagnosis, show_all, lines),
         "finding_count": len(report.get("findings") or []),
@@ -538,7 +573,8 @@ def diagnosis(request, diagnosis_id):
 
 def _raw_etag(request, diagnosis_id):
     # The stored paste never changes after submit(), so its id names its content.
-    if Diagnosis.objects.filter(id=diagnosis_id).exists():
+    # Only for a reader who may see it: a 304 would tell an outsider it exists.
+    if Diagnosis.objects.visible_to(request.user).filter(id=diagnosis_id).exists():
         return diagnosis_id
     return None
 
@@ -546,7 +582,9 @@ def _raw_etag(request, diagnosis_id):
 @_safe
 @condition(etag_func=_raw_etag)
 def raw(request, diagnosis_id):
-    diagnosis = get_object_or_404(Diagnosis, id=diagnosis_id)
+    diagnosis = get_object_or_404(
+        Diagnosis.objects.visible_to(request.user), id=diagnosis_id
+    )
     response = HttpResponse(
         diagnosis.input_text, content_type="text/plain; charset=utf-8"
     )

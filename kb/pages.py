@@ -34,9 +34,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 CSRF_PLACEHOLDER = "kb-page-csrf-token-placeholder-5b1f0c"
 _CSRF_BYTES = CSRF_PLACEHOLDER.encode()
+# Where base.html's account links go (the visitor's name, or "Sign in"): one
+# copy of a page serves everyone, so they are put in per request, as the token.
+NAV_PLACEHOLDER = "<!-- kb-page-account-nav-placeholder-93d2e1 -->"
+_NAV_BYTES = NAV_PLACEHOLDER.encode()
 
 _lock = threading.RLock()
 _pages: OrderedDict = OrderedDict()  # key -> (body, content_type, headers)
@@ -172,11 +177,20 @@ def render_page(request, template_name, key, context):
 
     def build():
         html = render_to_string(
-            template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request
+            template_name,
+            {
+                **context(),
+                "csrf_token": CSRF_PLACEHOLDER,
+                "account_nav": mark_safe(NAV_PLACEHOLDER),
+            },
+            request,
         )
         return HttpResponse(html)
 
     response = cached(key, build)
+    if _NAV_BYTES in response.content:
+        nav = render_to_string("accounts/_nav.html", {}, request)
+        response.content = response.content.replace(_NAV_BYTES, nav.encode())
     if _CSRF_BYTES in response.content:
         response.content = response.content.replace(
             _CSRF_BYTES, get_token(request).encode()

@@ -190,6 +190,28 @@ def test_the_readme_curl_examples_work_against_the_live_site(live_site):
     search = readme_command("api/v1/search?q=MM_WAIT_MSG4")
     assert json.loads(run(search))["results"][0]["slug"]
 
+    # A team's side, with a token as the account page makes them.
+    from django.contrib.auth.models import User
+
+    from accounts.models import ApiToken, Membership, Team
+    from analyzer.models import Diagnosis
+
+    bot = User.objects.create_user("netops-bot")
+    team = Team.objects.create(name="Network operations", slug="netops")
+    Membership.objects.create(team=team, user=bot, role="admin")
+    token = ApiToken.issue(bot, "readme")[1]
+    signed = f"export TSHOOT_TOKEN={token}; "
+    accepted = json.loads(run(signed + readme_command("-F team=netops")))
+    into_team = Diagnosis.objects.get(id=accepted["id"])
+    assert (into_team.team, into_team.visibility) == (team, "team")
+    assert into_team.expires is not None
+    assert get(accepted["url"])[0] == 404  # not without the team's account
+    listed = json.loads(run(signed + readme_command("?team=netops&severity=")))
+    assert "results" in listed and "next" in listed
+    delete = readme_command("-X DELETE").replace("ID", accepted["id"])
+    run(signed + delete)
+    assert not Diagnosis.objects.filter(id=accepted["id"]).exists()
+
 
 @pytest.mark.worker
 def test_the_live_site_shows_designed_pages_and_stops_cleanly(live_site):

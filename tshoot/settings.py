@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "template_partials",
     "kb",
     "analyzer",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Authorization: Bearer <personal API token> on /api/ (accounts/middleware.py).
+    "accounts.middleware.ApiTokenMiddleware",
     # Keyed on the signed-in user, so after authentication.
     "analyzer.middleware.LimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +181,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Anonymous visitors may submit pastes (they get `link` diagnoses, readable by
+# whoever has the permalink). Off, submitting needs an account; reading a `link`
+# diagnosis never does.
+ALLOW_ANONYMOUS = envbool("ALLOW_ANONYMOUS", "1")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "accounts-home"
+LOGOUT_REDIRECT_URL = "/"
+# Password reset mail. The console backend prints it (development, `make run`);
+# production sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and
+# EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "tshoot <tshoot@localhost>")
+
+# Single sign-on through OpenID Connect, when a client id is given: the provider's
+# endpoints and the client's credentials as the provider registered them.
+OIDC_RP_CLIENT_ID = os.getenv("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.ModelBackend",
+        "accounts.oidc.Backend",
+    ]
+    OIDC_RP_CLIENT_SECRET = os.getenv("OIDC_RP_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.getenv("OIDC_OP_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.getenv("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_TIMEOUT = envint("OIDC_TIMEOUT", "10")
+# What the sign-in page calls the single sign-on button.
+OIDC_PROVIDER_NAME = os.getenv("OIDC_PROVIDER_NAME", "single sign-on")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -232,6 +276,9 @@ if ANALYZER_STALE_SECONDS <= ANALYZER_TASK_HARD_LIMIT + STALE_MARGIN_SECONDS:
 # Diagnoses older than this many days are deleted, pasted text and all, by a daily
 # beat task (and `manage.py cleanup_diagnoses`); 0 keeps them until deleted by hand.
 ANALYZER_RETENTION_DAYS = envint("ANALYZER_RETENTION_DAYS", "90")
+# How often the beat task deletes diagnoses past the expiry chosen at submit (an
+# expired one is refused on every read at once; this only frees the space).
+ANALYZER_EXPIRE_SWEEP_SECONDS = envint("ANALYZER_EXPIRE_SWEEP_SECONDS", "300")
 
 # Celery: configured from these settings through the CELERY_ namespace.
 CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "filesystem://")
@@ -254,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
     "cleanup-old-diagnoses": {
         "task": "analyzer.tasks.cleanup_old_diagnoses",
         "schedule": 24 * 3600.0,
+    },
+    "expire-diagnoses": {
+        "task": "analyzer.tasks.expire_diagnoses",
+        "schedule": float(ANALYZER_EXPIRE_SWEEP_SECONDS),
     },
 }
 CELERY_TASK_ANNOTATIONS = {

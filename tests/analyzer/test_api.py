@@ -130,17 +130,17 @@ def test_it_refuses_input_over_the_limit_with_413(client, settings):
 
 
 def test_it_answers_405_to_other_methods(client):
-    """Only POST on the collection and GET on a diagnosis; 405 JSON otherwise."""
+    """GET and POST on the collection, GET and DELETE on a diagnosis; 405 JSON
+    otherwise."""
     diagnosis = Diagnosis.objects.create(input_text="x\n")
     for response in (
-        client.get(COLLECTION),
         client.put(COLLECTION, "{}", content_type="application/json"),
-        client.delete(f"{COLLECTION}/{diagnosis.id}"),
+        client.patch(f"{COLLECTION}/{diagnosis.id}"),
         client.post(f"{COLLECTION}/{diagnosis.id}"),
     ):
         assert response.status_code == 405
         assert "error" in response.json()
-        assert response["Allow"] in ("POST", "GET")
+        assert response["Allow"] in ("GET, POST", "GET, DELETE")
 
 
 def test_it_returns_a_pending_diagnosis(client):
@@ -207,7 +207,14 @@ def test_it_publishes_an_openapi_document(client):
         "multipart/form-data",
         "text/plain",
     }
-    assert [p["name"] for p in post["parameters"]] == ["title"]
+    assert [p["name"] for p in post["parameters"]] == [
+        "title",
+        "team",
+        "visibility",
+        "expires_in",
+    ]
+    assert set(doc["paths"]["/api/v1/diagnoses"]) == {"post", "get"}
+    assert set(doc["paths"]["/api/v1/diagnoses/{id}"]) == {"get", "delete"}
     assert doc["servers"] == [{"url": "http://testserver"}]
     refs = []
 

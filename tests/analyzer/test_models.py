@@ -48,10 +48,18 @@ def test_it_stores_only_the_redacted_text(django_capture_on_commit_callbacks):
     assert len(callbacks) == 1
 
 
-def test_it_names_a_diagnosis_by_title_or_id():
-    """__str__ is the title, or the id when there is none."""
+def test_it_names_a_diagnosis_by_title_never_by_id():
+    """__str__ is the title; without one, the top finding once analyzed, else
+    when it was submitted: never the id, which is the diagnosis's key."""
+    from datetime import UTC, datetime
+
     assert str(Diagnosis(id="abc", title="Branch 12")) == "Branch 12"
-    assert str(Diagnosis(id="abc")) == "Diagnosis abc"
+    created = datetime(2026, 12, 4, 19, 6, tzinfo=UTC)
+    assert str(Diagnosis(id="abc", created=created)) == "Paste of 2026-12-04 19:06 UTC"
+    report = {
+        "findings": [{"code": "x.y", "severity": "error", "title": "ESP dropped"}]
+    }
+    assert str(Diagnosis(id="abc", report=report)) == "ESP dropped"
 
 
 def test_it_groups_findings_by_severity_worst_first():

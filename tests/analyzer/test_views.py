@@ -625,7 +625,7 @@ def test_it_caps_findings_evidence_links_and_tables_of_a_big_diagnosis(client):
         in html
     )
     assert '<span class="count">130</span>' in html
-    first = html.split("Finding number 0<")[1].split("</article>")[0]
+    first = html.split("<h4>Finding number 0<")[1].split("</article>")[0]
     assert '<a href="#L3" class="quote-line">3</a>' in first
     assert first.index('href="#L3"') < first.index("9 more lines</summary>")
     assert first.index("9 more lines</summary>") < first.index('href="#L4"')
