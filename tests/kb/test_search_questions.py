@@ -468,23 +468,14 @@ KNOWN_MISSES: dict[str, str] = {
     "ipsec tunnel doesn't up behined NAT": (
         "'behind NAT' (typo 'behined') is not tied to NAT traversal"
     ),
-    'ASA 8.3 "NAT Exemption" example basic L2L VPN': (
-        "'L2L' and '8.3' pull the phase 2 article; the NAT exemption article's title lacks 'exemption' as typed"
-    ),
     "NAT divert to egress interface": (
         "packet-tracer's 'NAT divert' wording is in no article: no answer"
-    ),
-    "Cisco ASA ACL Troubleshooting with packet-tracer": (
-        "'troubleshooting' and 'ACL' favour the asp drop article's title"
     ),
     "Cisco ASA Packet Drop Troubleshooting": (
         "'packet drop' is read as the asp drop article's subject; packet-tracer's article title says 'DROP' only once"
     ),
     "how can i capture arp broadcasts on my asa": (
         "the capture article does not mention ARP captures (ethernet-type arp)"
-    ),
-    "SMTP Fixup Issue": (
-        "'fixup smtp' (the old name of inspect esmtp) is in no article: no answer"
     ),
     "Troubleshoot Intermittent Issues and Aborted Connections During Receipt and Delivery of Mail": (
         "'aborted' does not meet 'Receiving aborted' strongly enough among the long title's words: no answer"
