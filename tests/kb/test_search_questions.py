@@ -408,17 +408,11 @@ KNOWN_MISSES: dict[str, str] = {
     "Intermittent vpn flapping and disconnection": (
         "'flapping' and 'disconnection' are in no article: no answer at all"
     ),
-    "VPN Tunnel is established, but not traffic passing through": (
-        "'established' and 'passing' point at the phase 2 article; 'tunnel up, no traffic' wording is not tied to the one-way traffic article"
-    ),
     "asa ipsec tunnel does not come up phase 1 or phase 2": (
         "'come up' is not read as 'coming up' (phase1-errors title: 'not coming up')"
     ),
     "site-to-site vpn routing: why the tunnel is up but nothing works": (
         "'site-to-site' is an identifier of the config checks article; 'up but nothing works' is not tied to one-way traffic"
-    ),
-    "Tunnel establishes but no traffic passes": (
-        "'establishes' meets the phase 2 article's wording, not the one-way traffic article"
     ),
     "Not going traffic through tunnel between Cisco ASA and Openswan": (
         "'Openswan' pulls the other-vendors article alone; 'not going traffic through tunnel' is not tied to one-way traffic"
@@ -465,17 +459,11 @@ KNOWN_MISSES: dict[str, str] = {
     "ubuntu to cisco asa v2N_TS_UNACCEPTABLE notification": (
         "'v2N_TS_UNACCEPTABLE' is not split to TS_UNACCEPTABLE: no answer"
     ),
-    "ipsec tunnel doesn't up behined NAT": (
-        "'behind NAT' (typo 'behined') is not tied to NAT traversal"
-    ),
     "NAT divert to egress interface": (
         "packet-tracer's 'NAT divert' wording is in no article: no answer"
     ),
     "Cisco ASA Packet Drop Troubleshooting": (
         "'packet drop' is read as the asp drop article's subject; packet-tracer's article title says 'DROP' only once"
-    ),
-    "how can i capture arp broadcasts on my asa": (
-        "the capture article does not mention ARP captures (ethernet-type arp)"
     ),
     "Troubleshoot Intermittent Issues and Aborted Connections During Receipt and Delivery of Mail": (
         "'aborted' does not meet 'Receiving aborted' strongly enough among the long title's words: no answer"
