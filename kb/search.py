@@ -45,7 +45,7 @@ from django.db.models import Count, Exists, OuterRef
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
@@ -169,12 +169,29 @@ SYNONYMS = {
     "mail": ("smtp",),
     "mtu": ("fragment",),
     "mss": ("tcpmss",),
+    # ``fixup`` is what PIX 6 called an inspection (``fixup protocol smtp 25``)
+    "fixup": ("inspect",),
 }
 # A synonym counts a little less than the word typed.
 SYNONYM_WEIGHT = 0.8
 
+# Words that say a question is being asked, not what it is about: a thread titled
+# "Troubleshooting phase 1 ..." is about phase 1, and an article whose title says
+# "troubleshooting" is no better an answer for it. They count this much of a word
+# (stems, as ``stem`` gives them).
+GENERIC_WORDS = frozenset(
+    """
+    troubleshoot issu problem exampl guid step tip solv fix basic
+    question work
+    """.split()
+)
+GENERIC_WEIGHT = 0.3
+
 # Suffixes stripped by ``stem`` when what is left is long enough.
 _STEM_DOUBLES = frozenset("bdfgkmnprt")
+# What is left of ``coming`` or ``based`` once stripped: consonant, vowel,
+# consonant, which lost an ``e`` (Porter's rule).
+_SHORT_STEM_RE = re.compile(r"[^aeiouy][aeiou][^aeiouwxy]")
 
 
 def stem(word: str) -> str:
@@ -184,6 +201,7 @@ def stem(word: str) -> str:
     if len(word) <= 3 or not word.isascii() or not word.isalpha():
         return word
     stripped = True
+    lost_e = False
     if word.endswith(("ies", "ied")) and len(word) > 4:
         word = word[:-3] + "i"
     elif word.endswith("sses"):
@@ -196,8 +214,10 @@ def stem(word: str) -> str:
         word = word[:-3]
     elif word.endswith("ing") and len(word) >= 6:
         word = word[:-3]
+        lost_e = True
     elif word.endswith("ed") and len(word) >= 5:
         word = word[:-2]
+        lost_e = True
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     else:
@@ -209,6 +229,8 @@ def stem(word: str) -> str:
         and word[-1] in _STEM_DOUBLES
     ):
         word = word[:-1]  # dropped, dropping -> drop
+    elif lost_e and _SHORT_STEM_RE.fullmatch(word):
+        word += "e"  # coming -> come, timed -> time: they meet the word itself
     if len(word) > 3 and word.endswith("y"):
         word = word[:-1] + "i"
     if len(word) >= 5 and word.endswith("e"):
@@ -393,12 +415,14 @@ def query_plan(
         }
         raw = {t for t in tokens if t.isalpha() and stem(t) != t}
         phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}
+        inner = {i: _inner_identifiers(t) for i, t in enumerate(tokens)}
         found = known(
             {j for _s, _e, j in spans}
             | {stem(j) for _s, _e, j in spans}
             | set(splits)
             | raw
             | set(phrases.values())
+            | {j for runs in inner.values() for j in runs}
         )
         taken: set[int] = set()
         # Longest joins first; a word joins at most once.
@@ -415,7 +439,7 @@ def query_plan(
                     joins[start] = (end, term)
                 taken.update(range(start, end))
     else:
-        found, splits, raw = set(), {}, set()
+        found, splits, raw, inner = set(), {}, set(), {}
     weights: dict[str, float] = {}
     alternatives: dict[str, tuple[str, ...]] = {}
     i = 0
@@ -442,6 +466,13 @@ def query_plan(
             continue
         if tokens[i] in raw and tokens[i] in found:
             _add(weights, tokens[i], 1.0)
+        # An identifier the index does not know whole may hold one it knows,
+        # behind a prefix of some other implementation (``v2N_NO_PROPOSAL_CHOSEN``
+        # is NO_PROPOSAL_CHOSEN): the longest such run counts as typed.
+        for run in inner.get(i, ()):
+            if run in found:
+                _add(weights, run, 1.0)
+                break
         for t, w in per_token[i]:
             if t in splits and t not in found and splits[t]:
                 for piece in splits[t]:
@@ -449,10 +480,28 @@ def query_plan(
             else:
                 _add(weights, t, w)
         i += 1
+    for term in GENERIC_WORDS.intersection(weights):
+        weights[term] *= GENERIC_WEIGHT
     if synonyms:
         weights = _with_synonyms(weights)
     kept = dict(list(weights.items())[:MAX_QUERY_TERMS])
     return kept, {j: w for j, w in alternatives.items() if j in kept}
+
+
+def _inner_identifiers(token: str) -> list[str]:
+    """The runs of two parts or more inside an identifier of three parts or more,
+    joined as the index keeps identifiers, longest first; [] when the identifier
+    is shorter or is not one."""
+    parts = [p for p in _PART_RE.split(token) if p]
+    if len(parts) < 3 or len(parts) > MAX_JOIN + 2:
+        return []
+    runs = []
+    for size in range(len(parts) - 1, 1, -1):
+        for start in range(len(parts) - size + 1):
+            joined = squash("".join(parts[start : start + size]))
+            if joined.isalnum() and len(joined) <= MAX_TERM_CHARS:
+                runs.append(joined)
+    return list(dict.fromkeys(runs))
 
 
 # --- the index, one implementation per database ---------------------------------

@@ -339,8 +339,11 @@ def test_it_picks_the_same_articles_as_a_full_scan(articles, monkeypatch):
     database runs: SQLite and PostgreSQL agree."""
     import kb.search
     from tests.kb.test_search_field import FIELD, NO_ANSWER
+    from tests.kb.test_search_questions import NO_ANSWER as UNANSWERED
+    from tests.kb.test_search_questions import QUESTIONS
 
-    queries = [q for q, _slug, _within in RELEVANCE + FIELD] + NO_ANSWER
+    queries = [q for q, _slug, _within in RELEVANCE + FIELD + QUESTIONS]
+    queries += NO_ANSWER + UNANSWERED
     queries += ["vpn", "the peer", "asa"]
     engine = {q: [(r.slug, r.score) for r in search(q)] for q in queries}
     monkeypatch.setattr(kb.search, "_candidates", _scan_candidates)
