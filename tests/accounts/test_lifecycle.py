@@ -182,12 +182,18 @@ def test_it_keeps_each_uploaded_files_name_and_lines(people):
     diagnosis = Diagnosis.objects.get()
     first, second = diagnosis.files
     lines = diagnosis.input_text.splitlines()
-    assert first == {"name": "fw-hq isakmp.txt", "first_line": 1, "last_line": 17}
+    # Each file's part starts with the line naming it, then its 17 lines.
+    assert first == {"name": "fw-hq isakmp.txt", "first_line": 1, "last_line": 18}
+    assert lines[0] == "==> fw-hq isakmp.txt <=="
     assert lines[first["last_line"] - 1] == PASTE.splitlines()[-1]
     assert "Hunter22" not in second["name"]
-    assert lines[second["first_line"] - 1] == config.splitlines()[0]
+    heading = lines[second["first_line"] - 1]  # redacted with the paste
+    assert (
+        heading.startswith("==> pre-shared-key <removed") and "Hunter22" not in heading
+    )
+    assert lines[second["first_line"]] == config.splitlines()[0]
     html = client_for(people, "member").get(f"/d/{diagnosis.id}/").content.decode()
-    assert '<a href="#L1">fw-hq isakmp.txt</a> (lines 1–17)' in html
+    assert '<a href="#L1">fw-hq isakmp.txt</a> (lines 1–18)' in html
     body = client_for(people, "member").get(f"/api/v1/diagnoses/{diagnosis.id}").json()
     assert body["files"] == diagnosis.files
 
