@@ -92,7 +92,9 @@ def test_a_whole_run_carries_no_secret(
             )
         )
     pages.append(admin_client.get(reverse("admin:analyzer_diagnosis_changelist")))
-    assert [p.status_code for p in pages][2:] == [200] * (len(pages) - 2)
+    assert [p.status_code for p in pages][2:] == [200] * (len(pages) - 2), [
+        (p.status_code, p.get("Location")) for p in pages
+    ]
 
     rows = [
         f"{d.title}\n{d.input_text}\n{d.report}\n{d.error}"
