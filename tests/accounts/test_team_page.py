@@ -47,6 +47,16 @@ def test_it_lists_the_teams_diagnoses_newest_first(people):
     assert "<td>done</td>" in html and "<td>member</td>" in html
 
 
+def test_the_team_page_has_one_members_section_in_its_body(people):
+    """The page's title is the team's name; the members and their buttons are
+    in the page once, not in its head."""
+    html = client_for(people, "member").get("/teams/netops/").content.decode()
+    head, body = html.split("</head>", 1)
+    title = head.split("<title>")[1].split("</title>")[0]
+    assert title.endswith("· tshoot") and "<" not in title
+    assert html.count('class="members"') == 1 and 'class="members"' in body
+
+
 def test_it_shows_the_team_page_to_members_only(people):
     """An outsider gets the 404 of a team that does not exist; anonymous visitors
     are asked to sign in."""
