@@ -193,15 +193,33 @@ def _paste_page(request, form, error=None, options=None, example=None):
 
 
 def _cell(value) -> str:
-    if isinstance(value, list | tuple):
-        value = ", ".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        value = ", ".join(f"{k}={v}" for k, v in value.items())
-    elif value is None:
-        value = ""
-    value = str(value)
+    value = _plain(value)
     # A packet-tracer's phases or a config block can be kilobytes in one cell.
     return value if len(value) <= CELL_CHARS else value[: CELL_CHARS - 1] + "…"
+
+
+def _plain(value, depth: int = 0) -> str:
+    """A record's value as an engineer reads it: lists joined by commas, a
+    mapping as "key value" pairs, a list of mappings (a debug's messages, a
+    capture's packets) as one entry per item, never a Python repr."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        if depth > 1:
+            return f"{len(value)} fields"
+        return ", ".join(
+            f"{k.replace('_', ' ')} {_plain(v, depth + 1)}".strip()
+            for k, v in value.items()
+            if v not in (None, "", [], {})
+        )
+    if isinstance(value, list | tuple):
+        if depth > 1:
+            return f"{len(value)} items"
+        sep = "; " if any(isinstance(v, dict) for v in value) else ", "
+        return sep.join(_plain(v, depth + 1) for v in value)
+    return str(value)
 
 
 def _record_tables(sources: list[dict]) -> list[dict]:

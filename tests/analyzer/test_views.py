@@ -847,3 +847,18 @@ def test_it_keeps_file_names_as_headings_of_a_multi_file_upload(client):
     assert diagnosis.report["unparsed_lines"] == 0
     kinds = {s["kind"] for s in diagnosis.report["sources"]}
     assert {"asa.show_crypto_isakmp_sa", "ike_debug"} <= kinds
+
+
+def test_what_was_read_shows_no_python_reprs(client):
+    """A debug's messages and a capture's packets are lists of records: the table
+    writes them out as words, never as `{'type': ...}` or `True`."""
+    for path in (
+        FIXTURES / "ike_debug" / "asa_mm_wait_msg4_resending.txt",
+        FIXTURES / "tcpdump" / "ike_one_way_n.txt",
+    ):
+        page = client.get(analyzed(path.read_text()).get_absolute_url())
+        html = page.content.decode()
+        read = html[html.index("What was read") :]
+        for repr_mark in ("{&#x27;", "[{", "&#x27;: ", ">True<", ">False<", "None<"):
+            assert repr_mark not in read, (path.name, repr_mark)
+        assert "sent" in read or "packets" in read
