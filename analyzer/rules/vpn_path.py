@@ -17,7 +17,7 @@ A context and SA that agree and count traffic are reported as healthy (info).
 from __future__ import annotations
 
 from analyzer import links
-from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix
+from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix, net_range
 from analyzer.configs import AsaConfig
 from analyzer.report import Finding, plural
 from analyzer.rules.ipsec import ident_text
@@ -540,8 +540,8 @@ class _SaIndex:
             prefix = mask_to_prefix(remote[1]) if remote else None
             net = ipv4_to_int(remote[0]) if remote else None
             if prefix and net is not None:
-                bits = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
-                self.by_network.setdefault((prefix, net & bits), []).append(n)
+                low = net_range(net, str(prefix))[0]
+                self.by_network.setdefault((prefix, low), []).append(n)
         self.prefixes = sorted({prefix for prefix, _ in self.by_network})
 
     def __call__(self, ctx: dict) -> list[dict]:
@@ -552,8 +552,8 @@ class _SaIndex:
         ip = ipv4_to_int(peer)
         if ip is not None:
             for prefix in self.prefixes:
-                bits = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
-                found.update(self.by_network.get((prefix, ip & bits), ()))
+                low = net_range(ip, str(prefix))[0]
+                found.update(self.by_network.get((prefix, low), ()))
         return [self.sas[n] for n in sorted(found)]
 
 
