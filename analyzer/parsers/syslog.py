@@ -48,7 +48,7 @@ import re
 
 from analyzer import syslog_catalog
 from analyzer.parsers.common import IP, IPV4
-from analyzer.report import Section, Source
+from analyzer.report import Lines, Section, Source
 
 COMMANDS = ("show logging",)
 
@@ -227,109 +227,268 @@ _share = _SHARED.setdefault
 # line]), kept on the section for the IKE parser that reads the same section next.
 UNREAD = object()
 
+# A source keeps every message as a record while it holds at most this many; past
+# that, only the messages some rule reads one by one are kept (`cited`), and the
+# rest are counted in the source's summary as they stream past. A million-line
+# log then costs its counts, not a dict per line; a paste under the site's 2 MiB
+# limit (10,000-20,000 messages of a busy ASA's 100-200 character lines) keeps
+# every record.
+KEEP_EVERY_RECORD = 50_000
+
+# The messages a rule reads one at a time: rules/syslog.py's ESMTP drops
+# (108003/108004/507003), IKE or ESP denied by an access list (the access-list
+# IDs and IOS's IPACCESSLOG) and traffic outside the SA (402116);
+# rules/asa_config.py's mail broken in transit, which looks for 108004 or 507003
+# anywhere in a record.
+CITED_IDS = frozenset(
+    {
+        "108003",
+        "108004",
+        "507003",
+        "106001",
+        "106006",
+        "106023",
+        "106100",
+        "710003",
+        "430002",
+        "430003",
+        "402116",
+    }
+)
+_CITED_TEXT = ("108004", "507003")
+
+
+def cited(message_id: str | None, line: str) -> bool:
+    """True when a rule may read the message on ``line`` by itself (not only count
+    it), so its record is kept however long the log."""
+    if message_id is not None and (
+        message_id in CITED_IDS or "IPACCESSLOG" in message_id
+    ):
+        return True
+    return "108004" in line or "507003" in line
+
 
 def parse(section: Section) -> list[Source]:
-    if len(_SHARED) > _SHARED_MAX:
-        _SHARED.clear()
+    reader = Reader(section.command)
     read: list = [UNREAD] * len(section.lines)
-    in_buffer = (
-        bool(section.command)
-        and section.command.startswith("sh")
-        and (" log" in section.command)
-    )
-    messages: list[dict] = []
-    claimed: set[int] = set()
-    status: dict | None = None
-    status_lines: set[int] = set()
-    status_state: dict = {}
-    in_header = False
-    seen_message = False
-    last: dict | None = None
+    numbers = section.numbers
     for index, line in enumerate(section.lines):
-        if not line or line.isspace():
-            continue
-        number = section.numbers[index]
-        if in_header:
-            if _header_line(line, status, status_state):
-                status_lines.add(number)
+        if line and not line.isspace():
+            read[index] = reader.line(line, numbers[index])
+    section.readings["syslog"] = read
+    return reader.sources()
+
+
+class Reader:
+    """The syslog of one section, read a line at a time as it streams past.
+
+    `line` reads one line; `sources` gives the section's ``syslog.status`` and
+    ``syslog`` sources at the end. Every message is counted in the ``syslog``
+    source's ``summary`` (see `summary`), whether or not it is kept as a record.
+    """
+
+    def __init__(self, command: str | None):
+        if len(_SHARED) > _SHARED_MAX:
+            _SHARED.clear()
+        self.in_buffer = (
+            bool(command) and command.startswith("sh") and (" log" in command)
+        )
+        self.records: list[dict] = []
+        self.claimed: set[int] = set()
+        # Runs of message lines [first, last] claimed without a record each.
+        self.runs: list[list[int]] = []
+        self.status: dict | None = None
+        self.status_lines: set[int] = set()
+        self.status_state: dict = {}
+        self.in_header = False
+        self.seen_message = False
+        # The last message: its record, or (line, number) while it has none.
+        self.last: dict | tuple | None = None
+        self.last_kept = False
+        self.keep_every = True
+        self.messages = 0
+        self.ids: dict[str, list[int]] = {}
+        self.hosts: dict[str, int] = {}
+        self.peers: dict[str, dict[str, int]] = {}
+
+    def line(self, line: str, number: int):
+        """Read one non-blank line; returns its record, None when it is not a
+        message, or UNREAD when it was read as something else."""
+        if self.in_header:
+            if _header_line(line, self.status, self.status_state):
+                self.status_lines.add(number)
                 if _BUFFER.match(line):
-                    in_header = False
-                    in_buffer = True
-                continue
-            in_header = False
-            in_buffer = True
+                    self.in_header = False
+                    self.in_buffer = True
+                return UNREAD
+            self.in_header = False
+            self.in_buffer = True
         elif "Syslog logging:" in line and _STATUS_START.match(line):
-            status = {"lines": [number, number]}
-            status_state = {}
-            _header_line(line, status, status_state)
-            status_lines.add(number)
-            in_header = True
-            continue
+            self.status = {"lines": [number, number]}
+            self.status_state = {}
+            _header_line(line, self.status, self.status_state)
+            self.status_lines.add(number)
+            self.in_header = True
+            return UNREAD
         elif "Log Buffer" in line and _BUFFER.match(line):
-            status = status or {"lines": [number, number]}
-            _header_line(line, status, status_state)
-            status_lines.add(number)
-            in_buffer = True
-            continue
-        if not messages and status is None and _is_echo(line):
-            continue
+            self.status = self.status or {"lines": [number, number]}
+            _header_line(line, self.status, self.status_state)
+            self.status_lines.add(number)
+            self.in_buffer = True
+            return UNREAD
+        if (
+            not self.messages
+            and not self.records
+            and self.status is None
+            and _is_echo(line)
+        ):
+            return UNREAD
         if line.startswith("Severity") and "Syslog ID" in line:
             # The column headings of an ASDM log viewer copy.
-            claimed.add(number)
-            continue
+            self.claimed.add(number)
+            return UNREAD
         record = read_line(line)
-        read[index] = record
         if record is not None:
             record["lines"] = [number, number]
-            messages.append(record)
-            claimed.add(number)
-            last = record
-            seen_message = True
-            continue
-        if not in_buffer or not line.strip():
-            continue
-        if seen_message and last is not None:
+            self.claimed.add(number)
+            self._count(
+                record.get("message_id"), record.get("host"), record.get("peer"), number
+            )
+            self.last = record
+            self.last_kept = self._keep(record.get("message_id"), line)
+            if self.last_kept:
+                self.records.append(record)
+            return record
+        if not self.in_buffer or not line.strip():
+            return None
+        if self.seen_message and self.last is not None:
             # A message the device wrapped over several lines (IOS banners, the
             # crypto replay error's second line): keep it with its message.
+            last = self.last
+            if isinstance(last, tuple):
+                last = read_line(last[0])
+                last["lines"] = [self.last[1], self.last[1]]
+                self.last = last
             last.setdefault("more", []).append(line)
             last["lines"][1] = number
-            claimed.add(number)
+            self.claimed.add(number)
+            if not self.last_kept and ("108004" in line or "507003" in line):
+                self.records.append(last)
+                self.last_kept = True
         else:
-            messages.append(
+            self.records.append(
                 {"fragment": True, "text": line.strip(), "lines": [number, number]}
             )
-            claimed.add(number)
-    section.readings["syslog"] = read
-    sources: list[Source] = []
-    if status is not None and status_lines:
-        status["lines"] = [min(status_lines), max(status_lines)]
-        status_state.pop("current", None)
-        sources.append(
-            Source(
-                kind="syslog.status",
-                first_line=min(status_lines),
-                last_line=max(status_lines),
-                records=[status],
-                claimed=status_lines,
+            self.claimed.add(number)
+        return None
+
+    def _count(self, message_id, host, peer, number: int) -> None:
+        self.messages += 1
+        self.seen_message = True
+        if message_id:
+            seen = self.ids.get(message_id)
+            if seen is None:
+                self.ids[message_id] = [1, number]
+            else:
+                seen[0] += 1
+        if host:
+            self.hosts[host] = self.hosts.get(host, 0) + 1
+        if peer:
+            by_id = self.peers.get(peer)
+            if by_id is None:
+                by_id = self.peers[peer] = {}
+            key = message_id or ""
+            by_id[key] = by_id.get(key, 0) + 1
+
+    def _keep(self, message_id, line: str) -> bool:
+        if self.keep_every:
+            if self.messages <= KEEP_EVERY_RECORD:
+                return True
+            # Past the bound: from here on only what a rule reads one by one.
+            self.keep_every = False
+            self.records = [
+                r for r in self.records if r.get("fragment") or _record_cited(r)
+            ]
+        return cited(message_id, line)
+
+    def sources(self) -> list[Source]:
+        sources: list[Source] = []
+        status, status_lines = self.status, self.status_lines
+        if status is not None and status_lines:
+            status["lines"] = [min(status_lines), max(status_lines)]
+            self.status_state.pop("current", None)
+            sources.append(
+                Source(
+                    kind="syslog.status",
+                    first_line=min(status_lines),
+                    last_line=max(status_lines),
+                    records=[status],
+                    claimed=status_lines,
+                )
             )
-        )
-    if status is None and messages and all(m.get("fragment") for m in messages):
-        # Under a "show log..." command but not one line is a message this
-        # parser knows (a Juniper `show log kmd`, a Linux log): nothing was read,
-        # and the lines stay unparsed rather than pass for a device's buffer.
-        claimed -= {m["lines"][0] for m in messages}
-        messages = []
-    if messages:
+        if not self.messages and (status is None or not self.records):
+            # Under a "show log..." command but not one line is a message this
+            # parser knows (a Juniper `show log kmd`, a Linux log): nothing was
+            # read, and the lines stay unparsed rather than pass for a device's
+            # buffer.
+            return sources
+        if self.runs:
+            claimed = Lines(self.runs, self.claimed)
+            first, last = claimed.first(), claimed.last()
+        else:
+            claimed = self.claimed
+            first, last = min(claimed), max(claimed)
         sources.append(
             Source(
                 kind="syslog",
-                first_line=min(claimed),
-                last_line=max(claimed),
-                records=messages,
+                first_line=first,
+                last_line=last,
+                records=self.records,
                 claimed=claimed,
+                summary=self.summary(),
             )
         )
-    return sources
+        return sources
+
+    def summary(self) -> dict:
+        """What the source's messages add up to, kept as records or not."""
+        kept = sum(1 for r in self.records if not r.get("fragment"))
+        return {
+            "messages": self.messages,
+            "summarised": kept < self.messages,
+            "message_ids": self.ids,
+            "hosts": self.hosts,
+            "peers": self.peers,
+        }
+
+
+def _record_cited(record: dict) -> bool:
+    if cited(record.get("message_id"), ""):
+        return True
+    return any(
+        needle in str(value)
+        for key, value in record.items()
+        if key not in ("lines", "at")
+        for needle in _CITED_TEXT
+    )
+
+
+def summary(source: Source) -> dict:
+    """The counts of a ``syslog`` source's messages (see `Reader.summary`): the
+    source's own, or worked out from its records when it has none."""
+    if source.summary is not None:
+        return source.summary
+    reader = Reader(None)
+    for record in source.records:
+        if not record.get("fragment"):
+            reader._count(
+                record.get("message_id"),
+                record.get("host"),
+                record.get("peer"),
+                record["lines"][0],
+            )
+    reader.records = list(source.records)
+    return reader.summary()
 
 
 def _is_echo(line: str) -> bool:

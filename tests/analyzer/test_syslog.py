@@ -264,3 +264,80 @@ def test_it_does_not_take_a_tag_buried_deep_in_a_line():
     """A %ASA- tag far into a long line is quoted text, not a message."""
     section = Section(lines=["x" * 400 + " %ASA-4-106023: Deny"], numbers=[1])
     assert syslog.parse(section) == []
+
+
+# Pastes that hold syslog: the syslog fixtures, the QA logs and the field corpus.
+LOG_PASTES = sorted(
+    str(p.relative_to(FIXTURES))
+    for folder in ("syslog", "qa_logs", "field", "ike_debug", "mail")
+    for p in (FIXTURES / folder).rglob("*.txt")
+)
+
+
+def _verdicts(report) -> tuple:
+    return (
+        [f.to_dict() for f in report.findings],
+        [t.to_dict() for t in report.tunnels],
+        report.unparsed,
+    )
+
+
+def test_a_log_counted_instead_of_kept_gives_the_same_findings(monkeypatch):
+    """Past KEEP_EVERY_RECORD messages a source keeps only the records a rule reads
+    one by one and counts the rest: with the bound at 0 (every paste counted), each
+    log paste gets the findings, verdicts and unread lines it gets with every
+    message kept."""
+    texts = [text_of(name) for name in LOG_PASTES]
+    kept = [_verdicts(analyze(text)) for text in texts]
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", 0)
+    counted = [_verdicts(analyze(text)) for text in texts]
+    for name, every, few in zip(LOG_PASTES, kept, counted, strict=True):
+        assert every == few, name
+    assert sum(1 for v in kept if v[0]) > 100
+
+
+def test_past_the_bound_only_the_messages_a_rule_reads_are_records(monkeypatch):
+    """A real buffer (ESMTP drops among connection messages) with the bound at 4:
+    the first four messages stay records until the fifth, then only ESMTP and
+    access-list messages are; the summary counts every message, by ID, host and
+    peer, and is in the JSON because records were left out."""
+    text = text_of("syslog/asa_show_logging_buffer.txt")
+    every = sources_of("syslog/asa_show_logging_buffer.txt", "syslog")[0]
+    assert every.summary["summarised"] is False
+    assert "summary" not in every.to_dict()
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", 4)
+    (source,) = analyze(text).sources_of("syslog")
+    kept = [r for r in every.records if syslog.cited(r["message_id"], r["text"])]
+    assert 0 < len(kept) < len(every.records) - 4
+    assert source.records == kept
+    summary = source.summary
+    assert summary["messages"] == len(every.records)
+    ids = {}
+    for record in every.records:
+        count, first = ids.get(record["message_id"], (0, record["lines"][0]))
+        ids[record["message_id"]] = (count + 1, first)
+    assert {k: tuple(v) for k, v in summary["message_ids"].items()} == ids
+    assert list(summary["message_ids"]) == list(ids)
+    hosts = {}
+    for record in every.records:
+        hosts[record["host"]] = hosts.get(record["host"], 0) + 1
+    assert summary["hosts"] == hosts
+    peers = {}
+    for record in every.records:
+        if record.get("peer"):
+            by_id = peers.setdefault(record["peer"], {})
+            by_id[record["message_id"]] = by_id.get(record["message_id"], 0) + 1
+    assert summary["peers"] == peers and peers
+    assert source.to_dict()["summary"]["summarised"] is True
+    assert source.claimed_lines() == every.claimed_lines()
+
+
+def test_what_the_rules_read_one_by_one_is_kept():
+    """Every message ID a syslog rule picks out by ID is one the parser keeps."""
+    from analyzer.rules import syslog as rules
+
+    assert rules._ACL_IDS <= syslog.CITED_IDS
+    assert {"108003", "108004", "507003", "402116"} <= syslog.CITED_IDS
+    assert syslog.cited("SEC-6-IPACCESSLOGP", "")
+    assert syslog.cited("302013", "Built inbound TCP connection 1080045 for")
+    assert not syslog.cited("302013", "Built inbound TCP connection 12 for")
