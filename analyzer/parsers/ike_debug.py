@@ -238,38 +238,64 @@ _ESTABLISHED = {
 _MAX_MESSAGES = 200
 
 
+def is_ike_line(line: str) -> bool:
+    """Whether ``line`` holds something this parser reads: every IKE line
+    contains one of these (spelled out rather than looped over: this runs on
+    every line of a paste)."""
+    return (
+        "IP = " in line
+        or "ISAKMP" in line
+        or "IPSEC(" in line
+        or "CRYPTO-" in line
+        or "IKEv" in line
+        or "Remote:" in line
+        or "IKE " in line
+        or "CRYPTO_PKI" in line
+        or "invalid SPI" in line
+        or "Phase 1 failure" in line
+    )
+
+
 def parse(section: Section) -> list[Source]:
-    peers: dict[str, dict] = {}
-    order: list[str] = []
-    claimed: set[int] = set()
-    conn_peer: dict[str, str] = {}
-    last_peer: str | None = None
-    last_v2 = False
-    # The IOS record whose line came last: the indented lines IOS prints under an
-    # IPSEC(...) or NOTIFY line belong to it.
-    continues: dict | None = None
-    last_number = 0
+    reader = Reader()
     # The syslog parser has often just read this same section: reuse its reading
     # of each line instead of reading it again.
     known = section.readings.get("syslog")
+    numbers = section.numbers
     for index, line in enumerate(section.lines):
+        reader.line(
+            line, numbers[index], known[index] if known is not None else syslog.UNREAD
+        )
+    return reader.sources()
+
+
+class Reader:
+    """The IKE negotiations of one section, read a line at a time as it streams
+    past; `sources` at the end."""
+
+    def __init__(self):
+        self.peers: dict[str, dict] = {}
+        self.order: list[str] = []
+        self.claimed: set[int] = set()
+        self.conn_peer: dict[str, str] = {}
+        self.last_peer: str | None = None
+        self.last_v2 = False
+        # The IOS record whose line came last: the indented lines IOS prints
+        # under an IPSEC(...) or NOTIFY line belong to it.
+        self.continues: dict | None = None
+        self.last_number = 0
+
+    def line(self, line: str, number: int, reading=syslog.UNREAD, ike=None) -> None:
+        """Read one line (``number`` in the paste). ``reading`` is the syslog
+        parser's record of it when known (syslog.UNREAD when not); ``ike`` whether
+        it is an IKE line (`is_ike_line`), when the caller already knows."""
         if not line:
-            continues = None
-            continue
-        # Every line this parser reads contains one of these (spelled out rather
-        # than looped over: this runs on every line of a paste).
-        if not (
-            "IP = " in line
-            or "ISAKMP" in line
-            or "IPSEC(" in line
-            or "CRYPTO-" in line
-            or "IKEv" in line
-            or "Remote:" in line
-            or "IKE " in line
-            or "CRYPTO_PKI" in line
-            or "invalid SPI" in line
-            or "Phase 1 failure" in line
-        ):
+            self.continues = None
+            return
+        if ike is None:
+            ike = is_ike_line(line)
+        continues = self.continues
+        if not ike:
             if (
                 continues is not None
                 and continues.get("_open")
@@ -277,12 +303,11 @@ def parse(section: Section) -> list[Source]:
             ):
                 # IOS-XE broke the line after its "(SESSION ID = n,SA ID = n):"
                 # prefix (or mid-sentence): the text goes on here.
-                number = section.numbers[index]
                 _apply(continues, line.strip(), number, continues["platform"])
-                claimed.add(number)
+                self.claimed.add(number)
                 continues["lines"][1] = number
                 continues["_open"] = False
-                continue
+                return
             if continues is not None and (
                 (line[:1].isspace() and "=" in line)
                 or (
@@ -297,7 +322,6 @@ def parse(section: Section) -> list[Source]:
             ):
                 # IOS prints a packet's details or a proposal's key-engine
                 # message on the lines under it.
-                number = section.numbers[index]
                 _proxies(continues, line)
                 if line.startswith("Proposal ") and "_policies" in continues:
                     _policy(continues, line)
@@ -305,14 +329,13 @@ def parse(section: Section) -> list[Source]:
                     # " VID IDr AUTH NOTIFY(NO_PROPOSAL_CHOSEN)": the payloads of
                     # the packet above, a refusal among them.
                     _apply(continues, line.strip(), number, continues["platform"])
-                claimed.add(number)
+                self.claimed.add(number)
                 continues["lines"][1] = number
             elif "debugging is on" in line and _DEBUG_ON.match(line):
-                claimed.add(section.numbers[index])
+                self.claimed.add(number)
             else:
-                continues = None
-            continue
-        number = section.numbers[index]
+                self.continues = None
+            return
         if (
             continues is not None
             and continues["version"] == "ikev2"
@@ -320,32 +343,32 @@ def parse(section: Section) -> list[Source]:
             and " Exchange " in line
         ):
             # "IKEv2 IKE_SA_INIT Exchange REQUEST" under an IOS packet line.
-            claimed.add(number)
+            self.claimed.add(number)
             continues["lines"][1] = number
             # IKE_AUTH carries the first child SA: a refusal in it is phase 2.
             continues["_exchange"] = line.split()[1]
-            continue
-        continues = None
-        if known is not None and known[index] is not syslog.UNREAD:
-            reading = known[index]
-        else:
+            return
+        self.continues = None
+        if reading is syslog.UNREAD:
             reading = syslog.read_line(line)
         read = _read_record(reading, line)
         if read is None:
             if "debugging is on" in line and _DEBUG_ON.match(line):
-                claimed.add(number)
-            continue
+                self.claimed.add(number)
+            return
         text, platform, version = read
+        peers = self.peers
+        last_peer = self.last_peer
         if version == "pki":
-            if last_peer is None or number - last_number > 40:
-                continue
+            if last_peer is None or number - self.last_number > 40:
+                return
             version = peers[last_peer]["version"]
             platform = peers[last_peer]["platform"]
             peer, conn = last_peer, None
         else:
             peer, conn = _peer_of(text, platform, version)
         if peer is None and conn is not None:
-            peer = conn_peer.get(conn)
+            peer = self.conn_peer.get(conn)
         if (
             peer is None
             and platform == "ios"
@@ -359,7 +382,7 @@ def parse(section: Section) -> list[Source]:
             peer is None
             and platform == "asa"
             and last_peer is not None
-            and number - last_number <= 3
+            and number - self.last_number <= 3
             and any(needle in text for _, needle in _ERRORS)
         ):
             # 713257 "Phase 1 failure: Mismatched attribute types ..." names no
@@ -370,8 +393,8 @@ def parse(section: Section) -> list[Source]:
             and conn is None
             and version == "ikev2"
             and last_peer is not None
-            and last_v2
-            and number - last_number <= 40
+            and self.last_v2
+            and number - self.last_number <= 40
         ):
             # "IKEv2-PLAT-1: Peer ID check failed", "IKEv2:%Profile could not be
             # found": lines that name no SA go on about the negotiation above.
@@ -386,12 +409,12 @@ def parse(section: Section) -> list[Source]:
             # rows of the same paste to name.
             peer = _UNNAMED
         if peer is None:
-            continue
-        last_number = number
+            return
+        self.last_number = number
         if conn is not None and conn not in ("0", "0:0"):
-            conn_peer[conn] = peer
-        last_peer = peer
-        last_v2 = version == "ikev2"
+            self.conn_peer[conn] = peer
+        self.last_peer = peer
+        self.last_v2 = version == "ikev2"
         record = peers.get(peer)
         if record is None:
             record = new_record(peer, platform, version)
@@ -401,43 +424,47 @@ def parse(section: Section) -> list[Source]:
             elif peer == _UNNAMED:
                 record["peer"] = ""
             peers[peer] = record
-            order.append(peer)
+            self.order.append(peer)
         # The device's stamp on the line, for the messages and errors read from it.
         record["_time"] = reading.get("timestamp") if reading else None
         if _apply(record, text, number, platform):
-            claimed.add(number)
+            self.claimed.add(number)
             record["lines"][1] = number
             if record["lines"][0] is None:
                 record["lines"][0] = number
             if platform == "ios" or text.startswith("IKEv2:("):
-                continues = record
+                self.continues = record
                 record["_open"] = version == "ikev2" and (
                     text.endswith(("):", "):-", ","))
                     or _OPEN_END.search(text) is not None
                 )
-    for key in list(order):
-        named = conn_peer.get(key)
-        if peers[key]["peer"] == "" and named in peers and named != key:
-            _join(peers[named], peers.pop(key))
-            order.remove(key)
-    records = []
-    for peer in order:
-        record = peers[peer]
-        if record["lines"][0] is None:
-            continue
-        _finish(record)
-        records.append(record)
-    if not records:
-        return []
-    return [
-        Source(
-            kind="ike_debug",
-            first_line=min(claimed),
-            last_line=max(claimed),
-            records=records,
-            claimed=claimed,
-        )
-    ]
+
+    def sources(self) -> list[Source]:
+        peers, order, conn_peer = self.peers, self.order, self.conn_peer
+        for key in list(order):
+            named = conn_peer.get(key)
+            if peers[key]["peer"] == "" and named in peers and named != key:
+                _join(peers[named], peers.pop(key))
+                order.remove(key)
+        records = []
+        for peer in order:
+            record = peers[peer]
+            if record["lines"][0] is None:
+                continue
+            _finish(record)
+            records.append(record)
+        if not records:
+            return []
+        claimed = self.claimed
+        return [
+            Source(
+                kind="ike_debug",
+                first_line=min(claimed),
+                last_line=max(claimed),
+                records=records,
+                claimed=claimed,
+            )
+        ]
 
 
 def _read(line: str) -> tuple[str, str, str] | None:
