@@ -6,16 +6,27 @@ own its command, or to every parser when there is no command or the owners found
 nothing, and what the owners left is read by content. The rules then read all
 sources together, and the paste model judges each tunnel. A parser or rule that
 fails costs a finding, never the diagnosis.
+
+A paste that holds plain syslog messages (a log of a million lines) is read in one
+pass over its text instead (`_stream`): each line is examined once, the plain
+messages go straight to the syslog and IKE readers, which count them as they
+stream past, and every other line is cleaned, sectioned and read as above; the
+other parsers see only the ends of each long run of messages. It gives the same
+report as the general way (`_read_whole`), which it falls back to when a paste
+needs what only the general way does.
 """
 
 from __future__ import annotations
 
 import traceback
+from collections import deque
 
 from analyzer import parsers, paste, rules
-from analyzer.report import Finding, Report, Section, Source
+from analyzer.parsers import ike_debug, syslog
+from analyzer.report import Finding, Lines, Report, Section, Source
 from analyzer.sections import (
     MAX_LINE,
+    Splitter,
     command_matches,
     is_terminal_noise,
     match_bare_command,
@@ -25,10 +36,13 @@ from analyzer.sections import (
     sections,
 )
 from analyzer.text import (
+    _FLATTENED,
     BREAK,
+    Habits,
     clean_line,
     decode_html,
     explode,
+    explode_line,
     rejoin_wrapped,
     split_lines,
     unwrap,
@@ -131,7 +145,29 @@ def _unclaimed(section: Section, found: list[Source]) -> Section | None:
     )
 
 
-def analyze(text: str) -> Report:
+def _read_section(section: Section, sources: list[Source], problems: list) -> None:
+    """Hand one section to the parsers that own its command, or to every parser,
+    and what the owners left to every parser by content."""
+    found: list[Source] = []
+    for module in owners(section.command):
+        found.extend(_run_parser(module, section, problems, owner=True))
+    if not found:
+        for module in parsers.REGISTRY:
+            found.extend(_run_parser(module, section, problems))
+    else:
+        # What the command's parsers left (another output pasted after theirs
+        # with no prompt in between) is read by content.
+        rest = _unclaimed(section, found)
+        if rest is not None:
+            for module in parsers.REGISTRY:
+                found.extend(_run_parser(module, rest, problems))
+    sources.extend(found)
+
+
+def _read_whole(text: str):
+    """The paste read the general way: every line cleaned and split into sections
+    before any parser runs. (sources, parser problems, unparsed line numbers, line
+    count.)"""
     raw_lines = split_lines(text)
     cleaned = rejoin_wrapped(
         raw_lines, unwrap(decode_html([clean_line(line) for line in raw_lines]))
@@ -140,43 +176,69 @@ def analyze(text: str) -> Report:
     sources: list[Source] = []
     problems: list[Finding] = []
     for section in parts:
-        if not section.lines:
-            continue
-        found: list[Source] = []
-        for module in owners(section.command):
-            found.extend(_run_parser(module, section, problems, owner=True))
-        if not found:
-            for module in parsers.REGISTRY:
-                found.extend(_run_parser(module, section, problems))
-        else:
-            # What the command's parsers left (another output pasted after theirs
-            # with no prompt in between) is read by content.
-            rest = _unclaimed(section, found)
-            if rest is not None:
-                for module in parsers.REGISTRY:
-                    found.extend(_run_parser(module, rest, problems))
-        sources.extend(found)
-    sources.sort(key=lambda s: (s.first_line, s.kind))
+        if section.lines:
+            _read_section(section, sources, problems)
+    candidates = [n for n, line in enumerate(cleaned, start=1) if line.strip()]
+    return (
+        sources,
+        problems,
+        _unparsed(candidates, prompt_lines, sources),
+        len(raw_lines),
+    )
 
-    understood: set[int] = set(prompt_lines)
-    inner_unparsed: set[int] = set()
+
+def _unparsed(candidates, prompt_lines: set[int], sources: list[Source]) -> set[int]:
+    """Which of ``candidates`` (line numbers with text) nothing understood, with
+    the lines a source saw inside its span but could not read, unless another
+    source read them."""
+    claimed: set[int] = set()
+    read: set[int] = set()
+    wide: list[Source] = []
     for source in sources:
-        understood |= source.claimed_lines()
-        inner_unparsed.update(source.unparsed)
+        lines = source.claimed
+        if lines is None and source.last_line - source.first_line < 100_000:
+            lines = source.claimed_lines()
+        if lines is None or isinstance(lines, Lines):
+            # A long run of a log, or a very long span: asked line by line below.
+            wide.append(source)
+            continue
+        claimed |= lines
+        read |= lines.difference(source.unparsed)
+
+    def claimed_by_wide(number: int, unread: bool) -> bool:
+        for source in wide:
+            if unread and number in source.unparsed:
+                continue
+            if source.claimed is None:
+                if source.first_line <= number <= source.last_line:
+                    return True
+            elif number in source.claimed:
+                return True
+        return False
+
     unparsed = {
         n
-        for n, line in enumerate(cleaned, start=1)
-        if line.strip() and n not in understood
+        for n in candidates
+        if n not in prompt_lines and n not in claimed and not claimed_by_wide(n, False)
     }
-    unparsed |= inner_unparsed - {
-        n for s in sources for n in s.claimed_lines() if n not in s.unparsed
-    }
+    inner: set[int] = set()
+    for source in sources:
+        inner.update(source.unparsed)
+    unparsed |= {n for n in inner if n not in read and not claimed_by_wide(n, True)}
+    return unparsed
 
+
+def analyze(text: str) -> Report:
+    read = _stream(text)
+    if read is None:
+        read = _read_whole(text)
+    sources, problems, unparsed, line_count = read
+    sources.sort(key=lambda s: (s.first_line, s.kind))
     report = Report(
         sources=sources,
         findings=[],
         unparsed_lines=len(unparsed),
-        line_count=len(raw_lines),
+        line_count=line_count,
         unparsed=sorted(unparsed),
     )
     try:
@@ -218,3 +280,274 @@ def analyze(text: str) -> Report:
         traceback.print_exc()
         report.tunnels = []
     return report
+
+
+# --- reading a paste as it streams ------------------------------------------------
+
+# Lines at each end of a long run of plain messages that the parsers other than the
+# syslog and IKE ones still see (the run's middle is theirs alone): enough for any
+# of them to see the run begin and end (rommon's boot tail, the widest window a
+# parser keeps, is 60 lines).
+RUN_CONTEXT = 64
+# The kinds of section read as they stream: no command (read by content) or the
+# command both readers own, `show logging`.
+_STREAMED = (syslog, ike_debug)
+
+
+def _stream(text: str):
+    """The paste read in one pass over its text, or None when it takes the general
+    way (`_read_whole`): no plain syslog message in it, lone carriage returns for
+    line ends, a reader that failed, or a habit of the whole paste that cleaning
+    would have removed. Lines that are plain messages (syslog.PLAIN) are matched
+    in the text and go to the syslog and IKE readers without being cleaned or
+    split out; every other line is cleaned, exploded and sectioned as in the
+    general way, and read by all parsers. Same report as `_read_whole`."""
+    if "\n" not in text and "\r" in text:
+        return None
+    if syslog.PLAIN.search(text) is None:
+        return None
+    return _Stream().read(text)
+
+
+class _Failed(Exception):
+    """A reader stopped: the general way will say so with the section's lines."""
+
+
+class _Part:
+    """The section being read: its Section (its lines other than plain messages,
+    with the ends of each run of them when every parser reads it), and for a
+    streamed one the syslog and IKE readers."""
+
+    def __init__(self, section: Section):
+        self.section = section
+        self.streamed = section.command is None or owners(section.command) == list(
+            _STREAMED
+        )
+        self.owned = section.command is not None and self.streamed
+        self.syslog = syslog.Reader(section.command) if self.streamed else None
+        self.ike = ike_debug.Reader() if self.streamed else None
+        # Plain messages of the current run kept for the other parsers, and the
+        # latest ones beyond those, kept when the run ends.
+        self.head = 0
+        self.tail: deque = deque(maxlen=RUN_CONTEXT)
+
+    def end_run(self) -> None:
+        if self.tail:
+            lines, numbers = self.section.lines, self.section.numbers
+            for line, number in self.tail:
+                lines.append(line)
+                numbers.append(number)
+            self.tail.clear()
+        self.head = 0
+
+
+class _Stream:
+    def __init__(self):
+        self.sources: list[Source] = []
+        self.problems: list[Finding] = []
+        self.habits = Habits()
+        self.splitter = Splitter(self.done)
+        self.part = _Part(self.splitter.current)
+        # Lines with text that may be left unread (not plain messages read by a
+        # syslog reader).
+        self.candidates: list[int] = []
+
+    def read(self, text: str):
+        try:
+            number = self.lines(text)
+        except _Failed:
+            return None
+        self.splitter.finish()
+        if self.habits.any(number):
+            return None
+        unparsed = _unparsed(self.candidates, self.splitter.prompt_lines, self.sources)
+        return self.sources, self.problems, unparsed, number
+
+    def lines(self, text: str) -> int:
+        """Read every line of ``text``; returns how many there were."""
+        number = 0
+        pos = 0
+        habits = self.habits
+        splitter = self.splitter
+        reading_of = syslog.plain_reading
+        peer_of = syslog.plain_peer
+        for m in syslog.PLAIN.finditer(text):
+            start = m.start()
+            if start != pos:
+                number = self.others(text[pos:start], number)
+            pos = m.end()
+            number += 1
+            line = m.group("line")
+            width = len(line)
+            if (
+                width >= _FLATTENED
+                or "ore" in line
+                or "(q)" in line
+                or "ss any" in line
+                or "conn-id" in line
+            ) and (
+                width > MAX_LINE
+                or explode_line(line) is not None
+                or clean_line(line) != line
+            ):
+                self.other(line, number)
+                continue
+            message_id, host, stamp, facility, said, debug = reading_of(m)
+            if debug is not None and (
+                "ASA-" in line[:320] or "PIX-" in line[:320] or "FTD-" in line[:320]
+            ):
+                # read_line takes the tag it finds further on.
+                self.other(line, number)
+                continue
+            if width >= habits.widest:
+                habits.width(width)
+            if splitter.current.command and splitter.acknowledges(line):
+                splitter.prompt_lines.add(number)
+                continue
+            splitter.filled += 1
+            part = self.part
+            if not part.streamed:
+                part.section.lines.append(line)
+                part.section.numbers.append(number)
+                self.candidates.append(number)
+                continue
+            if not part.owned:
+                if part.head < RUN_CONTEXT:
+                    part.section.lines.append(line)
+                    part.section.numbers.append(number)
+                    part.head += 1
+                else:
+                    part.tail.append((line, number))
+            try:
+                reader = part.syslog
+                if reader.in_header:
+                    reading = reader.line(line, number)
+                else:
+                    reader.message(
+                        line,
+                        number,
+                        message_id,
+                        host,
+                        peer_of(message_id, facility, said),
+                    )
+                    reading = None
+                ike = part.ike
+                if ike_debug.is_ike_line(line):
+                    if reading is None:
+                        reading = {
+                            "platform": "asa" if facility is None else "ios",
+                            "facility": facility,
+                            "message_id": message_id,
+                            "debug": debug,
+                            "text": said,
+                            "timestamp": stamp,
+                        }
+                    ike.line(line, number, reading, True)
+                elif ike.continues is not None:
+                    ike.line(line, number, reading or syslog.UNREAD, False)
+            except Exception as exc:
+                if not_ours(exc):
+                    raise
+                raise _Failed from exc
+        if pos < len(text):
+            number = self.others(text[pos:], number)
+        return number
+
+    def others(self, text: str, number: int) -> int:
+        """The lines of ``text`` (whole lines, none a plain message) from paste
+        line ``number`` + 1 on; returns the number of the last."""
+        lines = text.replace("\r\n", "\n").split("\n")
+        if lines[-1] == "":
+            # The line break that ends the last line.
+            lines.pop()
+        for raw in lines:
+            number += 1
+            self.other(raw, number)
+        return number
+
+    def other(self, raw: str, number: int) -> None:
+        """One paste line that is not a plain message: cleaned, exploded and
+        sectioned as in the general way, and read by every parser its section
+        goes to."""
+        habits = self.habits
+        habits.raw(raw)
+        line = clean_line(raw)
+        habits.cleaned(line, number - 1 - habits.blank)
+        if line.strip():
+            self.candidates.append(number)
+        pieces = explode_line(line)
+        if pieces is None:
+            self.piece(line, number)
+        else:
+            for piece in pieces:
+                self.piece(piece, number)
+
+    def piece(self, line: str, number: int) -> None:
+        splitter = self.splitter
+        if not splitter.line(line, number):
+            if splitter.current is not self.part.section:
+                self.part = _Part(splitter.current)
+            return
+        line = line[:MAX_LINE]
+        part = self.part
+        if part.streamed:
+            part.end_run()
+        part.section.lines.append(line)
+        part.section.numbers.append(number)
+        if not part.streamed:
+            return
+        try:
+            reading = syslog.UNREAD
+            if line and not line.isspace():
+                reading = part.syslog.line(line, number)
+            part.ike.line(line, number, reading)
+        except Exception as exc:
+            if not_ours(exc):
+                raise
+            raise _Failed from exc
+
+    def done(self, section: Section) -> None:
+        """A section is complete: its parsers' sources."""
+        part = self.part
+        if section is not part.section:
+            raise AssertionError("a section ended that was not being read")
+        if not self.splitter.filled:
+            return
+        if not part.streamed:
+            _read_section(section, self.sources, self.problems)
+            return
+        part.end_run()
+        try:
+            read = {
+                syslog: part.syslog.sources(),
+                ike_debug: part.ike.sources(),
+            }
+        except Exception as exc:
+            if not_ours(exc):
+                raise
+            raise _Failed from exc
+        for found in read.values():
+            for source in found:
+                if source.prompt is None:
+                    source.prompt = section.prompt
+                if part.owned and source.command is None:
+                    source.command = section.command
+        found: list[Source] = []
+        if part.owned:
+            found = read[syslog] + read[ike_debug]
+            if not found:
+                # The owners found nothing (so no plain message was in it):
+                # every parser reads the section as in the general way.
+                _read_section(section, self.sources, self.problems)
+                return
+            rest = _unclaimed(section, found)
+            if rest is not None:
+                for module in parsers.REGISTRY:
+                    found.extend(_run_parser(module, rest, self.problems))
+        else:
+            for module in parsers.REGISTRY:
+                if module in read:
+                    found.extend(read[module])
+                else:
+                    found.extend(_run_parser(module, section, self.problems))
+        self.sources.extend(found)

@@ -244,28 +244,7 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     numbers: list[int] = []
     for number, line in enumerate(lines, start=1):
-        pieces = None
-        glued = _GLUED_OUTPUT.match(line)
-        if glued:
-            rest = line[glued.end() :]
-            pieces = [glued.group("cmd")] + (_unflatten(rest) or [rest])
-        elif BREAK not in line and "conn-id" in line:
-            pieces = _unflatten(line)
-        if pieces is not None:
-            pass
-        elif BREAK in line:
-            pieces = line.split(BREAK)
-        elif "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
-            pieces = _ESCAPED_BREAK.split(line)
-        elif len(line) >= _FLATTENED:
-            starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
-            if len(starts) >= 3:
-                pieces, last = [], 0
-                for at in starts:
-                    pieces.append(line[last:at])
-                    last = at
-                pieces.append(line[last:])
-                pieces = [piece.strip(" \t") for piece in pieces]
+        pieces = explode_line(line)
         if pieces is None:
             out.append(line)
             numbers.append(number)
@@ -274,6 +253,38 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
             out.append(piece)
             numbers.append(number)
     return out, numbers
+
+
+def explode_line(line: str) -> list[str] | None:
+    """The device lines one paste line holds (see `explode`), or None when it is
+    one line."""
+    glued = _GLUED_OUTPUT.match(line)
+    if glued:
+        rest = line[glued.end() :]
+        return [glued.group("cmd")] + (_unflatten(rest) or [rest])
+    if BREAK not in line and "conn-id" in line:
+        pieces = _unflatten(line)
+        if pieces is not None:
+            return pieces
+    elif BREAK in line:
+        return line.split(BREAK)
+    if "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
+        return _ESCAPED_BREAK.split(line)
+    if len(line) >= _FLATTENED:
+        return _flattened(line)
+    return None
+
+
+def _flattened(line: str) -> list[str] | None:
+    starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
+    if len(starts) < 3:
+        return None
+    pieces, last = [], 0
+    for at in starts:
+        pieces.append(line[last:at])
+        last = at
+    pieces.append(line[last:])
+    return [piece.strip(" \t") for piece in pieces]
 
 
 def _unflatten(line: str) -> list[str] | None:
@@ -317,3 +328,68 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+class Habits:
+    """What `decode_html`, `unwrap` and `rejoin_wrapped` would find in a paste, counted
+    a line at a time as the paste streams past, so a reader that cleaned each line
+    by itself (`clean_line`, `explode_line`) can tell at the end whether the paste
+    needed the whole-paste steps after all. Lines the caller knows leave every step
+    nothing to do (see analyzer.parsers.syslog.PLAIN) are only counted (`filled`
+    and `widest`); every other line goes through `raw` and `cleaned`."""
+
+    def __init__(self):
+        self.entities = 0
+        self.blank = 0
+        self.stamped = 0
+        self.quoted = 0
+        self.bulleted = 0
+        self.indented = False
+        self.widest = 0
+        self.at_widest = 0
+
+    def raw(self, raw: str) -> None:
+        width = (
+            len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
+        )
+        self.width(width)
+
+    def width(self, width: int) -> None:
+        if width >= self.widest:
+            if width > self.widest:
+                self.widest, self.at_widest = width, 1
+            else:
+                self.at_widest += 1
+
+    def cleaned(self, line: str, filled_before: int) -> None:
+        """One cleaned line; ``filled_before`` lines with text came before it."""
+        if "&" in line or "<" in line:
+            self.entities += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+        if not line.strip():
+            self.blank += 1
+            return
+        first = line[:1]
+        if first == "[" and _STAMP.match(line):
+            self.stamped += 1
+        if line.lstrip(" ")[:1] == ">":
+            self.quoted += 1
+        if _BULLET.match(line):
+            self.bulleted += 1
+        if first == " " and filled_before < 5000 and not self.indented:
+            indent = len(line) - len(line.lstrip(" "))
+            if indent <= 12 and match_prompt(line[indent:]) is not None:
+                self.indented = True
+
+    def any(self, lines: int) -> bool:
+        """True when one of the whole-paste steps would change a paste of
+        ``lines`` lines: HTML decoding, a habit `unwrap` removes, or lines a
+        terminal may have wrapped."""
+        filled = lines - self.blank
+        return (
+            self.entities >= 2
+            or (self.stamped >= 2 and self.stamped * 2 >= filled)
+            or (self.quoted >= 3 and self.quoted * 5 >= filled)
+            or (self.bulleted >= 3 and self.bulleted * 5 >= filled)
+            or self.indented
+            or (self.widest in _TERMINAL_WIDTHS and self.at_widest >= 2)
+        )

@@ -85,17 +85,120 @@ _ASDM = re.compile(
 _ASDM_COLUMN = re.compile(r"[0-9A-Fa-f.:]{1,45}")
 # The layouts nearly every line uses, read in one match: `show logging` with or
 # without device ID, a syslog server's "stamp host", IOS "seq: stamp:".
-_COMMON_PREFIX = re.compile(
+_COMMON = (
     rf"(?:(?P<seq>\d{{1,10}}): )?(?P<ts>[*.]?{_MONTH} {{1,2}}\d{{1,2}}(?: \d{{4}})? "
     r"\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Z]{3,4})?)"
     r"(?:: ?| (?P<host>[A-Za-z0-9][\w.\-]{0,62})(?: ?: ?| ))?"
 )
+_COMMON_PREFIX = re.compile(_COMMON)
 _SEQ = re.compile(r"\d{1,10}:(?=\s|$)")
 # An untagged IOS line that still names its facility: "CEF-HWIDB: text".
 _BARE_IOS = re.compile(r"(?P<fac>[A-Z][A-Z0-9_]{0,30})-(?P<mn>[A-Z][A-Z0-9_]{0,40}): ")
 _DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG| DECODE)?\]:? ?")
 # The end of a device prompt ("fw01/act# ", "ciscoasa(config)# ") in front of text.
 _PROMPT_END = re.compile(r"(?<=[\w)])[#>] {1,4}(?=[*.A-Z0-9])")
+
+
+def _chars(leave_out: str) -> str:
+    return (
+        "["
+        + "".join(
+            re.escape(chr(c)) for c in range(0x20, 0x7F) if chr(c) not in leave_out
+        )
+        + "]"
+    )
+
+
+_BODY = _chars("&<\\")
+_LAST = _chars(" &<\\:*")
+_DEBUG_BODY = _chars("&<\\%")
+_DEBUG_LAST = _chars(" &<\\%:*")
+
+# A plain message: one whole line that read_line reads as a message and that
+# nothing else in the engine would touch, matched at the start of a line of the
+# paste's text (with its line break). The engine reads a log through it without
+# splitting the text, and hands the parsers only the lines it does not match.
+# Plain means: a tagged ASA or IOS message behind the common prefix (or none),
+# or the ASA's timestamped `[IKEv1]` debug; printable ASCII without & < \ (what
+# HTML decoding and line-break escapes look for), no trailing blank, and not
+# ending in ':' or '*' (a password prompt). The tag must be the line's first
+# '%' and IOS's pattern is not tried where the ASA's matches, as in read_line.
+# What the engine still checks itself: pager words, "conn-id" and lines long
+# enough to hold a flattened debug; and, for the debug lines, an ASA tag
+# further on (read_line would take it).
+PLAIN = re.compile(
+    rf"^(?P<line>(?:{_COMMON})?"
+    r"%(?:(?P<fac>ASA|PIX|FTD|FWSM)(?:-[a-z]{2,12})?-(?P<sev>[0-7])-(?P<id>\d{6})"
+    r"|(?!(?:ASA|PIX|FTD|FWSM)(?:-[a-z]{2,12})?-[0-7]-\d{6})"
+    r"(?P<ifac>[A-Z][A-Z0-9_]{0,40})-(?P<isev>[0-7])-(?P<mn>[A-Z0-9][A-Z0-9_]{0,60})): "
+    rf"(?P<text>{_BODY}*{_LAST})"
+    rf"|(?P<dts>{_MONTH} {{1,2}}\d{{1,2}}(?: \d{{4}})? \d{{1,2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})?)"
+    r" \[(?P<dbg>IKEv[12])(?: DEBUG| DECODE)?\]:? ?"
+    rf"(?P<dtext>{_DEBUG_BODY}*{_DEBUG_LAST}))"
+    r"\r?$\n?",
+    re.MULTILINE | re.ASCII,
+)
+
+
+def plain_reading(m: re.Match) -> tuple:
+    """What read_line reads of a PLAIN match, without the record: (message ID,
+    host, timestamp, IOS facility or None for the ASA, text, debug tag or None)."""
+    message_id = m.group("id")
+    if message_id is not None:
+        host, stamp = m.group("host", "ts")
+        return (
+            _share(message_id, message_id),
+            _share(host, host) if host else None,
+            _share(stamp, stamp) if stamp else None,
+            None,
+            m.group("text").lstrip(),
+            None,
+        )
+    facility = m.group("ifac")
+    if facility is not None:
+        message_id = f"{facility}-{m.group('isev')}-{m.group('mn')}"
+        host, stamp = m.group("host", "ts")
+        return (
+            _share(message_id, message_id),
+            _share(host, host) if host else None,
+            _share(stamp, stamp) if stamp else None,
+            facility,
+            m.group("text").lstrip(),
+            None,
+        )
+    return None, None, m.group("dts"), None, m.group("dtext").lstrip(), m.group("dbg")
+
+
+def plain_peer(message_id: str | None, facility: str | None, text: str) -> str | None:
+    """The ``peer`` read_line gives a plain message (its ID, the IOS facility or
+    None for the ASA, its text), without building the record."""
+    if facility is None:
+        entry = syslog_catalog.ASA.get(message_id) if message_id else None
+        kind = entry.fields if entry is not None else ""
+        if kind in _NO_PEER:
+            return None
+        if kind == "" or kind == "peer":
+            if kind == "" and "IP = " not in text:
+                return None
+            m = _PEER.search(text)
+        elif kind == "ikev2":
+            m = _IKEV2.search(text)
+        elif kind == "sa":
+            m = _SA.search(text)
+        else:
+            m = _SPI_FROM.search(text)
+            if m is None and kind == "proxies":
+                m = _INNER.search(text)
+        return _share(m.group("peer"), m.group("peer")) if m else None
+    if facility == "CRYPTO":
+        m = _IOS_PEER.search(text)
+        return m.group("peer") if m else None
+    return None
+
+
+_NO_PEER = frozenset({"conn", "acl", "ftd"})
+
+
 # FTD connection events: "SrcIP: 10.1.1.1, DstPort: 500, ...".
 _FTD_FIELD = re.compile(r"(?:^|, )(?P<k>[A-Za-z]{2,40}): (?P<v>[^,]{0,120})")
 _FTD_KEYS = {
@@ -282,9 +385,11 @@ def parse(section: Section) -> list[Source]:
 class Reader:
     """The syslog of one section, read a line at a time as it streams past.
 
-    `line` reads one line; `sources` gives the section's ``syslog.status`` and
-    ``syslog`` sources at the end. Every message is counted in the ``syslog``
-    source's ``summary`` (see `summary`), whether or not it is kept as a record.
+    `line` reads any line; `message` takes a plain message (see PLAIN) the engine
+    has matched in the paste's text, and builds its record only when it is kept.
+    `sources` gives the section's ``syslog.status`` and ``syslog`` sources at the
+    end. Every message is counted in the ``syslog`` source's ``summary`` (see
+    `summary`), whether or not it is kept as a record.
     """
 
     def __init__(self, command: str | None):
@@ -295,7 +400,7 @@ class Reader:
         )
         self.records: list[dict] = []
         self.claimed: set[int] = set()
-        # Runs of message lines [first, last] claimed without a record each.
+        # Runs of plain message lines [first, last], claimed by `message`.
         self.runs: list[list[int]] = []
         self.status: dict | None = None
         self.status_lines: set[int] = set()
@@ -381,6 +486,25 @@ class Reader:
             )
             self.claimed.add(number)
         return None
+
+    def message(self, line: str, number: int, message_id, host, peer) -> None:
+        """A plain message (see PLAIN) with the ID, host and peer the engine read
+        from it: counted and claimed, and read into a record only when kept."""
+        runs = self.runs
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+        self._count(message_id, host, peer, number)
+        if self._keep(message_id, line):
+            record = read_line(line)
+            record["lines"] = [number, number]
+            self.records.append(record)
+            self.last = record
+            self.last_kept = True
+        else:
+            self.last = (line, number)
+            self.last_kept = False
 
     def _count(self, message_id, host, peer, number: int) -> None:
         self.messages += 1
