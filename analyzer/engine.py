@@ -19,7 +19,9 @@ needs what only the general way does.
 from __future__ import annotations
 
 import traceback
+from bisect import bisect_right
 from collections import deque
+from itertools import accumulate, compress, count
 
 from analyzer import parsers, paste, rules
 from analyzer.parsers import ike_debug, syslog
@@ -309,6 +311,73 @@ def _stream(text: str):
     return _Stream().read(text)
 
 
+# Characters of the paste split into lines at a time, so a log of any size is
+# never held as one list of lines.
+_CHUNK = 1 << 20
+
+
+def _chunks(text: str):
+    """The paste's lines as split_lines gives them, about _CHUNK characters' worth
+    at a time: (the piece of text, its lines)."""
+    pos, size = 0, len(text)
+    while pos < size:
+        end = text.find("\n", pos + _CHUNK)
+        end = size if end == -1 else end + 1
+        chunk = text[pos:end]
+        pos = end
+        if "\r" in chunk:
+            chunk = chunk.replace("\r\n", "\n")
+        lines = chunk.split("\n")
+        if lines[-1] == "":
+            # The line break that ends the chunk's last line.
+            lines.pop()
+        yield chunk, lines
+
+
+# Printable ASCII but & < \ (what HTML decoding and escapes look for), and the
+# line break: a piece of text holding only these needs no line's characters
+# looked at one by one.
+_PLAIN_BYTES = bytes(c for c in range(0x20, 0x7F) if chr(c) not in "&<\\") + b"\n"
+
+
+def _clean(chunk: str) -> bool:
+    """Whether ``chunk`` holds nothing but _PLAIN_BYTES."""
+    if not chunk.isascii():
+        return False
+    return not chunk.encode("ascii").translate(None, _PLAIN_BYTES)
+
+
+# What the syslog reader takes on trust in a run of plain messages and the engine
+# must still look at line by line: pager words, a flattened SA table, and lines
+# long enough to hold a flattened debug.
+_LOOK_FOR = ("ore", "(q)", "ss any", "conn-id")
+
+
+def _look_closer(chunk: str, lines: list[str], clean: bool) -> list[int]:
+    """Indexes of the lines of ``chunk`` that `_Stream.one` must read by itself,
+    in order, and then len(lines): those holding pager words or a flattened SA
+    table, or long enough to hold a flattened debug, that cleaning or exploding
+    would change."""
+    found = set(compress(count(), map(_FLATTENED.__le__, map(len, lines))))
+    starts = None
+    for needle in _LOOK_FOR:
+        at = chunk.find(needle)
+        if at == -1:
+            continue
+        if starts is None:
+            starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+        while at != -1:
+            found.add(bisect_right(starts, at) - 1)
+            at = chunk.find(needle, at + 1)
+    return [
+        i
+        for i in sorted(found)
+        if len(lines[i]) > MAX_LINE
+        or explode_line(lines[i]) is not None
+        or clean_line(lines[i]) != lines[i]
+    ] + [len(lines)]
+
+
 class _Failed(Exception):
     """A reader stopped: the general way will say so with the section's lines."""
 
@@ -355,9 +424,9 @@ class _Stream:
     def read(self, text: str):
         try:
             number = self.lines(text)
+            self.splitter.finish()
         except _Failed:
             return None
-        self.splitter.finish()
         if self.habits.any(number):
             return None
         unparsed = _unparsed(self.candidates, self.splitter.prompt_lines, self.sources)
@@ -366,111 +435,177 @@ class _Stream:
     def lines(self, text: str) -> int:
         """Read every line of ``text``; returns how many there were."""
         number = 0
-        pos = 0
         habits = self.habits
         splitter = self.splitter
-        reading_of = syslog.plain_reading
-        peer_of = syslog.plain_peer
-        for m in syslog.PLAIN.finditer(text):
-            start = m.start()
-            if start != pos:
-                number = self.others(text[pos:start], number)
-            pos = m.end()
-            number += 1
-            line = m.group("line")
-            width = len(line)
-            if (
-                width >= _FLATTENED
-                or "ore" in line
-                or "(q)" in line
-                or "ss any" in line
-                or "conn-id" in line
-            ) and (
-                width > MAX_LINE
-                or explode_line(line) is not None
-                or clean_line(line) != line
-            ):
-                self.other(line, number)
-                continue
-            message_id, host, stamp, facility, said, debug = reading_of(m)
-            if debug is not None and (
-                "ASA-" in line[:320] or "PIX-" in line[:320] or "FTD-" in line[:320]
-            ):
-                # read_line takes the tag it finds further on.
-                self.other(line, number)
-                continue
-            if width >= habits.widest:
-                habits.width(width)
-            if splitter.current.command and splitter.acknowledges(line):
-                splitter.prompt_lines.add(number)
-                continue
-            splitter.filled += 1
-            part = self.part
-            if not part.streamed:
-                part.section.lines.append(line)
-                part.section.numbers.append(number)
-                self.candidates.append(number)
-                continue
-            if not part.owned:
-                if part.head < RUN_CONTEXT:
-                    part.section.lines.append(line)
-                    part.section.numbers.append(number)
-                    part.head += 1
-                else:
-                    part.tail.append((line, number))
-            try:
-                reader = part.syslog
-                if reader.in_header:
-                    reading = reader.line(line, number)
-                else:
-                    reader.message(
-                        line,
-                        number,
-                        message_id,
-                        host,
-                        peer_of(message_id, facility, said),
-                    )
-                    reading = None
-                ike = part.ike
-                if ike_debug.is_ike_line(line):
-                    if reading is None:
-                        reading = {
-                            "platform": "asa" if facility is None else "ios",
-                            "facility": facility,
-                            "message_id": message_id,
-                            "debug": debug,
-                            "text": said,
-                            "timestamp": stamp,
-                        }
-                    ike.line(line, number, reading, True)
-                elif ike.continues is not None:
-                    ike.line(line, number, reading or syslog.UNREAD, False)
-            except Exception as exc:
-                if not_ours(exc):
-                    raise
-                raise _Failed from exc
-        if pos < len(text):
-            number = self.others(text[pos:], number)
+        is_ike = ike_debug.is_ike_line
+        for chunk, lines in _chunks(text):
+            size = len(lines)
+            clean = _clean(chunk)
+            if clean:
+                # No carriage return, backspace or tab: each line is as wide as
+                # it is long.
+                widths = list(map(len, lines))
+                widest = max(widths, default=0)
+                if widest >= habits.widest:
+                    for _ in range(widths.count(widest)):
+                        habits.width(widest)
+            else:
+                for raw in lines:
+                    habits.raw(raw)
+            look = _look_closer(chunk, lines, clean)
+            at = 0
+            i = 0
+            while i < size:
+                stop = look[at]
+                if i == stop:
+                    self.one(lines[i], number + i + 1)
+                    i += 1
+                    at += 1
+                    continue
+                part = self.part
+                if (
+                    part.streamed
+                    and not part.syslog.in_header
+                    and not (splitter.current.command and not splitter.filled)
+                ):
+                    gates: list = []
+                    try:
+                        taken = part.syslog.run(
+                            lines, i, stop, number + i + 1, clean, is_ike, gates
+                        )
+                        if taken > i:
+                            self.took(part, lines, i, taken, number + i + 1, gates)
+                            i = taken
+                            continue
+                    except Exception as exc:
+                        if not_ours(exc):
+                            raise
+                        raise _Failed from exc
+                self.one(lines[i], number + i + 1)
+                i += 1
+            number += size
         return number
 
-    def others(self, text: str, number: int) -> int:
-        """The lines of ``text`` (whole lines, none a plain message) from paste
-        line ``number`` + 1 on; returns the number of the last."""
-        lines = text.replace("\r\n", "\n").split("\n")
-        if lines[-1] == "":
-            # The line break that ends the last line.
-            lines.pop()
-        for raw in lines:
-            number += 1
-            self.other(raw, number)
-        return number
+    def took(self, part, lines, start: int, stop: int, number: int, gates) -> None:
+        """Plain messages ``lines[start:stop]`` (the first paste line ``number``)
+        taken by the syslog reader: the IKE reader's lines, and the ends of the
+        run for the other parsers."""
+        self.splitter.filled += stop - start
+        first = number - start
+        if not part.owned:
+            section = part.section
+            room = RUN_CONTEXT - part.head
+            begin = start
+            if room > 0:
+                head = min(room, stop - start)
+                section.lines.extend(lines[start : start + head])
+                section.numbers.extend(range(number, number + head))
+                part.head += head
+                begin += head
+            if begin < stop:
+                tail = max(begin, stop - RUN_CONTEXT)
+                part.tail.extend(
+                    zip(
+                        lines[tail:stop], range(first + tail, first + stop), strict=True
+                    )
+                )
+        ike = part.ike
+        at = start
+        for index, reading in [*gates, (stop, None)]:
+            # A line after an IOS-style IKE line may continue it.
+            while at < index and ike.continues is not None:
+                ike.line(lines[at], first + at, syslog.UNREAD, False)
+                at += 1
+            if reading is None:
+                break
+            message_id, _, stamp, facility, said, debug, _ = reading
+            ike.line(
+                lines[index],
+                first + index,
+                {
+                    "platform": "asa" if facility is None else "ios",
+                    "facility": facility,
+                    "message_id": message_id,
+                    "debug": debug,
+                    "text": said,
+                    "timestamp": stamp,
+                },
+                True,
+            )
+            at = index + 1
+
+    def one(self, line: str, number: int) -> None:
+        """One line read by itself: a plain message (`syslog.plain`) that nothing
+        else would touch goes to the readers of its section, any other line to
+        `other`."""
+        reading = syslog.plain(line)
+        if reading is None:
+            self.other(line, number)
+            return
+        width = len(line)
+        if (
+            width >= _FLATTENED
+            or "ore" in line
+            or "(q)" in line
+            or "ss any" in line
+            or "conn-id" in line
+        ) and (
+            width > MAX_LINE
+            or explode_line(line) is not None
+            or clean_line(line) != line
+        ):
+            self.other(line, number)
+            return
+        splitter = self.splitter
+        if splitter.current.command and splitter.acknowledges(line):
+            splitter.prompt_lines.add(number)
+            return
+        splitter.filled += 1
+        part = self.part
+        if not part.streamed:
+            part.section.lines.append(line)
+            part.section.numbers.append(number)
+            self.candidates.append(number)
+            return
+        if not part.owned:
+            if part.head < RUN_CONTEXT:
+                part.section.lines.append(line)
+                part.section.numbers.append(number)
+                part.head += 1
+            else:
+                part.tail.append((line, number))
+        try:
+            reader = part.syslog
+            if reader.in_header:
+                seen = reader.line(line, number)
+            else:
+                reader.message(line, number, reading)
+                seen = None
+            ike = part.ike
+            if ike_debug.is_ike_line(line):
+                if seen is None:
+                    message_id, _, stamp, facility, said, debug, _ = reading
+                    seen = {
+                        "platform": "asa" if facility is None else "ios",
+                        "facility": facility,
+                        "message_id": message_id,
+                        "debug": debug,
+                        "text": said,
+                        "timestamp": stamp,
+                    }
+                ike.line(line, number, seen, True)
+            elif ike.continues is not None:
+                ike.line(line, number, syslog.UNREAD, False)
+        except Exception as exc:
+            if not_ours(exc):
+                raise
+            raise _Failed from exc
 
     def other(self, raw: str, number: int) -> None:
         """One paste line that is not a plain message: cleaned, exploded and
         sectioned as in the general way, and read by every parser its section
         goes to."""
         habits = self.habits
-        habits.raw(raw)
         line = clean_line(raw)
         habits.cleaned(line, number - 1 - habits.blank)
         if line.strip():

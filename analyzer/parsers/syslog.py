@@ -140,9 +140,55 @@ PLAIN = re.compile(
 )
 
 
-def plain_reading(m: re.Match) -> tuple:
-    """What read_line reads of a PLAIN match, without the record: (message ID,
-    host, timestamp, IOS facility or None for the ASA, text, debug tag or None)."""
+def plain(line: str) -> tuple | None:
+    """What read_line reads of ``line`` when it is a plain message (see PLAIN),
+    without the record: (message ID, host, timestamp, IOS facility or None for
+    the ASA, text, debug tag or None, and for an ASA message (sequence number,
+    facility, severity) to build its record from); None when it is not one.
+
+    The ASA's usual tag ("%ASA-6-302013: " behind a prefix seen before) is read
+    by hand, the prefix parsed once per distinct prefix; anything else by PLAIN."""
+    at = line.find("%")
+    if (
+        at != -1
+        and line[at + 1 : at + 5] in _HAND_READ
+        and line[at + 13 : at + 15] == ": "
+        and line[at + 6] == "-"
+        and line[at + 5] in "01234567"
+        and line[at + 7 : at + 13].isdigit()
+    ):
+        # The tag is the first '%', as PLAIN's prefix holds none.
+        if (
+            len(line) <= at + 15
+            or not line.isascii()
+            or not line.isprintable()
+            or "&" in line
+            or "<" in line
+            or "\\" in line
+            or line[-1] in " :*"
+        ):
+            return None
+        prefix = line[:at]
+        parsed = _PREFIXES.get(prefix)
+        if parsed is None:
+            parsed = _prefix(prefix)
+        if parsed is False:
+            return None
+        seq, stamp, host = parsed
+        message_id = line[at + 7 : at + 13]
+        facility = line[at + 1 : at + 4]
+        return (
+            _share(message_id, message_id),
+            host,
+            stamp,
+            None,
+            line[at + 15 :].lstrip(),
+            None,
+            (seq, _share(facility, facility), _SEVERITY[line[at + 5]]),
+        )
+    m = PLAIN.match(line)
+    if m is None or m.end("line") != len(line):
+        return None
     message_id = m.group("id")
     if message_id is not None:
         host, stamp = m.group("host", "ts")
@@ -152,6 +198,7 @@ def plain_reading(m: re.Match) -> tuple:
             _share(stamp, stamp) if stamp else None,
             None,
             m.group("text").lstrip(),
+            None,
             None,
         )
     facility = m.group("ifac")
@@ -165,38 +212,216 @@ def plain_reading(m: re.Match) -> tuple:
             facility,
             m.group("text").lstrip(),
             None,
+            None,
         )
-    return None, None, m.group("dts"), None, m.group("dtext").lstrip(), m.group("dbg")
+    window = line[:_TAG_WINDOW]
+    if "ASA-" in window or "PIX-" in window or "FTD-" in window:
+        # read_line takes an ASA tag it finds further on.
+        return None
+    return (
+        None,
+        None,
+        m.group("dts"),
+        None,
+        m.group("dtext").lstrip(),
+        m.group("dbg"),
+        None,
+    )
+
+
+_HAND_READ = frozenset(("ASA-", "PIX-", "FTD-"))
+# Prefixes in front of a tag, read once each: (sequence number, stamp, host), or
+# False when the prefix is not the common one. Emptied past its bound.
+_PREFIXES: dict[str, tuple | bool] = {}
+_PREFIXES_MAX = 100_000
+
+
+def _prefix(prefix: str) -> tuple | bool:
+    if not prefix:
+        parsed = (None, None, None)
+    else:
+        m = _COMMON_PREFIX.fullmatch(prefix)
+        if m is None:
+            parsed = False
+        else:
+            seq, stamp, host = m.group("seq", "ts", "host")
+            parsed = (seq, _share(stamp, stamp), _share(host, host) if host else None)
+    if len(_PREFIXES) > _PREFIXES_MAX:
+        _PREFIXES.clear()
+    _PREFIXES[prefix] = parsed
+    return parsed
+
+
+# A plain ASA message's line up to and with its tag ("Mar 12 2024 10:00:00 fw01 :
+# %ASA-6-302013: "), read once: (message ID, host, stamp, sequence number,
+# facility, severity, the peer's reader or None, whether the ID is cited), or
+# False when no plain message starts that way. Emptied past its bound.
+_KEYS: dict[str, tuple | bool] = {}
+
+
+def _key(key: str) -> tuple | bool:
+    found = plain(key + "x")
+    if found is None or found[6] is None:
+        parsed = False
+    else:
+        message_id, host, stamp, _, _, _, (seq, facility, severity) = found
+        parsed = (
+            message_id,
+            host,
+            stamp,
+            seq,
+            facility,
+            severity,
+            peer_reader(message_id),
+            message_id in CITED_IDS,
+        )
+    if len(_KEYS) > _PREFIXES_MAX:
+        _KEYS.clear()
+    _KEYS[key] = parsed
+    return parsed
+
+
+def _reading(entry: tuple, line: str, at: int, text: str | None) -> tuple:
+    """A hand-read message's reading (as `plain` gives it) from its key's entry."""
+    if text is None:
+        text = line[at + 15 :].lstrip()
+    message_id, host, stamp, seq, facility, severity = entry[:6]
+    if message_id is None:
+        return (None, None, stamp, None, text, entry[8], None)
+    return (message_id, host, stamp, None, text, None, (seq, facility, severity))
+
+
+# The same for the ASA's debug, up to and with its tag ("Jun 10 17:36:05
+# [IKEv1]"): (None, None, stamp, None, None, None, the peer's reader, False, the
+# tag), or False.
+_DEBUG_KEYS: dict[str, tuple | bool] = {}
+
+
+def _debug_key(key: str) -> tuple | bool:
+    found = plain(key + ": x")
+    if found is None or found[5] is None:
+        parsed = False
+    else:
+        parsed = (
+            None,
+            None,
+            found[2],
+            None,
+            None,
+            None,
+            peer_reader(None),
+            False,
+            found[5],
+        )
+    if len(_DEBUG_KEYS) > _PREFIXES_MAX:
+        _DEBUG_KEYS.clear()
+    _DEBUG_KEYS[key] = parsed
+    return parsed
+
+
+# The peer named in a message's text, by text: an IKE message is logged again and
+# again for the same peer. Emptied past its bound.
+_PEERS_READ: dict = {}
+_UNSEEN = object()
+
+
+def _peer_read(read, text: str) -> str | None:
+    peer = read(text)
+    if len(_PEERS_READ) > _PREFIXES_MAX:
+        _PEERS_READ.clear()
+    _PEERS_READ[text] = peer
+    return peer
+
+
+def plain_record(line: str, reading: tuple) -> dict:
+    """The record read_line gives a plain message, from its reading (`plain`)."""
+    asa = reading[6]
+    if asa is None:
+        return read_line(line)
+    seq, facility, severity = asa
+    message_id, host, stamp = reading[0], reading[1], reading[2]
+    record = {"timestamp": stamp, "host": host}
+    if seq:
+        record["seq"] = seq
+    record["platform"] = "asa"
+    record["facility"] = facility
+    record["severity"] = severity
+    record["message_id"] = message_id
+    record["text"] = text = reading[4]
+    entry = syslog_catalog.ASA.get(message_id)
+    if entry is not None and entry.fields:
+        _asa_fields(record, entry)
+    elif "IP = " in text:
+        _peer_fields(record)
+    return record
 
 
 def plain_peer(message_id: str | None, facility: str | None, text: str) -> str | None:
     """The ``peer`` read_line gives a plain message (its ID, the IOS facility or
     None for the ASA, its text), without building the record."""
     if facility is None:
-        entry = syslog_catalog.ASA.get(message_id) if message_id else None
-        kind = entry.fields if entry is not None else ""
-        if kind in _NO_PEER:
-            return None
-        if kind == "" or kind == "peer":
-            if kind == "" and "IP = " not in text:
-                return None
-            m = _PEER.search(text)
-        elif kind == "ikev2":
-            m = _IKEV2.search(text)
-        elif kind == "sa":
-            m = _SA.search(text)
-        else:
-            m = _SPI_FROM.search(text)
-            if m is None and kind == "proxies":
-                m = _INNER.search(text)
-        return _share(m.group("peer"), m.group("peer")) if m else None
+        read = peer_reader(message_id)
+        return read(text) if read is not None else None
     if facility == "CRYPTO":
         m = _IOS_PEER.search(text)
         return m.group("peer") if m else None
     return None
 
 
-_NO_PEER = frozenset({"conn", "acl", "ftd"})
+def peer_reader(message_id: str | None):
+    """What reads the peer out of an ASA message's text, as _asa_fields does for
+    its catalog entry (or as read_line does for one without fields); None when
+    the message names none. One per message ID."""
+    found = _PEER_READERS.get(message_id, False)
+    if found is not False:
+        return found
+    entry = syslog_catalog.ASA.get(message_id) if message_id else None
+    kind = entry.fields if entry is not None else ""
+    found = _PEER_BY_KIND.get(kind)
+    _PEER_READERS[message_id] = found
+    return found
+
+
+def _peer_named(text: str) -> str | None:
+    if "IP = " not in text:
+        return None
+    return _peer_any(text)
+
+
+def _peer_any(text: str) -> str | None:
+    m = _PEER.search(text)
+    return _share(m.group("peer"), m.group("peer")) if m else None
+
+
+def _peer_ikev2(text: str) -> str | None:
+    m = _IKEV2.search(text)
+    return m.group("peer") if m else None
+
+
+def _peer_sa(text: str) -> str | None:
+    m = _SA.search(text)
+    return m.group("peer") if m else None
+
+
+def _peer_spi(text: str) -> str | None:
+    m = _SPI_FROM.search(text)
+    return m.group("peer") if m else None
+
+
+def _peer_proxies(text: str) -> str | None:
+    m = _SPI_FROM.search(text) or _INNER.search(text)
+    return m.group("peer") if m else None
+
+
+_PEER_READERS: dict = {}
+_PEER_BY_KIND = {
+    "": _peer_named,
+    "peer": _peer_any,
+    "ikev2": _peer_ikev2,
+    "sa": _peer_sa,
+    "spi": _peer_spi,
+    "proxies": _peer_proxies,
+}
 
 
 # FTD connection events: "SrcIP: 10.1.1.1, DstPort: 500, ...".
@@ -398,7 +623,8 @@ class Reader:
         self.in_buffer = (
             bool(command) and command.startswith("sh") and (" log" in command)
         )
-        self.records: list[dict] = []
+        # Records kept, and (line, number) for plain messages not read yet.
+        self.records: list = []
         self.claimed: set[int] = set()
         # Runs of plain message lines [first, last], claimed by `message`.
         self.runs: list[list[int]] = []
@@ -415,6 +641,10 @@ class Reader:
         self.ids: dict[str, list[int]] = {}
         self.hosts: dict[str, int] = {}
         self.peers: dict[str, dict[str, int]] = {}
+        # Messages taken by `messages`, counted by their line up to the tag:
+        # key -> [count, the key's entry], added to ``ids`` and ``hosts`` at the end.
+        self.counts: dict[str, list] = {}
+        self.summed: dict | None = None
 
     def line(self, line: str, number: int):
         """Read one non-blank line; returns its record, None when it is not a
@@ -471,8 +701,9 @@ class Reader:
             # crypto replay error's second line): keep it with its message.
             last = self.last
             if isinstance(last, tuple):
-                last = read_line(last[0])
-                last["lines"] = [self.last[1], self.last[1]]
+                last = _read_plain(last)
+                if self.last_kept:
+                    self.records[-1] = last
                 self.last = last
             last.setdefault("more", []).append(line)
             last["lines"][1] = number
@@ -487,24 +718,153 @@ class Reader:
             self.claimed.add(number)
         return None
 
-    def message(self, line: str, number: int, message_id, host, peer) -> None:
-        """A plain message (see PLAIN) with the ID, host and peer the engine read
-        from it: counted and claimed, and read into a record only when kept."""
+    def message(self, line: str, number: int, reading: tuple) -> None:
+        """A plain message with its reading (`plain`): counted and claimed, and
+        read into a record only when it is kept; while every message is, only at
+        the end (`sources`), as the log may grow past the bound first."""
         runs = self.runs
         if runs and runs[-1][1] == number - 1:
             runs[-1][1] = number
         else:
             runs.append([number, number])
-        self._count(message_id, host, peer, number)
-        if self._keep(message_id, line):
-            record = read_line(line)
-            record["lines"] = [number, number]
-            self.records.append(record)
-            self.last = record
+        message_id, host = reading[0], reading[1]
+        self._count(
+            message_id, host, plain_peer(message_id, reading[3], reading[4]), number
+        )
+        if self.keep_every and self.messages <= KEEP_EVERY_RECORD:
+            # Not read yet: a log this long may turn out to keep only a few.
+            self.last = (line, number)
+            self.records.append(self.last)
+            self.last_kept = True
+        elif self._keep(message_id, line):
+            self.last = plain_record(line, reading)
+            self.last["lines"] = [number, number]
+            self.records.append(self.last)
             self.last_kept = True
         else:
             self.last = (line, number)
             self.last_kept = False
+
+    def run(
+        self,
+        lines: list[str],
+        start: int,
+        stop: int,
+        number: int,
+        clean: bool,
+        ike,
+        gates: list,
+    ) -> int:
+        """Take the plain messages of ``lines[start:stop]`` in a row (the first
+        paste line ``number``) that `plain` reads by hand, the ASA's usual tag
+        and its timestamped debug: counted, claimed, and kept as records as
+        `message` does, without a call per line. ``clean`` says that no line
+        holds a control character, non-ASCII text or any of ``&<\\``. Each line
+        ``ike(line)`` says is an IKE line goes to ``gates`` as (index, reading).
+        Returns the index of the first line not taken."""
+        counts = self.counts
+        records = self.records
+        peers = self.peers
+        keep_every = self.keep_every
+        base = self.messages
+        first = number - start
+        i = start
+        kept = False
+        while i < stop:
+            line = lines[i]
+            at = line.find("%")
+            if at == -1:
+                # The ASA's debug: "Jun 10 17:36:05 [IKEv1]: IP = ...".
+                at = line.find("]") + 1
+                if not at or "ASA-" in line or "PIX-" in line or "FTD-" in line:
+                    break
+                key = line[:at]
+                count = counts.get(key)
+                entry = _DEBUG_KEYS.get(key) if count is None else count[1]
+                if entry is None:
+                    entry = _debug_key(key)
+                if entry is False:
+                    break
+                rest = line[at:]
+                text = (rest[1:] if rest[:1] == ":" else rest).lstrip()
+                if not text:
+                    break
+            else:
+                key = line[: at + 15]
+                count = counts.get(key)
+                entry = _KEYS.get(key) if count is None else count[1]
+                if entry is None:
+                    entry = _key(key)
+                if entry is False or len(line) <= at + 15:
+                    break
+                text = None
+            if line[-1] in " :*":
+                break
+            if not clean and (
+                not line.isascii()
+                or not line.isprintable()
+                or "&" in line
+                or "<" in line
+                or "\\" in line
+            ):
+                break
+            if count is None:
+                # The first of this ID and prefix in the source: the order IDs
+                # and hosts first appear in is the summary's.
+                message_id, host = entry[0], entry[1]
+                if message_id is not None and message_id not in self.ids:
+                    self.ids[message_id] = [0, first + i]
+                if host and host not in self.hosts:
+                    self.hosts[host] = 0
+                counts[key] = [1, entry]
+            else:
+                count[0] += 1
+            read_peer = entry[6]
+            if read_peer is not None:
+                if text is None:
+                    text = line[at + 15 :].lstrip()
+                peer = _PEERS_READ.get(text, _UNSEEN)
+                if peer is _UNSEEN:
+                    peer = _peer_read(read_peer, text)
+                if peer:
+                    by_id = peers.get(peer)
+                    if by_id is None:
+                        by_id = peers[peer] = {}
+                    message_id = entry[0] or ""
+                    by_id[message_id] = by_id.get(message_id, 0) + 1
+            if keep_every:
+                if base + i - start < KEEP_EVERY_RECORD:
+                    records.append((line, first + i))
+                    kept = True
+                else:
+                    # Past the bound: from here on only what a rule reads.
+                    self.records = records = self._cited_only()
+                    keep_every = False
+            if not keep_every:
+                if entry[7] or "108004" in line or "507003" in line:
+                    record = plain_record(line, _reading(entry, line, at, text))
+                    record["lines"] = [first + i, first + i]
+                    records.append(record)
+                    kept = True
+                else:
+                    kept = False
+            if ike(line):
+                gates.append((i, _reading(entry, line, at, text)))
+            i += 1
+        if i > start:
+            taken = i - start
+            self.messages = base + taken
+            self.keep_every = keep_every
+            self.seen_message = True
+            runs = self.runs
+            if runs and runs[-1][1] == number - 1:
+                runs[-1][1] = number + taken - 1
+            else:
+                runs.append([number, number + taken - 1])
+            # The last message, for a line that continues it.
+            self.last = records[-1] if kept else (lines[i - 1], first + i - 1)
+            self.last_kept = kept
+        return i
 
     def _count(self, message_id, host, peer, number: int) -> None:
         self.messages += 1
@@ -530,12 +890,24 @@ class Reader:
                 return True
             # Past the bound: from here on only what a rule reads one by one.
             self.keep_every = False
-            self.records = [
-                r for r in self.records if r.get("fragment") or _record_cited(r)
-            ]
+            self.records = self._cited_only()
         return cited(message_id, line)
 
+    def _cited_only(self) -> list:
+        kept = []
+        for r in self.records:
+            if isinstance(r, tuple):
+                reading = plain(r[0])
+                if cited(reading[0], r[0]):
+                    kept.append(_read_plain(r, reading))
+            elif r.get("fragment") or _record_cited(r):
+                kept.append(r)
+        return kept
+
     def sources(self) -> list[Source]:
+        self.records = [
+            _read_plain(r) if isinstance(r, tuple) else r for r in self.records
+        ]
         sources: list[Source] = []
         status, status_lines = self.status, self.status_lines
         if status is not None and status_lines:
@@ -576,14 +948,31 @@ class Reader:
 
     def summary(self) -> dict:
         """What the source's messages add up to, kept as records or not."""
-        kept = sum(1 for r in self.records if not r.get("fragment"))
-        return {
-            "messages": self.messages,
-            "summarised": kept < self.messages,
-            "message_ids": self.ids,
-            "hosts": self.hosts,
-            "peers": self.peers,
-        }
+        if self.summed is None:
+            for count, entry in self.counts.values():
+                if entry[0] is not None:
+                    self.ids[entry[0]][0] += count
+                if entry[1]:
+                    self.hosts[entry[1]] += count
+            kept = sum(
+                1 for r in self.records if isinstance(r, tuple) or not r.get("fragment")
+            )
+            self.summed = {
+                "messages": self.messages,
+                "summarised": kept < self.messages,
+                "message_ids": self.ids,
+                "hosts": self.hosts,
+                "peers": self.peers,
+            }
+        return self.summed
+
+
+def _read_plain(entry: tuple, reading: tuple | None = None) -> dict:
+    """The record of a plain message kept as (line, number) until now."""
+    line, number = entry
+    record = plain_record(line, reading or plain(line))
+    record["lines"] = [number, number]
+    return record
 
 
 def _record_cited(record: dict) -> bool:

@@ -101,19 +101,21 @@ def test_every_syslog_paste_read_one_after_the_other_reads_the_same():
 
 
 def test_plain_messages_read_as_read_line_reads_them():
-    """For every line of every fixture that PLAIN matches whole, the ID, host,
-    stamp, platform, text and peer the engine reads from the match are the
-    record's."""
+    """For every line of every fixture, syslog.plain reads a message exactly where
+    PLAIN matches the whole line (and read_line takes no ASA tag further on), and
+    what it reads (ID, host, stamp, platform, text, debug tag, peer, and the record
+    it builds) is read_line's."""
     checked = 0
     for path in PASTES:
         for line in _text(path).replace("\r\n", "\n").split("\n"):
+            reading = syslog.plain(line)
             m = syslog.PLAIN.match(line)
-            if m is None:
+            whole = m is not None and m.group("line") == line
+            if reading is None:
+                assert not whole or m.group("dbg"), line
                 continue
-            assert m.group("line") == line
-            message_id, host, stamp, facility, text, debug = syslog.plain_reading(m)
-            if debug is not None and "ASA-" in line:
-                continue
+            assert whole, line
+            message_id, host, stamp, facility, text, debug, _ = reading
             record = syslog.read_line(line)
             assert (
                 message_id,
@@ -132,6 +134,8 @@ def test_plain_messages_read_as_read_line_reads_them():
                 record.get("debug"),
                 record.get("peer"),
             ), line
+            built = syslog.plain_record(line, reading)
+            assert list(built.items()) == list(record.items()), line
             checked += 1
     assert checked > 500
 
