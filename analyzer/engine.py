@@ -133,12 +133,22 @@ def _unclaimed(section: Section, found: list[Source]) -> Section | None:
     """The section's lines no source accounts for, as a section with no command;
     None when only blank lines are left."""
     claimed: set[int] = set()
+    runs: list[tuple] = []
     for source in found:
         # A line the source could not read inside its span (a console log
         # message printed in the middle of a show command) is left to the
         # other parsers too.
-        claimed |= source.claimed_lines() - set(source.unparsed)
-    keep = [i for i, number in enumerate(section.numbers) if number not in claimed]
+        if isinstance(source.claimed, Lines):
+            # A long run of a log: asked line by line.
+            runs.append((source.claimed, set(source.unparsed)))
+        else:
+            claimed |= source.claimed_lines() - set(source.unparsed)
+    keep = [
+        i
+        for i, number in enumerate(section.numbers)
+        if number not in claimed
+        and not any(number in lines and number not in unread for lines, unread in runs)
+    ]
     if not any(section.lines[i].strip() for i in keep):
         return None
     return Section(
@@ -200,6 +210,8 @@ def _unparsed(candidates, prompt_lines: set[int], sources: list[Source]) -> set[
         lines = source.claimed
         if lines is None and source.last_line - source.first_line < 100_000:
             lines = source.claimed_lines()
+        elif isinstance(lines, Lines) and len(lines) < 100_000:
+            lines = set(lines)
         if lines is None or isinstance(lines, Lines):
             # A long run of a log, or a very long span: asked line by line below.
             wide.append(source)

@@ -45,14 +45,19 @@ class Section:
 
 
 class Lines(Set):
-    """A set of line numbers held as runs ``[first, last]`` (ascending, apart)
-    and a set of single lines: what a source claims when it is a long stretch of
-    a log, without an int per line."""
+    """A set of line numbers held as runs (the ascending, apart sequences
+    ``firsts`` and ``lasts``: run i is firsts[i]..lasts[i]) and a set of single
+    lines: what a source claims when it is a long stretch of a log, without an
+    int per line."""
 
-    def __init__(self, runs: list[list[int]], single=()):
-        self.runs = runs
-        self.firsts = [run[0] for run in runs]
+    def __init__(self, firsts, lasts, single=()):
+        self.firsts = firsts
+        self.lasts = lasts
         self.single = {n for n in single if not self._in_runs(n)}
+
+    @classmethod
+    def of_runs(cls, runs: list[list[int]], single=()) -> Lines:
+        return cls([run[0] for run in runs], [run[1] for run in runs], single)
 
     @classmethod
     def _from_iterable(cls, iterable):
@@ -60,7 +65,7 @@ class Lines(Set):
 
     def _in_runs(self, number) -> bool:
         at = bisect_right(self.firsts, number) - 1
-        return at >= 0 and number <= self.runs[at][1]
+        return at >= 0 and number <= self.lasts[at]
 
     def __contains__(self, number) -> bool:
         return number in self.single or self._in_runs(number)
@@ -68,7 +73,7 @@ class Lines(Set):
     def __iter__(self):
         single = sorted(self.single)
         i = 0
-        for first, last in self.runs:
+        for first, last in zip(self.firsts, self.lasts, strict=True):
             while i < len(single) and single[i] < first:
                 yield single[i]
                 i += 1
@@ -76,13 +81,13 @@ class Lines(Set):
         yield from single[i:]
 
     def __len__(self) -> int:
-        return len(self.single) + sum(last - first + 1 for first, last in self.runs)
+        return len(self.single) + sum(self.lasts) - sum(self.firsts) + len(self.firsts)
 
     def first(self) -> int:
-        return min([self.runs[0][0], *self.single]) if self.runs else min(self.single)
+        return min([self.firsts[0], *self.single]) if self.firsts else min(self.single)
 
     def last(self) -> int:
-        return max([self.runs[-1][1], *self.single]) if self.runs else max(self.single)
+        return max([self.lasts[-1], *self.single]) if self.lasts else max(self.single)
 
 
 @dataclass

@@ -43,10 +43,11 @@ transitions (IKE_I_MM1 -> IKE_I_MM2 ...).
 from __future__ import annotations
 
 import re
+from array import array
 
 from analyzer.parsers import syslog
 from analyzer.parsers.common import IP, IPV4
-from analyzer.report import Section, Source
+from analyzer.report import Lines, Section, Source
 
 COMMANDS = (
     "debug crypto isakmp",
@@ -279,7 +280,11 @@ class Reader:
     def __init__(self):
         self.peers: dict[str, dict] = {}
         self.order: list[str] = []
-        self.claimed: set[int] = set()
+        # The lines read, as runs (firsts[i]..lasts[i]): a debug or log read for
+        # hours claims hundreds of thousands.
+        self.firsts = array("q")
+        self.lasts = array("q")
+        self.single: set[int] = set()
         self.conn_peer: dict[str, str] = {}
         self.last_peer: str | None = None
         self.last_v2 = False
@@ -307,7 +312,7 @@ class Reader:
                 # IOS-XE broke the line after its "(SESSION ID = n,SA ID = n):"
                 # prefix (or mid-sentence): the text goes on here.
                 _apply(continues, line.strip(), number, continues["platform"])
-                self.claimed.add(number)
+                self._claim(number)
                 continues["lines"][1] = number
                 continues["_open"] = False
                 return
@@ -332,10 +337,10 @@ class Reader:
                     # " VID IDr AUTH NOTIFY(NO_PROPOSAL_CHOSEN)": the payloads of
                     # the packet above, a refusal among them.
                     _apply(continues, line.strip(), number, continues["platform"])
-                self.claimed.add(number)
+                self._claim(number)
                 continues["lines"][1] = number
             elif "debugging is on" in line and _DEBUG_ON.match(line):
-                self.claimed.add(number)
+                self._claim(number)
             else:
                 self.continues = None
             return
@@ -346,7 +351,7 @@ class Reader:
             and " Exchange " in line
         ):
             # "IKEv2 IKE_SA_INIT Exchange REQUEST" under an IOS packet line.
-            self.claimed.add(number)
+            self._claim(number)
             continues["lines"][1] = number
             # IKE_AUTH carries the first child SA: a refusal in it is phase 2.
             continues["_exchange"] = line.split()[1]
@@ -357,7 +362,7 @@ class Reader:
         read = _read_record(reading, line)
         if read is None:
             if "debugging is on" in line and _DEBUG_ON.match(line):
-                self.claimed.add(number)
+                self._claim(number)
             return
         text, platform, version = read
         peers = self.peers
@@ -431,7 +436,7 @@ class Reader:
         # The device's stamp on the line, for the messages and errors read from it.
         record["_time"] = reading.get("timestamp") if reading else None
         if _apply(record, text, number, platform):
-            self.claimed.add(number)
+            self._claim(number)
             record["lines"][1] = number
             if record["lines"][0] is None:
                 record["lines"][0] = number
@@ -458,16 +463,31 @@ class Reader:
             records.append(record)
         if not records:
             return []
-        claimed = self.claimed
+        claimed = Lines(self.firsts, self.lasts, self.single)
         return [
             Source(
                 kind="ike_debug",
-                first_line=min(claimed),
-                last_line=max(claimed),
+                first_line=claimed.first(),
+                last_line=claimed.last(),
                 records=records,
                 claimed=claimed,
             )
         ]
+
+    def _claim(self, number: int) -> None:
+        lasts = self.lasts
+        if lasts:
+            last = lasts[-1]
+            if number == last + 1:
+                lasts[-1] = number
+                return
+            if self.firsts[-1] <= number <= last:
+                return
+            if number < last:
+                self.single.add(number)
+                return
+        self.firsts.append(number)
+        lasts.append(number)
 
 
 def _read(line: str) -> tuple[str, str, str] | None:

@@ -929,7 +929,7 @@ class Reader:
             # buffer.
             return sources
         if self.runs:
-            claimed = Lines(self.runs, self.claimed)
+            claimed = Lines.of_runs(self.runs, self.claimed)
             first, last = claimed.first(), claimed.last()
         else:
             claimed = self.claimed
@@ -1334,14 +1334,17 @@ def _asa_fields(record: dict, entry) -> None:
     elif kind == "acl":
         m = _ACL_HIT.search(text)
         if m:
-            record["acl"] = m.group("acl")
-            record["action"] = m.group("action")
+            acl, action, sif, src, dif, dst = m.group(
+                "acl", "action", "sif", "src", "dif", "dst"
+            )
+            record["acl"] = _share(acl, acl)
+            record["action"] = _share(action, action)
             record["protocol"] = _protocol(m.group("proto"))
-            record["src_interface"] = m.group("sif")
-            record["src"] = m.group("src")
+            record["src_interface"] = _share(sif, sif)
+            record["src"] = _share(src, src)
             record["src_port"] = int(m.group("sport"))
-            record["dst_interface"] = m.group("dif")
-            record["dst"] = m.group("dst")
+            record["dst_interface"] = _share(dif, dif)
+            record["dst"] = _share(dst, dst)
             record["dst_port"] = int(m.group("dport"))
     elif kind == "conn":
         _conn_fields(record, entry)
@@ -1394,11 +1397,13 @@ def _conn_fields(record: dict, entry) -> None:
     if entry.family in ("esmtp", "inspection") and "matched " in text:
         # 108004 "...; matched Class 25: match body length 100": the policy-map
         # class that acted.
-        record["matched_class"] = text.split("matched ", 1)[1].strip()
+        matched = text.split("matched ", 1)[1].strip()
+        record["matched_class"] = _share(matched, matched)
     if entry.family == "acl":
         m = _ACL_NAME.search(text)
         if m:
-            record["acl"] = m.group("acl") or m.group("acl2")
+            acl = m.group("acl") or m.group("acl2")
+            record["acl"] = _share(acl, acl)
         record["action"] = (
             "denied"
             if entry.severity <= 4 or "enied" in text or "Deny" in text
