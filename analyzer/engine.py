@@ -40,8 +40,10 @@ from analyzer.sections import (
 from analyzer.text import (
     _FLATTENED,
     BREAK,
+    SPLITTING,
     Habits,
     clean_line,
+    clean_lines,
     decode_html,
     explode,
     explode_line,
@@ -176,15 +178,21 @@ def _read_section(section: Section, sources: list[Source], problems: list) -> No
     sources.extend(found)
 
 
+def clean_and_section(text: str):
+    """The general way's first steps: the paste's lines cleaned (analyzer.text)
+    and split into sections (analyzer.sections). (line count, cleaned lines,
+    sections, prompt line numbers.)"""
+    raw_lines = split_lines(text)
+    cleaned = rejoin_wrapped(raw_lines, unwrap(decode_html(clean_lines(raw_lines))))
+    parts, prompt_lines = sections(*explode(cleaned))
+    return len(raw_lines), cleaned, parts, prompt_lines
+
+
 def _read_whole(text: str):
     """The paste read the general way: every line cleaned and split into sections
     before any parser runs. (sources, parser problems, unparsed line numbers, line
     count.)"""
-    raw_lines = split_lines(text)
-    cleaned = rejoin_wrapped(
-        raw_lines, unwrap(decode_html([clean_line(line) for line in raw_lines]))
-    )
-    parts, prompt_lines = sections(*explode(cleaned))
+    line_count, cleaned, parts, prompt_lines = clean_and_section(text)
     sources: list[Source] = []
     problems: list[Finding] = []
     for section in parts:
@@ -195,7 +203,7 @@ def _read_whole(text: str):
         sources,
         problems,
         _unparsed(candidates, prompt_lines, sources),
-        len(raw_lines),
+        line_count,
     )
 
 
@@ -365,29 +373,32 @@ def _clean(chunk: str) -> bool:
 _LOOK_FOR = ("ore", "(q)", "ss any", "conn-id")
 
 
-def _look_closer(chunk: str, lines: list[str], clean: bool) -> list[int]:
+def _look_closer(chunk: str, lines: list[str]) -> tuple[list[int], bool]:
     """Indexes of the lines of ``chunk`` that `_Stream.one` must read by itself,
     in order, and then len(lines): those holding pager words or a flattened SA
     table, or long enough to hold a flattened debug, that cleaning or exploding
-    would change."""
+    would change. And whether the chunk holds any of those words at all."""
     found = set(compress(count(), map(_FLATTENED.__le__, map(len, lines))))
     starts = None
+    words = False
     for needle in _LOOK_FOR:
         at = chunk.find(needle)
         if at == -1:
             continue
+        words = True
         if starts is None:
             starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
         while at != -1:
             found.add(bisect_right(starts, at) - 1)
             at = chunk.find(needle, at + 1)
-    return [
+    look = [
         i
         for i in sorted(found)
         if len(lines[i]) > MAX_LINE
         or explode_line(lines[i]) is not None
         or clean_line(lines[i]) != lines[i]
-    ] + [len(lines)]
+    ]
+    return look + [len(lines)], words
 
 
 class _Failed(Exception):
@@ -432,6 +443,10 @@ class _Stream:
         # Lines with text that may be left unread (not plain messages read by a
         # syslog reader).
         self.candidates: list[int] = []
+        # The piece of text being read, and what `other` may take on trust in it.
+        self.chunk = ""
+        self.simple = False
+        self.splits: bool | None = True
 
     def read(self, text: str):
         try:
@@ -464,7 +479,13 @@ class _Stream:
             else:
                 for raw in lines:
                     habits.raw(raw)
-            look = _look_closer(chunk, lines, clean)
+            look, words = _look_closer(chunk, lines)
+            # For `other`: without control characters, odd spaces or pager
+            # words, cleaning a line only strips its end; whether a line may
+            # split is looked up once, when one is first asked about.
+            self.simple = clean and not words
+            self.chunk = chunk
+            self.splits = None if self.simple else True
             at = 0
             i = 0
             while i < size:
@@ -618,11 +639,17 @@ class _Stream:
         sectioned as in the general way, and read by every parser its section
         goes to."""
         habits = self.habits
-        line = clean_line(raw)
+        line = raw.rstrip() if self.simple else clean_line(raw)
         habits.cleaned(line, number - 1 - habits.blank)
         if line.strip():
             self.candidates.append(number)
-        pieces = explode_line(line)
+        if self.splits is None:
+            chunk = self.chunk
+            self.splits = any(word in chunk for word in SPLITTING)
+        if self.splits or len(line) >= _FLATTENED:
+            pieces = explode_line(line)
+        else:
+            pieces = None
         if pieces is None:
             self.piece(line, number)
         else:

@@ -117,6 +117,15 @@ def is_terminal_noise(line: str) -> bool:
         return False
     if text.startswith("=~=~=~=") and "log" in text:
         return True
+    if (
+        text.isascii()
+        and text[-1] not in ":*"
+        and len(text) not in _LOGIN_LENGTHS
+        and text[:9].lower() != "login as:"
+    ):
+        # Nothing below can hold: a password prompt ends in its colon or the
+        # stars typed, and the login lines are known by their length.
+        return False
     lowered = text.lower()
     if lowered.startswith("login as:") or lowered in _LOGIN_LINES:
         return True
@@ -133,6 +142,7 @@ _LOGIN_LINES = frozenset(
         "connection closed by foreign host.",
     )
 )
+_LOGIN_LENGTHS = frozenset(len(line) for line in _LOGIN_LINES)
 
 
 def _is_acknowledgement(line: str, current: Section) -> bool:
@@ -158,6 +168,8 @@ def match_bare_command(line: str):
     line of its own with no prompt ("show crypto ipsec sa" above its output in a
     mail), else None."""
     if len(line) > 200 or not line or line[0].isspace():
+        return None
+    if line.isascii() and not line[:14].lower().startswith(_BARE_VERBS):
         return None
     low = line.lower()
     if not low.startswith(_BARE_VERBS) or low.rstrip().endswith((".", "?", ",")):
@@ -234,7 +246,12 @@ class Splitter:
                 self._close()
             self._open(Section(lines=[], numbers=[]))
             return False
-        hit = match_prompt(line)
+        head = line[:64]
+        # A prompt's sign comes within its first 64 characters.
+        if "#" in head or ">" in head or "$" in head:
+            hit = match_prompt(line)
+        else:
+            hit = None
         if hit is None:
             hit = match_bare_command(line)
         if hit is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import repeat
 
 from analyzer.sections import MAX_LINE, match_prompt
 
@@ -35,6 +36,8 @@ _ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 _BULLET = re.compile(r"^[ ]{0,3}[-•] (?=\S)")
 _QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
 _STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
+# How a line that unwrap changes starts: a stamp, quoting, a bullet or an indent.
+_WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022")
 
 
 def clean_line(raw: str) -> str:
@@ -70,6 +73,37 @@ def clean_line(raw: str) -> str:
     return raw.rstrip()
 
 
+# Lines looked at together by the whole-list steps below: joined, a block is
+# searched in C for what would need a line looked at by itself.
+_BLOCK = 4096
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
+_PAGER_WORDS = ("More", "more", "(q)uit", "Press any")
+
+
+def _blocks(lines: list[str]):
+    """(start, lines, joined text) of each block of _BLOCK lines."""
+    for start in range(0, len(lines), _BLOCK):
+        block = lines[start : start + _BLOCK]
+        yield start, block, "\n".join(block)
+
+
+def _printable(text: str) -> bool:
+    """Nothing but printable ASCII and line breaks in ``text``."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE)
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """`clean_line` of every line: a block of lines holding no control character,
+    no odd space and no pager word only loses its trailing blanks."""
+    out: list[str] = []
+    for _, block, text in _blocks(lines):
+        if _printable(text) and not any(word in text for word in _PAGER_WORDS):
+            out.extend(map(str.rstrip, block))
+        else:
+            out.extend(map(clean_line, block))
+    return out
+
+
 # Where a line break was decoded inside one paste line (a control character, so
 # nothing pasted can contain it: `clean_line` removes them all).
 BREAK = "\x1e"
@@ -83,6 +117,8 @@ def decode_html(lines: list[str]) -> list[str]:
     when that is the paste's habit (two or more of them), never for a line that
     merely contains an ampersand. A decoded line break becomes BREAK, where
     `explode` splits the line, so line numbers stay the paste's."""
+    if not any("&" in text or "<" in text for _, _, text in _blocks(lines)):
+        return lines
     seen = 0
     for line in lines:
         if "&" in line or "<" in line:
@@ -108,6 +144,9 @@ def unwrap(lines: list[str]) -> list[str]:
     device printed it: terminal-logging time stamps, mail quoting and an indent
     given to the whole paste. Each is removed only when it is the paste's habit,
     never from a single line that merely starts that way."""
+    if not any(map(str.startswith, lines, repeat(_WRAPPED_STARTS))):
+        # No line starts as any of them would.
+        return lines
     filled = [line for line in lines if line.strip()]
     if not filled:
         return lines
@@ -161,10 +200,16 @@ def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
     longest one and that is a usual terminal width; a piece is joined only to a
     next line that starts in the first column (wrapped text does, indented output
     does not) and is not a prompt."""
-    widths = [
-        len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
-        for raw in raw_lines
-    ]
+    if any(
+        "\r" in text or "\b" in text or "\t" in text
+        for _, _, text in _blocks(raw_lines)
+    ):
+        widths = [
+            len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
+            for raw in raw_lines
+        ]
+    else:
+        widths = list(map(len, raw_lines))
     if not widths:
         return lines
     width = max(widths)
@@ -243,16 +288,42 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
     is split before each. Every other line is one line, as it was."""
     out: list[str] = []
     numbers: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        pieces = explode_line(line)
-        if pieces is None:
-            out.append(line)
-            numbers.append(number)
+    for start, block, text in _blocks(lines):
+        # Without these in a block, only a line long enough to be a flattened
+        # debug can split.
+        quiet = not (
+            any(word in text for word in SPLITTING) or "\\" in text or BREAK in text
+        )
+        if quiet and not any(map(_FLATTENED.__le__, map(len, block))):
+            out.extend(block)
+            numbers.extend(range(start + 1, start + len(block) + 1))
             continue
-        for piece in pieces:
-            out.append(piece)
-            numbers.append(number)
+        for number, line in enumerate(block, start=start + 1):
+            pieces = (
+                explode_line(line) if not quiet or len(line) >= _FLATTENED else None
+            )
+            if pieces is None:
+                out.append(line)
+                numbers.append(number)
+                continue
+            for piece in pieces:
+                out.append(piece)
+                numbers.append(number)
     return out, numbers
+
+
+# What a line that splits holds (see explode_line) unless it is long enough to
+# be a flattened debug: the words a command glued to its output runs into
+# (_GLUED_OUTPUT) and a flattened SA table's column.
+SPLITTING = (
+    "ISAKMP",
+    "IPSEC(",
+    "IKEv2",
+    "IPv4 Crypto ",
+    "IPv6 Crypto ",
+    "interface: ",
+    "conn-id",
+)
 
 
 def explode_line(line: str) -> list[str] | None:

@@ -820,7 +820,9 @@ class Reader:
             else:
                 count[0] += 1
             read_peer = entry[6]
-            if read_peer is not None:
+            if read_peer is not None and (
+                read_peer is not _peer_named or "IP = " in line
+            ):
                 if text is None:
                     text = line[at + 15 :].lstrip()
                 peer = _PEERS_READ.get(text, _UNSEEN)
@@ -834,7 +836,7 @@ class Reader:
                     by_id[message_id] = by_id.get(message_id, 0) + 1
             if keep_every:
                 if base + i - start < KEEP_EVERY_RECORD:
-                    records.append((line, first + i))
+                    records.append((line, first + i, entry, at, text))
                     kept = True
                 else:
                     # Past the bound: from here on only what a rule reads.
@@ -897,7 +899,7 @@ class Reader:
         kept = []
         for r in self.records:
             if isinstance(r, tuple):
-                reading = plain(r[0])
+                reading = _pending_reading(r)
                 if cited(reading[0], r[0]):
                     kept.append(_read_plain(r, reading))
             elif r.get("fragment") or _record_cited(r):
@@ -967,12 +969,21 @@ class Reader:
         return self.summed
 
 
-def _read_plain(entry: tuple, reading: tuple | None = None) -> dict:
-    """The record of a plain message kept as (line, number) until now."""
-    line, number = entry
-    record = plain_record(line, reading or plain(line))
+def _read_plain(pending: tuple, reading: tuple | None = None) -> dict:
+    """The record of a plain message kept unread until now: (line, number), or
+    (line, number, its key's entry, where its tag is, its text or None) from
+    `Reader.run`."""
+    line, number = pending[0], pending[1]
+    record = plain_record(line, reading or _pending_reading(pending))
     record["lines"] = [number, number]
     return record
+
+
+def _pending_reading(pending: tuple) -> tuple:
+    if len(pending) == 2:
+        return plain(pending[0])
+    line, _, entry, at, text = pending
+    return _reading(entry, line, at, text)
 
 
 def _record_cited(record: dict) -> bool:

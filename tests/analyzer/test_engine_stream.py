@@ -6,6 +6,7 @@ the general way does (engine._read_whole), line for line."""
 import pytest
 
 from analyzer import engine
+from analyzer import text as cleaning
 from analyzer.parsers import syslog
 from tests.conftest import FIXTURES
 
@@ -152,3 +153,25 @@ def test_every_fixture_read_one_after_the_other_reads_the_same():
     and without, between the runs of messages (a `show log` that holds no syslog
     this parser knows among them)."""
     _same("\n".join(_text(p) for p in PASTES))
+
+
+def _explode_line_by_line(lines):
+    out, numbers = [], []
+    for number, line in enumerate(lines, start=1):
+        pieces = cleaning.explode_line(line)
+        for piece in pieces if pieces is not None else [line]:
+            out.append(piece)
+            numbers.append(number)
+    return out, numbers
+
+
+def test_the_general_way_reads_a_block_of_lines_as_it_reads_each_line():
+    """clean_lines and explode look at a block of lines at once and at a line by
+    itself only when the block holds what would change it: on every fixture, and
+    on all of them joined, they give what reading each line by itself gives."""
+    texts = [_text(p) for p in PASTES]
+    for source in [*texts, "\n".join(texts)]:
+        lines = cleaning.split_lines(source)
+        cleaned = [cleaning.clean_line(line) for line in lines]
+        assert cleaning.clean_lines(lines) == cleaned
+        assert cleaning.explode(cleaned) == _explode_line_by_line(cleaned)
