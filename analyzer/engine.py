@@ -251,7 +251,7 @@ def _unparsed(candidates, prompt_lines: set[int], sources: list[Source]) -> set[
 
 
 def analyze(text: str) -> Report:
-    read = _stream(text)
+    read = _stream(text) if _mostly_plain(text) else None
     if read is None:
         read = _read_whole(text)
     sources, problems, unparsed, line_count = read
@@ -320,15 +320,33 @@ def _stream(text: str):
     """The paste read in one pass over its text, or None when it takes the general
     way (`_read_whole`): no plain syslog message in it, lone carriage returns for
     line ends, a reader that failed, or a habit of the whole paste that cleaning
-    would have removed. Lines that are plain messages (syslog.PLAIN) are matched
-    in the text and go to the syslog and IKE readers without being cleaned or
-    split out; every other line is cleaned, exploded and sectioned as in the
-    general way, and read by all parsers. Same report as `_read_whole`."""
+    would have removed. Plain messages (see syslog.PLAIN), a run of them at a
+    time, go to the syslog and IKE readers without being cleaned or looked at
+    again; every other line is cleaned, exploded and sectioned as in the general
+    way, and read by all parsers. Same report as `_read_whole`."""
     if "\n" not in text and "\r" in text:
         return None
     if syslog.PLAIN.search(text) is None:
         return None
     return _Stream().read(text)
+
+
+# Lines looked at, at the start and in the middle of a paste, to tell a log.
+_SAMPLE = 1000
+
+
+def _mostly_plain(text: str) -> bool:
+    """Whether at least half the lines looked at, at the paste's start and in its
+    middle, are plain messages: only then does streaming pay (both ways give the
+    same report; on other lines streaming is the slower)."""
+    middle = text.find("\n", len(text) // 2) + 1
+    sample = text[: 200 * _SAMPLE].split("\n", _SAMPLE)[:_SAMPLE]
+    if middle:
+        sample += text[middle : middle + 200 * _SAMPLE].split("\n", _SAMPLE)[:_SAMPLE]
+    plain = syslog.plain
+    return sum(1 for line in sample if plain(line.rstrip("\r")) is not None) * 2 >= len(
+        sample
+    )
 
 
 # Characters of the paste split into lines at a time, so a log of any size is
@@ -434,6 +452,9 @@ class _Part:
 
 
 class _Stream:
+    """One paste read as it streams (see `_stream`): the sections as the
+    splitter finds them, each read by its parsers as soon as it ends."""
+
     def __init__(self):
         self.sources: list[Source] = []
         self.problems: list[Finding] = []
@@ -474,8 +495,7 @@ class _Stream:
                 widths = list(map(len, lines))
                 widest = max(widths, default=0)
                 if widest >= habits.widest:
-                    for _ in range(widths.count(widest)):
-                        habits.width(widest)
+                    habits.width(widest, widths.count(widest))
             else:
                 for raw in lines:
                     habits.raw(raw)

@@ -425,12 +425,13 @@ class Habits:
         )
         self.width(width)
 
-    def width(self, width: int) -> None:
+    def width(self, width: int, lines: int = 1) -> None:
+        """``lines`` raw lines ``width`` characters wide."""
         if width >= self.widest:
             if width > self.widest:
-                self.widest, self.at_widest = width, 1
+                self.widest, self.at_widest = width, lines
             else:
-                self.at_widest += 1
+                self.at_widest += lines
 
     def cleaned(self, line: str, filled_before: int) -> None:
         """One cleaned line; ``filled_before`` lines with text came before it."""

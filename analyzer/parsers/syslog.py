@@ -115,17 +115,16 @@ _DEBUG_BODY = _chars("&<\\%")
 _DEBUG_LAST = _chars(" &<\\%:*")
 
 # A plain message: one whole line that read_line reads as a message and that
-# nothing else in the engine would touch, matched at the start of a line of the
-# paste's text (with its line break). The engine reads a log through it without
-# splitting the text, and hands the parsers only the lines it does not match.
-# Plain means: a tagged ASA or IOS message behind the common prefix (or none),
-# or the ASA's timestamped `[IKEv1]` debug; printable ASCII without & < \ (what
-# HTML decoding and line-break escapes look for), no trailing blank, and not
-# ending in ':' or '*' (a password prompt). The tag must be the line's first
-# '%' and IOS's pattern is not tried where the ASA's matches, as in read_line.
-# What the engine still checks itself: pager words, "conn-id" and lines long
-# enough to hold a flattened debug; and, for the debug lines, an ASA tag
-# further on (read_line would take it).
+# nothing else in the engine would touch (no cleaning step, prompt or line split),
+# so the engine hands it to this parser and the IKE one as it is and the other
+# parsers never see it (see analyzer.engine._stream). Plain means: a tagged ASA or
+# IOS message behind the common prefix (or none), or the ASA's timestamped
+# `[IKEv1]` debug; printable ASCII without & < \ (what HTML decoding and
+# line-break escapes look for), no trailing blank, and not ending in ':' or '*' (a
+# password prompt). The tag must be the line's first '%' and IOS's pattern is not
+# tried where the ASA's matches, as in read_line. `plain` reads one line so, by
+# hand where it can; the engine still checks pager words, "conn-id" and lines
+# long enough to hold a flattened debug itself.
 PLAIN = re.compile(
     rf"^(?P<line>(?:{_COMMON})?"
     r"%(?:(?P<fac>ASA|PIX|FTD|FWSM)(?:-[a-z]{2,12})?-(?P<sev>[0-7])-(?P<id>\d{6})"
@@ -186,6 +185,9 @@ def plain(line: str) -> tuple | None:
             None,
             (seq, _share(facility, facility), _SEVERITY[line[at + 5]]),
         )
+    if at == -1 and " [IKEv" not in line:
+        # Without a tag only the debug can be plain.
+        return None
     m = PLAIN.match(line)
     if m is None or m.end("line") != len(line):
         return None
@@ -610,11 +612,11 @@ def parse(section: Section) -> list[Source]:
 class Reader:
     """The syslog of one section, read a line at a time as it streams past.
 
-    `line` reads any line; `message` takes a plain message (see PLAIN) the engine
-    has matched in the paste's text, and builds its record only when it is kept.
-    `sources` gives the section's ``syslog.status`` and ``syslog`` sources at the
-    end. Every message is counted in the ``syslog`` source's ``summary`` (see
-    `summary`), whether or not it is kept as a record.
+    `line` reads any line; `message` takes one plain message (see PLAIN) with
+    what `plain` read of it, and `run` a run of them, building a record only for
+    a message that is kept. `sources` gives the section's ``syslog.status`` and
+    ``syslog`` sources at the end. Every message is counted in the ``syslog``
+    source's ``summary`` (see `summary`), whether or not it is kept as a record.
     """
 
     def __init__(self, command: str | None):
@@ -623,17 +625,18 @@ class Reader:
         self.in_buffer = (
             bool(command) and command.startswith("sh") and (" log" in command)
         )
-        # Records kept, and (line, number) for plain messages not read yet.
+        # Records kept, and plain messages not read yet (see `_read_plain`).
         self.records: list = []
         self.claimed: set[int] = set()
-        # Runs of plain message lines [first, last], claimed by `message`.
+        # Runs of plain message lines [first, last], claimed by `message` and
+        # `run`.
         self.runs: list[list[int]] = []
         self.status: dict | None = None
         self.status_lines: set[int] = set()
         self.status_state: dict = {}
         self.in_header = False
         self.seen_message = False
-        # The last message: its record, or (line, number) while it has none.
+        # The last message: its record, or the message while it has none.
         self.last: dict | tuple | None = None
         self.last_kept = False
         self.keep_every = True
@@ -641,8 +644,8 @@ class Reader:
         self.ids: dict[str, list[int]] = {}
         self.hosts: dict[str, int] = {}
         self.peers: dict[str, dict[str, int]] = {}
-        # Messages taken by `messages`, counted by their line up to the tag:
-        # key -> [count, the key's entry], added to ``ids`` and ``hosts`` at the end.
+        # Messages taken by `run`, counted by their line up to the tag: key ->
+        # [count, the key's entry], added to ``ids`` and ``hosts`` at the end.
         self.counts: dict[str, list] = {}
         self.summed: dict | None = None
 

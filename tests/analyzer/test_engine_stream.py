@@ -175,3 +175,26 @@ def test_the_general_way_reads_a_block_of_lines_as_it_reads_each_line():
         cleaned = [cleaning.clean_line(line) for line in lines]
         assert cleaning.clean_lines(lines) == cleaned
         assert cleaning.explode(cleaned) == _explode_line_by_line(cleaned)
+
+
+@pytest.mark.parametrize("bound", [0, 2, syslog.KEEP_EVERY_RECORD])
+def test_a_buffers_wrapped_lines_stay_with_their_message_when_counted(
+    monkeypatch, bound
+):
+    """Under `show logging` a line that is not a message continues the one before
+    it, streamed or not, and whether that message was kept as a record or only
+    counted: one that names 108004 makes its message a record after all. (Lines
+    of the buffer fixture with the replay error's second line after them.)"""
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", bound)
+    buffer = _text(FIXTURES / "syslog" / "asa_show_logging_buffer.txt").splitlines()
+    messages = [line for line in buffer if "%ASA-" in line]
+    wrapped = "        connection id=29, sequence number=219"
+    pasted = ["ASA# show logging", "Log Buffer (4096 bytes):"]
+    for line in messages:
+        pasted += [line, wrapped]
+    pasted += [messages[0], "        dropped 108004 times"] + messages
+    _same("\n".join(pasted) + "\n")
+    (source,) = engine.analyze("\n".join(pasted)).sources_of("syslog")
+    assert any(
+        "        dropped 108004 times" in r.get("more", []) for r in source.records
+    )

@@ -1,8 +1,10 @@
 """ASA/PIX/FTD and IOS syslog in every layout it gets pasted in."""
 
+import pytest
+
 from analyzer.engine import analyze
 from analyzer.parsers import syslog
-from analyzer.report import Section
+from analyzer.report import Lines, Section, Source
 from tests.conftest import FIXTURES
 
 
@@ -282,14 +284,15 @@ def _verdicts(report) -> tuple:
     )
 
 
-def test_a_log_counted_instead_of_kept_gives_the_same_findings(monkeypatch):
+@pytest.mark.parametrize("bound", [0, 5])
+def test_a_log_counted_instead_of_kept_gives_the_same_findings(monkeypatch, bound):
     """Past KEEP_EVERY_RECORD messages a source keeps only the records a rule reads
-    one by one and counts the rest: with the bound at 0 (every paste counted), each
-    log paste gets the findings, verdicts and unread lines it gets with every
-    message kept."""
+    one by one and counts the rest: with the bound at 0 (every paste counted) or
+    crossed a few messages in, each log paste gets the findings, verdicts and
+    unread lines it gets with every message kept."""
     texts = [text_of(name) for name in LOG_PASTES]
     kept = [_verdicts(analyze(text)) for text in texts]
-    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", 0)
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", bound)
     counted = [_verdicts(analyze(text)) for text in texts]
     for name, every, few in zip(LOG_PASTES, kept, counted, strict=True):
         assert every == few, name
@@ -341,3 +344,27 @@ def test_what_the_rules_read_one_by_one_is_kept():
     assert syslog.cited("SEC-6-IPACCESSLOGP", "")
     assert syslog.cited("302013", "Built inbound TCP connection 1080045 for")
     assert not syslog.cited("302013", "Built inbound TCP connection 12 for")
+
+
+def test_a_source_made_without_a_summary_is_counted_from_its_records():
+    """syslog.summary counts a source's records when it carries no summary (one
+    made by hand), as the reader counts them."""
+    every = sources_of("syslog/asa_show_logging_buffer.txt", "syslog")[0]
+    made = Source(
+        kind="syslog",
+        first_line=every.first_line,
+        last_line=every.last_line,
+        records=every.records,
+    )
+    assert syslog.summary(made) == every.summary
+
+
+def test_lines_hold_runs_and_single_lines_as_a_set_does():
+    lines = Lines([3, 10], [5, 12], {1, 4, 20})
+    assert sorted(lines) == [1, 3, 4, 5, 10, 11, 12, 20]
+    assert len(lines) == 8 and lines == {1, 3, 4, 5, 10, 11, 12, 20}
+    assert 4 in lines and 11 in lines and 6 not in lines and 2 not in lines
+    assert (lines.first(), lines.last()) == (1, 20)
+    assert {1, 2, 6, 12} & lines == {1, 12}
+    assert lines - {3, 4} == {1, 5, 10, 11, 12, 20}
+    assert Lines.of_runs([[7, 9]]) == {7, 8, 9}
