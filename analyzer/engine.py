@@ -251,9 +251,13 @@ def _unparsed(candidates, prompt_lines: set[int], sources: list[Source]) -> set[
 
 
 def analyze(text: str) -> Report:
-    read = _stream(text) if _mostly_plain(text) else None
-    if read is None:
-        read = _read_whole(text)
+    try:
+        read = _stream(text) if _mostly_plain(text) else None
+        if read is None:
+            read = _read_whole(text)
+    finally:
+        syslog.forget()
+        ike_debug.forget()
     sources, problems, unparsed, line_count = read
     sources.sort(key=lambda s: (s.first_line, s.kind))
     report = Report(

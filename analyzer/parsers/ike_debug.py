@@ -730,6 +730,12 @@ def _said_asa(text: str) -> tuple:
     return found
 
 
+def forget() -> None:
+    """Drop what was read once per distinct text (see syslog.forget)."""
+    for known in (_SAID, _SAID_ASA, *_ASA_PEERS):
+        known.clear()
+
+
 def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     """Fold one line into the peer's record. True when the line said something."""
     said = False

@@ -972,6 +972,13 @@ class Reader:
         return self.summed
 
 
+def forget() -> None:
+    """Drop what was read once per distinct prefix, tag and text (the engine does
+    at the end of each analysis, so a long log's leave the process with it)."""
+    for known in (_KEYS, _DEBUG_KEYS, _PREFIXES, _PEERS_READ):
+        known.clear()
+
+
 def _read_plain(pending: tuple, reading: tuple | None = None) -> dict:
     """The record of a plain message kept unread until now: (line, number), or
     (line, number, its key's entry, where its tag is, its text or None) from
