@@ -94,6 +94,21 @@ def retry_locked(write, what: str, diagnosis_id: str):
             time.sleep(pause)
 
 
+def _page(diagnosis: Diagnosis, report: dict):
+    """The page of the finished diagnosis, rendered once here rather than on
+    every view. A page that cannot be rendered costs only speed: the view then
+    renders from the report, so the analysis is not failed for it."""
+    from analyzer.views import render_page
+
+    try:
+        return render_page(diagnosis, report)
+    except (SoftTimeLimitExceeded, MemoryError):
+        raise
+    except Exception:
+        log.exception("diagnosis %s: the page was not rendered", diagnosis.id)
+        return None
+
+
 def soft_limit(task) -> int:
     """The soft time limit this run had: the message's own when it carried one
     (a message sent with explicit limits), else the worker's."""
@@ -137,9 +152,10 @@ def analyze_diagnosis(self, diagnosis_id: str) -> str:
     try:
         with Heartbeat(diagnosis, settings.ANALYZER_HEARTBEAT_SECONDS):
             _test_delay()
-            report = engine.analyze(diagnosis.input_text)
+            report = engine.analyze(diagnosis.input_text).to_dict()
+            page = _page(diagnosis, report)
         saved = retry_locked(
-            lambda: diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION),
+            lambda: diagnosis.finish(report, engine.ENGINE_VERSION, page),
             "finish",
             diagnosis_id,
         )
