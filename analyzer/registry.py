@@ -135,7 +135,7 @@ KINDS: tuple[OutputKind, ...] = (
         "syslog",
         "syslog messages (ASA, IOS)",
         "syslog",
-        ("syslog", "asa_config"),
+        ("syslog", "asa_config", "ios_config"),
         "syslog",
         "test_syslog",
     ),
@@ -241,6 +241,14 @@ KINDS: tuple[OutputKind, ...] = (
         "ios_config",
         ("ios_config",),
         "config",
+        "test_ios_config",
+    ),
+    OutputKind(
+        "ios.show_access_lists",
+        "IOS show ip access-lists",
+        "ios_config",
+        ("ios_config",),
+        "corpus/ntc/cisco_ios/show_access-list",
         "test_ios_config",
     ),
     OutputKind(
