@@ -9,7 +9,8 @@ on the ASA; ``protected vrf``, ``PERMIT, flags=``, ``plaintext mtu`` on IOS).
 Record fields (absent when the device did not print them):
 
 - context: ``interface``, ``crypto_map``, ``seq`` (int), ``local_addr``, ``acl``
-  (ASA's "access-list ..." line), ``protected_vrf``, ``action`` and ``flags`` (IOS).
+  (ASA's "access-list ..." line) and ``acl_name`` (the ACL it names),
+  ``protected_vrf``, ``action`` and ``flags`` (IOS).
 - ``local_ident`` / ``remote_ident``: the proxy identity as the device prints it
   without the parentheses, ``"addr/mask/prot/port"``, e.g.
   ``"192.168.11.0/255.255.255.0/0/0"`` (IPv6: ``"2001:db8::/64/0/0"``).
@@ -296,6 +297,9 @@ class _Reader:
         if low.startswith("access-list "):
             rec = self.current(index, ("acl", "local_ident", "encaps", "decaps"))
             self.put(rec, index, "acl", text.strip())
+            words = text.split()
+            if words[0] == "access-list" and len(words) > 1:
+                rec["acl_name"] = words[1]
             return True
         m = _IDENT.match(text)
         if m:

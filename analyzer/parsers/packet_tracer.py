@@ -2,7 +2,10 @@
 
 One record per packet-tracer run: the flow it was asked about (from the echoed
 command when there is one), every phase (number, type, subtype, result, config
-lines, additional information and the ASP rules it names), the Result block
+lines, additional information and the ASP rules it names, with what those lines
+say: ``acls``, the access-lists its config lines name, and ``translations``,
+``{"from", "to", "from_addr", "to_addr"}`` of each `Dynamic|Static translate A to
+B` line, both absent when there are none), the Result block
 (interfaces and their status, Action, Drop-reason, 9.x Drop-location and time
 taken) and, pulled out for the rules, the VPN phases and the ``user_data`` values
 that lead to `show asp table vpn-context`.
@@ -268,6 +271,7 @@ class _Reader:
             run["input_interface"] = run["input_interface_result"]
         run.pop("input_interface_result", None)
         for phase in run["phases"]:
+            _phase_facts(phase)
             for rule in phase["rules"]:
                 value = rule.get("user_data")
                 if value and value not in run["user_data"]:
@@ -525,6 +529,38 @@ class _Reader:
             return False
         self.take(lineno)
         return True
+
+
+def _phase_facts(phase: dict) -> None:
+    """What a phase's config and information lines say, as fields: the
+    access-lists named by its `access-group`/`access-list` lines, and the
+    translations its information prints ("Dynamic translate 10.0.0.1/1025 to
+    203.0.113.2/1025")."""
+    acls: list[str] = []
+    for line in phase["config"]:
+        words = line.split()
+        if (
+            len(words) >= 2
+            and words[0] in ("access-group", "access-list")
+            and words[1] not in acls
+        ):
+            acls.append(words[1])
+    if acls:
+        phase["acls"] = acls
+    translations = []
+    for line in phase["info"]:
+        words = line.split()
+        if len(words) == 5 and words[1] == "translate" and words[3] == "to":
+            translations.append(
+                {
+                    "from": words[2],
+                    "to": words[4],
+                    "from_addr": words[2].split("/")[0],
+                    "to_addr": words[4].split("/")[0],
+                }
+            )
+    if translations:
+        phase["translations"] = translations
 
 
 def _ns(value: str) -> int | None:

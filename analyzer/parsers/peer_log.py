@@ -20,7 +20,8 @@ established, what went unanswered -- from:
   timeout``, ``no suitable proposal found in peer's SA payload``.
 
 Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
-``errors`` with the same kinds, ``phase1_complete``, ``p1_done_lines`` ...) plus
+``errors`` with the same kinds and the same fields naming what their words say,
+``phase1_complete``, ``p1_done_lines`` ...) plus
 ``platform`` naming the vendor and ``connection`` the name the log gives the tunnel,
 so the same checks judge both ends. The address is the peer of the device that
 wrote the log; a line naming only the connection joins the record of that
@@ -609,4 +610,5 @@ def _finish(record: dict) -> None:
             error["text"] += " (" + "; ".join(parts) + ")"
         if error["kind"] == "phase2" and selectors:
             error["text"] += f" (selectors {selectors})"
+        ike_debug.describe_error(error)
     record["version"] = record["version"] or "ikev1"

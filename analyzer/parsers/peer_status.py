@@ -11,7 +11,9 @@ and phase::
      "state": "down", "printed": "DOWN", "reason": "No response from peer. ...",
      "lines": [5, 5]}
 
-``state`` is ``up``, ``down`` or ``negotiating``; ``printed`` is the device's word.
+``state`` is ``up``, ``down`` or ``negotiating``; ``printed`` is the device's word;
+``no_answer`` (True) says the reason is the peer never answering ("No response from
+peer", a timeout).
 Tables are recognised by their header (a State column beside a Remote Address,
 Gateway or Peer column, or the daemons' own layouts), never by a lone line.
 """
@@ -25,6 +27,9 @@ from analyzer.report import Section, Source
 
 KIND = "peer.status"
 COMMANDS = ()
+
+# A down reason that says the peer never answered.
+_NO_ANSWER = ("No response", "no response", "timed out", "Timed out", "timeout")
 
 _ADDR = re.compile(rf"(?<![\w.]){IPV4}(?![\w.])")
 # Junos and VyOS table headers (the columns vary between releases).
@@ -246,6 +251,8 @@ def parse(section: Section) -> list[Source]:
                 reason = re.sub(r"^\d+\s+", "", reason)
                 record = _record(records, peer, "juniper", 2, "DOWN", number)
                 record["reason"] = reason[:200]
+                if any(w in record["reason"] for w in _NO_ANSWER):
+                    record["no_answer"] = True
             elif table in ("panos1", "panos2"):
                 _record(
                     records,

@@ -17,7 +17,6 @@ _COMMANDS = {
     "screenos": ["get sa", "get ike cookies", "get event"],
     "yamaha": ["show ipsec sa gateway 1 detail", "show status tunnel 1"],
 }
-_NO_ANSWER = ("No response", "no response", "timed out", "Timed out", "timeout")
 
 
 def check(report: Report) -> list[Finding]:
@@ -33,18 +32,19 @@ def check(report: Report) -> list[Finding]:
 
 
 def _down(peer: str, records: list[dict]) -> Finding:
-    reasons = [r["reason"] for r in records if r.get("reason")]
+    # The first reason the table gives, quoted.
+    said_by = next((r for r in records if r.get("reason")), None)
     platform = records[0]["platform"]
     lines = sorted({n for r in records for n in r["lines"]})
     phase = min(r["phase"] for r in records)
-    if any(any(w in reason for w in _NO_ANSWER) for reason in reasons):
+    if any(r.get("no_answer") for r in records):
         return Finding(
             code="peer.no_answer",
             severity="warning",
             title=f"{peer} does not answer the other end's IKE",
             detail=(
                 f"The far end's own table lists the tunnel to {peer} as down: "
-                f'"{reasons[0]}". Its IKE requests get no reply: {peer} is '
+                f'"{said_by["reason"]}". Its IKE requests get no reply: {peer} is '
                 "unreachable, has no IKE configuration for this address, or "
                 "something on the path drops UDP 500/4500. Check the route and a "
                 "capture on both outside interfaces before the proposals."
@@ -54,7 +54,7 @@ def _down(peer: str, records: list[dict]) -> Finding:
             next_commands=list(_COMMANDS.get(platform, [])),
             subject=f"peer {peer}",
         )
-    said = f' It gives the reason "{reasons[0]}".' if reasons else ""
+    said = f' It gives the reason "{said_by["reason"]}".' if said_by else ""
     return Finding(
         code="peer.tunnel_down",
         severity="warning",

@@ -55,6 +55,7 @@ def test_it_reads_spis_and_sa_lists_from_the_seeds_asp_table_story():
     (rec,) = only(report, "asa.show_crypto_ipsec_sa").records
     assert (rec["outbound_spi"], rec["inbound_spi"]) == ("E5C56C30", "A40D0530")
     assert rec["acl"].startswith("access-list ACL-PPP-VPN extended permit ip")
+    assert rec["acl_name"] == "ACL-PPP-VPN"
     assert (rec["local_endpoint"], rec["remote_endpoint"]) == (
         "202.2.202.2",
         "66.162.66.162",

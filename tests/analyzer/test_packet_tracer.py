@@ -274,3 +274,23 @@ def test_it_never_raises_on_shuffled_output(lines):
     for source in packet_tracer.parse(section):
         for run in source.records:
             assert 1 <= run["lines"][0] <= run["lines"][1] <= len(lines)
+
+
+def test_a_phase_names_its_access_lists_and_the_translation_it_prints():
+    """The ACCESS-LIST phase's config lines name the access-group; the NAT phase's
+    "Dynamic translate 10.20.30.40/50311 to 203.0.113.2/50311" is a field."""
+    (run,), _ = runs_of("no_vpn_phase_with_config.txt")
+    phases = {p["number"]: p for p in run["phases"]}
+    assert (phases[3]["type"], phases[3]["acls"]) == (
+        "ACCESS-LIST",
+        ["inside_access_in"],
+    )
+    assert phases[4]["translations"] == [
+        {
+            "from": "10.20.30.40/50311",
+            "to": "203.0.113.2/50311",
+            "from_addr": "10.20.30.40",
+            "to_addr": "203.0.113.2",
+        }
+    ]
+    assert "acls" not in phases[4] and "translations" not in phases[3]

@@ -186,3 +186,12 @@ def test_racoon_is_read_and_its_routine_lines_raise_nothing():
     report = analyze("racoon: INFO: unsupported PF_KEY message REGISTER\n")
     assert [s.kind for s in report.sources] == [peer_log.KIND]
     assert not [f for f in report.findings if f.severity != "info"]
+
+
+def test_the_identity_a_peer_declares_is_named_on_its_refusal():
+    """pluto's "we require peer to have ID '123.123.123.123', but peer declares
+    '10.0.1.2'": the declared identity is a field, for the NAT verdict."""
+    (record,) = records("openswan-l2tp-client-peer-declares-nat-private-id.txt")
+    identity = [e for e in record["errors"] if e["kind"] == "identity"]
+    assert [e.get("declared_id") for e in identity][:1] == ["10.0.1.2"]
+    assert identity[0]["quotes"] is True

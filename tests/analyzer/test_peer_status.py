@@ -30,6 +30,7 @@ def test_a_junos_inactive_tunnel_keeps_its_down_reason():
     assert {r["peer"] for r in down} == {"128.168.104.229"}
     assert any(
         r.get("reason") == "No response from peer. Negotiation failed (130 times)"
+        and r.get("no_answer") is True
         for r in down
     )
 
