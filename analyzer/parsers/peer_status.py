@@ -4,14 +4,16 @@ Engineers paste the far end's view beside the Cisco one: Juniper SRX `show secur
 ike security-associations`, `show security ipsec security-associations` and `show
 security ipsec inactive-tunnels` (with its "Tunnel Down Reason"), strongSwan `ipsec
 statusall` / `swanctl --list-sas`, VyOS `show vpn ike sa` / `show vpn ipsec sa`,
-ScreenOS `get sa`, Yamaha RTX `show ipsec sa gateway N [detail]`. One record per peer
-and phase::
+ScreenOS `get sa`, Yamaha RTX `show ipsec sa gateway N [detail]`, FortiGate `diagnose vpn ike gateway
+list` and `get vpn ipsec tunnel summary`. One record per peer and phase::
 
     {"peer": "128.168.104.229", "platform": "juniper", "phase": 1,
      "state": "down", "printed": "DOWN", "reason": "No response from peer. ...",
      "lines": [5, 5]}
 
 ``state`` is ``up``, ``down`` or ``negotiating``; ``printed`` is the device's word.
+A FortiGate tunnel whose address the paste hides (``addr: ->``, a summary row
+without one) is known by its name: ``peer`` is empty and ``tunnel`` names it.
 Tables are recognised by their header (a State column beside a Remote Address,
 Gateway or Peer column, or the daemons' own layouts), never by a lone line.
 """
@@ -38,8 +40,17 @@ _INACTIVE_HEADER = re.compile(r"^\s*ID\s+Port\s+Gateway\s+.*Tunnel Down Reason")
 _PANOS_HEADER = re.compile(
     r"^\s*(?:GwID/client IP|Gateway Name)\s+.*Peer-Address|^\s*GwID/client IP\s+"
 )
-# FortiGate `diagnose vpn ike gateway list`.
-_FORTI_ADDR = re.compile(rf"^\s*addr: {IPV4}:\d{{1,5}} -> (?P<peer>{IPV4}):\d{{1,5}}")
+# FortiGate `diagnose vpn ike gateway list`: the tunnel's name, then its addresses
+# (hidden in some posts: "addr: ->").
+_FORTI_NAME = re.compile(r"^name: (?P<name>\S{1,64})\s*$")
+_FORTI_ADDR = re.compile(
+    rf"^\s*addr: (?:{IPV4}:\d{{1,5}} -> (?P<peer>{IPV4}):\d{{1,5}}|\S{{0,40}} ?-> ?\S{{0,40}}\s*$)"
+)
+# `get vpn ipsec tunnel summary`: "'name' [a.b.c.d:0] selectors(total,up): 1/0 ...".
+_FORTI_SUMMARY = re.compile(
+    rf"^\s*'(?P<name>[^'\s]{{1,64}})'\s+(?:(?P<peer>{IPV4}):\d{{1,5}}\s+)?"
+    r"selectors\(total,up\):\s*(?P<total>\d{1,5})/(?P<up>\d{1,5})"
+)
 _FORTI_IPSEC = re.compile(r"^\s*IPsec SA: created \d+/\d+\s+established (?P<up>\d+)/")
 # ScreenOS `get sa`: one row per direction of an IPsec SA, "Sta" A(ctive) or
 # I(nactive), then the VPN monitor's U(p) / D(own) or "-".
@@ -92,6 +103,7 @@ def parse(section: Section) -> list[Source]:
     table: str | None = None
     charon: dict[str, dict] = {}  # connection name -> its IKE record
     forti: dict = {}
+    forti_name: tuple[str, int] | None = None  # the last "name:" line and its index
     yamaha: dict = {}
     for index, line in enumerate(section.lines):
         number = section.numbers[index]
@@ -170,11 +182,34 @@ def parse(section: Section) -> list[Source]:
             table = "panos2" if "SPI(in)" in line else "panos1"
             claimed.add(number)
             continue
+        m = _FORTI_SUMMARY.match(line)
+        if m:
+            up = int(m.group("up")) > 0 or int(m.group("total")) == 0
+            record = _record(
+                records,
+                m.group("peer") or "",
+                "fortigate",
+                2,
+                "UP" if up else "DOWN",
+                number,
+            )
+            record["tunnel"] = m.group("name")
+            record["selectors"] = f"{m.group('total')}/{m.group('up')}"
+            claimed.add(number)
+            continue
+        m = _FORTI_NAME.match(line)
+        if m:
+            forti_name = (m.group("name"), index)
+            continue
         m = _FORTI_ADDR.match(line)
         if m:
             forti = _record(
-                records, m.group("peer"), "fortigate", 1, "CONNECTING", number
+                records, m.group("peer") or "", "fortigate", 1, "CONNECTING", number
             )
+            if forti_name is not None and index - forti_name[1] <= 6:
+                forti["tunnel"] = forti_name[0]
+                claimed.add(section.numbers[forti_name[1]])
+            forti_name = None
             table = "forti"
             claimed.add(number)
             continue
@@ -182,9 +217,14 @@ def parse(section: Section) -> list[Source]:
             if stripped.startswith("status: established"):
                 forti.update(state="up", printed="established")
                 forti["lines"][1] = number
+            elif stripped.startswith("status: connecting") and forti["state"] != "up":
+                forti["printed"] = "connecting"
+                forti["lines"][1] = number
             m = _FORTI_IPSEC.match(line)
             if m and int(m.group("up")) > 0:
-                _record(records, forti["peer"], "fortigate", 2, "UP", number)
+                record = _record(records, forti["peer"], "fortigate", 2, "UP", number)
+                if forti.get("tunnel"):
+                    record["tunnel"] = forti["tunnel"]
             claimed.add(number)
             if not line[:1].isspace() and ":" not in stripped:
                 table = None
@@ -264,7 +304,7 @@ def parse(section: Section) -> list[Source]:
         parent = record.pop("_parent", None)
         if parent is not None and not record["peer"]:
             record["peer"] = parent["peer"]
-    records = [r for r in records if r["peer"]]
+    records = [r for r in records if r["peer"] or r.get("tunnel")]
     if not records:
         return []
     return [
