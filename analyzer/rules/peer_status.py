@@ -30,6 +30,14 @@ _NO_ANSWER = ("No response", "no response", "timed out", "Timed out", "timeout")
 
 def check(report: Report) -> list[Finding]:
     findings: list[Finding] = []
+    # A tunnel whose negotiation the same paste's IKE log shows is judged from
+    # that log, which says why; its status row adds nothing but a second alarm.
+    negotiated = {
+        record.get("peer")
+        for source in report.sources_of("ike_debug", "peer.ike_log")
+        for record in source.records
+        if record.get("peer")
+    }
     for source in report.sources_of(KIND):
         # A tunnel is its peer's address, or its name when the paste hides it.
         tunnels: dict[str, list[dict]] = {}
@@ -39,7 +47,7 @@ def check(report: Report) -> list[Finding]:
             )
         for name, records in tunnels.items():
             down = [r for r in records if r["state"] == "down"]
-            if not down:
+            if not down or (records[0]["peer"] and records[0]["peer"] in negotiated):
                 continue
             phase1 = [r for r in records if r["phase"] == 1]
             if (
