@@ -15,7 +15,11 @@ list` and `get vpn ipsec tunnel summary`. One record per peer and phase::
 A FortiGate tunnel whose address the paste hides (``addr: ->``, a summary row
 without one) is known by its name: ``peer`` is empty and ``tunnel`` names it.
 Tables are recognised by their header (a State column beside a Remote Address,
-Gateway or Peer column, or the daemons' own layouts), never by a lone line.
+Gateway or Peer column, or the daemons' own layouts), never by a lone line. The one
+exception is the far end's own word that it declared a peer dead after its dead
+peer detection went unanswered (AWS's tunnel log: "AWS tunnel DPD timed out after 3
+retransmits", "Peer is not responsive - Declaring peer dead"): a record in state
+``down`` with ``dpd`` set and the message as its ``reason``.
 """
 
 from __future__ import annotations
@@ -51,6 +55,12 @@ _FORTI_SUMMARY = re.compile(
     rf"^\s*'(?P<name>[^'\s]{{1,64}})'\s+(?:(?P<peer>{IPV4}):\d{{1,5}}\s+)?"
     r"selectors\(total,up\):\s*(?P<total>\d{1,5})/(?P<up>\d{1,5})"
 )
+# A far end that gave up on a peer whose DPD probes went unanswered.
+_DPD_DEAD = re.compile(
+    r"\bDPD timed out after\b|\bPeer is not responsive\s*-\s*Declaring peer dead",
+    re.IGNORECASE,
+)
+_DPD_PEER = re.compile(rf"\bcgw: (?P<peer>{IPV4})")
 _FORTI_IPSEC = re.compile(r"^\s*IPsec SA: created \d+/\d+\s+established (?P<up>\d+)/")
 # ScreenOS `get sa`: one row per direction of an IPsec SA, "Sta" A(ctive) or
 # I(nactive), then the VPN monitor's U(p) / D(own) or "-".
@@ -109,6 +119,21 @@ def parse(section: Section) -> list[Source]:
         number = section.numbers[index]
         stripped = line.strip()
         if not stripped:
+            continue
+        if ("DPD" in line or "dead" in line) and _DPD_DEAD.search(line):
+            m = _DPD_PEER.search(line)
+            record = _record(
+                records,
+                m.group("peer") if m else "",
+                "aws"
+                if "AWS" in line or "cgw" in line or "not responsive" in line
+                else "other",
+                1,
+                "DOWN",
+                number,
+            )
+            record.update(dpd=True, reason=stripped[:200], tunnel=record["peer"] or "")
+            claimed.add(number)
             continue
         if _INACTIVE_HEADER.match(line):
             table = "inactive"
@@ -304,7 +329,7 @@ def parse(section: Section) -> list[Source]:
         parent = record.pop("_parent", None)
         if parent is not None and not record["peer"]:
             record["peer"] = parent["peer"]
-    records = [r for r in records if r["peer"] or r.get("tunnel")]
+    records = [r for r in records if r["peer"] or r.get("tunnel") or r.get("dpd")]
     if not records:
         return []
     return [

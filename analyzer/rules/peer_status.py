@@ -50,7 +50,9 @@ def check(report: Report) -> list[Finding]:
             if not down or (records[0]["peer"] and records[0]["peer"] in negotiated):
                 continue
             phase1 = [r for r in records if r["phase"] == 1]
-            if (
+            if any(r.get("dpd") for r in down):
+                findings.append(_declared_dead(name, [r for r in down if r.get("dpd")]))
+            elif (
                 records[0]["platform"] in _SECTIONS
                 and not any(r.get("reason") for r in down)
                 and phase1
@@ -68,6 +70,35 @@ def _commands(platform: str, records: list[dict]) -> list[str]:
         c.replace("{tunnel}", tunnel) if tunnel else c.replace(" name {tunnel}", "")
         for c in _COMMANDS.get(platform, [])
     ]
+
+
+def _declared_dead(name: str, records: list[dict]) -> Finding:
+    """The far end gave up on this peer: its dead peer detection probes went
+    unanswered, so it tore the tunnel down (AWS: 'enforcing DPD time-out
+    action')."""
+    who = name or "the peer"
+    return Finding(
+        code="peer.dpd_dead",
+        severity="warning",
+        title=f"The other end declared {who} dead: its dead peer detection timed out",
+        detail=(
+            f'The far end says "{records[0]["reason"]}": it sent DPD probes '
+            "(R-U-THERE, or IKEv2's empty INFORMATIONAL) and heard nothing back, so "
+            "it deleted the IKE and IPsec SAs. This device stopped answering them: "
+            "it rebooted or cleared its SAs, its DPD answers do not get back (UDP "
+            "500/4500 dropped on the path while traffic was idle), or it does not "
+            "answer DPD at all. Check DPD on both ends and the path, then whether "
+            "the tunnel comes back on the next packet."
+        ),
+        link=links.DPD,
+        lines=sorted({n for r in records for n in r["lines"]}),
+        next_commands=[
+            "show crypto isakmp sa detail",
+            "show crypto ikev2 sa detail",
+            "show run all tunnel-group | include keepalive",
+        ],
+        subject=f"peer {name}" if name else "the peer",
+    )
 
 
 def _phase1_down(name: str, records: list[dict]) -> Finding:

@@ -115,3 +115,26 @@ def test_fortigate_gateway_list_with_addresses_still_keys_on_the_peer():
         ("200.1.1.2", 1, "up"),
     }
     assert all(r["state"] == "up" for r in records)
+
+
+def test_aws_dpd_timeout_is_the_far_end_declaring_the_peer_dead():
+    """AWS: 'Peer has not responded to DPD Messages, enforcing DPD time-out
+    action'. The log line is the far end's verdict on this device."""
+    name = "other-end/aws-docs-tunnel-log-ikev2-dpd-timed-out-row.txt"
+    [record] = status(name)
+    assert (record["platform"], record["state"], record["dpd"]) == ("aws", "down", True)
+    assert (
+        record["reason"] == "AWS tunnel DPD timed out after {retry_count} retransmits"
+    )
+    report = analyze((FIELD / name).read_text(encoding="utf-8"))
+    [finding] = [f for f in report.findings if f.code.startswith("peer.")]
+    assert finding.code == "peer.dpd_dead"
+    assert (finding.article, finding.anchor) == ("dead-peer-detection-and-rekey", "dpd")
+
+
+def test_a_line_that_only_mentions_dpd_is_no_status():
+    from analyzer.parsers import peer_status
+    from analyzer.report import Section
+
+    lines = ["DPD is on-demand by default; a quiet tunnel sends no probes."]
+    assert peer_status.parse(Section(lines=lines, numbers=[1])) == []
