@@ -63,7 +63,7 @@ KINDS: tuple[OutputKind, ...] = (
         "ios.show_crypto_ikev2_sa",
         "IOS show crypto ikev2 sa",
         "ikev2_sa",
-        ("ike",),
+        ("ike", "ipsec"),
         "ike",
         "test_ikev2_sa",
     ),
@@ -157,9 +157,10 @@ KINDS: tuple[OutputKind, ...] = (
     ),
     OutputKind(
         "peer.ike_log",
-        "the other end's IKE log (strongSwan, libreswan, FortiGate, Juniper, Palo Alto)",
+        "the other end's IKE log (strongSwan, libreswan, FortiGate, Juniper, Palo Alto, "
+        "AWS, HP-UX)",
         "peer_log",
-        ("ike_debug",),
+        ("ike_debug", "peer_status"),
         "field/other-end",
         "test_peer_log",
     ),

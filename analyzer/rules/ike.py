@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analyzer import isakmp, links
-from analyzer.paste import device_name, waiting_for_sa
+from analyzer.paste import device_name, narrowed_to, waiting_for_sa
 from analyzer.report import Finding
 
 ISAKMP_KINDS = (
@@ -384,7 +384,11 @@ def _no_phase2(report, source, groups) -> list[Finding]:
             r
             for s in mine
             for r in s.records
-            if r.get("peer") in (None, "", peer) and waiting_for_sa(r)
+            if r.get("peer") in (None, "", peer)
+            and waiting_for_sa(r)
+            # An IKEv2 crypto map entry whose networks the peer narrowed: the SA
+            # for the narrower networks beside it is the tunnel.
+            and not (state == "READY" and narrowed_to(r, s.records))
         ]
         if waiting:
             rec = waiting[0]
