@@ -429,9 +429,6 @@ KNOWN_MISSES: dict[str, str] = {
     "No IKEv2 connection found with compatible Traffic Selectors": (
         "'traffic selectors' ranks the syslog article (750xxx) above the IKEv2 article"
     ),
-    "ubuntu to cisco asa v2N_TS_UNACCEPTABLE notification": (
-        "'v2N_TS_UNACCEPTABLE' is not split to TS_UNACCEPTABLE: no answer"
-    ),
     "NAT divert to egress interface": (
         "packet-tracer's 'NAT divert' wording is in no article: no answer"
     ),
