@@ -170,9 +170,6 @@ KNOWN_MISSES: dict[str, str] = {
     "why does my ipsec vpn drop after idle timeout": (
         "the DPD article never says 'timeout'; 'idle' and 'drop' rank the ISAKMP states, NAT-T and MTU articles above it"
     ),
-    "ipsec tunnel flaps intermittently during rekey asa to palo alto": (
-        "'palo alto', two rare words held by the phase 2 and other-vendors articles, outweighs what the DPD article holds; 'intermittently' is only guessed as 'intermittent' and counts half"
-    ),
     "PIX-3-702305 SA is rekeying due to sequence number rollover": (
         "702305 is in no article, not even the syslog reference, and 'rollover' is unknown: no answer"
     ),
