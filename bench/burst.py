@@ -133,7 +133,25 @@ def stop_worker(worker: subprocess.Popen) -> None:
         pass
 
 
-def wait_done(ids: list[str], worker, log_path: Path, timeout: float) -> None:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its children so far, from
+    /proc (Linux): the worker's main process and its pool process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        # After the command's name: state, ppid, ... utime (12th), stime (13th).
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def wait_done(
+    ids: list[str], worker, log_path: Path, timeout: float, poll: float = 0.25
+) -> None:
     from analyzer.models import Diagnosis
 
     deadline = time.monotonic() + timeout
@@ -148,7 +166,7 @@ def wait_done(ids: list[str], worker, log_path: Path, timeout: float) -> None:
                 f"(worker {'exited' if worker.poll() is not None else 'still busy'})"
                 f"\n--- worker log ---\n{tail}"
             )
-        time.sleep(0.25)
+        time.sleep(poll)
     failed = Diagnosis.objects.filter(id__in=ids, status="failed")
     if failed.exists():
         raise SystemExit(f"{failed.count()} diagnoses failed: {failed[0].error}")
@@ -175,16 +193,20 @@ def one_run(texts: list[str], warmup: list[str], env: dict, workdir: Path) -> di
     inputs = [stored[i] for i in burst_ids]
     for text in inputs[:WARMUP]:
         engine.analyze(text)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for text in inputs:
         engine.analyze(text)
     engine_seconds = time.perf_counter() - start
+    engine_cpu = time.process_time() - cpu
 
     log_path = workdir / "worker.log"
     worker = start_worker(env, log_path)
     try:
-        wait_done(warm_ids, worker, log_path, START_TIMEOUT)
+        # Polled closely: the worker's CPU time is read when the warm-up ends.
+        wait_done(warm_ids, worker, log_path, START_TIMEOUT, poll=0.01)
+        cpu = cpu_seconds(worker.pid)
         wait_done(burst_ids, worker, log_path, DRAIN_TIMEOUT)
+        worker_cpu = cpu_seconds(worker.pid) - cpu
     finally:
         stop_worker(worker)
     rows = Diagnosis.objects.filter(id__in=burst_ids)
@@ -212,6 +234,8 @@ def one_run(texts: list[str], warmup: list[str], env: dict, workdir: Path) -> di
         "inside": statistics.mean(inside),
         "between": statistics.mean(between),
         "engine each": engine_seconds / len(texts),
+        "engine cpu": engine_cpu / len(texts),
+        "worker cpu": worker_cpu / len(texts),
     }
 
 
@@ -290,6 +314,12 @@ def run_broker(kind: str, args) -> None:
         f"  per paste: engine alone {each:.1f} ms; in the worker {inside:.1f} ms "
         f"from claim to result saved, {between:.1f} ms from a result to the next "
         "claim (means)"
+    )
+    engine_cpu = statistics.median(r["engine cpu"] for r in results) * 1000
+    worker_cpu = statistics.median(r["worker cpu"] for r in results) * 1000
+    print(
+        f"  CPU per paste: engine alone {engine_cpu:.1f} ms, worker {worker_cpu:.1f} ms "
+        "(its main and pool processes)"
     )
     print(
         "  ratios per run: "
