@@ -30,42 +30,79 @@ def _test_delay():
 
 
 class Heartbeat:
-    """A thread refreshing the row's heartbeat every ANALYZER_HEARTBEAT_SECONDS
-    while the analysis runs, so the sweep can tell a slow run from a dead one. It
-    stops with the run (and with the process: a killed worker's heartbeat ends)."""
+    """Refreshes the row's heartbeat every ANALYZER_HEARTBEAT_SECONDS while the
+    analysis runs, so the sweep can tell a slow run from a dead one. It stops with
+    the run (and with the process: a killed worker's heartbeat ends).
+
+    One thread per process does the beating: started by the first run, it waits
+    between runs. A thread started and joined for every run cost a 10 kB paste
+    about a quarter of its analysis time on a busy machine, where each start and
+    each join waits for the scheduler."""
+
+    _lock = threading.Condition()
+    _run = None  # the Heartbeat of the run in progress in this process
+    _thread = None
+    _pid = None
 
     def __init__(self, diagnosis: Diagnosis, interval: float):
         self.diagnosis = diagnosis
         self.interval = interval
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(
-            target=self._run, name=f"heartbeat-{diagnosis.id[:8]}", daemon=True
-        )
+        self.due = 0.0
 
-    def _run(self):
+    @classmethod
+    def _beat_forever(cls):
+        lock = cls._lock
+        while True:
+            with lock:
+                run = cls._run
+                while run is None or time.monotonic() < run.due:
+                    lock.wait(None if run is None else run.due - time.monotonic())
+                    run = cls._run
+                run.due += run.interval
+            run._beat()
+
+    def _beat(self):
+        alive = True
         try:
-            while not self.stopped.wait(self.interval):
-                try:
-                    if not self.diagnosis.beat():
-                        log.warning(
-                            "diagnosis %s is no longer this run's; heartbeat stops",
-                            self.diagnosis.id,
-                        )
-                        return
-                except DatabaseError as exc:
-                    # A busy database misses one beat; the next one may pass.
-                    log.warning("heartbeat of %s: %s", self.diagnosis.id, exc)
+            alive = self.diagnosis.beat()
+        except DatabaseError as exc:
+            # A busy database misses one beat; the next one may pass.
+            log.warning("heartbeat of %s: %s", self.diagnosis.id, exc)
         finally:
-            # The thread's own connection, not the task's.
+            # The thread's own connection, not the task's: none is kept between
+            # beats, which are seconds apart.
             connections.close_all()
+        if not alive:
+            with self._lock:
+                if type(self)._run is self:
+                    log.warning(
+                        "diagnosis %s is no longer this run's; heartbeat stops",
+                        self.diagnosis.id,
+                    )
+                    type(self)._run = None
+            # Otherwise the run ended meanwhile: its row is closed, as it should be.
 
     def __enter__(self):
-        self.thread.start()
+        cls = type(self)
+        if cls._pid != os.getpid():
+            # A forked pool process inherits no thread (and no lock held by one).
+            cls._lock, cls._thread, cls._run = threading.Condition(), None, None
+            cls._pid = os.getpid()
+        with cls._lock:
+            self.due = time.monotonic() + self.interval
+            cls._run = self
+            if cls._thread is None or not cls._thread.is_alive():
+                cls._thread = threading.Thread(
+                    target=cls._beat_forever, name="heartbeat", daemon=True
+                )
+                cls._thread.start()
+            cls._lock.notify()
         return self
 
     def __exit__(self, *exc):
-        self.stopped.set()
-        self.thread.join(timeout=self.interval + 5)
+        with self._lock:
+            if type(self)._run is self:
+                type(self)._run = None
 
 
 # Pauses between tries of a write that met "database is locked" (SQLite, another

@@ -425,6 +425,48 @@ def test_the_heartbeat_thread_beats_while_the_analysis_runs(monkeypatch):
     assert 3 <= len(beats) <= 6
 
 
+def test_runs_share_one_heartbeat_thread_that_beats_only_the_run_in_progress(
+    monkeypatch,
+):
+    """Each run is beaten while it lasts and not after; the second run is beaten
+    by the thread the first one started, which is not started per run."""
+    import time
+
+    from analyzer.tasks import Heartbeat
+
+    first, second = make(), make()
+    beats = []
+    monkeypatch.setattr(Diagnosis, "beat", lambda self: beats.append(self.id) or True)
+    with Heartbeat(first, 0.1):
+        time.sleep(0.45)
+    thread = Heartbeat._thread
+    with Heartbeat(second, 0.1):
+        time.sleep(0.45)
+    ended = len(beats)
+    time.sleep(0.35)
+    assert Heartbeat._thread is thread and thread.is_alive()
+    assert beats.count(first.id) >= 2 and beats.count(second.id) >= 2
+    assert beats.index(second.id) > max(i for i, b in enumerate(beats) if b == first.id)
+    assert len(beats) == ended  # nothing beats once the run is over
+
+
+def test_a_run_taken_back_by_the_sweep_stops_being_beaten(monkeypatch, caplog):
+    """A beat that finds the row no longer this run's ends the run's beating (the
+    thread stays for the next run)."""
+    import time
+
+    from analyzer.tasks import Heartbeat
+
+    diagnosis = make()
+    beats = []
+    monkeypatch.setattr(Diagnosis, "beat", lambda self: beats.append(1) and False)
+    with caplog.at_level("WARNING", logger="analyzer.tasks"):
+        with Heartbeat(diagnosis, 0.1):
+            time.sleep(0.5)
+    assert beats == [1]
+    assert "no longer this run's" in caplog.text
+
+
 @pytest.mark.parametrize(
     "env, refused",
     [
