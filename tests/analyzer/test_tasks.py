@@ -542,3 +542,23 @@ def test_a_claim_still_locked_is_retried_later(monkeypatch):
     with pytest.raises(Retry):
         analyze_diagnosis.apply(args=[diagnosis.id], throw=True)
     assert Diagnosis.objects.get(id=diagnosis.id).status == "queued"
+
+
+@pytest.mark.parametrize("usable", [True, False])
+def test_a_kept_connection_is_checked_before_each_task(monkeypatch, usable):
+    """Celery keeps the worker's database connection between tasks
+    (CELERY_DB_REUSE_MAX); before each task one that no longer answers (a
+    restarted server) is closed, so the task opens a new one."""
+    from django.db import connections
+
+    from analyzer.tasks import drop_unusable_connections
+
+    connection = connections["default"]
+
+    assert settings.CELERY_DB_REUSE_MAX > 1
+    connection.ensure_connection()
+    closed = []
+    monkeypatch.setattr(type(connection), "is_usable", lambda self: usable)
+    monkeypatch.setattr(type(connection), "close", lambda self: closed.append(1))
+    drop_unusable_connections()
+    assert closed == ([] if usable else [1])
