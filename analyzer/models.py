@@ -315,7 +315,9 @@ class Diagnosis(models.Model):
             heartbeat=now,
         )
         if claimed:
-            self.refresh_from_db()
+            # Only what the claim wrote: the paste never changes after submit and
+            # the caller has just read it.
+            self.refresh_from_db(fields=["status", "attempts", "started", "heartbeat"])
         return bool(claimed)
 
     def beat(self) -> bool:
