@@ -11,14 +11,35 @@ import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_process_init
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections
+from django.db.backends.signals import connection_created
 
 from analyzer import engine
 from analyzer.models import Diagnosis
 
 log = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def commit_without_waiting_for_the_disk(**kwargs):
+    """In a worker's pool process, a commit does not wait for the disk: SQLite
+    syncs its write-ahead log at checkpoints only (synchronous=NORMAL), PostgreSQL
+    flushes a moment later (synchronous_commit=off). Either keeps the database
+    whole through a crash and may lose the last commits of a power cut or of the
+    server's crash, which the sweep makes good: a claim or a result that is lost
+    leaves the row queued or running without a heartbeat, and it is sent again.
+    The web's commits (a submit answered with its permalink) still wait."""
+    connection_created.connect(_commit_without_waiting, weak=False)
+
+
+def _commit_without_waiting(sender, connection, **kwargs):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
 
 
 @task_prerun.connect

@@ -562,3 +562,36 @@ def test_a_kept_connection_is_checked_before_each_task(monkeypatch, usable):
     monkeypatch.setattr(type(connection), "close", lambda self: closed.append(1))
     drop_unusable_connections()
     assert closed == ([] if usable else [1])
+
+
+def synchronous_setting(conn) -> str:
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous")
+            return {0: "off", 1: "normal", 2: "full", 3: "extra"}[cursor.fetchone()[0]]
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_only_a_worker_process_commits_without_waiting_for_the_disk():
+    """The web's commits wait for the disk (a submit answered with its permalink
+    is kept through a power cut); a worker pool process's do not (the sweep
+    makes good a claim or a result that is lost)."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    from analyzer.tasks import (
+        _commit_without_waiting,
+        commit_without_waiting_for_the_disk,
+    )
+
+    web = connections.create_connection("default")
+    worker = connections.create_connection("default")
+    try:
+        assert synchronous_setting(web) in ("full", "on")
+        commit_without_waiting_for_the_disk()  # what worker_process_init runs
+        assert synchronous_setting(worker) in ("normal", "off")
+    finally:
+        connection_created.disconnect(_commit_without_waiting)
+        web.close()
+        worker.close()
