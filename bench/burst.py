@@ -16,7 +16,7 @@ is a throwaway SQLite file, or a database on the PostgreSQL server DATABASE_URL
 names (its name + ``_bench``, dropped afterwards), as bench/search.py makes it.
 
     .venv/bin/python bench/burst.py [--pastes 200] [--size 10000] [--runs 3]
-        [--broker redis|filesystem] [--redis redis://127.0.0.1:6379/12]
+        [--broker redis|filesystem] [--redis redis://127.0.0.1:6379/6]
 
 The median of ``--runs`` runs is printed. The drain time comes from the rows'
 ``finished`` stamps (written by the worker), so this process polls lazily and
@@ -345,7 +345,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--redis",
-        default=os.getenv("BENCH_BURST_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        default=os.getenv("BENCH_BURST_REDIS_URL", "redis://127.0.0.1:6379/6"),
         help="a Redis database for the run (only its own queue is touched)",
     )
     args = parser.parse_args()
