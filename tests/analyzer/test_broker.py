@@ -46,11 +46,12 @@ def test_an_acknowledgement_ends_the_wait_for_the_next_message(tmp_path):
         ) as consumer:
             consumer.qos(prefetch_count=1)
             conn.drain_events(timeout=10)
-            assert [m.payload for m in received] == [{"n": 0}]
+            assert len(received) == 1
             # The task's acknowledgement comes from another thread (the pool's
             # result handler), while the consumer waits.
             threading.Timer(0.5, received[0].ack).start()
             start = monotonic()
             conn.drain_events(timeout=20)
-            assert [m.payload for m in received] == [{"n": 0}, {"n": 1}]
+            # Both, in either order (two files named in one millisecond).
+            assert sorted(m.payload["n"] for m in received) == [0, 1]
             assert monotonic() - start < 15
