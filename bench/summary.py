@@ -136,9 +136,8 @@ def table(rows: list[tuple[str, str, str, str, str]]) -> str:
     head = ("script", "measure", "figure", "goal", "result")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     line = "  ".join(f"{{:{w}}}" for w in widths)
-    out = [line.format(*head), line.format(*("-" * w for w in widths))]
-    out += [line.format(*row).rstrip() for row in rows]
-    return "\n".join(out)
+    out = [head, tuple("-" * w for w in widths), *rows]
+    return "\n".join(line.format(*row).rstrip() for row in out)
 
 
 def main() -> None:
