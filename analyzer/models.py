@@ -306,8 +306,10 @@ class Diagnosis(models.Model):
         """Move queued -> running for this worker. False when another worker (or an
         earlier delivery of the same message) already took it."""
         now = timezone.now()
+        # Only the row as it was read: then what the claim writes is known, and
+        # nothing has to be read back.
         claimed = Diagnosis.objects.filter(
-            id=self.id, status=self.Status.QUEUED
+            id=self.id, status=self.Status.QUEUED, attempts=self.attempts
         ).update(
             status=self.Status.RUNNING,
             attempts=F("attempts") + 1,
@@ -315,7 +317,9 @@ class Diagnosis(models.Model):
             heartbeat=now,
         )
         if claimed:
-            self.refresh_from_db()
+            self.status = self.Status.RUNNING
+            self.attempts += 1
+            self.started = self.heartbeat = now
         return bool(claimed)
 
     def beat(self) -> bool:
