@@ -371,11 +371,22 @@ class Diagnosis(models.Model):
         return self._close(status=self.Status.FAILED, error=message[:2000])
 
     def _close(self, **fields) -> bool:
+        now = timezone.now()
         updated = Diagnosis.objects.filter(
             id=self.id, status=self.Status.RUNNING, attempts=self.attempts
-        ).update(finished=timezone.now(), **fields)
+        ).update(finished=now, **fields)
         if updated:
-            self.refresh_from_db()
+            # What was written is known; only what an expression computed (a title
+            # kept or derived) is read back, never the report just saved.
+            self.finished = now
+            computed = []
+            for name, value in fields.items():
+                if hasattr(value, "resolve_expression"):
+                    computed.append(name)
+                else:
+                    setattr(self, name, value)
+            if computed:
+                self.refresh_from_db(fields=computed)
         return bool(updated)
 
     def rename(self, title: str) -> None:

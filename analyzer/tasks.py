@@ -167,10 +167,13 @@ def retry_locked(write, what: str, diagnosis_id: str):
 
 def _page(diagnosis: Diagnosis, report: dict):
     """The page of the finished diagnosis, rendered once here rather than on
-    every view. A page that cannot be rendered costs only speed: the view then
-    renders from the report, so the analysis is not failed for it."""
-    from analyzer.views import render_page
+    every view, for a paste big enough for that to matter. A page that cannot
+    be rendered costs only speed: the view then renders from the report, so the
+    analysis is not failed for it."""
+    from analyzer.views import STORED_PAGE_MIN_CHARS, render_page
 
+    if len(diagnosis.input_text) < STORED_PAGE_MIN_CHARS:
+        return None
     try:
         return render_page(diagnosis, report)
     except (SoftTimeLimitExceeded, MemoryError):

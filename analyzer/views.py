@@ -599,6 +599,12 @@ def _render_version() -> str:
 RENDER_VERSION = _render_version()
 
 
+# Pastes of this many characters or more have their finished page rendered once and stored.
+# A smaller one renders in a few milliseconds per view (10 kB: about 6 ms), so
+# storing it would cost the worker as much as it saves a reader.
+STORED_PAGE_MIN_CHARS = 32_000
+
+
 def render_page(diagnosis, report: dict) -> dict:
     """The finished page's stored fields (DiagnosisPage), rendered from the
     report and the paste once, when the analysis ends."""

@@ -10,7 +10,7 @@ from django.test import Client
 
 from analyzer.models import Diagnosis, DiagnosisPage
 from analyzer.tasks import analyze_diagnosis
-from analyzer.views import EXAMPLES_DIR, RENDER_VERSION
+from analyzer.views import EXAMPLES_DIR, RENDER_VERSION, STORED_PAGE_MIN_CHARS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def page(client, diagnosis, **extra) -> str:
 
 
 # A paste with a verdict, findings with evidence, a timeline, counters, a state
-# graph, record tables and lines nothing recognised: every part the page has.
+# graph, record tables and lines nothing recognised: every part the page has;
+# the log repeated makes it big enough for its page to be stored.
 MIXED = (
     "\n".join(
         example(name)
@@ -47,10 +48,12 @@ MIXED = (
         )
     )
     + "\nthis line is no device output at all\n"
+    + example("asa_show_logging.txt") * 20
 )
 
 
 def test_the_analysis_stores_the_page_it_rendered():
+    assert len(MIXED) >= STORED_PAGE_MIN_CHARS
     diagnosis = analyzed(MIXED)
     stored = DiagnosisPage.objects.get(diagnosis=diagnosis)
     assert stored.version == RENDER_VERSION
@@ -102,8 +105,9 @@ def test_render_pages_brings_stale_pages_up_to_date(capsys):
     diagnosis = analyzed(MIXED)
     fresh = DiagnosisPage.objects.get(diagnosis=diagnosis).result_html
     DiagnosisPage.objects.update(version="other code", result_html=b"")
-    other = analyzed(example("asa_show_logging.txt"))
+    other = analyzed(MIXED.replace("MM_WAIT_MSG4", "MM_WAIT_MSG2"))
     DiagnosisPage.objects.filter(diagnosis=other).delete()
+    small = analyzed(example("asa_show_logging.txt"))
     queued = Diagnosis.objects.create(input_text="not analyzed yet")
     call_command("render_pages")
     assert "2 pages rendered" in capsys.readouterr().out
@@ -112,6 +116,18 @@ def test_render_pages_brings_stale_pages_up_to_date(capsys):
     assert DiagnosisPage.unpack(stored.result_html) == DiagnosisPage.unpack(fresh)
     assert DiagnosisPage.objects.filter(diagnosis=other).exists()
     assert not DiagnosisPage.objects.filter(diagnosis=queued).exists()
+    assert not DiagnosisPage.objects.filter(diagnosis=small).exists()
+
+
+def test_a_small_paste_is_rendered_on_each_view():
+    """Below the size a stored page pays for, nothing is stored and the page is
+    rendered from the report, with the same findings."""
+    text = example("asa_isakmp_sa_mm_wait_msg4.txt")
+    assert len(text) < STORED_PAGE_MIN_CHARS
+    diagnosis = analyzed(text)
+    assert not DiagnosisPage.objects.filter(diagnosis=diagnosis).exists()
+    html = page(Client(), diagnosis)
+    assert 'id="finding-1"' in html and "MM_WAIT_MSG4" in html
 
 
 def test_a_page_that_cannot_be_rendered_does_not_fail_the_analysis(monkeypatch):

@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length
 
 from analyzer.models import Diagnosis, DiagnosisPage
-from analyzer.views import RENDER_VERSION, render_page
+from analyzer.views import RENDER_VERSION, STORED_PAGE_MIN_CHARS, render_page
 
 
 class Command(BaseCommand):
     help = (
-        "Render the stored page of every finished diagnosis that has none, or one "
-        "rendered by other code (after an upgrade). Until then such a diagnosis "
+        "Render the stored page of every finished diagnosis big enough to have one "
+        "that has none, or one rendered by other code (after an upgrade). Until then such a diagnosis "
         "is rendered from its report on every view: correct, only slower."
     )
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         )
         stale = (
             Diagnosis.objects.filter(status=Diagnosis.Status.DONE)
+            .annotate(size=Length("input_text"))
+            .filter(size__gte=STORED_PAGE_MIN_CHARS)
             .exclude(Exists(current))
             .only("id", "input_text", "report", "status")
         )
