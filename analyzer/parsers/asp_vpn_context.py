@@ -19,6 +19,7 @@ IPsec SA parser writes SPIs. Counters are integers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from analyzer.parsers.common import owned, spi_hex, to_int
 from analyzer.report import Source
@@ -168,9 +169,7 @@ def parse(section) -> list[Source]:
     records = [r for r in records if _is_context(r)]
     if not records:
         return []
-    claimed = {
-        n for n in claimed if any(r["lines"][0] <= n <= r["lines"][1] for r in records)
-    }
+    claimed = _within(claimed, [r["lines"] for r in records])
     return [
         Source(
             kind=KIND,
@@ -180,6 +179,25 @@ def parse(section) -> list[Source]:
             claimed=claimed,
         )
     ]
+
+
+def _within(numbers: set[int], spans: list[list[int]]) -> set[int]:
+    """The numbers that fall inside one of the ``[first, last]`` spans. The spans
+    are merged and searched by bisection: a big table has thousands of contexts,
+    and testing every line against every one of them was quadratic."""
+    merged: list[list[int]] = []
+    for first, last in sorted(spans):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    starts = [first for first, _ in merged]
+    keep = set()
+    for n in numbers:
+        at = bisect_right(starts, n) - 1
+        if at >= 0 and n <= merged[at][1]:
+            keep.add(n)
+    return keep
 
 
 def _is_context(record: dict) -> bool:
