@@ -196,6 +196,8 @@ def _counters(text: str) -> list[tuple[str, int]]:
     # other, in one pass.
     for part in text.replace("#", ",").split(","):
         part = part.strip()
+        if not part:  # what lies between ", " and "#"
+            continue
         label, _, number = part.rpartition(" ")
         if not number.isdecimal():  # "encaps:61" with no space
             end = len(part)
@@ -594,11 +596,20 @@ class _Reader:
         pairs = _counters(text)
         if not pairs:
             return False
-        names = {name for name, _ in pairs}
+        rec = self.record
         # Only counters pasted: a second "#pkts encaps" line is a second SA.
-        rec = self.current(index, ("encaps",) if "encaps" in names else ())
+        if rec is None or (
+            "encaps" in rec and any(name == "encaps" for name, _ in pairs)
+        ):
+            rec = self.new_record(index)
+        here = self.section.numbers[index]
+        at = rec["at"]
         for name, value in pairs:
-            self.put(rec, index, name, value)
+            rec[name] = value
+            at[name] = here
+        lines = rec["lines"]
+        if here > lines[1]:
+            lines[1] = here
         return True
 
     def _sa_line(self, index: int, text: str, low: str) -> bool:
