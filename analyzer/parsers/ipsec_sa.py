@@ -105,12 +105,7 @@ _SEAM_STARTS = (
 _NOT_A_SEAM = ("\n", " ", ",", "(", "#", "\t")
 # "local\s{1,3}ident (" is found by its "ident (", which a line of idents opens
 # with after "local" and one to three spaces or after "remote ".
-_IDENT_OPENINGS = (
-    "\nlocal ident (",
-    "\nlocal  ident (",
-    "\nlocal   ident (",
-    "\nremote ident (",
-)
+_IDENT_OPENINGS = ("\nlocal ", "\nlocal  ", "\nlocal   ", "\nremote ")
 
 
 def _unexplained(text: str, needle: str, before: tuple[str, ...]) -> bool:
