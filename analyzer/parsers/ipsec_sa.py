@@ -295,12 +295,16 @@ class _Reader:
         self.sa = None
 
     def read(self, index: int, text: str):
-        if text[:1] in "TtNn" and text.lower().startswith(_NO_SAS):
+        if text[0] in "TtNn" and text.lower().startswith(_NO_SAS):
             self.block["text"].append(text)
             return True
         # Too short to hold two fields run together, or holding nothing a second
         # field could start with: no need to look for a seam.
-        if len(text) < 24 or not _may_be_glued(text, self.suspects):
+        if (
+            self.suspects is None
+            or len(text) < 24
+            or not _may_be_glued(text, self.suspects)
+        ):
             result = self._read_piece(index, text)
         else:
             pieces = _GLUED.split(text)
