@@ -39,6 +39,23 @@ def ipv4_to_int(text: str | None) -> int | None:
     return value
 
 
+# RFC 1918 private space and RFC 6598 shared (carrier-grade NAT) space: an address
+# in them is one a device behind NAT holds.
+_BEHIND_NAT = (
+    (0x0A000000, 0x0AFFFFFF),  # 10.0.0.0/8
+    (0xAC100000, 0xAC1FFFFF),  # 172.16.0.0/12
+    (0xC0A80000, 0xC0A8FFFF),  # 192.168.0.0/16
+    (0x64400000, 0x647FFFFF),  # 100.64.0.0/10
+)
+
+
+def is_private(text: str | None) -> bool:
+    """True for a dotted quad in private or carrier-grade NAT space (10/8,
+    172.16/12, 192.168/16, 100.64/10)."""
+    value = ipv4_to_int(text)
+    return value is not None and any(lo <= value <= hi for lo, hi in _BEHIND_NAT)
+
+
 def int_to_ipv4(value: int) -> str:
     """The dotted quad of an integer address."""
     return str(ipaddress.IPv4Address(value))

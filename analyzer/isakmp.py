@@ -12,6 +12,7 @@ packs the same into three messages with the identities in the clear.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -352,6 +353,22 @@ BY_NAME: dict[str, IsakmpState] = {s.name: s for s in STATES}
 def lookup(name: str) -> IsakmpState | None:
     """The state called ``name`` (any case, surrounding spaces ignored)."""
     return BY_NAME.get(name.strip().upper())
+
+
+# ASA tunnel-manager states of the remote-access extensions after phase 1
+# (AM_TM_INIT_XAUTH, MM_TM_WAIT_MODECFG_REPLY ...).
+_EXTENSION = re.compile(
+    r"^(?:AM|MM)_TM_(?:INIT|WAIT|RESP)\w*_(?:XAUTH|MODECFG)|^(?:AM|MM)_TM_\w*(?:XAUTH|MODECFG)"
+)
+
+
+def remote_access_step(name: str) -> str | None:
+    """ "XAUTH" or "MODECFG" when ``name`` is an ASA tunnel-manager state of that
+    remote-access extension (phase 1 is authenticated, the step is under way),
+    else None."""
+    if not _EXTENSION.match(name):
+        return None
+    return "XAUTH" if "XAUTH" in name else "MODECFG"
 
 
 # Main mode on the wire: (message number, sender, what it carries).

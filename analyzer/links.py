@@ -53,6 +53,7 @@ PHASE1_PRE_SHARED_KEY = Link(_PHASE1, "pre-shared-key")
 PHASE1_ISAKMP_ENABLED = Link(_PHASE1, "isakmp-enabled")
 PHASE1_ACCESS_LIST_DENIES = Link(_PHASE1, "access-list-denies")
 PHASE1_PROPOSAL_MISMATCH = Link(_PHASE1, "proposal-mismatch")
+PHASE1_IKE_VERSION = Link(_PHASE1, "ike-version")
 
 MM_WAIT_MSG4_WHAT_IT_MEANS = Link("mm-wait-msg4", "what-it-means")
 

@@ -1,6 +1,7 @@
 import logging
 import secrets
 import unicodedata
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -32,6 +33,20 @@ def clean_title(title: str) -> str:
         c for c in title if unicodedata.category(c) not in ("Cc", "Cs") or c.isspace()
     )
     return " ".join(kept.split())[:200]
+
+
+def findings_by_severity(findings: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A report's findings grouped by severity, the worst first."""
+    return [
+        (severity, [f for f in findings if f.get("severity") == severity])
+        for severity in SEVERITY_ORDER
+        if any(f.get("severity") == severity for f in findings)
+    ]
+
+
+def finding_titles(report: dict) -> list[str]:
+    """Each finding's title (its code when it has none), in report order."""
+    return [f.get("title") or f.get("code") or "" for f in report.get("findings") or []]
 
 
 class DiagnosisQuerySet(models.QuerySet):
@@ -291,8 +306,10 @@ class Diagnosis(models.Model):
         """Move queued -> running for this worker. False when another worker (or an
         earlier delivery of the same message) already took it."""
         now = timezone.now()
+        # Only the row as it was read: then what the claim writes is known, and
+        # nothing has to be read back.
         claimed = Diagnosis.objects.filter(
-            id=self.id, status=self.Status.QUEUED
+            id=self.id, status=self.Status.QUEUED, attempts=self.attempts
         ).update(
             status=self.Status.RUNNING,
             attempts=F("attempts") + 1,
@@ -300,7 +317,9 @@ class Diagnosis(models.Model):
             heartbeat=now,
         )
         if claimed:
-            self.refresh_from_db()
+            self.status = self.Status.RUNNING
+            self.attempts += 1
+            self.started = self.heartbeat = now
         return bool(claimed)
 
     def beat(self) -> bool:
@@ -311,10 +330,12 @@ class Diagnosis(models.Model):
             ).update(heartbeat=timezone.now())
         )
 
-    def finish(self, report: dict, engine_version: str) -> bool:
+    def finish(self, report: dict, engine_version: str, page=None) -> bool:
         """Save the result, unless the sweep has taken the row back meanwhile. A
         diagnosis still without a title gets one from its top finding (in the
-        same UPDATE, so a rename made meanwhile stands)."""
+        same UPDATE, so a rename made meanwhile stands). ``page``, the rendered
+        page's fields, is saved with it, so a finished diagnosis never lacks the
+        page rendered for it."""
         derived = clean_title(summary.title(report))
         top = summary.top_finding(report) or {}
         peers = summary.peers(report)
@@ -337,17 +358,35 @@ class Diagnosis(models.Model):
                     DiagnosisPeer(diagnosis_id=self.id, address=peer[:45])
                     for peer in peers
                 )
+                if page is None:
+                    # Never a page of an earlier result beside this one.
+                    DiagnosisPage.objects.filter(diagnosis_id=self.id).delete()
+                else:
+                    DiagnosisPage.objects.update_or_create(
+                        diagnosis_id=self.id, defaults=page
+                    )
         return closed
 
     def fail(self, message: str) -> bool:
         return self._close(status=self.Status.FAILED, error=message[:2000])
 
     def _close(self, **fields) -> bool:
+        now = timezone.now()
         updated = Diagnosis.objects.filter(
             id=self.id, status=self.Status.RUNNING, attempts=self.attempts
-        ).update(finished=timezone.now(), **fields)
+        ).update(finished=now, **fields)
         if updated:
-            self.refresh_from_db()
+            # What was written is known; only what an expression computed (a title
+            # kept or derived) is read back, never the report just saved.
+            self.finished = now
+            computed = []
+            for name, value in fields.items():
+                if hasattr(value, "resolve_expression"):
+                    computed.append(name)
+                else:
+                    setattr(self, name, value)
+            if computed:
+                self.refresh_from_db(fields=computed)
         return bool(updated)
 
     def rename(self, title: str) -> None:
@@ -432,12 +471,7 @@ class Diagnosis(models.Model):
         return None
 
     def findings_by_severity(self) -> list[tuple[str, list[dict]]]:
-        findings = (self.report or {}).get("findings", [])
-        return [
-            (severity, [f for f in findings if f.get("severity") == severity])
-            for severity in SEVERITY_ORDER
-            if any(f.get("severity") == severity for f in findings)
-        ]
+        return findings_by_severity((self.report or {}).get("findings") or [])
 
 
 class DiagnosisPeer(models.Model):
@@ -454,3 +488,36 @@ class DiagnosisPeer(models.Model):
 
     def __str__(self):
         return self.address
+
+
+class DiagnosisPage(models.Model):
+    """A finished diagnosis as its page shows it, rendered once when the analysis
+    ends rather than on every view: a 2 MiB paste is tens of thousands of lines to
+    split, quote and number, and the report several megabytes of JSON to decode.
+    Stored compressed (a tenth of the size; inflating costs a few milliseconds).
+
+    ``version`` names the code that rendered it (templates and view helpers); a
+    page of another version is not used, and the view renders from the report
+    as before until ``manage.py render_pages`` brings it up to date."""
+
+    diagnosis = models.OneToOneField(
+        Diagnosis, on_delete=models.CASCADE, primary_key=True, related_name="page"
+    )
+    version = models.CharField(max_length=32)
+    line_count = models.PositiveIntegerField()
+    result_html = models.BinaryField()
+    paste_html = models.BinaryField()
+    # Each finding's title in report order: what the team tools (marks) show of
+    # the report, without decoding it.
+    finding_titles = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"page of {self.diagnosis_id}"
+
+    @staticmethod
+    def pack(html: str) -> bytes:
+        return zlib.compress(html.encode(), 6)
+
+    @staticmethod
+    def unpack(data) -> str:
+        return zlib.decompress(bytes(data)).decode()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from analyzer.addresses import network
 from analyzer.report import SEVERITIES, Finding, Source
 
 # The ISAKMP and IKEv2 states in which phase 1 is up.
@@ -434,6 +435,60 @@ def waiting_for_sa(rec: dict) -> bool:
         and (rec.get("send_errors") or 0) > 0
         and not rec.get("recv_errors")
     )
+
+
+def _networks(rec: dict):
+    """The local and remote networks of an IPsec SA entry's proxies, or None."""
+    out = []
+    for key in ("local_ident", "remote_ident"):
+        parts = (rec.get(key) or "").rsplit("/", 3)
+        net = network(parts[0], parts[1]) if len(parts) == 4 else None
+        if net is None:
+            return None
+        out.append(net)
+    return out
+
+
+def _established(rec: dict) -> bool:
+    """An entry that holds an SA: its SAs listed, an SPI, or traffic counted."""
+    return bool(
+        rec.get("inbound_sas")
+        or rec.get("outbound_sas")
+        or rec.get("encaps")
+        or rec.get("decaps")
+        or (rec.get("outbound_spi") or "0").strip("0") not in ("", "x")
+    )
+
+
+def narrowed_to(entry: dict, records) -> dict | None:
+    """The SA an SA-less crypto map entry was narrowed to, if the same output holds
+    one: IKEv2 lets the responder accept part of the networks proposed (RFC 7296,
+    2.9), and the initiator's entry for the wider networks then stays without an
+    SA (outbound SPI 0) beside the SA for the narrower ones. Only an entry with no
+    SA at all, and an SA on the same peer and crypto map whose local and remote
+    networks both lie inside the entry's, count."""
+    if entry.get("outbound_spi") not in ("00000000", "0") or _established(entry):
+        return None
+    wide = _networks(entry)
+    if wide is None:
+        return None
+    for rec in records:
+        if (
+            rec is entry
+            or rec.get("peer") != entry.get("peer")
+            or rec.get("crypto_map") != entry.get("crypto_map")
+            or not _established(rec)
+        ):
+            continue
+        narrow = _networks(rec)
+        if (
+            narrow is not None
+            and narrow != wide
+            and all(n.version == w.version for n, w in zip(narrow, wide, strict=True))
+            and all(n.subnet_of(w) for n, w in zip(narrow, wide, strict=True))
+        ):
+            return rec
+    return None
 
 
 def _event(tunnel: Tunnel, actor: str, event: str, label: str, line, time) -> None:

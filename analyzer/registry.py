@@ -1,8 +1,10 @@
 """Every kind of output the analyzer reads: its parser, the rule families that judge
 it, the label engineers know it by, and where its real examples and tests live.
 
-Adding an output kind means a parser module, one line here, its rule family, its
-fixtures and its tests; `tests/analyzer/test_registry.py` fails when one is missing.
+Adding an output kind means a parser module, one line here (and the module's place
+in ``PARSER_ORDER``, a new rule family's in ``RULE_ORDER``: the engine runs them in
+those orders), its rule family, its fixtures and its tests;
+`tests/analyzer/test_registry.py` fails when one is missing.
 The page's "What was read" table and the list of supported outputs use the labels,
 never the internal kind names. Pure Python.
 """
@@ -61,7 +63,7 @@ KINDS: tuple[OutputKind, ...] = (
         "ios.show_crypto_ikev2_sa",
         "IOS show crypto ikev2 sa",
         "ikev2_sa",
-        ("ike",),
+        ("ike", "ipsec"),
         "ike",
         "test_ikev2_sa",
     ),
@@ -133,7 +135,7 @@ KINDS: tuple[OutputKind, ...] = (
         "syslog",
         "syslog messages (ASA, IOS)",
         "syslog",
-        ("syslog", "asa_config"),
+        ("syslog", "asa_config", "ios_config"),
         "syslog",
         "test_syslog",
     ),
@@ -155,9 +157,10 @@ KINDS: tuple[OutputKind, ...] = (
     ),
     OutputKind(
         "peer.ike_log",
-        "the other end's IKE log (strongSwan, libreswan, FortiGate, Juniper, Palo Alto)",
+        "the other end's IKE log (strongSwan, libreswan, FortiGate, Juniper, Palo Alto, "
+        "AWS, HP-UX)",
         "peer_log",
-        ("ike_debug",),
+        ("ike_debug", "peer_status"),
         "field/other-end",
         "test_peer_log",
     ),
@@ -242,6 +245,14 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ios_config",
     ),
     OutputKind(
+        "ios.show_access_lists",
+        "IOS show ip access-lists",
+        "ios_config",
+        ("ios_config",),
+        "corpus/ntc/cisco_ios/show_access-list",
+        "test_ios_config",
+    ),
+    OutputKind(
         "cli.error",
         "a command the device refused (% Invalid input)",
         "cli_errors",
@@ -252,6 +263,53 @@ KINDS: tuple[OutputKind, ...] = (
 )
 
 BY_KIND = {k.kind: k for k in KINDS}
+
+# The order the parsers are handed a section with no command of theirs (a module
+# under analyzer.parsers, each once). The syslog parser comes before the IKE debug
+# parser, which reuses its reading of each line instead of reading it again.
+PARSER_ORDER: tuple[str, ...] = (
+    "isakmp_sa",
+    "ikev2_sa",
+    "ipsec_sa",
+    "packet_tracer",
+    "asp_vpn_context",
+    "asp_drop",
+    "vpn_sessiondb",
+    "crypto_session",
+    "syslog",
+    "ike_debug",
+    "peer_log",
+    "peer_status",
+    "tcpdump",
+    "mail_log",
+    "smtp_test",
+    "rommon",
+    "show_version",
+    "asa_config",
+    "ios_config",
+    "cli_errors",
+)
+
+# The order the rule families run (a module under analyzer.rules, each once).
+# Findings are sorted by severity and first line, and among equals keep this
+# order, so it is part of what a report says; general, which speaks of the paste
+# as a whole, comes last.
+RULE_ORDER: tuple[str, ...] = (
+    "ike",
+    "ipsec",
+    "vpn_path",
+    "asp_drop",
+    "syslog",
+    "ike_debug",
+    "peer_status",
+    "tcpdump",
+    "mail",
+    "boot",
+    "asa_config",
+    "ios_config",
+    "psk",
+    "general",
+)
 
 
 def label(kind: str) -> str:

@@ -22,6 +22,14 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else words or word + 's'}"
 
 
+def quote(text: str, limit: int) -> str:
+    """The device's words as a finding quotes them: on one line, each run of
+    spaces as one, at most ``limit`` characters. Rules hand raw text only to this
+    (or put it verbatim in a sentence); what they decide on are the parsers'
+    named fields."""
+    return " ".join(text.split())[:limit]
+
+
 @dataclass
 class Section:
     """A run of cleaned paste lines handed to a parser.

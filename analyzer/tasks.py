@@ -11,13 +11,47 @@ import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import task_prerun, worker_process_init
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections
+from django.db.backends.signals import connection_created
 
 from analyzer import engine
 from analyzer.models import Diagnosis
 
 log = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def commit_without_waiting_for_the_disk(**kwargs):
+    """In a worker's pool process, a commit does not wait for the disk: SQLite
+    syncs its write-ahead log at checkpoints only (synchronous=NORMAL), PostgreSQL
+    flushes a moment later (synchronous_commit=off). Either keeps the database
+    whole through a crash and may lose the last commits of a power cut or of the
+    server's crash, which the sweep makes good: a claim or a result that is lost
+    leaves the row queued or running without a heartbeat, and it is sent again.
+    The web's commits (a submit answered with its permalink) still wait."""
+    connection_created.connect(_commit_without_waiting, weak=False)
+
+
+def _commit_without_waiting(sender, connection, **kwargs):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+
+
+@task_prerun.connect
+def drop_unusable_connections(**kwargs):
+    """Check a database connection kept from the last task before this one uses
+    it, as Django checks one kept between requests: a server restarted meanwhile
+    costs a new connection, not the task. Celery's Django fix-up would close every
+    connection around every task instead (a new PostgreSQL connection per paste,
+    ~18 ms); CELERY_DB_REUSE_MAX in the settings keeps them."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.is_usable():
+            conn.close()
 
 
 def _test_delay():
@@ -30,42 +64,79 @@ def _test_delay():
 
 
 class Heartbeat:
-    """A thread refreshing the row's heartbeat every ANALYZER_HEARTBEAT_SECONDS
-    while the analysis runs, so the sweep can tell a slow run from a dead one. It
-    stops with the run (and with the process: a killed worker's heartbeat ends)."""
+    """Refreshes the row's heartbeat every ANALYZER_HEARTBEAT_SECONDS while the
+    analysis runs, so the sweep can tell a slow run from a dead one. It stops with
+    the run (and with the process: a killed worker's heartbeat ends).
+
+    One thread per process does the beating: started by the first run, it waits
+    between runs. A thread started and joined for every run cost a 10 kB paste
+    about a quarter of its analysis time on a busy machine, where each start and
+    each join waits for the scheduler."""
+
+    _lock = threading.Condition()
+    _run = None  # the Heartbeat of the run in progress in this process
+    _thread = None
+    _pid = None
 
     def __init__(self, diagnosis: Diagnosis, interval: float):
         self.diagnosis = diagnosis
         self.interval = interval
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(
-            target=self._run, name=f"heartbeat-{diagnosis.id[:8]}", daemon=True
-        )
+        self.due = 0.0
 
-    def _run(self):
+    @classmethod
+    def _beat_forever(cls):
+        lock = cls._lock
+        while True:
+            with lock:
+                run = cls._run
+                while run is None or time.monotonic() < run.due:
+                    lock.wait(None if run is None else run.due - time.monotonic())
+                    run = cls._run
+                run.due += run.interval
+            run._beat()
+
+    def _beat(self):
+        alive = True
         try:
-            while not self.stopped.wait(self.interval):
-                try:
-                    if not self.diagnosis.beat():
-                        log.warning(
-                            "diagnosis %s is no longer this run's; heartbeat stops",
-                            self.diagnosis.id,
-                        )
-                        return
-                except DatabaseError as exc:
-                    # A busy database misses one beat; the next one may pass.
-                    log.warning("heartbeat of %s: %s", self.diagnosis.id, exc)
+            alive = self.diagnosis.beat()
+        except DatabaseError as exc:
+            # A busy database misses one beat; the next one may pass.
+            log.warning("heartbeat of %s: %s", self.diagnosis.id, exc)
         finally:
-            # The thread's own connection, not the task's.
+            # The thread's own connection, not the task's: none is kept between
+            # beats, which are seconds apart.
             connections.close_all()
+        if not alive:
+            with self._lock:
+                if type(self)._run is self:
+                    log.warning(
+                        "diagnosis %s is no longer this run's; heartbeat stops",
+                        self.diagnosis.id,
+                    )
+                    type(self)._run = None
+            # Otherwise the run ended meanwhile: its row is closed, as it should be.
 
     def __enter__(self):
-        self.thread.start()
+        cls = type(self)
+        if cls._pid != os.getpid():
+            # A forked pool process inherits no thread (and no lock held by one).
+            cls._lock, cls._thread, cls._run = threading.Condition(), None, None
+            cls._pid = os.getpid()
+        with cls._lock:
+            self.due = time.monotonic() + self.interval
+            cls._run = self
+            if cls._thread is None or not cls._thread.is_alive():
+                cls._thread = threading.Thread(
+                    target=cls._beat_forever, name="heartbeat", daemon=True
+                )
+                cls._thread.start()
+            cls._lock.notify()
         return self
 
     def __exit__(self, *exc):
-        self.stopped.set()
-        self.thread.join(timeout=self.interval + 5)
+        with self._lock:
+            if type(self)._run is self:
+                type(self)._run = None
 
 
 # Pauses between tries of a write that met "database is locked" (SQLite, another
@@ -92,6 +163,24 @@ def retry_locked(write, what: str, diagnosis_id: str):
                 pause,
             )
             time.sleep(pause)
+
+
+def _page(diagnosis: Diagnosis, report: dict):
+    """The page of the finished diagnosis, rendered once here rather than on
+    every view, for a paste big enough for that to matter. A page that cannot
+    be rendered costs only speed: the view then renders from the report, so the
+    analysis is not failed for it."""
+    from analyzer.views import STORED_PAGE_MIN_CHARS, render_page
+
+    if len(diagnosis.input_text) < STORED_PAGE_MIN_CHARS:
+        return None
+    try:
+        return render_page(diagnosis, report)
+    except (SoftTimeLimitExceeded, MemoryError):
+        raise
+    except Exception:
+        log.exception("diagnosis %s: the page was not rendered", diagnosis.id)
+        return None
 
 
 def soft_limit(task) -> int:
@@ -137,9 +226,10 @@ def analyze_diagnosis(self, diagnosis_id: str) -> str:
     try:
         with Heartbeat(diagnosis, settings.ANALYZER_HEARTBEAT_SECONDS):
             _test_delay()
-            report = engine.analyze(diagnosis.input_text)
+            report = engine.analyze(diagnosis.input_text).to_dict()
+            page = _page(diagnosis, report)
         saved = retry_locked(
-            lambda: diagnosis.finish(report.to_dict(), engine.ENGINE_VERSION),
+            lambda: diagnosis.finish(report, engine.ENGINE_VERSION, page),
             "finish",
             diagnosis_id,
         )

@@ -1,3 +1,4 @@
+import hashlib
 import re
 from functools import wraps
 from html import escape
@@ -31,7 +32,12 @@ from analyzer.forms import (
     request_errors,
 )
 from analyzer.middleware import client_id
-from analyzer.models import Diagnosis
+from analyzer.models import (
+    Diagnosis,
+    DiagnosisPage,
+    finding_titles,
+    findings_by_severity,
+)
 from analyzer.pictures import counter_bars, timeline
 from analyzer.textinput import InputError, human_size
 
@@ -337,15 +343,15 @@ def _reading(finding: dict, articles: dict[str, dict]) -> dict | None:
 FOLDED_CODES = {"syslog.summary"}
 
 
-def _finding_groups(diagnosis, show_all: bool, lines: list[str]) -> list[dict]:
+def _finding_groups(report: dict, show_all: bool, lines: list[str]) -> list[dict]:
     groups = []
-    findings = (diagnosis.report or {}).get("findings") or []
+    findings = report.get("findings") or []
     # Each finding's place in the report names its anchor (#finding-N), so a
     # verdict line or a colleague can link one.
     index = {id(f): n for n, f in enumerate(findings, 1)}
     fold = len(findings) > 1
     articles = _articles(findings)
-    for severity, group in diagnosis.findings_by_severity():
+    for severity, group in findings_by_severity(findings):
         shown = []
         for f in group if show_all else group[:FINDINGS_SHOWN]:
             evidence = [n for n in f.get("lines") or [] if isinstance(n, int)]
@@ -534,8 +540,11 @@ def _verdicts(report: dict) -> list[dict]:
 
 @_safe
 def diagnosis(request, diagnosis_id):
-    readable = Diagnosis.objects.visible_to(request.user).select_related(
-        "team", "owner"
+    # The paste and the report are read only when no stored page shows them.
+    readable = (
+        Diagnosis.objects.visible_to(request.user)
+        .select_related("team", "owner")
+        .defer("input_text", "report")
     )
     diagnosis = readable.filter(id=diagnosis_id).first()
     if diagnosis is None:
@@ -549,43 +558,113 @@ def diagnosis(request, diagnosis_id):
     return diagnosis_page(request, diagnosis)
 
 
+def _result_context(diagnosis, report: dict, lines: list[str], show_all=False):
+    """What the finished part of the page shows, from the report and the paste."""
+    sources = report.get("sources") or []
+    return {
+        "diagnosis": diagnosis,
+        "report": report,
+        "groups": _finding_groups(report, show_all, lines),
+        "finding_count": len(report.get("findings") or []),
+        "tables": _record_tables(sources),
+        "verdicts": _verdicts(report),
+        "unparsed": _unparsed(report, lines),
+        "rows_shown": ROWS_SHOWN,
+        "counters": _counters(sources),
+        "timelines": _timelines(report),
+        "graph": _state_graph(sources),
+    }
+
+
+def _numbered_paste(report: dict, lines: list[str]) -> str:
+    evidence = {n for f in report.get("findings") or [] for n in f.get("lines") or []}
+    unparsed = {n for n in report.get("unparsed") or [] if isinstance(n, int)}
+    return _paste_html(lines, evidence, unparsed)
+
+
+def _render_version() -> str:
+    """Names the code a stored page was rendered by: the page's template and the
+    modules that build what it shows. Any change to them makes older pages stale."""
+    digest = hashlib.sha256()
+    for path in (
+        Path(__file__),
+        Path(__file__).with_name("pictures.py"),
+        Path(settings.BASE_DIR) / "templates" / "analyzer" / "diagnosis.html",
+        Path(settings.BASE_DIR) / "kb" / "graph.py",
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+RENDER_VERSION = _render_version()
+
+
+# Pastes of this many characters or more have their finished page rendered once and stored.
+# A smaller one renders in a few milliseconds per view (10 kB: about 6 ms), so
+# storing it would cost the worker as much as it saves a reader.
+STORED_PAGE_MIN_CHARS = 32_000
+
+
+def render_page(diagnosis, report: dict) -> dict:
+    """The finished page's stored fields (DiagnosisPage), rendered from the
+    report and the paste once, when the analysis ends."""
+    lines = split_lines(diagnosis.input_text)
+    ctx = _result_context(diagnosis, report, lines)
+    result = render_to_string("analyzer/diagnosis.html#result", ctx)
+    return {
+        "version": RENDER_VERSION,
+        "line_count": len(lines),
+        "result_html": DiagnosisPage.pack(result),
+        "paste_html": DiagnosisPage.pack(_numbered_paste(report, lines)),
+        "finding_titles": finding_titles(report),
+    }
+
+
+def _stored_page(diagnosis):
+    if diagnosis.status != Diagnosis.Status.DONE:
+        return None
+    page = (
+        DiagnosisPage.objects.filter(diagnosis_id=diagnosis.id, version=RENDER_VERSION)
+        .only("line_count", "result_html", "paste_html", "finding_titles")
+        .first()
+    )
+    return page
+
+
 def diagnosis_page(request, diagnosis, shared=False):
     """The page (or, for htmx, its status fragment) of a diagnosis the caller
     may read: by its permalink, or ``shared`` through a share link, whose own
-    address is then the one to copy."""
-    report = diagnosis.report or {}
+    address is then the one to copy. A finished diagnosis shows the page stored
+    when its analysis ended; one without (older code rendered it, or the list of
+    every finding was asked for) is rendered from its report."""
     show_all = request.GET.get("findings") == "all"
-    lines = split_lines(diagnosis.input_text) if report else []
     permalink = request.path if shared else diagnosis.get_absolute_url()
     ctx = {
         "diagnosis": diagnosis,
         "shared": shared,
         "permalink": request.build_absolute_uri(permalink),
-        "report": report,
-        "groups": _finding_groups(diagnosis, show_all, lines),
-        "finding_count": len(report.get("findings") or []),
-        "tables": _record_tables(report.get("sources") or []),
-        "verdicts": _verdicts(report),
-        "unparsed": _unparsed(report, lines),
-        "rows_shown": ROWS_SHOWN,
     }
+    page = None if show_all else _stored_page(diagnosis)
+    if page is not None:
+        ctx["result"] = mark_safe(DiagnosisPage.unpack(page.result_html))
+        ctx["line_count"] = page.line_count
+        ctx["finding_titles"] = page.finding_titles
+    else:
+        report = diagnosis.report or {}
+        lines = split_lines(diagnosis.input_text)
+        ctx.update(_result_context(diagnosis, report, lines, show_all))
+        ctx["line_count"] = len(lines)
     template = "analyzer/diagnosis.html"
-    ctx["counters"] = _counters(report.get("sources") or [])
-    ctx["timelines"] = _timelines(report)
     if request.htmx:
-        ctx["graph"] = _state_graph(report.get("sources") or [])
         html = render_to_string(template + "#status", ctx, request)
         if diagnosis.pending:
             return HttpResponse(html)
         # 286 tells htmx to stop polling after swapping the finished result in.
         return HttpResponseStopPolling(html)
-    evidence = {n for f in report.get("findings") or [] for n in f.get("lines") or []}
-    if not lines:
-        lines = split_lines(diagnosis.input_text)
-    ctx["graph"] = _state_graph(report.get("sources") or [])
-    unparsed = {n for n in report.get("unparsed") or [] if isinstance(n, int)}
-    ctx["paste"] = _paste_html(lines, evidence, unparsed)
-    ctx["line_count"] = len(lines)
+    if page is not None:
+        ctx["paste"] = mark_safe(DiagnosisPage.unpack(page.paste_html))
+    else:
+        ctx["paste"] = _numbered_paste(diagnosis.report or {}, lines)
     return render(request, template, ctx)
 
 
@@ -601,7 +680,8 @@ def _raw_etag(request, diagnosis_id):
 @condition(etag_func=_raw_etag)
 def raw(request, diagnosis_id):
     diagnosis = get_object_or_404(
-        Diagnosis.objects.visible_to(request.user), id=diagnosis_id
+        Diagnosis.objects.visible_to(request.user).only("id", "input_text"),
+        id=diagnosis_id,
     )
     response = HttpResponse(
         diagnosis.input_text, content_type="text/plain; charset=utf-8"

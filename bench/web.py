@@ -185,6 +185,7 @@ def main() -> None:
             f"{args.seconds}s x {args.runs} (median)"
         )
         trivial = statistics.median(rates["trivial view"])
+        goals = []
         for name, values in rates.items():
             rate = statistics.median(values)
             if name == "trivial view":
@@ -196,6 +197,12 @@ def main() -> None:
                 f"  {name:24} {rate:8.0f} req/s  {ratio:6.1%} of trivial"
                 f"  (goal {GOAL:.0%}: {verdict})"
             )
+            goals.append(
+                f"GOAL {name} req/s vs a trivial view, same gunicorn ({backend}) | "
+                f"{ratio:.0%} ({rate:.0f} vs {trivial:.0f} req/s) | ≥ {GOAL:.0%} | "
+                f"{'met' if ratio >= GOAL else 'missed'}"
+            )
+        print("\n".join(goals))
     finally:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)

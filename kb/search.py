@@ -45,7 +45,7 @@ from django.db.models import Count, Exists, OuterRef
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 MAX_QUERY_CHARS = 300
 MAX_QUERY_TERMS = 32
 MAX_TERM_CHARS = 64
@@ -171,6 +171,8 @@ SYNONYMS = {
     "mss": ("tcpmss",),
     # ``fixup`` is what PIX 6 called an inspection (``fixup protocol smtp 25``)
     "fixup": ("inspect",),
+    # the articles say ISP where people say "my provider blocks UDP 500"
+    "provider": ("isp",),
 }
 # A synonym counts a little less than the word typed.
 SYNONYM_WEIGHT = 0.8
@@ -200,6 +202,8 @@ def stem(word: str) -> str:
     ``negotiated`` on ``negoti``); identifiers pass unchanged."""
     if len(word) <= 3 or not word.isascii() or not word.isalpha():
         return word
+    if word.endswith(("tions", "ings")) and len(word) > 6:
+        word = word[:-1]  # a plural stems as its singular: connections, settings
     stripped = True
     lost_e = False
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -407,11 +411,17 @@ def query_plan(
                 joined = squash("".join(tokens[start:end]))
                 if joined.isalnum() and len(joined) <= MAX_TERM_CHARS:
                     spans.append((start, end, joined))
+        # The whole of an identifier of several parts (first of its terms) is not
+        # split: its parts already stand for it, and its letter runs would cross
+        # them (v2N_TS_UNACCEPTABLE is not v, 2 and "ntsunacceptable").
         splits = {
             term: [p for p in _LETTERS_DIGITS_RE.findall(term) if _word(p)]
             for terms in per_token
-            for term, _w in terms
-            if term.isalnum() and not term.isalpha() and not term.isdigit()
+            for n, (term, _w) in enumerate(terms)
+            if term.isalnum()
+            and not term.isalpha()
+            and not term.isdigit()
+            and not (n == 0 and len(terms) > 1)
         }
         raw = {t for t in tokens if t.isalpha() and stem(t) != t}
         phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,11 +29,13 @@ from tshoot.celery import app
 BASE_DIR = Path(__file__).resolve().parent.parent
 CELERY = Path(sys.executable).parent / "celery"
 # The Redis database the worker tests use (its Celery queue is purged before each
-# use): TSHOOT_TEST_REDIS_URL, else the run's own Redis broker, else database 7.
+# use): TSHOOT_TEST_REDIS_URL, else the run's own Redis broker, else one of
+# databases 8-15 chosen by the checkout's path, so suites run from two checkouts
+# on one machine do not take each other's task messages.
 REDIS_URL = os.getenv("TSHOOT_TEST_REDIS_URL") or (
     os.environ["CELERY_BROKER_URL"]
     if os.getenv("CELERY_BROKER_URL", "").startswith("redis://")
-    else "redis://127.0.0.1:6379/7"
+    else f"redis://127.0.0.1:6379/{8 + zlib.crc32(str(BASE_DIR).encode()) % 8}"
 )
 QUEUE = "celery"
 # Bounds for the waits: generous, since a worker has to import Django first.

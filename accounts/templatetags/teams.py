@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.forms import NoteForm, ShareForm
 from accounts.models import FindingMark
+from analyzer.models import finding_titles
 
 register = template.Library()
 
@@ -17,11 +18,14 @@ def diagnosis_tools(context, diagnosis):
     request = context["request"]
     shared = context.get("shared", False)
     user = request.user
-    findings = (diagnosis.report or {}).get("findings") or []
+    # The titles the page stored when the analysis ended, else the report's.
+    titles = context.get("finding_titles")
+    if titles is None:
+        titles = finding_titles(diagnosis.report or {})
     marks = list(diagnosis.marks.select_related("by"))
     for mark in marks:
-        found = findings[mark.finding - 1] if mark.finding <= len(findings) else {}
-        mark.title = found.get("title") or mark.code
+        found = titles[mark.finding - 1] if 0 < mark.finding <= len(titles) else ""
+        mark.title = found or mark.code
     can_manage = not shared and diagnosis.can_manage(user)
     return {
         "request": request,
@@ -33,8 +37,7 @@ def diagnosis_tools(context, diagnosis):
         "notes": diagnosis.notes.select_related("author"),
         "marks": marks,
         "markable": [
-            {"index": n, "title": f.get("title") or f.get("code")}
-            for n, f in enumerate(findings[:MARKABLE], 1)
+            {"index": n, "title": title} for n, title in enumerate(titles[:MARKABLE], 1)
         ],
         "mark_choices": FindingMark.Mark.choices,
         "note_form": NoteForm(),

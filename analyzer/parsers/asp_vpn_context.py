@@ -61,6 +61,9 @@ _BRACKETED = re.compile(r"^(\d{1,12})\s*\[\s*(0x[0-9A-Fa-f]{1,16})\s*\]$")
 _STATE_WORDS = ("UP", "DOWN", "DEL", "LARVAL", "INIT")
 
 
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
 def hex_id(text: str | None) -> str | None:
     """`0x0F51782D` -> `0F51782D`; None for anything that is not a hex number."""
     if not text:
@@ -68,11 +71,7 @@ def hex_id(text: str | None) -> str | None:
     value = text.strip()
     if value[:2].lower() == "0x":
         value = value[2:]
-    if (
-        not value
-        or len(value) > 16
-        or any(c not in "0123456789abcdefABCDEF" for c in value)
-    ):
+    if not value or len(value) > 16 or not _HEX_DIGITS.issuperset(value):
         return None
     return value.upper()
 
@@ -123,6 +122,20 @@ def _new(lineno: int) -> dict:
     }
 
 
+def _label(printed: str) -> tuple[str, str | None]:
+    """The label as compared ("bad  SPI" -> "bad spi") and its field, or None."""
+    found = _LABELS.get(printed)
+    if found is None:
+        label = " ".join(printed.lower().split())
+        found = (label, _FIELDS.get(label))
+        if len(_LABELS) < 4096:  # the labels one table repeats for every context
+            _LABELS[printed] = found
+    return found
+
+
+_LABELS: dict[str, tuple[str, str | None]] = {}
+
+
 def parse(section) -> list[Source]:
     ours = owned(section, COMMANDS)
     records: list[dict] = []
@@ -135,7 +148,16 @@ def parse(section) -> list[Source]:
             if current is not None:
                 claimed.add(lineno)
             continue
-        one = _ONE_LINE.match(line)
+        # Both layouts need an "=", and the one-line one opens with "VPN".
+        if "=" not in line:
+            current = None
+            continue
+        head = line[:3]
+        one = (
+            _ONE_LINE.match(line)
+            if head.lower() == "vpn" or not head.isascii()
+            else None
+        )
         if one:
             current = None
             records.append(_one_line(line, one, lineno))
@@ -145,8 +167,8 @@ def parse(section) -> list[Source]:
         if not match:
             current = None
             continue
-        label = " ".join(match.group(1).lower().split())
-        field = _FIELDS.get(label)
+        printed = match.group(1)
+        label, field = _LABELS.get(printed) or _label(printed)
         if field is None:
             # An unknown `Key = value` inside a context is a field a newer
             # release added; outside one it is someone else's output.
@@ -162,15 +184,19 @@ def parse(section) -> list[Source]:
                 continue
             current = _new(lineno)
             records.append(current)
-        _store(current, field, match.group(2).strip(), lineno)
-        _extend(current, lineno, claimed)
+        if field in _COUNTERS:  # half the fields: stored here, not in _store
+            digits = match.group(2).replace(",", "").strip()
+            current[field] = int(digits) if digits.isdecimal() else None
+            current["at"][field] = lineno
+        else:
+            _store(current, field, match.group(2).strip(), lineno)
+        current["lines"][1] = lineno
+        claimed.add(lineno)
 
     records = [r for r in records if _is_context(r)]
     if not records:
         return []
-    claimed = {
-        n for n in claimed if any(r["lines"][0] <= n <= r["lines"][1] for r in records)
-    }
+    claimed = _within(claimed, [r["lines"] for r in records])
     return [
         Source(
             kind=KIND,
@@ -180,6 +206,17 @@ def parse(section) -> list[Source]:
             claimed=claimed,
         )
     ]
+
+
+def _within(numbers: set[int], spans: list[list[int]]) -> set[int]:
+    """The numbers that fall inside one of the ``[first, last]`` spans. The
+    contexts' spans follow one another without overlapping, so together they
+    are no longer than the section; testing every line against every context
+    instead was quadratic on a big table."""
+    inside: set[int] = set()
+    for first, last in spans:
+        inside.update(range(first, last + 1))
+    return numbers & inside
 
 
 def _is_context(record: dict) -> bool:

@@ -2,7 +2,9 @@
 
 Kind ``cli.error``, one record per refusal: ``command`` (the echoed command it
 answered, when the paste has one), ``message`` (the device's words without the
-``ERROR:``/``%`` prefix) and ``lines``. The caret line that points at the bad word
+``ERROR:``/``%`` prefix), ``reason`` (which refusal: ``invalid_input``,
+``incomplete``, ``ambiguous``, ``unrecognized``, ``unknown``, ``not_authorized``,
+``rejected``, ``invalid_command``) and ``lines``. The caret line that points at the bad word
 and the ASA's "Type help or '?'" hint belong to the same record.
 """
 
@@ -12,20 +14,22 @@ from analyzer.report import Source
 
 COMMANDS = ()
 
-_MESSAGES = (
-    "invalid input detected",
-    "incomplete command",
-    "ambiguous command",
-    "unrecognized command",
-    "unknown command",
-    "command authorization failed",
-    "command rejected",
-    "invalid command",
-)
+# How each refusal starts, and its name.
+_MESSAGES = {
+    "invalid input detected": "invalid_input",
+    "incomplete command": "incomplete",
+    "ambiguous command": "ambiguous",
+    "unrecognized command": "unrecognized",
+    "unknown command": "unknown",
+    "command authorization failed": "not_authorized",
+    "command rejected": "rejected",
+    "invalid command": "invalid_command",
+}
 _HINTS = ("type help or '?' for a list of available commands",)
 
 
-def _message(line: str) -> str | None:
+def _message(line: str) -> tuple[str, str] | None:
+    """(the device's words, the refusal's name) of a refusal line, else None."""
     text = line.strip()
     if text.upper().startswith("ERROR:"):
         text = text[6:].strip()
@@ -33,7 +37,10 @@ def _message(line: str) -> str | None:
         return None
     text = text.lstrip("% ").strip()
     lowered = text.lower()
-    return text if any(lowered.startswith(m) for m in _MESSAGES) else None
+    for start, reason in _MESSAGES.items():
+        if lowered.startswith(start):
+            return text, reason
+    return None
 
 
 def _is_caret(line: str) -> bool:
@@ -49,8 +56,8 @@ def parse(section) -> list[Source]:
         if _is_caret(line):
             pending_caret = number
             continue
-        message = _message(line)
-        if message is None:
+        read = _message(line)
+        if read is None:
             if records and line.strip().lower().rstrip(".") in _HINTS:
                 claimed.add(number)
                 records[-1]["lines"][1] = number
@@ -58,10 +65,12 @@ def parse(section) -> list[Source]:
             continue
         first = pending_caret if pending_caret is not None else number
         claimed.update({first, number})
+        message, reason = read
         records.append(
             {
                 "command": section.command,
                 "message": message,
+                "reason": reason,
                 "lines": [first, number],
                 "at": {"message": number},
             }

@@ -208,8 +208,10 @@ def read_blocks(section, reader, own: bool, slack: int = 3) -> list[dict]:
     """
     blocks: list[dict] = []
     block: dict | None = None
+    indexes: list[int] = []
     pending: list[int] = []
     blanks: list[int] = []
+    starts, read = reader.starts, reader.read
     for index, line in enumerate(section.lines):
         text = line.strip()
         if not text:
@@ -217,21 +219,26 @@ def read_blocks(section, reader, own: bool, slack: int = 3) -> list[dict]:
                 blanks.append(index)
             continue
         if block is None:
-            if not (own or reader.starts(text)):
+            if not (own or starts(text)):
                 continue
             block = {"indexes": [], "unparsed": []}
             blocks.append(block)
+            indexes = block["indexes"]
             reader.open()
             pending, blanks = [], []
-        result = reader.read(index, text)
+        result = read(index, text)
         if result:
-            block["indexes"] += pending + blanks + [index]
-            block["unparsed"] += pending
+            # Most lines are read and follow one that was: nothing to carry.
+            if pending or blanks:
+                indexes += pending + blanks
+                block["unparsed"] += pending
+                pending, blanks = [], []
+            indexes.append(index)
             if result == "partial":
                 block["unparsed"].append(index)
-            pending, blanks = [], []
         elif own:
-            block["indexes"] += blanks + [index]
+            indexes += blanks
+            indexes.append(index)
             block["unparsed"].append(index)
             blanks = []
         else:

@@ -31,7 +31,12 @@ One record per peer (kind ``ike_debug``)::
 ``psk`` (authentication: pre-shared key or method), ``phase2`` (transform set,
 crypto ACL/proxy identities, crypto map), ``no_response`` (the device gave up
 retransmitting), ``invalid_spi`` (ESP arriving on an SA the device does not
-have), ``malformed`` and ``other``. ``proxies`` ({"local", "remote"}: address/mask)
+have), ``malformed`` and ``other``. What the device's words say beyond the kind is
+named on the error (``describe_error``): ``cause`` (``no_key``, ``auth_method``,
+``attribute``, ``crypto_acl``, ``pfs``, ``transform_set``, ``certificate``,
+``profile``, ``phase1_failed``), ``direction`` of a refusal notify, the peer's
+``declared_id``, and ``names_network``, ``quotes``, ``names_policy``; the rules
+read those, and quote ``text``. ``proxies`` ({"local", "remote"}: address/mask)
 holds the proxy identities a phase 2 proposal carried, when the debug prints them;
 ``complete_lines`` the lines that report phase 1 or 2 complete. On the ASA,
 whose debug does not print the main-mode state, ``last_state`` is worked out from the
@@ -213,6 +218,53 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("other", "Negotiation aborted"),
     ("other", "Removing peer from peer table failed"),
 )
+# What a refusal of each kind blames, in the order looked for: the first cause
+# whose words the device's text holds is the error's ``cause``. Certificates are
+# also known by "cert" in any case.
+_CAUSES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "psk": (
+        ("no_key", ("No pre-shared key", "no shared key found")),
+        ("auth_method", ("Preshared authentication offered",)),
+    ),
+    # 713257 names the attribute and both values: "Mismatched attribute types
+    # for class Group Description: Rcv'd: Group 2 Cfg'd: Group 14".
+    "proposal": (("attribute", ("Rcv'd",)),),
+    "phase2": (
+        (
+            "crypto_acl",
+            (
+                "proxy identities not supported",
+                "no matching crypto map",
+                "ACL does not match",
+                "INVALID_ID_INFO",
+                "TS_UNACCEPTABLE",
+                "INVALID_SELECTORS",
+                "rypto map policy not found",
+                "Crypto Map Policy not found",
+                "INVALID-ID-INFO",
+                "POLICY_LOOKUP_FAILURE",
+                "proxy-id",
+                "proxy id",
+                "raffic selector",
+                "no matching CHILD_SA config",
+                "get sainfo",
+                "no connection is known for",
+            ),
+        ),
+        ("pfs", ("PFS", "pfs", "Perfect Forward", "DIFFIE_HELLMAN_GROUP")),
+        ("transform_set", ("transform proposal", "transform set", "transform-set")),
+    ),
+    "identity": (
+        ("certificate", ("rustpoint",)),
+        ("profile", ("Profile", "profile")),
+    ),
+    # "Processing of Main mode failed with peer at 192.0.2.1": phase 1 failed,
+    # and the line does not say why.
+    "other": (("phase1_failed", ("failed with peer",)),),
+}
+# The identity a peer declares: "peer declares '10.0.1.2'", "IDir '192.0.2.10'".
+_DECLARED_ID = re.compile(r"(?:peer declares|IDir|IDi) '([0-9.]{7,15})'")
+_NAMES_NETWORK = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d")
 _PHASE1_DONE = (
     "PHASE 1 COMPLETED",
     "IKE_P1_COMPLETE",
@@ -1122,6 +1174,44 @@ def _resolve(record: dict) -> None:
             error["resolved_at"] = later
 
 
+def describe_error(error: dict) -> None:
+    """Name what the device's words in ``error["text"]`` say beyond the error's
+    kind, as fields the rules read (they never read the text itself):
+
+    - ``cause``: what the refusal blames (``_CAUSES``), for the kinds that name one;
+    - ``direction``: ``"received"`` for a refusal notify the peer sent
+      ("processing NOTIFY", "Received NOTIFY"), ``"sent"`` for this device's own;
+    - ``declared_id``: the IPv4 identity the peer declared;
+    - ``names_network``: True when the words give a network or address with a
+      prefix or mask (the selectors or proxies of a refusal);
+    - ``quotes``: True when they carry a quote mark, as lines quoting an identity,
+      a key's address or the values received and configured (Rcv'd/Cfg'd) do;
+    - ``names_policy``: True when they speak of a policy or of what is (not)
+      acceptable: one policy tried against an offer.
+
+    Absent fields say nothing was found. Called once the text is final."""
+    text = error["text"]
+    for cause, words in _CAUSES.get(error["kind"], ()):
+        if any(w in text for w in words) or (
+            cause == "certificate" and "cert" in text.lower()
+        ):
+            error["cause"] = cause
+            break
+    if "processing NOTIFY" in text or "eceived NOTIFY" in text:
+        error["direction"] = "received"
+    elif "ending NOTIFY" in text:
+        error["direction"] = "sent"
+    m = _DECLARED_ID.search(text)
+    if m:
+        error["declared_id"] = m.group(1)
+    if _NAMES_NETWORK.search(text):
+        error["names_network"] = True
+    if "'" in text:
+        error["quotes"] = True
+    if "acceptable" in text or "policy" in text:
+        error["names_policy"] = True
+
+
 def _finish(record: dict) -> None:
     """Settle the errors against the completions that followed them, and work
     out the ASA main-mode state from the messages when the debug did not print
@@ -1133,6 +1223,8 @@ def _finish(record: dict) -> None:
     record.pop("_exchange", None)
     _resolve(record)
     record.pop("_seq", None)
+    for error in record["errors"]:
+        describe_error(error)
     if record["platform"] != "asa" or record["version"] != "ikev1":
         return
     if record["phase1_complete"]:

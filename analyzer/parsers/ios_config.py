@@ -32,6 +32,13 @@ running state of the same objects: one record per entry with ``map``, ``seq``,
 ``transform_sets`` {name: [transforms]}, ``interfaces`` [..] and ``incomplete``
 (the device's own "incomplete state" warning).
 
+And IOS `show ip access-lists` / `show access-lists` (kind ``ios.show_access_lists``):
+one ``access_list_entry`` record per numbered entry, with the fields of a
+configuration's (``acl``, ``acl_type`` "extended" | "standard", ``action``,
+``protocol``, ``source``, ``destination``) plus ``seq`` and ``matches`` (ints, the
+latter None when the device printed no count). IOS prints each address as it keeps
+it: the bits a wildcard frees are cleared.
+
 A key is present whatever its text reads (the device may print it encrypted,
 redaction replaces it with a marker). ``psk_label`` is the label of that marker
 (`psk-1` for `<removed:psk-1>`), the same for the same key within one paste.
@@ -54,6 +61,8 @@ COMMANDS = (
     "more system:running-config",
     "more nvram:startup-config",
     "show crypto map",
+    "show ip access-lists",
+    "show access-lists",
 )
 
 _KNOWN_TOP = frozenset(
@@ -642,16 +651,103 @@ def parse_show_crypto_map(section) -> list[Source]:
     return [source]
 
 
+# `show ip access-lists`: "Extended IP access list 110", then its numbered entries,
+# indented or not: "    10 permit ip 10.1.1.0 0.0.0.255 any (12 matches)".
+_ACL_HEAD = re.compile(r"^(Extended|Standard) IP access list (\S{1,64})\s*$")
+_ACL_ENTRY = re.compile(
+    r"^\s{0,8}(\d{1,10}) (permit|deny) +(.{1,400}?)(?: \((\d{1,20}) matches\))?\s*$"
+)
+
+
+def _after_ports(words: list[str], pos: int) -> int:
+    """Past a port part as `show ip access-lists` prints it, where `eq` may be
+    followed by several ports (`eq www whois domain`): up to the next address."""
+    if pos < len(words) and words[pos] in ("eq", "neq", "lt", "gt"):
+        pos += 1
+        while pos < len(words) and not (
+            words[pos] in ("any", "host", "object-group") or is_ipv4(words[pos])
+        ):
+            pos += 1
+        return pos
+    return skip_ports(words, pos)
+
+
+def _shown_entry(acl: str, acl_type: str, match, number: int) -> dict:
+    seq, action, rest, matches = match.groups()
+    # A standard entry prints a network as "192.168.1.0, wildcard bits 0.0.0.255".
+    words = rest.replace(", wildcard bits ", " ").split()
+    standard = acl_type == "standard" and bool(words)
+    if standard and not (words[0] in ("any", "host") or is_ipv4(words[0])):
+        standard = False  # an entry with a protocol, read as an extended one
+    if standard:
+        source, _ = _address(words, 0)
+        destination, protocol = {"any": True}, "ip"
+    else:
+        protocol = words[0] if words else None
+        pos = 1
+        if protocol == "object-group" and len(words) > 1:
+            protocol, pos = words[1], 2
+        source, pos = _address(words, pos)
+        destination, _ = _address(words, _after_ports(words, pos))
+    return {
+        "type": "access_list_entry",
+        "acl": acl,
+        "acl_type": acl_type,
+        "seq": int(seq),
+        "action": action,
+        "protocol": protocol,
+        "source": source,
+        "destination": destination,
+        "matches": int(matches) if matches else None,
+        "lines": [number, number],
+        "at": {"entry": number},
+    }
+
+
+def parse_show_access_lists(section) -> list:
+    """IOS `show ip access-lists` / `show access-lists`: each list's entries."""
+    records, claimed = [], set()
+    acl = None
+    for index, line in enumerate(section.lines):
+        number = section.numbers[index]
+        if "IP access list" in line:
+            head = _ACL_HEAD.match(line.strip())
+            if head:
+                acl = (head.group(2), head.group(1).lower())
+                claimed.add(number)
+                continue
+        if acl is None:
+            continue
+        entry = _ACL_ENTRY.match(line) if "permit" in line or "deny" in line else None
+        if entry is None:
+            if line.strip():
+                acl = None  # the list ended: what follows is another output
+            continue
+        records.append(_shown_entry(acl[0], acl[1], entry, number))
+        claimed.add(number)
+    if not records:
+        return []
+    source = Source(
+        kind="ios.show_access_lists",
+        first_line=min(claimed),
+        last_line=max(claimed),
+        records=records,
+    )
+    source.claimed = claimed
+    return [source]
+
+
 def parse(section):
     if any(_MAP_HEAD.match(line.strip()) for line in section.lines[:2000]):
         return parse_show_crypto_map(section)
+    shown = parse_show_access_lists(section)
     platform, _asa, _ios = config_platform(section.lines)
     if platform != "ios":
-        return []
+        return shown
     reader = _Reader(section)
     reader.read_all()
     if not reader.records:
-        return []
+        return shown
     interfaces = {
         r["crypto_map"]: r["interface"]
         for r in reader.records
@@ -660,4 +756,4 @@ def parse(section):
     for record in reader.records:
         if record["type"] == "crypto_map_entry":
             record["interface"] = interfaces.get(record["map"])
-    return [reader.source("ios.running_config")]
+    return [*shown, reader.source("ios.running_config")]

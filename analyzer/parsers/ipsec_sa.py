@@ -9,7 +9,8 @@ on the ASA; ``protected vrf``, ``PERMIT, flags=``, ``plaintext mtu`` on IOS).
 Record fields (absent when the device did not print them):
 
 - context: ``interface``, ``crypto_map``, ``seq`` (int), ``local_addr``, ``acl``
-  (ASA's "access-list ..." line), ``protected_vrf``, ``action`` and ``flags`` (IOS).
+  (ASA's "access-list ..." line) and ``acl_name`` (the ACL it names),
+  ``protected_vrf``, ``action`` and ``flags`` (IOS).
 - ``local_ident`` / ``remote_ident``: the proxy identity as the device prints it
   without the parentheses, ``"addr/mask/prot/port"``, e.g.
   ``"192.168.11.0/255.255.255.0/0/0"`` (IPv6: ``"2001:db8::/64/0/0"``).
@@ -76,6 +77,89 @@ _GLUED = re.compile(
     r"Crypto map tag:|interface: |access-list |path mtu \d|spi: 0x|transform: |"
     r"in use settings|sa timing:|IV size:|replay detection|Anti replay bitmap)"
 )
+# What a field that _GLUED splits at must start with: at a seam, one of these
+# follows a character other than a space, comma, parenthesis or "#" ("#" itself
+# starts the counters). The regex costs time at every position of every line, so
+# the section is first asked, with a few counts over all of it, which of them
+# ever stand anywhere but at a line's start or after such a character; on a
+# section where none does, no line has a seam and the regex never runs.
+_SEAM_STARTS = (
+    "current",
+    "local crypto endpt",
+    "inbound ",
+    "outbound ",
+    "Crypto map tag:",
+    "interface: ",
+    "access-list ",
+    "path mtu ",
+    "spi: 0x",
+    "transform: ",
+    "in use settings",
+    "sa timing:",
+    "IV size:",
+    "replay detection",
+    "Anti replay bitmap",
+    "remote ident (",
+)
+# What may stand before a field start that is no seam, the usual first.
+_NOT_A_SEAM = ("\n", " ", ",", "(", "#", "\t")
+# "local\s{1,3}ident (" is found by its "ident (", which a line of idents opens
+# with after "local" and one to three spaces or after "remote ".
+_IDENT_OPENINGS = ("\nlocal ", "\nlocal  ", "\nlocal   ", "\nremote ")
+
+
+def _unexplained(text: str, needle: str, before: tuple[str, ...]) -> bool:
+    """Whether ``needle`` occurs in ``text`` more often than after one of
+    ``before`` (the commonest first: most needles stop after one count)."""
+    left = text.count(needle)
+    for lead in before:
+        if left <= 0:
+            break
+        left -= text.count(lead + needle)
+    return left > 0
+
+
+def _seam_suspects(lines) -> tuple[tuple[str, ...], bool, bool] | None:
+    """What a seam in these lines could start with: the field starts found where
+    a seam could be, whether a "#" is, whether an "ident (" is; None when no
+    line can have a seam. Sound, not exact: a suspect only means looking."""
+    text = "\n" + "\n".join(line.strip() for line in lines)
+    starts = tuple(a for a in _SEAM_STARTS if _unexplained(text, a, _NOT_A_SEAM))
+    hashes = _unexplained(text, "#", _NOT_A_SEAM)
+    ident = _unexplained(text, "ident (", _IDENT_OPENINGS)
+    if not (starts or hashes or ident):
+        return None
+    return starts, hashes, ident
+
+
+def _may_be_glued(text: str, suspects) -> bool:
+    """False only when _GLUED cannot split ``text``, one of the lines that gave
+    ``suspects``."""
+    if suspects is None:
+        return False
+    starts, hashes, ident = suspects
+    rest = text[1:]
+    if starts and any(map(rest.__contains__, starts)):
+        return True
+    if (
+        hashes
+        and "#" in rest
+        and rest.count("#")
+        > (text.count(" #") + text.count(",#") + text.count("(#") + text.count("##"))
+    ):
+        return True
+    if not ident:
+        return False
+    # The "ident (" of a field past the first character is at least 7 in; the
+    # one a line opens with does not count.
+    at = text.find("ident (", 7)
+    if at != -1 and at <= 8:
+        head = text[:at]
+        if head == "remote " or (head[:5] == "local" and head[5:].isspace()):
+            at = text.find("ident (", at + 1)
+    return at != -1
+
+
 _IDENT = re.compile(
     r"^(local|remote)\s{1,3}ident\s*\((?:[^)]{0,40})\):\s*\((.{1,120})\)"
 )
@@ -103,21 +187,24 @@ def _counter_name(label: str) -> str:
 def _counters(text: str) -> list[tuple[str, int]]:
     """("encaps", 61) pairs from "#pkts encaps: 61, #pkts encrypt: 61"."""
     out: list[tuple[str, int]] = []
-    for chunk in text.split("#"):
-        for part in chunk.split(","):
-            label, _, number = part.strip().rpartition(" ")
-            if not number.isdecimal():  # "encaps:61" with no space
-                part = part.strip()
-                end = len(part)
-                while end and part[end - 1].isdecimal():
-                    end -= 1
-                label, number = part[:end], part[end:]
-            # No number, no label, or no counter is that long.
-            if not number or not label or len(number) > 20:
-                continue
-            name = _counter_name(label)
-            if name:
-                out.append((name, int(number)))
+    # Split at "#" and "," alike: the same pieces as splitting at one then the
+    # other, in one pass.
+    for part in text.replace("#", ",").split(","):
+        part = part.strip()
+        if not part:  # what lies between ", " and "#"
+            continue
+        label, _, number = part.rpartition(" ")
+        if not number.isdecimal():  # "encaps:61" with no space
+            end = len(part)
+            while end and part[end - 1].isdecimal():
+                end -= 1
+            label, number = part[:end], part[end:]
+        # No number, no label, or no counter is that long.
+        if not number or not label or len(number) > 20:
+            continue
+        name = _counter_name(label)
+        if name:
+            out.append((name, int(number)))
     return out
 
 
@@ -186,6 +273,7 @@ class _Reader:
     def __init__(self, section):
         self.section = section
         self.own = owned(section, COMMANDS)
+        self.suspects = _seam_suspects(section.lines)
         self.blocks: list[dict] = []
         self.block: dict | None = None
         self.context: dict = {}
@@ -196,7 +284,7 @@ class _Reader:
     # -- the read_blocks protocol ----------------------------------------------
     def starts(self, text: str) -> bool:
         # Under its own echoed command the output may open on any line.
-        return (self.own and not self.blocks) or _starts_block(text)
+        return (self.own and not self.blocks) or _starts_block(text, self.suspects)
 
     def open(self):
         self.block = {"records": [], "text": []}
@@ -207,20 +295,30 @@ class _Reader:
         self.sa = None
 
     def read(self, index: int, text: str):
-        if text[:1] in "TtNn" and text.lower().startswith(_NO_SAS):
+        if text[0] in "TtNn" and text.lower().startswith(_NO_SAS):
             self.block["text"].append(text)
             return True
-        # Too short to hold two fields run together: no need to look for a seam.
-        pieces = _GLUED.split(text) if len(text) >= 24 else None
-        if pieces is None or len(pieces) == 1:
+        # Too short to hold two fields run together, or holding nothing a second
+        # field could start with: no need to look for a seam.
+        if (
+            self.suspects is None
+            or len(text) < 24
+            or not _may_be_glued(text, self.suspects)
+        ):
             result = self._read_piece(index, text)
         else:
-            understood = [
-                self._read_piece(index, p.strip()) for p in pieces if p.strip()
-            ]
-            result = (
-                (True if all(understood) else "partial") if any(understood) else False
-            )
+            pieces = _GLUED.split(text)
+            if len(pieces) == 1:
+                result = self._read_piece(index, text)
+            else:
+                understood = [
+                    self._read_piece(index, p.strip()) for p in pieces if p.strip()
+                ]
+                result = (
+                    (True if all(understood) else "partial")
+                    if any(understood)
+                    else False
+                )
         if result and len(self.block["text"]) < 400:  # enough to tell the platform
             self.block["text"].append(text)
         return result
@@ -241,36 +339,102 @@ class _Reader:
 
     def current(self, index: int, starts_on: tuple[str, ...] = ()) -> dict:
         rec = self.record
-        if rec is None or any(k in rec for k in starts_on):
-            rec = self.new_record(index)
+        if rec is None:
+            return self.new_record(index)
+        for key in starts_on:
+            if key in rec:
+                return self.new_record(index)
         return rec
 
     def put(self, rec: dict, index: int, field: str, value) -> None:
         if value is None:
             return
+        here = self.section.numbers[index]
         rec[field] = value
-        rec["at"][field] = self.lineno(index)
-        rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
+        rec["at"][field] = here
+        lines = rec["lines"]
+        if here > lines[1]:
+            lines[1] = here
 
     # -- one fragment of one line ----------------------------------------------
     def _read_piece(self, index: int, text: str) -> bool:
-        """Apply one fragment; False when it is not part of this output."""
+        """Apply one fragment; False when it is not part of this output.
+
+        The line's first character picks the few kinds of line it can be, in
+        the order they were always tried, instead of testing every kind."""
         low = text.lower()
+        first = low[0]
         # The most frequent lines first: counters, then the lines of one SA.
-        if low.startswith("#"):
+        if first == "#":
             return self._counter_line(index, text)
-        if self.sa is not None and self._sa_line(index, text, low):
-            self.sa["lines"][1] = self.lineno(index)
-            self.record["lines"][1] = max(self.record["lines"][1], self.lineno(index))
+        if (
+            self.sa is not None
+            and first in _SA_FIRST
+            and self._sa_line(index, text, low)
+        ):
+            here = self.section.numbers[index]
+            self.sa["lines"][1] = here
+            lines = self.record["lines"]
+            if here > lines[1]:
+                lines[1] = here
             return True
+        read = _BY_FIRST.get(first)
+        return read(self, index, text, low) if read is not None else False
+
+    def _p_line(self, index: int, text: str, low: str) -> bool:
         if low.startswith("peer address:"):
             # ASA's "show crypto ipsec sa peer X" heads its output with the filter.
             return True
+        if low.startswith("protected vrf:"):
+            rec = self.current(
+                index, ("protected_vrf", "local_ident", "encaps", "decaps")
+            )
+            self.put(rec, index, "protected_vrf", text.split(":", 1)[1].strip())
+            return True
+        if low.startswith("permit, flags="):
+            return self._flags_line(index, text)
+        if low.startswith(("path mtu", "plaintext mtu")):
+            rec = self.current(index)
+            for part in text.split(","):
+                part = part.strip()
+                word, _, value = part.rpartition(" ")
+                field = snake(word)
+                if field == "ip_mtu_idb":
+                    self.put(rec, index, field, value)
+                elif field == "ipv6_mtu_idb":
+                    self.put(rec, index, "ip_mtu_idb", value)
+                elif field in ("path_mtu", "media_mtu", "plaintext_mtu", "ip_mtu"):
+                    self.put(rec, index, field, to_int(value))
+                elif field == "ipv6_mtu":
+                    self.put(rec, index, "ip_mtu", to_int(value))
+                elif field == "ipsec_overhead":  # "82(52)": the total comes first
+                    self.put(rec, index, field, to_int(value.split("(")[0]))
+            return True
+        if low.startswith("pmtu time remaining"):
+            return self._pmtu_line(index, text)
+        if low.startswith("pfs (y/n)"):
+            rec = self.current(index)
+            for key, value in _pairs(text):
+                if key == "pfs_y_n":
+                    self.put(rec, index, "pfs", value)
+                elif key == "pqc_key_exchange":
+                    self.put(rec, index, "pqc", value)
+                else:
+                    self.put(rec, index, key, value)
+            return True
+        return False
+
+    def _i_line(self, index: int, text: str, low: str) -> bool:
         if low.startswith("interface:"):
             self.context = {"interface": text.split(":", 1)[1].strip(), "_at": {}}
             self.context["_at"]["interface"] = self.lineno(index)
             self.record, self.sa = None, None
             return True
+        if low.startswith("icmp error validation"):
+            return self._pmtu_line(index, text)
+        return self._sa_list_line(index, low)
+
+    def _c_line(self, index: int, text: str, low: str) -> bool:
         if low.startswith("crypto map tag:"):
             keep = {k: self.context[k] for k in ("interface",) if k in self.context}
             at = {k: v for k, v in self.context.get("_at", {}).items() if k in keep}
@@ -286,25 +450,6 @@ class _Reader:
                 if key in self.context:
                     at[key] = self.lineno(index)
             self.record, self.sa = None, None
-            return True
-        if low.startswith("protected vrf:"):
-            rec = self.current(
-                index, ("protected_vrf", "local_ident", "encaps", "decaps")
-            )
-            self.put(rec, index, "protected_vrf", text.split(":", 1)[1].strip())
-            return True
-        if low.startswith("access-list "):
-            rec = self.current(index, ("acl", "local_ident", "encaps", "decaps"))
-            self.put(rec, index, "acl", text.strip())
-            return True
-        m = _IDENT.match(text)
-        if m:
-            side, value = m.group(1), " ".join(m.group(2).split())
-            if side == "local":
-                rec = self.current(index, ("local_ident", "encaps", "decaps"))
-            else:
-                rec = self.current(index, ("remote_ident", "encaps", "decaps"))
-            self.put(rec, index, f"{side}_ident", value)
             return True
         if low.startswith("current_peer"):
             # ASA remote access: "current_peer: 198.51.100.200, username: jdoe"
@@ -327,19 +472,34 @@ class _Reader:
             if key.strip().lower() == "username" and value.strip():
                 self.put(rec, index, "username", value.strip())
             return True
-        if low.startswith("dynamic allocated peer ip"):
+        m = _CURRENT_SPI.match(text)
+        if m:
             rec = self.current(index)
-            field = "dynamic_peer_ipv6" if "(ipv6)" in low else "dynamic_peer_ip"
-            self.put(rec, index, field, text.split(":", 1)[-1].strip())
+            self.put(rec, index, f"{m.group(1)}_spi", spi_hex(m.group(2)))
+            if m.group(3):
+                self.put(rec, index, f"{m.group(1)}_spi_dec", int(m.group(3)))
             return True
-        if low.startswith(("permit, flags=", "deny, flags=")):
-            rec = self.current(index)
-            action, _, flags = text.partition(",")
-            self.put(rec, index, "action", action.strip())
-            flags = flags.split("=", 1)[-1].strip().strip("{}")
-            self.put(
-                rec, index, "flags", [f.strip() for f in flags.split(",") if f.strip()]
-            )
+        return False
+
+    def _a_line(self, index: int, text: str, low: str) -> bool:
+        if low.startswith("access-list "):
+            rec = self.current(index, ("acl", "local_ident", "encaps", "decaps"))
+            self.put(rec, index, "acl", text.strip())
+            words = text.split()
+            if words[0] == "access-list" and len(words) > 1:
+                rec["acl_name"] = words[1]
+            return True
+        return False
+
+    def _lr_line(self, index: int, text: str, low: str) -> bool:
+        m = _IDENT.match(text)
+        if m:
+            side, value = m.group(1), " ".join(m.group(2).split())
+            if side == "local":
+                rec = self.current(index, ("local_ident", "encaps", "decaps"))
+            else:
+                rec = self.current(index, ("remote_ident", "encaps", "decaps"))
+            self.put(rec, index, f"{side}_ident", value)
             return True
         if low.startswith(("local crypto endpt", "remote crypto endpt")):
             # IPv6 endpoints are too long for one line: IOS puts the remote one
@@ -352,57 +512,22 @@ class _Reader:
                 if port.strip().isdecimal():
                     self.put(rec, index, f"{side}_endpoint_port", int(port))
             return True
-        if low.startswith(("path mtu", "plaintext mtu")):
+        return False
+
+    def _d_line(self, index: int, text: str, low: str) -> bool:
+        if low.startswith("dynamic allocated peer ip"):
             rec = self.current(index)
-            for part in text.split(","):
-                part = part.strip()
-                word, _, value = part.rpartition(" ")
-                field = snake(word)
-                if field == "ip_mtu_idb":
-                    self.put(rec, index, field, value)
-                elif field == "ipv6_mtu_idb":
-                    self.put(rec, index, "ip_mtu_idb", value)
-                elif field in ("path_mtu", "media_mtu", "plaintext_mtu", "ip_mtu"):
-                    self.put(rec, index, field, to_int(value))
-                elif field == "ipv6_mtu":
-                    self.put(rec, index, "ip_mtu", to_int(value))
-                elif field == "ipsec_overhead":  # "82(52)": the total comes first
-                    self.put(rec, index, field, to_int(value.split("(")[0]))
+            field = "dynamic_peer_ipv6" if "(ipv6)" in low else "dynamic_peer_ip"
+            self.put(rec, index, field, text.split(":", 1)[-1].strip())
             return True
-        if low.startswith(("pmtu time remaining", "icmp error validation")):
-            rec = self.current(index)
-            for key, value in _pairs(text):
-                if key == "pmtu_time_remaining_sec":
-                    self.put(rec, index, "pmtu_time_remaining", to_int(value))
-                else:
-                    self.put(rec, index, key, value)
-            return True
-        m = _CURRENT_SPI.match(text)
-        if m:
-            rec = self.current(index)
-            self.put(rec, index, f"{m.group(1)}_spi", spi_hex(m.group(2)))
-            if m.group(3):
-                self.put(rec, index, f"{m.group(1)}_spi_dec", int(m.group(3)))
-            return True
-        if low.startswith("pfs (y/n)"):
-            rec = self.current(index)
-            for key, value in _pairs(text):
-                if key == "pfs_y_n":
-                    self.put(rec, index, "pfs", value)
-                elif key == "pqc_key_exchange":
-                    self.put(rec, index, "pqc", value)
-                else:
-                    self.put(rec, index, key, value)
-            return True
-        m = _SA_LIST.match(low)
-        if m:
-            rec = self.current(index)
-            self.sa_list = (m.group(1), m.group(2))
-            self.sa = None
-            rec.setdefault("inbound_sas", [])
-            rec.setdefault("outbound_sas", [])
-            rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
-            return True
+        if low.startswith("deny, flags="):
+            return self._flags_line(index, text)
+        return False
+
+    def _o_line(self, index: int, text: str, low: str) -> bool:
+        return self._sa_list_line(index, low)
+
+    def _s_line(self, index: int, text: str, low: str) -> bool:
         m = _SPI.match(text)
         if m and self.record is not None:
             rec = self.record
@@ -424,6 +549,9 @@ class _Reader:
             rec[f"{direction}_sas"].append(self.sa)
             rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
             return True
+        return False
+
+    def _0_line(self, index: int, text: str, low: str) -> bool:
         if _HEXWORDS.match(text) and self.record is not None:
             # The anti-replay bitmap's words, under "Anti replay bitmap:".
             if self.sa is not None:
@@ -432,15 +560,55 @@ class _Reader:
             return True
         return False
 
+    def _flags_line(self, index: int, text: str) -> bool:
+        rec = self.current(index)
+        action, _, flags = text.partition(",")
+        self.put(rec, index, "action", action.strip())
+        flags = flags.split("=", 1)[-1].strip().strip("{}")
+        self.put(
+            rec, index, "flags", [f.strip() for f in flags.split(",") if f.strip()]
+        )
+        return True
+
+    def _pmtu_line(self, index: int, text: str) -> bool:
+        rec = self.current(index)
+        for key, value in _pairs(text):
+            if key == "pmtu_time_remaining_sec":
+                self.put(rec, index, "pmtu_time_remaining", to_int(value))
+            else:
+                self.put(rec, index, key, value)
+        return True
+
+    def _sa_list_line(self, index: int, low: str) -> bool:
+        m = _SA_LIST.match(low)
+        if m:
+            rec = self.current(index)
+            self.sa_list = (m.group(1), m.group(2))
+            self.sa = None
+            rec.setdefault("inbound_sas", [])
+            rec.setdefault("outbound_sas", [])
+            rec["lines"][1] = max(rec["lines"][1], self.lineno(index))
+            return True
+        return False
+
     def _counter_line(self, index: int, text: str) -> bool:
         pairs = _counters(text)
         if not pairs:
             return False
-        names = {name for name, _ in pairs}
+        rec = self.record
         # Only counters pasted: a second "#pkts encaps" line is a second SA.
-        rec = self.current(index, ("encaps",) if "encaps" in names else ())
+        if rec is None or (
+            "encaps" in rec and any(name == "encaps" for name, _ in pairs)
+        ):
+            rec = self.new_record(index)
+        here = self.section.numbers[index]
+        at = rec["at"]
         for name, value in pairs:
-            self.put(rec, index, name, value)
+            rec[name] = value
+            at[name] = here
+        lines = rec["lines"]
+        if here > lines[1]:
+            lines[1] = here
         return True
 
     def _sa_line(self, index: int, text: str, low: str) -> bool:
@@ -506,8 +674,25 @@ class _Reader:
         return False
 
 
-def _starts_block(text: str) -> bool:
-    low = _GLUED.split(text)[0].lower()
+# The kinds of line each first character (lower-cased) can open, in the order
+# the reader has always tried them; the lines of one SA start with one of these.
+_BY_FIRST = {
+    "p": _Reader._p_line,
+    "i": _Reader._i_line,
+    "c": _Reader._c_line,
+    "a": _Reader._a_line,
+    "l": _Reader._lr_line,
+    "r": _Reader._lr_line,
+    "d": _Reader._d_line,
+    "o": _Reader._o_line,
+    "s": _Reader._s_line,
+    "0": _Reader._0_line,
+}
+_SA_FIRST = frozenset("ticskra")
+
+
+def _starts_block(text: str, suspects) -> bool:
+    low = (_GLUED.split(text)[0] if _may_be_glued(text, suspects) else text).lower()
     return (
         low.startswith(
             (

@@ -2,7 +2,10 @@
 
 One record per packet-tracer run: the flow it was asked about (from the echoed
 command when there is one), every phase (number, type, subtype, result, config
-lines, additional information and the ASP rules it names), the Result block
+lines, additional information and the ASP rules it names, with what those lines
+say: ``acls``, the access-lists its config lines name, and ``translations``,
+``{"from", "to", "from_addr", "to_addr"}`` of each `Dynamic|Static translate A to
+B` line, both absent when there are none), the Result block
 (interfaces and their status, Action, Drop-reason, 9.x Drop-location and time
 taken) and, pulled out for the rules, the VPN phases and the ``user_data`` values
 that lead to `show asp table vpn-context`.
@@ -10,7 +13,12 @@ that lead to `show asp table vpn-context`.
 Layouts read: ASA 8.x (`src ip=`, no timings), 9.x (`src ip/id=`, `Elapsed time`,
 `Time Taken`, `Drop-location`, `(vrfid:0)` after interface names), the `xml`
 variant, commands typed in any case, phases left out of a paste ("…"), truncated
-output, phases without a Subtype line.
+output, phases without a Subtype line, and the trace copied from the FMC (and FDM)
+GUI: `Phase 1` headers without a colon, each phase's `Key: value` lines in any
+order with Config and Additional Information on their key's line (the rule's
+fields run together, a tab between them, the config lines with no break at all),
+a `Result` block in words (`Drop Reason`, `Output Interface`), and the form's
+fields (`Source IP value`, `Protocol`) above it naming the flow.
 """
 
 from __future__ import annotations
@@ -25,6 +33,30 @@ KIND = "asa.packet_tracer"
 COMMANDS = ("packet-tracer",)
 
 _PHASE = re.compile(r"^phase\s*:\s*(\d{1,4})\s*$", re.IGNORECASE)
+# The FMC GUI's trace: "Phase 1" and, after the phases, "Result", each alone.
+_BARE_PHASE = re.compile(r"^phase\s+(\d{1,4})$", re.IGNORECASE)
+# A phase's Additional Information on one line: the lookup words, then the rule
+# fields, the tabs between them turned into runs of spaces.
+_INFO_BREAK = re.compile(
+    r"\s{3,}|\s*((?:forward|reverse) flow based lookup yields rule:)\s*", re.IGNORECASE
+)
+# The config lines of a GUI phase, run together: a new command starts where one of
+# these words follows the last, with or without a space ("... globalaccess-list
+# CSM_FW_ACL_ ...", "rule-id 268434432 access-list ...").
+_CONFIG_START = re.compile(
+    r"(?<=.)(?=(?:access-list|access-group|object network|object-group|nat \(|"
+    r"class-map|policy-map|service-policy|route-map) \S)"
+)
+# The GUI form above the trace, naming the flow.
+_FORM_FIELDS = {
+    "source ip value": "src",
+    "destination ip value": "dst",
+    "protocol": "protocol",
+    "source port": "src_port",
+    "destination port": "dst_port",
+    "icmp type": "icmp_type",
+    "icmp code": "icmp_code",
+}
 _KEY = re.compile(r"^([A-Za-z][A-Za-z \-]{0,30}?)\s*:\s?(.*)$")
 _IPV4 = re.compile(r"^(?:\d{1,3}\.){3}\d{1,3}$")
 _NS = re.compile(r"(\d+)\s*ns\b", re.IGNORECASE)
@@ -48,6 +80,8 @@ _RESULT_KEYS = {
     "drop-reason": "drop_reason",
     "drop-location": "drop_location",
     "time taken": "time_taken",
+    "time-taken": "time_taken",
+    "drop-detail": "drop_location",
 }
 _FLAGS = {
     "detailed",
@@ -208,11 +242,19 @@ class _Reader:
         self.lookup: str | None = None
         self.pending_truncation: int | None = None
         self.xml_result = False
+        # The GUI form's fields seen before the first phase, and their lines.
+        self.form: dict = {}
+        self.form_lines: list[int] = []
 
     # -- runs and phases --------------------------------------------------
     def open_run(self, number: int) -> dict:
         self.close_run()
         flow = self.flow if not self.runs else {}
+        if not flow and self.form:
+            flow = self.form
+            self.claimed.update(self.form_lines)
+            number = min([number, *self.form_lines])
+        self.form, self.form_lines = {}, []
         self.run = {
             "command": flow.get("command"),
             "input_interface": flow.get("input_interface"),
@@ -255,6 +297,10 @@ class _Reader:
         if run is None:
             return
         self.run = None
+        if not run["phases"] and run["action"] is None:
+            # Only "Phase N" headers that no phase field followed: a heading in
+            # someone's notes, not a trace.
+            return
         numbers = [p["number"] for p in run["phases"]]
         if numbers and numbers[0] != 1:
             run["truncated"] = True
@@ -268,6 +314,7 @@ class _Reader:
             run["input_interface"] = run["input_interface_result"]
         run.pop("input_interface_result", None)
         for phase in run["phases"]:
+            _phase_facts(phase)
             for rule in phase["rules"]:
                 value = rule.get("user_data")
                 if value and value not in run["user_data"]:
@@ -291,7 +338,7 @@ class _Reader:
                 )
         self.runs.append(run)
 
-    def open_phase(self, number: int, lineno: int):
+    def open_phase(self, number: int, lineno: int, bare: bool = False):
         if self.run is None or (
             self.part == "result"
             or self.run["action"] is not None
@@ -311,13 +358,20 @@ class _Reader:
             "lines": [lineno, lineno],
             "at": {"phase": lineno},
         }
+        if bare:
+            self.phase["bare"] = True
         self.part = None
         self.rule = None
         self.lookup = None
 
     def close_phase(self):
-        if self.phase is not None and self.run is not None:
-            self.run["phases"].append(self.phase)
+        phase = self.phase
+        if phase is not None and self.run is not None:
+            if phase.pop("bare", False) and not phase["type"]:
+                # A "Phase N" line that no Type followed is not a GUI phase.
+                self.claimed.discard(phase["at"]["phase"])
+            else:
+                self.run["phases"].append(phase)
         self.phase = None
         self.rule = None
 
@@ -359,9 +413,31 @@ class _Reader:
             self.open_phase(int(match.group(1)), lineno)
             self.take(lineno)
             return
+        match = _BARE_PHASE.match(line)
+        if match:
+            self.open_phase(int(match.group(1)), lineno, bare=True)
+            self.take(lineno)
+            return
+        if (
+            line.lower() == "result"
+            and self.phase is not None
+            and self.phase.get("bare")
+        ):
+            self.close_phase()
+            self.part = "result"
+            self.take(lineno)
+            return
         key_match = _KEY.match(line)
         key = key_match.group(1).strip().lower() if key_match else ""
         value = key_match.group(2).strip() if key_match else ""
+        if self.run is None and key in _FORM_FIELDS and value:
+            self.feed_form(key, value, lineno)
+            return
+        if self.phase is not None and self.phase.get("bare"):
+            if self.feed_field(key, value, lineno):
+                return
+            self.unread.add(lineno)
+            return
         if self.run is None:
             # Output whose beginning was cut off: the Result block still says
             # which way the packet went.
@@ -438,11 +514,58 @@ class _Reader:
         self.rule = None
         phase["info"].append(line)
 
+    def feed_form(self, key: str, value: str, lineno: int):
+        """`Source IP value: 198.18.6.6`, `Protocol: ICMP`, `ICMP Type: 8 (Echo
+        Request)`: the flow the GUI trace was run for."""
+        field = _FORM_FIELDS[key]
+        word = value.split()[0]
+        if field in ("src", "dst") and not _IPV4.match(word):
+            return
+        if field == "protocol":
+            word = word.lower()
+        elif field in ("src_port", "dst_port", "icmp_type", "icmp_code"):
+            word = _int_or_text(word)
+        self.form[field] = word
+        self.form_lines.append(lineno)
+
+    def feed_field(self, key: str, value: str, lineno: int) -> bool:
+        """A line of a GUI phase: any field in any order, Config and Additional
+        Information with their text on the same line."""
+        phase = self.phase
+        if key == "type":
+            phase["type"] = value.upper()
+        elif key == "subtype":
+            phase["subtype"] = value
+        elif key == "result":
+            phase["result"] = value.upper() or None
+            phase["at"]["result"] = lineno
+        elif key == "elapsed time":
+            phase["elapsed_ns"] = _ns(value)
+        elif key == "id":
+            pass
+        elif key == "config":
+            phase["config"].extend(
+                piece.strip() for piece in _CONFIG_START.split(value) if piece.strip()
+            )
+        elif key == "additional information":
+            self.part, self.rule, self.lookup = "info", None, None
+            for piece in _INFO_BREAK.split(value):
+                if piece and piece.strip():
+                    self.feed_body(piece.strip(), lineno)
+            self.part = None
+        else:
+            return False
+        self.take(lineno)
+        return True
+
     def feed_result(self, key: str, value: str, lineno: int) -> bool:
         run = self.run
-        field = _RESULT_KEYS.get(key)
+        field = _RESULT_KEYS.get(key) or _RESULT_KEYS.get(key.replace(" ", "-"))
         if field is None:
             return False
+        if field == "drop_location":
+            # The GUI's "Drop Detail: Drop-location: frame 0x... flow (NA)/NA".
+            value = re.sub(r"^drop-location:\s*", "", value, flags=re.IGNORECASE)
         if field in ("input_interface_result", "output_interface"):
             value = value.split("(", 1)[0].strip()
         if field == "action":
@@ -525,6 +648,38 @@ class _Reader:
             return False
         self.take(lineno)
         return True
+
+
+def _phase_facts(phase: dict) -> None:
+    """What a phase's config and information lines say, as fields: the
+    access-lists named by its `access-group`/`access-list` lines, and the
+    translations its information prints ("Dynamic translate 10.0.0.1/1025 to
+    203.0.113.2/1025")."""
+    acls: list[str] = []
+    for line in phase["config"]:
+        words = line.split()
+        if (
+            len(words) >= 2
+            and words[0] in ("access-group", "access-list")
+            and words[1] not in acls
+        ):
+            acls.append(words[1])
+    if acls:
+        phase["acls"] = acls
+    translations = []
+    for line in phase["info"]:
+        words = line.split()
+        if len(words) == 5 and words[1] == "translate" and words[3] == "to":
+            translations.append(
+                {
+                    "from": words[2],
+                    "to": words[4],
+                    "from_addr": words[2].split("/")[0],
+                    "to_addr": words[4].split("/")[0],
+                }
+            )
+    if translations:
+        phase["translations"] = translations
 
 
 def _ns(value: str) -> int | None:

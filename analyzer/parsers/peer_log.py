@@ -17,10 +17,19 @@ established, what went unanswered -- from:
 - Juniper SRX kmd: ``IKE negotiation failed with error: No proposal chosen``,
   ``KMD_PM_SA_ESTABLISHED``;
 - Palo Alto system and ikemgr logs: ``IKE phase-1 negotiation is failed ... Due to
-  timeout``, ``no suitable proposal found in peer's SA payload``.
+  timeout``, ``no suitable proposal found in peer's SA payload``, ``Couldn't find
+  configuration for IKE phase-1 request for peer IP``;
+- FortiGate event log entries: ``log_id=0101023003 ... subtype=ipsec ...
+  msg="Negotiate SA Error: probable pre-shared secret mismatch"``;
+- AWS Site-to-Site VPN tunnel logs: ``AWS tunnel detected a pre-shared key
+  mismatch with cgw: ...``, ``AWS: Traffic Selector: TS_UNACCEPTABLE: received
+  from responder``, ``No Proposal Match Found by AWS``;
+- HP-UX IPSec's audit file: ``Msg: 240 From: IKMPD Lvl: ERROR ...`` with its
+  ``Event: local ... - remote ...:retransmission count exceeded the limit``.
 
 Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
-``errors`` with the same kinds, ``phase1_complete``, ``p1_done_lines`` ...) plus
+``errors`` with the same kinds and the same fields naming what their words say,
+``phase1_complete``, ``p1_done_lines`` ...) plus
 ``platform`` naming the vendor and ``connection`` the name the log gives the tunnel,
 so the same checks judge both ends. The address is the peer of the device that
 wrote the log; a line naming only the connection joins the record of that
@@ -67,9 +76,20 @@ _CHARON_BARE = re.compile(
 _FORTI = re.compile(r"\bike (?:V=[^:\s]{1,32}:)?\d{1,4}:(?P<name>[^:\s]{1,64})?:?")
 _KMD = re.compile(r"\bkmd\[\d{1,7}\]: |\bKMD_[A-Z0-9_]{3,40}\b")
 _PANOS = re.compile(
-    r"IKE(?:v2)? (?:phase-[12]|IKE SA|child SA) negotiation|\bike-nego-|ikemgr|"
+    r"IKE(?:v2)? (?:phase[- ][12]|IKE SA|child SA) negotiation|\bike-nego-|ikemgr|"
     r"\bike-generic-event\b|IKE protocol notification message"
 )
+
+# FortiGate's event log ("log_id=0101023003 type=event subtype=ipsec ..."), whose
+# VPN entries name the tunnel in vpn_tunnel= and say what happened in msg=.
+_FORTI_LOG = re.compile(
+    r'\blog_?id="?01010\d{5}"?(?=.{0,400}?\bsubtype="?(?:ipsec|vpn)\b)', re.IGNORECASE
+)
+_CONN_FORTI_LOG = re.compile(r'\bvpn_?tunnel="?(?P<name>[^"\s]{1,64})"?')
+# AWS Site-to-Site VPN tunnel logs (CloudWatch): "AWS tunnel ...", "AWS: ...".
+_AWS = re.compile(r"\bAWS(?: tunnel\b|: [A-Z])|\bNo Proposal Match Found\b")
+# HP-UX IPSec's audit file: a header naming the IKE daemon, then "Event: ...".
+_IKMPD = re.compile(r"\bMsg: \d{1,5} From: IKMPD\b")
 
 _CONN_PLUTO = re.compile(r'"(?P<name>[^"\s]{1,80})"(?:\[\d{1,5}\])? #\d{1,9}: ')
 _CONN_CHARON = re.compile(
@@ -106,6 +126,8 @@ _PEERS = (
         rf"(?:Failed|Initiated|Established) SA: {IPV4}\[\d{{1,5}}\]-(?P<peer>{IPV4})\["
     ),
     re.compile(rf"\bremote[_ ]?(?:ip|gw|gateway|addr)[=:] ?(?P<peer>{IPV4})", re.I),
+    re.compile(rf"\bcgw: (?P<peer>{IPV4})"),
+    re.compile(rf"\bremote (?P<peer>{IPV4})/\d{{1,5}}"),
 )
 
 # What a line says, tried in order: (pattern, event, phase). The event is an error
@@ -135,6 +157,8 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
         (
             r"Peer ID '.{0,80}' mismatched|we require (?:IKEv2 )?peer to have ID|"
             r"no suitable connection for peer|peer ID .{0,60}mismatch|"
+            # Palo Alto: no IKE gateway is configured for the address asking
+            r"find configuration for IKE phase-1 request for peer|"
             r"IDr payload .{0,40}mismatch|IDi?r? '.{0,80}' does not match|"
             r"\bIDi?r? \S{1,80} does not match to|no (?:matching )?peer config found",
             "identity",
@@ -156,7 +180,8 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
             r"pre-shared (?:secret|key) mismatch|probable pre-shared|"
             r"Signature check .{0,60}failed|no shared key found|"
             r"failed to authenticate|Phase-1 Authentication failed|"
-            r"decryption failed|could not decrypt payloads",
+            r"decryption failed|could not decrypt payloads|"
+            r"decryption was unsuccessful due to invalid Pre-shared Key",
             "psk",
             1,
         ),
@@ -165,7 +190,9 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
             r"giving up after \d+ retransmi|peer not responding|"
             r"max(?:imum)? number of retransmissions|Retransmission limit has been reached|"
             r"negotiation timeout|Due to (?:negotiation )?timeout|"
-            r"No response \(or no acceptable response\)",
+            r"No response \(or no acceptable response\)|"
+            r"retransmission count exceeded|negotiation failed due to time up|"
+            r"deleting un-established Phase 1",
             "no_response",
             None,
         ),
@@ -176,6 +203,7 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
             r"proposal not match|no SA proposal chosen|no suitable proposal|"
             r"Failed to match (?:the )?(?:peer )?proposal|"
             r"NO_PROP\b|unacceptable (?:transform|proposal)|no proposal found|"
+            r"no proposal match found|"
             r"no acceptable [A-Z_]{2,40} found",
             "proposal",
             None,
@@ -213,6 +241,8 @@ _PHASE1_WORDS = re.compile(
 )
 _IKEV2 = re.compile(
     r"IKEv2|TS_UNACCEPTABLE|mismatched on\s+first found connection|shared keys? for .{0,160}MAC mismatched|SA_INIT|"
+    # AWS prints these two only for IKEv2 tunnels (its IKEv1 key message differs)
+    r"pre-shared key mismatch with cgw|un-established Phase 1 IKE_SA|"
     r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
     r"\bv2[IR]\d\b|\bv2 parent SA"
 )
@@ -266,10 +296,20 @@ def parse(section: Section) -> list[Source]:
     claimed: set[int] = set()
     last: dict | None = None
     wrapped_at = -1  # the index of a line that continues a wrapped one
+    ikmpd_at = -9  # the index of the last HP-UX audit header
     for index, line in enumerate(section.lines):
         if not line or (len(line) < 12 and index != wrapped_at):
             continue
         vendor = _vendor(line)
+        if vendor == "hpux":
+            ikmpd_at = index
+        elif (
+            vendor is None
+            and index - ikmpd_at <= 2
+            and line.lstrip().startswith("Event:")
+        ):
+            # HP-UX prints what happened on the line under its header.
+            vendor = "hpux"
         number = section.numbers[index]
         if vendor is None:
             if (
@@ -302,7 +342,7 @@ def parse(section: Section) -> list[Source]:
             and not _IKEV2.search(line)
             and not _SENT.search(line)
             and not _RESENT.search(line)
-            and vendor != "racoon"
+            and vendor not in ("racoon", "hpux")
         ):
             continue
         key = _key(vendor, peer, conn, by_conn, last)
@@ -354,6 +394,17 @@ def _vendor(line: str) -> str | None:
         return "juniper"
     if ("IKE" in line or "ike" in line) and _PANOS.search(line):
         return "paloalto"
+    if "subtype" in line and _FORTI_LOG.search(line):
+        return "fortigate"
+    if "AWS" in line or "No Proposal Match" in line:
+        if _AWS.search(line):
+            return "aws"
+    if "IKMPD" in line and _IKMPD.search(line):
+        return "hpux"
+    # charon's answer to an identity no connection accepts, quoted in a cloud
+    # gateway's log built on strongSwan.
+    if "no peer config found" in line:
+        return "strongswan"
     # strongSwan's and libreswan's own phrases, when a post quotes the message
     # without its prefix.
     if "CHILD_SA" in line and ("notify" in line or "keeping IKE_SA" in line):
@@ -400,7 +451,10 @@ def _connection(line: str, vendor: str) -> str | None:
     }.get(vendor)
     if vendor == "fortigate":
         m = _FORTI.search(line)
-        return m.group("name") if m and m.group("name") else None
+        if m and m.group("name"):
+            return m.group("name")
+        m = _CONN_FORTI_LOG.search(line)
+        return m.group("name") if m else None
     if pattern is None:
         return None
     m = pattern.search(line)
@@ -609,4 +663,5 @@ def _finish(record: dict) -> None:
             error["text"] += " (" + "; ".join(parts) + ")"
         if error["kind"] == "phase2" and selectors:
             error["text"] += f" (selectors {selectors})"
+        ike_debug.describe_error(error)
     record["version"] = record["version"] or "ikev1"

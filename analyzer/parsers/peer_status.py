@@ -4,16 +4,24 @@ Engineers paste the far end's view beside the Cisco one: Juniper SRX `show secur
 ike security-associations`, `show security ipsec security-associations` and `show
 security ipsec inactive-tunnels` (with its "Tunnel Down Reason"), strongSwan `ipsec
 statusall` / `swanctl --list-sas`, VyOS `show vpn ike sa` / `show vpn ipsec sa`,
-ScreenOS `get sa`, Yamaha RTX `show ipsec sa gateway N [detail]`. One record per peer
-and phase::
+ScreenOS `get sa`, Yamaha RTX `show ipsec sa gateway N [detail]`, FortiGate `diagnose vpn ike gateway
+list` and `get vpn ipsec tunnel summary`. One record per peer and phase::
 
     {"peer": "128.168.104.229", "platform": "juniper", "phase": 1,
      "state": "down", "printed": "DOWN", "reason": "No response from peer. ...",
      "lines": [5, 5]}
 
-``state`` is ``up``, ``down`` or ``negotiating``; ``printed`` is the device's word.
+``state`` is ``up``, ``down`` or ``negotiating``; ``printed`` is the device's word;
+``no_answer`` (True) says the reason is the peer never answering ("No response from
+peer", a timeout).
+A FortiGate tunnel whose address the paste hides (``addr: ->``, a summary row
+without one) is known by its name: ``peer`` is empty and ``tunnel`` names it.
 Tables are recognised by their header (a State column beside a Remote Address,
-Gateway or Peer column, or the daemons' own layouts), never by a lone line.
+Gateway or Peer column, or the daemons' own layouts), never by a lone line. The one
+exception is the far end's own word that it declared a peer dead after its dead
+peer detection went unanswered (AWS's tunnel log: "AWS tunnel DPD timed out after 3
+retransmits", "Peer is not responsive - Declaring peer dead"): a record in state
+``down`` with ``dpd`` set and the message as its ``reason``.
 """
 
 from __future__ import annotations
@@ -25,6 +33,9 @@ from analyzer.report import Section, Source
 
 KIND = "peer.status"
 COMMANDS = ()
+
+# A down reason that says the peer never answered.
+_NO_ANSWER = ("No response", "no response", "timed out", "Timed out", "timeout")
 
 _ADDR = re.compile(rf"(?<![\w.]){IPV4}(?![\w.])")
 # Junos and VyOS table headers (the columns vary between releases).
@@ -38,8 +49,23 @@ _INACTIVE_HEADER = re.compile(r"^\s*ID\s+Port\s+Gateway\s+.*Tunnel Down Reason")
 _PANOS_HEADER = re.compile(
     r"^\s*(?:GwID/client IP|Gateway Name)\s+.*Peer-Address|^\s*GwID/client IP\s+"
 )
-# FortiGate `diagnose vpn ike gateway list`.
-_FORTI_ADDR = re.compile(rf"^\s*addr: {IPV4}:\d{{1,5}} -> (?P<peer>{IPV4}):\d{{1,5}}")
+# FortiGate `diagnose vpn ike gateway list`: the tunnel's name, then its addresses
+# (hidden in some posts: "addr: ->").
+_FORTI_NAME = re.compile(r"^name: (?P<name>\S{1,64})\s*$")
+_FORTI_ADDR = re.compile(
+    rf"^\s*addr: (?:{IPV4}:\d{{1,5}} -> (?P<peer>{IPV4}):\d{{1,5}}|\S{{0,40}} ?-> ?\S{{0,40}}\s*$)"
+)
+# `get vpn ipsec tunnel summary`: "'name' [a.b.c.d:0] selectors(total,up): 1/0 ...".
+_FORTI_SUMMARY = re.compile(
+    rf"^\s*'(?P<name>[^'\s]{{1,64}})'\s+(?:(?P<peer>{IPV4}):\d{{1,5}}\s+)?"
+    r"selectors\(total,up\):\s*(?P<total>\d{1,5})/(?P<up>\d{1,5})"
+)
+# A far end that gave up on a peer whose DPD probes went unanswered.
+_DPD_DEAD = re.compile(
+    r"\bDPD timed out after\b|\bPeer is not responsive\s*-\s*Declaring peer dead",
+    re.IGNORECASE,
+)
+_DPD_PEER = re.compile(rf"\bcgw: (?P<peer>{IPV4})")
 _FORTI_IPSEC = re.compile(r"^\s*IPsec SA: created \d+/\d+\s+established (?P<up>\d+)/")
 # ScreenOS `get sa`: one row per direction of an IPsec SA, "Sta" A(ctive) or
 # I(nactive), then the VPN monitor's U(p) / D(own) or "-".
@@ -92,11 +118,27 @@ def parse(section: Section) -> list[Source]:
     table: str | None = None
     charon: dict[str, dict] = {}  # connection name -> its IKE record
     forti: dict = {}
+    forti_name: tuple[str, int] | None = None  # the last "name:" line and its index
     yamaha: dict = {}
     for index, line in enumerate(section.lines):
         number = section.numbers[index]
         stripped = line.strip()
         if not stripped:
+            continue
+        if ("DPD" in line or "dead" in line) and _DPD_DEAD.search(line):
+            m = _DPD_PEER.search(line)
+            record = _record(
+                records,
+                m.group("peer") if m else "",
+                "aws"
+                if "AWS" in line or "cgw" in line or "not responsive" in line
+                else "other",
+                1,
+                "DOWN",
+                number,
+            )
+            record.update(dpd=True, reason=stripped[:200], tunnel=record["peer"] or "")
+            claimed.add(number)
             continue
         if _INACTIVE_HEADER.match(line):
             table = "inactive"
@@ -170,11 +212,34 @@ def parse(section: Section) -> list[Source]:
             table = "panos2" if "SPI(in)" in line else "panos1"
             claimed.add(number)
             continue
+        m = _FORTI_SUMMARY.match(line)
+        if m:
+            up = int(m.group("up")) > 0 or int(m.group("total")) == 0
+            record = _record(
+                records,
+                m.group("peer") or "",
+                "fortigate",
+                2,
+                "UP" if up else "DOWN",
+                number,
+            )
+            record["tunnel"] = m.group("name")
+            record["selectors"] = f"{m.group('total')}/{m.group('up')}"
+            claimed.add(number)
+            continue
+        m = _FORTI_NAME.match(line)
+        if m:
+            forti_name = (m.group("name"), index)
+            continue
         m = _FORTI_ADDR.match(line)
         if m:
             forti = _record(
-                records, m.group("peer"), "fortigate", 1, "CONNECTING", number
+                records, m.group("peer") or "", "fortigate", 1, "CONNECTING", number
             )
+            if forti_name is not None and index - forti_name[1] <= 6:
+                forti["tunnel"] = forti_name[0]
+                claimed.add(section.numbers[forti_name[1]])
+            forti_name = None
             table = "forti"
             claimed.add(number)
             continue
@@ -182,9 +247,14 @@ def parse(section: Section) -> list[Source]:
             if stripped.startswith("status: established"):
                 forti.update(state="up", printed="established")
                 forti["lines"][1] = number
+            elif stripped.startswith("status: connecting") and forti["state"] != "up":
+                forti["printed"] = "connecting"
+                forti["lines"][1] = number
             m = _FORTI_IPSEC.match(line)
             if m and int(m.group("up")) > 0:
-                _record(records, forti["peer"], "fortigate", 2, "UP", number)
+                record = _record(records, forti["peer"], "fortigate", 2, "UP", number)
+                if forti.get("tunnel"):
+                    record["tunnel"] = forti["tunnel"]
             claimed.add(number)
             if not line[:1].isspace() and ":" not in stripped:
                 table = None
@@ -246,6 +316,8 @@ def parse(section: Section) -> list[Source]:
                 reason = re.sub(r"^\d+\s+", "", reason)
                 record = _record(records, peer, "juniper", 2, "DOWN", number)
                 record["reason"] = reason[:200]
+                if any(w in record["reason"] for w in _NO_ANSWER):
+                    record["no_answer"] = True
             elif table in ("panos1", "panos2"):
                 _record(
                     records,
@@ -264,7 +336,7 @@ def parse(section: Section) -> list[Source]:
         parent = record.pop("_parent", None)
         if parent is not None and not record["peer"]:
             record["peer"] = parent["peer"]
-    records = [r for r in records if r["peer"]]
+    records = [r for r in records if r["peer"] or r.get("tunnel") or r.get("dpd")]
     if not records:
         return []
     return [

@@ -29,7 +29,8 @@ Two kinds of Source:
   ``src_interface``, ``src``, ``src_port``, ``dst_interface``, ``dst``, ``dst_port``,
   ``acl``, ``action``, ``spi``, ``local``; 402116 also ``inner_src``, ``inner_dst``,
   ``local_proxy``, ``remote_proxy``, and ESMTP and inspection messages the
-  ``matched_class`` that acted. A line the device printed without a tag
+  ``matched_class`` that acted, and ``esmtp_drop`` (True) when ESMTP inspection
+  dropped or cut the connection. A line the device printed without a tag
   (IOS debug output, `CEF-HWIDB:` style, `[IKEv1]` debug) has ``message_id`` None,
   or the untagged ``FACILITY-MNEMONIC`` when it has one. Inside a log buffer, lines
   that are not messages are the previous message's continuation (``more``), or, before
@@ -1369,6 +1370,7 @@ def _asa_fields(record: dict, entry) -> None:
             record["dst_port"] = int(m.group("dport"))
     elif kind == "conn":
         _conn_fields(record, entry)
+        _esmtp_drop(record)
     elif kind == "ftd":
         _ftd_fields(record)
 
@@ -1430,6 +1432,23 @@ def _conn_fields(record: dict, entry) -> None:
             if entry.severity <= 4 or "enied" in text or "Deny" in text
             else "permitted"
         )
+
+
+def _esmtp_drop(record: dict) -> None:
+    """``esmtp_drop``: True on a connection ESMTP inspection dropped or cut: 108003
+    or 108004 naming ESMTP, or 507003 (an inspection engine ending a flow) saying
+    the inspector disconnected; any of the three on port 25."""
+    message_id = record.get("message_id")
+    if message_id not in ("108004", "507003", "108003"):
+        return
+    text = record["text"]
+    if record.get("dst_port") == 25 or record.get("src_port") == 25:
+        record["esmtp_drop"] = True
+    elif message_id == "507003":
+        if "inspector disconnected" in text:
+            record["esmtp_drop"] = True
+    elif "ESMTP" in text:
+        record["esmtp_drop"] = True
 
 
 def _protocol(word: str) -> str:

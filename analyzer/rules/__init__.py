@@ -7,36 +7,11 @@ its article section from analyzer.links, whose every entry exists in kb/content
 (a test walks them all).
 """
 
-from analyzer.rules import (
-    asa_config,
-    asp_drop,
-    boot,
-    general,
-    ike,
-    ike_debug,
-    ios_config,
-    ipsec,
-    mail,
-    peer_status,
-    psk,
-    syslog,
-    tcpdump,
-    vpn_path,
-)
+from importlib import import_module
 
-REGISTRY = (
-    ike,
-    ipsec,
-    vpn_path,
-    asp_drop,
-    syslog,
-    ike_debug,
-    peer_status,
-    tcpdump,
-    mail,
-    boot,
-    asa_config,
-    ios_config,
-    psk,
-    general,
+from analyzer import registry
+
+# In the order analyzer.registry gives.
+REGISTRY = tuple(
+    import_module(f"analyzer.rules.{name}") for name in registry.RULE_ORDER
 )

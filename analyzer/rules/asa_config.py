@@ -208,7 +208,8 @@ def _arp_finding(config, nat, ifc, mapped, case, version, permit) -> Finding:
 
 def mail_trouble_lines(report) -> list[int]:
     """Lines elsewhere in the paste that show mail being broken in transit: IronPort
-    aborts, an SMTP test seeing a masked banner, or ASA messages 108004/507003."""
+    aborts, an SMTP test seeing a masked banner, or ASA messages of ESMTP
+    inspection dropping or cutting a connection (108004, 507003, 108003)."""
     lines: list[int] = []
     for source in report.sources:
         if source.kind in ("asa.running_config", "ios.running_config"):
@@ -221,7 +222,7 @@ def mail_trouble_lines(report) -> list[int]:
             elif source.kind == "smtp.test":
                 if record.get("masked"):
                     lines.extend(record.get("lines", [])[:1])
-            elif _mentions_esmtp_drop(record):
+            elif record.get("esmtp_drop"):
                 lines.extend(record.get("lines", [source.first_line])[:1])
     return sorted(set(lines))
 
@@ -229,16 +230,6 @@ def mail_trouble_lines(report) -> list[int]:
 MAIL_TROUBLE_EVENTS = frozenset(
     {"receiving_aborted", "message_aborted", "connection_lost", "delivery_failed"}
 )
-
-
-def _mentions_esmtp_drop(record: dict) -> bool:
-    for key, value in record.items():
-        if key in ("lines", "at"):
-            continue
-        text = str(value)
-        if "108004" in text or "507003" in text:
-            return True
-    return False
 
 
 def _esmtp_findings(report, config: AsaConfig) -> list[Finding]:

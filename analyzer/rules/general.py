@@ -46,7 +46,7 @@ def _refused(record) -> Finding:
             "differently). Run it again and paste the output."
         ),
         lines=list(range(record["lines"][0], record["lines"][1] + 1)),
-        next_commands=_retry(command, record["message"]) if command else [],
+        next_commands=_retry(command, record["reason"]) if command else [],
         subject=f"command {command}" if command else "a typed command",
     )
 
@@ -68,10 +68,10 @@ def _close(typed: str, word: str) -> bool:
     return previous[-1] <= 2
 
 
-def _retry(command: str, message: str) -> list[str]:
+def _retry(command: str, reason: str) -> list[str]:
     """What to type instead: the supported command the typed one was meant to be,
     or the typed words and ``?`` so the device lists what may follow."""
-    if message.lower().startswith(("incomplete", "ambiguous")):
+    if reason in ("incomplete", "ambiguous"):
         return [f"{command} ?"]
     typed = command.split("|", 1)[0].split()
     best = ""

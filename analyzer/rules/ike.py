@@ -7,11 +7,10 @@ the short table below. One finding per peer and state; a healthy state is info.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from analyzer import isakmp, links
-from analyzer.paste import device_name, waiting_for_sa
+from analyzer.paste import device_name, narrowed_to, waiting_for_sa
 from analyzer.report import Finding
 
 ISAKMP_KINDS = (
@@ -137,7 +136,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
     if state is None:
         debug = "debug crypto ikev1 127" if platform == "asa" else "debug crypto isakmp"
         debug = _command(debug, peer, platform, recs)
-        extension = _EXTENSION.match(state_name)
+        extension = isakmp.remote_access_step(state_name)
         if extension:
             # The ASA's tunnel manager states: phase 1 is authenticated and the
             # remote-access extension (XAUTH user authentication or mode-config
@@ -145,7 +144,7 @@ def _ikev1(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
             # it is the step that does not finish.
             what = (
                 "XAUTH (user authentication)"
-                if "XAUTH" in state_name
+                if extension == "XAUTH"
                 else ("mode-config (address and policy push)")
             )
             explanation = (
@@ -297,10 +296,6 @@ def _ikev2(state_name: str, peer: str, recs: list[dict], platform: str) -> Findi
 
 
 _UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY"}
-# ASA tunnel-manager states of the remote-access extensions after phase 1.
-_EXTENSION = re.compile(
-    r"^(?:AM|MM)_TM_(?:INIT|WAIT|RESP)\w*_(?:XAUTH|MODECFG)|^(?:AM|MM)_TM_\w*(?:XAUTH|MODECFG)"
-)
 
 
 def _beside_an_up_sa(finding: Finding, state: str, up: dict[str, list[int]], peer: str):
@@ -389,7 +384,11 @@ def _no_phase2(report, source, groups) -> list[Finding]:
             r
             for s in mine
             for r in s.records
-            if r.get("peer") in (None, "", peer) and waiting_for_sa(r)
+            if r.get("peer") in (None, "", peer)
+            and waiting_for_sa(r)
+            # An IKEv2 crypto map entry whose networks the peer narrowed: the SA
+            # for the narrower networks beside it is the tunnel.
+            and not (state == "READY" and narrowed_to(r, s.records))
         ]
         if waiting:
             rec = waiting[0]

@@ -1,16 +1,17 @@
 """Why an IKE negotiation in a debug or IKE syslog sequence failed, per peer.
 
 Reads the per-peer records of the ike_debug parser: the messages each side sent,
-the notifies and errors. One finding per peer and cause; a negotiation that
-completed is reported as info.
+the notifies and errors, with what each error's words blame as the parser named it
+(``cause``, ``direction``, ``declared_id`` ...); the device's words themselves are
+only quoted. One finding per peer and cause; a negotiation that completed is
+reported as info.
 """
 
 from __future__ import annotations
 
-import re
-
 from analyzer import isakmp, links
-from analyzer.report import Finding, Report, plural
+from analyzer.addresses import is_private
+from analyzer.report import Finding, Report, plural, quote
 
 _EVIDENCE_MESSAGES = 3
 
@@ -201,13 +202,9 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_identity_finding(record, subject, v2))
     if "psk" in kinds and not kinds & {"identity", "mode"}:
         lines = _error_lines(record, "psk")
-        offered = any(
-            "Preshared authentication offered" in e["text"] for e in record["errors"]
-        )
-        missing = any(
-            "No pre-shared key" in e["text"] or "no shared key found" in e["text"]
-            for e in record["errors"]
-        )
+        causes = {e.get("cause") for e in record["errors"]}
+        offered = "auth_method" in causes
+        missing = "no_key" in causes
         if missing:
             what = f"This device has no pre-shared key for {peer}."
         elif offered:
@@ -296,11 +293,11 @@ def _peer(record: dict) -> list[Finding]:
                 "debug crypto ikev1 127",
             )
         attribute = next(
-            (e["text"] for e in record["errors"] if "Rcv'd" in e["text"]), None
+            (e for e in record["errors"] if e.get("cause") == "attribute"), None
         )
         if attribute:
             # 713257 names the attribute and both values: the answer itself.
-            detail += f' The device reports: "{" ".join(attribute.split())[:200]}".'
+            detail += f' The device reports: "{quote(attribute["text"], 200)}".'
         else:
             detail += _quote(record, "proposal")
         findings.append(
@@ -467,7 +464,7 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
-    failed = [e for e in record["errors"] if "failed with peer" in e["text"]]
+    failed = [e for e in record["errors"] if e.get("cause") == "phase1_failed"]
     if failed and not findings and not record["phase1_complete"]:
         findings.append(
             Finding(
@@ -579,7 +576,7 @@ def _stalled_finding(record: dict, evidence: list[int]) -> Finding:
 def _history(resolved: list[dict]) -> str:
     if not resolved:
         return ""
-    tried = [e for e in resolved if "acceptable" in e["text"] or "policy" in e["text"]]
+    tried = [e for e in resolved if e.get("names_policy")]
     if len(tried) == len(resolved):
         return (
             f" Before that, {len(tried)} local polic"
@@ -591,57 +588,36 @@ def _history(resolved: list[dict]) -> str:
     first = resolved[0]
     return (
         f" An earlier failure (line {first['line']}: "
-        f'"{" ".join(first["text"].split())[:120]}") was resolved at line '
+        f'"{quote(first["text"], 120)}") was resolved at line '
         f"{first['resolved_at']}."
     )
 
 
-# What the refusal names, in the order it is looked for: (the section for IKEv1,
-# the one for IKEv2, words in the device's text, the cause in the field's words).
-# The transform set and PFS sections explain both IKE versions; what only IKEv2
-# says (TS_UNACCEPTABLE) has its own section in the IKEv2 article.
-_DECLARED = re.compile(r"(?:peer declares|IDir|IDi) '([0-9.]{7,15})'")
-_PRIVATE = re.compile(
-    r"^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)"
-)
-_NAMES_NETWORK = re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/\d")
+# What a phase 2 refusal blames (its ``cause``, named by the parser), in the order
+# it is looked for: (the cause, the section for IKEv1, the one for IKEv2, the cause
+# in the field's words). The transform set and PFS sections explain both IKE
+# versions; what only IKEv2 says (TS_UNACCEPTABLE) has its own section in the
+# IKEv2 article.
 _PHASE2_CAUSES = (
     (
+        "crypto_acl",
         links.PHASE2_CRYPTO_ACL_MIRROR,
         links.IKEV2_TS_UNACCEPTABLE,
-        (
-            "proxy identities not supported",
-            "no matching crypto map",
-            "ACL does not match",
-            "INVALID_ID_INFO",
-            "TS_UNACCEPTABLE",
-            "INVALID_SELECTORS",
-            "rypto map policy not found",
-            "Crypto Map Policy not found",
-            "INVALID-ID-INFO",
-            "POLICY_LOOKUP_FAILURE",
-            "proxy-id",
-            "proxy id",
-            "raffic selector",
-            "no matching CHILD_SA config",
-            "get sainfo",
-            "no connection is known for",
-        ),
         "The peer's proxy identities (the networks of its crypto ACL line) match "
         "no crypto ACL entry here: the crypto ACLs are not mirror images.",
     ),
     (
+        "pfs",
         links.PHASE2_PFS_MISMATCH,
         links.PHASE2_PFS_MISMATCH,
-        ("PFS", "pfs", "Perfect Forward", "DIFFIE_HELLMAN_GROUP"),
         "The two ends disagree on PFS: one asks for a Diffie-Hellman group in "
         "quick mode (`set pfs`) and the other does not, or they name different "
         "groups.",
     ),
     (
+        "transform_set",
         links.PHASE2_TRANSFORM_SET,
         links.PHASE2_TRANSFORM_SET,
-        ("transform proposal", "transform set", "transform-set"),
         "No transform set here matches the peer's (encryption, integrity, "
         "tunnel or transport mode).",
     ),
@@ -651,7 +627,7 @@ _PHASE2_CAUSES = (
 def _phase2_finding(record: dict, subject: str) -> Finding:
     peer = record["peer"]
     refusals = [e for e in record["errors"] if e["kind"] == "phase2"]
-    texts = " ".join(e["text"] for e in refusals)
+    causes = {e.get("cause") for e in refusals}
     proxies = record.get("proxies") or {}
     # A refused child SA with no cause named has its own IKEv2 section.
     named = False
@@ -664,16 +640,13 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
             "refusing side's own debug names which."
         ),
     )
-    for v1_candidate, v2_candidate, words, text in _PHASE2_CAUSES:
-        if any(w in texts for w in words):
+    for name, v1_candidate, v2_candidate, text in _PHASE2_CAUSES:
+        if name in causes:
             v1_link, v2_link, cause, named = v1_candidate, v2_candidate, text, True
             break
     # "processing NOTIFY PROPOSAL_NOT_CHOSEN protocol 3": the peer refused; a
     # "Sending NOTIFY" is this device's own refusal.
-    by_peer = any(
-        "processing NOTIFY" in e["text"] or "eceived NOTIFY" in e["text"]
-        for e in refusals
-    )
+    by_peer = any(e.get("direction") == "received" for e in refusals)
     if by_peer and not named:
         cause = (
             f"{peer} refused this device's quick mode proposal "
@@ -690,8 +663,8 @@ def _phase2_finding(record: dict, subject: str) -> Finding:
     ikev2 = record.get("version") == "ikev2"
     # Quote the refusal that names the most: the selectors or proxies when a line
     # gives them.
-    naming = [e for e in refusals if _NAMES_NETWORK.search(e["text"])]
-    said = " ".join((naming or refusals)[0]["text"].split())[:200]
+    naming = [e for e in refusals if e.get("names_network")]
+    said = quote((naming or refusals)[0]["text"], 200)
     return Finding(
         code="ike_debug.phase2_mismatch",
         severity="error",
@@ -777,15 +750,15 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
     did not verify: authentication fails for a reason a key would not fix."""
     peer = record["peer"]
     refusals = [e for e in record["errors"] if e["kind"] == "identity"]
-    texts = " ".join(e["text"] for e in refusals)
+    causes = {e.get("cause") for e in refusals}
     group = record.get("group")
-    if "rustpoint" in texts or "cert" in texts.lower():
+    if "certificate" in causes:
         cause = (
             "the peer's certificate could not be verified here (no trustpoint for "
             "its issuer, a chain the peer did not send, or an encoding this device "
             "does not take)"
         )
-    elif "Profile" in texts or "profile" in texts:
+    elif "profile" in causes:
         cause = (
             "the identity the peer sent matches no IKEv2 profile here (`match "
             "identity remote` expects another type or value: an address, an FQDN "
@@ -798,14 +771,12 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             "certificate's subject alternative name, or peer-id-validate must be "
             "relaxed)"
         )
-    said = " ".join(refusals[0]["text"].split())[:160]
+    said = quote(refusals[0]["text"], 160)
     where = f" (tunnel-group {group})" if group else ""
     # A peer that declares a private address as its identity while this end
     # expects another is behind NAT even when no line says so.
-    declared = _DECLARED.search(texts)
-    nat = bool(record.get("behind_nat")) or bool(
-        declared and _PRIVATE.match(declared.group(1))
-    )
+    declared = next((e["declared_id"] for e in refusals if "declared_id" in e), None)
+    nat = bool(record.get("behind_nat")) or is_private(declared)
     if nat:
         cause += (
             "; the peer is behind NAT, so the identity it sends (its own, private "
@@ -967,6 +938,5 @@ def _quote(record: dict, kind: str) -> str:
     errors = [e for e in record["errors"] if e["kind"] == kind]
     if not errors:
         return ""
-    naming = [e for e in errors if "'" in e["text"] or _NAMES_NETWORK.search(e["text"])]
-    text = " ".join((naming or errors)[0]["text"].split())[:200]
-    return f' The device says: "{text}".'
+    naming = [e for e in errors if e.get("quotes") or e.get("names_network")]
+    return f' The device says: "{quote((naming or errors)[0]["text"], 200)}".'

@@ -1,6 +1,7 @@
 """Checks on an IOS / IOS-XE configuration: the crypto map VPN pieces that must
 agree (a key for every peer, the map on an interface, the crypto ACL kept out of
-NAT) and a summary of what a peer has to match.
+NAT, crypto ACL entries that can match traffic) and a summary of what a peer has
+to match.
 
 Every `ios.running_config` source in the paste is read as one device.
 """
@@ -9,13 +10,16 @@ from __future__ import annotations
 
 from analyzer import links
 from analyzer.addresses import (
+    MAX_IP,
     covers,
     ipv4_to_int,
     mask_range,
+    mask_to_prefix,
     overlap,
     range_text,
 )
 from analyzer.configs import IosConfig
+from analyzer.paste import device_name
 from analyzer.report import Finding
 
 # --- keys ----------------------------------------------------------------------------
@@ -391,12 +395,161 @@ def _incomplete_entries(entries) -> list[Finding]:
     return findings
 
 
+# --- a subnet mask typed where a wildcard belongs -----------------------------------
+
+# Outputs that show IPsec on an IOS router.
+_IOS_IPSEC_KINDS = (
+    "ios.show_crypto_isakmp_sa",
+    "ios.show_crypto_ikev2_sa",
+    "ios.show_crypto_ipsec_sa",
+    "ios.show_crypto_session",
+    "ios.show_crypto_map",
+)
+_IOS_IPSEC_FACILITIES = {"CRYPTO", "ISAKMP", "IPSEC", "IKEV2"}
+
+
+def _zeroed_by_mask(spec) -> int | None:
+    """For an address spec whose wildcard is shaped like a subnet mask (ones from
+    the left: 255.255.255.0) over an address with nothing in the bits it compares
+    (0.0.0.0), how many bits it compares: it then matches only addresses whose
+    last that many bits are 0. None for any other spec."""
+    if not isinstance(spec, dict) or "wildcard" not in spec:
+        return None
+    ones = mask_to_prefix(spec["wildcard"])
+    address = ipv4_to_int(spec.get("network"))
+    if ones is None or not 0 < ones < 32 or address is None:
+        return None
+    compared = MAX_IP >> ones
+    return 32 - ones if address & compared == 0 else None
+
+
+def _ipsec_devices(report) -> set[str]:
+    """The devices (by prompt, "" when unnamed) the paste shows running IPsec."""
+    devices = set()
+    for source in report.sources:
+        if source.kind in _IOS_IPSEC_KINDS or (
+            source.kind == "ike_debug"
+            and any(r.get("platform") == "ios" for r in source.records)
+        ):
+            devices.add(device_name(source.prompt))
+        elif source.kind == "syslog" and any(
+            r.get("platform") == "ios" and r.get("facility") in _IOS_IPSEC_FACILITIES
+            for r in source.records
+        ):
+            devices.add(device_name(source.prompt))
+    return devices
+
+
+def _spec_text(spec) -> str:
+    if spec.get("any"):
+        return "any"
+    if "host" in spec:
+        return f"host {spec['host']}"
+    if "group" in spec:
+        return f"object-group {spec['group']}"
+    return f"{spec.get('network')} {spec.get('wildcard')}"
+
+
+def _mask_as_wildcard(report, config) -> list[Finding]:
+    """A permit entry of a crypto ACL written with a subnet mask where IOS expects a
+    wildcard (`permit ip 192.168.3.0 255.255.255.0 ...`): IOS keeps it as
+    `permit ip 0.0.0.0 255.255.255.0 ...`, which matches network addresses only, so
+    no traffic is interesting and the router never starts IKE for it. Read where
+    the paste ties the ACL to a crypto map, or, when no crypto map entry of the
+    paste names its ACL, on a device the paste shows running IPsec."""
+    named: set[str] = set()
+    if config is not None:
+        named |= {
+            e["match_address"]
+            for e in config.of("crypto_map_entry")
+            if e.get("match_address")
+        }
+    for source in report.sources_of("ios.show_crypto_map"):
+        named |= {e["acl"] for e in source.records if e.get("acl")}
+    ipsec = _ipsec_devices(report)
+    lists: list[tuple[list[dict], str]] = []
+    if config is not None:
+        lists.append((config.of("access_list_entry"), ""))
+    for source in report.sources_of("ios.show_access_lists"):
+        lists.append((source.records, device_name(source.prompt)))
+    by_acl: dict[str, list[tuple[dict, int]]] = {}
+    for records, device in lists:
+        for entry in records:
+            acl = entry.get("acl")
+            if entry.get("action") != "permit" or entry.get("acl_type") != "extended":
+                continue
+            if named:
+                if acl not in named:
+                    continue
+            elif not ipsec or ("" not in ipsec and device and device not in ipsec):
+                continue
+            sides = [_zeroed_by_mask(entry.get(k)) for k in ("source", "destination")]
+            bits = [b for b in sides if b is not None]
+            if bits:
+                by_acl.setdefault(acl, []).append((entry, min(bits)))
+    findings = []
+    for acl, hits in by_acl.items():
+        entry, bits = hits[0]
+        spec = next(
+            entry[k]
+            for k in ("source", "destination")
+            if _zeroed_by_mask(entry.get(k)) is not None
+        )
+        seq = f" entry {entry['seq']}" if entry.get("seq") is not None else ""
+        written = (
+            f"{entry['action']} {entry.get('protocol') or 'ip'} "
+            f"{_spec_text(entry.get('source') or {})} "
+            f"{_spec_text(entry.get('destination') or {})}"
+        )
+        role = (
+            "It is the crypto ACL of a crypto map entry, so"
+            if acl in named
+            else "As the crypto ACL (the `match address` of a crypto map entry),"
+        )
+        findings.append(
+            Finding(
+                code="ios.acl_mask_as_wildcard",
+                severity="warning",
+                title=(
+                    f"ACL {acl}{seq} matches only network addresses: a subnet mask "
+                    "where IOS expects a wildcard"
+                ),
+                detail=(
+                    f"`{written}` has the wildcard {spec['wildcard']}: IOS compares "
+                    f"only the last {bits} bits of the address and wants them 0, so "
+                    "the entry matches network addresses, not the hosts behind them. "
+                    "A subnet mask was typed where IOS expects a wildcard; IOS drops "
+                    "the address bits a wildcard leaves free, which is why the "
+                    f"address reads {spec['network']}. "
+                    f"{role} it makes no traffic interesting: nothing is encrypted "
+                    "and the router never starts IKE for it. Write each network with "
+                    "the inverse of its mask (10.1.1.0 0.0.0.255 for a /24)."
+                    + (
+                        f" {len(hits)} entries of the ACL are written this way."
+                        if len(hits) > 1
+                        else ""
+                    )
+                ),
+                link=links.PHASE2_CRYPTO_ACL_MIRROR,
+                lines=[e["lines"][0] for e, _ in hits][:20],
+                next_commands=[
+                    f"show ip access-lists {acl}",
+                    "show crypto map",
+                    f"show running-config | section access-list {acl}",
+                ],
+                subject=f"ACL {acl}",
+            )
+        )
+    return findings
+
+
 def check(report):
     shown = _show_crypto_map(report)
     sources = report.sources_of("ios.running_config")
-    if not sources:
+    config = IosConfig(sources) if sources else None
+    shown += _mask_as_wildcard(report, config)
+    if config is None:
         return shown
-    config = IosConfig(sources)
     entries = [r for r in config.of("crypto_map_entry") if not r.get("dynamic_map")]
     if not entries:
         return shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from analyzer import links
 from analyzer.addresses import network, prefix_text
-from analyzer.paste import waiting_for_sa
+from analyzer.paste import narrowed_to, waiting_for_sa
 from analyzer.report import Finding
 
 KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
@@ -638,7 +638,10 @@ def check(report):
             ):
                 finding.lines = sorted(set(finding.lines) | set(extra))
         findings.extend(found)
-    findings.extend(_overlapping([(sa.record, sa.asa) for sa in sas]))
+    ikev2 = {
+        peer for peer, tunnel in report.paste.tunnels.items() if tunnel.ike_version == 2
+    }
+    findings.extend(_overlapping([(sa.record, sa.asa) for sa in sas], ikev2))
     return findings
 
 
@@ -647,12 +650,17 @@ def _ident_network(ident: str | None):
     return None if parts is None else network(parts[0], parts[1])
 
 
-def _overlapping(latest: list) -> list[Finding]:
+def _overlapping(latest: list, ikev2: set = frozenset()) -> list[Finding]:
     """SAs with one peer whose proxies overlap without being the same: the peer
     negotiated other networks (a supernet, a host inside a subnet) than this side's
-    crypto ACL names, so traffic matches one SA going out and arrives on another."""
+    crypto ACL names, so traffic matches one SA going out and arrives on another.
+    An IKEv2 crypto map entry left without an SA beside the SA its networks were
+    narrowed to is not a second SA."""
+    records = [rec for rec, _ in latest]
     groups: dict = {}
     for rec, _ in latest:
+        if rec.get("peer") in ikev2 and narrowed_to(rec, records):
+            continue
         local, remote = (
             _ident_network(rec.get("local_ident")),
             _ident_network(rec.get("remote_ident")),

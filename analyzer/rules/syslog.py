@@ -140,24 +140,13 @@ def _summary(summaries: list[dict]) -> Finding | None:
     )
 
 
-def _is_esmtp_drop(record: dict) -> bool:
-    message_id = record.get("message_id")
-    if message_id not in ("108004", "507003", "108003"):
-        return False
-    text = record.get("text", "")
-    on_25 = record.get("dst_port") == 25 or record.get("src_port") == 25
-    if message_id == "507003":
-        return on_25 or "inspector disconnected" in text
-    return on_25 or "ESMTP" in text
-
-
 def _esmtp(messages: list[dict]) -> list[Finding]:
     # Keyed by address and port: the same server may be logged under two interface
     # names (a renamed interface, an old log next to a new one).
     by_server: dict[str, list[dict]] = {}
     interfaces: dict[str, set[str]] = {}
     for record in messages:
-        if not _is_esmtp_drop(record):
+        if not record.get("esmtp_drop"):
             continue
         if record.get("dst_port") == 25 or record.get("src_port") != 25:
             iface, addr, port = (

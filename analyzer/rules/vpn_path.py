@@ -126,16 +126,6 @@ def _ident_network(ident) -> tuple[str, str] | None:
     return None
 
 
-def _acl_name(text: str | None) -> str | None:
-    """The ACL's name from "access-list VPN-DC extended permit ..." or a bare name."""
-    if not text:
-        return None
-    words = text.split()
-    if words[0] == "access-list" and len(words) > 1:
-        return words[1]
-    return words[0] if len(words) == 1 else None
-
-
 def _vpn_networks(report, sas: list[dict]) -> list[dict]:
     """Traffic the paste says belongs in a tunnel: one entry per proxy pair with
     the remote (and, when known, local) network, where it was read and the peer."""
@@ -150,7 +140,7 @@ def _vpn_networks(report, sas: list[dict]) -> list[dict]:
                 "local": _ident_network(sa.get("local_ident")),
                 "peer": sa.get("peer"),
                 "source": "show crypto ipsec sa",
-                "name": _acl_name(sa.get("acl")),
+                "name": sa.get("acl_name"),
                 "lines": [sa.get("at", {}).get("remote_ident", sa["lines"][0])],
             }
         )
@@ -240,19 +230,6 @@ def _towards_vpn_peer(run: dict, peers: set[str]) -> bool:
     return proto == "esp" or (proto == "rawip" and run.get("ip_protocol") == 50)
 
 
-def _acl_names(phase: dict | None) -> list[str]:
-    names = []
-    for line in (phase or {}).get("config", []):
-        words = line.split()
-        if (
-            len(words) >= 2
-            and words[0] in ("access-group", "access-list")
-            and words[1] not in names
-        ):
-            names.append(words[1])
-    return names
-
-
 def _check_run(run: dict, contexts: list[dict], networks: list[dict], peers: set[str]):
     out: list[Finding] = []
     subject = _flow(run)
@@ -305,7 +282,7 @@ def _drop_finding(run, phase, subject, again, peers) -> Finding:
             "show vpn-sessiondb l2l",
         ]
     elif code == "acl-drop" or kind == "ACCESS-LIST":
-        acls = _acl_names(phase)
+        acls = (phase or {}).get("acls", [])
         meaning = (
             "An access-list denies the flow"
             + (
@@ -423,12 +400,10 @@ def _source_translation(run: dict):
     for phase in run.get("phases", []):
         if phase.get("type") != "NAT":
             continue
-        for line in phase.get("info", []):
-            words = line.split()
-            if len(words) == 5 and words[1] == "translate" and words[3] == "to":
-                before, after = words[2].split("/")[0], words[4].split("/")[0]
-                if before != after and before == run.get("src"):
-                    return phase, f"{words[2]} to {words[4]}"
+        for moved in phase.get("translations", []):
+            before, after = moved["from_addr"], moved["to_addr"]
+            if before != after and before == run.get("src"):
+                return phase, f"{moved['from']} to {moved['to']}"
     return None
 
 

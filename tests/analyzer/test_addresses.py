@@ -64,3 +64,22 @@ def test_ranges_compare_and_print():
     assert a.prefix_text("192.168.11.0", "255.255.255.0") == "192.168.11.0/24"
     assert a.prefix_text("any", "thing") == "any/thing"
     assert a.network("10.0.0.0", "0.0.0.0").prefixlen == 0
+
+
+_BEHIND_NAT = [
+    ipaddress.IPv4Network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+]
+
+
+@given(ADDRESS)
+def test_private_and_shared_space_is_what_the_rfcs_reserve(value):
+    address = ipaddress.IPv4Address(value)
+    assert a.is_private(str(address)) == any(address in n for n in _BEHIND_NAT)
+
+
+def test_private_space_edges_and_what_is_no_address():
+    for text in ("10.0.1.2", "172.31.255.255", "192.168.0.1", "100.127.0.9"):
+        assert a.is_private(text), text
+    for text in ("172.32.0.1", "100.128.0.1", "192.0.2.10", "11.0.0.1", None, "10.0.1"):
+        assert not a.is_private(text), text

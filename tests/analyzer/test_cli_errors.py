@@ -18,6 +18,12 @@ def test_it_reads_each_refusal_with_its_caret_line():
         ("sh crpyto ipsec sa", [20, 21]),
     ]
     assert records[0]["message"] == "Invalid input detected at '^' marker."
+    # Which refusal it is, for the rule that says what to type instead.
+    assert [r["reason"] for r in records] == [
+        "invalid_input",
+        "incomplete",
+        "invalid_input",
+    ]
     assert report.unparsed_lines == 0
 
 

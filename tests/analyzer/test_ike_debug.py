@@ -146,3 +146,48 @@ def test_it_ignores_lines_with_no_peer():
         numbers=[1, 2],
     )
     assert ike_debug.parse(section) == []
+
+
+def named(record: dict) -> list[tuple]:
+    """What the parser named of each error's words, beside its kind and line."""
+    return [
+        (e["kind"], e["line"], e.get("cause"), e.get("direction"), e.get("declared_id"))
+        for e in record["errors"]
+    ]
+
+
+def test_each_refusal_carries_what_its_words_blame():
+    """The rules never read an error's text: the parser names the cause (here the
+    proxy identities, so the crypto ACLs) and whose refusal a notify is."""
+    record = peers_of("ike_debug/ios_phase2_proxy_mismatch.txt")["192.0.2.1"]
+    assert named(record) == [
+        ("phase2", 20, "crypto_acl", None, None),
+        ("phase2", 21, None, None, None),
+        ("phase2", 22, None, None, None),
+        # "Sending NOTIFY PROPOSAL_NOT_CHOSEN": this router refused.
+        ("phase2", 24, None, "sent", None),
+    ]
+    assert [e.get("names_policy", False) for e in record["errors"]] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_refusal_notify_from_the_peer_is_received():
+    """`processing NOTIFY PROPOSAL_NOT_CHOSEN`: the peer refused the quick mode."""
+    record = peers_of("ike_debug/ios_policy_order_then_qm_pfs_refused.txt")[
+        "77.77.77.77"
+    ]
+    assert named(record)[-1] == ("phase2", 132, None, "received", None)
+
+
+def test_713257_names_the_attribute_that_differs():
+    """`Mismatched attribute types ... Rcv'd: Group 2 Cfg'd: Group 14`."""
+    record = peers_of("qa_logs/asa_syslog_phase2_mismatch_invalid_spi.txt")[
+        "192.0.2.44"
+    ]
+    (error,) = [e for e in record["errors"] if e["kind"] == "proposal"]
+    assert (error["cause"], error.get("quotes")) == ("attribute", True)
+    assert "names_network" not in error

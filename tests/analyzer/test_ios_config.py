@@ -1,9 +1,12 @@
 """The IOS / IOS-XE configuration parser."""
 
+import pytest
+import yaml
+
 from analyzer.engine import analyze
 from analyzer.parsers import ios_config
 from analyzer.report import Section
-from tests.conftest import fixture_text
+from tests.conftest import FIXTURES, fixture_text
 
 
 def ios_records(name):
@@ -181,3 +184,90 @@ def test_it_reads_show_crypto_map():
     assert entries[("OLDMAP", "10")]["interfaces"] == []
     assert report.unparsed_lines == 0
     assert report.sources_of("ios.running_config") == []
+
+
+# --- show ip access-lists ----------------------------------------------------------
+
+NTC_ACLS = FIXTURES / "corpus" / "ntc" / "cisco_ios" / "show_access-list"
+FIELD_ACL = "field/ikev1/ios-crypto-acl-subnet-mask-zeroed-no-ike-lab.txt"
+
+
+def _ntc_side(spec, standard: bool) -> str:
+    """An address spec written as ntc-templates' TextFSM template keeps it."""
+    if spec.get("any"):
+        return "any"
+    if "host" in spec:
+        return spec["host"] if standard else f"host {spec['host']}"
+    if standard:
+        return f"{spec['network']}, wildcard bits {spec['wildcard']}"
+    return f"{spec['network']} {spec['wildcard']}"
+
+
+@pytest.mark.parametrize("raw", sorted(NTC_ACLS.glob("*.raw")), ids=lambda p: p.name)
+def test_show_ip_access_lists_reads_what_ntc_templates_expects(raw):
+    """Every entry of the three ntc-templates samples, by list, number, action,
+    protocol, source, destination and hit count. An entry with no protocol is a
+    standard one (ntc leaves protocol and destination empty there)."""
+    report = analyze(raw.read_text(encoding="utf-8"))
+    (source,) = report.sources_of("ios.show_access_lists")
+    expected = yaml.safe_load(raw.with_suffix(".yml").read_text())["parsed_sample"]
+    got = []
+    for rec, want in zip(source.records, expected, strict=True):
+        standard = not want["protocol"]
+        got.append(
+            {
+                "name": rec["acl"],
+                "type": rec["acl_type"].title(),
+                "sn": str(rec["seq"]),
+                "action": rec["action"],
+                "protocol": "" if standard else rec["protocol"],
+                "source": _ntc_side(rec["source"], standard),
+                "destination": ""
+                if standard
+                else _ntc_side(rec["destination"], standard),
+                "matches": "" if rec["matches"] is None else str(rec["matches"]),
+            }
+        )
+    assert got == [{k: row[k] for k in got[0]} for row in expected]
+    assert report.unparsed_lines == 0
+
+
+def test_a_crypto_acl_written_with_a_subnet_mask_is_a_warning():
+    """The lab's `show ip access-list 110` under `do` in config mode: entry 10
+    reads `permit ip 0.0.0.0 255.255.255.0 0.0.0.0 255.255.255.0`, and the
+    router's ISAKMP messages show it runs IPsec."""
+    report = analyze(fixture_text(FIELD_ACL))
+    (source,) = report.sources_of("ios.show_access_lists")
+    (entry,) = source.records
+    assert (entry["acl"], entry["seq"], entry["source"]) == (
+        "110",
+        10,
+        {"network": "0.0.0.0", "wildcard": "255.255.255.0"},
+    )
+    (finding,) = [f for f in report.findings if f.code == "ios.acl_mask_as_wildcard"]
+    assert (finding.severity, finding.lines, finding.subject) == (
+        "warning",
+        [4],
+        "ACL 110",
+    )
+    assert "last 8 bits" in finding.detail
+
+
+def test_the_same_acl_on_a_paste_showing_no_ipsec_is_left_alone():
+    """The same paste without its ISAKMP and CRYPTO messages: nothing says the
+    ACL is a crypto ACL, so the entry is read and nothing is said of it."""
+    text = "\n".join(
+        line
+        for line in fixture_text(FIELD_ACL).splitlines()
+        if "ISAKMP" not in line and "CRYPTO" not in line
+    )
+    report = analyze(text)
+    assert report.sources_of("ios.show_access_lists")
+    assert not [f for f in report.findings if f.code == "ios.acl_mask_as_wildcard"]
+
+
+def test_a_standard_list_with_a_mask_shaped_wildcard_is_no_crypto_acl():
+    """ntc's sample `Standard IP access list 2 / 10 permit 0.0.0.0, wildcard bits
+    255.255.255.252`: a standard list never selects IPsec traffic."""
+    report = analyze((NTC_ACLS / "cisco_ios_show_access-list2.raw").read_text())
+    assert [f.code for f in report.findings] == []

@@ -231,6 +231,74 @@ def test_it_parses_the_command_line():
     assert parse("show crypto ipsec sa") == {}
 
 
+def _field_runs(name):
+    report = analyze(fixture_text(f"field/show/{name}"))
+    return [r for s in report.sources_of(KIND) for r in s.records], report
+
+
+def test_it_reads_the_fmc_gui_trace_with_its_fields_in_any_order():
+    """The trace copied from the FMC GUI: "Phase 5" without a colon, Result, Type
+    and Config lines in any order, the rule's fields on one line, the config lines
+    run together, and a Result block in words."""
+    runs, report = _field_runs(
+        "fmc-gui-packet-tracer-acp-default-deny-fields-out-of-order.txt"
+    )
+    [run] = runs
+    assert [p["number"] for p in run["phases"]] == [1, 2, 3, 4, 5]
+    assert [p["type"] for p in run["phases"]] == [
+        "CAPTURE",
+        "ACCESS-LIST",
+        "INPUT-ROUTE-LOOKUP",
+        "OBJECT_GROUP_SEARCH",
+        "ACCESS-LIST",
+    ]
+    drop = run["phases"][4]
+    assert (drop["subtype"], drop["result"], drop["elapsed_ns"]) == ("log", "DROP", 151)
+    assert drop["config"] == [
+        "access-group CSM_FW_ACL_ global",
+        "access-list CSM_FW_ACL_ advanced deny ip any any rule-id 268434432",
+        "access-list CSM_FW_ACL_ remark rule-id 268434432: ACCESS POLICY: "
+        "Policy_FTD-LAN-B - Default",
+        "access-list CSM_FW_ACL_ remark rule-id 268434432: L4 RULE: DEFAULT ACTION RULE",
+    ]
+    [rule] = drop["rules"]
+    assert (rule["domain"], rule["deny"], rule["hits"]) == ("permit", "true", "7633")
+    assert rule["user_data"] == "0x149a930d6c80"
+    assert run["phases"][1]["config"] == ["Implicit Rule"]
+    assert run["phases"][2]["subtype"] == "Resolve Egress Interface"
+    # The Result block, its keys in words and out of order.
+    assert (run["action"], run["drop_code"]) == ("drop", "acl-drop")
+    assert run["drop_location"] == "frame 0x00005611d409b518 flow (NA)/NA"
+    assert (run["input_interface"], run["output_interface"]) == ("inside", "outside")
+    assert (run["input_line_status"], run["output_status"]) == ("up", "up")
+    assert run["time_taken_ns"] == 61928
+    assert run["truncated"] is False
+    # The form above the trace names the flow.
+    assert (run["protocol"], run["src"], run["dst"]) == (
+        "icmp",
+        "198.18.6.6",
+        "8.8.8.8",
+    )
+    assert (run["icmp_type"], run["icmp_code"]) == (8, 0)
+    [finding] = [f for f in report.findings if f.code == "vpn_path.tracer_drop"]
+    assert (finding.article, finding.anchor) == ("packet-tracer-drops", "acl-drop")
+    assert "CSM_FW_ACL_" in finding.detail
+
+
+def test_a_phase_heading_in_notes_is_not_a_trace():
+    """ "Phase 1" and "Phase 2" as headings of someone's IKE notes are not GUI
+    phases: no Type line follows them."""
+    lines = [
+        "Phase 1",
+        "The peers agree on encryption, hash and DH group.",
+        "Phase 2",
+        "Result",
+        "Quick mode negotiates the IPsec SAs.",
+    ]
+    section = Section(lines=lines, numbers=list(range(1, len(lines) + 1)))
+    assert packet_tracer.parse(section) == []
+
+
 def test_it_finds_nothing_in_other_output():
     """An asp table or a session list is not packet-tracer output."""
     for name in ("asp/asa8_vpn_context_detail.txt", "sessiondb/asa9_l2l.txt"):
@@ -259,6 +327,12 @@ _WORDS = st.sampled_from(
         "<id>2</id>",
         "<result>",
         "</extra>",
+        "Phase 2",
+        "Result",
+        "Drop Reason: (acl-drop) Flow is denied by configured rule",
+        "Additional Information:  Forward Flow based lookup yields rule: in  id=0x1",
+        "Config: access-group X globalaccess-list X advanced deny ip any any",
+        "Source IP value: 10.1.1.1",
         "…",
         "",
     ]
@@ -274,3 +348,23 @@ def test_it_never_raises_on_shuffled_output(lines):
     for source in packet_tracer.parse(section):
         for run in source.records:
             assert 1 <= run["lines"][0] <= run["lines"][1] <= len(lines)
+
+
+def test_a_phase_names_its_access_lists_and_the_translation_it_prints():
+    """The ACCESS-LIST phase's config lines name the access-group; the NAT phase's
+    "Dynamic translate 10.20.30.40/50311 to 203.0.113.2/50311" is a field."""
+    (run,), _ = runs_of("no_vpn_phase_with_config.txt")
+    phases = {p["number"]: p for p in run["phases"]}
+    assert (phases[3]["type"], phases[3]["acls"]) == (
+        "ACCESS-LIST",
+        ["inside_access_in"],
+    )
+    assert phases[4]["translations"] == [
+        {
+            "from": "10.20.30.40/50311",
+            "to": "203.0.113.2/50311",
+            "from_addr": "10.20.30.40",
+            "to_addr": "203.0.113.2",
+        }
+    ]
+    assert "acls" not in phases[4] and "translations" not in phases[3]

@@ -186,3 +186,68 @@ def test_racoon_is_read_and_its_routine_lines_raise_nothing():
     report = analyze("racoon: INFO: unsupported PF_KEY message REGISTER\n")
     assert [s.kind for s in report.sources] == [peer_log.KIND]
     assert not [f for f in report.findings if f.severity != "info"]
+
+
+def test_the_identity_a_peer_declares_is_named_on_its_refusal():
+    """pluto's "we require peer to have ID '123.123.123.123', but peer declares
+    '10.0.1.2'": the declared identity is a field, for the NAT verdict."""
+    (record,) = records("openswan-l2tp-client-peer-declares-nat-private-id.txt")
+    identity = [e for e in record["errors"] if e["kind"] == "identity"]
+    assert [e.get("declared_id") for e in identity][:1] == ["10.0.1.2"]
+    assert identity[0]["quotes"] is True
+
+
+def _kinds(record: dict) -> list[tuple[str, int | None]]:
+    return [(e["kind"], e["line"]) for e in record["errors"]]
+
+
+def test_aws_tunnel_log_messages_are_read_with_the_version_aws_prints_them_for():
+    """AWS documents its IKEv1 key message ('payload decryption was unsuccessful
+    due to invalid Pre-shared Key') apart from its IKEv2 one ('detected a
+    pre-shared key mismatch with cgw')."""
+    (v1,) = records("aws-docs-tunnel-log-ikev1-payload-decryption-invalid-psk-row.txt")
+    assert (v1["platform"], v1["version"], _kinds(v1)) == ("aws", "ikev1", [("psk", 1)])
+    (v2,) = records("aws-docs-tunnel-log-ikev2-psk-mismatch-with-cgw-row.txt")
+    assert (v2["platform"], v2["version"], _kinds(v2)) == ("aws", "ikev2", [("psk", 1)])
+    (ts,) = records("aws-docs-tunnel-log-ikev2-ts-unacceptable-from-responder-row.txt")
+    assert (ts["version"], _kinds(ts)) == ("ikev2", [("phase2", 1)])
+    (prop,) = records("aws-docs-tunnel-log-no-proposal-match-found-by-aws-row.txt")
+    assert _kinds(prop) == [("proposal", 1)]
+    (half,) = records(
+        "aws-docs-tunnel-log-ikev2-deleting-un-established-phase1-row.txt"
+    )
+    assert (half["version"], _kinds(half)) == ("ikev2", [("no_response", 1)])
+
+
+def test_palo_alto_phase_1_without_a_hyphen_and_no_gateway_for_the_peer():
+    """'IKE phase 1 negotiation is failed. Couldn't find configuration for IKE
+    phase-1 request for peer IP': no IKE gateway has that peer address."""
+    (record,) = records(
+        "paloalto-system-log-phase1-failed-no-configuration-for-peer-ip.txt"
+    )
+    assert (record["platform"], _kinds(record)) == ("paloalto", [("identity", 1)])
+
+
+def test_a_fortigate_event_log_entry_names_its_tunnel():
+    (record,) = records(
+        "fortigate-event-log-multiple-dialup-main-mode-psk-probable-psk-mismatch.txt"
+    )
+    assert (record["platform"], record["connection"]) == ("fortigate", "branchOffice")
+    assert _kinds(record) == [("psk", 1)]
+
+
+def test_charons_no_peer_config_found_in_a_cloud_gateways_log():
+    """Tencent Cloud's gateway (built on strongSwan) quotes charon's words."""
+    (record,) = records("tencent-cloud-vpngw-no-peer-config-found-by-id-payload.txt")
+    assert (record["platform"], _kinds(record)) == ("strongswan", [("identity", 1)])
+
+
+def test_an_hpux_audit_entry_is_its_header_and_the_event_under_it():
+    (record,) = records("hpux-ikmpd-audit-ikev2-retransmission-count-exceeded.txt")
+    assert (record["platform"], record["lines"]) == ("hpux", [1, 2])
+    assert _kinds(record) == [("no_response", 2)]
+
+
+def test_an_event_line_without_its_ikmpd_header_is_not_read():
+    lines = ["Event: local ? - remote ?:retransmission count exceeded the limit"]
+    assert peer_log.parse(Section(lines=lines, numbers=[1])) == []

@@ -30,6 +30,7 @@ def test_a_junos_inactive_tunnel_keeps_its_down_reason():
     assert {r["peer"] for r in down} == {"128.168.104.229"}
     assert any(
         r.get("reason") == "No response from peer. Negotiation failed (130 times)"
+        and r.get("no_answer") is True
         for r in down
     )
 
@@ -71,3 +72,70 @@ def test_yamaha_ipsec_sa_gateway_and_its_detail_are_read():
         ).read_text()
     )
     assert report.unparsed_lines == 0
+
+
+def test_fortigate_summary_and_gateway_list_name_a_tunnel_whose_address_is_hidden():
+    """Fortinet's tip: `get vpn ipsec tunnel summary` shows to10.189.0.182 with
+    selectors 1/0 and its gateway list (address hidden as 'addr: ->') says
+    'status: connecting'. The tunnel is known by its name."""
+    records = status(
+        "other-end/fortigate-kb-tunnel-summary-selectors-down-gateway-list-connecting.txt"
+    )
+    assert [(r["tunnel"], r["phase"], r["state"], r["printed"]) for r in records] == [
+        ("to10.174.0.182", 2, "up", "UP"),
+        ("to10.189.0.182", 2, "down", "DOWN"),
+        ("to10.189.0.182", 1, "negotiating", "connecting"),
+    ]
+    assert {r["peer"] for r in records} == {""}
+
+
+def test_a_fortigate_tunnel_with_phase1_connecting_is_reported_as_phase1_down():
+    report = analyze(
+        (
+            FIELD
+            / "other-end/fortigate-kb-tunnel-summary-selectors-down-gateway-list-connecting.txt"
+        ).read_text(encoding="utf-8")
+    )
+    [finding] = [f for f in report.findings if f.code.startswith("peer.")]
+    assert finding.code == "peer.phase1_down"
+    assert (finding.article, finding.anchor) == (
+        "vpn-interop-other-vendors",
+        "fortigate",
+    )
+    assert "to10.189.0.182" in finding.title and "connecting" in finding.detail
+    assert "diagnose vpn ike gateway list name to10.189.0.182" in finding.next_commands
+    # The tunnel that is up is not reported.
+    assert "to10.174.0.182" not in f"{finding.title} {finding.detail}"
+
+
+def test_fortigate_gateway_list_with_addresses_still_keys_on_the_peer():
+    records = status(
+        "other-end/fortigate-ddns-both-ends-ike-gateway-and-tunnel-list-healthy.txt"
+    )
+    assert {(r["peer"], r["phase"], r["state"]) for r in records} >= {
+        ("200.1.1.2", 1, "up"),
+    }
+    assert all(r["state"] == "up" for r in records)
+
+
+def test_aws_dpd_timeout_is_the_far_end_declaring_the_peer_dead():
+    """AWS: 'Peer has not responded to DPD Messages, enforcing DPD time-out
+    action'. The log line is the far end's verdict on this device."""
+    name = "other-end/aws-docs-tunnel-log-ikev2-dpd-timed-out-row.txt"
+    [record] = status(name)
+    assert (record["platform"], record["state"], record["dpd"]) == ("aws", "down", True)
+    assert (
+        record["reason"] == "AWS tunnel DPD timed out after {retry_count} retransmits"
+    )
+    report = analyze((FIELD / name).read_text(encoding="utf-8"))
+    [finding] = [f for f in report.findings if f.code.startswith("peer.")]
+    assert finding.code == "peer.dpd_dead"
+    assert (finding.article, finding.anchor) == ("dead-peer-detection-and-rekey", "dpd")
+
+
+def test_a_line_that_only_mentions_dpd_is_no_status():
+    from analyzer.parsers import peer_status
+    from analyzer.report import Section
+
+    lines = ["DPD is on-demand by default; a quiet tunnel sends no probes."]
+    assert peer_status.parse(Section(lines=lines, numbers=[1])) == []

@@ -188,3 +188,23 @@ def test_the_supported_list_names_outputs_as_engineers_do():
     names = registry.supported()
     assert "ASA show crypto isakmp sa" in names
     assert all("." not in n.split(" ")[0] for n in names)
+
+
+def test_the_run_orders_name_every_parser_and_rule_family_once():
+    """The engine runs parsers and rule families in the registry's orders: a
+    module left out of them would never run."""
+    assert len(set(registry.PARSER_ORDER)) == len(registry.PARSER_ORDER)
+    assert set(registry.PARSER_ORDER) == {k.parser for k in registry.KINDS}
+    assert len(set(registry.RULE_ORDER)) == len(registry.RULE_ORDER)
+    assert set(registry.RULE_ORDER) == {n for k in registry.KINDS for n in k.rules}
+    rule_files = {p.stem for p in Path(rules.__file__).parent.glob("*.py")}
+    assert rule_files - {"__init__"} == set(registry.RULE_ORDER)
+    for path in Path(parsers.__file__).parent.glob("*.py"):
+        if "\ndef parse(" in path.read_text(encoding="utf-8"):
+            assert path.stem in registry.PARSER_ORDER, path.name
+    assert [m.__name__ for m in parsers.REGISTRY] == [
+        f"analyzer.parsers.{name}" for name in registry.PARSER_ORDER
+    ]
+    assert [m.__name__ for m in rules.REGISTRY] == [
+        f"analyzer.rules.{name}" for name in registry.RULE_ORDER
+    ]

@@ -172,3 +172,13 @@ def test_an_ios_row_takes_its_peer_from_the_debug_of_the_same_router():
     subjects = {f.code: f.subject for f in analyze(text).findings}
     assert subjects["isakmp.mm_no_state"] == "peer 203.0.113.2"
     assert subjects["ike_debug.proposal_mismatch"] == "peer 203.0.113.2"
+
+
+def test_tunnel_manager_states_name_their_remote_access_step():
+    """The ASA's states after phase 1 for XAUTH and mode-config, as printed in
+    the field corpus (AM_TM_INIT_XAUTH_V6C); the common states are not one."""
+    assert isakmp.remote_access_step("AM_TM_INIT_XAUTH_V6C") == "XAUTH"
+    assert isakmp.remote_access_step("AM_TM_INIT_MODECFG_V6H") == "MODECFG"
+    assert isakmp.remote_access_step("MM_TM_WAIT_MODECFG_REPLY") == "MODECFG"
+    for name in ("MM_ACTIVE", "MM_WAIT_MSG4", "AM_ACTIVE", "TM_INIT_XAUTH"):
+        assert isakmp.remote_access_step(name) is None, name

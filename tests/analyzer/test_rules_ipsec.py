@@ -133,3 +133,40 @@ def test_it_counts_min_mtu_fragment_drops_as_fragmentation():
     assert finding.lines == [15, 16, 28]
     assert "min mtu frag failed send 3" in finding.detail
     assert [f.severity for f in findings] == ["info"]
+
+
+_NARROWED = FIXTURES / (
+    "field/healthy/ios-ikev2-crypto-map-narrowed-child-sa-carries-traffic-acl-entry-spi-zero.txt"
+)
+
+
+def test_an_ikev2_entry_narrowed_to_a_working_sa_is_no_second_sa():
+    """NZ's crypto map entry for 192.168.0.0/16 has no SA (SPI 0, one send error)
+    beside the child SA IKEv2 narrowed it to, 192.168.10.0/24, which carries the
+    traffic: neither overlapping SAs nor phase 2 missing."""
+    report = analyze(_NARROWED.read_text(encoding="utf-8"))
+    codes = {f.code: f.severity for f in report.findings}
+    assert "ipsec.overlapping_sas" not in codes
+    assert "ike.no_ipsec_sa" not in codes
+    assert not [f for f in report.findings if f.severity in ("warning", "error")]
+    # The entry without an SA is still reported, as information.
+    assert codes.get("ipsec.waiting_for_sa") == "info"
+
+
+def test_narrowed_to_finds_the_sa_inside_the_entry_and_not_the_reverse():
+    from analyzer.paste import narrowed_to
+
+    report = analyze(_NARROWED.read_text(encoding="utf-8"))
+    [source] = report.sources_of("ios.show_crypto_ipsec_sa")
+    wide, narrow = source.records
+    assert narrowed_to(wide, source.records) is narrow
+    assert narrowed_to(narrow, source.records) is None
+
+
+def test_without_the_ikev2_sa_the_same_entries_still_overlap():
+    """The IPsec output alone says nothing of IKEv2: an SA-less /16 entry beside a
+    /24 SA is then what an IKEv1 peer with a narrower crypto ACL leaves."""
+    text = _NARROWED.read_text(encoding="utf-8")
+    ipsec_only = text[text.index("NZ#show crypto ipsec sa") :]
+    report = analyze(ipsec_only)
+    assert "ipsec.overlapping_sas" in {f.code for f in report.findings}

@@ -165,6 +165,16 @@ def test_it_reads_server_emblem_rfc5424_and_bare_layouts():
     assert debug["text"] == "IP = 233.22.22.233, Information Exchange processing failed"
 
 
+def test_esmtp_inspection_drops_are_named_and_a_plain_teardown_is_not():
+    """108004 and 507003 on port 25 are ESMTP inspection cutting the connection;
+    the 302014 teardown of the same flow right after them is not a drop."""
+    records = by_line(messages("syslog/asa_show_logging_buffer.txt"))
+    assert [
+        (n, records[n]["message_id"], records[n].get("esmtp_drop", False))
+        for n in (19, 20, 21)
+    ] == [(19, "108004", True), (20, "507003", True), (21, "302014", False)]
+
+
 def test_it_reads_the_seed_esmtp_lines_with_and_without_percent():
     """The archive's 108004 line lost its % sign in the paste; it is still a message."""
     records = messages("syslog/asa_esmtp_seed.txt")

@@ -425,6 +425,48 @@ def test_the_heartbeat_thread_beats_while_the_analysis_runs(monkeypatch):
     assert 3 <= len(beats) <= 6
 
 
+def test_runs_share_one_heartbeat_thread_that_beats_only_the_run_in_progress(
+    monkeypatch,
+):
+    """Each run is beaten while it lasts and not after; the second run is beaten
+    by the thread the first one started, which is not started per run."""
+    import time
+
+    from analyzer.tasks import Heartbeat
+
+    first, second = make(), make()
+    beats = []
+    monkeypatch.setattr(Diagnosis, "beat", lambda self: beats.append(self.id) or True)
+    with Heartbeat(first, 0.1):
+        time.sleep(0.45)
+    thread = Heartbeat._thread
+    with Heartbeat(second, 0.1):
+        time.sleep(0.45)
+    ended = len(beats)
+    time.sleep(0.35)
+    assert Heartbeat._thread is thread and thread.is_alive()
+    assert beats.count(first.id) >= 2 and beats.count(second.id) >= 2
+    assert beats.index(second.id) > max(i for i, b in enumerate(beats) if b == first.id)
+    assert len(beats) == ended  # nothing beats once the run is over
+
+
+def test_a_run_taken_back_by_the_sweep_stops_being_beaten(monkeypatch, caplog):
+    """A beat that finds the row no longer this run's ends the run's beating (the
+    thread stays for the next run)."""
+    import time
+
+    from analyzer.tasks import Heartbeat
+
+    diagnosis = make()
+    beats = []
+    monkeypatch.setattr(Diagnosis, "beat", lambda self: beats.append(1) and False)
+    with caplog.at_level("WARNING", logger="analyzer.tasks"):
+        with Heartbeat(diagnosis, 0.1):
+            time.sleep(0.5)
+    assert beats == [1]
+    assert "no longer this run's" in caplog.text
+
+
 @pytest.mark.parametrize(
     "env, refused",
     [
@@ -500,3 +542,56 @@ def test_a_claim_still_locked_is_retried_later(monkeypatch):
     with pytest.raises(Retry):
         analyze_diagnosis.apply(args=[diagnosis.id], throw=True)
     assert Diagnosis.objects.get(id=diagnosis.id).status == "queued"
+
+
+@pytest.mark.parametrize("usable", [True, False])
+def test_a_kept_connection_is_checked_before_each_task(monkeypatch, usable):
+    """Celery keeps the worker's database connection between tasks
+    (CELERY_DB_REUSE_MAX); before each task one that no longer answers (a
+    restarted server) is closed, so the task opens a new one."""
+    from django.db import connections
+
+    from analyzer.tasks import drop_unusable_connections
+
+    connection = connections["default"]
+
+    assert settings.CELERY_DB_REUSE_MAX > 1
+    connection.ensure_connection()
+    closed = []
+    monkeypatch.setattr(type(connection), "is_usable", lambda self: usable)
+    monkeypatch.setattr(type(connection), "close", lambda self: closed.append(1))
+    drop_unusable_connections()
+    assert closed == ([] if usable else [1])
+
+
+def synchronous_setting(conn) -> str:
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous")
+            return {0: "off", 1: "normal", 2: "full", 3: "extra"}[cursor.fetchone()[0]]
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_only_a_worker_process_commits_without_waiting_for_the_disk():
+    """The web's commits wait for the disk (a submit answered with its permalink
+    is kept through a power cut); a worker pool process's do not (the sweep
+    makes good a claim or a result that is lost)."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    from analyzer.tasks import (
+        _commit_without_waiting,
+        commit_without_waiting_for_the_disk,
+    )
+
+    web = connections.create_connection("default")
+    worker = connections.create_connection("default")
+    try:
+        assert synchronous_setting(web) in ("full", "on")
+        commit_without_waiting_for_the_disk()  # what worker_process_init runs
+        assert synchronous_setting(worker) in ("normal", "off")
+    finally:
+        connection_created.disconnect(_commit_without_waiting)
+        web.close()
+        worker.close()

@@ -236,6 +236,10 @@ def test_it_drops_stop_words_and_stems_plain_words():
     assert len(set(tokenize("negotiation negotiated negotiate"))) == 1
     assert len(set(tokenize("drop dropped dropping drops"))) == 1
     assert len(set(tokenize("encapsulation encapsulated"))) == 1
+    # a plural of -tion or -ing meets its singular
+    assert len(set(tokenize("connection connections"))) == 1
+    assert len(set(tokenize("notification notifications"))) == 1
+    assert len(set(tokenize("setting settings"))) == 1
 
 
 def test_it_writes_out_the_fields_abbreviations():
@@ -284,6 +288,24 @@ def test_it_joins_words_the_index_knows_as_one_identifier():
         "udp": 1.0,
         "4500": 1.0,
         "block": 1.0,
+    }
+
+
+def test_it_reads_an_identifier_of_several_parts_by_its_parts():
+    """`v2N_TS_UNACCEPTABLE`, unknown whole, is read by its parts and the run the
+    index knows (TS_UNACCEPTABLE), never by letter runs that cross its parts
+    (`ntsunacceptable`, a word no article holds, would count as a rare one)."""
+    vocabulary = {"tsunacceptable", "ts", "unacceptabl"}
+
+    def known(candidates):
+        return vocabulary & set(candidates)
+
+    assert query_terms("v2N_TS_UNACCEPTABLE", known=known) == {
+        "tsunacceptable": 1.0,
+        "v2ntsunacceptable": 1.0,
+        "v2n": PART_WEIGHT,
+        "ts": PART_WEIGHT,
+        "unacceptabl": PART_WEIGHT,
     }
 
 
