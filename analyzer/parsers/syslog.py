@@ -559,18 +559,18 @@ _share = _SHARED.setdefault
 UNREAD = object()
 
 # A source keeps every message as a record while it holds at most this many; past
-# that, only the messages some rule reads one by one are kept (`cited`), and the
-# rest are counted in the source's summary as they stream past. A million-line
-# log then costs its counts, not a dict per line; a paste under the site's 2 MiB
-# limit (10,000-20,000 messages of a busy ASA's 100-200 character lines) keeps
-# every record.
+# that, it keeps the messages some rule reads one by one (`cited`) and the first
+# message of each kind (`kind`: for the checks that ask whether a log holds any,
+# such as IOS crypto messages naming a router that runs IPsec), and counts the
+# rest in its summary as they stream past. A million-line log then costs its
+# counts, not a dict per line; a paste under the site's 2 MiB limit (10,000-20,000
+# messages of a busy ASA's 100-200 character lines) keeps every record.
 KEEP_EVERY_RECORD = 50_000
 
 # The messages a rule reads one at a time: rules/syslog.py's ESMTP drops
-# (108003/108004/507003), IKE or ESP denied by an access list (the access-list
-# IDs and IOS's IPACCESSLOG) and traffic outside the SA (402116);
-# rules/asa_config.py's mail broken in transit, which looks for 108004 or 507003
-# anywhere in a record.
+# (108003/108004/507003, which rules/asa_config.py also reads as mail broken in
+# transit), IKE or ESP denied by an access list (the access-list IDs and IOS's
+# IPACCESSLOG) and traffic outside the SA (402116).
 CITED_IDS = frozenset(
     {
         "108003",
@@ -586,17 +586,38 @@ CITED_IDS = frozenset(
         "402116",
     }
 )
-_CITED_TEXT = ("108004", "507003")
 
 
-def cited(message_id: str | None, line: str) -> bool:
-    """True when a rule may read the message on ``line`` by itself (not only count
-    it), so its record is kept however long the log."""
-    if message_id is not None and (
+def cited(message_id: str | None) -> bool:
+    """True when a rule may read a message with this ID by itself (not only
+    count it), so its record is kept however long the log."""
+    return message_id is not None and (
         message_id in CITED_IDS or "IPACCESSLOG" in message_id
-    ):
-        return True
-    return "108004" in line or "507003" in line
+    )
+
+
+def kind(record: dict) -> tuple:
+    """What a message is, for keeping the first of each: (platform, facility,
+    message ID, debug tag)."""
+    return (
+        record.get("platform"),
+        record.get("facility"),
+        record.get("message_id"),
+        record.get("debug"),
+    )
+
+
+def _plain_kind(reading: tuple) -> tuple | None:
+    """`kind` of a plain message from what `plain` read of it; None when that
+    does not say (an ASA tag read by PLAIN: its facility is the record's)."""
+    message_id, _, _, ios, _, debug, asa = reading
+    if asa is not None:
+        return ("asa", asa[1], message_id, None)
+    if ios is not None:
+        return ("ios", ios, message_id, None)
+    if debug is not None:
+        return ("asa", None, None, debug)
+    return None
 
 
 def parse(section: Section) -> list[Source]:
@@ -641,6 +662,8 @@ class Reader:
         self.last: dict | tuple | None = None
         self.last_kept = False
         self.keep_every = True
+        # The kinds of message seen (`kind`), once past the bound.
+        self.kinds: set[tuple] = set()
         self.messages = 0
         self.ids: dict[str, list[int]] = {}
         self.hosts: dict[str, int] = {}
@@ -694,7 +717,7 @@ class Reader:
                 record.get("message_id"), record.get("host"), record.get("peer"), number
             )
             self.last = record
-            self.last_kept = self._keep(record.get("message_id"), line)
+            self.last_kept = self._keep(record.get("message_id"), record)
             if self.last_kept:
                 self.records.append(record)
             return record
@@ -712,9 +735,6 @@ class Reader:
             last.setdefault("more", []).append(line)
             last["lines"][1] = number
             self.claimed.add(number)
-            if not self.last_kept and ("108004" in line or "507003" in line):
-                self.records.append(last)
-                self.last_kept = True
         else:
             self.records.append(
                 {"fragment": True, "text": line.strip(), "lines": [number, number]}
@@ -740,10 +760,18 @@ class Reader:
             self.last = (line, number)
             self.records.append(self.last)
             self.last_kept = True
-        elif self._keep(message_id, line):
-            self.last = plain_record(line, reading)
-            self.last["lines"] = [number, number]
-            self.records.append(self.last)
+            return
+        found = _plain_kind(reading)
+        record = None
+        if found is None:
+            record = plain_record(line, reading)
+            found = kind(record)
+        if self._keep(message_id, found):
+            if record is None:
+                record = plain_record(line, reading)
+            record["lines"] = [number, number]
+            self.records.append(record)
+            self.last = record
             self.last_kept = True
         else:
             self.last = (line, number)
@@ -847,7 +875,7 @@ class Reader:
                     self.records = records = self._cited_only()
                     keep_every = False
             if not keep_every:
-                if entry[7] or "108004" in line or "507003" in line:
+                if entry[7] or (count is None and _new_kind(self.kinds, entry)):
                     record = plain_record(line, _reading(entry, line, at, text))
                     record["lines"] = [first + i, first + i]
                     records.append(record)
@@ -890,24 +918,47 @@ class Reader:
             key = message_id or ""
             by_id[key] = by_id.get(key, 0) + 1
 
-    def _keep(self, message_id, line: str) -> bool:
+    def _keep(self, message_id, of) -> bool:
+        """Whether to keep a message with this ID, of this `kind` (or whose record
+        this is)."""
         if self.keep_every:
             if self.messages <= KEEP_EVERY_RECORD:
                 return True
-            # Past the bound: from here on only what a rule reads one by one.
+            # Past the bound: from here on only what a rule reads.
             self.keep_every = False
             self.records = self._cited_only()
-        return cited(message_id, line)
+        if cited(message_id):
+            self.kinds.add(of if isinstance(of, tuple) else kind(of))
+            return True
+        of = of if isinstance(of, tuple) else kind(of)
+        if of in self.kinds:
+            return False
+        self.kinds.add(of)
+        return True
 
     def _cited_only(self) -> list:
+        """The records so far that stay past the bound: those cited and the first
+        of each kind (the kinds seen kept for what follows)."""
         kept = []
+        kinds = self.kinds
         for r in self.records:
             if isinstance(r, tuple):
                 reading = _pending_reading(r)
-                if cited(reading[0], r[0]):
-                    kept.append(_read_plain(r, reading))
-            elif r.get("fragment") or _record_cited(r):
+                of = _plain_kind(reading)
+                record = None
+                if of is None:
+                    record = _read_plain(r, reading)
+                    of = kind(record)
+                if cited(reading[0]) or of not in kinds:
+                    kinds.add(of)
+                    kept.append(record or _read_plain(r, reading))
+            elif r.get("fragment"):
                 kept.append(r)
+            else:
+                of = kind(r)
+                if cited(r.get("message_id")) or of not in kinds:
+                    kinds.add(of)
+                    kept.append(r)
         return kept
 
     def sources(self) -> list[Source]:
@@ -997,15 +1048,17 @@ def _pending_reading(pending: tuple) -> tuple:
     return _reading(entry, line, at, text)
 
 
-def _record_cited(record: dict) -> bool:
-    if cited(record.get("message_id"), ""):
-        return True
-    return any(
-        needle in str(value)
-        for key, value in record.items()
-        if key not in ("lines", "at")
-        for needle in _CITED_TEXT
-    )
+def _new_kind(kinds: set, entry: tuple) -> bool:
+    """Whether the `kind` of a message read by hand (its key's entry) is new to
+    the source: then it is added."""
+    if entry[0] is None:
+        of = ("asa", None, None, entry[8])
+    else:
+        of = ("asa", entry[4], entry[0], None)
+    if of in kinds:
+        return False
+    kinds.add(of)
+    return True
 
 
 def summary(source: Source) -> dict:
