@@ -6,6 +6,8 @@ share one vocabulary. Line numbers are always 1-based lines of the original past
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Set
 from dataclasses import InitVar, dataclass, field
 
 from analyzer.links import Link
@@ -50,6 +52,52 @@ class Section:
         return self.numbers[index]
 
 
+class Lines(Set):
+    """A set of line numbers held as runs (the ascending, apart sequences
+    ``firsts`` and ``lasts``: run i is firsts[i]..lasts[i]) and a set of single
+    lines: what a source claims when it is a long stretch of a log, without an
+    int per line."""
+
+    def __init__(self, firsts, lasts, single=()):
+        self.firsts = firsts
+        self.lasts = lasts
+        self.single = {n for n in single if not self._in_runs(n)}
+
+    @classmethod
+    def of_runs(cls, runs: list[list[int]], single=()) -> Lines:
+        return cls([run[0] for run in runs], [run[1] for run in runs], single)
+
+    @classmethod
+    def _from_iterable(cls, iterable):
+        return set(iterable)
+
+    def _in_runs(self, number) -> bool:
+        at = bisect_right(self.firsts, number) - 1
+        return at >= 0 and number <= self.lasts[at]
+
+    def __contains__(self, number) -> bool:
+        return number in self.single or self._in_runs(number)
+
+    def __iter__(self):
+        single = sorted(self.single)
+        i = 0
+        for first, last in zip(self.firsts, self.lasts, strict=True):
+            while i < len(single) and single[i] < first:
+                yield single[i]
+                i += 1
+            yield from range(first, last + 1)
+        yield from single[i:]
+
+    def __len__(self) -> int:
+        return len(self.single) + sum(self.lasts) - sum(self.firsts) + len(self.firsts)
+
+    def first(self) -> int:
+        return min([self.firsts[0], *self.single]) if self.firsts else min(self.single)
+
+    def last(self) -> int:
+        return max([self.lasts[-1], *self.single]) if self.lasts else max(self.single)
+
+
 @dataclass
 class Source:
     """One recognised output in the paste and the records read from it.
@@ -75,14 +123,21 @@ class Source:
     # The prompt in front of the section ("asa-hq#", "fw01/CUST-A#"), which
     # tells the devices of a paste apart; None when there was none.
     prompt: str | None = None
+    # What a log's messages add up to (counts per message ID, host and peer),
+    # for the kinds that count as they read (syslog); in the JSON only when
+    # some messages are counted there and not kept as records.
+    summary: dict | None = None
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "kind": self.kind,
             "first_line": self.first_line,
             "last_line": self.last_line,
             "records": self.records,
         }
+        if self.summary is not None and self.summary.get("summarised"):
+            out["summary"] = self.summary
+        return out
 
     def claimed_lines(self) -> set[int]:
         if self.claimed is not None:

@@ -117,6 +117,15 @@ def is_terminal_noise(line: str) -> bool:
         return False
     if text.startswith("=~=~=~=") and "log" in text:
         return True
+    if (
+        text.isascii()
+        and text[-1] not in ":*"
+        and len(text) not in _LOGIN_LENGTHS
+        and text[:9].lower() != "login as:"
+    ):
+        # Nothing below can hold: a password prompt ends in its colon or the
+        # stars typed, and the login lines are known by their length.
+        return False
     lowered = text.lower()
     if lowered.startswith("login as:") or lowered in _LOGIN_LINES:
         return True
@@ -133,6 +142,7 @@ _LOGIN_LINES = frozenset(
         "connection closed by foreign host.",
     )
 )
+_LOGIN_LENGTHS = frozenset(len(line) for line in _LOGIN_LINES)
 
 
 def _is_acknowledgement(line: str, current: Section) -> bool:
@@ -158,6 +168,8 @@ def match_bare_command(line: str):
     line of its own with no prompt ("show crypto ipsec sa" above its output in a
     mail), else None."""
     if len(line) > 200 or not line or line[0].isspace():
+        return None
+    if line.isascii() and not line[:14].lower().startswith(_BARE_VERBS):
         return None
     low = line.lower()
     if not low.startswith(_BARE_VERBS) or low.rstrip().endswith((".", "?", ",")):
@@ -199,47 +211,88 @@ def sections(
     ``numbers[i]`` is the paste line ``lines[i]`` came from (by default i + 1; a
     line that held several, see `explode`, gives its number to each)."""
     out: list[Section] = []
-    prompt_lines: set[int] = set()
-    current = Section(lines=[], numbers=[])
+    splitter = Splitter(out.append)
     if numbers is None:
         numbers = range(1, len(lines) + 1)
+    add = splitter.line
     for number, line in zip(numbers, lines, strict=True):
+        if add(line, number):
+            splitter.current.lines.append(line[:MAX_LINE])
+            splitter.current.numbers.append(number)
+    splitter.finish()
+    return out, splitter.prompt_lines
+
+
+class Splitter:
+    """`sections` a line at a time: `line` says whether a line is the current
+    section's content (the caller keeps it, in ``current`` or elsewhere, and
+    counts it in ``filled``) or ends one; each finished section goes to
+    ``done``."""
+
+    def __init__(self, done):
+        self.done = done
+        self.prompt_lines: set[int] = set()
+        self.current = Section(lines=[], numbers=[])
+        # Content lines of the current section, kept in it or not.
+        self.filled = 0
+
+    def line(self, line: str, number: int) -> bool:
+        """True when ``line`` (paste line ``number``) is content of the current
+        section; False when it started, ended or was left out of one."""
         if line.startswith("==> ") and FILE_HEADING.match(line):
             # The name of an uploaded file ahead of its text: a new section.
-            prompt_lines.add(number)
-            if current.lines or current.command:
-                out.append(current)
-            current = Section(lines=[], numbers=[])
-            continue
-        hit = match_prompt(line)
+            self.prompt_lines.add(number)
+            if self.filled or self.current.command:
+                self._close()
+            self._open(Section(lines=[], numbers=[]))
+            return False
+        head = line[:64]
+        # A prompt's sign comes within its first 64 characters.
+        if "#" in head or ">" in head or "$" in head:
+            hit = match_prompt(line)
+        else:
+            hit = None
         if hit is None:
             hit = match_bare_command(line)
-        if hit is None and is_terminal_noise(line):
-            prompt_lines.add(number)
-            continue
-        if hit is None and current.command and _is_acknowledgement(line, current):
-            # "Crypto ISAKMP debugging is on": the device confirming the command.
-            prompt_lines.add(number)
-            continue
-        if hit is not None:
-            prompt, command = hit
-            prompt_lines.add(number)
-            if command is None:
-                # A bare prompt ends the previous command's output: whatever is
-                # pasted after it is read by content.
-                if current.lines:
-                    out.append(current)
-                    current = Section(lines=[], numbers=[], prompt=prompt)
-                continue
-            if current.lines:
-                out.append(current)
-            current = Section(lines=[], numbers=[], command=command, prompt=prompt)
-            continue
-        current.lines.append(line[:MAX_LINE])
-        current.numbers.append(number)
-    if current.lines or current.command:
-        out.append(current)
-    return out, prompt_lines
+        if hit is None:
+            if is_terminal_noise(line):
+                self.prompt_lines.add(number)
+                return False
+            if self.current.command and self.acknowledges(line):
+                # "Crypto ISAKMP debugging is on": the device confirming the command.
+                self.prompt_lines.add(number)
+                return False
+            self.filled += 1
+            return True
+        prompt, command = hit
+        self.prompt_lines.add(number)
+        if command is None:
+            # A bare prompt ends the previous command's output: whatever is
+            # pasted after it is read by content.
+            if self.filled:
+                self._close()
+                self._open(Section(lines=[], numbers=[], prompt=prompt))
+            return False
+        if self.filled:
+            self._close()
+        self._open(Section(lines=[], numbers=[], command=command, prompt=prompt))
+        return False
+
+    def acknowledges(self, line: str) -> bool:
+        """Whether ``line``, under the current section's command, is the device
+        confirming it (only its first line can be)."""
+        return not self.filled and _is_acknowledgement(line, self.current)
+
+    def finish(self) -> None:
+        if self.filled or self.current.command:
+            self._close()
+
+    def _open(self, section: Section) -> None:
+        self.current = section
+        self.filled = 0
+
+    def _close(self) -> None:
+        self.done(self.current)
 
 
 def owners(command: str | None) -> list:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import repeat
 
 from analyzer.sections import MAX_LINE, match_prompt
 
@@ -35,6 +36,8 @@ _ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 _BULLET = re.compile(r"^[ ]{0,3}[-•] (?=\S)")
 _QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
 _STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
+# How a line that unwrap changes starts: a stamp, quoting, a bullet or an indent.
+_WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022")
 
 
 def clean_line(raw: str) -> str:
@@ -70,6 +73,37 @@ def clean_line(raw: str) -> str:
     return raw.rstrip()
 
 
+# Lines looked at together by the whole-list steps below: joined, a block is
+# searched in C for what would need a line looked at by itself.
+_BLOCK = 4096
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
+_PAGER_WORDS = ("More", "more", "(q)uit", "Press any")
+
+
+def _blocks(lines: list[str]):
+    """(start, lines, joined text) of each block of _BLOCK lines."""
+    for start in range(0, len(lines), _BLOCK):
+        block = lines[start : start + _BLOCK]
+        yield start, block, "\n".join(block)
+
+
+def _printable(text: str) -> bool:
+    """Nothing but printable ASCII and line breaks in ``text``."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PRINTABLE)
+
+
+def clean_lines(lines: list[str]) -> list[str]:
+    """`clean_line` of every line: a block of lines holding no control character,
+    no odd space and no pager word only loses its trailing blanks."""
+    out: list[str] = []
+    for _, block, text in _blocks(lines):
+        if _printable(text) and not any(word in text for word in _PAGER_WORDS):
+            out.extend(map(str.rstrip, block))
+        else:
+            out.extend(map(clean_line, block))
+    return out
+
+
 # Where a line break was decoded inside one paste line (a control character, so
 # nothing pasted can contain it: `clean_line` removes them all).
 BREAK = "\x1e"
@@ -83,6 +117,8 @@ def decode_html(lines: list[str]) -> list[str]:
     when that is the paste's habit (two or more of them), never for a line that
     merely contains an ampersand. A decoded line break becomes BREAK, where
     `explode` splits the line, so line numbers stay the paste's."""
+    if not any("&" in text or "<" in text for _, _, text in _blocks(lines)):
+        return lines
     seen = 0
     for line in lines:
         if "&" in line or "<" in line:
@@ -108,6 +144,9 @@ def unwrap(lines: list[str]) -> list[str]:
     device printed it: terminal-logging time stamps, mail quoting and an indent
     given to the whole paste. Each is removed only when it is the paste's habit,
     never from a single line that merely starts that way."""
+    if not any(map(str.startswith, lines, repeat(_WRAPPED_STARTS))):
+        # No line starts as any of them would.
+        return lines
     filled = [line for line in lines if line.strip()]
     if not filled:
         return lines
@@ -161,10 +200,16 @@ def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
     longest one and that is a usual terminal width; a piece is joined only to a
     next line that starts in the first column (wrapped text does, indented output
     does not) and is not a prompt."""
-    widths = [
-        len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
-        for raw in raw_lines
-    ]
+    if any(
+        "\r" in text or "\b" in text or "\t" in text
+        for _, _, text in _blocks(raw_lines)
+    ):
+        widths = [
+            len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
+            for raw in raw_lines
+        ]
+    else:
+        widths = list(map(len, raw_lines))
     if not widths:
         return lines
     width = max(widths)
@@ -243,37 +288,74 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
     is split before each. Every other line is one line, as it was."""
     out: list[str] = []
     numbers: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        pieces = None
-        glued = _GLUED_OUTPUT.match(line)
-        if glued:
-            rest = line[glued.end() :]
-            pieces = [glued.group("cmd")] + (_unflatten(rest) or [rest])
-        elif BREAK not in line and "conn-id" in line:
-            pieces = _unflatten(line)
-        if pieces is not None:
-            pass
-        elif BREAK in line:
-            pieces = line.split(BREAK)
-        elif "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
-            pieces = _ESCAPED_BREAK.split(line)
-        elif len(line) >= _FLATTENED:
-            starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
-            if len(starts) >= 3:
-                pieces, last = [], 0
-                for at in starts:
-                    pieces.append(line[last:at])
-                    last = at
-                pieces.append(line[last:])
-                pieces = [piece.strip(" \t") for piece in pieces]
-        if pieces is None:
-            out.append(line)
-            numbers.append(number)
+    for start, block, text in _blocks(lines):
+        # Without these in a block, only a line long enough to be a flattened
+        # debug can split.
+        quiet = not (
+            any(word in text for word in SPLITTING) or "\\" in text or BREAK in text
+        )
+        if quiet and not any(map(_FLATTENED.__le__, map(len, block))):
+            out.extend(block)
+            numbers.extend(range(start + 1, start + len(block) + 1))
             continue
-        for piece in pieces:
-            out.append(piece)
-            numbers.append(number)
+        for number, line in enumerate(block, start=start + 1):
+            pieces = (
+                explode_line(line) if not quiet or len(line) >= _FLATTENED else None
+            )
+            if pieces is None:
+                out.append(line)
+                numbers.append(number)
+                continue
+            for piece in pieces:
+                out.append(piece)
+                numbers.append(number)
     return out, numbers
+
+
+# What a line that splits holds (see explode_line) unless it is long enough to
+# be a flattened debug: the words a command glued to its output runs into
+# (_GLUED_OUTPUT) and a flattened SA table's column.
+SPLITTING = (
+    "ISAKMP",
+    "IPSEC(",
+    "IKEv2",
+    "IPv4 Crypto ",
+    "IPv6 Crypto ",
+    "interface: ",
+    "conn-id",
+)
+
+
+def explode_line(line: str) -> list[str] | None:
+    """The device lines one paste line holds (see `explode`), or None when it is
+    one line."""
+    glued = _GLUED_OUTPUT.match(line)
+    if glued:
+        rest = line[glued.end() :]
+        return [glued.group("cmd")] + (_unflatten(rest) or [rest])
+    if BREAK not in line and "conn-id" in line:
+        pieces = _unflatten(line)
+        if pieces is not None:
+            return pieces
+    elif BREAK in line:
+        return line.split(BREAK)
+    if "\\" in line and line.count("\\n") + line.count("\\r") >= 2:
+        return _ESCAPED_BREAK.split(line)
+    if len(line) >= _FLATTENED:
+        return _flattened(line)
+    return None
+
+
+def _flattened(line: str) -> list[str] | None:
+    starts = [m.start() for m in _LINE_START.finditer(line, 0, MAX_LINE * 64)]
+    if len(starts) < 3:
+        return None
+    pieces, last = [], 0
+    for at in starts:
+        pieces.append(line[last:at])
+        last = at
+    pieces.append(line[last:])
+    return [piece.strip(" \t") for piece in pieces]
 
 
 def _unflatten(line: str) -> list[str] | None:
@@ -317,3 +399,69 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+class Habits:
+    """What `decode_html`, `unwrap` and `rejoin_wrapped` would find in a paste, counted
+    a line at a time as the paste streams past, so a reader that cleaned each line
+    by itself (`clean_line`, `explode_line`) can tell at the end whether the paste
+    needed the whole-paste steps after all. Lines the caller knows leave every step
+    nothing to do (see analyzer.parsers.syslog.PLAIN) are only counted (`filled`
+    and `widest`); every other line goes through `raw` and `cleaned`."""
+
+    def __init__(self):
+        self.entities = 0
+        self.blank = 0
+        self.stamped = 0
+        self.quoted = 0
+        self.bulleted = 0
+        self.indented = False
+        self.widest = 0
+        self.at_widest = 0
+
+    def raw(self, raw: str) -> None:
+        width = (
+            len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
+        )
+        self.width(width)
+
+    def width(self, width: int, lines: int = 1) -> None:
+        """``lines`` raw lines ``width`` characters wide."""
+        if width >= self.widest:
+            if width > self.widest:
+                self.widest, self.at_widest = width, lines
+            else:
+                self.at_widest += lines
+
+    def cleaned(self, line: str, filled_before: int) -> None:
+        """One cleaned line; ``filled_before`` lines with text came before it."""
+        if "&" in line or "<" in line:
+            self.entities += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+        if not line.strip():
+            self.blank += 1
+            return
+        first = line[:1]
+        if first == "[" and _STAMP.match(line):
+            self.stamped += 1
+        if line.lstrip(" ")[:1] == ">":
+            self.quoted += 1
+        if _BULLET.match(line):
+            self.bulleted += 1
+        if first == " " and filled_before < 5000 and not self.indented:
+            indent = len(line) - len(line.lstrip(" "))
+            if indent <= 12 and match_prompt(line[indent:]) is not None:
+                self.indented = True
+
+    def any(self, lines: int) -> bool:
+        """True when one of the whole-paste steps would change a paste of
+        ``lines`` lines: HTML decoding, a habit `unwrap` removes, or lines a
+        terminal may have wrapped."""
+        filled = lines - self.blank
+        return (
+            self.entities >= 2
+            or (self.stamped >= 2 and self.stamped * 2 >= filled)
+            or (self.quoted >= 3 and self.quoted * 5 >= filled)
+            or (self.bulleted >= 3 and self.bulleted * 5 >= filled)
+            or self.indented
+            or (self.widest in _TERMINAL_WIDTHS and self.at_widest >= 2)
+        )

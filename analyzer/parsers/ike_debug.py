@@ -48,10 +48,11 @@ transitions (IKE_I_MM1 -> IKE_I_MM2 ...).
 from __future__ import annotations
 
 import re
+from array import array
 
 from analyzer.parsers import syslog
 from analyzer.parsers.common import IP, IPV4
-from analyzer.report import Section, Source
+from analyzer.report import Lines, Section, Source
 
 COMMANDS = (
     "debug crypto isakmp",
@@ -290,38 +291,71 @@ _ESTABLISHED = {
 _MAX_MESSAGES = 200
 
 
+def is_ike_line(line: str) -> bool:
+    """Whether ``line`` holds something this parser reads: every IKE line
+    contains one of these (spelled out rather than looped over: this runs on
+    every line of a paste). Each of them holds an upper-case I, an R or "Ph",
+    which most lines that are not about IKE lack: one quick look first."""
+    if not ("I" in line or "R" in line or "Ph" in line):
+        return False
+    return (
+        "IP = " in line
+        or "ISAKMP" in line
+        or "IPSEC(" in line
+        or "CRYPTO-" in line
+        or "IKEv" in line
+        or "Remote:" in line
+        or "IKE " in line
+        or "CRYPTO_PKI" in line
+        or "invalid SPI" in line
+        or "Phase 1 failure" in line
+    )
+
+
 def parse(section: Section) -> list[Source]:
-    peers: dict[str, dict] = {}
-    order: list[str] = []
-    claimed: set[int] = set()
-    conn_peer: dict[str, str] = {}
-    last_peer: str | None = None
-    last_v2 = False
-    # The IOS record whose line came last: the indented lines IOS prints under an
-    # IPSEC(...) or NOTIFY line belong to it.
-    continues: dict | None = None
-    last_number = 0
+    reader = Reader()
     # The syslog parser has often just read this same section: reuse its reading
     # of each line instead of reading it again.
     known = section.readings.get("syslog")
+    numbers = section.numbers
     for index, line in enumerate(section.lines):
+        reader.line(
+            line, numbers[index], known[index] if known is not None else syslog.UNREAD
+        )
+    return reader.sources()
+
+
+class Reader:
+    """The IKE negotiations of one section, read a line at a time as it streams
+    past; `sources` at the end."""
+
+    def __init__(self):
+        self.peers: dict[str, dict] = {}
+        self.order: list[str] = []
+        # The lines read, as runs (firsts[i]..lasts[i]): a debug or log read for
+        # hours claims hundreds of thousands.
+        self.firsts = array("q")
+        self.lasts = array("q")
+        self.single: set[int] = set()
+        self.conn_peer: dict[str, str] = {}
+        self.last_peer: str | None = None
+        self.last_v2 = False
+        # The IOS record whose line came last: the indented lines IOS prints
+        # under an IPSEC(...) or NOTIFY line belong to it.
+        self.continues: dict | None = None
+        self.last_number = 0
+
+    def line(self, line: str, number: int, reading=syslog.UNREAD, ike=None) -> None:
+        """Read one line (``number`` in the paste). ``reading`` is the syslog
+        parser's record of it when known (syslog.UNREAD when not); ``ike`` whether
+        it is an IKE line (`is_ike_line`), when the caller already knows."""
         if not line:
-            continues = None
-            continue
-        # Every line this parser reads contains one of these (spelled out rather
-        # than looped over: this runs on every line of a paste).
-        if not (
-            "IP = " in line
-            or "ISAKMP" in line
-            or "IPSEC(" in line
-            or "CRYPTO-" in line
-            or "IKEv" in line
-            or "Remote:" in line
-            or "IKE " in line
-            or "CRYPTO_PKI" in line
-            or "invalid SPI" in line
-            or "Phase 1 failure" in line
-        ):
+            self.continues = None
+            return
+        if ike is None:
+            ike = is_ike_line(line)
+        continues = self.continues
+        if not ike:
             if (
                 continues is not None
                 and continues.get("_open")
@@ -329,12 +363,11 @@ def parse(section: Section) -> list[Source]:
             ):
                 # IOS-XE broke the line after its "(SESSION ID = n,SA ID = n):"
                 # prefix (or mid-sentence): the text goes on here.
-                number = section.numbers[index]
                 _apply(continues, line.strip(), number, continues["platform"])
-                claimed.add(number)
+                self._claim(number)
                 continues["lines"][1] = number
                 continues["_open"] = False
-                continue
+                return
             if continues is not None and (
                 (line[:1].isspace() and "=" in line)
                 or (
@@ -349,7 +382,6 @@ def parse(section: Section) -> list[Source]:
             ):
                 # IOS prints a packet's details or a proposal's key-engine
                 # message on the lines under it.
-                number = section.numbers[index]
                 _proxies(continues, line)
                 if line.startswith("Proposal ") and "_policies" in continues:
                     _policy(continues, line)
@@ -357,14 +389,13 @@ def parse(section: Section) -> list[Source]:
                     # " VID IDr AUTH NOTIFY(NO_PROPOSAL_CHOSEN)": the payloads of
                     # the packet above, a refusal among them.
                     _apply(continues, line.strip(), number, continues["platform"])
-                claimed.add(number)
+                self._claim(number)
                 continues["lines"][1] = number
             elif "debugging is on" in line and _DEBUG_ON.match(line):
-                claimed.add(section.numbers[index])
+                self._claim(number)
             else:
-                continues = None
-            continue
-        number = section.numbers[index]
+                self.continues = None
+            return
         if (
             continues is not None
             and continues["version"] == "ikev2"
@@ -372,32 +403,32 @@ def parse(section: Section) -> list[Source]:
             and " Exchange " in line
         ):
             # "IKEv2 IKE_SA_INIT Exchange REQUEST" under an IOS packet line.
-            claimed.add(number)
+            self._claim(number)
             continues["lines"][1] = number
             # IKE_AUTH carries the first child SA: a refusal in it is phase 2.
             continues["_exchange"] = line.split()[1]
-            continue
-        continues = None
-        if known is not None and known[index] is not syslog.UNREAD:
-            reading = known[index]
-        else:
+            return
+        self.continues = None
+        if reading is syslog.UNREAD:
             reading = syslog.read_line(line)
         read = _read_record(reading, line)
         if read is None:
             if "debugging is on" in line and _DEBUG_ON.match(line):
-                claimed.add(number)
-            continue
+                self._claim(number)
+            return
         text, platform, version = read
+        peers = self.peers
+        last_peer = self.last_peer
         if version == "pki":
-            if last_peer is None or number - last_number > 40:
-                continue
+            if last_peer is None or number - self.last_number > 40:
+                return
             version = peers[last_peer]["version"]
             platform = peers[last_peer]["platform"]
             peer, conn = last_peer, None
         else:
             peer, conn = _peer_of(text, platform, version)
         if peer is None and conn is not None:
-            peer = conn_peer.get(conn)
+            peer = self.conn_peer.get(conn)
         if (
             peer is None
             and platform == "ios"
@@ -411,8 +442,8 @@ def parse(section: Section) -> list[Source]:
             peer is None
             and platform == "asa"
             and last_peer is not None
-            and number - last_number <= 3
-            and any(needle in text for _, needle in _ERRORS)
+            and number - self.last_number <= 3
+            and _said(text)[3] is not None
         ):
             # 713257 "Phase 1 failure: Mismatched attribute types ..." names no
             # peer; the ASA prints it among the lines of the peer it is about.
@@ -422,8 +453,8 @@ def parse(section: Section) -> list[Source]:
             and conn is None
             and version == "ikev2"
             and last_peer is not None
-            and last_v2
-            and number - last_number <= 40
+            and self.last_v2
+            and number - self.last_number <= 40
         ):
             # "IKEv2-PLAT-1: Peer ID check failed", "IKEv2:%Profile could not be
             # found": lines that name no SA go on about the negotiation above.
@@ -438,12 +469,12 @@ def parse(section: Section) -> list[Source]:
             # rows of the same paste to name.
             peer = _UNNAMED
         if peer is None:
-            continue
-        last_number = number
+            return
+        self.last_number = number
         if conn is not None and conn not in ("0", "0:0"):
-            conn_peer[conn] = peer
-        last_peer = peer
-        last_v2 = version == "ikev2"
+            self.conn_peer[conn] = peer
+        self.last_peer = peer
+        self.last_v2 = version == "ikev2"
         record = peers.get(peer)
         if record is None:
             record = new_record(peer, platform, version)
@@ -453,43 +484,62 @@ def parse(section: Section) -> list[Source]:
             elif peer == _UNNAMED:
                 record["peer"] = ""
             peers[peer] = record
-            order.append(peer)
+            self.order.append(peer)
         # The device's stamp on the line, for the messages and errors read from it.
         record["_time"] = reading.get("timestamp") if reading else None
         if _apply(record, text, number, platform):
-            claimed.add(number)
+            self._claim(number)
             record["lines"][1] = number
             if record["lines"][0] is None:
                 record["lines"][0] = number
             if platform == "ios" or text.startswith("IKEv2:("):
-                continues = record
+                self.continues = record
                 record["_open"] = version == "ikev2" and (
                     text.endswith(("):", "):-", ","))
                     or _OPEN_END.search(text) is not None
                 )
-    for key in list(order):
-        named = conn_peer.get(key)
-        if peers[key]["peer"] == "" and named in peers and named != key:
-            _join(peers[named], peers.pop(key))
-            order.remove(key)
-    records = []
-    for peer in order:
-        record = peers[peer]
-        if record["lines"][0] is None:
-            continue
-        _finish(record)
-        records.append(record)
-    if not records:
-        return []
-    return [
-        Source(
-            kind="ike_debug",
-            first_line=min(claimed),
-            last_line=max(claimed),
-            records=records,
-            claimed=claimed,
-        )
-    ]
+
+    def sources(self) -> list[Source]:
+        peers, order, conn_peer = self.peers, self.order, self.conn_peer
+        for key in list(order):
+            named = conn_peer.get(key)
+            if peers[key]["peer"] == "" and named in peers and named != key:
+                _join(peers[named], peers.pop(key))
+                order.remove(key)
+        records = []
+        for peer in order:
+            record = peers[peer]
+            if record["lines"][0] is None:
+                continue
+            _finish(record)
+            records.append(record)
+        if not records:
+            return []
+        claimed = Lines(self.firsts, self.lasts, self.single)
+        return [
+            Source(
+                kind="ike_debug",
+                first_line=claimed.first(),
+                last_line=claimed.last(),
+                records=records,
+                claimed=claimed,
+            )
+        ]
+
+    def _claim(self, number: int) -> None:
+        lasts = self.lasts
+        if lasts:
+            last = lasts[-1]
+            if number == last + 1:
+                lasts[-1] = number
+                return
+            if self.firsts[-1] <= number <= last:
+                return
+            if number < last:
+                self.single.add(number)
+                return
+        self.firsts.append(number)
+        lasts.append(number)
 
 
 def _read(line: str) -> tuple[str, str, str] | None:
@@ -558,22 +608,41 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
 
 def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | None]:
     if platform == "asa":
-        m = _ASA_PEER.search(text)
+        # An ASA line names its peer in its text alone: read once per text.
+        known = _ASA_PEERS[version == "ikev2"]
+        found = known.get(text)
+        if found is None:
+            found = _asa_peer_of(text, version)
+            if len(known) > _SAID_MAX:
+                known.clear()
+            known[text] = found
+        return found
+    return _ios_peer_of(text, version)
+
+
+_ASA_PEERS: tuple[dict, dict] = ({}, {})
+
+
+def _asa_peer_of(text: str, version: str) -> tuple[str | None, str | None]:
+    m = _ASA_PEER.search(text)
+    if m:
+        return m.group("peer"), None
+    m = _IKEV2_PEER.search(text)
+    if m:
+        return m.group("peer"), None
+    if "ESP packet" in text:
+        m = _ESP_FROM.search(text)
         if m:
             return m.group("peer"), None
-        m = _IKEV2_PEER.search(text)
-        if m:
-            return m.group("peer"), None
-        if "ESP packet" in text:
-            m = _ESP_FROM.search(text)
-            if m:
-                return m.group("peer"), None
-        if version == "ikev2" and text.startswith("IKEv2:("):
-            m = _IOS_V2_SA.search(text, 0, 60)
-            conn = f"v2:{m.group(1)}" if m and m.group(1) != "0" else None
-            m = _IOS_V2_PACKET.search(text)
-            return (m.group("peer") if m else None), conn
-        return None, None
+    if version == "ikev2" and text.startswith("IKEv2:("):
+        m = _IOS_V2_SA.search(text, 0, 60)
+        conn = f"v2:{m.group(1)}" if m and m.group(1) != "0" else None
+        m = _IOS_V2_PACKET.search(text)
+        return (m.group("peer") if m else None), conn
+    return None, None
+
+
+def _ios_peer_of(text: str, version: str) -> tuple[str | None, str | None]:
     conn = None
     if version == "ikev2":
         # IOS IKEv2: "IKEv2:(SESSION ID = 0,SA ID = 1):Sending Packet [To a:500/..."
@@ -624,130 +693,215 @@ def new_record(peer: str, platform: str, version: str | None) -> dict:
     }
 
 
+# What a line's text says, whoever's record it goes into: worked out once per
+# distinct text (a log repeats the same message for the same peer many times)
+# and applied to the record by `_apply`. Emptied when it grows past its bound.
+_SAID: dict[str, tuple] = {}
+_SAID_ASA: dict[str, tuple] = {}
+_SAID_MAX = 50_000
+_DIRECTIONS = {"SENDING": "sent", "RESENDING": "resent", "RECEIVED": "received"}
+
+
+def _said(text: str) -> tuple:
+    """(received/expected policies found: (side, rest) or None, "Proposal " in the
+    text, INVALID_COOKIE: its encrypted flag or None, the first of _ERRORS it holds
+    or None, phase 1 done, phase 2 done, a policy accepted, "_proxy=" in it)."""
+    found = _SAID.get(text)
+    if found is not None:
+        return found
+    policies = None
+    if "Policies" in text:
+        m = _V2_POLICIES.search(text)
+        if m:
+            policies = (m.group(1).lower(), text[m.end() :])
+    cookie = None
+    if "INVALID_COOKIE" in text:
+        cookie = not ("un-encrypted" in text or "unencrypted" in text)
+    error = next(((kind, needle) for kind, needle in _ERRORS if needle in text), None)
+    found = (
+        policies,
+        "Proposal " in text,
+        cookie,
+        error,
+        any(done in text for done in _PHASE1_DONE),
+        any(done in text for done in _PHASE2_DONE),
+        "atts are acceptable" in text or "phase 1 SA policy acceptable" in text,
+        "_proxy=" in text,
+    )
+    if len(_SAID) > _SAID_MAX:
+        _SAID.clear()
+    _SAID[text] = found
+    return found
+
+
+def _said_asa(text: str) -> tuple:
+    """What an ASA line's text says: (its group, the tunnel-group IKEv2 matched,
+    the packet it traces: (direction, msgid, payloads, length) or None, "IKE
+    Initiator" in it, "IKE Responder" in it, the notify type, the proxies:
+    ("both", local, remote), ("one", side, proxy) or None)."""
+    found = _SAID_ASA.get(text)
+    if found is not None:
+        return found
+    m = _ASA_PEER.search(text)
+    group = m.group("group") if m else None
+    v2_group = None
+    if "tunnel group" in text or "tg_name" in text:
+        m = _ASA_V2_GROUP.search(text)
+        if m:
+            v2_group = m.group(1)
+    trace = None
+    m = _DECODE.search(text)
+    if m:
+        rest = text[m.end() :]
+        cut = rest.find("total length")
+        length = _LENGTH.search(rest, max(cut, 0)) if cut != -1 else None
+        payloads = _PAYLOAD.findall(rest if cut == -1 else rest[:cut])
+        trace = (
+            _DIRECTIONS[m.group("dir")],
+            m.group("msgid"),
+            tuple(p for p in payloads if p != "NONE"),
+            length.group("len") if length else None,
+        )
+    m = _ASA_NOTIFY.search(text)
+    notify = m.group("type") if m else None
+    proxies = None
+    if "Proxy" in text or "proxy" in text:
+        proxies = _asa_proxies(text)
+    found = (
+        group,
+        v2_group,
+        trace,
+        "IKE Initiator" in text,
+        "IKE Responder" in text,
+        notify,
+        proxies,
+    )
+    if len(_SAID_ASA) > _SAID_MAX:
+        _SAID_ASA.clear()
+    _SAID_ASA[text] = found
+    return found
+
+
+def forget() -> None:
+    """Drop what was read once per distinct text (see syslog.forget)."""
+    for known in (_SAID, _SAID_ASA, *_ASA_PEERS):
+        known.clear()
+
+
 def _apply(record: dict, text: str, number: int, platform: str) -> bool:
     """Fold one line into the peer's record. True when the line said something."""
     said = False
     traced = False
+    (
+        policies,
+        proposal,
+        cookie,
+        error,
+        phase1_done,
+        phase2_done,
+        accepted,
+        proxy_fields,
+    ) = _said(text)
     # Lines in the order read: a flattened paste gives one line number to many.
     record["_seq"] = record.get("_seq", 0) + 1
     if "Policies" in text:
-        m = _V2_POLICIES.search(text)
-        if m:
+        if policies is not None:
             # "Received Policies:" / "Expected Policies:", the proposals on the
             # lines under it (IOS-XE may print the first on the same line).
-            record["_policies"] = m.group(1).lower()
+            side, rest = policies
+            record["_policies"] = side
             record.setdefault("policies", {"received": [], "expected": [], "lines": []})
             mark(record["policies"], "lines", number)
-            rest = text[m.end() :]
             at = rest.find("Proposal ")
             if at != -1:
                 _policy(record, rest[at:])
-    elif "_policies" in record and "Proposal " not in text:
+    elif "_policies" in record and not proposal:
         record.pop("_policies")
     if platform == "asa":
-        m = _ASA_PEER.search(text)
-        if m and m.group("group") and "group" not in record:
-            record["group"] = m.group("group")
-        if "tunnel group" in text or "tg_name" in text:
-            m = _ASA_V2_GROUP.search(text)
-            if m:
-                record["group"] = m.group(1)
-        m = _DECODE.search(text)
-        if m:
-            rest = text[m.end() :]
-            cut = rest.find("total length")
-            length = _LENGTH.search(rest, max(cut, 0)) if cut != -1 else None
-            payloads = _PAYLOAD.findall(rest if cut == -1 else rest[:cut])
-            payloads = [p for p in payloads if p != "NONE"]
-            direction = {
-                "SENDING": "sent",
-                "RESENDING": "resent",
-                "RECEIVED": "received",
-            }[m.group("dir")]
-            _message(
-                record,
-                direction,
-                m.group("msgid"),
-                payloads,
-                length.group("len") if length else None,
-                number,
-            )
+        group, v2_group, trace, initiator, responder, notify, proxies = _said_asa(text)
+        if group and "group" not in record:
+            record["group"] = group
+        if v2_group is not None:
+            record["group"] = v2_group
+        if trace is not None:
+            direction, msgid, payloads, length = trace
+            _message(record, direction, msgid, list(payloads), length, number)
             if direction == "received" and "NOTIFY" in payloads:
                 record["notifies"].append(
                     {"type": None, "encrypted": None, "line": number}
                 )
             said = traced = True
-        if "IKE Initiator" in text and record["role"] is None:
+        if initiator and record["role"] is None:
             record["role"] = "initiator"
             said = True
-        elif "IKE Responder" in text and record["role"] is None:
+        elif responder and record["role"] is None:
             record["role"] = "responder"
             said = True
-        m = _ASA_NOTIFY.search(text)
-        if m:
+        if notify is not None:
             record["notifies"].append(
-                {"type": m.group("type"), "encrypted": None, "line": number}
+                {"type": notify, "encrypted": None, "line": number}
             )
             said = True
-        if "Proxy" in text or "proxy" in text:
-            _asa_proxies(record, text)
+        if proxies is not None:
+            if proxies[0] == "both":
+                record["proxies"] = {"local": proxies[1], "remote": proxies[2]}
+            else:
+                record.setdefault("proxies", {})[proxies[1]] = proxies[2]
         if record["version"] == "ikev2" and text.startswith("IKEv2:("):
             said = _apply_ios_v2(record, text, number) or said
     else:
         said = _apply_ios(record, text, number) or said
-    if "INVALID_COOKIE" in text:
-        encrypted = not ("un-encrypted" in text or "unencrypted" in text)
+    if cookie is not None:
         record["notifies"].append(
-            {"type": "INVALID_COOKIE", "encrypted": encrypted, "line": number}
+            {"type": "INVALID_COOKIE", "encrypted": cookie, "line": number}
         )
     # A packet trace (IKE_DECODE ... with payloads) lists payloads, never an error.
-    for kind, needle in () if traced else _ERRORS:
-        if needle in text:
-            if (
-                needle.startswith("Error processing payload")
-                and not record["key_exchange_sent"]
-            ):
-                kind = "malformed"
-            if (
-                kind == "malformed"
-                and record["key_exchange_sent"]
-                and not record["phase1_complete"]
-            ):
-                # A message the peer cannot decrypt right after the key exchange is
-                # how a pre-shared key mismatch looks from the other side.
-                kind = "psk"
-            if kind == "proposal" and (
-                record["phase1_complete"]
-                or record.get("_exchange") in ("IKE_AUTH", "CREATE_CHILD_SA")
-            ):
-                kind = "phase2"
-            record["errors"].append(
-                {
-                    "kind": kind,
-                    "text": text[:300],
-                    "line": number,
-                    "time": record.get("_time"),
-                    "_seq": record["_seq"],
-                }
-            )
-            said = True
-            break
+    if error is not None and not traced:
+        kind, needle = error
+        if (
+            needle.startswith("Error processing payload")
+            and not record["key_exchange_sent"]
+        ):
+            kind = "malformed"
+        if (
+            kind == "malformed"
+            and record["key_exchange_sent"]
+            and not record["phase1_complete"]
+        ):
+            # A message the peer cannot decrypt right after the key exchange is
+            # how a pre-shared key mismatch looks from the other side.
+            kind = "psk"
+        if kind == "proposal" and (
+            record["phase1_complete"]
+            or record.get("_exchange") in ("IKE_AUTH", "CREATE_CHILD_SA")
+        ):
+            kind = "phase2"
+        record["errors"].append(
+            {
+                "kind": kind,
+                "text": text[:300],
+                "line": number,
+                "time": record.get("_time"),
+                "_seq": record["_seq"],
+            }
+        )
+        said = True
     if traced:
         return True
-    if any(done in text for done in _PHASE1_DONE):
+    if phase1_done:
         _phase_done(record, 1, number)
         said = True
-    if any(done in text for done in _PHASE2_DONE):
+    if phase2_done:
         _phase_done(record, 2, number)
         said = True
-    if "atts are acceptable" in text or "phase 1 SA policy acceptable" in text:
+    if accepted:
         # IOS checks the peer's offers against its policies in priority order and
         # says "atts are not acceptable" for each one that does not match, until
         # one does: the earlier refusals are how the search looks, not a failure.
         mark(record, "accepted_lines", number)
         _order(record, "_accepted", number)
         said = True
-    if platform == "ios" and "_proxy=" in text:
+    if platform == "ios" and proxy_fields:
         _proxies(record, text)
     return said or platform == "asa"
 
@@ -848,27 +1002,24 @@ def _proxies(record: dict, text: str) -> None:
         record.setdefault("proxies", {})[m.group("side")] = proxy
 
 
-def _asa_proxies(record: dict, text: str) -> None:
-    """The ASA's `Received remote IP Proxy Subnet data ...` and `Rejecting IPSec
-    tunnel: no matching crypto map entry for remote proxy ... local proxy ...`."""
+def _asa_proxies(text: str) -> tuple | None:
+    """The proxies the ASA's `Received remote IP Proxy Subnet data ...` and
+    `Rejecting IPSec tunnel: no matching crypto map entry for remote proxy ...
+    local proxy ...` give: ("both", local, remote), ("one", side, proxy) or None."""
     m = _ASA_REJECT.search(text)
     if m:
-        record["proxies"] = {
-            "local": f"{m.group('laddr')}/{m.group('lmask')}",
-            "remote": f"{m.group('raddr')}/{m.group('rmask')}",
-        }
-        return
+        return (
+            "both",
+            f"{m.group('laddr')}/{m.group('lmask')}",
+            f"{m.group('raddr')}/{m.group('rmask')}",
+        )
     m = _ASA_PROXY_DATA.search(text)
     if m:
-        record.setdefault("proxies", {})[m.group("side")] = (
-            f"{m.group('addr')}/{m.group('mask')}"
-        )
-        return
+        return ("one", m.group("side"), f"{m.group('addr')}/{m.group('mask')}")
     m = _ASA_PROXY_HOST.search(text)
     if m:
-        record.setdefault("proxies", {})[m.group("side")] = (
-            f"{m.group('addr')}/255.255.255.255"
-        )
+        return ("one", m.group("side"), f"{m.group('addr')}/255.255.255.255")
+    return None
 
 
 def _apply_ios(record: dict, text: str, number: int) -> bool:

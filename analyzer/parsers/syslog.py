@@ -49,7 +49,7 @@ import re
 
 from analyzer import syslog_catalog
 from analyzer.parsers.common import IP, IPV4
-from analyzer.report import Section, Source
+from analyzer.report import Lines, Section, Source
 
 COMMANDS = ("show logging",)
 
@@ -86,17 +86,347 @@ _ASDM = re.compile(
 _ASDM_COLUMN = re.compile(r"[0-9A-Fa-f.:]{1,45}")
 # The layouts nearly every line uses, read in one match: `show logging` with or
 # without device ID, a syslog server's "stamp host", IOS "seq: stamp:".
-_COMMON_PREFIX = re.compile(
+_COMMON = (
     rf"(?:(?P<seq>\d{{1,10}}): )?(?P<ts>[*.]?{_MONTH} {{1,2}}\d{{1,2}}(?: \d{{4}})? "
     r"\d{1,2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Z]{3,4})?)"
     r"(?:: ?| (?P<host>[A-Za-z0-9][\w.\-]{0,62})(?: ?: ?| ))?"
 )
+_COMMON_PREFIX = re.compile(_COMMON)
 _SEQ = re.compile(r"\d{1,10}:(?=\s|$)")
 # An untagged IOS line that still names its facility: "CEF-HWIDB: text".
 _BARE_IOS = re.compile(r"(?P<fac>[A-Z][A-Z0-9_]{0,30})-(?P<mn>[A-Z][A-Z0-9_]{0,40}): ")
 _DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG| DECODE)?\]:? ?")
 # The end of a device prompt ("fw01/act# ", "ciscoasa(config)# ") in front of text.
 _PROMPT_END = re.compile(r"(?<=[\w)])[#>] {1,4}(?=[*.A-Z0-9])")
+
+
+def _chars(leave_out: str) -> str:
+    return (
+        "["
+        + "".join(
+            re.escape(chr(c)) for c in range(0x20, 0x7F) if chr(c) not in leave_out
+        )
+        + "]"
+    )
+
+
+_BODY = _chars("&<\\")
+_LAST = _chars(" &<\\:*")
+_DEBUG_BODY = _chars("&<\\%")
+_DEBUG_LAST = _chars(" &<\\%:*")
+
+# A plain message: one whole line that read_line reads as a message and that
+# nothing else in the engine would touch (no cleaning step, prompt or line split),
+# so the engine hands it to this parser and the IKE one as it is and the other
+# parsers never see it (see analyzer.engine._stream). Plain means: a tagged ASA or
+# IOS message behind the common prefix (or none), or the ASA's timestamped
+# `[IKEv1]` debug; printable ASCII without & < \ (what HTML decoding and
+# line-break escapes look for), no trailing blank, and not ending in ':' or '*' (a
+# password prompt). The tag must be the line's first '%' and IOS's pattern is not
+# tried where the ASA's matches, as in read_line. `plain` reads one line so, by
+# hand where it can; the engine still checks pager words, "conn-id" and lines
+# long enough to hold a flattened debug itself.
+PLAIN = re.compile(
+    rf"^(?P<line>(?:{_COMMON})?"
+    r"%(?:(?P<fac>ASA|PIX|FTD|FWSM)(?:-[a-z]{2,12})?-(?P<sev>[0-7])-(?P<id>\d{6})"
+    r"|(?!(?:ASA|PIX|FTD|FWSM)(?:-[a-z]{2,12})?-[0-7]-\d{6})"
+    r"(?P<ifac>[A-Z][A-Z0-9_]{0,40})-(?P<isev>[0-7])-(?P<mn>[A-Z0-9][A-Z0-9_]{0,60})): "
+    rf"(?P<text>{_BODY}*{_LAST})"
+    rf"|(?P<dts>{_MONTH} {{1,2}}\d{{1,2}}(?: \d{{4}})? \d{{1,2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})?)"
+    r" \[(?P<dbg>IKEv[12])(?: DEBUG| DECODE)?\]:? ?"
+    rf"(?P<dtext>{_DEBUG_BODY}*{_DEBUG_LAST}))"
+    r"\r?$\n?",
+    re.MULTILINE | re.ASCII,
+)
+
+
+def plain(line: str) -> tuple | None:
+    """What read_line reads of ``line`` when it is a plain message (see PLAIN),
+    without the record: (message ID, host, timestamp, IOS facility or None for
+    the ASA, text, debug tag or None, and for an ASA message (sequence number,
+    facility, severity) to build its record from); None when it is not one.
+
+    The ASA's usual tag ("%ASA-6-302013: " behind a prefix seen before) is read
+    by hand, the prefix parsed once per distinct prefix; anything else by PLAIN."""
+    at = line.find("%")
+    if (
+        at != -1
+        and line[at + 1 : at + 5] in _HAND_READ
+        and line[at + 13 : at + 15] == ": "
+        and line[at + 6] == "-"
+        and line[at + 5] in "01234567"
+        and line[at + 7 : at + 13].isdigit()
+    ):
+        # The tag is the first '%', as PLAIN's prefix holds none.
+        if (
+            len(line) <= at + 15
+            or not line.isascii()
+            or not line.isprintable()
+            or "&" in line
+            or "<" in line
+            or "\\" in line
+            or line[-1] in " :*"
+        ):
+            return None
+        prefix = line[:at]
+        parsed = _PREFIXES.get(prefix)
+        if parsed is None:
+            parsed = _prefix(prefix)
+        if parsed is False:
+            return None
+        seq, stamp, host = parsed
+        message_id = line[at + 7 : at + 13]
+        facility = line[at + 1 : at + 4]
+        return (
+            _share(message_id, message_id),
+            host,
+            stamp,
+            None,
+            line[at + 15 :].lstrip(),
+            None,
+            (seq, _share(facility, facility), _SEVERITY[line[at + 5]]),
+        )
+    if at == -1 and " [IKEv" not in line:
+        # Without a tag only the debug can be plain.
+        return None
+    m = PLAIN.match(line)
+    if m is None or m.end("line") != len(line):
+        return None
+    message_id = m.group("id")
+    if message_id is not None:
+        host, stamp = m.group("host", "ts")
+        return (
+            _share(message_id, message_id),
+            _share(host, host) if host else None,
+            _share(stamp, stamp) if stamp else None,
+            None,
+            m.group("text").lstrip(),
+            None,
+            None,
+        )
+    facility = m.group("ifac")
+    if facility is not None:
+        message_id = f"{facility}-{m.group('isev')}-{m.group('mn')}"
+        host, stamp = m.group("host", "ts")
+        return (
+            _share(message_id, message_id),
+            _share(host, host) if host else None,
+            _share(stamp, stamp) if stamp else None,
+            facility,
+            m.group("text").lstrip(),
+            None,
+            None,
+        )
+    window = line[:_TAG_WINDOW]
+    if "ASA-" in window or "PIX-" in window or "FTD-" in window:
+        # read_line takes an ASA tag it finds further on.
+        return None
+    return (
+        None,
+        None,
+        m.group("dts"),
+        None,
+        m.group("dtext").lstrip(),
+        m.group("dbg"),
+        None,
+    )
+
+
+_HAND_READ = frozenset(("ASA-", "PIX-", "FTD-"))
+# Prefixes in front of a tag, read once each: (sequence number, stamp, host), or
+# False when the prefix is not the common one. Emptied past its bound.
+_PREFIXES: dict[str, tuple | bool] = {}
+_PREFIXES_MAX = 100_000
+
+
+def _prefix(prefix: str) -> tuple | bool:
+    if not prefix:
+        parsed = (None, None, None)
+    else:
+        m = _COMMON_PREFIX.fullmatch(prefix)
+        if m is None:
+            parsed = False
+        else:
+            seq, stamp, host = m.group("seq", "ts", "host")
+            parsed = (seq, _share(stamp, stamp), _share(host, host) if host else None)
+    if len(_PREFIXES) > _PREFIXES_MAX:
+        _PREFIXES.clear()
+    _PREFIXES[prefix] = parsed
+    return parsed
+
+
+# A plain ASA message's line up to and with its tag ("Mar 12 2024 10:00:00 fw01 :
+# %ASA-6-302013: "), read once: (message ID, host, stamp, sequence number,
+# facility, severity, the peer's reader or None, whether the ID is cited), or
+# False when no plain message starts that way. Emptied past its bound.
+_KEYS: dict[str, tuple | bool] = {}
+
+
+def _key(key: str) -> tuple | bool:
+    found = plain(key + "x")
+    if found is None or found[6] is None:
+        parsed = False
+    else:
+        message_id, host, stamp, _, _, _, (seq, facility, severity) = found
+        parsed = (
+            message_id,
+            host,
+            stamp,
+            seq,
+            facility,
+            severity,
+            peer_reader(message_id),
+            message_id in CITED_IDS,
+        )
+    if len(_KEYS) > _PREFIXES_MAX:
+        _KEYS.clear()
+    _KEYS[key] = parsed
+    return parsed
+
+
+def _reading(entry: tuple, line: str, at: int, text: str | None) -> tuple:
+    """A hand-read message's reading (as `plain` gives it) from its key's entry."""
+    if text is None:
+        text = line[at + 15 :].lstrip()
+    message_id, host, stamp, seq, facility, severity = entry[:6]
+    if message_id is None:
+        return (None, None, stamp, None, text, entry[8], None)
+    return (message_id, host, stamp, None, text, None, (seq, facility, severity))
+
+
+# The same for the ASA's debug, up to and with its tag ("Jun 10 17:36:05
+# [IKEv1]"): (None, None, stamp, None, None, None, the peer's reader, False, the
+# tag), or False.
+_DEBUG_KEYS: dict[str, tuple | bool] = {}
+
+
+def _debug_key(key: str) -> tuple | bool:
+    found = plain(key + ": x")
+    if found is None or found[5] is None:
+        parsed = False
+    else:
+        parsed = (
+            None,
+            None,
+            found[2],
+            None,
+            None,
+            None,
+            peer_reader(None),
+            False,
+            found[5],
+        )
+    if len(_DEBUG_KEYS) > _PREFIXES_MAX:
+        _DEBUG_KEYS.clear()
+    _DEBUG_KEYS[key] = parsed
+    return parsed
+
+
+# The peer named in a message's text, by text: an IKE message is logged again and
+# again for the same peer. Emptied past its bound.
+_PEERS_READ: dict = {}
+_UNSEEN = object()
+
+
+def _peer_read(read, text: str) -> str | None:
+    peer = read(text)
+    if len(_PEERS_READ) > _PREFIXES_MAX:
+        _PEERS_READ.clear()
+    _PEERS_READ[text] = peer
+    return peer
+
+
+def plain_record(line: str, reading: tuple) -> dict:
+    """The record read_line gives a plain message, from its reading (`plain`)."""
+    asa = reading[6]
+    if asa is None:
+        return read_line(line)
+    seq, facility, severity = asa
+    message_id, host, stamp = reading[0], reading[1], reading[2]
+    record = {"timestamp": stamp, "host": host}
+    if seq:
+        record["seq"] = seq
+    record["platform"] = "asa"
+    record["facility"] = facility
+    record["severity"] = severity
+    record["message_id"] = message_id
+    record["text"] = text = reading[4]
+    entry = syslog_catalog.ASA.get(message_id)
+    if entry is not None and entry.fields:
+        _asa_fields(record, entry)
+    elif "IP = " in text:
+        _peer_fields(record)
+    return record
+
+
+def plain_peer(message_id: str | None, facility: str | None, text: str) -> str | None:
+    """The ``peer`` read_line gives a plain message (its ID, the IOS facility or
+    None for the ASA, its text), without building the record."""
+    if facility is None:
+        read = peer_reader(message_id)
+        return read(text) if read is not None else None
+    if facility == "CRYPTO":
+        m = _IOS_PEER.search(text)
+        return m.group("peer") if m else None
+    return None
+
+
+def peer_reader(message_id: str | None):
+    """What reads the peer out of an ASA message's text, as _asa_fields does for
+    its catalog entry (or as read_line does for one without fields); None when
+    the message names none. One per message ID."""
+    found = _PEER_READERS.get(message_id, False)
+    if found is not False:
+        return found
+    entry = syslog_catalog.ASA.get(message_id) if message_id else None
+    kind = entry.fields if entry is not None else ""
+    found = _PEER_BY_KIND.get(kind)
+    _PEER_READERS[message_id] = found
+    return found
+
+
+def _peer_named(text: str) -> str | None:
+    if "IP = " not in text:
+        return None
+    return _peer_any(text)
+
+
+def _peer_any(text: str) -> str | None:
+    m = _PEER.search(text)
+    return _share(m.group("peer"), m.group("peer")) if m else None
+
+
+def _peer_ikev2(text: str) -> str | None:
+    m = _IKEV2.search(text)
+    return m.group("peer") if m else None
+
+
+def _peer_sa(text: str) -> str | None:
+    m = _SA.search(text)
+    return m.group("peer") if m else None
+
+
+def _peer_spi(text: str) -> str | None:
+    m = _SPI_FROM.search(text)
+    return m.group("peer") if m else None
+
+
+def _peer_proxies(text: str) -> str | None:
+    m = _SPI_FROM.search(text) or _INNER.search(text)
+    return m.group("peer") if m else None
+
+
+_PEER_READERS: dict = {}
+_PEER_BY_KIND = {
+    "": _peer_named,
+    "peer": _peer_any,
+    "ikev2": _peer_ikev2,
+    "sa": _peer_sa,
+    "spi": _peer_spi,
+    "proxies": _peer_proxies,
+}
+
+
 # FTD connection events: "SrcIP: 10.1.1.1, DstPort: 500, ...".
 _FTD_FIELD = re.compile(r"(?:^|, )(?P<k>[A-Za-z]{2,40}): (?P<v>[^,]{0,120})")
 _FTD_KEYS = {
@@ -228,109 +558,525 @@ _share = _SHARED.setdefault
 # line]), kept on the section for the IKE parser that reads the same section next.
 UNREAD = object()
 
+# A source keeps every message as a record while it holds at most this many; past
+# that, it keeps the messages some rule reads one by one (`cited`) and the first
+# message of each kind (`kind`: for the checks that ask whether a log holds any,
+# such as IOS crypto messages naming a router that runs IPsec), and counts the
+# rest in its summary as they stream past. A million-line log then costs its
+# counts, not a dict per line; a paste under the site's 2 MiB limit (10,000-20,000
+# messages of a busy ASA's 100-200 character lines) keeps every record.
+KEEP_EVERY_RECORD = 50_000
+
+# The messages a rule reads one at a time: rules/syslog.py's ESMTP drops
+# (108003/108004/507003, which rules/asa_config.py also reads as mail broken in
+# transit), IKE or ESP denied by an access list (the access-list IDs and IOS's
+# IPACCESSLOG) and traffic outside the SA (402116).
+CITED_IDS = frozenset(
+    {
+        "108003",
+        "108004",
+        "507003",
+        "106001",
+        "106006",
+        "106023",
+        "106100",
+        "710003",
+        "430002",
+        "430003",
+        "402116",
+    }
+)
+
+
+def cited(message_id: str | None) -> bool:
+    """True when a rule may read a message with this ID by itself (not only
+    count it), so its record is kept however long the log."""
+    return message_id is not None and (
+        message_id in CITED_IDS or "IPACCESSLOG" in message_id
+    )
+
+
+def kind(record: dict) -> tuple:
+    """What a message is, for keeping the first of each: (platform, facility,
+    message ID, debug tag)."""
+    return (
+        record.get("platform"),
+        record.get("facility"),
+        record.get("message_id"),
+        record.get("debug"),
+    )
+
+
+def _plain_kind(reading: tuple) -> tuple | None:
+    """`kind` of a plain message from what `plain` read of it; None when that
+    does not say (an ASA tag read by PLAIN: its facility is the record's)."""
+    message_id, _, _, ios, _, debug, asa = reading
+    if asa is not None:
+        return ("asa", asa[1], message_id, None)
+    if ios is not None:
+        return ("ios", ios, message_id, None)
+    if debug is not None:
+        return ("asa", None, None, debug)
+    return None
+
 
 def parse(section: Section) -> list[Source]:
-    if len(_SHARED) > _SHARED_MAX:
-        _SHARED.clear()
+    reader = Reader(section.command)
     read: list = [UNREAD] * len(section.lines)
-    in_buffer = (
-        bool(section.command)
-        and section.command.startswith("sh")
-        and (" log" in section.command)
-    )
-    messages: list[dict] = []
-    claimed: set[int] = set()
-    status: dict | None = None
-    status_lines: set[int] = set()
-    status_state: dict = {}
-    in_header = False
-    seen_message = False
-    last: dict | None = None
+    numbers = section.numbers
     for index, line in enumerate(section.lines):
-        if not line or line.isspace():
-            continue
-        number = section.numbers[index]
-        if in_header:
-            if _header_line(line, status, status_state):
-                status_lines.add(number)
+        if line and not line.isspace():
+            read[index] = reader.line(line, numbers[index])
+    section.readings["syslog"] = read
+    return reader.sources()
+
+
+class Reader:
+    """The syslog of one section, read a line at a time as it streams past.
+
+    `line` reads any line; `message` takes one plain message (see PLAIN) with
+    what `plain` read of it, and `run` a run of them, building a record only for
+    a message that is kept. `sources` gives the section's ``syslog.status`` and
+    ``syslog`` sources at the end. Every message is counted in the ``syslog``
+    source's ``summary`` (see `summary`), whether or not it is kept as a record.
+    """
+
+    def __init__(self, command: str | None):
+        if len(_SHARED) > _SHARED_MAX:
+            _SHARED.clear()
+        self.in_buffer = (
+            bool(command) and command.startswith("sh") and (" log" in command)
+        )
+        # Records kept, and plain messages not read yet (see `_read_plain`).
+        self.records: list = []
+        self.claimed: set[int] = set()
+        # Runs of plain message lines [first, last], claimed by `message` and
+        # `run`.
+        self.runs: list[list[int]] = []
+        self.status: dict | None = None
+        self.status_lines: set[int] = set()
+        self.status_state: dict = {}
+        self.in_header = False
+        self.seen_message = False
+        # The last message: its record, or the message while it has none.
+        self.last: dict | tuple | None = None
+        self.last_kept = False
+        self.keep_every = True
+        # The kinds of message seen (`kind`), once past the bound.
+        self.kinds: set[tuple] = set()
+        self.messages = 0
+        self.ids: dict[str, list[int]] = {}
+        self.hosts: dict[str, int] = {}
+        self.peers: dict[str, dict[str, int]] = {}
+        # Messages taken by `run`, counted by their line up to the tag: key ->
+        # [count, the key's entry], added to ``ids`` and ``hosts`` at the end.
+        self.counts: dict[str, list] = {}
+        self.summed: dict | None = None
+
+    def line(self, line: str, number: int):
+        """Read one non-blank line; returns its record, None when it is not a
+        message, or UNREAD when it was read as something else."""
+        if self.in_header:
+            if _header_line(line, self.status, self.status_state):
+                self.status_lines.add(number)
                 if _BUFFER.match(line):
-                    in_header = False
-                    in_buffer = True
-                continue
-            in_header = False
-            in_buffer = True
+                    self.in_header = False
+                    self.in_buffer = True
+                return UNREAD
+            self.in_header = False
+            self.in_buffer = True
         elif "Syslog logging:" in line and _STATUS_START.match(line):
-            status = {"lines": [number, number]}
-            status_state = {}
-            _header_line(line, status, status_state)
-            status_lines.add(number)
-            in_header = True
-            continue
+            self.status = {"lines": [number, number]}
+            self.status_state = {}
+            _header_line(line, self.status, self.status_state)
+            self.status_lines.add(number)
+            self.in_header = True
+            return UNREAD
         elif "Log Buffer" in line and _BUFFER.match(line):
-            status = status or {"lines": [number, number]}
-            _header_line(line, status, status_state)
-            status_lines.add(number)
-            in_buffer = True
-            continue
-        if not messages and status is None and _is_echo(line):
-            continue
+            self.status = self.status or {"lines": [number, number]}
+            _header_line(line, self.status, self.status_state)
+            self.status_lines.add(number)
+            self.in_buffer = True
+            return UNREAD
+        if (
+            not self.messages
+            and not self.records
+            and self.status is None
+            and _is_echo(line)
+        ):
+            return UNREAD
         if line.startswith("Severity") and "Syslog ID" in line:
             # The column headings of an ASDM log viewer copy.
-            claimed.add(number)
-            continue
+            self.claimed.add(number)
+            return UNREAD
         record = read_line(line)
-        read[index] = record
         if record is not None:
             record["lines"] = [number, number]
-            messages.append(record)
-            claimed.add(number)
-            last = record
-            seen_message = True
-            continue
-        if not in_buffer or not line.strip():
-            continue
-        if seen_message and last is not None:
+            self.claimed.add(number)
+            self._count(
+                record.get("message_id"), record.get("host"), record.get("peer"), number
+            )
+            self.last = record
+            self.last_kept = self._keep(record.get("message_id"), record)
+            if self.last_kept:
+                self.records.append(record)
+            return record
+        if not self.in_buffer or not line.strip():
+            return None
+        if self.seen_message and self.last is not None:
             # A message the device wrapped over several lines (IOS banners, the
             # crypto replay error's second line): keep it with its message.
+            last = self.last
+            if isinstance(last, tuple):
+                last = _read_plain(last)
+                if self.last_kept:
+                    self.records[-1] = last
+                self.last = last
             last.setdefault("more", []).append(line)
             last["lines"][1] = number
-            claimed.add(number)
+            self.claimed.add(number)
         else:
-            messages.append(
+            self.records.append(
                 {"fragment": True, "text": line.strip(), "lines": [number, number]}
             )
-            claimed.add(number)
-    section.readings["syslog"] = read
-    sources: list[Source] = []
-    if status is not None and status_lines:
-        status["lines"] = [min(status_lines), max(status_lines)]
-        status_state.pop("current", None)
-        sources.append(
-            Source(
-                kind="syslog.status",
-                first_line=min(status_lines),
-                last_line=max(status_lines),
-                records=[status],
-                claimed=status_lines,
-            )
+            self.claimed.add(number)
+        return None
+
+    def message(self, line: str, number: int, reading: tuple) -> None:
+        """A plain message with its reading (`plain`): counted and claimed, and
+        read into a record only when it is kept; while every message is, only at
+        the end (`sources`), as the log may grow past the bound first."""
+        runs = self.runs
+        if runs and runs[-1][1] == number - 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+        message_id, host = reading[0], reading[1]
+        self._count(
+            message_id, host, plain_peer(message_id, reading[3], reading[4]), number
         )
-    if status is None and messages and all(m.get("fragment") for m in messages):
-        # Under a "show log..." command but not one line is a message this
-        # parser knows (a Juniper `show log kmd`, a Linux log): nothing was read,
-        # and the lines stay unparsed rather than pass for a device's buffer.
-        claimed -= {m["lines"][0] for m in messages}
-        messages = []
-    if messages:
+        if self.keep_every and self.messages <= KEEP_EVERY_RECORD:
+            # Not read yet: a log this long may turn out to keep only a few.
+            self.last = (line, number)
+            self.records.append(self.last)
+            self.last_kept = True
+            return
+        found = _plain_kind(reading)
+        record = None
+        if found is None:
+            record = plain_record(line, reading)
+            found = kind(record)
+        if self._keep(message_id, found):
+            if record is None:
+                record = plain_record(line, reading)
+            record["lines"] = [number, number]
+            self.records.append(record)
+            self.last = record
+            self.last_kept = True
+        else:
+            self.last = (line, number)
+            self.last_kept = False
+
+    def run(
+        self,
+        lines: list[str],
+        start: int,
+        stop: int,
+        number: int,
+        clean: bool,
+        ike,
+        gates: list,
+    ) -> int:
+        """Take the plain messages of ``lines[start:stop]`` in a row (the first
+        paste line ``number``) that `plain` reads by hand, the ASA's usual tag
+        and its timestamped debug: counted, claimed, and kept as records as
+        `message` does, without a call per line. ``clean`` says that no line
+        holds a control character, non-ASCII text or any of ``&<\\``. Each line
+        ``ike(line)`` says is an IKE line goes to ``gates`` as (index, reading).
+        Returns the index of the first line not taken."""
+        counts = self.counts
+        records = self.records
+        peers = self.peers
+        keep_every = self.keep_every
+        base = self.messages
+        first = number - start
+        i = start
+        kept = False
+        while i < stop:
+            line = lines[i]
+            at = line.find("%")
+            if at == -1:
+                # The ASA's debug: "Jun 10 17:36:05 [IKEv1]: IP = ...".
+                at = line.find("]") + 1
+                if not at or "ASA-" in line or "PIX-" in line or "FTD-" in line:
+                    break
+                key = line[:at]
+                count = counts.get(key)
+                entry = _DEBUG_KEYS.get(key) if count is None else count[1]
+                if entry is None:
+                    entry = _debug_key(key)
+                if entry is False:
+                    break
+                rest = line[at:]
+                text = (rest[1:] if rest[:1] == ":" else rest).lstrip()
+                if not text:
+                    break
+            else:
+                key = line[: at + 15]
+                count = counts.get(key)
+                entry = _KEYS.get(key) if count is None else count[1]
+                if entry is None:
+                    entry = _key(key)
+                if entry is False or len(line) <= at + 15:
+                    break
+                text = None
+            if line[-1] in " :*":
+                break
+            if not clean and (
+                not line.isascii()
+                or not line.isprintable()
+                or "&" in line
+                or "<" in line
+                or "\\" in line
+            ):
+                break
+            if count is None:
+                # The first of this ID and prefix in the source: the order IDs
+                # and hosts first appear in is the summary's.
+                message_id, host = entry[0], entry[1]
+                if message_id is not None and message_id not in self.ids:
+                    self.ids[message_id] = [0, first + i]
+                if host and host not in self.hosts:
+                    self.hosts[host] = 0
+                counts[key] = [1, entry]
+            else:
+                count[0] += 1
+            read_peer = entry[6]
+            if read_peer is not None and (
+                read_peer is not _peer_named or "IP = " in line
+            ):
+                if text is None:
+                    text = line[at + 15 :].lstrip()
+                peer = _PEERS_READ.get(text, _UNSEEN)
+                if peer is _UNSEEN:
+                    peer = _peer_read(read_peer, text)
+                if peer:
+                    by_id = peers.get(peer)
+                    if by_id is None:
+                        by_id = peers[peer] = {}
+                    message_id = entry[0] or ""
+                    by_id[message_id] = by_id.get(message_id, 0) + 1
+            if keep_every:
+                if base + i - start < KEEP_EVERY_RECORD:
+                    records.append((line, first + i, entry, at, text))
+                    kept = True
+                else:
+                    # Past the bound: from here on only what a rule reads.
+                    self.records = records = self._cited_only()
+                    keep_every = False
+            if not keep_every:
+                if entry[7] or (count is None and _new_kind(self.kinds, entry)):
+                    record = plain_record(line, _reading(entry, line, at, text))
+                    record["lines"] = [first + i, first + i]
+                    records.append(record)
+                    kept = True
+                else:
+                    kept = False
+            if ike(line):
+                gates.append((i, _reading(entry, line, at, text)))
+            i += 1
+        if i > start:
+            taken = i - start
+            self.messages = base + taken
+            self.keep_every = keep_every
+            self.seen_message = True
+            runs = self.runs
+            if runs and runs[-1][1] == number - 1:
+                runs[-1][1] = number + taken - 1
+            else:
+                runs.append([number, number + taken - 1])
+            # The last message, for a line that continues it.
+            self.last = records[-1] if kept else (lines[i - 1], first + i - 1)
+            self.last_kept = kept
+        return i
+
+    def _count(self, message_id, host, peer, number: int) -> None:
+        self.messages += 1
+        self.seen_message = True
+        if message_id:
+            seen = self.ids.get(message_id)
+            if seen is None:
+                self.ids[message_id] = [1, number]
+            else:
+                seen[0] += 1
+        if host:
+            self.hosts[host] = self.hosts.get(host, 0) + 1
+        if peer:
+            by_id = self.peers.get(peer)
+            if by_id is None:
+                by_id = self.peers[peer] = {}
+            key = message_id or ""
+            by_id[key] = by_id.get(key, 0) + 1
+
+    def _keep(self, message_id, of) -> bool:
+        """Whether to keep a message with this ID, of this `kind` (or whose record
+        this is)."""
+        if self.keep_every:
+            if self.messages <= KEEP_EVERY_RECORD:
+                return True
+            # Past the bound: from here on only what a rule reads.
+            self.keep_every = False
+            self.records = self._cited_only()
+        if cited(message_id):
+            self.kinds.add(of if isinstance(of, tuple) else kind(of))
+            return True
+        of = of if isinstance(of, tuple) else kind(of)
+        if of in self.kinds:
+            return False
+        self.kinds.add(of)
+        return True
+
+    def _cited_only(self) -> list:
+        """The records so far that stay past the bound: those cited and the first
+        of each kind (the kinds seen kept for what follows)."""
+        kept = []
+        kinds = self.kinds
+        for r in self.records:
+            if isinstance(r, tuple):
+                reading = _pending_reading(r)
+                of = _plain_kind(reading)
+                record = None
+                if of is None:
+                    record = _read_plain(r, reading)
+                    of = kind(record)
+                if cited(reading[0]) or of not in kinds:
+                    kinds.add(of)
+                    kept.append(record or _read_plain(r, reading))
+            elif r.get("fragment"):
+                kept.append(r)
+            else:
+                of = kind(r)
+                if cited(r.get("message_id")) or of not in kinds:
+                    kinds.add(of)
+                    kept.append(r)
+        return kept
+
+    def sources(self) -> list[Source]:
+        self.records = [
+            _read_plain(r) if isinstance(r, tuple) else r for r in self.records
+        ]
+        sources: list[Source] = []
+        status, status_lines = self.status, self.status_lines
+        if status is not None and status_lines:
+            status["lines"] = [min(status_lines), max(status_lines)]
+            self.status_state.pop("current", None)
+            sources.append(
+                Source(
+                    kind="syslog.status",
+                    first_line=min(status_lines),
+                    last_line=max(status_lines),
+                    records=[status],
+                    claimed=status_lines,
+                )
+            )
+        if not self.messages and (status is None or not self.records):
+            # Under a "show log..." command but not one line is a message this
+            # parser knows (a Juniper `show log kmd`, a Linux log): nothing was
+            # read, and the lines stay unparsed rather than pass for a device's
+            # buffer.
+            return sources
+        if self.runs:
+            claimed = Lines.of_runs(self.runs, self.claimed)
+            first, last = claimed.first(), claimed.last()
+        else:
+            claimed = self.claimed
+            first, last = min(claimed), max(claimed)
         sources.append(
             Source(
                 kind="syslog",
-                first_line=min(claimed),
-                last_line=max(claimed),
-                records=messages,
+                first_line=first,
+                last_line=last,
+                records=self.records,
                 claimed=claimed,
+                summary=self.summary(),
             )
         )
-    return sources
+        return sources
+
+    def summary(self) -> dict:
+        """What the source's messages add up to, kept as records or not."""
+        if self.summed is None:
+            for count, entry in self.counts.values():
+                if entry[0] is not None:
+                    self.ids[entry[0]][0] += count
+                if entry[1]:
+                    self.hosts[entry[1]] += count
+            kept = sum(
+                1 for r in self.records if isinstance(r, tuple) or not r.get("fragment")
+            )
+            self.summed = {
+                "messages": self.messages,
+                "summarised": kept < self.messages,
+                "message_ids": self.ids,
+                "hosts": self.hosts,
+                "peers": self.peers,
+            }
+        return self.summed
+
+
+def forget() -> None:
+    """Drop what was read once per distinct prefix, tag and text (the engine does
+    at the end of each analysis, so a long log's leave the process with it)."""
+    for known in (_KEYS, _DEBUG_KEYS, _PREFIXES, _PEERS_READ):
+        known.clear()
+
+
+def _read_plain(pending: tuple, reading: tuple | None = None) -> dict:
+    """The record of a plain message kept unread until now: (line, number), or
+    (line, number, its key's entry, where its tag is, its text or None) from
+    `Reader.run`."""
+    line, number = pending[0], pending[1]
+    record = plain_record(line, reading or _pending_reading(pending))
+    record["lines"] = [number, number]
+    return record
+
+
+def _pending_reading(pending: tuple) -> tuple:
+    if len(pending) == 2:
+        return plain(pending[0])
+    line, _, entry, at, text = pending
+    return _reading(entry, line, at, text)
+
+
+def _new_kind(kinds: set, entry: tuple) -> bool:
+    """Whether the `kind` of a message read by hand (its key's entry) is new to
+    the source: then it is added."""
+    if entry[0] is None:
+        of = ("asa", None, None, entry[8])
+    else:
+        of = ("asa", entry[4], entry[0], None)
+    if of in kinds:
+        return False
+    kinds.add(of)
+    return True
+
+
+def summary(source: Source) -> dict:
+    """The counts of a ``syslog`` source's messages (see `Reader.summary`): the
+    source's own, or worked out from its records when it has none."""
+    if source.summary is not None:
+        return source.summary
+    reader = Reader(None)
+    for record in source.records:
+        if not record.get("fragment"):
+            reader._count(
+                record.get("message_id"),
+                record.get("host"),
+                record.get("peer"),
+                record["lines"][0],
+            )
+    reader.records = list(source.records)
+    return reader.summary()
 
 
 def _is_echo(line: str) -> bool:
@@ -663,14 +1409,17 @@ def _asa_fields(record: dict, entry) -> None:
     elif kind == "acl":
         m = _ACL_HIT.search(text)
         if m:
-            record["acl"] = m.group("acl")
-            record["action"] = m.group("action")
+            acl, action, sif, src, dif, dst = m.group(
+                "acl", "action", "sif", "src", "dif", "dst"
+            )
+            record["acl"] = _share(acl, acl)
+            record["action"] = _share(action, action)
             record["protocol"] = _protocol(m.group("proto"))
-            record["src_interface"] = m.group("sif")
-            record["src"] = m.group("src")
+            record["src_interface"] = _share(sif, sif)
+            record["src"] = _share(src, src)
             record["src_port"] = int(m.group("sport"))
-            record["dst_interface"] = m.group("dif")
-            record["dst"] = m.group("dst")
+            record["dst_interface"] = _share(dif, dif)
+            record["dst"] = _share(dst, dst)
             record["dst_port"] = int(m.group("dport"))
     elif kind == "conn":
         _conn_fields(record, entry)
@@ -724,11 +1473,13 @@ def _conn_fields(record: dict, entry) -> None:
     if entry.family in ("esmtp", "inspection") and "matched " in text:
         # 108004 "...; matched Class 25: match body length 100": the policy-map
         # class that acted.
-        record["matched_class"] = text.split("matched ", 1)[1].strip()
+        matched = text.split("matched ", 1)[1].strip()
+        record["matched_class"] = _share(matched, matched)
     if entry.family == "acl":
         m = _ACL_NAME.search(text)
         if m:
-            record["acl"] = m.group("acl") or m.group("acl2")
+            acl = m.group("acl") or m.group("acl2")
+            record["acl"] = _share(acl, acl)
         record["action"] = (
             "denied"
             if entry.severity <= 4 or "enied" in text or "Deny" in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from analyzer import links, syslog_catalog
+from analyzer.parsers import syslog
 from analyzer.report import Finding, Report, plural
 
 _ACL_IDS = {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
@@ -20,16 +21,19 @@ _MAX_LINES = 40
 
 
 def check(report: Report) -> list[Finding]:
+    # A long log keeps as records only the messages read here one by one; every
+    # message is counted in its source's summary.
+    summaries = [syslog.summary(source) for source in report.sources_of("syslog")]
+    if not any(s["messages"] for s in summaries):
+        return []
     messages = [
         record
         for source in report.sources_of("syslog")
         for record in source.records
         if not record.get("fragment")
     ]
-    if not messages:
-        return []
     findings: list[Finding] = []
-    summary = _summary(messages)
+    summary = _summary(summaries)
     if summary is not None:
         findings.append(summary)
     findings.extend(_esmtp(messages))
@@ -82,15 +86,13 @@ def _first_line(record: dict) -> int:
     return record["lines"][0]
 
 
-def _summary(messages: list[dict]) -> Finding | None:
+def _summary(summaries: list[dict]) -> Finding | None:
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    for record in messages:
-        message_id = record.get("message_id")
-        if not message_id:
-            continue
-        counts[message_id] += 1
-        first_seen.setdefault(message_id, _first_line(record))
+    for summary in summaries:
+        for message_id, (count, first) in summary["message_ids"].items():
+            counts[message_id] += count
+            first_seen.setdefault(message_id, first)
     if not counts:
         return None
     families: Counter[str] = Counter()
@@ -122,7 +124,7 @@ def _summary(messages: list[dict]) -> Finding | None:
             f"messages): {listed}. Look them up in the platform's syslog message guide."
         )
     lines = sorted(first_seen.values())[:_MAX_LINES]
-    hosts = sorted({r["host"] for r in messages if r.get("host")})
+    hosts = sorted({host for s in summaries for host in s["hosts"]})
     subject = f"syslog from {', '.join(hosts[:3])}" if hosts else "syslog messages"
     return Finding(
         code="syslog.summary",
@@ -219,9 +221,9 @@ def _known_peers(report: Report) -> set[str]:
             if isinstance(peer, str) and peer:
                 peers.add(peer)
     for source in report.sources_of("syslog"):
-        for record in source.records:
-            if record.get("peer") and record.get("message_id") not in _ACL_IDS:
-                peers.add(record["peer"])
+        for peer, by_id in syslog.summary(source)["peers"].items():
+            if any(message_id not in _ACL_IDS for message_id in by_id):
+                peers.add(peer)
     return peers
 
 

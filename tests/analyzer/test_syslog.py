@@ -1,8 +1,10 @@
 """ASA/PIX/FTD and IOS syslog in every layout it gets pasted in."""
 
+import pytest
+
 from analyzer.engine import analyze
 from analyzer.parsers import syslog
-from analyzer.report import Section
+from analyzer.report import Lines, Section, Source
 from tests.conftest import FIXTURES
 
 
@@ -274,3 +276,113 @@ def test_it_does_not_take_a_tag_buried_deep_in_a_line():
     """A %ASA- tag far into a long line is quoted text, not a message."""
     section = Section(lines=["x" * 400 + " %ASA-4-106023: Deny"], numbers=[1])
     assert syslog.parse(section) == []
+
+
+# Pastes that hold syslog: the syslog fixtures, the QA logs and the field corpus.
+LOG_PASTES = sorted(
+    str(p.relative_to(FIXTURES))
+    for folder in ("syslog", "qa_logs", "field", "ike_debug", "mail")
+    for p in (FIXTURES / folder).rglob("*.txt")
+)
+
+
+def _verdicts(report) -> tuple:
+    return (
+        [f.to_dict() for f in report.findings],
+        [t.to_dict() for t in report.tunnels],
+        report.unparsed,
+    )
+
+
+@pytest.mark.parametrize("bound", [0, 5])
+def test_a_log_counted_instead_of_kept_gives_the_same_findings(monkeypatch, bound):
+    """Past KEEP_EVERY_RECORD messages a source keeps only the records a rule reads
+    one by one and counts the rest: with the bound at 0 (every paste counted) or
+    crossed a few messages in, each log paste gets the findings, verdicts and
+    unread lines it gets with every message kept."""
+    texts = [text_of(name) for name in LOG_PASTES]
+    kept = [_verdicts(analyze(text)) for text in texts]
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", bound)
+    counted = [_verdicts(analyze(text)) for text in texts]
+    for name, every, few in zip(LOG_PASTES, kept, counted, strict=True):
+        assert every == few, name
+    assert sum(1 for v in kept if v[0]) > 100
+
+
+def test_past_the_bound_only_the_messages_a_rule_reads_are_records(monkeypatch):
+    """A real buffer (ESMTP drops among connection messages), its messages three
+    times over, with the bound at 4: the first four messages stay records until
+    the fifth, then only those a rule reads (ESMTP and access-list messages) and
+    the first of each kind are; the summary counts every message, by ID, host and
+    peer, and is in the JSON because records were left out."""
+    buffer = text_of("syslog/asa_show_logging_buffer.txt").splitlines()
+    messages = [line for line in buffer if "%ASA-" in line]
+    text = "\n".join(["ASA# show logging", *messages * 3]) + "\n"
+    (every,) = analyze(text).sources_of("syslog")
+    assert every.summary["summarised"] is False
+    assert "summary" not in every.to_dict()
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", 4)
+    (source,) = analyze(text).sources_of("syslog")
+    kinds: set = set()
+    kept = []
+    for record in every.records:
+        if syslog.cited(record["message_id"]) or syslog.kind(record) not in kinds:
+            kept.append(record)
+        kinds.add(syslog.kind(record))
+    assert 0 < len(kept) < len(every.records) - 4
+    assert source.records == kept
+    assert {r["message_id"] for r in kept} == {r["message_id"] for r in every.records}
+    summary = source.summary
+    assert summary["messages"] == len(every.records)
+    ids = {}
+    for record in every.records:
+        count, first = ids.get(record["message_id"], (0, record["lines"][0]))
+        ids[record["message_id"]] = (count + 1, first)
+    assert {k: tuple(v) for k, v in summary["message_ids"].items()} == ids
+    assert list(summary["message_ids"]) == list(ids)
+    hosts = {}
+    for record in every.records:
+        hosts[record["host"]] = hosts.get(record["host"], 0) + 1
+    assert summary["hosts"] == hosts
+    peers = {}
+    for record in every.records:
+        if record.get("peer"):
+            by_id = peers.setdefault(record["peer"], {})
+            by_id[record["message_id"]] = by_id.get(record["message_id"], 0) + 1
+    assert summary["peers"] == peers and peers
+    assert source.to_dict()["summary"]["summarised"] is True
+    assert source.claimed_lines() == every.claimed_lines()
+
+
+def test_what_the_rules_read_one_by_one_is_kept():
+    """Every message ID a syslog rule picks out by ID is one the parser keeps."""
+    from analyzer.rules import syslog as rules
+
+    assert rules._ACL_IDS <= syslog.CITED_IDS
+    assert {"108003", "108004", "507003", "402116"} <= syslog.CITED_IDS
+    assert syslog.cited("SEC-6-IPACCESSLOGP")
+    assert not syslog.cited("302013") and not syslog.cited(None)
+
+
+def test_a_source_made_without_a_summary_is_counted_from_its_records():
+    """syslog.summary counts a source's records when it carries no summary (one
+    made by hand), as the reader counts them."""
+    every = sources_of("syslog/asa_show_logging_buffer.txt", "syslog")[0]
+    made = Source(
+        kind="syslog",
+        first_line=every.first_line,
+        last_line=every.last_line,
+        records=every.records,
+    )
+    assert syslog.summary(made) == every.summary
+
+
+def test_lines_hold_runs_and_single_lines_as_a_set_does():
+    lines = Lines([3, 10], [5, 12], {1, 4, 20})
+    assert sorted(lines) == [1, 3, 4, 5, 10, 11, 12, 20]
+    assert len(lines) == 8 and lines == {1, 3, 4, 5, 10, 11, 12, 20}
+    assert 4 in lines and 11 in lines and 6 not in lines and 2 not in lines
+    assert (lines.first(), lines.last()) == (1, 20)
+    assert {1, 2, 6, 12} & lines == {1, 12}
+    assert lines - {3, 4} == {1, 5, 10, 11, 12, 20}
+    assert Lines.of_runs([[7, 9]]) == {7, 8, 9}

@@ -1,0 +1,199 @@
+"""A paste holding plain syslog messages is read in one pass over its text
+(engine._stream): those lines go to the syslog and IKE readers without being
+cleaned or split out, the rest as in the general way. It must read every paste as
+the general way does (engine._read_whole), line for line."""
+
+import pytest
+
+from analyzer import engine
+from analyzer import text as cleaning
+from analyzer.parsers import syslog
+from tests.conftest import FIXTURES
+
+PASTES = sorted(
+    p
+    for p in FIXTURES.rglob("*")
+    if p.is_file() and p.suffix not in (".py", ".pcap", ".toml", ".md")
+)
+
+
+def _text(path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _streamed() -> list:
+    return [p for p in PASTES if syslog.PLAIN.search(_text(p))]
+
+
+def _same(text: str, streamed_only: bool = True) -> None:
+    streamed = engine._stream(text)
+    if streamed is None and not streamed_only:
+        # Taken the general way (two lines exactly as wide as a terminal).
+        return
+    assert streamed is not None
+    whole = engine._read_whole(text)
+    s_sources, s_problems, s_unparsed, s_lines = streamed
+    w_sources, w_problems, w_unparsed, w_lines = whole
+    assert (s_lines, sorted(s_unparsed)) == (w_lines, sorted(w_unparsed))
+    assert [p.to_dict() for p in s_problems] == [p.to_dict() for p in w_problems]
+
+    def key(source):
+        return (
+            source.kind,
+            source.first_line,
+            source.last_line,
+            source.records,
+            sorted(source.claimed_lines()),
+            source.unparsed,
+            source.command,
+            source.prompt,
+        )
+
+    def order(sources):
+        return sorted(sources, key=lambda s: (s.first_line, s.kind))
+
+    assert [key(s) for s in order(s_sources)] == [key(s) for s in order(w_sources)]
+
+
+def test_many_fixtures_are_streamed():
+    assert len(_streamed()) > 60
+
+
+@pytest.mark.parametrize(
+    "path", _streamed(), ids=lambda p: str(p.relative_to(FIXTURES))
+)
+def test_a_streamed_paste_reads_as_the_general_way(path):
+    _same(_text(path))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "syslog/asa_show_logging_buffer.txt",
+        "syslog/asa_syslog_server_lines.txt",
+        "qa_logs/asa99_show_logging_ikev2.txt",
+        "qa_logs/asa_show_logging_crlf_pager.txt",
+        "ike_debug/asa9_ikev1_psk_mismatch.txt",
+        "syslog/ios_crypto_buffer.txt",
+        "boot/seed-1811-password-recovery-disabled.txt",
+    ],
+)
+def test_line_ends_and_a_missing_last_line_break_read_the_same(name):
+    """CRLF line ends, no line break after the last line, and the lines pasted
+    twice (a second section) read as in the general way."""
+    text = _text(FIXTURES / name)
+    lines = text.replace("\r\n", "\n").split("\n")
+    _same("\r\n".join(lines))
+    _same(text.rstrip("\n"))
+    _same(text + "\n\n" + text, streamed_only=False)
+    other = _text(FIXTURES / "qa_logs" / "asa84_show_logging_vpn_denied.txt")
+    _same("ASA# show logging\n" + text + "ASA# show crypto isakmp sa\n" + other)
+
+
+def test_every_syslog_paste_read_one_after_the_other_reads_the_same():
+    """All syslog and QA log fixtures joined: prompts, status blocks, debugs and
+    other outputs between the runs of messages."""
+    texts = [
+        _text(p)
+        for p in PASTES
+        if p.relative_to(FIXTURES).parts[0] in ("syslog", "qa_logs", "ike_debug")
+    ]
+    _same("\n".join(texts))
+
+
+def test_plain_messages_read_as_read_line_reads_them():
+    """For every line of every fixture, syslog.plain reads a message exactly where
+    PLAIN matches the whole line (and read_line takes no ASA tag further on), and
+    what it reads (ID, host, stamp, platform, text, debug tag, peer, and the record
+    it builds) is read_line's."""
+    checked = 0
+    for path in PASTES:
+        for line in _text(path).replace("\r\n", "\n").split("\n"):
+            reading = syslog.plain(line)
+            m = syslog.PLAIN.match(line)
+            whole = m is not None and m.group("line") == line
+            if reading is None:
+                assert not whole or m.group("dbg"), line
+                continue
+            assert whole, line
+            message_id, host, stamp, facility, text, debug, _ = reading
+            record = syslog.read_line(line)
+            assert (
+                message_id,
+                host,
+                stamp,
+                "asa" if facility is None else "ios",
+                text,
+                debug,
+                syslog.plain_peer(message_id, facility, text),
+            ) == (
+                record.get("message_id"),
+                record.get("host"),
+                record.get("timestamp"),
+                record["platform"],
+                record["text"],
+                record.get("debug"),
+                record.get("peer"),
+            ), line
+            built = syslog.plain_record(line, reading)
+            assert list(built.items()) == list(record.items()), line
+            checked += 1
+    assert checked > 500
+
+
+def test_a_paste_without_plain_messages_takes_the_general_way():
+    assert (
+        engine._stream(_text(FIXTURES / "ipsec" / "asa84_show_crypto_ipsec_sa.txt"))
+        is None
+    )
+
+
+def test_every_fixture_read_one_after_the_other_reads_the_same():
+    """Every fixture joined into one paste: outputs of every kind, under prompts
+    and without, between the runs of messages (a `show log` that holds no syslog
+    this parser knows among them)."""
+    _same("\n".join(_text(p) for p in PASTES))
+
+
+def _explode_line_by_line(lines):
+    out, numbers = [], []
+    for number, line in enumerate(lines, start=1):
+        pieces = cleaning.explode_line(line)
+        for piece in pieces if pieces is not None else [line]:
+            out.append(piece)
+            numbers.append(number)
+    return out, numbers
+
+
+def test_the_general_way_reads_a_block_of_lines_as_it_reads_each_line():
+    """clean_lines and explode look at a block of lines at once and at a line by
+    itself only when the block holds what would change it: on every fixture, and
+    on all of them joined, they give what reading each line by itself gives."""
+    texts = [_text(p) for p in PASTES]
+    for source in [*texts, "\n".join(texts)]:
+        lines = cleaning.split_lines(source)
+        cleaned = [cleaning.clean_line(line) for line in lines]
+        assert cleaning.clean_lines(lines) == cleaned
+        assert cleaning.explode(cleaned) == _explode_line_by_line(cleaned)
+
+
+@pytest.mark.parametrize("bound", [0, 2, syslog.KEEP_EVERY_RECORD])
+def test_a_buffers_wrapped_lines_stay_with_their_message_when_counted(
+    monkeypatch, bound
+):
+    """Under `show logging` a line that is not a message continues the one before
+    it, streamed or not, and whether that message was kept as a record or only
+    counted: the line is read either way, and a kept record holds it. (Lines of
+    the buffer fixture with the replay error's second line after them.)"""
+    monkeypatch.setattr(syslog, "KEEP_EVERY_RECORD", bound)
+    buffer = _text(FIXTURES / "syslog" / "asa_show_logging_buffer.txt").splitlines()
+    messages = [line for line in buffer if "%ASA-" in line]
+    wrapped = "        connection id=29, sequence number=219"
+    pasted = ["ASA# show logging", "Log Buffer (4096 bytes):"]
+    for line in messages * 3:
+        pasted += [line, wrapped]
+    _same("\n".join(pasted) + "\n")
+    report = engine.analyze("\n".join(pasted))
+    (source,) = report.sources_of("syslog")
+    assert report.unparsed == []
+    assert source.records and all(r.get("more") == [wrapped] for r in source.records)
