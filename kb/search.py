@@ -859,28 +859,22 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
     index: words of 5+ letters (as typed: ``words``) within one or two edits,
     words of 4 letters only when two neighbouring letters were swapped; never
     a different first letter."""
-    from kb.models import SearchWord
-
     typed = {stem(w): w for w in words}
     eligible = [
         t for t in terms if t.isalpha() and len(typed.get(t, t)) >= MIN_SWAP_CHARS
     ]
     if not eligible:
         return terms
-    known = set(
-        SearchWord.objects.filter(word__in=eligible).values_list("word", flat=True)
-    )
-    unknown = [t for t in eligible if t not in known]
+    snapshot = _snapshot()
+    unknown = [t for t in eligible if t not in snapshot.words]
     if not unknown:
         return terms
     low = min(len(t) - _max_distance(t) for t in unknown)
     high = max(len(t) + _max_distance(t) for t in unknown)
     vocabulary = [
-        (word, documents)
-        for word, documents in SearchWord.objects.filter(
-            length__gte=max(low, 3), length__lte=high
-        ).values_list("word", "documents")
-        if word.isalpha()
+        entry
+        for length in range(max(low, 3), high + 1)
+        for entry in snapshot.by_length.get(length, ())
     ]
     corrected: dict[str, float] = {}
     for term, weight in terms.items():
@@ -1048,13 +1042,20 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     # places with one regular expression, then tokenize only the words there.
     # (separators may sit between those letters: ``mmwaitmsg4`` is written
     # ``MM_WAIT_MSG4``.)
+    # Text and terms in ASCII (most articles) are searched lowered, without
+    # IGNORECASE: the same places (lowering ASCII keeps every offset), found
+    # several times faster.
+    if text.isascii() and all(t.isascii() for t in terms):
+        scanned, flags = text.lower(), 0
+    else:
+        scanned, flags = text, re.IGNORECASE
     maybe = re.compile(
-        "|".join(sorted({"[_-]*".join(map(re.escape, t[:4])) for t in terms})),
-        re.IGNORECASE,
+        "|".join(sorted({"[_-]*".join(map(re.escape, t[:4].lower())) for t in terms})),
+        flags,
     )
     hits = []  # (start, end, terms matched) of whole tokens
     end = 0
-    for m in maybe.finditer(text):
+    for m in maybe.finditer(scanned):
         if m.start() < end:
             continue
         # The token the match is in: ``MM_WAIT_MSG4`` in ``(MM_WAIT_MSG4/MSG5);``
@@ -1062,7 +1063,9 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
         token = _TOKEN_RE.match(text, _token_start(text, m.start()))
         start, end = token.span()
         word = token.group()
-        matched = set(tokenize(word)) & terms
+        # ``tokenize(word)``, for the one token it is.
+        found = word.strip("%.-_").lower()[:MAX_TERM_CHARS]
+        matched = {t for t, _w in _token_terms(found)} & terms if found else None
         if matched:
             inner = word.strip(".-_")
             start += word.find(inner)
@@ -1152,15 +1155,27 @@ def rerank_phrases(ranked, articles, tokens):
     pattern = phrase_pattern(tokens)
     if pattern is None:
         return ranked
+    words = [t for t in tokens if t]
+    # The words are lower case. For ASCII words in ASCII text, matching without
+    # case is matching the lowered text with case, which is several times faster,
+    # and a text lacking one of the words lowered cannot match at all.
+    lowered_pattern = None
+    if all(w.isascii() for w in words):
+        lowered_pattern = re.compile(pattern.pattern)
+
+    def holds(text: str) -> bool:
+        if lowered_pattern is not None and text.isascii():
+            lowered = text.lower()
+            if not all(w in lowered for w in words):
+                return False
+            return lowered_pattern.search(lowered) is not None
+        return pattern.search(text) is not None
+
     bonus = 1 + TEXT_PHRASE_BONUS
     out = []
     for score, slug, pk in ranked:
         article = articles[pk]
-        if (
-            pattern.search(article.title)
-            or pattern.search(article.summary)
-            or pattern.search(article.body_text)
-        ):
+        if holds(article.title) or holds(article.summary) or holds(article.body_text):
             score = round(score * bonus, 9)
         out.append((score, slug, pk))
     out.sort(key=lambda r: (-r[0], r[1]))
@@ -1179,49 +1194,125 @@ def _identifier_phrase(identifier: str) -> str | None:
     return f" {' '.join(phrase)} " if len(phrase) >= 2 else None
 
 
-def _phrase_words(sequence: list[str], identifiers) -> int:
-    """How many words of the query (``sequence``, from ``_phrase_tokens``) an
-    article's identifiers of two words or more match in a row."""
-    if len(sequence) < 2:
-        return 0
-    joined = " " + " ".join(sequence) + " "
-    words = 0
+@dataclass
+class _Snapshot:
+    """What every search reads and only a change of the knowledge base changes,
+    kept in memory per revision (``kb.pages.memo``) instead of read per query:
+
+    - ``words``: the vocabulary (``rebuild_vocabulary``), word -> articles using it;
+    - ``by_length``: its plain words by length, what typos are corrected against;
+    - ``articles``: pk -> (slug, the identifiers of two words or more as
+      ``(phrase, words)``), for the ranking's tie-break and phrase bonus;
+    - ``counts``: postings counted for terms the vocabulary lacks, filled as
+      queries ask.
+
+    An article written by another process since the snapshot was taken (its
+    revision is read at most every ``KB_REVISION_TTL`` seconds) is read from
+    the database when it turns up (``_article_rows``)."""
+
+    words: dict[str, int]
+    by_length: dict[int, list[tuple[str, int]]]
+    articles: dict[int, tuple[str, tuple[tuple[str, int], ...]]]
+    counts: dict[str, int]
+
+
+def _identifier_phrases(identifiers) -> tuple[tuple[str, int], ...]:
+    """``(phrase, words)`` of each identifier of two words or more, as
+    ``_phrase_words`` matches them."""
+    if isinstance(identifiers, str):
+        identifiers = json.loads(identifiers)
+    out = []
     for identifier in identifiers or ():
         phrase = _identifier_phrase(str(identifier)[:MAX_QUERY_CHARS])
-        if phrase and phrase in joined:
-            words += phrase.count(" ") - 1
-    return words
+        if phrase:
+            out.append((phrase, phrase.count(" ") - 1))
+    return tuple(out)
+
+
+def _take_snapshot() -> _Snapshot:
+    from kb.models import Article, SearchWord
+
+    words: dict[str, int] = {}
+    by_length: dict[int, list[tuple[str, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word, length, documents FROM {SearchWord._meta.db_table}"
+        )
+        for word, length, documents in cursor.fetchall():
+            words[word] = documents
+            if word.isalpha():
+                by_length.setdefault(length, []).append((word, documents))
+        cursor.execute(f"SELECT id, slug, identifiers FROM {Article._meta.db_table}")
+        articles = {
+            pk: (slug, _identifier_phrases(identifiers))
+            for pk, slug, identifiers in cursor.fetchall()
+        }
+    return _Snapshot(words, by_length, articles, {})
+
+
+def _snapshot() -> _Snapshot:
+    from kb import pages
+
+    return pages.memo("search-snapshot", _take_snapshot)
+
+
+def _article_rows(pks, snapshot: _Snapshot) -> dict:
+    """pk -> (slug, identifier phrases) of the articles ``pks`` names that exist;
+    from the snapshot, and from the database for any written since it was taken."""
+    known = snapshot.articles
+    rows = {pk: known[pk] for pk in pks if pk in known}
+    if len(rows) < len(pks):
+        missing = [pk for pk in pks if pk not in known]
+        for pk, slug, identifiers in _select_in(
+            "SELECT id, slug, identifiers FROM kb_article WHERE", "id", missing
+        ):
+            rows[pk] = (slug, _identifier_phrases(identifiers))
+    return rows
+
+
+def _phrase_count(sequence: list[str], phrases) -> int:
+    """``_phrase_words`` over an article's identifier phrases already made."""
+    if len(sequence) < 2 or not phrases:
+        return 0
+    joined = " " + " ".join(sequence) + " "
+    return sum(words for phrase, words in phrases if phrase in joined)
 
 
 def _known_terms(candidates) -> set[str]:
     """Which of ``candidates`` the index holds (in any article, any field), from
     its vocabulary (``rebuild_vocabulary``)."""
-    from kb.models import SearchWord
-
-    candidates = [c for c in candidates if 2 <= len(c) <= MAX_TERM_CHARS]
-    if not candidates:
-        return set()
-    return set(
-        SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True)
-    )
+    words = _snapshot().words
+    return {c for c in candidates if 2 <= len(c) <= MAX_TERM_CHARS and c in words}
 
 
 def _document_counts(terms) -> dict[str, int]:
-    """How many articles hold each term: from the vocabulary, a small table, and
-    from the postings for any term it does not list (written since it was built)."""
-    from kb.models import Posting, SearchWord
+    """How many articles hold each term: from the vocabulary, and from the
+    postings for any term it does not list (written since it was built)."""
+    from kb.models import Posting
 
-    df = dict(
-        SearchWord.objects.filter(word__in=terms).values_list("word", "documents")
-    )
-    missing = [t for t in terms if t not in df]
+    snapshot = _snapshot()
+    words, counted = snapshot.words, snapshot.counts
+    df = {}
+    missing = []
+    for t in terms:
+        if t in words:
+            df[t] = words[t]
+        elif t in counted:
+            if counted[t]:
+                df[t] = counted[t]
+        else:
+            missing.append(t)
     if missing:
-        df.update(
-            Posting.objects.filter(term__in=missing)
-            .values("term")
-            .annotate(n=Count("article_id"))
-            .values_list("term", "n")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, COUNT(article_id) FROM {Posting._meta.db_table}"
+                f" WHERE term IN ({', '.join(['%s'] * len(missing))}) GROUP BY term",
+                missing,
+            )
+            found = dict(cursor.fetchall())
+        for t in missing:
+            counted[t] = found.get(t, 0)
+        df.update(found)
     return df
 
 
@@ -1269,12 +1360,9 @@ def _select_in(sql: str, column: str, ids, before=()) -> list[tuple]:
 
 
 def _article_count() -> int:
-    """How many articles there are, counted once per revision of the knowledge
-    base (PostgreSQL counts a table by reading it)."""
-    from kb import pages
-    from kb.models import Article
-
-    return pages.memo("article-count", Article.objects.count)
+    """How many articles there are, in this revision of the knowledge base
+    (PostgreSQL counts a table by reading it)."""
+    return len(_snapshot().articles)
 
 
 def search(query, limit: int = 10) -> list[Result]:
@@ -1300,9 +1388,11 @@ def search(query, limit: int = 10) -> list[Result]:
     pks = _candidates(terms)
     if not pks:
         return []
+    rows = _article_rows(pks, _snapshot())
+    documents: dict[int, tuple[str, dict]] = {
+        pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
+    }
     # Hundreds of ids: plain SQL, which the ORM would spend longer building.
-    slugs = dict(_select_in("SELECT id, slug FROM kb_article WHERE", "id", pks))
-    documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
     postings = _select_in(
         f"SELECT article_id, term, {', '.join(FIELDS)} FROM {Posting._meta.db_table}"
         f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND",
@@ -1313,22 +1403,13 @@ def search(query, limit: int = 10) -> list[Result]:
     for article_id, term, *counts in postings:
         documents[article_id][1][term] = counts
     # Only an article with two query terms among its identifiers can quote a
-    # phrase of the query in one of them: read the identifiers of those alone.
+    # phrase of the query in one of them.
     in_identifiers = FIELDS.index("identifiers")
-    quoting = [
-        pk
-        for pk, (_slug, found) in documents.items()
-        if sum(1 for counts in found.values() if counts[in_identifiers]) >= 2
-    ]
     sequence = _phrase_tokens(tokens)
     phrases = {
-        pk: _phrase_words(
-            sequence,
-            json.loads(identifiers) if isinstance(identifiers, str) else identifiers,
-        )
-        for pk, identifiers in _select_in(
-            "SELECT id, identifiers FROM kb_article WHERE", "id", quoting
-        )
+        pk: _phrase_count(sequence, rows[pk][1])
+        for pk, (_slug, found) in documents.items()
+        if sum(1 for counts in found.values() if counts[in_identifiers]) >= 2
     }
     df = _document_counts(list(terms))
     ranked = rank(
