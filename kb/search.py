@@ -39,9 +39,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
@@ -720,23 +722,64 @@ def _named_texts(Article):
         yield title, identifiers, tags.get(pk, [])
 
 
+class Candidates(list):
+    """Ids of candidate articles (a list), with the postings read while choosing
+    them: ``postings`` maps each term of ``read`` to ``{article id: counts}``,
+    complete for these articles (an article missing there lacks the term).
+    Search reads the postings of the other terms itself."""
+
+    def __init__(self, ids=(), postings=None, read=()):
+        super().__init__(ids)
+        self.postings = postings or {}
+        self.read = set(read)
+
+
+# Postings read at most (past the first CANDIDATES) to choose the candidates of
+# a query that matches too many articles.
+CANDIDATE_ROWS = 2000
+# What an article's counts of a term weigh in all, as the candidates are chosen:
+# the index kb_posting_weight (migration 0009) is on this very expression, so
+# the best articles of one term are read from its head. Written from WEIGHTS;
+# a change of WEIGHTS needs a migration making that index again.
+FIELD_SUM = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
+# Rows of the one common term whose weight is this close below the CANDIDATES-th
+# best are read too: they could tie with it once multiplied by the term's rarity.
+_TIE_SLACK = 1 - 1e-9
+
+
+def _field_sum(counts) -> float:
+    """FIELD_SUM of one posting, computed as the database computes it."""
+    title, identifiers, headings, body = counts
+    w = WEIGHTS
+    return (
+        w["title"] * title
+        + w["identifiers"] * identifiers
+        + w["headings"] * headings
+        + w["body"] * body
+    )
+
+
+def _read_postings(sql: str, params) -> dict[str, dict[int, list]]:
+    """``{term: {article id: counts}}`` of the rows ``(term, article_id, counts…)``."""
+    by_term: dict[str, dict[int, list]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for term, article_id, *counts in cursor.fetchall():
+            found = by_term.get(term)
+            if found is None:
+                found = by_term[term] = {}
+            found[article_id] = counts
+    return by_term
+
+
 def _candidates(terms) -> list[int]:
     """Ids of articles holding any of ``terms``: all of them when there are at most
-    CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps."""
+    CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps. A
+    ``Candidates`` list, with the postings it read on the way."""
     if not terms:
         return []
     vendor = _vendor()
-    if vendor == "postgresql":
-        tsquery = " | ".join(
-            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
-        )
-        sql = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s"
-        params = [tsquery, CANDIDATES + 1]
-    elif vendor == "sqlite":
-        sql = "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s LIMIT %s"
-        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
-        params = [match, CANDIDATES + 1]
-    else:
+    if vendor not in ("postgresql", "sqlite"):
         from kb.models import Article
 
         wanted = set(terms)
@@ -745,61 +788,124 @@ def _candidates(terms) -> list[int]:
             for pk, doc in Article.objects.values_list("pk", "search_terms")
             if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
         ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) <= CANDIDATES:
-        return ids
-    return _best_candidates(terms)
-
-
-# Postings read at most (past the first CANDIDATES) to choose the candidates of
-# a query that matches too many articles.
-CANDIDATE_ROWS = 2000
-
-
-def _best_candidates(terms) -> list[int]:
-    """The CANDIDATES articles that score best on the query's rarest terms, from
-    the postings, the same way on every database. Rarest first: a term held by
-    a few articles decides the ranking (``rank`` weighs terms by rarity), one in
-    every other article hardly does, so terms are taken from the rarest on until
-    their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no further);
-    an article scores the sum, over those terms, of rarity times the field
-    weights of its counts."""
     from kb.models import Posting
 
+    table = Posting._meta.db_table
+    columns = f"term, article_id, {', '.join(FIELDS)}"
     weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
     df = _document_counts(list(weights))
-    total = _article_count()
+    if sum(df.values()) <= CANDIDATE_ROWS:
+        # Few postings in all: every one of them, read at once, says which
+        # articles match and holds what ranking them needs.
+        postings = _read_postings(
+            f"SELECT {columns} FROM {table}"
+            f" WHERE term IN ({', '.join(['%s'] * len(weights))})",
+            list(weights),
+        )
+        matching = {pk for found in postings.values() for pk in found}
+        if len(matching) <= CANDIDATES:
+            return Candidates(sorted(matching), postings, read=weights)
+        return _best_candidates(weights, df, postings, read=weights)
+    chosen = _chosen_terms(weights, df)
+    if not chosen:
+        return []
+    # The rarer chosen terms are read whole; the commonest only from the head of
+    # its postings by weight (kb_posting_weight), and where a rarer one is held.
+    *rare, common = chosen
+    parts, params = [], []
+    if rare:
+        inside = f"term IN ({', '.join(['%s'] * len(rare))})"
+        parts.append(f"SELECT {columns} FROM {table} WHERE {inside}")
+        if vendor == "postgresql":
+            # One lookup per article (LATERAL): PostgreSQL would rather hash
+            # every posting of the common term.
+            parts.append(
+                f"SELECT p.term, p.article_id, {', '.join('p.' + f for f in FIELDS)}"
+                f" FROM (SELECT DISTINCT article_id FROM {table} WHERE {inside}) r,"
+                f" LATERAL (SELECT * FROM {table} q WHERE q.term = %s"
+                " AND q.article_id = r.article_id) p"
+            )
+            params += [*rare, *rare, common]
+        else:
+            parts.append(
+                f"SELECT {columns} FROM {table} WHERE term = %s AND article_id IN"
+                f" (SELECT article_id FROM {table} WHERE {inside})"
+            )
+            params += [*rare, common, *rare]
+    parts.append(
+        f"SELECT {columns} FROM {table} WHERE term = %s AND {FIELD_SUM} >= COALESCE("
+        f"(SELECT {FIELD_SUM} FROM {table} WHERE term = %s"
+        f" ORDER BY {FIELD_SUM} DESC LIMIT 1 OFFSET %s), 0) * %s"
+    )
+    params += [common, common, CANDIDATES - 1, _TIE_SLACK]
+    postings = _read_postings(" UNION ALL ".join(parts), params)
+    if len({pk for found in postings.values() for pk in found}) <= CANDIDATES:
+        # The vocabulary counted more postings than the index holds now: ask the
+        # full-text engine whether more than CANDIDATES articles match at all.
+        ids = _all_matches(terms, vendor)
+        if len(ids) <= CANDIDATES:
+            return ids
+    return _best_candidates(weights, df, postings, read=chosen)
+
+
+def _all_matches(terms, vendor) -> list[int]:
+    """Ids of up to CANDIDATES + 1 articles holding any of ``terms``, from the
+    full-text engine."""
+    if vendor == "postgresql":
+        tsquery = " | ".join(
+            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+        )
+        sql = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s"
+        params = [tsquery, CANDIDATES + 1]
+    else:
+        sql = "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s LIMIT %s"
+        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+        params = [match, CANDIDATES + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _chosen_terms(weights, df) -> list[str]:
+    """The query's terms ``_best_candidates`` chooses by, rarest first: a term held
+    by a few articles decides the ranking (``rank`` weighs terms by rarity), one
+    in every other article hardly does, so terms are taken from the rarest on
+    until their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no
+    further)."""
     chosen, rows = [], 0
     for term in sorted((t for t in weights if df.get(t)), key=lambda t: (df[t], t)):
         if rows >= CANDIDATES and rows + df[term] > CANDIDATE_ROWS:
             break
         chosen.append(term)
         rows += df[term]
-    if not chosen:
-        return []
+    return chosen
+
+
+def _best_candidates(weights, df, postings, read) -> Candidates:
+    """The CANDIDATES articles that score best on the chosen terms
+    (``_chosen_terms``), the same way on every database: the sum, over those
+    terms, of the term's weight times rarity times the field weights of its
+    counts (FIELD_SUM); ties go to the lower id.
+
+    ``postings`` must hold every posting of the chosen terms but the commonest,
+    and of that one at least those of the articles holding another and those
+    weighing no less than its CANDIDATES-th (bar ``_TIE_SLACK``): an article
+    beyond holds that term alone and weighs less there than CANDIDATES
+    articles read, so it cannot be among the best."""
+    total = _article_count()
 
     def rarity(n):
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
-    case = " ".join(["WHEN %s THEN %s"] * len(chosen))
-    field_sum = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
-    sql = (
-        f"SELECT article_id FROM {Posting._meta.db_table}"
-        f" WHERE term IN ({', '.join(['%s'] * len(chosen))})"
-        f" GROUP BY article_id"
-        f" ORDER BY SUM((CASE term {case} ELSE 0 END) * ({field_sum})) DESC,"
-        f" article_id LIMIT %s"
-    )
-    params = [
-        *chosen,
-        *[v for t in chosen for v in (t, weights[t] * rarity(df[t]))],
-        CANDIDATES,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    scores: dict[int, float] = {}
+    for term in _chosen_terms(weights, df):
+        factor = weights[term] * rarity(df[term])
+        for pk, counts in postings.get(term, {}).items():
+            value = factor * _field_sum(counts)
+            previous = scores.get(pk)
+            scores[pk] = value if previous is None else previous + value
+    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:CANDIDATES]
+    return Candidates(best, postings, read=read)
 
 
 # --- typo correction --------------------------------------------------------------
@@ -972,7 +1078,14 @@ def rank(
             needed[typed] = terms.get(typed, 1.0) * rarest
     need_total = sum(needed.values())
     guessed = guessed or set()
+    # What each typed term adds to the share held, with the terms standing for it.
+    need_items = [
+        (groups[typed], weight * (0.5 if typed in guessed else 1.0))
+        for typed, weight in needed.items()
+    ]
+    phrases = phrases or {}
     weights = [WEIGHTS[f] for f in FIELDS]
+    term_scores: dict[tuple, float] = {}  # many articles share the same counts
     ranked = []
     for pk, (slug, postings) in documents.items():
         if joined_words and not joined_words.keys().isdisjoint(postings):
@@ -992,7 +1105,10 @@ def rank(
             rare = idf.get(t)
             if rare is None:
                 continue
-            term_score = _term_score(counts, weights)
+            key = tuple(counts)
+            term_score = term_scores.get(key)
+            if term_score is None:
+                term_score = term_scores[key] = _term_score(counts, weights)
             if term_score:
                 score += rare * term_score
                 # A passing mention in the body covers the term less than a
@@ -1000,17 +1116,14 @@ def rank(
                 covered += rare * min(1.0, term_score / FULL_COVER)
         if score <= 0:
             continue
-        held = sum(
-            weight * (0.5 if typed in guessed else 1.0)
-            for typed, weight in needed.items()
-            if any(postings.get(t) for t in groups[typed])
-        )
+        present = postings.keys()
+        held = sum([w for group, w in need_items if not present.isdisjoint(group)])
         if need_total and (
             held / need_total < MIN_MATCH or covered / need_total < MIN_COVER
         ):
             continue
         coverage = covered / query_weight
-        bonus = 1.0 + PHRASE_BONUS * min((phrases or {}).get(pk, 0), MAX_PHRASE_WORDS)
+        bonus = 1.0 + PHRASE_BONUS * min(phrases.get(pk, 0), MAX_PHRASE_WORDS)
         ranked.append((round(score * bonus * (0.2 + coverage) ** 2, 9), slug, pk))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return ranked
@@ -1110,11 +1223,17 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     )
 
 
+@functools.lru_cache(maxsize=2048)
+def _term_set(text: str) -> frozenset[str]:
+    """The terms of ``text``; kept for the summaries of the articles found most."""
+    return frozenset(tokenize(text))
+
+
 def snippet(article, terms, in_body=()) -> str:
     """From the summary when it holds as many of the terms as the body does
     (``in_body``: the terms the body has), else from the body."""
     wanted = set(terms)
-    in_summary = set(tokenize(article.summary)) & wanted
+    in_summary = _term_set(article.summary) & wanted
     if in_summary and len(in_summary) >= len(set(in_body) & wanted):
         text = highlight(article.summary, wanted, max_chars=400)
     else:
@@ -1319,6 +1438,15 @@ def _document_counts(terms) -> dict[str, int]:
 # --- the one entry point ----------------------------------------------------------
 
 
+class _Text(NamedTuple):
+    """What results are shown and reranked with, of one article."""
+
+    slug: str
+    title: str
+    summary: str
+    body_text: str
+
+
 @dataclass
 class Result:
     slug: str
@@ -1359,6 +1487,35 @@ def _select_in(sql: str, column: str, ids, before=()) -> list[tuple]:
     return rows
 
 
+def _postings_of(terms, ids) -> list[tuple]:
+    """Rows ``(term, article_id, counts…)`` of ``terms`` in the articles ``ids``."""
+    from kb.models import Posting
+
+    table = Posting._meta.db_table
+    columns = ", ".join(f"p.{f}" for f in FIELDS)
+    if _vendor() == "postgresql":
+        # One lookup in the (term, article) index per pair, each pair spelled
+        # out: given the two lists, the planner reads every posting of the
+        # articles through the article index, or of the terms, and filters,
+        # several times slower.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.term, p.article_id, {columns}"
+                " FROM unnest(%s::text[], %s::bigint[]) AS x(term, id)"
+                f" JOIN {table} p ON p.term = x.term AND p.article_id = x.id",
+                [[t for t in terms for _ in ids], [i for _ in terms for i in ids]],
+            )
+            return cursor.fetchall()
+    # Hundreds of ids: plain SQL, which the ORM would spend longer building.
+    return _select_in(
+        f"SELECT p.term, p.article_id, {columns} FROM {table} p"
+        f" WHERE p.term IN ({', '.join(['%s'] * len(terms))}) AND",
+        "p.article_id",
+        ids,
+        before=list(terms),
+    )
+
+
 def _article_count() -> int:
     """How many articles there are, in this revision of the knowledge base
     (PostgreSQL counts a table by reading it)."""
@@ -1368,8 +1525,6 @@ def _article_count() -> int:
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
-    from kb.models import Article, Posting
-
     if not query_terms(query) or limit <= 0:
         return []
     tokens = query_tokens(query)
@@ -1389,28 +1544,31 @@ def search(query, limit: int = 10) -> list[Result]:
     if not pks:
         return []
     rows = _article_rows(pks, _snapshot())
+    by_term = dict(getattr(pks, "postings", {}))
+    unread = [t for t in terms if t not in getattr(pks, "read", ())]
+    if unread:
+        for term, article_id, *counts in _postings_of(unread, list(rows)):
+            by_term.setdefault(term, {})[article_id] = counts
     documents: dict[int, tuple[str, dict]] = {
         pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
     }
-    # Hundreds of ids: plain SQL, which the ORM would spend longer building.
-    postings = _select_in(
-        f"SELECT article_id, term, {', '.join(FIELDS)} FROM {Posting._meta.db_table}"
-        f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND",
-        "article_id",
-        list(documents),
-        before=list(terms),
-    )
-    for article_id, term, *counts in postings:
-        documents[article_id][1][term] = counts
+    # Each article's terms in one order (the terms'), however they were read:
+    # ranking adds them up in it.
+    for term in sorted(by_term):
+        for article_id, counts in by_term[term].items():
+            document = documents.get(article_id)
+            if document is not None:
+                document[1][term] = counts
     # Only an article with two query terms among its identifiers can quote a
     # phrase of the query in one of them.
     in_identifiers = FIELDS.index("identifiers")
     sequence = _phrase_tokens(tokens)
-    phrases = {
-        pk: _phrase_count(sequence, rows[pk][1])
-        for pk, (_slug, found) in documents.items()
-        if sum(1 for counts in found.values() if counts[in_identifiers]) >= 2
-    }
+    phrases = {}
+    if len(sequence) >= 2:
+        for pk, (_slug, held) in documents.items():
+            named = rows[pk][1]
+            if named and len([c for c in held.values() if c[in_identifiers]]) >= 2:
+                phrases[pk] = _phrase_count(sequence, named)
     df = _document_counts(list(terms))
     ranked = rank(
         terms,
@@ -1426,9 +1584,14 @@ def search(query, limit: int = 10) -> list[Result]:
     # a little below the page: look at a few more.
     reranking = phrase_pattern(tokens) is not None
     ranked = ranked[: limit + RERANKED if reranking else limit]
-    articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
-        [pk for _score, _slug, pk in ranked]
-    )
+    articles = {
+        pk: _Text(slug, title, summary, body_text)
+        for pk, slug, title, summary, body_text in _select_in(
+            "SELECT id, slug, title, summary, body_text FROM kb_article WHERE",
+            "id",
+            [pk for _score, _slug, pk in ranked],
+        )
+    }
     if reranking:
         ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
@@ -1445,7 +1608,7 @@ def search(query, limit: int = 10) -> list[Result]:
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
-                url=article.get_absolute_url(),
+                url=reverse("kb-article", args=[article.slug]),
                 snippet=snippet(article, marked, in_body),
                 score=score,
             )
