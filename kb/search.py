@@ -1003,13 +1003,13 @@ def _candidates(terms) -> list[int]:
         inside = f"term IN ({', '.join(['%s'] * len(rare))})"
         parts.append(f"SELECT {columns} FROM {table} WHERE {inside}")
         if vendor == "postgresql":
-            # One lookup per article (LATERAL): PostgreSQL would rather hash
-            # every posting of the common term.
+            # One lookup per article (LATERAL, kept apart by OFFSET 0):
+            # PostgreSQL would rather hash every posting of the common term.
             parts.append(
                 f"SELECT p.term, p.article_id, {', '.join('p.' + f for f in FIELDS)}"
                 f" FROM (SELECT DISTINCT article_id FROM {table} WHERE {inside}) r,"
                 f" LATERAL (SELECT * FROM {table} q WHERE q.term = %s"
-                " AND q.article_id = r.article_id) p"
+                " AND q.article_id = r.article_id OFFSET 0) p"
             )
             params += [*rare, *rare, common]
         else:
@@ -1020,7 +1020,9 @@ def _candidates(terms) -> list[int]:
             params += [*rare, common, *rare]
     # Its head: the first CANDIDATES by weight, ties in id order (a posting
     # weighing the same further on has a higher id, and loses to all of them),
-    # and any weighing a hair less, which the term's rarity could round level.
+    # and one more (then the term alone matches more than CANDIDATES), and any
+    # weighing a hair less than the CANDIDATES-th, which the term's rarity could
+    # round level with it.
     order = f"{FIELD_SUM} DESC, article_id"
     parts.append(
         f"SELECT * FROM (SELECT {columns} FROM {table} WHERE term = %s"
@@ -1033,7 +1035,7 @@ def _candidates(terms) -> list[int]:
         f" AND {FIELD_SUM} >= (SELECT {FIELD_SUM} FROM {table} WHERE term = %s"
         f" ORDER BY {order} LIMIT 1 OFFSET %s) * %s"
     )
-    params += [common, CANDIDATES]
+    params += [common, CANDIDATES + 1]
     params += [common, common, CANDIDATES - 1, common, CANDIDATES - 1, _TIE_SLACK]
     postings = _read_postings(" UNION ALL ".join(parts), params)
     if len({pk for found in postings.values() for pk in found}) <= CANDIDATES:
@@ -1739,16 +1741,17 @@ def _postings_of(terms, ids) -> list[tuple]:
     table = Posting._meta.db_table
     columns = ", ".join(f"p.{f}" for f in FIELDS)
     if _vendor() == "postgresql":
-        # One lookup in the (term, article) index per pair, each pair spelled
-        # out: given the two lists, the planner reads every posting of the
-        # articles through the article index, or of the terms, and filters,
-        # several times slower.
+        # One lookup in the (term, article) key per pair (LATERAL, kept apart by
+        # OFFSET 0): given the two lists, the planner reads every posting of
+        # the articles through the article index, or of the terms, and
+        # filters, several times slower.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT p.term, p.article_id, {columns}"
-                " FROM unnest(%s::text[], %s::bigint[]) AS x(term, id)"
-                f" JOIN {table} p ON p.term = x.term AND p.article_id = x.id",
-                [[t for t in terms for _ in ids], [i for _ in terms for i in ids]],
+                " FROM unnest(%s::text[]) AS t(term), unnest(%s::bigint[]) AS a(id),"
+                f" LATERAL (SELECT * FROM {table} q WHERE q.term = t.term"
+                " AND q.article_id = a.id OFFSET 0) p",
+                [list(terms), list(ids)],
             )
             return cursor.fetchall()
     # Hundreds of ids: plain SQL, which the ORM would spend longer building.
