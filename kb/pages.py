@@ -99,6 +99,16 @@ def changed(**_kwargs) -> None:
     transaction.on_commit(publish)
 
 
+def forget() -> None:
+    """Drop every page and value kept here and read the token again next time:
+    for changes undone behind this process's back (a rolled-back transaction
+    leaves the token it had)."""
+    with _lock:
+        _clear()
+        _state["token"] = None
+        _state["checked"] = float("-inf")
+
+
 def publish() -> None:
     """Write a new token to the database (and keep it here)."""
     from kb.models import Revision
@@ -161,6 +171,8 @@ def memo(key, compute):
     token = revision()
     with _lock:
         entry = _pages.get((token, key))
+        if entry is not None:
+            _pages.move_to_end((token, key))
     if entry is None:
         value = compute()
         entry = (b"", None, value)

@@ -14,7 +14,6 @@ import html as htmllib
 import re
 import threading
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -288,25 +287,24 @@ _BLOCKS = HEADINGS | {
 }
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in _BLOCKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        self.parts.append(data)
+# A tag, its attributes quoted either way (a quoted value may hold ``>``).
+_TAG_RE = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
 def html_to_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    """The text of rendered HTML: the text between tags with its character
+    references decoded, a space at each block tag, runs of white space made one.
+
+    For this module's own HTML (sanitized, then its own tables), which holds no
+    comment, script or stray ``<``: what an ``html.parser`` handler collecting
+    the text gives, several times faster."""
+    parts = []
+    pos = 0
+    for m in _TAG_RE.finditer(html):
+        if m.start() > pos:
+            parts.append(htmllib.unescape(html[pos : m.start()]))
+        if m.group(2).lower() in _BLOCKS:
+            parts.append(" ")
+        pos = m.end()
+    parts.append(htmllib.unescape(html[pos:]))
+    return " ".join("".join(parts).split())

@@ -32,16 +32,20 @@ terms made of word characters and ``_ . -`` ever reach the database, quoted.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
@@ -326,14 +330,19 @@ def _counts(texts) -> dict[str, float]:
     raw: Counter = Counter()
     for text in texts:
         raw.update(_TOKEN_RE.findall(text.lower()))
-    counts: dict[str, float] = {}
+    counts: defaultdict[str, float] = defaultdict(float)
     for found, n in raw.items():
-        token = found.strip("%.-_")[:MAX_TERM_CHARS]
-        if not token:
-            continue
-        for term, weight in _token_terms(token):
-            counts[term] = counts.get(term, 0.0) + weight * n
+        for term, weight in _found_terms(found):
+            counts[term] += weight * n
     return {t: round(c, 3) for t, c in counts.items()}
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _found_terms(found: str) -> tuple[tuple[str, float], ...]:
+    """``_token_terms`` of a token as the tokenizer found it (lower case, not yet
+    stripped)."""
+    token = found.strip("%.-_")[:MAX_TERM_CHARS]
+    return _token_terms(token) if token else ()
 
 
 def document_terms(title, identifiers, headings, body) -> dict[str, dict[str, float]]:
@@ -523,26 +532,71 @@ def _vendor() -> str:
 
 def _field_text(counts: dict[str, int]) -> str:
     # Repeats stay bounded so one long list does not dominate the engine's rank.
-    return " ".join(
-        t for t, c in sorted(counts.items()) for _ in range(min(math.ceil(c), 8))
-    )
+    parts = []
+    for t, c in sorted(counts.items()):
+        repeats = 8 if c > 8 else math.ceil(c)
+        if repeats == 1:
+            parts.append(t)
+        elif repeats > 1:
+            parts.append(" ".join([t] * repeats))
+    return " ".join(parts)
 
 
 def _tsvector_literal(terms: dict[str, dict[str, int]], fields=FIELDS) -> str:
     """A tsvector with a weight per field: A title, B identifiers, C headings, D body."""
+    document, head = _tsvector_literals(terms)
+    if tuple(fields) == FIELDS:
+        return document
+    if tuple(fields) == FIELDS[:3]:
+        return head
+    raise ValueError(f"no tsvector of the fields {fields}")
+
+
+_MAX_POSITION = 16383  # PostgreSQL's highest lexeme position
+
+
+@functools.cache
+def _position_labels(weight: str) -> list[str]:
+    """``["0A", "1A", …]``: every position of a tsvector with ``weight``."""
+    return [f"{p}{weight}" for p in range(_MAX_POSITION + 1)]
+
+
+def _tsvector_literals(terms: dict[str, dict[str, int]]) -> tuple[str, str]:
+    """The tsvectors of an article in one pass: its whole document, and its head
+    (title, identifiers and headings: what the document holds before the body,
+    at the same positions)."""
     positions: dict[str, list[str]] = {}
+    in_head: dict[str, int] = {}  # term -> how many of its positions are not body
     pos = 0
     for field, weight in zip(FIELDS, "ABCD", strict=True):
-        if field not in fields:
-            continue
+        body = field == "body"
         for term, count in sorted(terms.get(field, {}).items()):
-            for _ in range(min(math.ceil(count), 8)):
-                pos = min(pos + 1, 16383)
-                positions.setdefault(term, []).append(f"{pos}{weight}")
-    return " ".join(
-        "'{}':{}".format(t.replace("\\", "\\\\").replace("'", "''"), ",".join(p[:255]))
-        for t, p in positions.items()
+            repeats = 8 if count > 8 else math.ceil(count)
+            if repeats <= 0:
+                continue
+            start, pos = pos + 1, pos + repeats
+            if pos <= _MAX_POSITION:
+                labels = _position_labels(weight)[start : pos + 1]
+            else:
+                labels = [
+                    f"{min(p, _MAX_POSITION)}{weight}" for p in range(start, pos + 1)
+                ]
+            held = positions.get(term)
+            if held is None:
+                positions[term] = labels
+            else:
+                held.extend(labels)
+            if not body:
+                in_head[term] = len(positions[term])
+    quoted = {t: t.replace("\\", "\\\\").replace("'", "''") for t in positions}
+    document = " ".join(
+        f"'{quoted[t]}':{','.join(p[:255])}" for t, p in positions.items()
     )
+    head = " ".join(
+        f"'{quoted[t]}':{','.join(positions[t][: min(n, 255)])}"
+        for t, n in in_head.items()
+    )
+    return document, head
 
 
 def index_article(article) -> None:
@@ -551,12 +605,34 @@ def index_article(article) -> None:
 
 
 def _posting_rows(article):
+    pk = article.pk
     terms = article.search_terms or {}
     by_term: dict[str, list[float]] = {}
     for i, field in enumerate(FIELDS):
         for term, count in terms.get(field, {}).items():
-            by_term.setdefault(term, [0.0] * len(FIELDS))[i] = count
-    return [(article.pk, term, *counts) for term, counts in by_term.items()]
+            counts = by_term.get(term)
+            if counts is None:
+                counts = by_term[term] = [0.0] * len(FIELDS)
+            counts[i] = count
+    return [(pk, term, *counts) for term, counts in by_term.items()]
+
+
+def _in_key_order(rows: list) -> list:
+    """Posting rows in (term, article) order: the terms sorted, then the few
+    rows of each (in article order already, when the articles were)."""
+    by_term: dict[str, list] = {}
+    for row in rows:
+        held = by_term.get(row[1])
+        if held is None:
+            by_term[row[1]] = [row]
+        else:
+            held.append(row)
+    ordered = []
+    for term in sorted(by_term):
+        held = by_term[term]
+        held.sort()  # by article id, the first of the row
+        ordered.extend(held)
+    return ordered
 
 
 def index_articles(articles) -> None:
@@ -571,33 +647,48 @@ def index_articles(articles) -> None:
     columns = f"article_id, term, {', '.join(FIELDS)}"
     pks = [a.pk for a in articles]
     vendor = _vendor()
+    bulk = getattr(_bulk, "active", False)
     with connection.cursor() as cursor:
-        for start in range(0, len(pks), 500):
-            chunk = pks[start : start + 500]
+        if bulk and vendor == "postgresql":
+            # No index on article_id now (``bulk_writes``): one pass.
+            cursor.execute(f"DELETE FROM {table} WHERE article_id = ANY(%s)", [pks])
+        elif bulk and vendor == "sqlite":
             cursor.execute(
-                f"DELETE FROM {table} WHERE article_id IN "
-                f"({', '.join(['%s'] * len(chunk))})",
-                chunk,
+                f"DELETE FROM {table} WHERE article_id IN"
+                " (SELECT value FROM json_each(%s))",
+                [json.dumps(pks)],
             )
+        else:
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE article_id IN "
+                    f"({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
         rows = [row for article in articles for row in _posting_rows(article)]
         if vendor == "postgresql":
-            # COPY: a sync of thousands of articles writes a million postings.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # COPY: a sync of thousands of articles writes a million postings
+            # (binary: no number written out as text and parsed back).
+            with cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(["int8", "text", *["float8"] * len(FIELDS)])
                 for row in rows:
                     copy.write_row(row)
-            cursor.executemany(
-                "UPDATE kb_article SET search_document = %s::tsvector,"
-                " search_head = %s::tsvector WHERE id = %s",
-                [
-                    (
-                        _tsvector_literal(a.search_terms or {}),
-                        _tsvector_literal(a.search_terms or {}, fields=FIELDS[:3]),
-                        a.pk,
-                    )
-                    for a in articles
-                ],
+            vectors = [_tsvector_literals(a.search_terms or {}) for a in articles]
+            cursor.execute(
+                "UPDATE kb_article SET search_document = v.document::tsvector,"
+                " search_head = v.head::tsvector"
+                " FROM unnest(%s::bigint[], %s::text[], %s::text[])"
+                " AS v(id, document, head) WHERE kb_article.id = v.id",
+                [pks, [d for d, _h in vectors], [h for _d, h in vectors]],
             )
             return
+        if bulk and vendor == "sqlite":
+            # In key order, each row lands at the end of the table's tree
+            # instead of splitting pages all over it.
+            rows = _in_key_order(rows)
         # One prepared INSERT the driver runs for every row.
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows
@@ -620,6 +711,103 @@ def index_articles(articles) -> None:
                     for a in articles
                 ],
             )
+
+
+# A sync writing this many articles or more, and at least half of them all (a
+# first load, everything re-indexed), writes inside ``bulk_writes``.
+BULK_MIN = 500
+_bulk = threading.local()  # .active: inside bulk_writes, in this thread
+
+
+def is_bulk(written: int, total: int) -> bool:
+    """Whether writing ``written`` of ``total`` articles is a bulk write."""
+    return written >= BULK_MIN and written * 2 >= total
+
+
+@contextlib.contextmanager
+def bulk_writes(enabled: bool = True):
+    """Within: the postings table has no index but its key (SQLite) or none at
+    all (PostgreSQL, nor its foreign key), and on PostgreSQL the articles' GIN
+    indexes are gone too; they are made again on the way out, each in one sort,
+    where a million postings written into them one by one cost several times
+    more. Only inside a transaction (which undoes it all on an error).
+
+    On PostgreSQL the tables stay locked until the transaction ends: searches
+    wait for the sync. SQLite readers go on reading what was there before."""
+    vendor = _vendor()
+    if not enabled or vendor not in ("sqlite", "postgresql"):
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_writes needs a transaction")
+    with connection.cursor() as cursor:
+        restore = _drop_for_bulk(cursor, vendor)
+    _bulk.active = True
+    try:
+        yield
+    finally:
+        _bulk.active = False
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in restore:
+            cursor.execute(sql)
+        if vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _drop_for_bulk(cursor, vendor: str) -> list[str]:
+    """Drop what ``bulk_writes`` writes without; the statements making it again."""
+    from kb.models import Posting
+
+    table = Posting._meta.db_table
+    if vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
+        found = cursor.fetchall()
+        for name, _sql in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+        return [sql for _name, sql in found]
+    # Checks deferred so far are made now: a table with some pending cannot
+    # lose or gain a constraint.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(
+        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype IN ('p', 'f')",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes"
+        " WHERE schemaname = current_schema() AND ("
+        " (tablename = %s AND NOT indexname = ANY(%s))"
+        " OR (tablename = 'kb_article' AND indexdef LIKE %s))",
+        [table, [name for name, _type, _def in constraints], "% USING gin %"],
+    )
+    indexes = cursor.fetchall()
+    for name, _type, _definition in sorted(constraints, key=lambda c: c[1] != "f"):
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    # The key first (the other indexes are built faster beside it), the foreign
+    # key last.
+    return [
+        *(
+            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            for name, kind, definition in constraints
+            if kind == "p"
+        ),
+        *(definition for _name, definition in indexes),
+        *(
+            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            for name, kind, definition in constraints
+            if kind == "f"
+        ),
+    ]
 
 
 def unindex_article(pk) -> None:
@@ -730,23 +918,64 @@ def _named_texts(Article):
         yield title, identifiers, tags.get(pk, [])
 
 
+class Candidates(list):
+    """Ids of candidate articles (a list), with the postings read while choosing
+    them: ``postings`` maps each term of ``read`` to ``{article id: counts}``,
+    complete for these articles (an article missing there lacks the term).
+    Search reads the postings of the other terms itself."""
+
+    def __init__(self, ids=(), postings=None, read=()):
+        super().__init__(ids)
+        self.postings = postings or {}
+        self.read = set(read)
+
+
+# Postings read at most (past the first CANDIDATES) to choose the candidates of
+# a query that matches too many articles.
+CANDIDATE_ROWS = 2000
+# What an article's counts of a term weigh in all, as the candidates are chosen:
+# the index kb_posting_weight (migration 0009) is on this very expression, so
+# the best articles of one term are read from its head. Written from WEIGHTS;
+# a change of WEIGHTS needs a migration making that index again.
+FIELD_SUM = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
+# Rows of the one common term whose weight is this close below the CANDIDATES-th
+# best are read too: they could tie with it once multiplied by the term's rarity.
+_TIE_SLACK = 1 - 1e-9
+
+
+def _field_sum(counts) -> float:
+    """FIELD_SUM of one posting, computed as the database computes it."""
+    title, identifiers, headings, body = counts
+    w = WEIGHTS
+    return (
+        w["title"] * title
+        + w["identifiers"] * identifiers
+        + w["headings"] * headings
+        + w["body"] * body
+    )
+
+
+def _read_postings(sql: str, params) -> dict[str, dict[int, list]]:
+    """``{term: {article id: counts}}`` of the rows ``(term, article_id, counts…)``."""
+    by_term: dict[str, dict[int, list]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for term, article_id, *counts in cursor.fetchall():
+            found = by_term.get(term)
+            if found is None:
+                found = by_term[term] = {}
+            found[article_id] = counts
+    return by_term
+
+
 def _candidates(terms) -> list[int]:
     """Ids of articles holding any of ``terms``: all of them when there are at most
-    CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps."""
+    CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps. A
+    ``Candidates`` list, with the postings it read on the way."""
     if not terms:
         return []
     vendor = _vendor()
-    if vendor == "postgresql":
-        tsquery = " | ".join(
-            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
-        )
-        sql = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s"
-        params = [tsquery, CANDIDATES + 1]
-    elif vendor == "sqlite":
-        sql = "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s LIMIT %s"
-        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
-        params = [match, CANDIDATES + 1]
-    else:
+    if vendor not in ("postgresql", "sqlite"):
         from kb.models import Article
 
         wanted = set(terms)
@@ -755,61 +984,138 @@ def _candidates(terms) -> list[int]:
             for pk, doc in Article.objects.values_list("pk", "search_terms")
             if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
         ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) <= CANDIDATES:
-        return ids
-    return _best_candidates(terms)
-
-
-# Postings read at most (past the first CANDIDATES) to choose the candidates of
-# a query that matches too many articles.
-CANDIDATE_ROWS = 2000
-
-
-def _best_candidates(terms) -> list[int]:
-    """The CANDIDATES articles that score best on the query's rarest terms, from
-    the postings, the same way on every database. Rarest first: a term held by
-    a few articles decides the ranking (``rank`` weighs terms by rarity), one in
-    every other article hardly does, so terms are taken from the rarest on until
-    their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no further);
-    an article scores the sum, over those terms, of rarity times the field
-    weights of its counts."""
     from kb.models import Posting
 
+    table = Posting._meta.db_table
+    columns = f"term, article_id, {', '.join(FIELDS)}"
     weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
     df = _document_counts(list(weights))
-    total = _article_count()
+    if sum(df.values()) <= CANDIDATE_ROWS:
+        # Few postings in all: every one of them, read at once, says which
+        # articles match and holds what ranking them needs.
+        postings = _read_postings(
+            f"SELECT {columns} FROM {table}"
+            f" WHERE term IN ({', '.join(['%s'] * len(weights))})",
+            list(weights),
+        )
+        matching = {pk for found in postings.values() for pk in found}
+        if len(matching) <= CANDIDATES:
+            return Candidates(sorted(matching), postings, read=weights)
+        return _best_candidates(weights, df, postings, read=weights)
+    chosen = _chosen_terms(weights, df)
+    if not chosen:
+        return []
+    # The rarer chosen terms are read whole; the commonest only from the head of
+    # its postings by weight (kb_posting_weight), and where a rarer one is held.
+    *rare, common = chosen
+    parts, params = [], []
+    if rare:
+        inside = f"term IN ({', '.join(['%s'] * len(rare))})"
+        parts.append(f"SELECT {columns} FROM {table} WHERE {inside}")
+        if vendor == "postgresql":
+            # One lookup per article (LATERAL, kept apart by OFFSET 0):
+            # PostgreSQL would rather hash every posting of the common term.
+            parts.append(
+                f"SELECT p.term, p.article_id, {', '.join('p.' + f for f in FIELDS)}"
+                f" FROM (SELECT DISTINCT article_id FROM {table} WHERE {inside}) r,"
+                f" LATERAL (SELECT * FROM {table} q WHERE q.term = %s"
+                " AND q.article_id = r.article_id OFFSET 0) p"
+            )
+            params += [*rare, *rare, common]
+        else:
+            parts.append(
+                f"SELECT {columns} FROM {table} WHERE term = %s AND article_id IN"
+                f" (SELECT article_id FROM {table} WHERE {inside})"
+            )
+            params += [*rare, common, *rare]
+    # Its head: the first CANDIDATES by weight, ties in id order (a posting
+    # weighing the same further on has a higher id, and loses to all of them),
+    # and one more (then the term alone matches more than CANDIDATES), and any
+    # weighing a hair less than the CANDIDATES-th, which the term's rarity could
+    # round level with it.
+    order = f"{FIELD_SUM} DESC, article_id"
+    parts.append(
+        f"SELECT * FROM (SELECT {columns} FROM {table} WHERE term = %s"
+        f" ORDER BY {order} LIMIT %s) head"
+    )
+    parts.append(
+        f"SELECT {columns} FROM {table} WHERE term = %s"
+        f" AND {FIELD_SUM} < (SELECT {FIELD_SUM} FROM {table} WHERE term = %s"
+        f" ORDER BY {order} LIMIT 1 OFFSET %s)"
+        f" AND {FIELD_SUM} >= (SELECT {FIELD_SUM} FROM {table} WHERE term = %s"
+        f" ORDER BY {order} LIMIT 1 OFFSET %s) * %s"
+    )
+    params += [common, CANDIDATES + 1]
+    params += [common, common, CANDIDATES - 1, common, CANDIDATES - 1, _TIE_SLACK]
+    postings = _read_postings(" UNION ALL ".join(parts), params)
+    if len({pk for found in postings.values() for pk in found}) <= CANDIDATES:
+        # The vocabulary counted more postings than the index holds now: ask the
+        # full-text engine whether more than CANDIDATES articles match at all.
+        ids = _all_matches(terms, vendor)
+        if len(ids) <= CANDIDATES:
+            return ids
+    return _best_candidates(weights, df, postings, read=chosen)
+
+
+def _all_matches(terms, vendor) -> list[int]:
+    """Ids of up to CANDIDATES + 1 articles holding any of ``terms``, from the
+    full-text engine."""
+    if vendor == "postgresql":
+        tsquery = " | ".join(
+            "'{}'".format(t.replace("\\", "\\\\").replace("'", "''")) for t in terms
+        )
+        sql = "SELECT id FROM kb_article WHERE search_document @@ %s::tsquery LIMIT %s"
+        params = [tsquery, CANDIDATES + 1]
+    else:
+        sql = "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s LIMIT %s"
+        match = " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+        params = [match, CANDIDATES + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _chosen_terms(weights, df) -> list[str]:
+    """The query's terms ``_best_candidates`` chooses by, rarest first: a term held
+    by a few articles decides the ranking (``rank`` weighs terms by rarity), one
+    in every other article hardly does, so terms are taken from the rarest on
+    until their postings reach CANDIDATES (always) and CANDIDATE_ROWS (no
+    further)."""
     chosen, rows = [], 0
     for term in sorted((t for t in weights if df.get(t)), key=lambda t: (df[t], t)):
         if rows >= CANDIDATES and rows + df[term] > CANDIDATE_ROWS:
             break
         chosen.append(term)
         rows += df[term]
-    if not chosen:
-        return []
+    return chosen
+
+
+def _best_candidates(weights, df, postings, read) -> Candidates:
+    """The CANDIDATES articles that score best on the chosen terms
+    (``_chosen_terms``), the same way on every database: the sum, over those
+    terms, of the term's weight times rarity times the field weights of its
+    counts (FIELD_SUM); ties go to the lower id.
+
+    ``postings`` must hold every posting of the chosen terms but the commonest,
+    and of that one at least those of the articles holding another, its first
+    CANDIDATES by weight (ties in id order) and those weighing less than the
+    last of these by no more than ``_TIE_SLACK``: an article beyond holds that
+    term alone and weighs less there than CANDIDATES articles read, or as much
+    with a higher id, so it cannot be among the best."""
+    total = _article_count()
 
     def rarity(n):
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
-    case = " ".join(["WHEN %s THEN %s"] * len(chosen))
-    field_sum = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
-    sql = (
-        f"SELECT article_id FROM {Posting._meta.db_table}"
-        f" WHERE term IN ({', '.join(['%s'] * len(chosen))})"
-        f" GROUP BY article_id"
-        f" ORDER BY SUM((CASE term {case} ELSE 0 END) * ({field_sum})) DESC,"
-        f" article_id LIMIT %s"
-    )
-    params = [
-        *chosen,
-        *[v for t in chosen for v in (t, weights[t] * rarity(df[t]))],
-        CANDIDATES,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    scores: dict[int, float] = {}
+    for term in _chosen_terms(weights, df):
+        factor = weights[term] * rarity(df[term])
+        for pk, counts in postings.get(term, {}).items():
+            value = factor * _field_sum(counts)
+            previous = scores.get(pk)
+            scores[pk] = value if previous is None else previous + value
+    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:CANDIDATES]
+    return Candidates(best, postings, read=read)
 
 
 # --- typo correction --------------------------------------------------------------
@@ -869,28 +1175,22 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
     index: words of 5+ letters (as typed: ``words``) within one or two edits,
     words of 4 letters only when two neighbouring letters were swapped; never
     a different first letter."""
-    from kb.models import SearchWord
-
     typed = {stem(w): w for w in words}
     eligible = [
         t for t in terms if t.isalpha() and len(typed.get(t, t)) >= MIN_SWAP_CHARS
     ]
     if not eligible:
         return terms
-    known = set(
-        SearchWord.objects.filter(word__in=eligible).values_list("word", flat=True)
-    )
-    unknown = [t for t in eligible if t not in known]
+    snapshot = _snapshot()
+    unknown = [t for t in eligible if t not in snapshot.words]
     if not unknown:
         return terms
     low = min(len(t) - _max_distance(t) for t in unknown)
     high = max(len(t) + _max_distance(t) for t in unknown)
     vocabulary = [
-        (word, documents)
-        for word, documents in SearchWord.objects.filter(
-            length__gte=max(low, 3), length__lte=high
-        ).values_list("word", "documents")
-        if word.isalpha()
+        entry
+        for length in range(max(low, 3), high + 1)
+        for entry in snapshot.by_length.get(length, ())
     ]
     corrected: dict[str, float] = {}
     for term, weight in terms.items():
@@ -988,7 +1288,14 @@ def rank(
             needed[typed] = terms.get(typed, 1.0) * rarest
     need_total = sum(needed.values())
     guessed = guessed or set()
+    # What each typed term adds to the share held, with the terms standing for it.
+    need_items = [
+        (groups[typed], weight * (0.5 if typed in guessed else 1.0))
+        for typed, weight in needed.items()
+    ]
+    phrases = phrases or {}
     weights = [WEIGHTS[f] for f in FIELDS]
+    term_scores: dict[tuple, float] = {}  # many articles share the same counts
     ranked = []
     for pk, (slug, postings) in documents.items():
         if joined_words and not joined_words.keys().isdisjoint(postings):
@@ -1008,7 +1315,10 @@ def rank(
             rare = idf.get(t)
             if rare is None:
                 continue
-            term_score = _term_score(counts, weights)
+            key = tuple(counts)
+            term_score = term_scores.get(key)
+            if term_score is None:
+                term_score = term_scores[key] = _term_score(counts, weights)
             if term_score:
                 score += rare * term_score
                 # A passing mention in the body covers the term less than a
@@ -1016,23 +1326,34 @@ def rank(
                 covered += rare * min(1.0, term_score / FULL_COVER)
         if score <= 0:
             continue
-        held = sum(
-            weight * (0.5 if typed in guessed else 1.0)
-            for typed, weight in needed.items()
-            if any(postings.get(t) for t in groups[typed])
-        )
+        present = postings.keys()
+        held = sum([w for group, w in need_items if not present.isdisjoint(group)])
         if need_total and (
             held / need_total < MIN_MATCH or covered / need_total < MIN_COVER
         ):
             continue
         coverage = covered / query_weight
-        bonus = 1.0 + PHRASE_BONUS * min((phrases or {}).get(pk, 0), MAX_PHRASE_WORDS)
+        bonus = 1.0 + PHRASE_BONUS * min(phrases.get(pk, 0), MAX_PHRASE_WORDS)
         ranked.append((round(score * bonus * (0.2 + coverage) ** 2, 9), slug, pk))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return ranked
 
 
 # --- snippets ---------------------------------------------------------------------
+
+
+# Letters that match an ASCII letter without case but do not lower to it (long
+# s, dotless i, dotted capital I, which also lowers to two characters).
+_CASE_ODD = ("\u017f", "\u0131", "\u0130")
+
+
+def _lowers_alike(text: str) -> bool:
+    """Whether, for patterns of lower-case ASCII, matching ``text`` with
+    IGNORECASE finds what matching ``text.lower()`` with case finds, at the
+    same offsets: for any text without the letters of ``_CASE_ODD`` (the other
+    letters that match an ASCII one without case, the Kelvin sign, lower to
+    it)."""
+    return text.isascii() or not any(c in text for c in _CASE_ODD)
 
 
 def _token_start(text: str, pos: int) -> int:
@@ -1044,6 +1365,33 @@ def _token_start(text: str, pos: int) -> int:
 
 
 _TOKEN_CHAR_RE = re.compile(r"[\w%.\-]")
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix_pattern(prefixes: frozenset[str], flags: int) -> re.Pattern:
+    """A pattern finding where any of ``prefixes`` is written, separators
+    allowed between its letters (``mmwa`` in ``MM_WAIT``), as a tree: one branch
+    per letter, so a long query's dozens of prefixes cost a few tries a place.
+    Where it stops does not matter to ``highlight``, only where it starts."""
+    tree: dict = {}
+    for prefix in prefixes:
+        node = tree
+        for char in prefix:
+            node = node.setdefault(char, {})
+        node[""] = None  # a prefix ends here: what follows need not match
+
+    def branch(node: dict) -> str:
+        if "" in node:
+            return ""
+        alternatives = []
+        for char in sorted(node):
+            rest = branch(node[char])
+            alternatives.append(re.escape(char) + ("[_-]*" + rest if rest else ""))
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:" + "|".join(alternatives) + ")"
+
+    return re.compile(branch(tree), flags)
 
 
 def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
@@ -1058,25 +1406,40 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     # places with one regular expression, then tokenize only the words there.
     # (separators may sit between those letters: ``mmwaitmsg4`` is written
     # ``MM_WAIT_MSG4``.)
-    maybe = re.compile(
-        "|".join(sorted({"[_-]*".join(map(re.escape, t[:4])) for t in terms})),
-        re.IGNORECASE,
-    )
-    hits = []  # (start, end, terms matched) of whole tokens
+    # ASCII terms are searched for in the text lowered, without IGNORECASE: the
+    # same places (see ``_lowers_alike``), found several times faster.
+    if all(t.isascii() for t in terms) and _lowers_alike(text):
+        scanned, flags = text.lower(), 0
+    else:
+        scanned, flags = text, re.IGNORECASE
+    maybe = _prefix_pattern(frozenset(t[:4].lower() for t in terms), flags)
+    starts = []
     end = 0
-    for m in maybe.finditer(text):
-        if m.start() < end:
-            continue
+    for m in maybe.finditer(scanned):
+        if m.start() >= end:
+            start = _token_start(text, m.start())
+            starts.append(start)
+            end = _TOKEN_RE.match(text, start).end()
+    hits = []  # (start, end, terms matched) of whole tokens
+    seen: dict[str, tuple | None] = {}  # word -> (offset, length, matched)
+    for start in starts:
         # The token the match is in: ``MM_WAIT_MSG4`` in ``(MM_WAIT_MSG4/MSG5);``
         # is marked alone, without its brackets or its neighbours.
-        token = _TOKEN_RE.match(text, _token_start(text, m.start()))
-        start, end = token.span()
-        word = token.group()
-        matched = set(tokenize(word)) & terms
-        if matched:
-            inner = word.strip(".-_")
-            start += word.find(inner)
-            hits.append((start, start + len(inner), matched))
+        word = _TOKEN_RE.match(text, start).group()
+        if word in seen:
+            mark = seen[word]
+        else:
+            # ``tokenize(word)``, for the one token it is.
+            found = word.strip("%.-_").lower()[:MAX_TERM_CHARS]
+            matched = {t for t, _w in _token_terms(found)} & terms if found else None
+            mark = None
+            if matched:
+                inner = word.strip(".-_")
+                mark = (word.find(inner), len(inner), matched)
+            seen[word] = mark
+        if mark:
+            offset, length, matched = mark
+            hits.append((start + offset, start + offset + length, matched))
     if not hits:
         return ""
     best, best_cover = 0, -1
@@ -1117,11 +1480,17 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
     )
 
 
+@functools.lru_cache(maxsize=2048)
+def _term_set(text: str) -> frozenset[str]:
+    """The terms of ``text``; kept for the summaries of the articles found most."""
+    return frozenset(tokenize(text))
+
+
 def snippet(article, terms, in_body=()) -> str:
     """From the summary when it holds as many of the terms as the body does
     (``in_body``: the terms the body has), else from the body."""
     wanted = set(terms)
-    in_summary = set(tokenize(article.summary)) & wanted
+    in_summary = _term_set(article.summary) & wanted
     if in_summary and len(in_summary) >= len(set(in_body) & wanted):
         text = highlight(article.summary, wanted, max_chars=400)
     else:
@@ -1162,15 +1531,27 @@ def rerank_phrases(ranked, articles, tokens):
     pattern = phrase_pattern(tokens)
     if pattern is None:
         return ranked
+    words = [t for t in tokens if t]
+    # The words are lower case. For ASCII words, matching without case is
+    # matching the lowered text with case (``_lowers_alike``), which is several
+    # times faster, and a text lacking one of the words lowered cannot match.
+    lowered_pattern = None
+    if all(w.isascii() for w in words):
+        lowered_pattern = re.compile(pattern.pattern)
+
+    def holds(text: str) -> bool:
+        if lowered_pattern is not None and _lowers_alike(text):
+            lowered = text.lower()
+            if not all(w in lowered for w in words):
+                return False
+            return lowered_pattern.search(lowered) is not None
+        return pattern.search(text) is not None
+
     bonus = 1 + TEXT_PHRASE_BONUS
     out = []
     for score, slug, pk in ranked:
         article = articles[pk]
-        if (
-            pattern.search(article.title)
-            or pattern.search(article.summary)
-            or pattern.search(article.body_text)
-        ):
+        if holds(article.title) or holds(article.summary) or holds(article.body_text):
             score = round(score * bonus, 9)
         out.append((score, slug, pk))
     out.sort(key=lambda r: (-r[0], r[1]))
@@ -1189,53 +1570,138 @@ def _identifier_phrase(identifier: str) -> str | None:
     return f" {' '.join(phrase)} " if len(phrase) >= 2 else None
 
 
-def _phrase_words(sequence: list[str], identifiers) -> int:
-    """How many words of the query (``sequence``, from ``_phrase_tokens``) an
-    article's identifiers of two words or more match in a row."""
-    if len(sequence) < 2:
-        return 0
-    joined = " " + " ".join(sequence) + " "
-    words = 0
+@dataclass
+class _Snapshot:
+    """What every search reads and only a change of the knowledge base changes,
+    kept in memory per revision (``kb.pages.memo``) instead of read per query:
+
+    - ``words``: the vocabulary (``rebuild_vocabulary``), word -> articles using it;
+    - ``by_length``: its plain words by length, what typos are corrected against;
+    - ``articles``: pk -> (slug, the identifiers of two words or more as
+      ``(phrase, words)``), for the ranking's tie-break and phrase bonus;
+    - ``counts``: postings counted for terms the vocabulary lacks, filled as
+      queries ask.
+
+    An article written by another process since the snapshot was taken (its
+    revision is read at most every ``KB_REVISION_TTL`` seconds) is read from
+    the database when it turns up (``_article_rows``)."""
+
+    words: dict[str, int]
+    by_length: dict[int, list[tuple[str, int]]]
+    articles: dict[int, tuple[str, tuple[tuple[str, int], ...]]]
+    counts: dict[str, int]
+
+
+def _identifier_phrases(identifiers) -> tuple[tuple[str, int], ...]:
+    """``(phrase, words)`` of each identifier of two words or more, as
+    ``_phrase_words`` matches them."""
+    if isinstance(identifiers, str):
+        identifiers = json.loads(identifiers)
+    out = []
     for identifier in identifiers or ():
         phrase = _identifier_phrase(str(identifier)[:MAX_QUERY_CHARS])
-        if phrase and phrase in joined:
-            words += phrase.count(" ") - 1
-    return words
+        if phrase:
+            out.append((phrase, phrase.count(" ") - 1))
+    return tuple(out)
+
+
+def _take_snapshot() -> _Snapshot:
+    from kb.models import Article, SearchWord
+
+    words: dict[str, int] = {}
+    by_length: dict[int, list[tuple[str, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word, length, documents FROM {SearchWord._meta.db_table}"
+        )
+        for word, length, documents in cursor.fetchall():
+            words[word] = documents
+            if word.isalpha():
+                by_length.setdefault(length, []).append((word, documents))
+        cursor.execute(f"SELECT id, slug, identifiers FROM {Article._meta.db_table}")
+        articles = {
+            pk: (slug, _identifier_phrases(identifiers))
+            for pk, slug, identifiers in cursor.fetchall()
+        }
+    return _Snapshot(words, by_length, articles, {})
+
+
+def _snapshot() -> _Snapshot:
+    from kb import pages
+
+    return pages.memo("search-snapshot", _take_snapshot)
+
+
+def _article_rows(pks, snapshot: _Snapshot) -> dict:
+    """pk -> (slug, identifier phrases) of the articles ``pks`` names that exist;
+    from the snapshot, and from the database for any written since it was taken."""
+    known = snapshot.articles
+    rows = {pk: known[pk] for pk in pks if pk in known}
+    if len(rows) < len(pks):
+        missing = [pk for pk in pks if pk not in known]
+        for pk, slug, identifiers in _select_in(
+            "SELECT id, slug, identifiers FROM kb_article WHERE", "id", missing
+        ):
+            rows[pk] = (slug, _identifier_phrases(identifiers))
+    return rows
+
+
+def _phrase_count(sequence: list[str], phrases) -> int:
+    """``_phrase_words`` over an article's identifier phrases already made."""
+    if len(sequence) < 2 or not phrases:
+        return 0
+    joined = " " + " ".join(sequence) + " "
+    return sum(words for phrase, words in phrases if phrase in joined)
 
 
 def _known_terms(candidates) -> set[str]:
     """Which of ``candidates`` the index holds (in any article, any field), from
     its vocabulary (``rebuild_vocabulary``)."""
-    from kb.models import SearchWord
-
-    candidates = [c for c in candidates if 2 <= len(c) <= MAX_TERM_CHARS]
-    if not candidates:
-        return set()
-    return set(
-        SearchWord.objects.filter(word__in=candidates).values_list("word", flat=True)
-    )
+    words = _snapshot().words
+    return {c for c in candidates if 2 <= len(c) <= MAX_TERM_CHARS and c in words}
 
 
 def _document_counts(terms) -> dict[str, int]:
-    """How many articles hold each term: from the vocabulary, a small table, and
-    from the postings for any term it does not list (written since it was built)."""
-    from kb.models import Posting, SearchWord
+    """How many articles hold each term: from the vocabulary, and from the
+    postings for any term it does not list (written since it was built)."""
+    from kb.models import Posting
 
-    df = dict(
-        SearchWord.objects.filter(word__in=terms).values_list("word", "documents")
-    )
-    missing = [t for t in terms if t not in df]
+    snapshot = _snapshot()
+    words, counted = snapshot.words, snapshot.counts
+    df = {}
+    missing = []
+    for t in terms:
+        if t in words:
+            df[t] = words[t]
+        elif t in counted:
+            if counted[t]:
+                df[t] = counted[t]
+        else:
+            missing.append(t)
     if missing:
-        df.update(
-            Posting.objects.filter(term__in=missing)
-            .values("term")
-            .annotate(n=Count("article_id"))
-            .values_list("term", "n")
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, COUNT(article_id) FROM {Posting._meta.db_table}"
+                f" WHERE term IN ({', '.join(['%s'] * len(missing))}) GROUP BY term",
+                missing,
+            )
+            found = dict(cursor.fetchall())
+        for t in missing:
+            counted[t] = found.get(t, 0)
+        df.update(found)
     return df
 
 
 # --- the one entry point ----------------------------------------------------------
+
+
+class _Text(NamedTuple):
+    """What results are shown and reranked with, of one article."""
+
+    slug: str
+    title: str
+    summary: str
+    body_text: str
 
 
 @dataclass
@@ -1278,20 +1744,45 @@ def _select_in(sql: str, column: str, ids, before=()) -> list[tuple]:
     return rows
 
 
-def _article_count() -> int:
-    """How many articles there are, counted once per revision of the knowledge
-    base (PostgreSQL counts a table by reading it)."""
-    from kb import pages
-    from kb.models import Article
+def _postings_of(terms, ids) -> list[tuple]:
+    """Rows ``(term, article_id, counts…)`` of ``terms`` in the articles ``ids``."""
+    from kb.models import Posting
 
-    return pages.memo("article-count", Article.objects.count)
+    table = Posting._meta.db_table
+    columns = ", ".join(f"p.{f}" for f in FIELDS)
+    if _vendor() == "postgresql":
+        # One lookup in the (term, article) key per pair (LATERAL, kept apart by
+        # OFFSET 0): given the two lists, the planner reads every posting of
+        # the articles through the article index, or of the terms, and
+        # filters, several times slower.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.term, p.article_id, {columns}"
+                " FROM unnest(%s::text[]) AS t(term), unnest(%s::bigint[]) AS a(id),"
+                f" LATERAL (SELECT * FROM {table} q WHERE q.term = t.term"
+                " AND q.article_id = a.id OFFSET 0) p",
+                [list(terms), list(ids)],
+            )
+            return cursor.fetchall()
+    # Hundreds of ids: plain SQL, which the ORM would spend longer building.
+    return _select_in(
+        f"SELECT p.term, p.article_id, {columns} FROM {table} p"
+        f" WHERE p.term IN ({', '.join(['%s'] * len(terms))}) AND",
+        "p.article_id",
+        ids,
+        before=list(terms),
+    )
+
+
+def _article_count() -> int:
+    """How many articles there are, in this revision of the knowledge base
+    (PostgreSQL counts a table by reading it)."""
+    return len(_snapshot().articles)
 
 
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
-    from kb.models import Article, Posting
-
     if not query_terms(query) or limit <= 0:
         return []
     tokens = query_tokens(query)
@@ -1310,36 +1801,32 @@ def search(query, limit: int = 10) -> list[Result]:
     pks = _candidates(terms)
     if not pks:
         return []
-    # Hundreds of ids: plain SQL, which the ORM would spend longer building.
-    slugs = dict(_select_in("SELECT id, slug FROM kb_article WHERE", "id", pks))
-    documents: dict[int, tuple[str, dict]] = {pk: (slugs[pk], {}) for pk in slugs}
-    postings = _select_in(
-        f"SELECT article_id, term, {', '.join(FIELDS)} FROM {Posting._meta.db_table}"
-        f" WHERE term IN ({', '.join(['%s'] * len(terms))}) AND",
-        "article_id",
-        list(documents),
-        before=list(terms),
-    )
-    for article_id, term, *counts in postings:
-        documents[article_id][1][term] = counts
-    # Only an article with two query terms among its identifiers can quote a
-    # phrase of the query in one of them: read the identifiers of those alone.
-    in_identifiers = FIELDS.index("identifiers")
-    quoting = [
-        pk
-        for pk, (_slug, found) in documents.items()
-        if sum(1 for counts in found.values() if counts[in_identifiers]) >= 2
-    ]
-    sequence = _phrase_tokens(tokens)
-    phrases = {
-        pk: _phrase_words(
-            sequence,
-            json.loads(identifiers) if isinstance(identifiers, str) else identifiers,
-        )
-        for pk, identifiers in _select_in(
-            "SELECT id, identifiers FROM kb_article WHERE", "id", quoting
-        )
+    rows = _article_rows(pks, _snapshot())
+    by_term = dict(getattr(pks, "postings", {}))
+    unread = [t for t in terms if t not in getattr(pks, "read", ())]
+    if unread:
+        for term, article_id, *counts in _postings_of(unread, list(rows)):
+            by_term.setdefault(term, {})[article_id] = counts
+    documents: dict[int, tuple[str, dict]] = {
+        pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
     }
+    # Each article's terms in one order (the terms'), however they were read:
+    # ranking adds them up in it.
+    for term in sorted(by_term):
+        for article_id, counts in by_term[term].items():
+            document = documents.get(article_id)
+            if document is not None:
+                document[1][term] = counts
+    # Only an article with two query terms among its identifiers can quote a
+    # phrase of the query in one of them.
+    in_identifiers = FIELDS.index("identifiers")
+    sequence = _phrase_tokens(tokens)
+    phrases = {}
+    if len(sequence) >= 2:
+        for pk, (_slug, held) in documents.items():
+            named = rows[pk][1]
+            if named and len([c for c in held.values() if c[in_identifiers]]) >= 2:
+                phrases[pk] = _phrase_count(sequence, named)
     df = _document_counts(list(terms))
     ranked = rank(
         terms,
@@ -1355,9 +1842,14 @@ def search(query, limit: int = 10) -> list[Result]:
     # a little below the page: look at a few more.
     reranking = phrase_pattern(tokens) is not None
     ranked = ranked[: limit + RERANKED if reranking else limit]
-    articles = Article.objects.only("slug", "title", "summary", "body_text").in_bulk(
-        [pk for _score, _slug, pk in ranked]
-    )
+    articles = {
+        pk: _Text(slug, title, summary, body_text)
+        for pk, slug, title, summary, body_text in _select_in(
+            "SELECT id, slug, title, summary, body_text FROM kb_article WHERE",
+            "id",
+            [pk for _score, _slug, pk in ranked],
+        )
+    }
     if reranking:
         ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
@@ -1374,7 +1866,7 @@ def search(query, limit: int = 10) -> list[Result]:
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
-                url=article.get_absolute_url(),
+                url=reverse("kb-article", args=[article.slug]),
                 snippet=snippet(article, marked, in_body),
                 score=score,
             )

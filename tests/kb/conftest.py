@@ -40,5 +40,11 @@ def articles(db):
 @pytest.fixture(autouse=True)
 def fresh_pages(settings):
     """Pages kept in memory are checked against the database on every request, as
-    each test's transaction is rolled back behind the process's back."""
+    each test's transaction is rolled back behind the process's back; and what a
+    test kept is forgotten after it, since its rolled-back changes leave the
+    revision token as it was (search keeps its vocabulary under that token)."""
+    from kb import pages
+
     settings.KB_REVISION_TTL = 0
+    yield
+    pages.forget()

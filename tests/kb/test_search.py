@@ -386,6 +386,86 @@ def test_it_keeps_the_best_candidates_when_too_many_match(articles, monkeypatch)
     assert search("ironport receiving aborted")[0].slug == "ironport-esmtp-inspection"
 
 
+def _summed_candidates(terms):
+    """The best candidates as a sum over every posting of the chosen terms gives
+    them, highest first, ties to the lower id."""
+    import math
+
+    import kb.search
+    from kb.models import Article, Posting
+
+    weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
+    df = kb.search._document_counts(list(weights))
+    total = Article.objects.count()
+    scores: dict[int, float] = {}
+    for term in kb.search._chosen_terms(weights, df):
+        rarity = math.log(1 + (total - df[term] + 0.5) / (df[term] + 0.5))
+        for row in Posting.objects.filter(term=term).values_list(
+            "article_id", "title", "identifiers", "headings", "body"
+        ):
+            scores[row[0]] = scores.get(row[0], 0.0) + weights[term] * rarity * (
+                10.0 * row[1] + 6.0 * row[2] + 3.0 * row[3] + 1.0 * row[4]
+            )
+    return sorted(scores, key=lambda pk: (-scores[pk], pk))[: kb.search.CANDIDATES]
+
+
+def test_the_head_of_a_common_terms_postings_chooses_as_a_full_sum(
+    articles, monkeypatch
+):
+    """With many postings, the commonest chosen term is read from the head of
+    its postings by weight (and where a rarer term is held), not whole: the
+    candidates kept are the ones adding up every posting keeps, and what was
+    read on the way is every posting of those candidates for those terms."""
+    import kb.search
+    from kb.models import Posting
+    from tests.kb.test_search_field import FIELD
+
+    monkeypatch.setattr(kb.search, "CANDIDATES", 3)
+    monkeypatch.setattr(kb.search, "CANDIDATE_ROWS", 8)
+    checked = 0
+    for query, _slug, _within in RELEVANCE + FIELD:
+        terms = query_terms(query)
+        df = kb.search._document_counts(list(terms))
+        if sum(df.values()) <= kb.search.CANDIDATE_ROWS:
+            continue
+        kept = kb.search._candidates(terms)
+        assert list(kept) == _summed_candidates(terms), query
+        for term in kept.read:
+            expected = {
+                pk: list(counts)
+                for pk, *counts in Posting.objects.filter(
+                    term=term, article_id__in=kept
+                ).values_list("article_id", *kb.search.FIELDS)
+            }
+            read = kept.postings.get(term, {})
+            assert {pk: c for pk, c in read.items() if pk in kept} == expected
+        checked += 1
+    assert checked > 50
+
+
+def test_a_vocabulary_counting_too_many_postings_still_finds_every_match(
+    articles, monkeypatch
+):
+    """Which way candidates are read is chosen by the vocabulary's counts; when
+    they overstate what the index holds (an article written since the
+    vocabulary was built went away), every article that matches is still
+    found while there are no more than CANDIDATES."""
+    import kb.search
+    from kb import pages
+    from kb.models import Article, SearchWord
+
+    terms = query_terms("MM_WAIT_MSG4")
+    matching = _scan_candidates(terms)
+    monkeypatch.setattr(kb.search, "CANDIDATES", len(matching))
+    monkeypatch.setattr(kb.search, "CANDIDATE_ROWS", 1)
+    SearchWord.objects.filter(word="mmwaitmsg4").update(
+        documents=Article.objects.count()
+    )
+    pages.forget()
+    assert sum(kb.search._document_counts(list(terms)).values()) > len(matching)
+    assert sorted(kb.search._candidates(terms)) == sorted(matching)
+
+
 def test_document_counts_match_the_terms_one_by_one(articles):
     """The counting done in bulk at sync gives what tokenizing term by term gives."""
     from kb.search import _counts, weighted_terms
@@ -396,3 +476,14 @@ def test_document_counts_match_the_terms_one_by_one(articles):
             for term, weight in weighted_terms(text):
                 expected[term] = expected.get(term, 0.0) + weight
             assert _counts([text]) == {t: round(c, 3) for t, c in expected.items()}
+
+
+def test_the_weight_index_is_on_the_expression_search_orders_by():
+    """The best postings of a common term are read from an index on FIELD_SUM
+    (migration 0009); written otherwise, the database would add up every one."""
+    from importlib import import_module
+
+    import kb.search
+
+    migration = import_module("kb.migrations.0009_posting_weight")
+    assert kb.search.FIELD_SUM == migration.FIELD_SUM

@@ -182,3 +182,88 @@ def test_it_skips_notes_and_refuses_names_that_are_not_slugs(content_dir):
         CommandError, match="Second Probe.md: the file name is not a valid slug"
     ):
         sync(content_dir=str(content_dir))
+
+
+def _index_state() -> dict:
+    """Everything a sync writes for search, keyed by slug, and the indexes of
+    the postings table (and on PostgreSQL its constraints and the articles'
+    full-text columns)."""
+    from django.db import connection
+
+    from kb.models import Posting, SearchWord
+
+    slug = dict(Article.objects.values_list("pk", "slug"))
+    state = {
+        "articles": sorted(
+            Article.objects.values_list(
+                "slug", "html", "toc", "body_text", "search_terms", "neighbours"
+            )
+        ),
+        "tags": sorted(
+            Article.tags.through.objects.values_list("article__slug", "tag__slug")
+        ),
+        "postings": sorted(
+            (slug[pk], term, *counts)
+            for pk, term, *counts in Posting.objects.values_list(
+                "article_id", "term", "title", "identifiers", "headings", "body"
+            )
+        ),
+        "words": sorted(SearchWord.objects.values_list("word", "length", "documents")),
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT rowid, title, identifiers, headings, body FROM kb_article_fts"
+            )
+            state["fts"] = sorted((slug[r[0]], *r[1:]) for r in cursor.fetchall())
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'kb_posting'"
+            )
+        else:
+            cursor.execute(
+                "SELECT slug, search_document::text, search_head::text FROM kb_article"
+            )
+            state["fts"] = sorted(cursor.fetchall())
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes"
+                " WHERE tablename IN ('kb_posting', 'kb_article')"
+                " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = 'kb_posting'::regclass"
+            )
+        state["schema"] = sorted(cursor.fetchall())
+    return state
+
+
+@pytest.mark.django_db
+def test_a_bulk_sync_writes_what_a_sync_article_by_article_writes(monkeypatch):
+    """A big sync renders in other processes and writes the postings with their
+    indexes dropped and made again; what it leaves is what the ordinary way
+    leaves, indexes and constraints included."""
+    from kb import search as index
+    from kb.management.commands import sync_articles
+
+    sync()
+    ordinary = _index_state()
+    Article.objects.all().delete()
+    Tag.objects.all().delete()
+    SearchWord.objects.all().delete()
+    monkeypatch.setattr(index, "BULK_MIN", 1)
+    monkeypatch.setattr(sync_articles, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sync_articles, "_cores", lambda: 2)
+    bulk, pools = [], []
+    real_bulk, real_pool = index.bulk_writes, sync_articles.ProcessPoolExecutor
+
+    def bulk_writes(enabled=True):
+        bulk.append(enabled)
+        return real_bulk(enabled)
+
+    def pool(*args, **kwargs):
+        pools.append(args)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(index, "bulk_writes", bulk_writes)
+    monkeypatch.setattr(sync_articles, "ProcessPoolExecutor", pool)
+    sync()
+    assert bulk == [True] and pools == [(2,)]
+    assert _index_state() == ordinary
+    assert search("MM_WAIT_MSG4")[0].slug == "mm-wait-msg4"
