@@ -4,6 +4,7 @@ import io
 import re
 import shutil
 import time
+import uuid
 
 from django.conf import settings as django_settings
 from django.core.management import call_command
@@ -81,7 +82,8 @@ def test_another_process_change_shows_within_the_ttl(client, articles, settings)
     client.get("/kb/mm-wait-msg4/")
     pages.revision()  # the token this process holds
     Article.objects.filter(slug="mm-wait-msg4").update(title="Renamed elsewhere")
-    Revision.objects.filter(pk=1).update(token="from-another-process")
+    # A token no earlier test used: pages cached under it would be another KB's.
+    Revision.objects.filter(pk=1).update(token=f"from-another-process-{uuid.uuid4()}")
     assert "Renamed elsewhere" not in client.get("/kb/mm-wait-msg4/").content.decode()
     time.sleep(0.35)
     assert "Renamed elsewhere" in client.get("/kb/mm-wait-msg4/").content.decode()
