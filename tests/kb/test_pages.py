@@ -79,7 +79,9 @@ def test_another_process_change_shows_within_the_ttl(
 ):
     """A change written by another process (no signal here) shows once the
     token is read again, and not before. (The pages' clock stands still until
-    moved, so a slow page is not taken for the TTL running out.)"""
+    moved, so a slow page is not taken for the TTL running out; and the token
+    is one this test wrote, as another process's sync would have.)"""
+    Revision.objects.update_or_create(pk=1, defaults={"token": "published"})
     now = [1000.0]
     monkeypatch.setattr(pages, "time", SimpleNamespace(monotonic=lambda: now[0]))
     settings.KB_REVISION_TTL = 0.3
