@@ -102,11 +102,12 @@ def changed(**_kwargs) -> None:
 def forget() -> None:
     """Drop every page and value kept here and read the token again next time:
     for changes undone behind this process's back (a rolled-back transaction
-    leaves the token it had)."""
+    leaves the token it had, and never runs the publishing it was to end with)."""
     with _lock:
         _clear()
         _state["token"] = None
         _state["checked"] = float("-inf")
+        _state["publish"] = False
 
 
 def publish() -> None:

@@ -20,14 +20,19 @@ are joined (``mm wait msg 4``, ``nat t``), and an unknown plain word is
 replaced by the closest word the index has (keyboard-aware edit distance), so a
 typo still finds its article.
 
-The database's full-text engine only picks candidates (any query term, OR); one
-Python function then ranks them the same way on every backend, from per-field term
-counts kept in the postings table (``kb.models.Posting``): field weights (title
-above identifiers above headings above body), how much of the query an article
-covers, a bonus for an identifier quoted whole, ties broken by slug. An article
-that holds too little of the query is no answer and is left out, so a question
-the knowledge base cannot answer gives []. Any string is a valid query: only
-terms made of word characters and ``_ . -`` ever reach the database, quoted.
+The database only picks candidates, from the postings table
+(``kb.models.Posting``, per-field term counts): every article holding a query
+term, or, when more than CANDIDATES do, the best on the query's rarest terms
+(``_candidates``; the full-text engine is asked only when the vocabulary's
+counts may be stale). One Python function then ranks them the same way on every
+backend, from those counts: field weights (title above identifiers above
+headings above body), how much of the query an article covers, a bonus for an
+identifier quoted whole, ties broken by slug. An article that holds too little
+of the query is no answer and is left out, so a question the knowledge base
+cannot answer gives []. Any string is a valid query: only terms made of word
+characters and ``_ . -`` ever reach the database, quoted. What every search
+reads and only a change of the knowledge base changes (the vocabulary, each
+article's slug) is kept in memory per revision (``_snapshot``).
 """
 
 from __future__ import annotations
