@@ -217,7 +217,7 @@ def _plain(value, depth: int = 0) -> str:
             return f"{len(value)} fields"
         return ", ".join(
             f"{k.replace('_', ' ')} {_plain(v, depth + 1)}".strip()
-            for k, v in value.items()
+            for k, v in sorted(value.items())
             if v not in (None, "", [], {})
         )
     if isinstance(value, list | tuple):
@@ -242,10 +242,11 @@ def _record_tables(sources: list[dict]) -> list[dict]:
             if fragment in kind:
                 columns = [c for c in preferred if any(c in r for r in records)]
                 break
-        for record in records:
-            for key in record:
-                if key not in HIDDEN_FIELDS and key not in columns:
-                    columns.append(key)
+        # The rest in name order: PostgreSQL's jsonb keeps a record's keys in
+        # its own order, so the page read back from the database must not
+        # depend on the order the parser wrote them in.
+        rest = {k for record in records for k in record}
+        columns.extend(sorted(rest - HIDDEN_FIELDS - set(columns)))
         shown = records[:ROWS_SHOWN]
         tables.append(
             {
@@ -623,12 +624,11 @@ def render_page(diagnosis, report: dict) -> dict:
 def _stored_page(diagnosis):
     if diagnosis.status != Diagnosis.Status.DONE:
         return None
-    page = (
+    return (
         DiagnosisPage.objects.filter(diagnosis_id=diagnosis.id, version=RENDER_VERSION)
         .only("line_count", "result_html", "paste_html", "finding_titles")
         .first()
     )
-    return page
 
 
 def diagnosis_page(request, diagnosis, shared=False):
@@ -664,7 +664,7 @@ def diagnosis_page(request, diagnosis, shared=False):
     if page is not None:
         ctx["paste"] = mark_safe(DiagnosisPage.unpack(page.paste_html))
     else:
-        ctx["paste"] = _numbered_paste(diagnosis.report or {}, lines)
+        ctx["paste"] = _numbered_paste(report, lines)
     return render(request, template, ctx)
 
 
