@@ -547,16 +547,6 @@ def _field_text(counts: dict[str, int]) -> str:
     return " ".join(parts)
 
 
-def _tsvector_literal(terms: dict[str, dict[str, int]], fields=FIELDS) -> str:
-    """A tsvector with a weight per field: A title, B identifiers, C headings, D body."""
-    document, head = _tsvector_literals(terms)
-    if tuple(fields) == FIELDS:
-        return document
-    if tuple(fields) == FIELDS[:3]:
-        return head
-    raise ValueError(f"no tsvector of the fields {fields}")
-
-
 _MAX_POSITION = 16383  # PostgreSQL's highest lexeme position
 
 
@@ -1434,9 +1424,7 @@ def highlight(text: str, terms, max_chars: int = SNIPPET_CHARS) -> str:
         if word in seen:
             mark = seen[word]
         else:
-            # ``tokenize(word)``, for the one token it is.
-            found = word.strip("%.-_").lower()[:MAX_TERM_CHARS]
-            matched = {t for t, _w in _token_terms(found)} & terms if found else None
+            matched = {t for t, _w in _found_terms(word.lower())} & terms
             mark = None
             if matched:
                 inner = word.strip(".-_")
@@ -1599,7 +1587,7 @@ class _Snapshot:
 
 def _identifier_phrases(identifiers) -> tuple[tuple[str, int], ...]:
     """``(phrase, words)`` of each identifier of two words or more, as
-    ``_phrase_words`` matches them."""
+    ``_phrase_count`` matches them."""
     if isinstance(identifiers, str):
         identifiers = json.loads(identifiers)
     out = []
@@ -1652,7 +1640,8 @@ def _article_rows(pks, snapshot: _Snapshot) -> dict:
 
 
 def _phrase_count(sequence: list[str], phrases) -> int:
-    """``_phrase_words`` over an article's identifier phrases already made."""
+    """The words of every identifier phrase of an article (made once by
+    ``_identifier_phrases``) that ``sequence`` holds, summed."""
     if len(sequence) < 2 or not phrases:
         return 0
     joined = " " + " ".join(sequence) + " "
