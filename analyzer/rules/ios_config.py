@@ -427,14 +427,20 @@ def _ipsec_devices(report) -> set[str]:
     """The devices (by prompt, "" when unnamed) the paste shows running IPsec."""
     devices = set()
     for source in report.sources:
-        if source.kind in _IOS_IPSEC_KINDS or (
-            source.kind == "ike_debug"
-            and any(r.get("platform") == "ios" for r in source.records)
-        ):
-            devices.add(device_name(source.prompt))
-        elif source.kind == "syslog" and any(
-            r.get("platform") == "ios" and r.get("facility") in _IOS_IPSEC_FACILITIES
-            for r in source.records
+        if (
+            source.kind in _IOS_IPSEC_KINDS
+            or (
+                source.kind == "ike_debug"
+                and any(r.get("platform") == "ios" for r in source.records)
+            )
+            or (
+                source.kind == "syslog"
+                and any(
+                    r.get("platform") == "ios"
+                    and r.get("facility") in _IOS_IPSEC_FACILITIES
+                    for r in source.records
+                )
+            )
         ):
             devices.add(device_name(source.prompt))
     return devices
@@ -466,13 +472,16 @@ def _mask_as_wildcard(report, config) -> list[Finding]:
         }
     for source in report.sources_of("ios.show_crypto_map"):
         named |= {e["acl"] for e in source.records if e.get("acl")}
-    ipsec = _ipsec_devices(report)
     lists: list[tuple[list[dict], str]] = []
     if config is not None:
         lists.append((config.of("access_list_entry"), ""))
     for source in report.sources_of("ios.show_access_lists"):
         lists.append((source.records, device_name(source.prompt)))
-    by_acl: dict[str, list[tuple[dict, int]]] = {}
+    if not lists:
+        return []
+    # Only asked when no crypto map names its ACL: it reads every log record.
+    ipsec = set() if named else _ipsec_devices(report)
+    by_acl: dict[str, list[tuple[dict, int, dict]]] = {}
     for records, device in lists:
         for entry in records:
             acl = entry.get("acl")
@@ -483,18 +492,18 @@ def _mask_as_wildcard(report, config) -> list[Finding]:
                     continue
             elif not ipsec or ("" not in ipsec and device and device not in ipsec):
                 continue
-            sides = [_zeroed_by_mask(entry.get(k)) for k in ("source", "destination")]
-            bits = [b for b in sides if b is not None]
-            if bits:
-                by_acl.setdefault(acl, []).append((entry, min(bits)))
+            # The side IOS compares the fewest bits of, and how many.
+            sides = [
+                (bits, entry[k])
+                for k in ("source", "destination")
+                if (bits := _zeroed_by_mask(entry.get(k))) is not None
+            ]
+            if sides:
+                bits, spec = min(sides, key=lambda side: side[0])
+                by_acl.setdefault(acl, []).append((entry, bits, spec))
     findings = []
     for acl, hits in by_acl.items():
-        entry, bits = hits[0]
-        spec = next(
-            entry[k]
-            for k in ("source", "destination")
-            if _zeroed_by_mask(entry.get(k)) is not None
-        )
+        entry, bits, spec = hits[0]
         seq = f" entry {entry['seq']}" if entry.get("seq") is not None else ""
         written = (
             f"{entry['action']} {entry.get('protocol') or 'ip'} "
@@ -531,7 +540,7 @@ def _mask_as_wildcard(report, config) -> list[Finding]:
                     )
                 ),
                 link=links.PHASE2_CRYPTO_ACL_MIRROR,
-                lines=[e["lines"][0] for e, _ in hits][:20],
+                lines=[e["lines"][0] for e, _bits, _spec in hits][:20],
                 next_commands=[
                     f"show ip access-lists {acl}",
                     "show crypto map",
