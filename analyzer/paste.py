@@ -437,12 +437,17 @@ def waiting_for_sa(rec: dict) -> bool:
     )
 
 
+def ident_network(ident: str | None):
+    """The network of a proxy ident ("192.168.11.0/255.255.255.0/0/0"), or None."""
+    parts = (ident or "").rsplit("/", 3)
+    return network(parts[0], parts[1]) if len(parts) == 4 else None
+
+
 def _networks(rec: dict):
     """The local and remote networks of an IPsec SA entry's proxies, or None."""
     out = []
     for key in ("local_ident", "remote_ident"):
-        parts = (rec.get(key) or "").rsplit("/", 3)
-        net = network(parts[0], parts[1]) if len(parts) == 4 else None
+        net = ident_network(rec.get(key))
         if net is None:
             return None
         out.append(net)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from analyzer import links
 from analyzer.addresses import network, prefix_text
-from analyzer.paste import narrowed_to, waiting_for_sa
+from analyzer.paste import ident_network, narrowed_to, waiting_for_sa
 from analyzer.report import Finding
 
 KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
@@ -645,11 +645,6 @@ def check(report):
     return findings
 
 
-def _ident_network(ident: str | None):
-    parts = _split_ident(ident)
-    return None if parts is None else network(parts[0], parts[1])
-
-
 def _overlapping(latest: list, ikev2: set = frozenset()) -> list[Finding]:
     """SAs with one peer whose proxies overlap without being the same: the peer
     negotiated other networks (a supernet, a host inside a subnet) than this side's
@@ -662,8 +657,8 @@ def _overlapping(latest: list, ikev2: set = frozenset()) -> list[Finding]:
         if rec.get("peer") in ikev2 and narrowed_to(rec, records):
             continue
         local, remote = (
-            _ident_network(rec.get("local_ident")),
-            _ident_network(rec.get("remote_ident")),
+            ident_network(rec.get("local_ident")),
+            ident_network(rec.get("remote_ident")),
         )
         if (
             local is None
