@@ -571,21 +571,11 @@ KEEP_EVERY_RECORD = 50_000
 # (108003/108004/507003, which rules/asa_config.py also reads as mail broken in
 # transit), IKE or ESP denied by an access list (the access-list IDs and IOS's
 # IPACCESSLOG) and traffic outside the SA (402116).
-CITED_IDS = frozenset(
-    {
-        "108003",
-        "108004",
-        "507003",
-        "106001",
-        "106006",
-        "106023",
-        "106100",
-        "710003",
-        "430002",
-        "430003",
-        "402116",
-    }
+ESMTP_IDS = frozenset({"108003", "108004", "507003"})
+ACL_IDS = frozenset(
+    {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
 )
+CITED_IDS = ESMTP_IDS | ACL_IDS | {"402116"}
 
 
 def cited(message_id: str | None) -> bool:
@@ -1492,7 +1482,7 @@ def _esmtp_drop(record: dict) -> None:
     or 108004 naming ESMTP, or 507003 (an inspection engine ending a flow) saying
     the inspector disconnected; any of the three on port 25."""
     message_id = record.get("message_id")
-    if message_id not in ("108004", "507003", "108003"):
+    if message_id not in ESMTP_IDS:
         return
     text = record["text"]
     if record.get("dst_port") == 25 or record.get("src_port") == 25:

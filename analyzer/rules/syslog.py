@@ -13,7 +13,7 @@ from analyzer import links, syslog_catalog
 from analyzer.parsers import syslog
 from analyzer.report import Finding, Report, plural
 
-_ACL_IDS = {"106001", "106006", "106023", "106100", "710003", "430002", "430003"}
+_ACL_IDS = syslog.ACL_IDS
 # Messages that log an action only when they say it.
 _ACTION_REQUIRED = {"106100", "430002", "430003"}
 _VPN_PORTS = {500, 4500}
@@ -37,7 +37,7 @@ def check(report: Report) -> list[Finding]:
     if summary is not None:
         findings.append(summary)
     findings.extend(_esmtp(messages))
-    findings.extend(_vpn_denies(messages, _known_peers(report)))
+    findings.extend(_vpn_denies(messages, _known_peers(report, summaries)))
     findings.extend(_outside_policy(messages))
     return findings
 
@@ -210,8 +210,9 @@ def _esmtp(messages: list[dict]) -> list[Finding]:
     return findings
 
 
-def _known_peers(report: Report) -> set[str]:
-    """Every address the paste names as an IKE peer, whatever printed it."""
+def _known_peers(report: Report, summaries: list[dict]) -> set[str]:
+    """Every address the paste names as an IKE peer, whatever printed it
+    (``summaries``: each syslog source's summary)."""
     peers: set[str] = set()
     for source in report.sources:
         if source.kind == "syslog":
@@ -220,8 +221,8 @@ def _known_peers(report: Report) -> set[str]:
             peer = record.get("peer") if isinstance(record, dict) else None
             if isinstance(peer, str) and peer:
                 peers.add(peer)
-    for source in report.sources_of("syslog"):
-        for peer, by_id in syslog.summary(source)["peers"].items():
+    for summary in summaries:
+        for peer, by_id in summary["peers"].items():
             if any(message_id not in _ACL_IDS for message_id in by_id):
                 peers.add(peer)
     return peers
