@@ -357,9 +357,7 @@ def lookup(name: str) -> IsakmpState | None:
 
 # ASA tunnel-manager states of the remote-access extensions after phase 1
 # (AM_TM_INIT_XAUTH, MM_TM_WAIT_MODECFG_REPLY ...).
-_EXTENSION = re.compile(
-    r"^(?:AM|MM)_TM_(?:INIT|WAIT|RESP)\w*_(?:XAUTH|MODECFG)|^(?:AM|MM)_TM_\w*(?:XAUTH|MODECFG)"
-)
+_EXTENSION = re.compile(r"^(?:AM|MM)_TM_\w*(?:XAUTH|MODECFG)")
 
 
 def remote_access_step(name: str) -> str | None:
