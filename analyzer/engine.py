@@ -423,6 +423,19 @@ def _look_closer(chunk: str, lines: list[str]) -> tuple[list[int], bool]:
     return look + [len(lines)], words
 
 
+def _ike_seen(reading: tuple) -> dict:
+    """What the IKE reader is told of a plain message `syslog.plain` read."""
+    message_id, _, stamp, facility, said, debug, _ = reading
+    return {
+        "platform": "asa" if facility is None else "ios",
+        "facility": facility,
+        "message_id": message_id,
+        "debug": debug,
+        "text": said,
+        "timestamp": stamp,
+    }
+
+
 class _Failed(Exception):
     """A reader stopped: the general way will say so with the section's lines."""
 
@@ -515,7 +528,8 @@ class _Stream:
             while i < size:
                 stop = look[at]
                 if i == stop:
-                    self.one(lines[i], number + i + 1)
+                    # Cleaning or exploding changes it: never read as plain.
+                    self.other(lines[i], number + i + 1)
                     i += 1
                     at += 1
                     continue
@@ -575,20 +589,7 @@ class _Stream:
                 at += 1
             if reading is None:
                 break
-            message_id, _, stamp, facility, said, debug, _ = reading
-            ike.line(
-                lines[index],
-                first + index,
-                {
-                    "platform": "asa" if facility is None else "ios",
-                    "facility": facility,
-                    "message_id": message_id,
-                    "debug": debug,
-                    "text": said,
-                    "timestamp": stamp,
-                },
-                True,
-            )
+            ike.line(lines[index], first + index, _ike_seen(reading), True)
             at = index + 1
 
     def one(self, line: str, number: int) -> None:
@@ -597,20 +598,6 @@ class _Stream:
         `other`."""
         reading = syslog.plain(line)
         if reading is None:
-            self.other(line, number)
-            return
-        width = len(line)
-        if (
-            width >= _FLATTENED
-            or "ore" in line
-            or "(q)" in line
-            or "ss any" in line
-            or "conn-id" in line
-        ) and (
-            width > MAX_LINE
-            or explode_line(line) is not None
-            or clean_line(line) != line
-        ):
             self.other(line, number)
             return
         splitter = self.splitter
@@ -641,15 +628,7 @@ class _Stream:
             ike = part.ike
             if ike_debug.is_ike_line(line):
                 if seen is None:
-                    message_id, _, stamp, facility, said, debug, _ = reading
-                    seen = {
-                        "platform": "asa" if facility is None else "ios",
-                        "facility": facility,
-                        "message_id": message_id,
-                        "debug": debug,
-                        "text": said,
-                        "timestamp": stamp,
-                    }
+                    seen = _ike_seen(reading)
                 ike.line(line, number, seen, True)
             elif ike.continues is not None:
                 ike.line(line, number, syslog.UNREAD, False)
