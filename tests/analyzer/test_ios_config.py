@@ -253,6 +253,21 @@ def test_a_crypto_acl_written_with_a_subnet_mask_is_a_warning():
     assert "last 8 bits" in finding.detail
 
 
+def test_the_side_quoted_is_the_one_compared_on_the_fewest_bits():
+    """Both sides of the lab's entry masked, the source on 16 bits and the
+    destination on 8: the finding quotes the destination, with its 8 bits, not
+    the first side it came to."""
+    text = fixture_text(FIELD_ACL).replace(
+        "10 permit ip 0.0.0.0 255.255.255.0 0.0.0.0 255.255.255.0",
+        "10 permit ip 10.0.0.0 255.255.0.0 0.0.0.0 255.255.255.0",
+    )
+    report = analyze(text)
+    (finding,) = [f for f in report.findings if f.code == "ios.acl_mask_as_wildcard"]
+    assert "the wildcard 255.255.255.0" in finding.detail
+    assert "last 8 bits" in finding.detail
+    assert "address reads 0.0.0.0" in finding.detail
+
+
 def test_the_same_acl_on_a_paste_showing_no_ipsec_is_left_alone():
     """The same paste without its ISAKMP and CRYPTO messages: nothing says the
     ACL is a crypto ACL, so the entry is read and nothing is said of it."""
