@@ -19,6 +19,7 @@ from analyzer.forms import (
 )
 from analyzer.middleware import client_id
 from analyzer.models import Diagnosis
+from analyzer.registry import ASA_SHOW_CRYPTO_ISAKMP_SA
 from analyzer.textinput import InputError, decode
 
 
@@ -731,7 +732,7 @@ OPENAPI = {
                 "properties": {
                     "kind": {
                         "type": "string",
-                        "examples": ["asa.show_crypto_isakmp_sa"],
+                        "examples": [ASA_SHOW_CRYPTO_ISAKMP_SA],
                     },
                     "first_line": {"type": "integer"},
                     "last_line": {"type": "integer"},

@@ -18,21 +18,35 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from analyzer.addresses import network
+from analyzer.registry import (
+    ASA_SHOW_CRYPTO_IKEV2_SA,
+    ASA_SHOW_CRYPTO_IPSEC_SA,
+    ASA_SHOW_CRYPTO_ISAKMP_SA,
+    ASA_SHOW_VPN_SESSIONDB,
+    IKE_DEBUG,
+    IOS_SHOW_CRYPTO_IKEV2_SA,
+    IOS_SHOW_CRYPTO_IPSEC_SA,
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    PEER_IKE_LOG,
+    PEER_STATUS,
+    PIX_SHOW_ISAKMP_SA,
+    TCPDUMP,
+)
 from analyzer.report import SEVERITIES, Finding, Source
 
 # The ISAKMP and IKEv2 states in which phase 1 is up.
 _UP_STATES = {"MM_ACTIVE", "AM_ACTIVE", "QM_IDLE", "READY", "UP-ACTIVE", "UP-IDLE"}
 _DOWN_STATES = {"DELETE", "DELETED", "MM_NO_STATE", "DOWN", "DEAD"}
-_NEGOTIATIONS = ("ike_debug", "peer.ike_log")
+_NEGOTIATIONS = (IKE_DEBUG, PEER_IKE_LOG)
 # Phase 1 tables (IKEv1 and IKEv2) and the IPsec SA outputs they are read beside.
 SA_KINDS = (
-    "asa.show_crypto_isakmp_sa",
-    "ios.show_crypto_isakmp_sa",
-    "pix.show_isakmp_sa",
-    "asa.show_crypto_ikev2_sa",
-    "ios.show_crypto_ikev2_sa",
+    ASA_SHOW_CRYPTO_ISAKMP_SA,
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    PIX_SHOW_ISAKMP_SA,
+    ASA_SHOW_CRYPTO_IKEV2_SA,
+    IOS_SHOW_CRYPTO_IKEV2_SA,
 )
-IPSEC_KINDS = ("ios.show_crypto_ipsec_sa", "asa.show_crypto_ipsec_sa")
+IPSEC_KINDS = (IOS_SHOW_CRYPTO_IPSEC_SA, ASA_SHOW_CRYPTO_IPSEC_SA)
 # A timeline keeps its first events and its latest: a debug left running for hours
 # repeats itself in the middle.
 TIMELINE_FIRST = 16
@@ -189,7 +203,7 @@ def _relate(paste: Paste, sources: list[Source]) -> None:
         lines, found = by_device.setdefault(key, ([], []))
         lines.append(s.first_line)
         found.append(s)
-    debugs = [s for s in sources if s.kind == "ike_debug"]
+    debugs = [s for s in sources if s.kind == IKE_DEBUG]
     for table in tables:
         near = _beside(table, starts, by_device)
         paste.beside[id(table)] = near
@@ -282,7 +296,7 @@ def build(sources: list[Source]) -> Paste:
     _relate(paste, sources)
     paste.ipsec = _ipsec_sas(sources)
     for source in sources:
-        if source.kind == "ike_debug":
+        if source.kind == IKE_DEBUG:
             for record in source.records:
                 errors = record.get("errors") or []
                 if any(e.get("kind") == "in_negotiation" for e in errors):
@@ -301,9 +315,9 @@ def build(sources: list[Source]) -> Paste:
                 _ipsec(paste.tunnel(peer), record)
             elif kind in _NEGOTIATIONS:
                 _negotiation(paste.tunnel(peer), record)
-            elif kind == "asa.show_vpn_sessiondb":
+            elif kind == ASA_SHOW_VPN_SESSIONDB:
                 _session(paste.tunnel(peer), record)
-            elif kind == "peer.status":
+            elif kind == PEER_STATUS:
                 _status(paste.tunnel(peer), record)
             else:
                 continue
@@ -312,7 +326,7 @@ def build(sources: list[Source]) -> Paste:
                 tunnel = paste.tunnels[peer]
                 tunnel.local = tunnel.local or local
     for source in sources:
-        if source.kind == "tcpdump":
+        if source.kind == TCPDUMP:
             for record in source.records:
                 if record.get("packets"):
                     _capture(paste, record)

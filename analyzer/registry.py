@@ -1,9 +1,10 @@
 """Every kind of output the analyzer reads: its parser, the rule families that judge
 it, the label engineers know it by, and where its real examples and tests live.
 
-Adding an output kind means a parser module, one line here (and the module's place
-in ``PARSER_ORDER``, a new rule family's in ``RULE_ORDER``: the engine runs them in
-those orders), its rule family, its fixtures and its tests;
+Adding an output kind means a parser module, one entry here (its name constant,
+its ``OutputKind``, and the module's place in ``PARSER_ORDER``, a new rule family's in
+``RULE_ORDER``: the engine runs them in those orders), its rule family, its fixtures
+and its tests; code names a kind only by its constant;
 `tests/analyzer/test_registry.py` fails when one is missing.
 The page's "What was read" table and the list of supported outputs use the labels,
 never the internal kind names. Pure Python.
@@ -12,6 +13,39 @@ never the internal kind names. Pure Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# Each kind's name, the JSON contract's ``kind`` field (never rename one): a
+# parser stamps its sources with one, a rule asks for them by it
+# (``report.sources_of(ASA_SHOW_CRYPTO_IPSEC_SA)``).
+ASA_SHOW_CRYPTO_ISAKMP_SA = "asa.show_crypto_isakmp_sa"
+IOS_SHOW_CRYPTO_ISAKMP_SA = "ios.show_crypto_isakmp_sa"
+PIX_SHOW_ISAKMP_SA = "pix.show_isakmp_sa"
+ASA_SHOW_CRYPTO_IKEV2_SA = "asa.show_crypto_ikev2_sa"
+IOS_SHOW_CRYPTO_IKEV2_SA = "ios.show_crypto_ikev2_sa"
+ASA_SHOW_CRYPTO_IPSEC_SA = "asa.show_crypto_ipsec_sa"
+IOS_SHOW_CRYPTO_IPSEC_SA = "ios.show_crypto_ipsec_sa"
+ASA_PACKET_TRACER = "asa.packet_tracer"
+ASA_SHOW_ASP_TABLE_VPN_CONTEXT = "asa.show_asp_table_vpn_context"
+ASA_SHOW_ASP_DROP = "asa.show_asp_drop"
+ASA_SHOW_VPN_SESSIONDB = "asa.show_vpn_sessiondb"
+ASA_SHOW_VPN_SESSIONDB_SUMMARY = "asa.show_vpn_sessiondb_summary"
+IOS_SHOW_CRYPTO_SESSION = "ios.show_crypto_session"
+SYSLOG = "syslog"
+SYSLOG_STATUS = "syslog.status"
+IKE_DEBUG = "ike_debug"
+PEER_IKE_LOG = "peer.ike_log"
+PEER_STATUS = "peer.status"
+TCPDUMP = "tcpdump"
+IRONPORT_MAIL_LOG = "ironport.mail_log"
+SMTP_TEST = "smtp.test"
+IOS_BOOT = "ios.boot"
+ASA_SHOW_VERSION = "asa.show_version"
+IOS_SHOW_VERSION = "ios.show_version"
+ASA_RUNNING_CONFIG = "asa.running_config"
+IOS_RUNNING_CONFIG = "ios.running_config"
+IOS_SHOW_CRYPTO_MAP = "ios.show_crypto_map"
+IOS_SHOW_ACCESS_LISTS = "ios.show_access_lists"
+CLI_ERROR = "cli.error"
 
 
 @dataclass(frozen=True)
@@ -28,7 +62,7 @@ class OutputKind:
 
 KINDS: tuple[OutputKind, ...] = (
     OutputKind(
-        "asa.show_crypto_isakmp_sa",
+        ASA_SHOW_CRYPTO_ISAKMP_SA,
         "ASA show crypto isakmp sa",
         "isakmp_sa",
         ("ike",),
@@ -36,7 +70,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_isakmp_sa",
     ),
     OutputKind(
-        "ios.show_crypto_isakmp_sa",
+        IOS_SHOW_CRYPTO_ISAKMP_SA,
         "IOS show crypto isakmp sa",
         "isakmp_sa",
         ("ike",),
@@ -44,7 +78,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_isakmp_sa",
     ),
     OutputKind(
-        "pix.show_isakmp_sa",
+        PIX_SHOW_ISAKMP_SA,
         "PIX show isakmp sa",
         "isakmp_sa",
         ("ike",),
@@ -52,7 +86,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_isakmp_sa",
     ),
     OutputKind(
-        "asa.show_crypto_ikev2_sa",
+        ASA_SHOW_CRYPTO_IKEV2_SA,
         "ASA show crypto ikev2 sa",
         "ikev2_sa",
         ("ike",),
@@ -60,7 +94,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ikev2_sa",
     ),
     OutputKind(
-        "ios.show_crypto_ikev2_sa",
+        IOS_SHOW_CRYPTO_IKEV2_SA,
         "IOS show crypto ikev2 sa",
         "ikev2_sa",
         ("ike", "ipsec"),
@@ -68,7 +102,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ikev2_sa",
     ),
     OutputKind(
-        "asa.show_crypto_ipsec_sa",
+        ASA_SHOW_CRYPTO_IPSEC_SA,
         "ASA show crypto ipsec sa",
         "ipsec_sa",
         ("ipsec", "ike", "vpn_path"),
@@ -76,7 +110,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ipsec_sa",
     ),
     OutputKind(
-        "ios.show_crypto_ipsec_sa",
+        IOS_SHOW_CRYPTO_IPSEC_SA,
         "IOS show crypto ipsec sa",
         "ipsec_sa",
         ("ipsec", "ike"),
@@ -84,7 +118,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ipsec_sa",
     ),
     OutputKind(
-        "asa.packet_tracer",
+        ASA_PACKET_TRACER,
         "ASA packet-tracer",
         "packet_tracer",
         ("vpn_path",),
@@ -92,7 +126,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_packet_tracer",
     ),
     OutputKind(
-        "asa.show_asp_table_vpn_context",
+        ASA_SHOW_ASP_TABLE_VPN_CONTEXT,
         "ASA show asp table vpn-context",
         "asp_vpn_context",
         ("vpn_path",),
@@ -100,7 +134,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_asp_vpn_context",
     ),
     OutputKind(
-        "asa.show_asp_drop",
+        ASA_SHOW_ASP_DROP,
         "ASA show asp drop",
         "asp_drop",
         ("asp_drop",),
@@ -108,7 +142,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_asp_drop",
     ),
     OutputKind(
-        "asa.show_vpn_sessiondb",
+        ASA_SHOW_VPN_SESSIONDB,
         "ASA show vpn-sessiondb",
         "vpn_sessiondb",
         ("vpn_path",),
@@ -116,7 +150,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_vpn_sessiondb",
     ),
     OutputKind(
-        "asa.show_vpn_sessiondb_summary",
+        ASA_SHOW_VPN_SESSIONDB_SUMMARY,
         "ASA show vpn-sessiondb summary",
         "vpn_sessiondb",
         ("vpn_path",),
@@ -124,7 +158,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_vpn_sessiondb",
     ),
     OutputKind(
-        "ios.show_crypto_session",
+        IOS_SHOW_CRYPTO_SESSION,
         "IOS show crypto session",
         "crypto_session",
         ("ipsec", "ike_debug"),
@@ -132,7 +166,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_corpus_crypto_session",
     ),
     OutputKind(
-        "syslog",
+        SYSLOG,
         "syslog messages (ASA, IOS)",
         "syslog",
         ("syslog", "asa_config", "ios_config"),
@@ -140,7 +174,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_syslog",
     ),
     OutputKind(
-        "syslog.status",
+        SYSLOG_STATUS,
         "syslog status lines",
         "syslog",
         (),
@@ -148,7 +182,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_syslog",
     ),
     OutputKind(
-        "ike_debug",
+        IKE_DEBUG,
         "IKE debug and IKE syslog (debug crypto isakmp / ikev1 / ikev2)",
         "ike_debug",
         ("ike_debug", "ike", "ipsec"),
@@ -156,7 +190,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ike_debug",
     ),
     OutputKind(
-        "peer.ike_log",
+        PEER_IKE_LOG,
         "the other end's IKE log (strongSwan, libreswan, FortiGate, Juniper, Palo Alto, "
         "AWS, HP-UX)",
         "peer_log",
@@ -165,7 +199,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_peer_log",
     ),
     OutputKind(
-        "peer.status",
+        PEER_STATUS,
         "the other end's tunnel status (Juniper, strongSwan, VyOS, ScreenOS, Yamaha)",
         "peer_status",
         ("peer_status",),
@@ -173,7 +207,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_peer_status",
     ),
     OutputKind(
-        "tcpdump",
+        TCPDUMP,
         "tcpdump",
         "tcpdump",
         ("tcpdump",),
@@ -181,7 +215,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_tcpdump",
     ),
     OutputKind(
-        "ironport.mail_log",
+        IRONPORT_MAIL_LOG,
         "IronPort / ESA mail log",
         "mail_log",
         ("mail",),
@@ -189,7 +223,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_mail_log",
     ),
     OutputKind(
-        "smtp.test",
+        SMTP_TEST,
         "SMTP test result",
         "smtp_test",
         ("mail",),
@@ -197,7 +231,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_smtp_test",
     ),
     OutputKind(
-        "ios.boot",
+        IOS_BOOT,
         "ROMMON / boot output",
         "rommon",
         ("boot",),
@@ -205,7 +239,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_rommon",
     ),
     OutputKind(
-        "asa.show_version",
+        ASA_SHOW_VERSION,
         "ASA show version",
         "show_version",
         ("asa_config",),
@@ -213,7 +247,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_show_version",
     ),
     OutputKind(
-        "ios.show_version",
+        IOS_SHOW_VERSION,
         "IOS show version",
         "show_version",
         ("boot",),
@@ -221,7 +255,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_show_version",
     ),
     OutputKind(
-        "asa.running_config",
+        ASA_RUNNING_CONFIG,
         "ASA show running-config",
         "asa_config",
         ("asa_config", "vpn_path", "psk"),
@@ -229,7 +263,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_asa_config",
     ),
     OutputKind(
-        "ios.running_config",
+        IOS_RUNNING_CONFIG,
         "IOS show running-config",
         "ios_config",
         ("ios_config", "psk"),
@@ -237,7 +271,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ios_config",
     ),
     OutputKind(
-        "ios.show_crypto_map",
+        IOS_SHOW_CRYPTO_MAP,
         "IOS show crypto map",
         "ios_config",
         ("ios_config",),
@@ -245,7 +279,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ios_config",
     ),
     OutputKind(
-        "ios.show_access_lists",
+        IOS_SHOW_ACCESS_LISTS,
         "IOS show ip access-lists",
         "ios_config",
         ("ios_config",),
@@ -253,7 +287,7 @@ KINDS: tuple[OutputKind, ...] = (
         "test_ios_config",
     ),
     OutputKind(
-        "cli.error",
+        CLI_ERROR,
         "a command the device refused (% Invalid input)",
         "cli_errors",
         ("general",),
@@ -322,7 +356,7 @@ def supported() -> list[str]:
     """The outputs the analyzer reads, each named once, in the order above."""
     seen: list[str] = []
     for k in KINDS:
-        if k.kind in ("syslog.status", "asa.show_vpn_sessiondb_summary"):
+        if k.kind in (SYSLOG_STATUS, ASA_SHOW_VPN_SESSIONDB_SUMMARY):
             continue
         if k.label not in seen:
             seen.append(k.label)

@@ -39,6 +39,7 @@ from analyzer.models import (
     findings_by_severity,
 )
 from analyzer.pictures import counter_bars, timeline
+from analyzer.registry import IKE_DEBUG, PEER_IKE_LOG
 from analyzer.textinput import InputError, human_size
 
 # Columns shown first for the kinds of output an engineer reads most; any other
@@ -391,7 +392,7 @@ def _state_graph(sources: list[dict]):
         kind = source.get("kind", "")
         if "isakmp" in kind:
             field = "state"
-        elif kind in ("ike_debug", "peer.ike_log"):
+        elif kind in (IKE_DEBUG, PEER_IKE_LOG):
             field = "last_state"
         else:
             continue

@@ -50,6 +50,7 @@ from analyzer.parsers.common import config_platform
 from analyzer.parsers.config_reader import ConfigReader, is_ipv4, skip_ports
 from analyzer.parsers.show_version import parse_version, version_token
 from analyzer.redact import label_in
+from analyzer.registry import ASA_RUNNING_CONFIG
 
 COMMANDS = (
     "show running-config",
@@ -1115,5 +1116,5 @@ def parse(section):
     skip = set() if by_command else _packet_tracer_config_lines(section)
     reader = _Reader(section)
     reader.read_all(skip)
-    source = reader.source("asa.running_config")
+    source = reader.source(ASA_RUNNING_CONFIG)
     return [source] if source else []

@@ -30,9 +30,10 @@ is kept. ``lines`` and ``at`` as everywhere.
 from __future__ import annotations
 
 from analyzer.parsers.common import owned, source_up_to_last_filled
+from analyzer.registry import ASA_SHOW_ASP_DROP
 from analyzer.report import Source
 
-KIND = "asa.show_asp_drop"
+KIND = ASA_SHOW_ASP_DROP
 COMMANDS = ("show asp drop",)
 
 _HEADERS = {"frame drop:": "frame", "flow drop:": "flow"}

@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 
 from analyzer.parsers.common import owned, spi_hex, to_int
+from analyzer.registry import ASA_SHOW_ASP_TABLE_VPN_CONTEXT
 from analyzer.report import Source
 
-KIND = "asa.show_asp_table_vpn_context"
+KIND = ASA_SHOW_ASP_TABLE_VPN_CONTEXT
 COMMANDS = ("show asp table vpn-context",)
 
 _FIELDS = {

@@ -10,6 +10,7 @@ and the ASA's "Type help or '?'" hint belong to the same record.
 
 from __future__ import annotations
 
+from analyzer.registry import CLI_ERROR
 from analyzer.report import Source
 
 COMMANDS = ()
@@ -80,7 +81,7 @@ def parse(section) -> list[Source]:
         return []
     return [
         Source(
-            kind="cli.error",
+            kind=CLI_ERROR,
             first_line=min(claimed),
             last_line=max(claimed),
             records=records,

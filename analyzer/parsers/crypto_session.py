@@ -26,10 +26,11 @@ from analyzer.parsers.common import (
     source_up_to_last_filled,
     to_int,
 )
+from analyzer.registry import IOS_SHOW_CRYPTO_SESSION
 from analyzer.report import Source
 
 COMMANDS = ("show crypto session",)
-KIND = "ios.show_crypto_session"
+KIND = IOS_SHOW_CRYPTO_SESSION
 
 _LEGEND = ("code:", "k - keepalives", "x - ike", "r - ike", "s - sip", "d - dead")
 _CONTEXT = {

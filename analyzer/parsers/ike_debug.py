@@ -52,6 +52,7 @@ from array import array
 
 from analyzer.parsers import syslog
 from analyzer.parsers.common import IP, IPV4
+from analyzer.registry import IKE_DEBUG
 from analyzer.report import Lines, Section, Source
 
 COMMANDS = (
@@ -518,7 +519,7 @@ class Reader:
         claimed = Lines(self.firsts, self.lasts, self.single)
         return [
             Source(
-                kind="ike_debug",
+                kind=IKE_DEBUG,
                 first_line=claimed.first(),
                 last_line=claimed.last(),
                 records=records,

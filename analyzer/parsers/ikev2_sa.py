@@ -42,6 +42,7 @@ from analyzer.parsers.common import (
     spi_hex,
     to_int,
 )
+from analyzer.registry import ASA_SHOW_CRYPTO_IKEV2_SA, IOS_SHOW_CRYPTO_IKEV2_SA
 
 # Device labels repeat on every SA: name each once.
 snake = lru_cache(maxsize=2048)(common.snake)
@@ -386,7 +387,7 @@ def _kind(block: dict) -> str:
         m in text for m in ("ikev2 sas:", "session-id:", "child sa:", "no ikev2 sas")
     ) or any(r.get("role") and "session_id" in r for r in block["records"])
     ios = any(m in text for m in ("crypto ikev2", "fvrf/ivrf", "ce id:"))
-    return "asa.show_crypto_ikev2_sa" if asa and not ios else "ios.show_crypto_ikev2_sa"
+    return ASA_SHOW_CRYPTO_IKEV2_SA if asa and not ios else IOS_SHOW_CRYPTO_IKEV2_SA
 
 
 def finish(block: dict) -> list[dict]:

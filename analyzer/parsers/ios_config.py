@@ -51,6 +51,11 @@ import re
 from analyzer.parsers.common import config_platform
 from analyzer.parsers.config_reader import ConfigReader, is_ipv4, skip_ports
 from analyzer.redact import label_in
+from analyzer.registry import (
+    IOS_RUNNING_CONFIG,
+    IOS_SHOW_ACCESS_LISTS,
+    IOS_SHOW_CRYPTO_MAP,
+)
 from analyzer.report import Source
 
 COMMANDS = (
@@ -645,7 +650,7 @@ def parse_show_crypto_map(section) -> list[Source]:
         return []
     first, last = min(claimed), max(claimed)
     source = Source(
-        kind="ios.show_crypto_map", first_line=first, last_line=last, records=records
+        kind=IOS_SHOW_CRYPTO_MAP, first_line=first, last_line=last, records=records
     )
     source.claimed = claimed
     return [source]
@@ -728,7 +733,7 @@ def parse_show_access_lists(section) -> list:
     if not records:
         return []
     source = Source(
-        kind="ios.show_access_lists",
+        kind=IOS_SHOW_ACCESS_LISTS,
         first_line=min(claimed),
         last_line=max(claimed),
         records=records,
@@ -756,4 +761,4 @@ def parse(section):
     for record in reader.records:
         if record["type"] == "crypto_map_entry":
             record["interface"] = interfaces.get(record["map"])
-    return [*shown, reader.source("ios.running_config")]
+    return [*shown, reader.source(IOS_RUNNING_CONFIG)]

@@ -51,6 +51,7 @@ from analyzer.parsers.common import (
     spi_hex,
     to_int,
 )
+from analyzer.registry import ASA_SHOW_CRYPTO_IPSEC_SA, IOS_SHOW_CRYPTO_IPSEC_SA
 
 # Device labels repeat on every SA: name each once.
 snake = lru_cache(maxsize=2048)(common.snake)
@@ -722,7 +723,7 @@ def parse(section):
         if not (reader.own or found["records"] or said_none):
             continue  # a stray "interface: x" line in someone else's output
         asa, ios = _platform_hints("\n".join(found["text"]))
-        kind = "ios.show_crypto_ipsec_sa" if ios > asa else "asa.show_crypto_ipsec_sa"
+        kind = IOS_SHOW_CRYPTO_IPSEC_SA if ios > asa else ASA_SHOW_CRYPTO_IPSEC_SA
         records = []
         for rec in found["records"]:
             rec.pop("peer_shown", None)

@@ -41,6 +41,12 @@ from functools import lru_cache
 
 from analyzer.parsers import common, ikev2_sa
 from analyzer.parsers.common import IPV4, owned, read_blocks, source_from, to_int
+from analyzer.registry import (
+    ASA_SHOW_CRYPTO_IKEV2_SA,
+    ASA_SHOW_CRYPTO_ISAKMP_SA,
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    PIX_SHOW_ISAKMP_SA,
+)
 
 # Device labels repeat on every SA: name each once.
 snake = lru_cache(maxsize=2048)(common.snake)
@@ -515,9 +521,9 @@ def parse(section):
                 for rec in found["records"]:
                     rec["ikev1_keyword"] = keyword
             kind = {
-                "ios": "ios.show_crypto_isakmp_sa",
-                "pix": "pix.show_isakmp_sa",
-            }.get(found["platform"], "asa.show_crypto_isakmp_sa")
+                "ios": IOS_SHOW_CRYPTO_ISAKMP_SA,
+                "pix": PIX_SHOW_ISAKMP_SA,
+            }.get(found["platform"], ASA_SHOW_CRYPTO_ISAKMP_SA)
             sources.append(
                 source_from(kind, section, indexes, _finish(found["records"]), unparsed)
             )
@@ -525,7 +531,7 @@ def parse(section):
             v2_unparsed = [i for i in block["unparsed"] if i in v2_indexes]
             sources.append(
                 source_from(
-                    "asa.show_crypto_ikev2_sa",
+                    ASA_SHOW_CRYPTO_IKEV2_SA,
                     section,
                     sorted(v2_indexes),
                     ikev2_sa.finish(found["ikev2"]),

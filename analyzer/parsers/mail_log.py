@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.registry import IRONPORT_MAIL_LOG
 from analyzer.report import Source
 
 COMMANDS = ("tail mail_logs", "grep mail_logs", "tail mail_log")
@@ -181,7 +182,7 @@ def parse(section):
         )
     first, last = min(claimed), max(claimed)
     source = Source(
-        kind="ironport.mail_log", first_line=first, last_line=last, records=order
+        kind=IRONPORT_MAIL_LOG, first_line=first, last_line=last, records=order
     )
     source.claimed = claimed
     return [source]

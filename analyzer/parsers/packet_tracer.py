@@ -27,9 +27,10 @@ import html
 import re
 
 from analyzer.parsers.common import to_int
+from analyzer.registry import ASA_PACKET_TRACER
 from analyzer.report import Source
 
-KIND = "asa.packet_tracer"
+KIND = ASA_PACKET_TRACER
 COMMANDS = ("packet-tracer",)
 
 _PHASE = re.compile(r"^phase\s*:\s*(\d{1,4})\s*$", re.IGNORECASE)

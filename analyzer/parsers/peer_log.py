@@ -42,9 +42,10 @@ import re
 
 from analyzer.parsers import ike_debug, syslog
 from analyzer.parsers.common import IPV4
+from analyzer.registry import PEER_IKE_LOG
 from analyzer.report import Section, Source
 
-KIND = "peer.ike_log"
+KIND = PEER_IKE_LOG
 COMMANDS = ()
 
 # Which vendor wrote a line, from what only that vendor prints.

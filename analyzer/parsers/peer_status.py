@@ -29,9 +29,10 @@ from __future__ import annotations
 import re
 
 from analyzer.parsers.common import IPV4
+from analyzer.registry import PEER_STATUS
 from analyzer.report import Section, Source
 
-KIND = "peer.status"
+KIND = PEER_STATUS
 COMMANDS = ()
 
 # A down reason that says the peer never answered.

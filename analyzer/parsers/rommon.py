@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.registry import IOS_BOOT
 from analyzer.report import Source
 
 COMMANDS = ()
@@ -163,6 +164,6 @@ def parse(section):
         return []
     first, last = min(claimed), max(claimed)
     record["lines"] = [first, last]
-    source = Source(kind="ios.boot", first_line=first, last_line=last, records=[record])
+    source = Source(kind=IOS_BOOT, first_line=first, last_line=last, records=[record])
     source.claimed = claimed
     return [source]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.registry import ASA_SHOW_VERSION, IOS_SHOW_VERSION
 from analyzer.report import Source
 
 COMMANDS = ("show version",)
@@ -247,9 +248,9 @@ def _complete(record: dict, command: str | None) -> bool:
 
 def _source(record: dict, first: int, last: int) -> Source:
     kind = (
-        "asa.show_version"
+        ASA_SHOW_VERSION
         if record["platform"] in ("asa", "pix", "fwsm")
-        else "ios.show_version"
+        else IOS_SHOW_VERSION
     )
     record["lines"] = [first, last]
     return Source(kind=kind, first_line=first, last_line=last, records=[record])

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.registry import SMTP_TEST
 from analyzer.report import Source
 
 COMMANDS = ()
@@ -230,9 +231,7 @@ def parse(section):
     claimed.update(headings)
     first, last = min(claimed), max(claimed)
     record["lines"] = [first, last]
-    source = Source(
-        kind="smtp.test", first_line=first, last_line=last, records=[record]
-    )
+    source = Source(kind=SMTP_TEST, first_line=first, last_line=last, records=[record])
     source.claimed = claimed
     return [source]
 

@@ -49,6 +49,7 @@ import re
 
 from analyzer import syslog_catalog
 from analyzer.parsers.common import IP, IPV4
+from analyzer.registry import SYSLOG, SYSLOG_STATUS
 from analyzer.report import Lines, Section, Source
 
 COMMANDS = ("show logging",)
@@ -962,7 +963,7 @@ class Reader:
             self.status_state.pop("current", None)
             sources.append(
                 Source(
-                    kind="syslog.status",
+                    kind=SYSLOG_STATUS,
                     first_line=min(status_lines),
                     last_line=max(status_lines),
                     records=[status],
@@ -983,7 +984,7 @@ class Reader:
             first, last = min(claimed), max(claimed)
         sources.append(
             Source(
-                kind="syslog",
+                kind=SYSLOG,
                 first_line=first,
                 last_line=last,
                 records=self.records,

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 
+from analyzer.registry import TCPDUMP
 from analyzer.report import Section, Source
 
 COMMANDS = ("tcpdump",)
@@ -218,7 +219,7 @@ def parse(section: Section) -> list[Source]:
     records = [flows[key] for key in order]
     return [
         Source(
-            kind="tcpdump",
+            kind=TCPDUMP,
             first_line=min(claimed),
             last_line=max(claimed),
             records=records,

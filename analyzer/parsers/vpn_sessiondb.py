@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 
 from analyzer.parsers.common import owned, to_int
+from analyzer.registry import ASA_SHOW_VPN_SESSIONDB, ASA_SHOW_VPN_SESSIONDB_SUMMARY
 from analyzer.report import Source
 
-KIND = "asa.show_vpn_sessiondb"
-SUMMARY_KIND = "asa.show_vpn_sessiondb_summary"
+KIND = ASA_SHOW_VPN_SESSIONDB
+SUMMARY_KIND = ASA_SHOW_VPN_SESSIONDB_SUMMARY
 COMMANDS = ("show vpn-sessiondb",)
 
 _IPV4 = re.compile(r"^(?:\d{1,3}\.){3}\d{1,3}$")

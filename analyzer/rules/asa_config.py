@@ -19,6 +19,13 @@ from analyzer.addresses import (
     range_text,
 )
 from analyzer.configs import AsaConfig
+from analyzer.registry import (
+    ASA_RUNNING_CONFIG,
+    ASA_SHOW_VERSION,
+    IOS_RUNNING_CONFIG,
+    IRONPORT_MAIL_LOG,
+    SMTP_TEST,
+)
 from analyzer.report import Finding
 
 # --- the release the config runs -----------------------------------------------
@@ -27,7 +34,7 @@ from analyzer.report import Finding
 def asa_version(report, config: AsaConfig):
     """(version tuple, version text, evidence line) from `show version` or the
     `ASA Version` line of the configuration; None when the paste has neither."""
-    for source in report.sources_of("asa.show_version"):
+    for source in report.sources_of(ASA_SHOW_VERSION):
         for record in source.records:
             if record.get("version_tuple"):
                 line = record.get("at", {}).get("version", source.first_line)
@@ -212,14 +219,14 @@ def mail_trouble_lines(report) -> list[int]:
     inspection dropping or cutting a connection (108004, 507003, 108003)."""
     lines: list[int] = []
     for source in report.sources:
-        if source.kind in ("asa.running_config", "ios.running_config"):
+        if source.kind in (ASA_RUNNING_CONFIG, IOS_RUNNING_CONFIG):
             continue
         for record in source.records:
-            if source.kind == "ironport.mail_log":
+            if source.kind == IRONPORT_MAIL_LOG:
                 problem = record.get("problem")
                 if problem in MAIL_TROUBLE_EVENTS:
                     lines.append(record.get("at", {}).get(problem, record["lines"][0]))
-            elif source.kind == "smtp.test":
+            elif source.kind == SMTP_TEST:
                 if record.get("masked"):
                     lines.extend(record.get("lines", [])[:1])
             elif record.get("esmtp_drop"):
@@ -802,7 +809,7 @@ def _transform_text(ts) -> str:
 
 
 def check(report):
-    sources = report.sources_of("asa.running_config")
+    sources = report.sources_of(ASA_RUNNING_CONFIG)
     if not sources:
         return []
     config = AsaConfig(sources)

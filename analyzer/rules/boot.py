@@ -4,6 +4,7 @@ value that ignores the startup configuration."""
 from __future__ import annotations
 
 from analyzer import links
+from analyzer.registry import IOS_BOOT, IOS_SHOW_VERSION
 from analyzer.report import Finding
 
 
@@ -126,11 +127,11 @@ def _version_confreg(source, record) -> list[Finding]:
 
 def check(report):
     findings = []
-    for source in report.sources_of("ios.boot"):
+    for source in report.sources_of(IOS_BOOT):
         for record in source.records:
             findings += _password_recovery(source, record)
             findings += _confreg(source, record)
-    for source in report.sources_of("ios.show_version"):
+    for source in report.sources_of(IOS_SHOW_VERSION):
         for record in source.records:
             findings += _version_confreg(source, record)
     return findings

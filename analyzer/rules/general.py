@@ -1,14 +1,15 @@
 """What the engine says about the paste as a whole."""
 
 from analyzer import parsers, registry
+from analyzer.registry import CLI_ERROR
 from analyzer.report import Finding
 
 SUPPORTED = tuple(registry.supported())
 
 
 def check(report):
-    findings = [_refused(record) for record in _records(report, "cli.error")]
-    if any(source.kind != "cli.error" for source in report.sources):
+    findings = [_refused(record) for record in _records(report, CLI_ERROR)]
+    if any(source.kind != CLI_ERROR for source in report.sources):
         return findings
     return findings + [
         Finding(

@@ -11,14 +11,21 @@ from dataclasses import dataclass
 
 from analyzer import isakmp, links
 from analyzer.paste import device_name, narrowed_to, waiting_for_sa
+from analyzer.registry import (
+    ASA_SHOW_CRYPTO_IKEV2_SA,
+    ASA_SHOW_CRYPTO_ISAKMP_SA,
+    IOS_SHOW_CRYPTO_IKEV2_SA,
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    PIX_SHOW_ISAKMP_SA,
+)
 from analyzer.report import Finding
 
 ISAKMP_KINDS = (
-    "asa.show_crypto_isakmp_sa",
-    "ios.show_crypto_isakmp_sa",
-    "pix.show_isakmp_sa",
+    ASA_SHOW_CRYPTO_ISAKMP_SA,
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    PIX_SHOW_ISAKMP_SA,
 )
-IKEV2_KINDS = ("asa.show_crypto_ikev2_sa", "ios.show_crypto_ikev2_sa")
+IKEV2_KINDS = (ASA_SHOW_CRYPTO_IKEV2_SA, IOS_SHOW_CRYPTO_IKEV2_SA)
 
 
 @dataclass(frozen=True)

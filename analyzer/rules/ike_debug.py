@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from analyzer import isakmp, links
 from analyzer.addresses import is_private
+from analyzer.registry import IKE_DEBUG, IOS_SHOW_CRYPTO_SESSION, PEER_IKE_LOG
 from analyzer.report import Finding, Report, plural, quote
 
 _EVIDENCE_MESSAGES = 3
@@ -18,12 +19,12 @@ _EVIDENCE_MESSAGES = 3
 
 def check(report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    for source in report.sources_of("ike_debug", "peer.ike_log"):
+    for source in report.sources_of(IKE_DEBUG, PEER_IKE_LOG):
         for record in source.records:
             findings.extend(_peer(record))
     # "SA is already in negotiation" with no peer on its line: the crypto
     # session the same paste shows DOWN-NEGOTIATING over IKEv2 names it.
-    for source in report.sources_of("ios.show_crypto_session"):
+    for source in report.sources_of(IOS_SHOW_CRYPTO_SESSION):
         for session in source.records:
             stuck = report.paste.stale_negotiation(session)
             if stuck is not None and not stuck["peer"] and _negotiating_v2(session):

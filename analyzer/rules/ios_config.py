@@ -20,6 +20,17 @@ from analyzer.addresses import (
 )
 from analyzer.configs import IosConfig
 from analyzer.paste import device_name
+from analyzer.registry import (
+    IKE_DEBUG,
+    IOS_RUNNING_CONFIG,
+    IOS_SHOW_ACCESS_LISTS,
+    IOS_SHOW_CRYPTO_IKEV2_SA,
+    IOS_SHOW_CRYPTO_IPSEC_SA,
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    IOS_SHOW_CRYPTO_MAP,
+    IOS_SHOW_CRYPTO_SESSION,
+    SYSLOG,
+)
 from analyzer.report import Finding
 
 # --- keys ----------------------------------------------------------------------------
@@ -294,7 +305,7 @@ def _show_crypto_map(report) -> list[Finding]:
     """`show crypto map`: the device's own view of incomplete and unbound maps."""
     findings = []
     unbound: dict[str, list[dict]] = {}
-    for source in report.sources_of("ios.show_crypto_map"):
+    for source in report.sources_of(IOS_SHOW_CRYPTO_MAP):
         for entry in source.records:
             if entry["incomplete"]:
                 missing = [
@@ -399,11 +410,11 @@ def _incomplete_entries(entries) -> list[Finding]:
 
 # Outputs that show IPsec on an IOS router.
 _IOS_IPSEC_KINDS = (
-    "ios.show_crypto_isakmp_sa",
-    "ios.show_crypto_ikev2_sa",
-    "ios.show_crypto_ipsec_sa",
-    "ios.show_crypto_session",
-    "ios.show_crypto_map",
+    IOS_SHOW_CRYPTO_ISAKMP_SA,
+    IOS_SHOW_CRYPTO_IKEV2_SA,
+    IOS_SHOW_CRYPTO_IPSEC_SA,
+    IOS_SHOW_CRYPTO_SESSION,
+    IOS_SHOW_CRYPTO_MAP,
 )
 _IOS_IPSEC_FACILITIES = {"CRYPTO", "ISAKMP", "IPSEC", "IKEV2"}
 
@@ -430,11 +441,11 @@ def _ipsec_devices(report) -> set[str]:
         if (
             source.kind in _IOS_IPSEC_KINDS
             or (
-                source.kind == "ike_debug"
+                source.kind == IKE_DEBUG
                 and any(r.get("platform") == "ios" for r in source.records)
             )
             or (
-                source.kind == "syslog"
+                source.kind == SYSLOG
                 and any(
                     r.get("platform") == "ios"
                     and r.get("facility") in _IOS_IPSEC_FACILITIES
@@ -470,12 +481,12 @@ def _mask_as_wildcard(report, config) -> list[Finding]:
             for e in config.of("crypto_map_entry")
             if e.get("match_address")
         }
-    for source in report.sources_of("ios.show_crypto_map"):
+    for source in report.sources_of(IOS_SHOW_CRYPTO_MAP):
         named |= {e["acl"] for e in source.records if e.get("acl")}
     lists: list[tuple[list[dict], str]] = []
     if config is not None:
         lists.append((config.of("access_list_entry"), ""))
-    for source in report.sources_of("ios.show_access_lists"):
+    for source in report.sources_of(IOS_SHOW_ACCESS_LISTS):
         lists.append((source.records, device_name(source.prompt)))
     if not lists:
         return []
@@ -554,7 +565,7 @@ def _mask_as_wildcard(report, config) -> list[Finding]:
 
 def check(report):
     shown = _show_crypto_map(report)
-    sources = report.sources_of("ios.running_config")
+    sources = report.sources_of(IOS_RUNNING_CONFIG)
     config = IosConfig(sources) if sources else None
     shown += _mask_as_wildcard(report, config)
     if config is None:

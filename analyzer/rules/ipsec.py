@@ -10,9 +10,14 @@ from __future__ import annotations
 from analyzer import links
 from analyzer.addresses import network, prefix_text
 from analyzer.paste import ident_network, narrowed_to, waiting_for_sa
+from analyzer.registry import (
+    ASA_SHOW_CRYPTO_IPSEC_SA,
+    IOS_SHOW_CRYPTO_IPSEC_SA,
+    IOS_SHOW_CRYPTO_SESSION,
+)
 from analyzer.report import Finding
 
-KINDS = ("asa.show_crypto_ipsec_sa", "ios.show_crypto_ipsec_sa")
+KINDS = (ASA_SHOW_CRYPTO_IPSEC_SA, IOS_SHOW_CRYPTO_IPSEC_SA)
 
 # IOS/ASA detail counters that count packets dropped on the way in or out.
 _ERROR_COUNTERS = (
@@ -404,7 +409,7 @@ def _moved(old: dict, new: dict) -> str:
     )
 
 
-SESSION_KIND = "ios.show_crypto_session"
+SESSION_KIND = IOS_SHOW_CRYPTO_SESSION
 
 
 def _flow_pair(flow: dict) -> str:

@@ -8,6 +8,7 @@ configuration rules, which read these same sources.
 from __future__ import annotations
 
 from analyzer import links
+from analyzer.registry import IRONPORT_MAIL_LOG, SMTP_TEST
 from analyzer.report import Finding
 
 # At most this many message ids are named in one finding; the lines hold the rest.
@@ -16,7 +17,7 @@ _NAMED = 5
 
 def _aborted(report) -> list[Finding]:
     messages = []
-    for source in report.sources_of("ironport.mail_log"):
+    for source in report.sources_of(IRONPORT_MAIL_LOG):
         for record in source.records:
             if record.get("problem") in ("receiving_aborted", "message_aborted"):
                 messages.append(record)
@@ -24,7 +25,7 @@ def _aborted(report) -> list[Finding]:
         return []
     lost = [
         r
-        for source in report.sources_of("ironport.mail_log")
+        for source in report.sources_of(IRONPORT_MAIL_LOG)
         for r in source.records
         if r.get("problem") == "connection_lost"
     ]
@@ -74,7 +75,7 @@ def _aborted(report) -> list[Finding]:
 
 def _masked_banner(report) -> list[Finding]:
     findings = []
-    for source in report.sources_of("smtp.test"):
+    for source in report.sources_of(SMTP_TEST):
         for record in source.records:
             warnings = _related_warnings(record)
             if not record.get("masked") and not (

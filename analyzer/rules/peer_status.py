@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from analyzer import links
+from analyzer.registry import IKE_DEBUG, PEER_IKE_LOG, PEER_STATUS
 from analyzer.report import Finding, Report
 
-KIND = "peer.status"
+KIND = PEER_STATUS
 _COMMANDS = {
     "juniper": [
         "show security ike security-associations detail",
@@ -33,7 +34,7 @@ def check(report: Report) -> list[Finding]:
     # that log, which says why; its status row adds nothing but a second alarm.
     negotiated = {
         record.get("peer")
-        for source in report.sources_of("ike_debug", "peer.ike_log")
+        for source in report.sources_of(IKE_DEBUG, PEER_IKE_LOG)
         for record in source.records
         if record.get("peer")
     }

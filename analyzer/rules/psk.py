@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from analyzer import links
 from analyzer.addresses import MAX_IP, ipv4_to_int, mask_range
+from analyzer.registry import ASA_RUNNING_CONFIG, IOS_RUNNING_CONFIG
 from analyzer.report import Finding
 
-KINDS = ("asa.running_config", "ios.running_config")
+KINDS = (ASA_RUNNING_CONFIG, IOS_RUNNING_CONFIG)
 
 
 @dataclass

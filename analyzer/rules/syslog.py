@@ -11,6 +11,7 @@ from collections import Counter
 
 from analyzer import links, syslog_catalog
 from analyzer.parsers import syslog
+from analyzer.registry import SYSLOG
 from analyzer.report import Finding, Report, plural
 
 _ACL_IDS = syslog.ACL_IDS
@@ -23,12 +24,12 @@ _MAX_LINES = 40
 def check(report: Report) -> list[Finding]:
     # A long log keeps as records only the messages read here one by one; every
     # message is counted in its source's summary.
-    summaries = [syslog.summary(source) for source in report.sources_of("syslog")]
+    summaries = [syslog.summary(source) for source in report.sources_of(SYSLOG)]
     if not any(s["messages"] for s in summaries):
         return []
     messages = [
         record
-        for source in report.sources_of("syslog")
+        for source in report.sources_of(SYSLOG)
         for record in source.records
         if not record.get("fragment")
     ]
@@ -215,7 +216,7 @@ def _known_peers(report: Report, summaries: list[dict]) -> set[str]:
     (``summaries``: each syslog source's summary)."""
     peers: set[str] = set()
     for source in report.sources:
-        if source.kind == "syslog":
+        if source.kind == SYSLOG:
             continue
         for record in source.records:
             peer = record.get("peer") if isinstance(record, dict) else None

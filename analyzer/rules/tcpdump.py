@@ -7,6 +7,7 @@ and who stays silent and lets the reader place the capture point.
 from __future__ import annotations
 
 from analyzer import links
+from analyzer.registry import TCPDUMP
 from analyzer.report import Finding, Report, plural
 
 _VPN = ("ike", "nat-t", "esp")
@@ -14,7 +15,7 @@ _VPN = ("ike", "nat-t", "esp")
 
 def check(report: Report) -> list[Finding]:
     flows = [
-        record for source in report.sources_of("tcpdump") for record in source.records
+        record for source in report.sources_of(TCPDUMP) for record in source.records
     ]
     findings: list[Finding] = []
     healthy: dict[tuple[str, str], list[dict]] = {}

@@ -19,14 +19,21 @@ from __future__ import annotations
 from analyzer import links
 from analyzer.addresses import in_subnet, ipv4_to_int, mask_to_prefix, net_range
 from analyzer.configs import AsaConfig
+from analyzer.registry import (
+    ASA_PACKET_TRACER,
+    ASA_RUNNING_CONFIG,
+    ASA_SHOW_ASP_TABLE_VPN_CONTEXT,
+    ASA_SHOW_VPN_SESSIONDB,
+    ASA_SHOW_VPN_SESSIONDB_SUMMARY,
+)
 from analyzer.report import Finding, plural
 from analyzer.rules.ipsec import ident_text
 
-TRACER = "asa.packet_tracer"
-ASP = "asa.show_asp_table_vpn_context"
-SESSIONS = "asa.show_vpn_sessiondb"
-SUMMARY = "asa.show_vpn_sessiondb_summary"
-CONFIG = "asa.running_config"
+TRACER = ASA_PACKET_TRACER
+ASP = ASA_SHOW_ASP_TABLE_VPN_CONTEXT
+SESSIONS = ASA_SHOW_VPN_SESSIONDB
+SUMMARY = ASA_SHOW_VPN_SESSIONDB_SUMMARY
+CONFIG = ASA_RUNNING_CONFIG
 
 # Every article section a finding of this module can point at.
 LINKS = (

@@ -208,3 +208,50 @@ def test_the_run_orders_name_every_parser_and_rule_family_once():
     assert [m.__name__ for m in rules.REGISTRY] == [
         f"analyzer.rules.{name}" for name in registry.RULE_ORDER
     ]
+
+
+ANALYZER = Path(registry.__file__).parent
+
+
+def _constants() -> dict[str, str]:
+    return {
+        name: value
+        for name, value in vars(registry).items()
+        if name.isupper() and isinstance(value, str)
+    }
+
+
+def test_every_kind_has_one_constant_and_every_constant_a_kind():
+    constants = _constants()
+    assert sorted(constants.values()) == sorted(k.kind for k in registry.KINDS)
+    for name, value in constants.items():
+        assert name == value.upper().replace(".", "_"), name
+
+
+def test_no_module_spells_a_kind_out():
+    """Code names a kind by its constant in analyzer.registry; a retyped
+    "asa.show_..." string is how a rule ends up asking for a kind no parser makes.
+    (The undotted kinds, such as "syslog", are also command and parser names, so
+    only dotted ones count.)"""
+    dotted = {k.kind for k in registry.KINDS if "." in k.kind}
+    spelt = []
+    for path in sorted(ANALYZER.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        # The registry's own definitions: NAME = "kind" at module level.
+        defined = {
+            id(node.value)
+            for node in tree.body
+            if path.name == "registry.py"
+            and isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and node.value in dotted
+                and id(node) not in defined
+            ):
+                spelt.append(f"{path.relative_to(ANALYZER)}:{node.lineno} {node.value}")
+    assert not spelt
