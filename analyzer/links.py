@@ -54,6 +54,7 @@ PHASE1_ISAKMP_ENABLED = Link(_PHASE1, "isakmp-enabled")
 PHASE1_ACCESS_LIST_DENIES = Link(_PHASE1, "access-list-denies")
 PHASE1_PROPOSAL_MISMATCH = Link(_PHASE1, "proposal-mismatch")
 PHASE1_IKE_VERSION = Link(_PHASE1, "ike-version")
+PHASE1_ROUTE_TO_PEER = Link(_PHASE1, "route-to-peer")
 
 MM_WAIT_MSG4_WHAT_IT_MEANS = Link("mm-wait-msg4", "what-it-means")
 

@@ -45,6 +45,8 @@ ASA_RUNNING_CONFIG = "asa.running_config"
 IOS_RUNNING_CONFIG = "ios.running_config"
 IOS_SHOW_CRYPTO_MAP = "ios.show_crypto_map"
 IOS_SHOW_ACCESS_LISTS = "ios.show_access_lists"
+IOS_SHOW_IP_ROUTE = "ios.show_ip_route"
+ASA_SHOW_ROUTE = "asa.show_route"
 CLI_ERROR = "cli.error"
 
 
@@ -274,7 +276,7 @@ KINDS: tuple[OutputKind, ...] = (
         IOS_SHOW_CRYPTO_MAP,
         "IOS show crypto map",
         "ios_config",
-        ("ios_config",),
+        ("ios_config", "routing"),
         "config",
         "test_ios_config",
     ),
@@ -285,6 +287,22 @@ KINDS: tuple[OutputKind, ...] = (
         ("ios_config",),
         "corpus/ntc/cisco_ios/show_access-list",
         "test_ios_config",
+    ),
+    OutputKind(
+        IOS_SHOW_IP_ROUTE,
+        "IOS show ip route",
+        "ip_route",
+        ("routing",),
+        "corpus/ntc/cisco_ios/show_ip_route",
+        "test_ip_route",
+    ),
+    OutputKind(
+        ASA_SHOW_ROUTE,
+        "ASA show route",
+        "ip_route",
+        ("routing",),
+        "corpus/ntc/cisco_asa/show_route",
+        "test_ip_route",
     ),
     OutputKind(
         CLI_ERROR,
@@ -319,6 +337,7 @@ PARSER_ORDER: tuple[str, ...] = (
     "smtp_test",
     "rommon",
     "show_version",
+    "ip_route",
     "asa_config",
     "ios_config",
     "cli_errors",
@@ -342,6 +361,7 @@ RULE_ORDER: tuple[str, ...] = (
     "asa_config",
     "ios_config",
     "psk",
+    "routing",
     "general",
 )
 

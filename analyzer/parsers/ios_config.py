@@ -611,6 +611,7 @@ def parse_show_crypto_map(section) -> list[Source]:
             entry["at"]["incomplete"] = number
         elif line.startswith("Peer = "):
             entry["peers"].append(line[7:].strip())
+            entry["at"].setdefault("peer", number)
         elif line.startswith("Current peer:"):
             entry["current_peer"] = line.split(":", 1)[1].strip()
         elif line.startswith("IKEv2 Profile:"):
