@@ -277,6 +277,17 @@ _PHASE2_DONE = (
     "has been created",
     "IKE_QM_PHASE2_COMPLETE",
     "SA UP",
+    # IOS `debug crypto ipsec` installing a new IPsec SA, in the 12.x/15.x form
+    # ("IPSEC(create_sa): sa created,", "IPSEC(update_current_outbound_sa): updated
+    # peer 192.0.2.1 current outbound sa to SPI 5D3A1C9E", "IPSEC(key_engine_enable_
+    # outbound): rec'd enable notify from ISAKMP") and the IOS-XE one that names the
+    # session ("IPSEC:(SESSION ID = 1) (create_sa) sa created,").
+    "(create_sa)",
+    "(update_current_outbound_sa)",
+    "(key_engine_enable_outbound)",
+    # IOS IKEv2 handing the child SA to IPsec: "[IPsec -> IKEv2] Creation of IPsec
+    # SA into IPsec database PASSED".
+    "IPsec SA into IPsec database PASSED",
 )
 _ESTABLISHED = {
     "MM_ACTIVE",
@@ -302,6 +313,7 @@ def is_ike_line(line: str) -> bool:
         "IP = " in line
         or "ISAKMP" in line
         or "IPSEC(" in line
+        or "IPSEC:(" in line
         or "CRYPTO-" in line
         or "IKEv" in line
         or "Remote:" in line
@@ -574,7 +586,7 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
             # IOS-XE's error and packet debugs: "IKEv2-ERROR:(SESSION ID = 71,SA
             # ID = 1):: Auth exchange failed".
             return "IKEv2:" + text.split(":", 1)[1], "ios", "ikev2"
-        if text.startswith(("ISAKMP", "IPSEC(", "IKEv2")):
+        if text.startswith(("ISAKMP", "IPSEC(", "IPSEC:(", "IKEv2")):
             return text, "ios", "ikev1"
         if text.startswith("CRYPTO_PKI"):
             return text, "ios", "pki"
@@ -586,7 +598,7 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
         return stripped[m.end() :].strip(), "asa", version
     if stripped.startswith(("IP = ", "Group = ")):
         return stripped, "asa", "ikev1"
-    if stripped.startswith(("ISAKMP", "IPSEC(")):
+    if stripped.startswith(("ISAKMP", "IPSEC(", "IPSEC:(")):
         return stripped, "ios", "ikev1"
     if stripped.startswith("IKEv2:"):
         # "IKEv2:(SESSION ID = 3,SA ID = 1):...", and the lines that name no SA:
@@ -1073,7 +1085,7 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
         if record["messages"] and record["messages"][-1]["direction"] == "received":
             record["messages"][-1]["payloads"].append(m.group("what").upper())
         return True
-    return text.startswith(("ISAKMP", "IPSEC(")) or "CRYPTO" in text
+    return text.startswith(("ISAKMP", "IPSEC(", "IPSEC:(")) or "CRYPTO" in text
 
 
 def _apply_ios_v2(record: dict, text: str, number: int) -> bool:

@@ -585,6 +585,17 @@ def _history(resolved: list[dict]) -> str:
             f"{tried[-1]['resolved_at']}): policies are tried in priority order, "
             "so this is normal."
         )
+    spi = [e for e in resolved if e["kind"] == "invalid_spi"]
+    if len(spi) == len(resolved):
+        # ESP on an SA this device did not have, then a new IPsec SA with the
+        # same peer: the stale SA was replaced, which is how a failover, a reboot
+        # or a one-sided `clear crypto sa` ends when it goes well.
+        more = f", {len(spi)} messages in all" if len(spi) > 1 else ""
+        return (
+            f" ESP arrived on an SA this device did not have (line "
+            f"{spi[0]['line']}{more}), and a new IPsec SA with the peer followed: "
+            f"the invalid SPI was resolved at line {spi[-1]['resolved_at']}."
+        )
     first = resolved[0]
     return (
         f" An earlier failure (line {first['line']}: "
