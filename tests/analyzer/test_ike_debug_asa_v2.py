@@ -127,3 +127,92 @@ def test_the_role_is_what_the_state_machine_says_not_the_first_packet():
     the responder for that; the SM trace '(I)' says it opened the IKE SA."""
     assert records(RESPONSE)[PEER]["role"] is None
     assert records(RESPONSE + REFUSED)[PEER]["role"] == "initiator"
+
+
+def test_an_invalid_spi_in_its_own_rekey_is_that_finding_not_a_stale_sa():
+    """The ASA asked for the new SA, and while the answer is processed it calls
+    an SPI invalid and tells the peer: the rekey finding, linked to the rekey
+    section, with the exchange and both lines; not the stale-SA warning."""
+    (finding,) = findings(REQUEST + RESPONSE + REFUSED)
+    assert (finding.code, finding.severity) == (
+        "ike_debug.rekey_invalid_spi",
+        "warning",
+    )
+    assert (finding.article, finding.anchor) == (
+        "dead-peer-detection-and-rekey",
+        "rekey",
+    )
+    assert finding.subject == f"peer {PEER}"
+    assert finding.lines == [4, 11, 13]
+    assert "0x1E3EFDFE" in finding.detail
+    assert "longer IPsec SA lifetime" in finding.detail
+    assert "in all likelihood" in finding.detail
+    assert "CSCwc54984" in finding.detail
+
+
+def test_the_refused_spi_is_named_when_the_debug_shows_the_new_one():
+    """The FTD refuses 0x1E3EFDFE and installs 0xFEFD3E1E: the same SPI with its
+    bytes the other way round (CSCvx23833). Read through the 711001 syslog."""
+    text = stamped(REQUEST + RESPONSE + REFUSED + LOADED, "%FTD-5-711001: ")
+    (finding,) = findings(text)
+    assert finding.code == "ike_debug.rekey_invalid_spi"
+    assert "is the new inbound SPI 0xFEFD3E1E" in finding.detail
+    assert "bytes in the other order" in finding.detail
+    assert "in all likelihood" not in finding.detail
+    (record,) = records(text).values()
+    # The rekey completed, but the SPI it created was refused: not resolved.
+    assert record["phase2_complete"] is True
+    assert all("resolved_at" not in e for e in record["errors"])
+
+
+def test_a_healthy_rekey_is_no_warning():
+    text = REQUEST + RESPONSE + LOADED
+    report = analyze(text)
+    assert [f for f in report.findings if f.severity != "info"] == []
+    assert records(text)[PEER]["phase2_complete"] is True
+
+
+def test_a_rekey_the_peer_asked_for_is_the_plain_invalid_spi():
+    """The peer sent the CREATE_CHILD_SA request: nothing says this device answers
+    with its own new SPI refused, so it is the stale-SA warning."""
+    text = RESPONSE.replace("RESPONSE", "REQUEST") + REFUSED.replace("(I)", "(R)")
+    codes = [f.code for f in findings(text)]
+    assert codes == ["ike_debug.invalid_spi"]
+
+
+def test_an_invalid_spi_after_the_rekey_exchange_is_the_plain_invalid_spi():
+    """Once another exchange started (the INFORMATIONAL that deletes the old SA),
+    an invalid SPI is no longer about the new SA."""
+    informational = (
+        "IKEv2-PROTO-4: (13): Sending Packet [To 192.0.2.10:500/From "
+        "198.51.100.1:500/VRF i0:f0]\n"
+        "(13): IKEv2 INFORMATIONAL Exchange REQUEST\n"
+    )
+    text = REQUEST + RESPONSE + informational + REFUSED
+    assert [f.code for f in findings(text)] == ["ike_debug.invalid_spi"]
+
+
+def test_an_invalid_spi_long_after_the_exchange_is_the_plain_invalid_spi():
+    filler = "IKEv2-PLAT-4: (13): PSH added CTM sa hdl 452272917\n" * 70
+    text = REQUEST + RESPONSE + filler + REFUSED
+    assert [f.code for f in findings(text)] == ["ike_debug.invalid_spi"]
+
+
+def test_an_ios_router_refusing_esp_in_its_own_ikev2_rekey():
+    """IOS IKEv2 prints the exchange under its packet line; the %CRYPTO invalid SPI
+    from the same peer falls within the rekey the router asked for. IOS commands,
+    and no ASA defect named."""
+    text = """\
+*Nov 11 19:30:34.801: IKEv2:(SESSION ID = 1,SA ID = 1):Sending Packet [To 203.0.113.2:500/From 198.51.100.1:500/VRF i0:f0]
+Initiator SPI : 6C3B1FA27D0E9A41 - Responder SPI : 2F8E0C5D91A4B736 Message id: 4
+IKEv2 CREATE_CHILD_SA Exchange REQUEST
+*Nov 11 19:30:34.811: IKEv2:(SESSION ID = 1,SA ID = 1):Received Packet [From 203.0.113.2:500/To 198.51.100.1:500/VRF i0:f0]
+Initiator SPI : 6C3B1FA27D0E9A41 - Responder SPI : 2F8E0C5D91A4B736 Message id: 4
+IKEv2 CREATE_CHILD_SA Exchange RESPONSE
+*Nov 11 19:30:34.812: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=198.51.100.1, prot=50, spi=0xA1B2C3D4(2712847316), srcaddr=203.0.113.2, input interface=GigabitEthernet1
+"""
+    (finding,) = findings(text)
+    assert finding.code == "ike_debug.rekey_invalid_spi"
+    assert finding.lines == [3, 7]
+    assert "CSCwc54984" not in finding.detail
+    assert finding.next_commands[0].startswith("show crypto ipsec sa peer 203.0.113.2")

@@ -120,3 +120,17 @@ def test_a_new_sa_with_another_peer_does_not_resolve_it():
     other = QUICK_MODE.replace("203.0.113.2", "192.0.2.77")
     (finding,) = spi_findings(f"{INVALID_SPI}\n{other}")
     assert finding.subject == "peer 203.0.113.2"
+
+
+def test_an_ios_ikev2_child_sa_handed_to_ipsec_completes_phase_2():
+    """IOS IKEv2: "[IPsec -> IKEv2] Creation of IPsec SA into IPsec database
+    PASSED" is the child SA installed."""
+    text = (
+        "*Nov 11 19:30:34.811: IKEv2:(SESSION ID = 1,SA ID = 1):Received Packet "
+        "[From 203.0.113.2:500/To 198.51.100.1:500/VRF i0:f0]\n"
+        "*Nov 11 19:30:34.814: IKEv2:(SESSION ID = 1,SA ID = 1):[IPsec -> IKEv2] "
+        "Creation of IPsec SA into IPsec database PASSED\n"
+    )
+    record = record_of(text, "203.0.113.2")
+    assert (record["version"], record["phase2_complete"]) == ("ikev2", True)
+    assert record["p2_done_lines"] == [2]
