@@ -8,6 +8,11 @@ Reads, in any mix:
 - ASA `debug crypto isakmp` / `debug crypto ikev1 127` text:
   ``[IKEv1]: IP = x, ...``, ``[IKEv1 DEBUG]Group = g, IP = x, ...`` (with or without
   the console timestamp in front);
+- ASA/FTD `debug crypto ikev2 protocol|platform`: ``IKEv2-PROTO-4: (229): Received
+  Packet [From x:500/...]``, ``IKEv2-PLAT-4: Received PFKEY Invalid SPI for SPI ..``,
+  behind a console stamp or a 711001 tag, the ``(229): ...`` lines under a packet,
+  lines run together; a line that gives no SA number is the IKE SA its initiator
+  SPI names (``InitSPI=0x..``, ``I_SPI=..``), or the one above;
 - IOS `debug crypto isakmp` / `debug crypto ipsec`:
   ``ISAKMP:(0): sending packet to x my_port 500 peer_port 500 (I) MM_NO_STATE``,
   ``ISAKMP (0:1001): received packet from x dport 500 sport 500 Global (I) MM_SA_SETUP``,
@@ -38,7 +43,15 @@ named on the error (``describe_error``): ``cause`` (``no_key``, ``auth_method``,
 ``declared_id``, and ``names_network``, ``quotes``, ``names_policy``; the rules
 read those, and quote ``text``. ``proxies`` ({"local", "remote"}: address/mask)
 holds the proxy identities a phase 2 proposal carried, when the debug prints them;
-``complete_lines`` the lines that report phase 1 or 2 complete. On the ASA,
+``complete_lines`` the lines that report phase 1 or 2 complete. An IOS line
+installing a new IPsec SA (``IPSEC(create_sa): sa created``, ``IPSEC(update_current_
+outbound_sa)``) is a phase 2 that completed. IKEv2 messages carry the ``exchange``
+they belong to when the debug names it; an ``invalid_spi`` error carries the ESP
+``spi`` it names, and when it came during a CREATE_CHILD_SA exchange, ``exchange``,
+``exchange_line``, ``rekey_initiator`` (True when this device asked for it, None
+when the debug does not say) and, when the debug shows the new inbound SPI and it
+is the refused one, ``new_spi`` (``spi_reversed`` when it is so with its bytes the
+other way round). On the ASA,
 whose debug does not print the main-mode state, ``last_state`` is worked out from the
 messages exchanged (``state_inferred``); on IOS it is the ISAKMP SA state the packet
 lines print (MM_NO_STATE ... QM_IDLE), and ``states`` lists the IKE state machine's
@@ -1267,7 +1280,11 @@ def _exchange(record: dict, text: str, number: int) -> None:
     if response is not None and last is not None and number - last["line"] <= 3:
         last["exchange"] = name
         initiated = (last["direction"] == "received") == response
-        if name != "IKE_SA_INIT" and record.get("_role_guess") == last["line"]:
+        if name in ("IKE_SA_INIT", "IKE_AUTH"):
+            # Only the side that opened the IKE SA asks in these two.
+            record["role"] = "initiator" if initiated else "responder"
+            record.pop("_role_guess", None)
+        elif record.get("_role_guess") == last["line"]:
             # The first packet of a paste that starts mid-session says nothing of
             # who opened the IKE SA.
             record["role"] = None

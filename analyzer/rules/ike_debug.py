@@ -541,7 +541,9 @@ def _rekey_invalid_spi(record: dict) -> list[dict]:
     during = [
         e
         for e in record["errors"]
-        if e["kind"] == "invalid_spi" and e.get("exchange") == "CREATE_CHILD_SA"
+        if e["kind"] == "invalid_spi"
+        and e.get("exchange") == "CREATE_CHILD_SA"
+        and e.get("rekey_initiator") is not False
     ]
     if not any(e.get("rekey_initiator") for e in during):
         return []

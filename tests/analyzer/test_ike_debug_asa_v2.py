@@ -129,6 +129,25 @@ def test_the_role_is_what_the_state_machine_says_not_the_first_packet():
     assert records(RESPONSE + REFUSED)[PEER]["role"] == "initiator"
 
 
+def test_ike_auth_says_who_opened_the_ike_sa():
+    """Only the IKE SA's initiator sends the IKE_AUTH request: a paste that starts
+    with one received is the responder's, and so is one that starts with the
+    IKE_AUTH response it sends (the first packet sent is not the initiator's)."""
+    received = (
+        "IKEv2-PROTO-2: (24): Received Packet [From 192.0.2.50:500/To "
+        "198.51.100.2:500/VRF i0:f0]\n"
+        "Initiator SPI : 1122334455667788 - Responder SPI : 99AABBCCDDEEFF00 "
+        "Message id: 1\n"
+        "IKEv2 IKE_AUTH Exchange REQUEST \n"
+    )
+    assert records(received)["192.0.2.50"]["role"] == "responder"
+    sent = received.replace("Received Packet [From", "Sending Packet [To")
+    sent = sent.replace("/To 198", "/From 198")
+    assert records(sent)["192.0.2.50"]["role"] == "initiator"
+    answer = sent.replace("Exchange REQUEST", "Exchange RESPONSE")
+    assert records(answer)["192.0.2.50"]["role"] == "responder"
+
+
 def test_an_invalid_spi_in_its_own_rekey_is_that_finding_not_a_stale_sa():
     """The ASA asked for the new SA, and while the answer is processed it calls
     an SPI invalid and tells the peer: the rekey finding, linked to the rekey
