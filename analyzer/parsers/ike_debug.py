@@ -562,7 +562,10 @@ class Reader:
         self.last_number = number
         if conn is not None and conn not in ("0", "0:0"):
             self.conn_peer[conn] = peer
-        self.last_peer = peer
+        if platform != "ios" or not text.startswith("%"):
+            # A %CRYPTO message stands alone: the debug lines after it that name
+            # no peer go on about the negotiation before it, not about its peer.
+            self.last_peer = peer
         self.last_v2 = version == "ikev2"
         record = peers.get(peer)
         if record is None:

@@ -134,3 +134,14 @@ def test_an_ios_ikev2_child_sa_handed_to_ipsec_completes_phase_2():
     record = record_of(text, "203.0.113.2")
     assert (record["version"], record["phase2_complete"]) == ("ikev2", True)
     assert record["p2_done_lines"] == [2]
+
+
+def test_an_sa_created_for_the_peer_being_negotiated_is_not_the_invalid_spis():
+    """Quick mode with 192.0.2.77 is under way when 203.0.113.2's ESP is refused;
+    the `sa created` lines after the %CRYPTO message name no peer and belong to the
+    negotiation with 192.0.2.77, so 203.0.113.2's invalid SPI stays a warning."""
+    lines = QUICK_MODE.replace("203.0.113.2", "192.0.2.77").splitlines()
+    text = "\n".join([*lines[:5], INVALID_SPI, *lines[5:]])
+    (finding,) = spi_findings(text)
+    assert finding.subject == "peer 203.0.113.2"
+    assert record_of(text, "192.0.2.77")["phase2_complete"] is True
