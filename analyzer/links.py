@@ -98,6 +98,7 @@ SA_FRAGMENTATION = Link(_TRAFFIC, "fragmentation")
 
 DPD = Link("dead-peer-detection-and-rekey", "dpd")
 STALE_SAS = Link("dead-peer-detection-and-rekey", "stale-sas")
+REKEY = Link("dead-peer-detection-and-rekey", "rekey")
 
 # --- ASA: packet-tracer, the ASP table, sessions, drops ----------------------------
 

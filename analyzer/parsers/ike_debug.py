@@ -8,6 +8,11 @@ Reads, in any mix:
 - ASA `debug crypto isakmp` / `debug crypto ikev1 127` text:
   ``[IKEv1]: IP = x, ...``, ``[IKEv1 DEBUG]Group = g, IP = x, ...`` (with or without
   the console timestamp in front);
+- ASA/FTD `debug crypto ikev2 protocol|platform`: ``IKEv2-PROTO-4: (229): Received
+  Packet [From x:500/...]``, ``IKEv2-PLAT-4: Received PFKEY Invalid SPI for SPI ..``,
+  behind a console stamp or a 711001 tag, the ``(229): ...`` lines under a packet,
+  lines run together; a line that gives no SA number is the IKE SA its initiator
+  SPI names (``InitSPI=0x..``, ``I_SPI=..``), or the one above;
 - IOS `debug crypto isakmp` / `debug crypto ipsec`:
   ``ISAKMP:(0): sending packet to x my_port 500 peer_port 500 (I) MM_NO_STATE``,
   ``ISAKMP (0:1001): received packet from x dport 500 sport 500 Global (I) MM_SA_SETUP``,
@@ -38,7 +43,15 @@ named on the error (``describe_error``): ``cause`` (``no_key``, ``auth_method``,
 ``declared_id``, and ``names_network``, ``quotes``, ``names_policy``; the rules
 read those, and quote ``text``. ``proxies`` ({"local", "remote"}: address/mask)
 holds the proxy identities a phase 2 proposal carried, when the debug prints them;
-``complete_lines`` the lines that report phase 1 or 2 complete. On the ASA,
+``complete_lines`` the lines that report phase 1 or 2 complete. An IOS line
+installing a new IPsec SA (``IPSEC(create_sa): sa created``, ``IPSEC(update_current_
+outbound_sa)``) is a phase 2 that completed. IKEv2 messages carry the ``exchange``
+they belong to when the debug names it; an ``invalid_spi`` error carries the ESP
+``spi`` it names, and when it came during a CREATE_CHILD_SA exchange, ``exchange``,
+``exchange_line``, ``rekey_initiator`` (True when this device asked for it, None
+when the debug does not say) and, when the debug shows the new inbound SPI and it
+is the refused one, ``new_spi`` (``spi_reversed`` when it is so with its bytes the
+other way round). On the ASA,
 whose debug does not print the main-mode state, ``last_state`` is worked out from the
 messages exchanged (``state_inferred``); on IOS it is the ISAKMP SA state the packet
 lines print (MM_NO_STATE ... QM_IDLE), and ``states`` lists the IKE state machine's
@@ -82,6 +95,38 @@ _ESP_FROM = re.compile(
 _ASA_V2_PROTO = re.compile(
     r"IKEv2-(?:PROTO|PLAT)-\d{1,2}: ?(?:\((?P<sid>\d{1,10})\):? ?)?"
 )
+# The console or buffer stamp an ASA may put in front of its `debug crypto ikev2`
+# lines ("Jul 25 22:35:53 IKEv2-PLAT-5: ...", "Jul 25 2022 22:35:53.123 UTC:",
+# "2022-07-25T22:35:53Z"), which the syslog reader does not take without a tag.
+_STAMP = (
+    r"[*.]?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2}"
+    r"(?: \d{4})? \d{1,2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [A-Z]{2,5})?"
+    r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:?\d{2})?)"
+)
+_LEAD_STAMP = re.compile(rf"{_STAMP}:? ")
+# An ASA IKEv2 debug line run into the end of the one before it ("... Exchange
+# RESPONSEJul 25 22:35:53 IKEv2-PROTO-5: (229): ..."): where each one begins.
+_RUN_IN = re.compile(rf"(?:{_STAMP}:? ?)?IKEv2-P(?:ROTO|LAT)-\d{{1,2}}:")
+# The ASA 9.x debug goes on under a packet line with the IKE SA's number in front:
+# "(229): Initiator SPI : 48A0D49E589D838C - Responder SPI : ...".
+_SID_LINE = re.compile(r"\((?P<sid>\d{1,10})\): ?")
+# The IKE SA's initiator SPI, which names the SA on lines that give no number:
+# "RECV PKT [CREATE_CHILD_SA] ... InitSPI=0x48a0d49e589d838c", "Initiator SPI :
+# 48A0D49E589D838C - Responder SPI", "SM Trace-> SA: I_SPI=48A0D49E589D838C".
+_V2_SPI = re.compile(
+    r"(?:InitSPI=0x|Initiator SPI : ?|I_SPI=)(?P<spi>[0-9A-Fa-f]{16})\b"
+)
+# The exchange a packet belongs to: "IKEv2 CREATE_CHILD_SA Exchange RESPONSE",
+# "Exchange type: CREATE_CHILD_SA, flags: RESPONDER MSG-RESPONSE", "RECV PKT
+# [CREATE_CHILD_SA]", "SENT PKT [IKE_AUTH]".
+_V2_EXCHANGE = re.compile(
+    r"IKEv2 (?P<name>[A-Z_]{4,20}) Exchange (?P<kind>REQUEST|RESPONSE)"
+    r"|Exchange type: (?P<typed>[A-Z_]{4,20}), flags: (?P<flags>[A-Z_ -]{0,60})"
+    r"|(?:RECV|SENT) PKT \[(?P<plat>[A-Z_]{4,20})\]"
+)
+# An ESP SPI a line names: "spi=0x33C701EA(868680170)", "for SPI 0x8D5E4089",
+# "(SPI= 0x99F9DC8A, sequence number= ...)".
+_ESP_SPI = re.compile(r"(?:\bspi ?[=:]? ?|for SPI )(0x[0-9A-Fa-f]{1,8})\b", re.I)
 _DEBUG_MARK = re.compile(r"\[(?P<tag>IKEv[12])(?: DEBUG)?\]:? ?")
 # IOS: "ISAKMP:(1001):", "ISAKMP (0:1001):", "ISAKMP: ", "ISAKMP:(0:0:N/A:0):"
 _IOS_PREFIX = re.compile(r"ISAKMP ?(?::? ?\((?P<ids>[0-9A-Za-z:/]{1,24})\))?: ?")
@@ -156,6 +201,11 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("invalid_spi", "RECVD_PKT_INV_SPI"),
     ("invalid_spi", "has invalid spi for"),
     ("invalid_spi", "with an invalid SPI"),
+    # ASA/FTD IKEv2: the data path reports ESP on an SPI it has no SA for, and
+    # IKE tells the peer ("Received PFKEY Invalid SPI for SPI 0x8D5E4089, error
+    # FALSE", "(229): Sending INVALID_SPI notify").
+    ("invalid_spi", "PFKEY Invalid SPI"),
+    ("invalid_spi", "Sending INVALID_SPI notify"),
     ("phase2", "QM FSM error"),
     ("phase2", "proxy identities not supported"),
     ("phase2", "IPSec policy invalidated proposal"),
@@ -278,6 +328,20 @@ _PHASE2_DONE = (
     "has been created",
     "IKE_QM_PHASE2_COMPLETE",
     "SA UP",
+    # IOS `debug crypto ipsec` installing a new IPsec SA, in the 12.x/15.x form
+    # ("IPSEC(create_sa): sa created,", "IPSEC(update_current_outbound_sa): updated
+    # peer 192.0.2.1 current outbound sa to SPI 5D3A1C9E", "IPSEC(key_engine_enable_
+    # outbound): rec'd enable notify from ISAKMP") and the IOS-XE one that names the
+    # session ("IPSEC:(SESSION ID = 1) (create_sa) sa created,").
+    "(create_sa)",
+    "(update_current_outbound_sa)",
+    "(key_engine_enable_outbound)",
+    # IOS IKEv2 handing the child SA to IPsec: "[IPsec -> IKEv2] Creation of IPsec
+    # SA into IPsec database PASSED".
+    "IPsec SA into IPsec database PASSED",
+    # ASA and IOS IKEv2 state machine: the IPsec SAs were loaded ("SM Trace-> ...
+    # CurState: CHILD_I_PROC Event: EV_OK_RECD_LOAD_IPSEC").
+    "EV_OK_RECD_LOAD_IPSEC",
 )
 _ESTABLISHED = {
     "MM_ACTIVE",
@@ -303,6 +367,7 @@ def is_ike_line(line: str) -> bool:
         "IP = " in line
         or "ISAKMP" in line
         or "IPSEC(" in line
+        or "IPSEC:(" in line
         or "CRYPTO-" in line
         or "IKEv" in line
         or "Remote:" in line
@@ -339,6 +404,9 @@ class Reader:
         self.lasts = array("q")
         self.single: set[int] = set()
         self.conn_peer: dict[str, str] = {}
+        # An IKEv2 SA known by its initiator SPI alone ("v2spi:48a0d49e589d838c")
+        # -> the SA number a later line gives it ("v2:229").
+        self.spi_conn: dict[str, str] = {}
         self.last_peer: str | None = None
         self.last_v2 = False
         # The IOS record whose line came last: the indented lines IOS prints
@@ -353,8 +421,19 @@ class Reader:
         if not line:
             self.continues = None
             return
+        if "IKEv2-P" in line and _run_in(line, self, number):
+            return
         if ike is None:
             ike = is_ike_line(line)
+        if (
+            not ike
+            and line[:1] == "("
+            and self.last_v2
+            and number - self.last_number <= 40
+            and _SID_LINE.match(line)
+        ):
+            # "(229): Initiator SPI : ...": the ASA goes on about IKE SA 229.
+            ike = True
         continues = self.continues
         if not ike:
             if (
@@ -407,7 +486,7 @@ class Reader:
             self._claim(number)
             continues["lines"][1] = number
             # IKE_AUTH carries the first child SA: a refusal in it is phase 2.
-            continues["_exchange"] = line.split()[1]
+            _exchange(continues, line.strip(), number)
             return
         self.continues = None
         if reading is syslog.UNREAD:
@@ -428,8 +507,18 @@ class Reader:
             peer, conn = last_peer, None
         else:
             peer, conn = _peer_of(text, platform, version)
+        if version == "ikev2" and platform == "asa" and "SPI" in text:
+            m = _V2_SPI.search(text)
+            if m is not None:
+                spi = "v2spi:" + m.group("spi").lower()
+                if conn is None:
+                    # "IKEv2-PLAT-5: RECV PKT [...] InitSPI=0x..": no SA number,
+                    # but the SPI names the IKE SA the lines after it go on about.
+                    conn = spi
+                else:
+                    self.spi_conn.setdefault(spi, conn)
         if peer is None and conn is not None:
-            peer = self.conn_peer.get(conn)
+            peer = self.conn_peer.get(self.spi_conn.get(conn, conn))
         if (
             peer is None
             and platform == "ios"
@@ -474,14 +563,17 @@ class Reader:
         self.last_number = number
         if conn is not None and conn not in ("0", "0:0"):
             self.conn_peer[conn] = peer
-        self.last_peer = peer
+        if platform != "ios" or not text.startswith("%"):
+            # A %CRYPTO message stands alone: the debug lines after it that name
+            # no peer go on about the negotiation before it, not about its peer.
+            self.last_peer = peer
         self.last_v2 = version == "ikev2"
         record = peers.get(peer)
         if record is None:
             record = new_record(peer, platform, version)
             if peer == conn:
                 record["peer"] = ""
-                record["ike_sa"] = conn.removeprefix("v2:")
+                record["ike_sa"] = conn.removeprefix("v2:").removeprefix("v2spi:")
             elif peer == _UNNAMED:
                 record["peer"] = ""
             peers[peer] = record
@@ -502,6 +594,12 @@ class Reader:
 
     def sources(self) -> list[Source]:
         peers, order, conn_peer = self.peers, self.order, self.conn_peer
+        for key, conn in self.spi_conn.items():
+            # The SA known by its SPI first, then by its number (and its peer).
+            target = conn_peer.get(conn, conn)
+            if key in peers and target in peers and target != key:
+                _join(peers[target], peers.pop(key))
+                order.remove(key)
         for key in list(order):
             named = conn_peer.get(key)
             if peers[key]["peer"] == "" and named in peers and named != key:
@@ -543,6 +641,28 @@ class Reader:
         lasts.append(number)
 
 
+def _run_in(line: str, reader: Reader, number: int) -> bool:
+    """Read each ASA IKEv2 debug line that ``line`` holds run together, when it
+    holds more than one ("(229): IKEv2 CREATE_CHILD_SA Exchange RESPONSEJul 25
+    22:35:53 IKEv2-PROTO-5: (229): Next payload: ..."). False when it holds one."""
+    # Glued to what comes before it: "%ASA-7-711001: IKEv2-PROTO-4: ..." is one
+    # message behind its syslog tag, not two.
+    starts = [
+        m.start()
+        for m in _RUN_IN.finditer(line)
+        if m.start() > 0
+        and not line[m.start() - 1].isspace()
+        and line[m.start() - 1] != ":"
+    ]
+    if not starts:
+        return False
+    for first, last in zip([0, *starts], [*starts, len(line)], strict=True):
+        piece = line[first:last].rstrip()
+        if piece:
+            reader.line(piece, number)
+    return True
+
+
 def _read(line: str) -> tuple[str, str, str] | None:
     """(message text, platform, IKE version) of an IKE line, or None."""
     return _read_record(syslog.read_line(line), line)
@@ -552,6 +672,12 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
     """What `_read` says of ``line``, given the syslog parser's reading of it."""
     if record is not None:
         text = record.get("text") or ""
+        if text.startswith("IKEv2-P"):
+            # "%ASA-7-711001: IKEv2-PROTO-4: (229): ...", or the IKEv2 debug behind
+            # a stamp the syslog reader took ("Jul 25 22:35:53: IKEv2-PLAT-4:").
+            found = _asa_v2(text)
+            if found is not None:
+                return found
         if record.get("platform") == "asa":
             if record.get("debug") == "IKEv2" or (
                 record.get("message_id") or ""
@@ -575,19 +701,25 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
             # IOS-XE's error and packet debugs: "IKEv2-ERROR:(SESSION ID = 71,SA
             # ID = 1):: Auth exchange failed".
             return "IKEv2:" + text.split(":", 1)[1], "ios", "ikev2"
-        if text.startswith(("ISAKMP", "IPSEC(", "IKEv2")):
+        if text.startswith(("ISAKMP", "IPSEC(", "IPSEC:(", "IKEv2")):
             return text, "ios", "ikev1"
         if text.startswith("CRYPTO_PKI"):
             return text, "ios", "pki"
         return None
     stripped = line.strip()
+    if stripped[:1].isdigit() or stripped[:1] in "*.JFMASOND":
+        m = _LEAD_STAMP.match(stripped)
+        if m:
+            # A console stamp the syslog reader did not take ("Jul 25 22:35:53
+            # IKEv2-PLAT-5: ..."): the line is read without it.
+            stripped = stripped[m.end() :]
     m = _DEBUG_MARK.match(stripped)
     if m:
         version = "ikev2" if m.group("tag") == "IKEv2" else "ikev1"
         return stripped[m.end() :].strip(), "asa", version
     if stripped.startswith(("IP = ", "Group = ")):
         return stripped, "asa", "ikev1"
-    if stripped.startswith(("ISAKMP", "IPSEC(")):
+    if stripped.startswith(("ISAKMP", "IPSEC(", "IPSEC:(")):
         return stripped, "ios", "ikev1"
     if stripped.startswith("IKEv2:"):
         # "IKEv2:(SESSION ID = 3,SA ID = 1):...", and the lines that name no SA:
@@ -598,13 +730,21 @@ def _read_record(record: dict | None, line: str) -> tuple[str, str, str] | None:
     if stripped.startswith("CRYPTO_PKI"):
         # The certificate checks of the negotiation printed above.
         return stripped, "ios", "pki"
-    if stripped.startswith("IKEv2-P"):
-        m = _ASA_V2_PROTO.match(stripped)
-        if m:
-            # Written the way IOS names the SA, so one reading serves both.
-            sid = m.group("sid") or "0"
-            return f"IKEv2:(SA ID = {sid}):{stripped[m.end() :]}", "asa", "ikev2"
-    return None
+    return _asa_v2(stripped)
+
+
+def _asa_v2(text: str) -> tuple[str, str, str] | None:
+    """An ASA `debug crypto ikev2` line ("IKEv2-PROTO-4: (229): Received Packet
+    ...", "IKEv2-PLAT-4: Received PFKEY Invalid SPI ..."), and what the ASA 9.x
+    prints under a packet line with the IKE SA's number ("(229): Initiator SPI :
+    ..."): written the way IOS names the SA, so one reading serves both."""
+    m = _ASA_V2_PROTO.match(text) if text.startswith("IKEv2-P") else None
+    if m is None and text.startswith("("):
+        m = _SID_LINE.match(text)
+    if m is None:
+        return None
+    sid = m.group("sid") or "0"
+    return f"IKEv2:(SA ID = {sid}):{text[m.end() :]}", "asa", "ikev2"
 
 
 def _peer_of(text: str, platform: str, version: str) -> tuple[str | None, str | None]:
@@ -886,6 +1026,15 @@ def _apply(record: dict, text: str, number: int, platform: str) -> bool:
                 "_seq": record["_seq"],
             }
         )
+        child = record.get("_child")
+        if (
+            kind == "invalid_spi"
+            and child is not None
+            and number - child["line"] <= _CHILD_WINDOW
+        ):
+            # Reported while a CREATE_CHILD_SA was being completed: who asked
+            # for it may only be said by a line below, hence the exchange itself.
+            record["errors"][-1]["_child"] = child
         said = True
     if traced:
         return True
@@ -988,6 +1137,7 @@ def _phase_done(record: dict, phase: int, number: int) -> None:
     mark(record, "p1_done_lines", number)
     _order(record, "_p1", number)
     if phase == 2:
+        record.pop("_child", None)
         record["phase2_complete"] = True
         mark(record, "p2_done_lines", number)
         _order(record, "_p2", number)
@@ -1074,7 +1224,7 @@ def _apply_ios(record: dict, text: str, number: int) -> bool:
         if record["messages"] and record["messages"][-1]["direction"] == "received":
             record["messages"][-1]["payloads"].append(m.group("what").upper())
         return True
-    return text.startswith(("ISAKMP", "IPSEC(")) or "CRYPTO" in text
+    return text.startswith(("ISAKMP", "IPSEC(", "IPSEC:(")) or "CRYPTO" in text
 
 
 def _apply_ios_v2(record: dict, text: str, number: int) -> bool:
@@ -1085,15 +1235,96 @@ def _apply_ios_v2(record: dict, text: str, number: int) -> bool:
             _message(record, "resent" if resent else "sent", None, [], None, number)
             if record["role"] is None and record["received"] == 0:
                 record["role"] = "initiator"
+                record["_role_guess"] = number
         else:
             _message(record, "received", None, [], None, number)
             if record["role"] is None and record["sent"] == 0:
                 record["role"] = "responder"
+                record["_role_guess"] = number
         return True
     if "Retransmitting packet" in text:
         record["_retransmitting"] = True
         return True
+    if "Exchange" in text or " PKT [" in text:
+        _exchange(record, text, number)
+    child = record.get("_child")
+    if child is not None and "SPI 0x" in text:
+        m = _INBOUND_SPI.search(text)
+        if m is not None:
+            # The inbound SPI of the SA the exchange creates ("Received PFKEY
+            # update SA for SPI 0xFEFD3E1E, error FALSE"), to compare with the one
+            # the device then calls invalid.
+            child.setdefault("inbound", []).append(_spi(m.group(1)))
+    if "SM Trace" in text:
+        # "SM Trace-> SA: I_SPI=.. R_SPI=.. (I) MsgID = 00000001 CurState: ...":
+        # the IKE SA's role, as the device states it.
+        m = _SM_ROLE.search(text)
+        if m is not None:
+            record["role"] = _role(m.group(1))
+            record.pop("_role_guess", None)
     return text.startswith("IKEv2")
+
+
+def _exchange(record: dict, text: str, number: int) -> None:
+    """The exchange the packet just sent or received belongs to, when ``text``
+    names it. A CREATE_CHILD_SA opens ``_child``: who asked for it (``initiated``,
+    True when this device sent the request or received the response, None until a
+    line says) and where; any other exchange closes it."""
+    m = _V2_EXCHANGE.search(text)
+    if m is None:
+        return
+    name = m.group("name") or m.group("typed") or m.group("plat")
+    response = None
+    if m.group("kind"):
+        response = m.group("kind") == "RESPONSE"
+    elif m.group("typed"):
+        response = "MSG-RESPONSE" in m.group("flags")
+    last = record["messages"][-1] if record["messages"] else None
+    initiated = None
+    if response is not None and last is not None and number - last["line"] <= 3:
+        last["exchange"] = name
+        initiated = (last["direction"] == "received") == response
+        if name in ("IKE_SA_INIT", "IKE_AUTH"):
+            # Only the side that opened the IKE SA asks in these two.
+            record["role"] = "initiator" if initiated else "responder"
+            record.pop("_role_guess", None)
+        elif record.get("_role_guess") == last["line"]:
+            # The first packet of a paste that starts mid-session says nothing of
+            # who opened the IKE SA.
+            record["role"] = None
+            record.pop("_role_guess")
+    record["_exchange"] = name
+    if name != "CREATE_CHILD_SA":
+        record.pop("_child", None)
+        return
+    child = record.get("_child")
+    if child is None or number - child["line"] > _CHILD_WINDOW:
+        child = record["_child"] = {"line": number, "initiated": None}
+    if initiated is not None:
+        child["initiated"] = initiated
+
+
+_INBOUND_SPI = re.compile(
+    r"(?:PFKEY update SA for|inbound permit rule,|host IBSA update,) SPI "
+    r"(0x[0-9A-Fa-f]{1,8})\b"
+)
+
+
+def _spi(text: str) -> str:
+    """An SPI written one way: "0x8d5e4089" -> "0x8D5E4089"."""
+    return "0x" + text[2:].upper().rjust(8, "0")
+
+
+def _reversed_spi(spi: str) -> str:
+    """The SPI with its four bytes in the other order: 0xFEFD3E1E -> 0x1E3EFDFE."""
+    digits = spi[2:]
+    return "0x" + "".join(digits[i : i + 2] for i in (6, 4, 2, 0))
+
+
+_SM_ROLE = re.compile(r"R_SPI=[0-9A-Fa-f]{16} \(([IR])\)")
+# How many lines after a CREATE_CHILD_SA packet an invalid SPI still falls within
+# that exchange (the ASA's debug at level 127 prints some 30 lines per packet).
+_CHILD_WINDOW = 60
 
 
 def _role(letter: str) -> str | None:
@@ -1167,6 +1398,10 @@ def _resolve(record: dict) -> None:
             later = next((n for s, n in accepted if s > seq), None)
         if later is None and kind in _PHASE1_KINDS:
             later = next((n for s, n in p1 if s > seq), None)
+        elif later is None and error.get("exchange") == "CREATE_CHILD_SA":
+            # An invalid SPI in the middle of a CREATE_CHILD_SA is about the SA
+            # that exchange creates: its own completion does not overcome it.
+            pass
         elif later is None and kind in ("phase2", "invalid_spi"):
             # ESP on an SA this device no longer has stops mattering once a new
             # phase 2 with the peer completes (after a `clear crypto sa`).
@@ -1205,6 +1440,10 @@ def describe_error(error: dict) -> None:
     m = _DECLARED_ID.search(text)
     if m:
         error["declared_id"] = m.group(1)
+    if error["kind"] == "invalid_spi":
+        m = _ESP_SPI.search(text)
+        if m:
+            error["spi"] = _spi(m.group(1))
     if _NAMES_NETWORK.search(text):
         error["names_network"] = True
     if "'" in text:
@@ -1222,6 +1461,25 @@ def _finish(record: dict) -> None:
     record.pop("_policies", None)
     record.pop("_open", None)
     record.pop("_exchange", None)
+    record.pop("_child", None)
+    record.pop("_role_guess", None)
+    for error in record["errors"]:
+        child = error.pop("_child", None)
+        if child is not None:
+            error["exchange"] = "CREATE_CHILD_SA"
+            error["exchange_line"] = child["line"]
+            error["rekey_initiator"] = child["initiated"]
+            m = _ESP_SPI.search(error["text"])
+            inbound = child.get("inbound", ())
+            if m is not None and inbound:
+                spi = _spi(m.group(1))
+                # The device refusing the SPI it has just created, as it is or
+                # with its bytes the other way round.
+                if spi in inbound:
+                    error["new_spi"] = spi
+                elif _reversed_spi(spi) in inbound:
+                    error["new_spi"] = _reversed_spi(spi)
+                    error["spi_reversed"] = True
     _resolve(record)
     record.pop("_seq", None)
     for error in record["errors"]:

@@ -380,8 +380,13 @@ def _peer(record: dict) -> list[Finding]:
             )
         )
 
-    if "invalid_spi" in kinds:
-        lines = _error_lines(record, "invalid_spi")
+    rekey = _rekey_invalid_spi(record)
+    if rekey:
+        findings.append(_rekey_spi_finding(record, rekey, subject))
+    others = [e for e in record["errors"] if e["kind"] == "invalid_spi"]
+    others = [e for e in others if e not in rekey]
+    if others:
+        lines = [e["line"] for e in others][:10]
         findings.append(
             Finding(
                 code="ike_debug.invalid_spi",
@@ -530,6 +535,91 @@ def _peer(record: dict) -> list[Finding]:
     return findings
 
 
+def _rekey_invalid_spi(record: dict) -> list[dict]:
+    """The invalid SPIs reported during a CREATE_CHILD_SA exchange, when this
+    device asked for that exchange (sent the request or received the response):
+    the peer already sends on the new SA and this device refuses its SPI."""
+    during = [
+        e
+        for e in record["errors"]
+        if e["kind"] == "invalid_spi"
+        and e.get("exchange") == "CREATE_CHILD_SA"
+        and e.get("rekey_initiator") is not False
+    ]
+    if not any(e.get("rekey_initiator") for e in during):
+        return []
+    return during
+
+
+def _rekey_spi_finding(record: dict, errors: list[dict], subject: str) -> Finding:
+    peer = record["peer"]
+    spis = sorted({e["spi"] for e in errors if e.get("spi")})
+    refused = f" ({', '.join(spis)})" if spis else ""
+    asked = sorted({e["exchange_line"] for e in errors})
+    lines = [e["line"] for e in errors]
+    shown = next((e for e in errors if e.get("new_spi")), None)
+    if shown is None:
+        which = (
+            "the SPI refused is, in all likelihood, the inbound SPI this device has "
+            "just created for it"
+        )
+    elif shown.get("spi_reversed"):
+        which = (
+            f"and the SPI refused, {shown['spi']}, is the new inbound SPI "
+            f"{shown['new_spi']} this device has just created, with its bytes in "
+            "the other order"
+        )
+    else:
+        which = (
+            f"and the SPI refused, {shown['spi']}, is the new inbound SPI this "
+            "device has just created"
+        )
+    known = (
+        " Cisco documents this for ASA and FTD rekeying with Palo Alto peers "
+        "(CSCwc54984, CSCvx23833)."
+        if record["platform"] == "asa"
+        else ""
+    )
+    return Finding(
+        code="ike_debug.rekey_invalid_spi",
+        severity="warning",
+        title=f"This device calls the SPI of its own new SA with {peer} invalid",
+        detail=(
+            f"During a CREATE_CHILD_SA exchange this device started with {peer} "
+            f"(line {asked[0]}), it reported ESP on an SPI it has no SA "
+            f"for{refused} and told the peer with an INVALID_SPI notify "
+            f"({_line_list(lines)}). The peer sends on a new SA as soon as it has "
+            f"answered the exchange, {'so ' if shown is None else ''}{which}: the "
+            "peer deletes the new SA and "
+            "the tunnel drops until it is negotiated again, at every rekey this "
+            f"device starts.{known} Workaround: let the peer start the rekeys. Give "
+            "this device a longer IPsec SA lifetime (seconds and kilobytes) than the "
+            "peer, so the peer's runs out first and this device only answers; then "
+            "look for a release that fixes it."
+        ),
+        link=links.REKEY,
+        lines=sorted(set(asked + lines))[:10],
+        next_commands=_commands(
+            record,
+            "show crypto ipsec sa peer {peer} | include spi|lifetime",
+            "show running-config crypto ipsec | include lifetime",
+            "show running-config crypto map | include lifetime",
+            ios=(
+                "show crypto ipsec sa peer {peer} | include spi|lifetime",
+                "show running-config | include security-association lifetime",
+            ),
+        ),
+        subject=subject,
+    )
+
+
+def _line_list(lines: list[int]) -> str:
+    """ "line 4", "lines 2 and 14", "lines 2, 9 and 14"."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    return f"lines {', '.join(map(str, lines[:-1]))} and {lines[-1]}"
+
+
 def _stalled(record: dict) -> bool:
     """The peer answered at first, then this side resent and heard nothing more."""
     if record["phase1_complete"] or not record["received"]:
@@ -585,6 +675,17 @@ def _history(resolved: list[dict]) -> str:
             f"(line {tried[0]['line']}) and a later one did (line "
             f"{tried[-1]['resolved_at']}): policies are tried in priority order, "
             "so this is normal."
+        )
+    spi = [e for e in resolved if e["kind"] == "invalid_spi"]
+    if len(spi) == len(resolved):
+        # ESP on an SA this device did not have, then a new IPsec SA with the
+        # same peer: the stale SA was replaced, which is how a failover, a reboot
+        # or a one-sided `clear crypto sa` ends when it goes well.
+        more = f", {len(spi)} messages in all" if len(spi) > 1 else ""
+        return (
+            f" ESP arrived on an SA this device did not have (line "
+            f"{spi[0]['line']}{more}), and a new IPsec SA with the peer followed: "
+            f"the invalid SPI was resolved at line {spi[-1]['resolved_at']}."
         )
     first = resolved[0]
     return (
