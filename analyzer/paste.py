@@ -61,6 +61,7 @@ _REFUSALS = {
     "no_response": "gave up: no answer",
     "malformed": "malformed message",
     "no_crypto_map": "no crypto map on the interface",
+    "no_connection": "no connection matches",
     "other": "negotiation failed",
 }
 # Payloads that say nothing about the step of the exchange.

@@ -26,6 +26,12 @@ established, what went unanswered -- from:
   from responder``, ``No Proposal Match Found by AWS``;
 - HP-UX IPSec's audit file: ``Msg: 240 From: IKMPD Lvl: ERROR ...`` with its
   ``Event: local ... - remote ...:retransmission count exceeded the limit``.
+- F5 BIG-IP's tmm IKEv2 log (/var/log/ipsec.log): ``info tmm[20647]: 017c0000
+  [0.0] [IKE] v2 192.0.2.1%0-198.51.100.1%0 [0x..-0x..][R] [PROTO_ERR]: message
+  lacks KE payload`` (this end's address, then the peer's, each with its route
+  domain);
+- racoon.log in its own layout, without a program tag: ``2018-03-20 09:38:16:
+  DEBUG: check and compare ids : value mismatch (IPv4_address)``.
 
 Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
 ``errors`` with the same kinds and the same fields naming what their words say,
@@ -91,6 +97,22 @@ _CONN_FORTI_LOG = re.compile(r'\bvpn_?tunnel="?(?P<name>[^"\s]{1,64})"?')
 _AWS = re.compile(r"\bAWS(?: tunnel\b|: [A-Z])|\bNo Proposal Match Found\b")
 # HP-UX IPSec's audit file: a header naming the IKE daemon, then "Event: ...".
 _IKMPD = re.compile(r"\bMsg: \d{1,5} From: IKMPD\b")
+# F5 BIG-IP: tmm (one per core: tmm, tmm1 ...) logs its own IKEv2 with an "[IKE]"
+# tag after its message code and thread ("017c0000  [0.0] [IKE] ").
+_F5 = re.compile(r"\btmm\d{0,3}(?:\[\d{1,7}\])?: .{0,40}?\[IKE\] ")
+# "[IKE] v2 192.0.2.1%0-198.51.100.1%0 [": the version, this end's address and the
+# peer's, each with its route domain (IPv6 addresses too).
+_F5_ENDS = re.compile(
+    r"\[IKE\] v(?P<version>[12]) (?P<local>[0-9A-Fa-f.:xX*]{2,45})(?:%\d{1,5})?-"
+    r"(?P<peer>[0-9A-Fa-f.:xX*]{2,45})(?:%\d{1,5})?(?=[ \[]|$)"
+)
+# racoon.log as racoon writes it itself (F5's IKEv1, ipsec-tools on Linux and
+# BSD): "2018-03-20 09:38:16: DEBUG: ...", one of racoon's log levels after the
+# stamp.
+_RACOON_LOG = re.compile(
+    r"^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}: "
+    r"(?:ERROR|WARNING|NOTIFY|INFO|DEBUG2?): "
+)
 
 _CONN_PLUTO = re.compile(r'"(?P<name>[^"\s]{1,80})"(?:\[\d{1,5}\])? #\d{1,9}: ')
 _CONN_CHARON = re.compile(
@@ -129,6 +151,7 @@ _PEERS = (
     re.compile(rf"\bremote[_ ]?(?:ip|gw|gateway|addr)[=:] ?(?P<peer>{IPV4})", re.I),
     re.compile(rf"\bcgw: (?P<peer>{IPV4})"),
     re.compile(rf"\bremote (?P<peer>{IPV4})/\d{{1,5}}"),
+    _F5_ENDS,
 )
 
 # What a line says, tried in order: (pattern, event, phase). The event is an error
@@ -363,6 +386,8 @@ def parse(section: Section) -> list[Source]:
         claimed.add(number)
         record["lines"] = [record["lines"][0] or number, number]
         _apply(record, line, number, event, context.get(vendor, ""))
+        if vendor in ("f5", "racoon", "libreswan"):
+            _layout_fields(record, line, number, vendor)
     out = [records[k] for k in order if records[k]["lines"][0] is not None]
     out = _join_unnamed(out)
     for record in out:
@@ -383,6 +408,10 @@ def parse(section: Section) -> list[Source]:
 def _vendor(line: str) -> str | None:
     if "racoon" in line and _RACOON.search(line):
         return "racoon"
+    if ": " in line[19:22] and _RACOON_LOG.match(line):
+        return "racoon"
+    if "tmm" in line and "[IKE]" in line and _F5.search(line):
+        return "f5"
     if "charon" in line or "[IKE]" in line or "[NET]" in line or "[CFG]" in line:
         if _CHARON.search(line):
             return "strongswan"
@@ -432,7 +461,104 @@ def _event(line: str) -> tuple[str, int | None] | None:
     for pattern, event, phase in _EVENTS:
         if pattern.search(line):
             return event, phase
+    return _more_event(line)
+
+
+# What the lines of F5's, racoon's and pluto's own wordings say that none of
+# _EVENTS covers, tried after them: (pattern, event, phase) as there.
+_MORE_EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = (
+    # F5 (racoon2's iked): a CREATE_CHILD_SA with no KE payload while this end's
+    # IPsec policy asks for PFS
+    (re.compile(r"\bmessage lacks KE payload"), "phase2", 2),
+    # racoon comparing the peer's phase 2 IDs with a sainfo's (or with the IDs
+    # it proposed, as initiator): the selectors differ
+    (
+        re.compile(
+            r"check and compare ids : (?:value|id type) mismatch|"
+            r"mismatched ID was returned"
+        ),
+        "phase2",
+        2,
+    ),
+    # racoon's own words for an SA it set up
+    (re.compile(r"\bIPsec-SA established"), "p2_done", 2),
+    (re.compile(r"\bISAKMP-SA established"), "p1_done", 1),
+    # pluto: the peer's first message matches no loaded connection (its address,
+    # the IKE version or the authentication it allows), whatever the proposals
+    (
+        re.compile(
+            r"initial (?:parent SA|Main Mode|Aggressive Mode) message received .{0,120}?"
+            r"but no (?:suitable connection found|connection has been authorized) "
+            r"with (?:IKEv[12] )?policy",
+            re.IGNORECASE,
+        ),
+        "no_connection",
+        1,
+    ),
+    # pluto: a connection that could not be loaded (its certificate is not in
+    # the NSS database it reads)
+    (
+        re.compile(
+            r"certificate (?:with nickname )?'[^']{0,120}' (?:was )?not found in "
+            r"(?:the )?NSS (?:DB|database)|failed to add connection",
+            re.IGNORECASE,
+        ),
+        "no_connection",
+        1,
+    ),
+)
+
+
+def _more_event(line: str) -> tuple[str, int | None] | None:
+    for pattern, event, phase in _MORE_EVENTS:
+        if pattern.search(line):
+            return event, phase
     return None
+
+
+def _layout_fields(record: dict, line: str, number: int, vendor: str) -> None:
+    """What the layouts read by _MORE_EVENTS's vendors add once a line is
+    applied: F5's IKE version and the PFS its KE refusal is about, a selector
+    mismatch racoon overcame by selecting a sainfo after all, and pluto's
+    NO_PROPOSAL_CHOSEN that answers a message no connection matched."""
+    errors = record["errors"]
+    error = errors[-1] if errors and errors[-1]["line"] == number else None
+    if vendor == "f5":
+        m = _F5_ENDS.search(line)
+        if m and record["version"] is None:
+            record["version"] = "ikev2" if m.group("version") == "2" else "ikev1"
+        if error is not None and "lacks KE payload" in line:
+            error["text"] += (
+                " (the peer's child SA carries no Diffie-Hellman exchange while "
+                "this end's IPsec policy asks for PFS)"
+            )
+    elif vendor == "racoon":
+        if (
+            error is not None
+            and error["kind"] == "phase2"
+            and ("compare ids" in line or "mismatched ID" in line)
+        ):
+            # The proxy identities the peer sent are not the ones this end has.
+            error["cause"] = "crypto_acl"
+            error["text"] += " (the peer's proxy identities match no sainfo here)"
+        if "selected sainfo" in line or "best sainfo match" in line:
+            for earlier in errors:
+                if (
+                    earlier["kind"] == "phase2"
+                    and "compare ids" in earlier["text"]
+                    and not earlier.get("resolved_at")
+                ):
+                    # One sainfo of several did not match, a later one did.
+                    earlier["resolved_at"] = number
+    elif vendor == "libreswan" and error is not None:
+        if "NSS" in line and "certificate" in line:
+            error["cause"] = "certificate"
+        elif error["kind"] == "proposal" and any(
+            e["kind"] == "no_connection" for e in errors[:-1]
+        ):
+            # pluto answers a message it found no connection for with
+            # NO_PROPOSAL_CHOSEN: that refusal is the missing connection's.
+            error["kind"] = "no_connection"
 
 
 def _peer(line: str) -> str | None:

@@ -700,6 +700,10 @@ class Reader:
             # The column headings of an ASDM log viewer copy.
             self.claimed.add(number)
             return UNREAD
+        if line.startswith('"Severity"') and "Syslog ID" in line:
+            # The same headings atop ASDM's log saved as CSV.
+            self.claimed.add(number)
+            return UNREAD
         record = read_line(line)
         if record is not None:
             record["lines"] = [number, number]
@@ -1100,10 +1104,18 @@ def leading_stamp(line: str) -> str | None:
 
 def read_line(line: str) -> dict | None:
     """One syslog message read from ``line``, or None when the line is not one."""
+    if line[2:5] == '","' and line[:1] == '"' and line[1:2] in "01234567":
+        record = _asdm_csv_row(line)
+        if record is not None:
+            return record
     if line[:1] == '"' and '","' in line:
         return _csv_row(line)
     if line[1:3] == "  " and line[:1] in "01234567":
         record = _asdm_row(line)
+        if record is not None:
+            return record
+    if line[1:2] in _ASDM_SEPARATORS and line[:1] in "01234567":
+        record = _asdm_separated_row(line, line[1])
         if record is not None:
             return record
     window = line[:_TAG_WINDOW]
@@ -1139,6 +1151,81 @@ def _asdm_row(line: str) -> dict | None:
         return None
     severity, date, time, message_id = m.group("sev", "date", "time", "id")
     stamp = f"{date} {time}"
+    record = {
+        "timestamp": _share(stamp, stamp),
+        "host": None,
+        "platform": "asa",
+        "facility": "ASA",
+        "severity": _SEVERITY[severity],
+        "message_id": _share(message_id, message_id),
+        "text": text,
+    }
+    entry = syslog_catalog.ASA.get(message_id)
+    if entry is not None and entry.fields:
+        _asa_fields(record, entry)
+    elif "IP = " in text:
+        _peer_fields(record)
+    return record
+
+
+# ASDM's log export and the rows it copies with their columns kept apart: "7|Oct
+# 14 2016|22:46:14|713035|||||Group = ..." (a pipe between columns, the address and
+# port columns empty when the message has none) or the same with commas; a CSV
+# save quotes each field ("6","Oct 14 2016","10:11:12","713035",...).
+_ASDM_SEPARATORS = ("|", ",")
+_ASDM_DATE = re.compile(rf"{_MONTH} {{1,2}}\d{{1,2}},? \d{{4}}")
+_ASDM_TIME = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+# An address or port column, masked addresses ("13.X.X.X") included.
+_ASDM_FIELD = re.compile(r"[0-9A-Fa-fxX*.:]{1,45}")
+
+
+def _asdm_separated_row(line: str, separator: str) -> dict | None:
+    """A row of ASDM's log export with its columns separated by ``separator``:
+    severity, date, time, syslog ID, then up to four address and port columns
+    (any of them empty), then the message text, which may itself hold the
+    separator."""
+    fields = line.split(separator, 8)
+    if len(fields) < 5:
+        return None
+    return _asdm_fields(fields[:4], fields[4:], separator)
+
+
+def _asdm_csv_row(line: str) -> dict | None:
+    """A row of ASDM's log saved as CSV: each field quoted, in the order of the
+    viewer's columns."""
+    try:
+        fields = next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return None
+    if len(fields) < 5:
+        return None
+    return _asdm_fields(fields[:4], fields[4:], None)
+
+
+def _asdm_fields(head: list, rest: list, separator: str | None) -> dict | None:
+    """The record of an ASDM row from its first four fields (severity, date,
+    time, syslog ID) and the rest (address and port columns, then the text)."""
+    severity, date, time, message_id = (field.strip() for field in head)
+    if (
+        severity not in _SEVERITY
+        or len(message_id) != 6
+        or not message_id.isdigit()
+        or not _ASDM_DATE.fullmatch(date)
+        or not _ASDM_TIME.fullmatch(time)
+    ):
+        return None
+    columns = 0
+    while (
+        columns < 4
+        and columns < len(rest) - 1
+        and (not rest[columns].strip() or _ASDM_FIELD.fullmatch(rest[columns].strip()))
+    ):
+        columns += 1
+    parts = rest[columns:]
+    text = (separator.join(parts) if separator else ",".join(parts)).strip()
+    if not text:
+        return None
+    stamp = f"{date.replace(',', '')} {time}"
     record = {
         "timestamp": _share(stamp, stamp),
         "host": None,

@@ -201,6 +201,8 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_stale_finding(record, subject))
     if "identity" in kinds:
         findings.append(_identity_finding(record, subject, v2))
+    if "no_connection" in kinds:
+        findings.append(_no_connection_finding(record, subject))
     if "psk" in kinds and not kinds & {"identity", "mode"}:
         lines = _error_lines(record, "psk")
         causes = {e.get("cause") for e in record["errors"]}
@@ -1042,3 +1044,58 @@ def _quote(record: dict, kind: str) -> str:
         return ""
     naming = [e for e in errors if e.get("quotes") or e.get("names_network")]
     return f' The device says: "{quote((naming or errors)[0]["text"], 200)}".'
+
+
+def _no_connection_finding(record: dict, subject: str) -> Finding:
+    """The other end found no loaded connection for the peer's first message, or
+    could not load the one it should have matched: whatever the refusal is called
+    (libreswan answers NO_PROPOSAL_CHOSEN), the proposals are not the cause."""
+    peer = record["peer"]
+    refusals = [e for e in record["errors"] if e["kind"] == "no_connection"]
+    certificate = any(e.get("cause") == "certificate" for e in refusals)
+    vendor = _VENDOR_NAMES.get(record.get("platform") or "", "The other end")
+    detail = (
+        f"{vendor} received the first IKE message from {peer} and found no loaded "
+        "connection that accepts it: none has this pair of addresses with the IKE "
+        "version and authentication the peer uses, or the one meant for it was "
+        "never loaded. Its refusal (NO_PROPOSAL_CHOSEN, if it sends one) is not a "
+        "proposal mismatch: changing encryption or DH groups will not help."
+    )
+    if certificate:
+        detail += (
+            " The log also says a connection's certificate is missing from the NSS "
+            "database pluto reads, so that connection did not load: import the "
+            "certificate into the database this build uses (the path differs "
+            "between distributions) and add the connection again."
+        )
+    else:
+        detail += (
+            " List the loaded connections and compare their addresses, IDs and "
+            "IKE version with the peer's."
+        )
+    said = quote(refusals[0]["text"], 200)
+    return Finding(
+        code="ike_debug.no_connection",
+        severity="error",
+        title=f"No loaded connection on the other end matches {peer}",
+        detail=f'{detail} The log says: "{said}".',
+        link=_VENDOR_SECTIONS.get(record.get("platform") or "")
+        or links.OTHER_VENDORS_MAPPING,
+        lines=[e["line"] for e in refusals][:10],
+        next_commands=_commands(
+            record,
+            "show run tunnel-group {peer}",
+            "show crypto ikev2 sa detail",
+            ios=("show crypto ikev2 sa detail",),
+        ),
+        subject=subject,
+    )
+
+
+_VENDOR_NAMES = {
+    "strongswan": "strongSwan",
+    "libreswan": "pluto (libreswan)",
+    "fortigate": "The FortiGate",
+    "juniper": "The SRX",
+    "paloalto": "The firewall",
+}
