@@ -239,7 +239,16 @@ def _peer(record: dict) -> list[Finding]:
                     if v2
                     else links.PHASE1_PRE_SHARED_KEY
                     if missing
+                    # a message that did not decrypt is what the debug section
+                    # shows, whoever logged it
                     else links.DEBUG_PSK_MISMATCH
+                    if "undecryptable" in causes
+                    else _platform_link(
+                        record,
+                        asa=links.DEBUG_PSK_MISMATCH,
+                        other=links.PHASE1_PRE_SHARED_KEY,
+                        vendor_section=True,
+                    )
                 ),
                 lines=lines + evidence,
                 next_commands=_commands(
@@ -421,27 +430,57 @@ def _peer(record: dict) -> list[Finding]:
     )
     if silent and not findings:
         lines = _error_lines(record, "no_response") + evidence
-        link = links.isakmp_state(
-            "MM_NO_STATE" if record["platform"] == "ios" else "MM_WAIT_MSG2"
-        )
+        traced = record["sent"] + record["resent"] > 0
         if record["version"] == "ikev2":
-            link = links.IKEV2_CHECKLIST
+            state = links.IKEV2_CHECKLIST
+        else:
+            state = links.isakmp_state(
+                "MM_NO_STATE" if record["platform"] == "ios" else "MM_WAIT_MSG2"
+            )
+        # The state sections read the messages a debug traces; another vendor's
+        # log that only says it gave up shows no state: the general section.
+        link = _platform_link(
+            record,
+            asa=state,
+            other=state if traced else links.DEBUG_PEER_NOT_ANSWERING,
+        )
+        if traced:
+            what = (
+                f"This device sent {plural(record['sent'], 'IKE message')} to "
+                f"{peer} and retransmitted {plural(record['resent'], 'time')}; "
+                "nothing came back."
+            )
+        else:
+            what = (
+                f"The log reports that the negotiation with {peer} timed out: "
+                "the peer did not answer, or stopped answering, this end's IKE "
+                f"messages.{_quote(record, 'no_response')}"
+            )
+        cisco = record["platform"] in _CISCO
         findings.append(
             Finding(
                 code="ike_debug.peer_not_answering",
                 severity="warning",
                 title=f"{peer} does not answer IKE",
                 detail=(
-                    f"This device sent {plural(record['sent'], 'IKE message')} to {peer} "
-                    f"and retransmitted {plural(record['resent'], 'time')}; nothing came "
-                    "back. The peer "
+                    f"{what} The peer "
                     "is unreachable or down, has no "
                     + ("IKEv2" if record["version"] == "ikev2" else "ISAKMP")
                     + " enabled on the interface facing "
-                    "this device, has no crypto map entry for this address, or something "
-                    "in the path drops UDP 500/4500. Check the route to the peer first "
-                    "(phase1-errors, route-to-peer), then a capture on the outside "
-                    "interface."
+                    "this device, has no "
+                    + ("crypto map entry" if cisco else "tunnel or gateway")
+                    + " for this address, or something "
+                    "in the path drops UDP 500/4500"
+                    + (
+                        ""
+                        if cisco
+                        else "; some responders also stay silent when no "
+                        "proposal they hold is acceptable, so compare the "
+                        "proposals and keys once the path is proven"
+                    )
+                    + ". Check the route to the peer first "
+                    "(phase1-errors, route-to-peer), then a capture on the "
+                    + ("outside interface." if cisco else "interface facing it.")
                 ),
                 link=link,
                 lines=lines,
@@ -828,7 +867,32 @@ _VENDOR_SECTIONS = {
     "fortigate": links.OTHER_VENDORS_FORTIGATE,
     "juniper": links.OTHER_VENDORS_JUNIPER,
     "paloalto": links.OTHER_VENDORS_PALO_ALTO,
+    "aws": links.OTHER_VENDORS_CLOUD_GATEWAYS,
 }
+_CISCO = ("asa", "ios")
+
+
+def _platform_link(
+    record: dict,
+    *,
+    asa: links.Link,
+    ios: links.Link | None = None,
+    other: links.Link,
+    vendor_section: bool = False,
+) -> links.Link:
+    """The section a finding links for the platform whose log the record came
+    from: the ASA's or IOS's own (the Cisco debug and state sections describe
+    what that platform prints), and for another vendor's log ``other``, a section
+    that does not assume Cisco's words, or with ``vendor_section`` that vendor's
+    section of the interop article where it has one."""
+    platform = record.get("platform")
+    if platform == "asa":
+        return asa
+    if platform == "ios":
+        return ios or asa
+    if vendor_section and platform in _VENDOR_SECTIONS:
+        return _VENDOR_SECTIONS[platform]
+    return other
 
 
 def in_negotiation_finding(

@@ -203,3 +203,96 @@ def test_an_ikev2_sa_already_in_negotiation_is_a_stale_sa_not_a_phase_1_checklis
     # Without the debug line the session alone is still a phase 1 that is down.
     alone = [f.code for f in analyze(text.split("\n", 1)[1]).findings]
     assert "ipsec.session_down" in alone
+
+
+def _alarms(text: str):
+    return [f for f in analyze(text).findings if f.severity in ("warning", "error")]
+
+
+def _links(text: str) -> list[tuple[str, str, str]]:
+    return [(f.code, f.article, f.anchor) for f in _alarms(text)]
+
+
+def test_another_vendors_timeout_without_traced_messages_links_the_no_answer_section():
+    """Palo Alto, HP-UX, AWS and charon logs that only say the attempt timed out
+    show no state to link: the general 'peer does not answer' section, for IKEv1
+    and IKEv2 alike, and the detail does not count messages nobody traced."""
+    for text in (
+        "IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: "
+        "198.51.100.1[500]-203.0.113.9[500] cookie:84222f276c2fa2e9:0000000000000000 "
+        "due to timeout.\n",
+        "Msg: 240 From: IKMPD Lvl: ERROR Date: Tue Mar 3 21:40:14 2009\n"
+        "Event: local 10.0.0.1 - remote 10.0.0.2:retransmission count exceeded the "
+        "limit\n",
+        "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: "
+        "203.0.113.9\n",
+        "Jun 23 08:07:26 vpn charon: 12[IKE] giving up after 5 retransmits\n",
+    ):
+        (finding,) = _alarms(text)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.peer_not_answering",
+            "ike-debug-invalid-cookie",
+            "peer-not-answering",
+        ), text
+        assert "sent 0 IKE messages" not in finding.detail
+        assert "timed out" in finding.detail
+        assert "crypto map" not in finding.detail
+
+
+def test_a_peer_not_answering_in_a_cisco_debug_keeps_its_state_section():
+    """An ASA's unanswered first message is MM_WAIT_MSG2, an IKEv2 one the IKEv2
+    checklist: the Cisco sections stay for Cisco logs."""
+    asa = (
+        "[IKEv1]: IP = 203.0.113.50, IKE_DECODE SENDING Message (msgid=0) with "
+        "payloads : HDR + SA (1) + VENDOR (13) + NONE (0) total length : 172\n"
+        "[IKEv1]: IP = 203.0.113.50, IKE_DECODE RESENDING Message (msgid=0) with "
+        "payloads : HDR + SA (1) + VENDOR (13) + NONE (0) total length : 172\n"
+    )
+    (finding,) = _alarms(asa)
+    assert (finding.code, finding.article, finding.anchor) == (
+        "ike_debug.peer_not_answering",
+        "isakmp-states",
+        "mm_wait_msg2",
+    )
+    assert "sent 1 IKE message" in finding.detail
+    assert "crypto map entry" in finding.detail
+
+
+def test_another_vendors_key_mismatch_links_its_own_section_or_the_key_section():
+    """FortiGate's and Juniper's words for a key mismatch are explained in their
+    sections; a message that did not decrypt is the debug's key mismatch, whoever
+    logged it; IKEv2 stays with the IKEv2 article."""
+    cases = (
+        (
+            "ike 0:VPN-Customer:12: probable pre-shared secret mismatch\n",
+            ("vpn-interop-other-vendors", "fortigate"),
+        ),
+        (
+            'date=2024-01-01 time=10:00:00 logid="0101037129" type="event" '
+            'subtype="vpn" level="error" vpntunnel="HQ" remip=203.0.113.9 '
+            'msg="Negotiate SA Error: probable pre-shared secret mismatch"\n',
+            ("vpn-interop-other-vendors", "fortigate"),
+        ),
+        (
+            "Mar  1 10:00:00 srx kmd[1450]: IKE negotiation failed with error: "
+            "Authentication failed. IKE Version: 1, VPN: vpn-asa Gateway: gw-asa, "
+            "Local: 198.51.100.1/500, Remote: 203.0.113.9/500\n",
+            ("vpn-interop-other-vendors", "juniper"),
+        ),
+        (
+            "charon: 13[ENC] invalid HASH_V1 payload length, decryption failed?\n"
+            "charon: 13[ENC] could not decrypt payloads\n",
+            ("ike-debug-invalid-cookie", "psk-mismatch"),
+        ),
+        (
+            "charon: 09[IKE] tried 1 shared key for 'a' - 'b', but MAC mismatched\n"
+            "charon: 09[ENC] generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]\n",
+            ("ikev2-troubleshooting", "authentication-failed"),
+        ),
+    )
+    for text, link in cases:
+        (finding,) = _alarms(text)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.psk_mismatch",
+            *link,
+        ), text
