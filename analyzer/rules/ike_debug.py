@@ -191,6 +191,11 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     v2 = record.get("version") == "ikev2"
+    if "version" in kinds:
+        # The refusals and the silence an IKE version mismatch brings are its
+        # consequences, not a proposal, key or reachability problem.
+        findings.append(_version_finding(record, subject))
+        kinds -= {"proposal", "psk", "no_response"}
     if "in_negotiation" in kinds and record["address"]:
         # Unnamed, the crypto session of the paste names the peer (see check).
         findings.append(in_negotiation_finding(record["peer"], record))
@@ -200,6 +205,12 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_stale_finding(record, subject))
     if "identity" in kinds:
         findings.append(_identity_finding(record, subject, v2))
+    psk = [e for e in record["errors"] if e["kind"] == "psk"]
+    refused_only = bool(psk) and all(e.get("cause") == "peer_refused" for e in psk)
+    if "psk" in kinds and not kinds & {"identity", "mode"} and refused_only and not v2:
+        # IKEv1: the peer's bare AUTHENTICATION_FAILED names no cause.
+        findings.append(_refused_finding(record, subject))
+        kinds -= {"psk"}
     if "psk" in kinds and not kinds & {"identity", "mode"}:
         lines = _error_lines(record, "psk")
         causes = {e.get("cause") for e in record["errors"]}
@@ -935,6 +946,88 @@ def in_negotiation_finding(
             "show crypto ikev2 stats",
         ],
         subject=f"peer {peer}",
+    )
+
+
+def _version_finding(record: dict, subject: str) -> Finding:
+    """The ends speak different IKE versions: the log refuses the other major
+    version outright, or one negotiation shows IKEv2's first exchange failing
+    beside an error only IKEv1 prints."""
+    peer = record["peer"]
+    errors = [e for e in record["errors"] if e["kind"] == "version"]
+    mixed = next((e for e in errors if e.get("cause") == "both_versions"), None)
+    if mixed is not None:
+        how = (
+            f'The IKEv2 first exchange (IKE_SA_INIT) with {peer} failed ("'
+            f'{quote(mixed["ikev2_text"], 160)}", line {mixed["ikev2_line"]}) '
+            f'while the same negotiation reports an IKEv1 error ("'
+            f'{quote(mixed["text"], 160)}", line {mixed["line"]}): one end speaks '
+            "IKEv2, the other IKEv1."
+        )
+        lines = [mixed["ikev2_line"], mixed["line"]]
+    else:
+        how = (
+            f"The log refuses the IKE major version {peer} sent: one end speaks "
+            f"IKEv2, the other IKEv1.{_quote(record, 'version')}"
+        )
+        lines = [e["line"] for e in errors][:10]
+    return Finding(
+        code="ike_debug.ike_version_mismatch",
+        severity="error",
+        title=f"The IKE versions of this device and {peer} differ",
+        detail=(
+            f"{how} A responder that does not run the version it is offered "
+            "answers with a bare NO_PROPOSAL_CHOSEN, an AUTHENTICATION_FAILED or "
+            "nothing at all, so the proposals and the keys can be right and the "
+            "tunnel still never comes up. Set the same IKE version for this peer "
+            "on both ends (or let the end that offers both start with the one the "
+            "other speaks)."
+        ),
+        link=links.PHASE1_IKE_VERSION,
+        lines=sorted(set(lines + _error_lines(record, "proposal")))[:10],
+        next_commands=_commands(
+            record,
+            "show run crypto map",
+            "show run tunnel-group {peer}",
+            "show crypto ikev1 sa",
+            "show crypto ikev2 sa",
+            ios=("show crypto isakmp sa", "show crypto ikev2 sa"),
+        ),
+        subject=subject,
+    )
+
+
+def _refused_finding(record: dict, subject: str) -> Finding:
+    """IKEv1 phase 1 authentication refused by the peer, with nothing but its
+    AUTHENTICATION_FAILED notify: the key, the identity and the exchange mode
+    all end this way, and only the peer's own log names which."""
+    peer = record["peer"]
+    return Finding(
+        code="ike_debug.authentication_refused",
+        severity="error",
+        title=f"{peer} refused phase 1 authentication: mode, identity or key",
+        detail=(
+            f"{peer[:1].upper()}{peer[1:]} answered with AUTHENTICATION_FAILED "
+            "and the log says no more."
+            f"{_quote(record, 'psk')} In IKEv1 that notify ends three different "
+            "failures: the two ends run different exchange modes (main mode on "
+            "one, aggressive mode on the other, which the responder refuses as "
+            "an authentication failure), the identity this end sends is not the "
+            "one the peer expects, or the pre-shared keys differ. Check the "
+            "exchange mode on both ends first, then the local and remote "
+            "identities, then the key; the peer's log of the same attempt says "
+            f"which. Messages: {_exchanged(record)}."
+        ),
+        link=links.MAIN_VS_AGGRESSIVE,
+        lines=_error_lines(record, "psk"),
+        next_commands=_commands(
+            record,
+            "show run crypto map | include aggressive",
+            "show run tunnel-group {peer}",
+            "debug crypto ikev1 127",
+            ios=("show crypto isakmp profile", "debug crypto isakmp"),
+        ),
+        subject=subject,
     )
 
 

@@ -296,3 +296,54 @@ def test_another_vendors_key_mismatch_links_its_own_section_or_the_key_section()
             "ike_debug.psk_mismatch",
             *link,
         ), text
+
+
+def test_a_bare_ikev1_authentication_failed_from_the_peer_names_three_causes():
+    """charon's 'received AUTHENTICATION_FAILED error notify' alone (misspelt or
+    not) cannot tell the exchange mode, the identity and the key apart."""
+    for line in (
+        "received AUTHENTICATION_FAILED error notifyed\n",
+        "Jun 23 08:07:26 vpn charon: 15[IKE] received AUTHENTICATION_FAILED error "
+        "notify\n",
+    ):
+        (finding,) = _alarms(line)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.authentication_refused",
+            "isakmp-states",
+            "main-vs-aggressive",
+        ), line
+        detail = finding.detail.lower()
+        assert all(w in detail for w in ("aggressive mode", "identity", "key"))
+    # IKEv2 has no exchange mode to blame: the IKEv2 authentication section.
+    assert _links("charon: 09[IKE] received AUTHENTICATION_FAILED notify error\n") == [
+        ("ike_debug.psk_mismatch", "ikev2-troubleshooting", "authentication-failed")
+    ]
+
+
+def test_an_ike_version_mismatch_is_told_from_both_versions_in_one_negotiation():
+    """IKE_SA_INIT refused beside an IKEv1 error, or a log refusing the other
+    major version: one finding linking the IKE version section, and no
+    proposal or key finding besides."""
+    for text in (
+        "parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]\n"
+        "received NO_PROPOSAL_CHOSEN notify error\n"
+        "received AUTHENTICATION_FAILED error notify\n",
+        "charon: 05[NET] received unsupported IKE version 1.0 from 192.0.2.10, "
+        "sending INVALID_MAJOR_VERSION\n",
+        "pluto[22]: packet from 192.1.2.45:500: responding to IKE_SA_INIT (34) "
+        "message (Message ID 0) with unencrypted notification INVALID_MAJOR_VERSION\n",
+    ):
+        (finding,) = _alarms(text)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.ike_version_mismatch",
+            "phase1-errors",
+            "ike-version",
+        ), text
+        assert "IKEv1" in finding.detail and "IKEv2" in finding.detail
+    # A plain IKEv2 proposal refusal stays a proposal mismatch.
+    assert _links(
+        "parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]\n"
+        "received NO_PROPOSAL_CHOSEN notify error\n"
+    ) == [
+        ("ike_debug.proposal_mismatch", "ikev2-troubleshooting", "no-proposal-chosen")
+    ]
