@@ -552,11 +552,18 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_stalled_finding(record, evidence))
 
     if not findings and record["phase1_complete"] and not kinds - {"other"}:
-        link = links.isakmp_state(
-            "QM_IDLE" if record["platform"] == "ios" else "MM_ACTIVE"
+        # Another vendor's completion has no Cisco state: the interop article
+        # says what its words for an established SA are.
+        link = _platform_link(
+            record,
+            asa=links.ikev2_state("READY")
+            if record["version"] == "ikev2"
+            else links.isakmp_state("MM_ACTIVE"),
+            ios=links.ikev2_state("READY")
+            if record["version"] == "ikev2"
+            else links.isakmp_state("QM_IDLE"),
+            other=links.OTHER_VENDORS_MAPPING,
         )
-        if record["version"] == "ikev2":
-            link = links.ikev2_state("READY")
         findings.append(
             Finding(
                 code="ike_debug.negotiation_complete",
@@ -833,15 +840,19 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             "address) is not the public address this end expects: match the peer's "
             "ID, or make it send its public address or an FQDN"
         )
-    # Another vendor's log, IKEv1: its words for an identity no connection
-    # accepts are in that vendor's section of the interop article.
-    section = _VENDOR_SECTIONS.get(record.get("platform") or "")
     if nat:
         link = links.NAT_TRAVERSAL_FAILURES
     elif v2:
         link = links.IKEV2_AUTHENTICATION_FAILED
     else:
-        link = section or links.PHASE1_CHECKLIST
+        # Another vendor's log, IKEv1: its words for an identity no connection
+        # accepts are in that vendor's section of the interop article.
+        link = _platform_link(
+            record,
+            asa=links.PHASE1_CHECKLIST,
+            other=links.PHASE1_CHECKLIST,
+            vendor_section=True,
+        )
     return Finding(
         code="ike_debug.identity_mismatch",
         severity="error",

@@ -347,3 +347,22 @@ def test_an_ike_version_mismatch_is_told_from_both_versions_in_one_negotiation()
     ) == [
         ("ike_debug.proposal_mismatch", "ikev2-troubleshooting", "no-proposal-chosen")
     ]
+
+
+def test_another_vendors_completed_negotiation_links_the_interop_mapping():
+    """charon's and pluto's 'established' lines are no ASA MM_ACTIVE or IOS
+    QM_IDLE: the interop article's words for an SA that is up."""
+    for text in (
+        "charon: 09[IKE] IKE_SA con2000[11] established between "
+        "192.0.2.90[192.0.2.90]...192.0.2.74[192.0.2.74]\n"
+        "charon: 09[IKE] CHILD_SA con2000{2} established with SPIs cf4973bf_i "
+        "c1cbfdf2_o and TS 192.168.48.0/24|/0 === 10.42.42.0/24|/0\n",
+        'pluto[8]: "west" #1: STATE_MAIN_I4: ISAKMP SA established\n'
+        'pluto[8]: "west" #2: STATE_QUICK_I2: sent QI2, IPsec SA established\n',
+    ):
+        report = analyze(text)
+        assert not _alarms(text), text
+        (done,) = [
+            f for f in report.findings if f.code == "ike_debug.negotiation_complete"
+        ]
+        assert (done.article, done.anchor) == ("vpn-interop-other-vendors", "mapping")
