@@ -30,6 +30,14 @@ established, what went unanswered -- from:
 Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
 ``errors`` with the same kinds and the same fields naming what their words say,
 ``phase1_complete``, ``p1_done_lines`` ...) plus
+an error kind of its own, ``version``: the ends run different IKE versions,
+because the log refuses the other major version (``cause`` "major_version":
+``unsupported IKE version``, ``INVALID_MAJOR_VERSION``) or because one
+negotiation shows IKEv2's first exchange failing beside an error only IKEv1
+prints (``cause`` "both_versions", with ``ikev2_text`` and ``ikev2_line``).
+A ``psk`` error that is only the peer's AUTHENTICATION_FAILED notify has
+``cause`` "peer_refused", one naming a message that did not decrypt
+"undecryptable". Besides, each record has
 ``platform`` naming the vendor and ``connection`` the name the log gives the tunnel,
 so the same checks judge both ends. The address is the peer of the device that
 wrote the log; a line naming only the connection joins the record of that
@@ -87,6 +95,9 @@ _FORTI_LOG = re.compile(
     r'\blog_?id="?01010\d{5}"?(?=.{0,400}?\bsubtype="?(?:ipsec|vpn)\b)', re.IGNORECASE
 )
 _CONN_FORTI_LOG = re.compile(r'\bvpn_?tunnel="?(?P<name>[^"\s]{1,64})"?')
+# What the entry says happened: its msg= field, the words an error quotes
+# (the fields before it are the log's header).
+_FORTI_LOG_MSG = re.compile(r'\bmsg="(?P<msg>[^"]{1,300})"')
 # AWS Site-to-Site VPN tunnel logs (CloudWatch): "AWS tunnel ...", "AWS: ...".
 _AWS = re.compile(r"\bAWS(?: tunnel\b|: [A-Z])|\bNo Proposal Match Found\b")
 # HP-UX IPSec's audit file: a header naming the IKE daemon, then "Event: ...".
@@ -607,6 +618,10 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
         # identity, not about proxy identities.
         kind = "identity"
     text = " ".join(_PREFIX.sub("", line, count=1).split())[:300]
+    m = _FORTI_LOG_MSG.search(line) if record["platform"] == "fortigate" else None
+    if m and _FORTI_LOG.search(line):
+        conn = record.get("connection")
+        text = m.group("msg") + (f" (tunnel {conn})" if conn else "")
     declared = record.get("_declared")
     if kind == "identity" and declared and declared not in text:
         text += f" (the peer identifies itself as '{declared}')"

@@ -385,3 +385,23 @@ def test_libreswans_v2_parent_state_and_dropped_sa_init_are_read():
         "libreswan",
         ["no_response"],
     )
+
+
+def test_a_fortigate_event_log_error_quotes_its_msg_not_the_header():
+    """The entry's header (date, device, log_id, addresses) comes before what
+    happened; the error quotes msg= and names the tunnel."""
+    (record,) = records(
+        "fortigate-event-log-multiple-dialup-main-mode-psk-probable-psk-mismatch.txt"
+    )
+    assert [e["text"] for e in record["errors"]] == [
+        "Negotiate SA Error: probable pre-shared secret mismatch (tunnel branchOffice)"
+    ]
+    (record,) = _parse(
+        'date=2024-01-01 time=10:00:00 logid="0101037129" type="event" '
+        'subtype="vpn" level="error" vpntunnel="HQ" remip=203.0.113.9 '
+        'action="negotiate" status="negotiate_error" '
+        'msg="Negotiate SA Error: no SA proposal chosen"'
+    )
+    assert [(e["kind"], e["text"]) for e in record["errors"]] == [
+        ("proposal", "Negotiate SA Error: no SA proposal chosen (tunnel HQ)")
+    ]
