@@ -106,7 +106,9 @@ def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
                 if command.startswith(old):
                     command = new + command[len(old) :]
                     break
-        out.append(command.format(peer=peer))
+        command = command.format(peer=peer)
+        if command not in out:  # an IKEv1 command and its IKEv2 twin
+            out.append(command)
     return out
 
 

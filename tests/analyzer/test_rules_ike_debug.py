@@ -366,3 +366,12 @@ def test_another_vendors_completed_negotiation_links_the_interop_mapping():
             f for f in report.findings if f.code == "ike_debug.negotiation_complete"
         ]
         assert (done.article, done.anchor) == ("vpn-interop-other-vendors", "mapping")
+
+
+def test_commands_are_not_repeated_when_an_ikev1_one_becomes_its_ikev2_twin():
+    from analyzer.rules.ike_debug import _commands
+
+    record = {"peer": "192.0.2.1", "platform": "asa", "version": "ikev2"}
+    assert _commands(record, "show crypto ikev1 sa", "show crypto ikev2 sa") == [
+        "show crypto ikev2 sa"
+    ]
