@@ -79,6 +79,7 @@ OTHER_VENDORS_LIBRESWAN = Link(_INTEROP, "libreswan")
 OTHER_VENDORS_FORTIGATE = Link(_INTEROP, "fortigate")
 OTHER_VENDORS_JUNIPER = Link(_INTEROP, "juniper")
 OTHER_VENDORS_PALO_ALTO = Link(_INTEROP, "palo-alto")
+OTHER_VENDORS_CLOUD_GATEWAYS = Link(_INTEROP, "cloud-gateways")
 
 # --- phase 2 and traffic -----------------------------------------------------------
 

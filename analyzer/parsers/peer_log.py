@@ -36,6 +36,14 @@ established, what went unanswered -- from:
 Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
 ``errors`` with the same kinds and the same fields naming what their words say,
 ``phase1_complete``, ``p1_done_lines`` ...) plus
+an error kind of its own, ``version``: the ends run different IKE versions,
+because the log refuses the other major version (``cause`` "major_version":
+``unsupported IKE version``, ``INVALID_MAJOR_VERSION``) or because one
+negotiation shows IKEv2's first exchange failing beside an error only IKEv1
+prints (``cause`` "both_versions", with ``ikev2_text`` and ``ikev2_line``).
+A ``psk`` error that is only the peer's AUTHENTICATION_FAILED notify has
+``cause`` "peer_refused", one naming a message that did not decrypt
+"undecryptable". Besides, each record has
 ``platform`` naming the vendor and ``connection`` the name the log gives the tunnel,
 so the same checks judge both ends. The address is the peer of the device that
 wrote the log; a line naming only the connection joins the record of that
@@ -73,7 +81,8 @@ _CHARON_BARE = re.compile(
     r"^\s*\[(?:IKE|CFG|ENC|NET|KNL|CHD|MGR|LIB|JOB|DMN|ASN|ESP|APP)\] \S"
     r"|^\s*(?:invalid \S{2,20} payload length, decryption failed\?|"
     r"could not decrypt payloads|message parsing failed|"
-    r"received [A-Z][A-Z0-9_]{4,40} (?:error notify|notify error|notify)\b|"
+    r"received [A-Z][A-Z0-9_]{4,40} (?:error notify|notify error|notify)(?:ed)?\b|"
+    r"received unsupported IKE version|"
     r"parsed [A-Z][A-Z0-9_]{2,30} (?:request|response) \S{1,12} \[|"
     r"generating [A-Z][A-Z0-9_]{2,30} (?:request|response) \S{1,12} \[|"
     r"no matching proposal found, sending|no proposal found$|"
@@ -93,6 +102,9 @@ _FORTI_LOG = re.compile(
     r'\blog_?id="?01010\d{5}"?(?=.{0,400}?\bsubtype="?(?:ipsec|vpn)\b)', re.IGNORECASE
 )
 _CONN_FORTI_LOG = re.compile(r'\bvpn_?tunnel="?(?P<name>[^"\s]{1,64})"?')
+# What the entry says happened: its msg= field, the words an error quotes
+# (the fields before it are the log's header).
+_FORTI_LOG_MSG = re.compile(r'\bmsg="(?P<msg>[^"]{1,300})"')
 # AWS Site-to-Site VPN tunnel logs (CloudWatch): "AWS tunnel ...", "AWS: ...".
 _AWS = re.compile(r"\bAWS(?: tunnel\b|: [A-Z])|\bNo Proposal Match Found\b")
 # HP-UX IPSec's audit file: a header naming the IKE daemon, then "Event: ...".
@@ -150,6 +162,7 @@ _PEERS = (
     ),
     re.compile(rf"\bremote[_ ]?(?:ip|gw|gateway|addr)[=:] ?(?P<peer>{IPV4})", re.I),
     re.compile(rf"\bcgw: (?P<peer>{IPV4})"),
+    re.compile(rf"unsupported IKE version \S{{1,8}} from (?P<peer>{IPV4})"),
     re.compile(rf"\bremote (?P<peer>{IPV4})/\d{{1,5}}"),
     _F5_ENDS,
 )
@@ -160,6 +173,15 @@ _PEERS = (
 _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), event, phase)
     for pattern, event, phase in (
+        # the IKE version itself refused: the peer speaks a major version this end
+        # does not (charon "received unsupported IKE version 1.0 from ...,
+        # sending INVALID_MAJOR_VERSION", pluto "responding to IKE_SA_INIT ...
+        # with unencrypted notification INVALID_MAJOR_VERSION")
+        (
+            r"unsupported IKE version|INVALID[_-]MAJOR[_-]VERSION",
+            "version",
+            1,
+        ),
         # the exchange mode: aggressive mode refused where main mode is set (or
         # the reverse)
         (
@@ -268,6 +290,9 @@ _IKEV2 = re.compile(
     # AWS prints these two only for IKEv2 tunnels (its IKEv1 key message differs)
     r"pre-shared key mismatch with cgw|un-established Phase 1 IKE_SA|"
     r"IKE Version: 2|IKE_SA_INIT|IKE_AUTH|CREATE_CHILD_SA|v2N_|PARENT_[IR]|"
+    # charon's IKEv2 tasks print a refusal as "received X notify error" (its
+    # IKEv1 code as "received X error notify")
+    r"\breceived [A-Z][A-Z0-9_]{4,40} notify error\b|"
     r"\bv2[IR]\d\b|\bv2 parent SA"
 )
 _IKEV1 = re.compile(
@@ -275,6 +300,34 @@ _IKEV1 = re.compile(
     r"STATE_QUICK|Quick Mode|main mode|aggressive mode|QUICK_MODE|_V1\b|"
     r"INFORMATIONAL_V1"
 )
+# Words on an error line that only IKEv1 prints, by vendor: charon reports an
+# IKEv1 informational's notify as "received X error notify" (and an IKEv2 one as
+# "received X notify error"); pluto's IKEv1 code says "set ikev1 error <14>" and
+# "received and ignored notification payload". With _IKEV1's words for every
+# vendor, and beside an IKEv2 first exchange that failed (_V2_FIRST), they tell a
+# negotiation run in both versions with one peer: an IKE version mismatch.
+_V1_ERROR = {
+    "strongswan": re.compile(r"\berror notify"),
+    "libreswan": re.compile(
+        r"\bset ikev1 error\b|received and ignored notification payload|"
+        r"ignoring informational payload",
+        re.IGNORECASE,
+    ),
+}
+_V2_FIRST = re.compile(
+    r"IKE_SA_INIT|\bSA_INIT\b|first IKEv2 message|\bSTATE_(?:V2_)?PARENT_I1\b|"
+    r"\bv2I1\b"
+)
+# A refusal of this end's authentication that only says the peer refused it:
+# "received AUTHENTICATION_FAILED error notify", "IKE SA authentication request
+# rejected by peer: AUTHENTICATION_FAILED". A line that says more (this end's
+# own failed check: "computed hash does not match", "MAC mismatched") is not
+# only the peer's word.
+_PEER_REFUSED = re.compile(
+    r"received AUTHENTICATION_FAILED(?: (?:error notify|notify error)\w*)?|"
+    r"authentication request rejected(?: by peer)?: AUTHENTICATION_FAILED"
+)
+_PSK_EVENT = next(p for p, kind, _ in _EVENTS if kind == "psk")
 # Lines that say nothing alone but explain a refusal near them.
 _CONTEXT_WORDS = re.compile(
     r"proposals:|child config for|traffic selectors|behind NAT|proposal id|"
@@ -439,7 +492,13 @@ def _vendor(line: str) -> str | None:
     # without its prefix.
     if "CHILD_SA" in line and ("notify" in line or "keeping IKE_SA" in line):
         return "strongswan"
-    if "responding to " in line and " message (ID " in line:
+    if "responding to " in line and (
+        " message (ID " in line or "encrypted notification " in line
+    ):
+        return "libreswan"
+    # "dropping unexpected IKE_SA_INIT message containing NO_PROPOSAL_CHOSEN
+    # notification; message payloads: N; missing payloads: SA,KE,Ni"
+    if "message payloads: " in line and "missing payloads: " in line:
         return "libreswan"
     if "Peer ID '" in line and "mismatched" in line:
         return "libreswan"
@@ -448,6 +507,7 @@ def _vendor(line: str) -> str | None:
         or "v2N_" in line
         or "STATE_MAIN_" in line
         or "STATE_PARENT" in line
+        or "STATE_V2_" in line
     ):
         return "libreswan"
     if line.lstrip().startswith("#") and _PLUTO_STATE.match(line):
@@ -685,6 +745,10 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
         # identity, not about proxy identities.
         kind = "identity"
     text = " ".join(_PREFIX.sub("", line, count=1).split())[:300]
+    m = _FORTI_LOG_MSG.search(line) if record["platform"] == "fortigate" else None
+    if m and _FORTI_LOG.search(line):
+        conn = record.get("connection")
+        text = m.group("msg") + (f" (tunnel {conn})" if conn else "")
     declared = record.get("_declared")
     if kind == "identity" and declared and declared not in text:
         text += f" (the peer identifies itself as '{declared}')"
@@ -696,9 +760,23 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
     ):
         text += f" (the proposal asked for PFS, DH group {record['pfs']})"
     if len(record["errors"]) < 50:
-        record["errors"].append(
-            {"kind": kind, "text": text, "line": number, "_seq": record["_seq"]}
-        )
+        error = {"kind": kind, "text": text, "line": number, "_seq": record["_seq"]}
+        vendor = _V1_ERROR.get(record["platform"])
+        if _IKEV1.search(line) or (vendor is not None and vendor.search(line)):
+            error["_v1"] = True
+        elif kind in ("proposal", "no_response") and _V2_FIRST.search(line):
+            error["_v2_first"] = True
+        if (
+            kind == "psk"
+            and _PEER_REFUSED.search(line)
+            and not _PSK_EVENT.search(_PEER_REFUSED.sub("", line))
+        ):
+            error["_refused"] = True
+        elif kind == "psk" and "decrypt" in line.lower():
+            # "could not decrypt payloads", "payload decryption was
+            # unsuccessful": an encrypted message that did not decrypt
+            error["_undecryptable"] = True
+        record["errors"].append(error)
 
 
 def _message(record: dict, direction: str, number: int, line: str) -> None:
@@ -770,6 +848,7 @@ def _finish(record: dict) -> None:
                 "_seq": record["_seq"],
             }
         )
+    _versions(record)
     done = record.pop("_done")
     for error in record["errors"]:
         seq = error.pop("_seq")
@@ -790,5 +869,41 @@ def _finish(record: dict) -> None:
             error["text"] += " (" + "; ".join(parts) + ")"
         if error["kind"] == "phase2" and selectors:
             error["text"] += f" (selectors {selectors})"
+        refused = error.pop("_refused", False)
+        undecryptable = error.pop("_undecryptable", False)
         ike_debug.describe_error(error)
+        if refused and "cause" not in error:
+            # the peer's notify says only that it refused: not which of the key,
+            # the identity or (IKEv1) the exchange mode
+            error["cause"] = "peer_refused"
+        elif undecryptable and "cause" not in error:
+            error["cause"] = "undecryptable"
+        if error["kind"] == "version" and "cause" not in error:
+            error["cause"] = "major_version"
     record["version"] = record["version"] or "ikev1"
+
+
+def _versions(record: dict) -> None:
+    """An IKEv2 first exchange that failed (IKE_SA_INIT refused with a bare
+    NO_PROPOSAL_CHOSEN, or never answered) beside an error only IKEv1 prints,
+    in one negotiation that never completed phase 1: the two ends run different
+    IKE versions. Added as a ``version`` error (``cause`` "both_versions") on
+    the IKEv1 line, naming the IKEv2 one (``ikev2_text``, ``ikev2_line``)."""
+    v1 = [e for e in record["errors"] if e.pop("_v1", False)]
+    v2 = [e for e in record["errors"] if e.pop("_v2_first", False)]
+    if not v1 or not v2 or record["phase1_complete"]:
+        return
+    if any(e["kind"] == "version" for e in record["errors"]):
+        return  # the log says so itself
+    first = v1[0]
+    record["errors"].append(
+        {
+            "kind": "version",
+            "cause": "both_versions",
+            "text": first["text"],
+            "line": first["line"],
+            "ikev2_text": v2[0]["text"],
+            "ikev2_line": v2[0]["line"],
+            "_seq": max(first["_seq"], v2[0]["_seq"]),
+        }
+    )

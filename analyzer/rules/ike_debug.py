@@ -107,7 +107,9 @@ def _commands(record: dict, *asa: str, ios: tuple[str, ...] = ()) -> list[str]:
                 if command.startswith(old):
                     command = new + command[len(old) :]
                     break
-        out.append(command.format(peer=peer))
+        command = command.format(peer=peer)
+        if command not in out:  # an IKEv1 command and its IKEv2 twin
+            out.append(command)
     return out
 
 
@@ -192,6 +194,11 @@ def _peer(record: dict) -> list[Finding]:
         )
 
     v2 = record.get("version") == "ikev2"
+    if "version" in kinds:
+        # The refusals and the silence an IKE version mismatch brings are its
+        # consequences, not a proposal, key or reachability problem.
+        findings.append(_version_finding(record, subject))
+        kinds -= {"proposal", "psk", "no_response"}
     if "in_negotiation" in kinds and record["address"]:
         # Unnamed, the crypto session of the paste names the peer (see check).
         findings.append(in_negotiation_finding(record["peer"], record))
@@ -203,6 +210,12 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_identity_finding(record, subject, v2))
     if "no_connection" in kinds:
         findings.append(_no_connection_finding(record, subject))
+    psk = [e for e in record["errors"] if e["kind"] == "psk"]
+    refused_only = bool(psk) and all(e.get("cause") == "peer_refused" for e in psk)
+    if "psk" in kinds and not kinds & {"identity", "mode"} and refused_only and not v2:
+        # IKEv1: the peer's bare AUTHENTICATION_FAILED names no cause.
+        findings.append(_refused_finding(record, subject))
+        kinds -= {"psk"}
     if "psk" in kinds and not kinds & {"identity", "mode"}:
         lines = _error_lines(record, "psk")
         causes = {e.get("cause") for e in record["errors"]}
@@ -242,7 +255,16 @@ def _peer(record: dict) -> list[Finding]:
                     if v2
                     else links.PHASE1_PRE_SHARED_KEY
                     if missing
+                    # a message that did not decrypt is what the debug section
+                    # shows, whoever logged it
                     else links.DEBUG_PSK_MISMATCH
+                    if "undecryptable" in causes
+                    else _platform_link(
+                        record,
+                        asa=links.DEBUG_PSK_MISMATCH,
+                        other=links.PHASE1_PRE_SHARED_KEY,
+                        vendor_section=True,
+                    )
                 ),
                 lines=lines + evidence,
                 next_commands=_commands(
@@ -429,27 +451,57 @@ def _peer(record: dict) -> list[Finding]:
     )
     if silent and not findings:
         lines = _error_lines(record, "no_response") + evidence
-        link = links.isakmp_state(
-            "MM_NO_STATE" if record["platform"] == "ios" else "MM_WAIT_MSG2"
-        )
+        traced = record["sent"] + record["resent"] > 0
         if record["version"] == "ikev2":
-            link = links.IKEV2_CHECKLIST
+            state = links.IKEV2_CHECKLIST
+        else:
+            state = links.isakmp_state(
+                "MM_NO_STATE" if record["platform"] == "ios" else "MM_WAIT_MSG2"
+            )
+        # The state sections read the messages a debug traces; another vendor's
+        # log that only says it gave up shows no state: the general section.
+        link = _platform_link(
+            record,
+            asa=state,
+            other=state if traced else links.DEBUG_PEER_NOT_ANSWERING,
+        )
+        if traced:
+            what = (
+                f"This device sent {plural(record['sent'], 'IKE message')} to "
+                f"{peer} and retransmitted {plural(record['resent'], 'time')}; "
+                "nothing came back."
+            )
+        else:
+            what = (
+                f"The log reports that the negotiation with {peer} timed out: "
+                "the peer did not answer, or stopped answering, this end's IKE "
+                f"messages.{_quote(record, 'no_response')}"
+            )
+        cisco = record["platform"] in _CISCO
         findings.append(
             Finding(
                 code="ike_debug.peer_not_answering",
                 severity="warning",
                 title=f"{peer} does not answer IKE",
                 detail=(
-                    f"This device sent {plural(record['sent'], 'IKE message')} to {peer} "
-                    f"and retransmitted {plural(record['resent'], 'time')}; nothing came "
-                    "back. The peer "
+                    f"{what} The peer "
                     "is unreachable or down, has no "
                     + ("IKEv2" if record["version"] == "ikev2" else "ISAKMP")
                     + " enabled on the interface facing "
-                    "this device, has no crypto map entry for this address, or something "
-                    "in the path drops UDP 500/4500. Check the route to the peer first "
-                    "(phase1-errors, route-to-peer), then a capture on the outside "
-                    "interface."
+                    "this device, has no "
+                    + ("crypto map entry" if cisco else "tunnel or gateway")
+                    + " for this address, or something "
+                    "in the path drops UDP 500/4500"
+                    + (
+                        ""
+                        if cisco
+                        else "; some responders also stay silent when no "
+                        "proposal they hold is acceptable, so compare the "
+                        "proposals and keys once the path is proven"
+                    )
+                    + ". Check the route to the peer first "
+                    "(phase1-errors, route-to-peer), then a capture on the "
+                    + ("outside interface." if cisco else "interface facing it.")
                 ),
                 link=link,
                 lines=lines,
@@ -510,11 +562,18 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_stalled_finding(record, evidence))
 
     if not findings and record["phase1_complete"] and not kinds - {"other"}:
-        link = links.isakmp_state(
-            "QM_IDLE" if record["platform"] == "ios" else "MM_ACTIVE"
+        # Another vendor's completion has no Cisco state: the interop article
+        # says what its words for an established SA are.
+        link = _platform_link(
+            record,
+            asa=links.ikev2_state("READY")
+            if record["version"] == "ikev2"
+            else links.isakmp_state("MM_ACTIVE"),
+            ios=links.ikev2_state("READY")
+            if record["version"] == "ikev2"
+            else links.isakmp_state("QM_IDLE"),
+            other=links.OTHER_VENDORS_MAPPING,
         )
-        if record["version"] == "ikev2":
-            link = links.ikev2_state("READY")
         findings.append(
             Finding(
                 code="ike_debug.negotiation_complete",
@@ -887,15 +946,19 @@ def _identity_finding(record: dict, subject: str, v2: bool) -> Finding:
             "address) is not the public address this end expects: match the peer's "
             "ID, or make it send its public address or an FQDN"
         )
-    # Another vendor's log, IKEv1: its words for an identity no connection
-    # accepts are in that vendor's section of the interop article.
-    section = _VENDOR_SECTIONS.get(record.get("platform") or "")
     if nat:
         link = links.NAT_TRAVERSAL_FAILURES
     elif v2:
         link = links.IKEV2_AUTHENTICATION_FAILED
     else:
-        link = section or links.PHASE1_CHECKLIST
+        # Another vendor's log, IKEv1: its words for an identity no connection
+        # accepts are in that vendor's section of the interop article.
+        link = _platform_link(
+            record,
+            asa=links.PHASE1_CHECKLIST,
+            other=links.PHASE1_CHECKLIST,
+            vendor_section=True,
+        )
     return Finding(
         code="ike_debug.identity_mismatch",
         severity="error",
@@ -932,7 +995,32 @@ _VENDOR_SECTIONS = {
     "fortigate": links.OTHER_VENDORS_FORTIGATE,
     "juniper": links.OTHER_VENDORS_JUNIPER,
     "paloalto": links.OTHER_VENDORS_PALO_ALTO,
+    "aws": links.OTHER_VENDORS_CLOUD_GATEWAYS,
 }
+_CISCO = ("asa", "ios")
+
+
+def _platform_link(
+    record: dict,
+    *,
+    asa: links.Link,
+    ios: links.Link | None = None,
+    other: links.Link,
+    vendor_section: bool = False,
+) -> links.Link:
+    """The section a finding links for the platform whose log the record came
+    from: the ASA's or IOS's own (the Cisco debug and state sections describe
+    what that platform prints), and for another vendor's log ``other``, a section
+    that does not assume Cisco's words, or with ``vendor_section`` that vendor's
+    section of the interop article where it has one."""
+    platform = record.get("platform")
+    if platform == "asa":
+        return asa
+    if platform == "ios":
+        return ios or asa
+    if vendor_section and platform in _VENDOR_SECTIONS:
+        return _VENDOR_SECTIONS[platform]
+    return other
 
 
 def in_negotiation_finding(
@@ -975,6 +1063,88 @@ def in_negotiation_finding(
             "show crypto ikev2 stats",
         ],
         subject=f"peer {peer}",
+    )
+
+
+def _version_finding(record: dict, subject: str) -> Finding:
+    """The ends speak different IKE versions: the log refuses the other major
+    version outright, or one negotiation shows IKEv2's first exchange failing
+    beside an error only IKEv1 prints."""
+    peer = record["peer"]
+    errors = [e for e in record["errors"] if e["kind"] == "version"]
+    mixed = next((e for e in errors if e.get("cause") == "both_versions"), None)
+    if mixed is not None:
+        how = (
+            f'The IKEv2 first exchange (IKE_SA_INIT) with {peer} failed ("'
+            f'{quote(mixed["ikev2_text"], 160)}", line {mixed["ikev2_line"]}) '
+            f'while the same negotiation reports an IKEv1 error ("'
+            f'{quote(mixed["text"], 160)}", line {mixed["line"]}): one end speaks '
+            "IKEv2, the other IKEv1."
+        )
+        lines = [mixed["ikev2_line"], mixed["line"]]
+    else:
+        how = (
+            f"The log refuses the IKE major version {peer} sent: one end speaks "
+            f"IKEv2, the other IKEv1.{_quote(record, 'version')}"
+        )
+        lines = [e["line"] for e in errors][:10]
+    return Finding(
+        code="ike_debug.ike_version_mismatch",
+        severity="error",
+        title=f"The IKE versions of this device and {peer} differ",
+        detail=(
+            f"{how} A responder that does not run the version it is offered "
+            "answers with a bare NO_PROPOSAL_CHOSEN, an AUTHENTICATION_FAILED or "
+            "nothing at all, so the proposals and the keys can be right and the "
+            "tunnel still never comes up. Set the same IKE version for this peer "
+            "on both ends (or let the end that offers both start with the one the "
+            "other speaks)."
+        ),
+        link=links.PHASE1_IKE_VERSION,
+        lines=sorted(set(lines + _error_lines(record, "proposal")))[:10],
+        next_commands=_commands(
+            record,
+            "show run crypto map",
+            "show run tunnel-group {peer}",
+            "show crypto ikev1 sa",
+            "show crypto ikev2 sa",
+            ios=("show crypto isakmp sa", "show crypto ikev2 sa"),
+        ),
+        subject=subject,
+    )
+
+
+def _refused_finding(record: dict, subject: str) -> Finding:
+    """IKEv1 phase 1 authentication refused by the peer, with nothing but its
+    AUTHENTICATION_FAILED notify: the key, the identity and the exchange mode
+    all end this way, and only the peer's own log names which."""
+    peer = record["peer"]
+    return Finding(
+        code="ike_debug.authentication_refused",
+        severity="error",
+        title=f"{peer} refused phase 1 authentication: mode, identity or key",
+        detail=(
+            f"{peer[:1].upper()}{peer[1:]} answered with AUTHENTICATION_FAILED "
+            "and the log says no more."
+            f"{_quote(record, 'psk')} In IKEv1 that notify ends three different "
+            "failures: the two ends run different exchange modes (main mode on "
+            "one, aggressive mode on the other, which the responder refuses as "
+            "an authentication failure), the identity this end sends is not the "
+            "one the peer expects, or the pre-shared keys differ. Check the "
+            "exchange mode on both ends first, then the local and remote "
+            "identities, then the key; the peer's log of the same attempt says "
+            f"which. Messages: {_exchanged(record)}."
+        ),
+        link=links.MAIN_VS_AGGRESSIVE,
+        lines=_error_lines(record, "psk"),
+        next_commands=_commands(
+            record,
+            "show run crypto map | include aggressive",
+            "show run tunnel-group {peer}",
+            "debug crypto ikev1 127",
+            ios=("show crypto isakmp profile", "debug crypto isakmp"),
+        ),
+        subject=subject,
     )
 
 
@@ -1079,8 +1249,12 @@ def _no_connection_finding(record: dict, subject: str) -> Finding:
         severity="error",
         title=f"No loaded connection on the other end matches {peer}",
         detail=f'{detail} The log says: "{said}".',
-        link=_VENDOR_SECTIONS.get(record.get("platform") or "")
-        or links.OTHER_VENDORS_MAPPING,
+        link=_platform_link(
+            record,
+            asa=links.OTHER_VENDORS_MAPPING,
+            other=links.OTHER_VENDORS_MAPPING,
+            vendor_section=True,
+        ),
         lines=[e["line"] for e in refusals][:10],
         next_commands=_commands(
             record,

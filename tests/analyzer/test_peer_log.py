@@ -251,3 +251,157 @@ def test_an_hpux_audit_entry_is_its_header_and_the_event_under_it():
 def test_an_event_line_without_its_ikmpd_header_is_not_read():
     lines = ["Event: local ? - remote ?:retransmission count exceeded the limit"]
     assert peer_log.parse(Section(lines=lines, numbers=[1])) == []
+
+
+def _errors(*lines: str) -> list[tuple[str, str | None]]:
+    (record,) = _parse(*lines)
+    return [(e["kind"], e.get("cause")) for e in record["errors"]]
+
+
+def test_charons_notify_misspelt_is_still_charons_and_a_bare_refusal():
+    """The Alibaba Cloud FAQ prints 'received AUTHENTICATION_FAILED error
+    notifyed'; with or without the typo, with or without charon's prefix, the
+    peer's AUTHENTICATION_FAILED alone says only that the peer refused."""
+    for line in (
+        "received AUTHENTICATION_FAILED error notifyed",
+        "received AUTHENTICATION_FAILED error notify",
+        "Jun 23 08:07:26 vpn charon: 15[IKE] received AUTHENTICATION_FAILED error notify",
+    ):
+        (record,) = _parse(line)
+        assert record["platform"] == "strongswan", line
+        assert _errors(line) == [("psk", "peer_refused")], line
+
+
+def test_a_refusal_beside_this_ends_own_failed_check_is_not_only_the_peers():
+    """One line that also says this end's own check failed ('computed hash does
+    not match') blames more than the peer's word."""
+    line = (
+        "IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED "
+        "authentication failed: computed hash does not match hash received from peer"
+    )
+    assert _errors(f'pluto[1]: "c" #3: {line}') == [("psk", None)]
+    assert _errors(
+        'pluto[1]: "c" #3: IKE SA authentication request rejected by peer: '
+        "AUTHENTICATION_FAILED"
+    ) == [("psk", "peer_refused")]
+
+
+def test_a_message_that_did_not_decrypt_is_named_so():
+    for line in (
+        "charon: 13[ENC] invalid HASH_V1 payload length, decryption failed?",
+        "AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key",
+    ):
+        assert _errors(line) == [("psk", "undecryptable")], line
+
+
+def test_an_ikev2_first_exchange_refused_beside_an_ikev1_error_is_a_version_mismatch():
+    """charon: IKE_SA_INIT answered with NO_PROPOSAL_CHOSEN and an IKEv1
+    informational's 'error notify' in one negotiation; pluto: its IKEv2 parent
+    state times out and the same connection reports an IKEv1 informational."""
+    (record,) = _parse(
+        "charon: 07[ENC] parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]",
+        "charon: 07[IKE] received NO_PROPOSAL_CHOSEN notify error",
+        "charon: 09[IKE] received AUTHENTICATION_FAILED error notify",
+    )
+    (version,) = [e for e in record["errors"] if e["kind"] == "version"]
+    assert (version["cause"], version["line"], version["ikev2_line"]) == (
+        "both_versions",
+        3,
+        1,
+    )
+    (record,) = _parse(
+        '"oci" #2: STATE_PARENT_I1: 60 second timeout exceeded after 7 '
+        "retransmits.  No response (or no acceptable response) to our first IKEv2 "
+        "message",
+        'Mar  3 10:01:02 ep pluto[4120]: "oci" #3: ignoring informational payload '
+        "NO_PROPOSAL_CHOSEN, msgid=00000000, length=12",
+    )
+    assert [e["cause"] for e in record["errors"] if e["kind"] == "version"] == [
+        "both_versions"
+    ]
+
+
+def test_a_log_that_refuses_the_other_major_version_says_so():
+    assert _errors(
+        "charon: 05[NET] received unsupported IKE version 1.0 from 192.0.2.10, "
+        "sending INVALID_MAJOR_VERSION"
+    ) == [("version", "major_version")]
+    (record,) = _parse(
+        "packet from 192.1.2.45:500: responding to IKE_SA_INIT (34) message "
+        "(Message ID 0) with unencrypted notification INVALID_MAJOR_VERSION"
+    )
+    assert (record["platform"], record["peer"]) == ("libreswan", "192.1.2.45")
+    assert [e["kind"] for e in record["errors"]] == ["version"]
+
+
+def test_a_plain_proposal_mismatch_in_one_version_is_no_version_mismatch():
+    """NO_PROPOSAL_CHOSEN in IKEv2 only, or in IKEv1 only, is a proposal
+    mismatch; FortiGate's 'received SA_INIT error notify' is FortiGate's words,
+    not charon's IKEv1 wording; a phase 1 that came up settles it."""
+    cases = (
+        (
+            "charon: 07[ENC] parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]",
+            "charon: 07[IKE] received NO_PROPOSAL_CHOSEN notify error",
+        ),
+        (
+            "charon: 14[ENC] parsed INFORMATIONAL_V1 request 3851683074 [ N(NO_PROP) ]",
+            "charon: 14[IKE] received NO_PROPOSAL_CHOSEN error notify",
+        ),
+        (
+            "ike V=root:0:Azure:3071: processing notify type NO_PROPOSAL_CHOSEN",
+            "ike V=root:0:Azure:3071: received SA_INIT error notify response, abort",
+        ),
+        (
+            "charon: 07[ENC] parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]",
+            "charon: 09[IKE] received AUTHENTICATION_FAILED error notify",
+            "charon: 11[IKE] IKE_SA vpn[3] established between "
+            "192.0.2.1[192.0.2.1]...192.0.2.2[192.0.2.2]",
+        ),
+    )
+    for lines in cases:
+        for record in _parse(*lines):
+            assert "version" not in {e["kind"] for e in record["errors"]}, lines
+
+
+def test_charons_ikev2_notify_wording_makes_the_record_ikev2():
+    (record,) = _parse("received AUTHENTICATION_FAILED notify error")
+    assert record["version"] == "ikev2"
+    (record,) = _parse("received AUTHENTICATION_FAILED error notify")
+    assert record["version"] == "ikev1"
+
+
+def test_libreswans_v2_parent_state_and_dropped_sa_init_are_read():
+    (record,) = _parse(
+        "dropping unexpected IKE_SA_INIT message containing NO_PROPOSAL_CHOSEN "
+        "notification; message payloads: N; missing payloads: SA,KE,Ni"
+    )
+    assert (record["platform"], record["version"]) == ("libreswan", "ikev2")
+    assert [e["kind"] for e in record["errors"]] == ["proposal"]
+    (record,) = _parse(
+        "STATE_V2_PARENT_I1: 60 second timeout exceeded after 7 retransmits. No "
+        "response (or no acceptable response) to our first IKEv2 message"
+    )
+    assert (record["platform"], [e["kind"] for e in record["errors"]]) == (
+        "libreswan",
+        ["no_response"],
+    )
+
+
+def test_a_fortigate_event_log_error_quotes_its_msg_not_the_header():
+    """The entry's header (date, device, log_id, addresses) comes before what
+    happened; the error quotes msg= and names the tunnel."""
+    (record,) = records(
+        "fortigate-event-log-multiple-dialup-main-mode-psk-probable-psk-mismatch.txt"
+    )
+    assert [e["text"] for e in record["errors"]] == [
+        "Negotiate SA Error: probable pre-shared secret mismatch (tunnel branchOffice)"
+    ]
+    (record,) = _parse(
+        'date=2024-01-01 time=10:00:00 logid="0101037129" type="event" '
+        'subtype="vpn" level="error" vpntunnel="HQ" remip=203.0.113.9 '
+        'action="negotiate" status="negotiate_error" '
+        'msg="Negotiate SA Error: no SA proposal chosen"'
+    )
+    assert [(e["kind"], e["text"]) for e in record["errors"]] == [
+        ("proposal", "Negotiate SA Error: no SA proposal chosen (tunnel HQ)")
+    ]

@@ -207,33 +207,54 @@ ANSWER_V2 = (
 )
 
 
+NO_CONN = {
+    "v2-4.x": NO_CONN_V2,
+    "v2-3.x": "Oct 30 11:12:53 vpn pluto[4790]: packet from 198.51.100.20:500: "
+    "initial parent SA message received on 203.0.113.5:500 but no connection has "
+    "been authorized with policy IKEV2_ALLOW",
+    "v1-3.x": "Oct 30 11:12:53 vpn pluto[4790]: packet from 198.51.100.20:500: "
+    "initial Main Mode message received on 203.0.113.5:500 but no connection has "
+    "been authorized with policy PSK+IKEV1_ALLOW",
+    "v1-4.x": "Oct 30 11:12:53 vpn pluto[4790]: packet from 198.51.100.20:500: "
+    "initial Main Mode message received on 203.0.113.5:500 but no suitable "
+    "connection found with IKEv1 policy",
+}
+NO_CONNECTION = (
+    "ike_debug.no_connection",
+    "vpn-interop-other-vendors",
+    "libreswan",
+    "peer 198.51.100.20",
+)
+
+
 @pytest.mark.parametrize(
-    "first",
-    [
-        NO_CONN_V2,
-        "Oct 30 11:12:53 vpn pluto[4790]: packet from 198.51.100.20:500: initial "
-        "parent SA message received on 203.0.113.5:500 but no connection has been "
-        "authorized with policy IKEV2_ALLOW",
-        "Oct 30 11:12:53 vpn pluto[4790]: packet from 198.51.100.20:500: initial "
-        "Main Mode message received on 203.0.113.5:500 but no connection has been "
-        "authorized with policy PSK+IKEV1_ALLOW",
-        "Oct 30 11:12:53 vpn pluto[4790]: packet from 198.51.100.20:500: initial "
-        "Main Mode message received on 203.0.113.5:500 but no suitable connection "
-        "found with IKEv1 policy",
-    ],
-    ids=["v2-4.x", "v2-3.x", "v1-3.x", "v1-4.x"],
+    "first", [NO_CONN["v2-4.x"], NO_CONN["v2-3.x"]], ids=["4.x", "3.x"]
 )
 def test_pluto_finding_no_connection_is_not_a_proposal_mismatch(first):
+    """An IKEv2 SA_INIT no connection takes, and the NO_PROPOSAL_CHOSEN pluto
+    answers it with."""
     (record,) = records(first, ANSWER_V2)
     assert record["peer"] == "198.51.100.20"
     assert [e["kind"] for e in record["errors"]] == ["no_connection", "no_connection"]
-    assert alarms(first, ANSWER_V2) == [
-        (
-            "ike_debug.no_connection",
-            "vpn-interop-other-vendors",
-            "libreswan",
-            "peer 198.51.100.20",
-        )
+    assert alarms(first, ANSWER_V2) == [NO_CONNECTION]
+
+
+@pytest.mark.parametrize(
+    "first", [NO_CONN["v1-3.x"], NO_CONN["v1-4.x"]], ids=["3.x", "4.x"]
+)
+def test_pluto_finding_no_connection_for_a_main_mode_message(first):
+    (record,) = records(first)
+    assert [e["kind"] for e in record["errors"]] == ["no_connection"]
+    assert alarms(first) == [NO_CONNECTION]
+
+
+def test_main_mode_and_sa_init_refused_from_one_peer_is_also_a_version_mismatch():
+    """The peer's IKEv1 Main Mode finds no connection and so does its IKEv2
+    SA_INIT: the log shows both IKE versions, so the version mismatch is said
+    beside the missing connection."""
+    assert [a[0] for a in alarms(NO_CONN["v1-4.x"], ANSWER_V2)] == [
+        "ike_debug.ike_version_mismatch",
+        "ike_debug.no_connection",
     ]
 
 

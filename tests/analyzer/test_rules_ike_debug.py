@@ -203,3 +203,175 @@ def test_an_ikev2_sa_already_in_negotiation_is_a_stale_sa_not_a_phase_1_checklis
     # Without the debug line the session alone is still a phase 1 that is down.
     alone = [f.code for f in analyze(text.split("\n", 1)[1]).findings]
     assert "ipsec.session_down" in alone
+
+
+def _alarms(text: str):
+    return [f for f in analyze(text).findings if f.severity in ("warning", "error")]
+
+
+def _links(text: str) -> list[tuple[str, str, str]]:
+    return [(f.code, f.article, f.anchor) for f in _alarms(text)]
+
+
+def test_another_vendors_timeout_without_traced_messages_links_the_no_answer_section():
+    """Palo Alto, HP-UX, AWS and charon logs that only say the attempt timed out
+    show no state to link: the general 'peer does not answer' section, for IKEv1
+    and IKEv2 alike, and the detail does not count messages nobody traced."""
+    for text in (
+        "IKE phase-1 negotiation is failed as initiator, main mode. Failed SA: "
+        "198.51.100.1[500]-203.0.113.9[500] cookie:84222f276c2fa2e9:0000000000000000 "
+        "due to timeout.\n",
+        "Msg: 240 From: IKMPD Lvl: ERROR Date: Tue Mar 3 21:40:14 2009\n"
+        "Event: local 10.0.0.1 - remote 10.0.0.2:retransmission count exceeded the "
+        "limit\n",
+        "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: "
+        "203.0.113.9\n",
+        "Jun 23 08:07:26 vpn charon: 12[IKE] giving up after 5 retransmits\n",
+    ):
+        (finding,) = _alarms(text)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.peer_not_answering",
+            "ike-debug-invalid-cookie",
+            "peer-not-answering",
+        ), text
+        assert "sent 0 IKE messages" not in finding.detail
+        assert "timed out" in finding.detail
+        assert "crypto map" not in finding.detail
+
+
+def test_a_peer_not_answering_in_a_cisco_debug_keeps_its_state_section():
+    """An ASA's unanswered first message is MM_WAIT_MSG2, an IKEv2 one the IKEv2
+    checklist: the Cisco sections stay for Cisco logs."""
+    asa = (
+        "[IKEv1]: IP = 203.0.113.50, IKE_DECODE SENDING Message (msgid=0) with "
+        "payloads : HDR + SA (1) + VENDOR (13) + NONE (0) total length : 172\n"
+        "[IKEv1]: IP = 203.0.113.50, IKE_DECODE RESENDING Message (msgid=0) with "
+        "payloads : HDR + SA (1) + VENDOR (13) + NONE (0) total length : 172\n"
+    )
+    (finding,) = _alarms(asa)
+    assert (finding.code, finding.article, finding.anchor) == (
+        "ike_debug.peer_not_answering",
+        "isakmp-states",
+        "mm_wait_msg2",
+    )
+    assert "sent 1 IKE message" in finding.detail
+    assert "crypto map entry" in finding.detail
+
+
+def test_another_vendors_key_mismatch_links_its_own_section_or_the_key_section():
+    """FortiGate's and Juniper's words for a key mismatch are explained in their
+    sections; a message that did not decrypt is the debug's key mismatch, whoever
+    logged it; IKEv2 stays with the IKEv2 article."""
+    cases = (
+        (
+            "ike 0:VPN-Customer:12: probable pre-shared secret mismatch\n",
+            ("vpn-interop-other-vendors", "fortigate"),
+        ),
+        (
+            'date=2024-01-01 time=10:00:00 logid="0101037129" type="event" '
+            'subtype="vpn" level="error" vpntunnel="HQ" remip=203.0.113.9 '
+            'msg="Negotiate SA Error: probable pre-shared secret mismatch"\n',
+            ("vpn-interop-other-vendors", "fortigate"),
+        ),
+        (
+            "Mar  1 10:00:00 srx kmd[1450]: IKE negotiation failed with error: "
+            "Authentication failed. IKE Version: 1, VPN: vpn-asa Gateway: gw-asa, "
+            "Local: 198.51.100.1/500, Remote: 203.0.113.9/500\n",
+            ("vpn-interop-other-vendors", "juniper"),
+        ),
+        (
+            "charon: 13[ENC] invalid HASH_V1 payload length, decryption failed?\n"
+            "charon: 13[ENC] could not decrypt payloads\n",
+            ("ike-debug-invalid-cookie", "psk-mismatch"),
+        ),
+        (
+            "charon: 09[IKE] tried 1 shared key for 'a' - 'b', but MAC mismatched\n"
+            "charon: 09[ENC] generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]\n",
+            ("ikev2-troubleshooting", "authentication-failed"),
+        ),
+    )
+    for text, link in cases:
+        (finding,) = _alarms(text)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.psk_mismatch",
+            *link,
+        ), text
+
+
+def test_a_bare_ikev1_authentication_failed_from_the_peer_names_three_causes():
+    """charon's 'received AUTHENTICATION_FAILED error notify' alone (misspelt or
+    not) cannot tell the exchange mode, the identity and the key apart."""
+    for line in (
+        "received AUTHENTICATION_FAILED error notifyed\n",
+        "Jun 23 08:07:26 vpn charon: 15[IKE] received AUTHENTICATION_FAILED error "
+        "notify\n",
+    ):
+        (finding,) = _alarms(line)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.authentication_refused",
+            "isakmp-states",
+            "main-vs-aggressive",
+        ), line
+        detail = finding.detail.lower()
+        assert all(w in detail for w in ("aggressive mode", "identity", "key"))
+    # IKEv2 has no exchange mode to blame: the IKEv2 authentication section.
+    assert _links("charon: 09[IKE] received AUTHENTICATION_FAILED notify error\n") == [
+        ("ike_debug.psk_mismatch", "ikev2-troubleshooting", "authentication-failed")
+    ]
+
+
+def test_an_ike_version_mismatch_is_told_from_both_versions_in_one_negotiation():
+    """IKE_SA_INIT refused beside an IKEv1 error, or a log refusing the other
+    major version: one finding linking the IKE version section, and no
+    proposal or key finding besides."""
+    for text in (
+        "parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]\n"
+        "received NO_PROPOSAL_CHOSEN notify error\n"
+        "received AUTHENTICATION_FAILED error notify\n",
+        "charon: 05[NET] received unsupported IKE version 1.0 from 192.0.2.10, "
+        "sending INVALID_MAJOR_VERSION\n",
+        "pluto[22]: packet from 192.1.2.45:500: responding to IKE_SA_INIT (34) "
+        "message (Message ID 0) with unencrypted notification INVALID_MAJOR_VERSION\n",
+    ):
+        (finding,) = _alarms(text)
+        assert (finding.code, finding.article, finding.anchor) == (
+            "ike_debug.ike_version_mismatch",
+            "phase1-errors",
+            "ike-version",
+        ), text
+        assert "IKEv1" in finding.detail and "IKEv2" in finding.detail
+    # A plain IKEv2 proposal refusal stays a proposal mismatch.
+    assert _links(
+        "parsed IKE_SA_INIT response 0 [ N(NO_PROP) ]\n"
+        "received NO_PROPOSAL_CHOSEN notify error\n"
+    ) == [
+        ("ike_debug.proposal_mismatch", "ikev2-troubleshooting", "no-proposal-chosen")
+    ]
+
+
+def test_another_vendors_completed_negotiation_links_the_interop_mapping():
+    """charon's and pluto's 'established' lines are no ASA MM_ACTIVE or IOS
+    QM_IDLE: the interop article's words for an SA that is up."""
+    for text in (
+        "charon: 09[IKE] IKE_SA con2000[11] established between "
+        "192.0.2.90[192.0.2.90]...192.0.2.74[192.0.2.74]\n"
+        "charon: 09[IKE] CHILD_SA con2000{2} established with SPIs cf4973bf_i "
+        "c1cbfdf2_o and TS 192.168.48.0/24|/0 === 10.42.42.0/24|/0\n",
+        'pluto[8]: "west" #1: STATE_MAIN_I4: ISAKMP SA established\n'
+        'pluto[8]: "west" #2: STATE_QUICK_I2: sent QI2, IPsec SA established\n',
+    ):
+        report = analyze(text)
+        assert not _alarms(text), text
+        (done,) = [
+            f for f in report.findings if f.code == "ike_debug.negotiation_complete"
+        ]
+        assert (done.article, done.anchor) == ("vpn-interop-other-vendors", "mapping")
+
+
+def test_commands_are_not_repeated_when_an_ikev1_one_becomes_its_ikev2_twin():
+    from analyzer.rules.ike_debug import _commands
+
+    record = {"peer": "192.0.2.1", "platform": "asa", "version": "ikev2"}
+    assert _commands(record, "show crypto ikev1 sa", "show crypto ikev2 sa") == [
+        "show crypto ikev2 sa"
+    ]
