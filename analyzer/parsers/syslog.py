@@ -478,11 +478,13 @@ _SPI_FROM = re.compile(
     r"\(SPI= ?(?P<spi>0x[0-9A-Fa-f]{1,8})[^)]{0,60}\) from (?P<peer>" + IPV4 + r")"
 )
 # 402116: the packet that came out of the tunnel and the proxies of the SA it
-# does not match.
+# does not match. The message guide prints "its remote proxy as"; ASA 8.0 to 9.x
+# print "its remote_proxy as" (and may so print the local one). The message ends
+# at its period, or at a quote or Markdown backtick the paste put after it.
 _INNER = re.compile(
     r"from (?P<peer>[0-9a-fA-F.:]{3,45})[ .(].{0,200}?destination as (?P<dst>[0-9a-fA-F.:]{3,45}), "
-    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local proxy as (?P<local>[^ ]{3,80}) "
-    r"and its remote proxy as (?P<remote>[^ ]{3,80}?)\.?$"
+    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local[ _]proxy as (?P<local>[^ ]{3,80}) "
+    r"and its remote[ _]proxy as (?P<remote>[^ ]{3,80}?)\.?[`'\")\]]{0,3}$"
 )
 _IOS_PEER = re.compile(
     rf"(?:srcaddr=|peer at |[Pp]eer |from |remote= ?)(?P<peer>{IPV4})"

@@ -266,6 +266,59 @@ def test_it_keeps_wrapped_lines_with_their_message_inside_a_buffer():
     assert message["lines"] == [13, 14]
 
 
+_402116 = (
+    "%ASA-4-402116: IPSEC: Received an ESP packet (SPI= 0x76F99C4C, sequence "
+    "number= 0x2D) from 93.184.216.34 (user= 93.184.216.34) to 11.11.11.11.  The "
+    "decapsulated inner packet doesn't match the negotiated policy in the SA.  The "
+    "packet specifies its destination as 10.10.10.11, its source as 10.14.155.11, "
+    "and its protocol as icmp.  The SA specifies its local proxy as "
+    "10.10.10.11/255.255.255.255/ip/0 and its {remote} as "
+    "192.168.60.60/255.255.255.255/ip/0.{end}"
+)
+
+
+@pytest.mark.parametrize(
+    "remote, end, prefix",
+    [
+        # The message guide's wording.
+        ("remote proxy", "", "Jan 19 2015 20:00:43: "),
+        # What ASA 8.0 to 9.x print, and the same quoted in prose or Markdown.
+        ("remote_proxy", "", "Jan 19 2015 20:00:43: "),
+        ("remote_proxy", "`", "the log said `"),
+        ("remote_proxy", '"', '"'),
+        ("remote proxy", ")", "(see "),
+        ("remote_proxy", "", "<164>Jan 19 20:00:43 fw01 "),
+    ],
+)
+def test_it_reads_the_packet_and_proxies_of_402116_in_each_wording(remote, end, prefix):
+    """402116 names the packet that came out of the tunnel and the proxies of the
+    SA it did not match, whether the firmware prints "remote proxy" or
+    "remote_proxy", and whatever quote the paste closed the message with."""
+    line = prefix + _402116.format(remote=remote, end=end)
+    (record,) = syslog.parse(Section(lines=[line], numbers=[1]))[0].records
+    assert record["message_id"] == "402116"
+    assert (record["inner_src"], record["inner_dst"], record["peer"]) == (
+        "10.14.155.11",
+        "10.10.10.11",
+        "93.184.216.34",
+    )
+    assert record["local_proxy"] == "10.10.10.11/255.255.255.255/ip/0"
+    assert record["remote_proxy"] == "192.168.60.60/255.255.255.255/ip/0"
+
+
+def test_a_402116_without_its_proxies_names_no_packet():
+    """The short form of 402116 (the sentence about the policy and nothing after)
+    gives the peer and SPI but no packet or proxies to blame."""
+    line = (
+        "%ASA-4-402116: IPSEC: Received an ESP packet (SPI= 0xA40D0530, sequence "
+        "number= 0x5C) from 203.0.113.50 (user= 203.0.113.50) to 192.0.2.1.  The "
+        "decapsulated inner packet doesn't match the negotiated policy in the SA."
+    )
+    (record,) = syslog.parse(Section(lines=[line], numbers=[1]))[0].records
+    assert (record["peer"], record["spi"]) == ("203.0.113.50", "0xA40D0530")
+    assert "remote_proxy" not in record and "inner_src" not in record
+
+
 def test_it_finds_nothing_in_output_that_is_not_syslog():
     """A tcpdump capture and a config give no syslog source."""
     report = analyze(text_of("tcpdump/ike_two_way_v.txt"))
