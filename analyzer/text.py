@@ -36,8 +36,34 @@ _ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 _BULLET = re.compile(r"^[ ]{0,3}[-•] (?=\S)")
 _QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
 _STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
-# How a line that unwrap changes starts: a stamp, quoting, a bullet or an indent.
-_WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022")
+# How a line that unwrap changes starts: a stamp, quoting, a bullet, an indent,
+# a comment marker or a Markdown backtick.
+_WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022", "#", "/", ";", "!", "`")
+# What a script, a config file or a source file puts in front of each line of a
+# comment that quotes device output: shell, Perl, Python and Tcl '#', C-style
+# '//', INI and Lisp ';', SQL and Lua '--', and IOS '!'.
+_MARKERS = ("#", "//", ";", "--", "!")
+_MARKER_CHARS = "#/;-!"
+# What follows a '#' the device printed itself at the start of a line: the SA
+# counters of `show crypto ipsec sa` when a paste lost their indent, and
+# Libreswan's state numbers ("#3: initiating v2 parent SA").
+_STATE_NUMBER = re.compile(r"#\d{1,9}:")
+_DEVICE_HASH = (
+    "pkts ",
+    "pre-frag ",
+    "PMTUs ",
+    "send errors",
+    "recv errors",
+    "fragments ",
+    "decapsulated ",
+    "decaps",
+    "TFC ",
+    "Valid ICMP",
+    "Invalid ICMP",
+)
+_MARKER_INDENT = 8  # spaces a comment may be indented by (a function body's)
+_COMMENT_RUN = 3  # marked lines, at least, in a comment block
+_BARE = ("#", "$", ">")  # a shell's or CLISH's prompt without a host name
 
 
 def clean_line(raw: str) -> str:
@@ -109,20 +135,44 @@ def clean_lines(lines: list[str]) -> list[str]:
 BREAK = "\x1e"
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#[xX][0-9a-fA-F]{1,6});")
 _BREAK_TAG = re.compile(r"<br\s{0,3}/?>", re.IGNORECASE)
+# The tags a page puts around text (colour spans, bold, code blocks, table
+# cells), by name, so that nothing a device prints between angle brackets is
+# taken for one: `<cr>`, `<1-65535>`, `<ip address>`, `<omitted>`, `<--- More
+# --->`, a syslog priority `<166>`, XML a device answers with. (The lookahead
+# lets the regex engine skip to each '<' at C speed.)
+_TAGS = (
+    r"/?(?:span|font|b|i|u|em|strong|code|pre|tt|kbd|samp|var|div|p|blockquote"
+    r"|small|big|sup|sub|mark|li|ul|ol|dl|dt|dd|table|thead|tbody|tr|td|th|h[1-6])"
+    r"(?:\s[^<>]{0,400})?\s?/?>"
+    r"|a\s[^<>]{0,400}>|/a>|(?:hr|img|wbr)(?:\s[^<>]{0,400})?\s?/?>"
+)
+_TAG = re.compile(f"<(?=[/A-Za-z])(?i:{_TAGS})")
+# Line break tags and the others, counted together to tell a paste's habit.
+_ANY_TAG = re.compile(f"<(?=[/A-Za-z])(?i:br\\s{{0,3}}/?>|{_TAGS})")
+
+
+def _markup(line: str) -> int:
+    """How many entities and tags ``line`` holds."""
+    found = len(_ENTITY.findall(line)) if "&" in line else 0
+    if "<" in line:
+        found += len(_ANY_TAG.findall(line))
+    return found
 
 
 def decode_html(lines: list[str]) -> list[str]:
     """Text that went through a web page's HTML on its way here: entities
-    (``&gt;``, ``&amp;``, ``&#39;``) decoded and ``<br>`` tags made line breaks,
-    when that is the paste's habit (two or more of them), never for a line that
-    merely contains an ampersand. A decoded line break becomes BREAK, where
-    `explode` splits the line, so line numbers stay the paste's."""
+    (``&gt;``, ``&amp;``, ``&#39;``) decoded, ``<br>`` tags made line breaks and
+    the tags a page wraps around text (``<span style=...>``, ``<b>``, ``<pre>``,
+    ``<code>``, ``<font>``) taken off, when that is the paste's habit (two or more
+    of them), never for a line that merely contains an ampersand or a ``<``. A
+    decoded line break becomes BREAK, where `explode` splits the line, so line
+    numbers stay the paste's."""
     if not any("&" in text or "<" in text for _, _, text in _blocks(lines)):
         return lines
     seen = 0
     for line in lines:
         if "&" in line or "<" in line:
-            seen += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+            seen += _markup(line)
             if seen >= 2:
                 break
     if seen < 2:
@@ -130,7 +180,8 @@ def decode_html(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
         if "&" in line or "<" in line:
-            line = _BREAK_TAG.sub(BREAK, line)
+            if "<" in line:
+                line = _TAG.sub("", _BREAK_TAG.sub(BREAK, line))
             if "&" in line:
                 line = html.unescape(line)
             line = line.replace("\r", "").replace("\n", BREAK)
@@ -165,6 +216,12 @@ def unwrap(lines: list[str]) -> list[str]:
     filled = [line for line in lines if line.strip()]
     if not filled:
         return lines
+    if any(_has_marked(text) for _, _, text in _blocks(lines)):
+        lines = uncomment(lines, len(filled))
+        filled = [line for line in lines if line.strip()]
+    if any(text[:1] == "`" or "\n`" in text for _, _, text in _blocks(lines)):
+        lines = [_uncode(line) if line[:1] == "`" else line for line in lines]
+        filled = [line for line in lines if line.strip()]
     # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
     # as a note-taking page exports a pasted debug.
     bulleted = sum(1 for line in filled if _BULLET.match(line))
@@ -186,6 +243,151 @@ def unwrap(lines: list[str]) -> list[str]:
         pad = " " * indent
         lines = [line[indent:] if line.startswith(pad) else line for line in lines]
     return lines
+
+
+def _uncode(line: str) -> str:
+    """A line written as Markdown inline code (`` `%ASA-4-402116: ...` ``) without
+    its backticks; any other line as it is."""
+    return line[1:-1] if coded(line) else line
+
+
+def coded(line: str) -> bool:
+    """Whether ``line`` is one Markdown code span, backtick to backtick, around
+    text."""
+    return (
+        line[:1] == "`"
+        and line[-1:] == "`"
+        and line.count("`") == 2
+        and len(line) > 2
+        and not line[1:-1].isspace()
+    )
+
+
+def _marked(line: str, marker: str) -> int:
+    """How ``line`` stands to a comment ``marker``: 0 when it does not start with
+    it (after an indent of up to _MARKER_INDENT spaces), 1 when it is a comment
+    line with text, 2 when it holds nothing but marker characters (``#``,
+    ``#####``, ``!``, ``------``: a bare comment, a banner, a config's separator
+    or a table's rule)."""
+    body = line.lstrip(" ")
+    if not body.startswith(marker) or len(line) - len(body) > _MARKER_INDENT:
+        return 0
+    if not body.strip(_MARKER_CHARS + " "):
+        return 2
+    if marker == "#" and (
+        body[1:2] == "!"
+        or body.startswith(_DEVICE_HASH, 1)
+        or (body[1:2].isdigit() and _STATE_NUMBER.match(body))
+    ):
+        # A script's "#!/usr/bin/perl" line, or the device's own '#'.
+        return 0
+    return 1
+
+
+def _unmark(line: str, marker: str) -> str:
+    """``line`` without its comment marker and the one space after it."""
+    body = line.lstrip(" ")
+    rest = body[len(marker) :]
+    if rest[:1] == " ":
+        rest = rest[1:]
+    return line[: len(line) - len(body)] + rest
+
+
+def uncomment(lines: list[str], filled: int) -> list[str]:
+    """The lines without the comment marker a script or file put in front of each
+    line of a block that quotes device output (a Perl script's "# Example
+    output:" header). A block is a run of lines each starting with the same
+    marker (blank lines and lines of marker characters alone in it): it loses
+    its markers when it holds _COMMENT_RUN comment lines or more and either it
+    is (nearly) the whole paste (``filled`` lines with text) or, without its
+    markers, a device prompt with a command is in it. Its lines of marker
+    characters alone become blank. A commented-out part of a configuration, an
+    IOS config's ``!`` lines, a shell's ``# command`` prompts and a device's own
+    ``#pkts`` counters stay."""
+    out = lines
+    for run in _marked_runs(lines):
+        for marker in _MARKERS:
+            blocks: list[tuple[list[int], list[int]]] = []
+            comments: list[int] = []
+            bare: list[int] = []
+            for i in run:
+                state = _marked(lines[i], marker)
+                if state == 1:
+                    comments.append(i)
+                elif state == 2:
+                    bare.append(i)
+                else:
+                    if len(comments) >= _COMMENT_RUN:
+                        blocks.append((comments, bare))
+                    comments, bare = [], []
+            if len(comments) >= _COMMENT_RUN:
+                blocks.append((comments, bare))
+            for comments, bare in blocks:
+                if not _is_quoted_output(lines, comments, len(bare), filled, marker):
+                    continue
+                if out is lines:
+                    out = list(lines)
+                for at in comments:
+                    out[at] = _unmark(lines[at], marker)
+                for at in bare:
+                    out[at] = ""
+    return out
+
+
+# A line that starts (after an indent) with a character a comment marker does:
+# at the start of a block, and after a line break (a literal "\n" lets the regex
+# engine skip at C speed where "^" would try every character).
+_MARKED_START = re.compile(rf" {{0,{_MARKER_INDENT}}}[#/;!-]")
+_MARKED_AFTER = re.compile(rf"\n {{0,{_MARKER_INDENT}}}[#/;!-]")
+
+
+def _has_marked(text: str) -> bool:
+    """Whether a line of ``text`` (lines joined) starts as a comment would."""
+    return bool(_MARKED_START.match(text) or _MARKED_AFTER.search(text))
+
+
+def _marked_runs(lines: list[str]):
+    """Runs of _COMMENT_RUN lines or more that start with a marker character,
+    with only blank lines between them: (their indexes)."""
+    run: list[int] = []
+    for start, block, text in _blocks(lines):
+        if not _has_marked(text):
+            if len(run) >= _COMMENT_RUN:
+                yield run
+            run = []
+            continue
+        for i, line in enumerate(block, start=start):
+            if not line or line.isspace():
+                continue
+            if line.lstrip(" ")[:1] in _MARKER_CHARS:
+                run.append(i)
+                continue
+            if len(run) >= _COMMENT_RUN:
+                yield run
+            run = []
+    if len(run) >= _COMMENT_RUN:
+        yield run
+
+
+def _is_quoted_output(
+    lines: list[str], comments: list[int], bare: int, filled: int, marker: str
+) -> bool:
+    """Whether the comment block of ``comments`` (with ``bare`` lines of marker
+    characters) quotes device output: see `uncomment`."""
+    prompts = 0
+    for at in comments:
+        found = match_prompt(lines[at].lstrip(" "))
+        if found is not None and found[1] is not None:
+            # Already a prompt with its marker on (a shell's "# ipsec
+            # statusall"): a session, not a comment.
+            prompts += 1
+            continue
+        found = match_prompt(_unmark(lines[at], marker).lstrip(" "))
+        if found is not None and found[1] is not None and found[0] not in _BARE:
+            return True
+    if prompts == len(comments):
+        return False
+    return (len(comments) + bare) * 10 >= filled * 9
 
 
 # Widths a terminal window is commonly left at; a paste copied from one that wraps
@@ -416,6 +618,13 @@ class Habits:
         self.quoted = 0
         self.bulleted = 0
         self.indented = False
+        # Comment lines in a row (one marker or another: `uncomment` decides),
+        # the filled line the last one was, and whether a run was long enough;
+        # a line written as inline code.
+        self.commented = 0
+        self.comment_at = -2
+        self.comments = False
+        self.coded = False
         self.widest = 0
         self.at_widest = 0
 
@@ -436,7 +645,7 @@ class Habits:
     def cleaned(self, line: str, filled_before: int) -> None:
         """One cleaned line; ``filled_before`` lines with text came before it."""
         if "&" in line or "<" in line:
-            self.entities += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+            self.entities += _markup(line)
         if not line.strip():
             self.blank += 1
             return
@@ -447,15 +656,33 @@ class Habits:
             self.quoted += 1
         if _BULLET.match(line):
             self.bulleted += 1
+        body = line.lstrip(" ")
+        if body[:1] in _MARKER_CHARS and not self.comments:
+            self._comment(line, filled_before)
+        if first == "`" and coded(line):
+            self.coded = True
         if first == " " and filled_before < 5000 and not self.indented:
             indent = len(line) - len(line.lstrip(" "))
             if indent <= 12 and match_prompt(line[indent:]) is not None:
                 self.indented = True
 
+    def _comment(self, line: str, filled_before: int) -> None:
+        states = [_marked(line, marker) for marker in _MARKERS]
+        if not any(states):
+            return
+        if filled_before != self.comment_at + 1:
+            self.commented = 0
+        self.comment_at = filled_before
+        if 1 in states:
+            self.commented += 1
+            if self.commented >= _COMMENT_RUN:
+                self.comments = True
+
     def any(self, lines: int) -> bool:
         """True when one of the whole-paste steps would change a paste of
         ``lines`` lines: HTML decoding, a habit `unwrap` removes, or lines a
-        terminal may have wrapped."""
+        terminal may have wrapped. For comment markers, a run of comment lines
+        that `uncomment` may leave alone counts too: the general way decides."""
         filled = lines - self.blank
         return (
             self.entities >= 2
@@ -463,5 +690,7 @@ class Habits:
             or (self.quoted >= 3 and self.quoted * 5 >= filled)
             or (self.bulleted >= 3 and self.bulleted * 5 >= filled)
             or self.indented
+            or self.comments
+            or self.coded
             or (self.widest in _TERMINAL_WIDTHS and self.at_widest >= 2)
         )
