@@ -1,14 +1,16 @@
 """Cleaning a paste line by line, before anything reads it. Pure Python.
 
 Every step keeps the line count, so line numbers stay those of the input: pager
-debris, backspaces, escape codes and odd spaces go (`clean_line`); HTML entities
-and ``<br>`` tags a web page left are decoded (`decode_html`); mail quoting,
-terminal-logging time stamps, Markdown bullets and a block indent come off
-(`unwrap`); lines a terminal wrapped at its width are put back together
-(`rejoin_wrapped`); and a paste line holding several device lines (literal ``\\n``
-escapes, a flattened debug) is split, each piece keeping the number of the line
-it came from (`explode`). Telling a prompt from wrapped text uses the prompt
-recognition of analyzer.sections.
+debris, backspaces, escape codes and odd spaces go (`clean_line`); HTML entities,
+``<br>`` tags and the tags a web page wrapped around text are decoded or taken off
+(`decode_html`); mail quoting, terminal-logging time stamps, the comment markers
+of a script's block quoting output (`uncomment`), Markdown inline code around a
+line, Markdown bullets and a block indent come off (`unwrap`); lines a terminal
+wrapped at its width are put back together (`rejoin_wrapped`); and a paste line
+holding several device lines (literal ``\\n`` escapes, a flattened debug) is
+split, each piece keeping the number of the line it came from (`explode`).
+Telling a prompt from wrapped text uses the prompt recognition of
+analyzer.sections.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ _WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022", "#", "/", ";", "!", "`")
 # comment that quotes device output: shell, Perl, Python and Tcl '#', C-style
 # '//', INI and Lisp ';', SQL and Lua '--', and IOS '!'.
 _MARKERS = ("#", "//", ";", "--", "!")
-_MARKER_CHARS = "#/;-!"
+MARKER_CHARS = "#/;-!"
 # What follows a '#' the device printed itself at the start of a line: the SA
 # counters of `show crypto ipsec sa` when a paste lost their indent, and
 # Libreswan's state numbers ("#3: initiating v2 parent SA").
@@ -62,7 +64,7 @@ _DEVICE_HASH = (
     "Invalid ICMP",
 )
 _MARKER_INDENT = 8  # spaces a comment may be indented by (a function body's)
-_COMMENT_RUN = 3  # marked lines, at least, in a comment block
+COMMENT_RUN = 3  # marked lines, at least, in a comment block
 _BARE = ("#", "$", ">")  # a shell's or CLISH's prompt without a host name
 
 
@@ -177,17 +179,34 @@ def decode_html(lines: list[str]) -> list[str]:
                 break
     if seen < 2:
         return lines
-    out = []
-    for line in lines:
-        if "&" in line or "<" in line:
-            if "<" in line:
-                line = _TAG.sub("", _BREAK_TAG.sub(BREAK, line))
-            if "&" in line:
-                line = html.unescape(line)
-            line = line.replace("\r", "").replace("\n", BREAK)
-            line = line.replace("\u00a0", " ")
-        out.append(line)
-    return out
+    return [decode_line(line) if "&" in line or "<" in line else line for line in lines]
+
+
+def decode_line(line: str) -> str:
+    """One line of a paste `decode_html` decodes: tags off, entities decoded."""
+    if "<" in line:
+        line = _TAG.sub("", _BREAK_TAG.sub(BREAK, line))
+    if "&" in line:
+        line = html.unescape(line)
+    return line.replace("\r", "").replace("\n", BREAK).replace("\u00a0", " ")
+
+
+def shows_html(text: str) -> bool:
+    """Whether the paste ``text`` holds two marks of HTML or more, looked for in
+    its text at once (`decode_html` counts them in the cleaned lines; a reader
+    that uses this must check that the two agree)."""
+    seen = 0
+    if "&" in text:
+        for _ in _ENTITY.finditer(text):
+            seen += 1
+            if seen >= 2:
+                return True
+    if "<" in text:
+        for _ in _ANY_TAG.finditer(text):
+            seen += 1
+            if seen >= 2:
+                return True
+    return False
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -220,7 +239,7 @@ def unwrap(lines: list[str]) -> list[str]:
         lines = uncomment(lines, len(filled))
         filled = [line for line in lines if line.strip()]
     if any(text[:1] == "`" or "\n`" in text for _, _, text in _blocks(lines)):
-        lines = [_uncode(line) if line[:1] == "`" else line for line in lines]
+        lines = [uncode(line) if line[:1] == "`" else line for line in lines]
         filled = [line for line in lines if line.strip()]
     # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
     # as a note-taking page exports a pasted debug.
@@ -245,7 +264,7 @@ def unwrap(lines: list[str]) -> list[str]:
     return lines
 
 
-def _uncode(line: str) -> str:
+def uncode(line: str) -> str:
     """A line written as Markdown inline code (`` `%ASA-4-402116: ...` ``) without
     its backticks; any other line as it is."""
     return line[1:-1] if coded(line) else line
@@ -272,7 +291,7 @@ def _marked(line: str, marker: str) -> int:
     body = line.lstrip(" ")
     if not body.startswith(marker) or len(line) - len(body) > _MARKER_INDENT:
         return 0
-    if not body.strip(_MARKER_CHARS + " "):
+    if not body.strip(MARKER_CHARS + " "):
         return 2
     if marker == "#" and (
         body[1:2] == "!"
@@ -298,7 +317,7 @@ def uncomment(lines: list[str], filled: int) -> list[str]:
     line of a block that quotes device output (a Perl script's "# Example
     output:" header). A block is a run of lines each starting with the same
     marker (blank lines and lines of marker characters alone in it): it loses
-    its markers when it holds _COMMENT_RUN comment lines or more and either it
+    its markers when it holds COMMENT_RUN comment lines or more and either it
     is (nearly) the whole paste (``filled`` lines with text) or, without its
     markers, a device prompt with a command is in it. Its lines of marker
     characters alone become blank. A commented-out part of a configuration, an
@@ -306,32 +325,51 @@ def uncomment(lines: list[str], filled: int) -> list[str]:
     ``#pkts`` counters stay."""
     out = lines
     for run in _marked_runs(lines):
-        for marker in _MARKERS:
-            blocks: list[tuple[list[int], list[int]]] = []
-            comments: list[int] = []
-            bare: list[int] = []
-            for i in run:
-                state = _marked(lines[i], marker)
-                if state == 1:
-                    comments.append(i)
-                elif state == 2:
-                    bare.append(i)
-                else:
-                    if len(comments) >= _COMMENT_RUN:
-                        blocks.append((comments, bare))
-                    comments, bare = [], []
-            if len(comments) >= _COMMENT_RUN:
-                blocks.append((comments, bare))
-            for comments, bare in blocks:
-                if not _is_quoted_output(lines, comments, len(bare), filled, marker):
-                    continue
-                if out is lines:
-                    out = list(lines)
-                for at in comments:
-                    out[at] = _unmark(lines[at], marker)
-                for at in bare:
-                    out[at] = ""
+        edits, _ = comment_edits(lines, run, filled)
+        if edits and out is lines:
+            out = list(lines)
+        for at, line in edits:
+            out[at] = line
     return out
+
+
+def comment_edits(
+    lines: list[str], run: list[int], filled: int | None
+) -> tuple[list[tuple[int, str]], int]:
+    """What `uncomment` changes in one run of ``lines`` (the indexes of lines that
+    start with a marker character, only blank lines between them): (index, new
+    line) pairs, and, when ``filled`` is None (not known yet), the size of the
+    largest block that only being (nearly) the whole paste would strip."""
+    edits: list[tuple[int, str]] = []
+    undecided = 0
+    for marker in _MARKERS:
+        blocks: list[tuple[list[int], list[int]]] = []
+        comments: list[int] = []
+        bare: list[int] = []
+        for i in run:
+            state = _marked(lines[i], marker)
+            if state == 1:
+                comments.append(i)
+            elif state == 2:
+                bare.append(i)
+            else:
+                if len(comments) >= COMMENT_RUN:
+                    blocks.append((comments, bare))
+                comments, bare = [], []
+        if len(comments) >= COMMENT_RUN:
+            blocks.append((comments, bare))
+        for comments, bare in blocks:
+            quoted = _is_quoted_output(lines, comments, marker)
+            size = len(comments) + len(bare)
+            if quoted is None:
+                if filled is None:
+                    undecided = max(undecided, size)
+                    continue
+                quoted = size * 10 >= filled * 9
+            if quoted:
+                edits.extend((at, _unmark(lines[at], marker)) for at in comments)
+                edits.extend((at, "") for at in bare)
+    return edits, undecided
 
 
 # A line that starts (after an indent) with a character a comment marker does:
@@ -347,39 +385,40 @@ def _has_marked(text: str) -> bool:
 
 
 def _marked_runs(lines: list[str]):
-    """Runs of _COMMENT_RUN lines or more that start with a marker character,
+    """Runs of COMMENT_RUN lines or more that start with a marker character,
     with only blank lines between them: (their indexes)."""
     run: list[int] = []
     for start, block, text in _blocks(lines):
         if not _has_marked(text):
-            if len(run) >= _COMMENT_RUN:
+            if len(run) >= COMMENT_RUN:
                 yield run
             run = []
             continue
         for i, line in enumerate(block, start=start):
             if not line or line.isspace():
                 continue
-            if line.lstrip(" ")[:1] in _MARKER_CHARS:
+            if line.lstrip(" ")[:1] in MARKER_CHARS:
                 run.append(i)
                 continue
-            if len(run) >= _COMMENT_RUN:
+            if len(run) >= COMMENT_RUN:
                 yield run
             run = []
-    if len(run) >= _COMMENT_RUN:
+    if len(run) >= COMMENT_RUN:
         yield run
 
 
 def _is_quoted_output(
-    lines: list[str], comments: list[int], bare: int, filled: int, marker: str
-) -> bool:
-    """Whether the comment block of ``comments`` (with ``bare`` lines of marker
-    characters) quotes device output: see `uncomment`."""
+    lines: list[str], comments: list[int], marker: str
+) -> bool | None:
+    """Whether the comment block of ``comments`` quotes device output (see
+    `uncomment`): True when a prompt with a command is in it once its markers are
+    off, False when every line of it is a prompt already (a shell's "# tcpdump
+    -ni eth0": a session, not a comment), None when only being (nearly) the
+    whole paste would tell."""
     prompts = 0
     for at in comments:
         found = match_prompt(lines[at].lstrip(" "))
         if found is not None and found[1] is not None:
-            # Already a prompt with its marker on (a shell's "# ipsec
-            # statusall"): a session, not a comment.
             prompts += 1
             continue
         found = match_prompt(_unmark(lines[at], marker).lstrip(" "))
@@ -387,7 +426,7 @@ def _is_quoted_output(
             return True
     if prompts == len(comments):
         return False
-    return (len(comments) + bare) * 10 >= filled * 9
+    return None
 
 
 # Widths a terminal window is commonly left at; a paste copied from one that wraps
@@ -609,22 +648,26 @@ class Habits:
     by itself (`clean_line`, `explode_line`) can tell at the end whether the paste
     needed the whole-paste steps after all. Lines the caller knows leave every step
     nothing to do (see analyzer.parsers.syslog.PLAIN) are only counted (`filled`
-    and `widest`); every other line goes through `raw` and `cleaned`."""
+    and `widest`); every other line goes through `raw`, `markup` and `cleaned`.
 
-    def __init__(self):
+    Three steps the reader may take itself, a line (or a comment block) at a
+    time: decoding HTML when it knew beforehand that the paste shows it (``html``,
+    from `shows_html`: `any` checks the cleaned lines agree), taking a comment
+    block's markers off (`comment_edits`, told to `comments`) and a line's
+    inline code backticks (`coded`)."""
+
+    def __init__(self, html: bool = False):
+        self.html = html
         self.entities = 0
+        # Comment blocks: lines of marker characters alone made blank, and the
+        # largest block only being (nearly) the whole paste would strip.
+        self.blanked = 0
+        self.undecided = 0
         self.blank = 0
         self.stamped = 0
         self.quoted = 0
         self.bulleted = 0
         self.indented = False
-        # Comment lines in a row (one marker or another: `uncomment` decides),
-        # the filled line the last one was, and whether a run was long enough;
-        # a line written as inline code.
-        self.commented = 0
-        self.comment_at = -2
-        self.comments = False
-        self.coded = False
         self.widest = 0
         self.at_widest = 0
 
@@ -642,10 +685,19 @@ class Habits:
             else:
                 self.at_widest += lines
 
-    def cleaned(self, line: str, filled_before: int) -> None:
-        """One cleaned line; ``filled_before`` lines with text came before it."""
+    def markup(self, line: str) -> None:
+        """One cleaned line, before HTML decoding."""
         if "&" in line or "<" in line:
             self.entities += _markup(line)
+
+    def comments(self, edits: list[tuple[int, str]], undecided: int) -> None:
+        """What `comment_edits` gave for one run of comment lines."""
+        self.blanked += sum(1 for _, line in edits if not line)
+        self.undecided = max(self.undecided, undecided)
+
+    def cleaned(self, line: str, filled_before: int) -> None:
+        """One line as cleaning, HTML decoding and the comment and inline code
+        steps left it; ``filled_before`` lines with text came before it."""
         if not line.strip():
             self.blank += 1
             return
@@ -656,41 +708,24 @@ class Habits:
             self.quoted += 1
         if _BULLET.match(line):
             self.bulleted += 1
-        body = line.lstrip(" ")
-        if body[:1] in _MARKER_CHARS and not self.comments:
-            self._comment(line, filled_before)
-        if first == "`" and coded(line):
-            self.coded = True
         if first == " " and filled_before < 5000 and not self.indented:
             indent = len(line) - len(line.lstrip(" "))
             if indent <= 12 and match_prompt(line[indent:]) is not None:
                 self.indented = True
 
-    def _comment(self, line: str, filled_before: int) -> None:
-        states = [_marked(line, marker) for marker in _MARKERS]
-        if not any(states):
-            return
-        if filled_before != self.comment_at + 1:
-            self.commented = 0
-        self.comment_at = filled_before
-        if 1 in states:
-            self.commented += 1
-            if self.commented >= _COMMENT_RUN:
-                self.comments = True
-
     def any(self, lines: int) -> bool:
         """True when one of the whole-paste steps would change a paste of
         ``lines`` lines: HTML decoding, a habit `unwrap` removes, or lines a
-        terminal may have wrapped. For comment markers, a run of comment lines
-        that `uncomment` may leave alone counts too: the general way decides."""
+        terminal may have wrapped; or HTML where the reader did not decode it (or
+        decoded where `decode_html` would not), or a comment block the reader left
+        that is (nearly) the whole paste."""
         filled = lines - self.blank
         return (
-            self.entities >= 2
+            (self.entities >= 2) != self.html
+            or self.undecided * 10 >= (filled + self.blanked) * 9 > 0
             or (self.stamped >= 2 and self.stamped * 2 >= filled)
             or (self.quoted >= 3 and self.quoted * 5 >= filled)
             or (self.bulleted >= 3 and self.bulleted * 5 >= filled)
             or self.indented
-            or self.comments
-            or self.coded
             or (self.widest in _TERMINAL_WIDTHS and self.at_widest >= 2)
         )
