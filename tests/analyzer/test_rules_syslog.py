@@ -150,3 +150,17 @@ def test_traffic_outside_the_sa_points_at_the_crypto_acl_mirror_section():
     assert finding.anchor in anchors(finding.article)
     assert "from 10.14.155.11 to 10.10.10.11" in finding.detail
     assert "remote 192.168.60.60/255.255.255.255/ip/0" in finding.detail
+
+
+def test_713061_quoted_alone_is_read_but_blames_nothing():
+    """A standby tunnel's "Rejecting IPSec tunnel ... remote proxy 0.0.0.0/..."
+    quoted by its text alone is counted as 713061; by itself it raises nothing
+    above info (AWS's guide: the standby tunnel logs it, and it can be ignored)."""
+    report = analyze(
+        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+        "0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on interface outside\n"
+    )
+    (summary,) = [f for f in report.findings if f.code == "syslog.summary"]
+    assert "713061 x1" in summary.detail
+    assert [f.severity for f in report.findings] == ["info"]
+    assert report.unparsed_lines == 0

@@ -319,6 +319,77 @@ def test_a_402116_without_its_proxies_names_no_packet():
     assert "remote_proxy" not in record and "inner_src" not in record
 
 
+_713061 = (
+    "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+    "{remote} local proxy {local} on interface {iface}"
+)
+
+
+@pytest.mark.parametrize(
+    "remote, local, iface, end",
+    [
+        # AWS's ASA guide: the standby tunnel's any-to-any proxies.
+        ("0.0.0.0/0.0.0.0/0/0", "0.0.0.0/0.0.0.0/0/0", "outside", ""),
+        (
+            "172.16.22.0/255.255.255.0/0/0",
+            "10.1.1.0/255.255.255.128/0/0",
+            "outside",
+            "",
+        ),
+        # A host and a port, another interface name, a sentence's period.
+        (
+            "10.3.10.5/255.255.255.255/17/500",
+            "192.168.245.0/255.255.255.0/0/0",
+            "OUTSIDE-2",
+            ".",
+        ),
+        ("2001:db8:10::/64/0/0", "2001:db8:20::/64/0/0", "outside", ""),
+    ],
+)
+def test_it_reads_713061_quoted_by_its_text_alone(remote, local, iface, end):
+    """A guide or a forum quotes 713061 without stamp, tag, Group or IP: it is
+    still that message, with no peer to name."""
+    line = _713061.format(remote=remote, local=local, iface=iface) + end
+    (record,) = syslog.parse(Section(lines=[line], numbers=[4]))[0].records
+    assert (record["message_id"], record["platform"], record["severity"]) == (
+        "713061",
+        "asa",
+        3,
+    )
+    assert record["bare"] is True and record["lines"] == [4, 4]
+    assert record["timestamp"] is None and "peer" not in record
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Prose that quotes the message inside a sentence, or runs on after it.
+        "The ASA said Rejecting IPSec tunnel: no matching crypto map entry for "
+        "remote proxy 0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on "
+        "interface outside",
+        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+        "0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on interface outside "
+        "every few seconds, is that a problem?",
+        # The sentence without the proxies.
+        "Rejecting IPSec tunnel: no matching crypto map entry",
+    ],
+)
+def test_a_713061_text_that_is_not_the_whole_line_is_not_a_message(line):
+    sources = syslog.parse(Section(lines=[line], numbers=[1]))
+    assert not [r for s in sources for r in s.records if r.get("message_id")]
+
+
+def test_713061_with_its_group_and_ip_stays_the_ike_readers():
+    """The debug's form ("Group = x, IP = y, Rejecting IPSec tunnel ...") names a
+    peer and is IKE debug output, not a bare message text."""
+    line = "Group = 203.0.113.50, IP = 203.0.113.50, " + _713061.format(
+        remote="10.3.10.0/255.255.255.0/0/0",
+        local="192.168.245.0/255.255.255.0/0/0",
+        iface="outside",
+    )
+    assert syslog.read_line(line) is None or not syslog.read_line(line).get("bare")
+
+
 def test_it_finds_nothing_in_output_that_is_not_syslog():
     """A tcpdump capture and a config give no syslog source."""
     report = analyze(text_of("tcpdump/ike_two_way_v.txt"))
