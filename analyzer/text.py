@@ -65,7 +65,6 @@ _DEVICE_HASH = (
 )
 _MARKER_INDENT = 8  # spaces a comment may be indented by (a function body's)
 COMMENT_RUN = 3  # marked lines, at least, in a comment block
-_BARE = ("#", "$", ">")  # a shell's or CLISH's prompt without a host name
 
 
 def clean_line(raw: str) -> str:
@@ -422,7 +421,7 @@ def _is_quoted_output(
             prompts += 1
             continue
         found = match_prompt(_unmark(lines[at], marker).lstrip(" "))
-        if found is not None and found[1] is not None and found[0] not in _BARE:
+        if found is not None and found[1] is not None:
             return True
     if prompts == len(comments):
         return False
@@ -715,10 +714,10 @@ class Habits:
 
     def any(self, lines: int) -> bool:
         """True when one of the whole-paste steps would change a paste of
-        ``lines`` lines: HTML decoding, a habit `unwrap` removes, or lines a
-        terminal may have wrapped; or HTML where the reader did not decode it (or
-        decoded where `decode_html` would not), or a comment block the reader left
-        that is (nearly) the whole paste."""
+        ``lines`` lines in a way the reader did not: HTML decoding where it did
+        not decode (or the reverse), a habit `unwrap` removes (a comment block it
+        left that is nearly the whole paste among them), or lines a terminal may
+        have wrapped."""
         filled = lines - self.blank
         return (
             (self.entities >= 2) != self.html

@@ -154,6 +154,24 @@ def test_a_comment_header_above_a_scripts_code_is_read_and_the_code_left():
     assert [r["peer"] for r in source.records] == ["203.0.113.5", "198.51.100.20"]
 
 
+def test_a_comment_block_quoting_a_firepower_or_shell_session_is_read():
+    """FTD's CLISH prompt `>` and a root shell's `#` quoted in a comment are
+    prompts once the comment's markers are off."""
+    clish = "# > show crypto isakmp sa\n#\n" + _commented(
+        "\n".join(fixture_text(ISAKMP).splitlines()[1:]), "#"
+    )
+    lines = cleaned("import re\n" * 40 + clish + "print(x)\n" * 40)
+    assert lines[40] == "> show crypto isakmp sa"
+    shell = (
+        "// # tcpdump -ni eth0 esp\n// 10:00:01 IP 192.0.2.1 > 198.51.100.2: ESP\n" * 2
+    )
+    lines = cleaned("int x;\n" * 40 + shell + "return 0;\n" * 40)
+    assert lines[40:42] == [
+        "# tcpdump -ni eth0 esp",
+        "10:00:01 IP 192.0.2.1 > 198.51.100.2: ESP",
+    ]
+
+
 def test_a_comment_block_without_a_prompt_is_read_when_it_is_the_whole_paste():
     """Output quoted in a comment with no prompt above it comes off its markers
     only when the comment is (nearly) all there is."""
