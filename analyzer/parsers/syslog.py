@@ -1129,9 +1129,11 @@ def read_line(line: str) -> dict | None:
 
 # ASA messages quoted by their text alone, without stamp or tag, that no other
 # message's text starts with, each with the shape its whole text must have:
-# documentation and forum posts quote 713061 so ("Rejecting IPSec tunnel: no
-# matching crypto map entry for remote proxy ... local proxy ... on interface
-# outside", the Group and IP left out).
+# documentation and forum posts quote 713061 so, the Group and IP left out, in
+# the wording ASA 8.x-9.x print ("Rejecting IPSec tunnel: no matching crypto map
+# entry for remote proxy ... local proxy ... on interface outside") and in the
+# message guide's ("Tunnel rejected: Crypto Map Policy not found for Src:...,
+# Dst: ...!").
 _BARE_BODIES = (
     (
         "713061",
@@ -1140,6 +1142,13 @@ _BARE_BODIES = (
             r"[0-9A-Fa-f.:]{2,45}/[0-9A-Fa-f.:]{1,45}/\d{1,3}/\d{1,5} local proxy "
             r"[0-9A-Fa-f.:]{2,45}/[0-9A-Fa-f.:]{1,45}/\d{1,3}/\d{1,5} on interface "
             r"[\w.\-/]{1,48}\.?$"
+        ),
+    ),
+    (
+        "713061",
+        re.compile(
+            r"Tunnel rejected: Crypto Map Policy not found for Src: ?"
+            r"[0-9A-Fa-f.:]{2,45}, Dst: ?[0-9A-Fa-f.:]{2,45} ?!?$"
         ),
     ),
 )

@@ -363,6 +363,18 @@ def test_it_reads_713061_quoted_by_its_text_alone(remote, local, iface, end):
 @pytest.mark.parametrize(
     "line",
     [
+        "Tunnel rejected: Crypto Map Policy not found for Src:10.1.1.0, Dst: 10.2.2.0!",
+        "Tunnel rejected: Crypto Map Policy not found for Src: 192.168.1.0, Dst: 172.16.5.0 !",
+    ],
+)
+def test_it_reads_713061_in_the_message_guides_wording_alone(line):
+    (record,) = syslog.parse(Section(lines=[line], numbers=[1]))[0].records
+    assert (record["message_id"], record["bare"]) == ("713061", True)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         # Prose that quotes the message inside a sentence, or runs on after it.
         "The ASA said Rejecting IPSec tunnel: no matching crypto map entry for "
         "remote proxy 0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on "
