@@ -40,15 +40,21 @@ from analyzer.sections import (
 from analyzer.text import (
     _FLATTENED,
     BREAK,
+    COMMENT_RUN,
+    MARKER_CHARS,
     SPLITTING,
     Habits,
     clean_line,
     clean_lines,
+    comment_edits,
     decode_html,
+    decode_line,
     explode,
     explode_line,
     rejoin_wrapped,
+    shows_html,
     split_lines,
+    uncode,
     unwrap,
 )
 
@@ -327,7 +333,9 @@ def _stream(text: str):
     would have removed. Plain messages (see syslog.PLAIN), a run of them at a
     time, go to the syslog and IKE readers without being cleaned or looked at
     again; every other line is cleaned, exploded and sectioned as in the general
-    way, and read by all parsers. Same report as `_read_whole`."""
+    way, and read by all parsers. HTML is decoded when the text shows it, and a
+    block of comment lines is held until it ends, when its markers come off as
+    text.uncomment would take them. Same report as `_read_whole`."""
     if "\n" not in text and "\r" in text:
         return None
     if syslog.PLAIN.search(text) is None:
@@ -485,10 +493,15 @@ class _Stream:
         self.chunk = ""
         self.simple = False
         self.splits: bool | None = True
+        # Lines of a comment block held until it ends, when `uncomment` would
+        # decide whether its markers come off: (line, number).
+        self.held: list[tuple[str, int]] = []
 
     def read(self, text: str):
+        self.habits.html = shows_html(text)
         try:
             number = self.lines(text)
+            self.release()
             self.splitter.finish()
         except _Failed:
             return None
@@ -533,6 +546,9 @@ class _Stream:
                     i += 1
                     at += 1
                     continue
+                if self.held and syslog.plain(lines[i]) is not None:
+                    # A plain message ends the comment block held.
+                    self.release()
                 part = self.part
                 if (
                     part.streamed
@@ -600,6 +616,8 @@ class _Stream:
         if reading is None:
             self.other(line, number)
             return
+        if self.held:
+            self.release()
         splitter = self.splitter
         if splitter.current.command and splitter.acknowledges(line):
             splitter.prompt_lines.add(number)
@@ -643,13 +661,49 @@ class _Stream:
         goes to."""
         habits = self.habits
         line = raw.rstrip() if self.simple else clean_line(raw)
+        if "&" in line or "<" in line:
+            habits.markup(line)
+            if habits.html:
+                line = decode_line(line)
+        if line.lstrip(" ")[:1] in MARKER_CHARS:
+            # Perhaps a line of a comment block (see text.uncomment).
+            self.held.append((line, number))
+            return
+        if self.held:
+            if not line or line.isspace():
+                self.held.append((line, number))
+                return
+            self.release()
+        self.unwrapped(line, number, self.splits)
+
+    def release(self) -> None:
+        """The comment block held read, its markers off when `uncomment` would
+        take them off."""
+        held, self.held = self.held, []
+        lines = [line for line, _ in held]
+        run = [i for i, line in enumerate(lines) if line and not line.isspace()]
+        if len(run) >= COMMENT_RUN:
+            edits, undecided = comment_edits(lines, run, None)
+            self.habits.comments(edits, undecided)
+            for at, line in edits:
+                lines[at] = line
+        for line, (_, number) in zip(lines, held, strict=True):
+            self.unwrapped(line, number, True)
+
+    def unwrapped(self, line: str, number: int, splits: bool | None) -> None:
+        """One line as the general way's cleaning leaves it but for the steps
+        Habits tells of, exploded and sectioned. ``splits`` says whether the
+        line may split (None: look in the chunk)."""
+        habits = self.habits
+        if line[:1] == "`":
+            line = uncode(line)
         habits.cleaned(line, number - 1 - habits.blank)
         if line.strip():
             self.candidates.append(number)
-        if self.splits is None:
+        if splits is None:
             chunk = self.chunk
-            self.splits = any(word in chunk for word in SPLITTING)
-        if self.splits or len(line) >= _FLATTENED:
+            splits = self.splits = any(word in chunk for word in SPLITTING)
+        if splits or len(line) >= _FLATTENED or BREAK in line:
             pieces = explode_line(line)
         else:
             pieces = None

@@ -1,14 +1,16 @@
 """Cleaning a paste line by line, before anything reads it. Pure Python.
 
 Every step keeps the line count, so line numbers stay those of the input: pager
-debris, backspaces, escape codes and odd spaces go (`clean_line`); HTML entities
-and ``<br>`` tags a web page left are decoded (`decode_html`); mail quoting,
-terminal-logging time stamps, Markdown bullets and a block indent come off
-(`unwrap`); lines a terminal wrapped at its width are put back together
-(`rejoin_wrapped`); and a paste line holding several device lines (literal ``\\n``
-escapes, a flattened debug) is split, each piece keeping the number of the line
-it came from (`explode`). Telling a prompt from wrapped text uses the prompt
-recognition of analyzer.sections.
+debris, backspaces, escape codes and odd spaces go (`clean_line`); HTML entities,
+``<br>`` tags and the tags a web page wrapped around text are decoded or taken off
+(`decode_html`); mail quoting, terminal-logging time stamps, the comment markers
+of a script's block quoting output (`uncomment`), Markdown inline code around a
+line, Markdown bullets and a block indent come off (`unwrap`); lines a terminal
+wrapped at its width are put back together (`rejoin_wrapped`); and a paste line
+holding several device lines (literal ``\\n`` escapes, a flattened debug) is
+split, each piece keeping the number of the line it came from (`explode`).
+Telling a prompt from wrapped text uses the prompt recognition of
+analyzer.sections.
 """
 
 from __future__ import annotations
@@ -36,8 +38,33 @@ _ODD_SPACE = re.compile("[\u00a0\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]")
 _BULLET = re.compile(r"^[ ]{0,3}[-•] (?=\S)")
 _QUOTE = re.compile(r"^[ ]{0,3}>(?:[ ]?>){0,5}[ ]?")
 _STAMP = re.compile(r"^\[(?=[^\]]{0,40}\d{1,2}:\d\d:\d\d)[\w ,.:/+-]{8,40}\][ \t]?")
-# How a line that unwrap changes starts: a stamp, quoting, a bullet or an indent.
-_WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022")
+# How a line that unwrap changes starts: a stamp, quoting, a bullet, an indent,
+# a comment marker or a Markdown backtick.
+_WRAPPED_STARTS = ("[", ">", " ", "-", "\u2022", "#", "/", ";", "!", "`")
+# What a script, a config file or a source file puts in front of each line of a
+# comment that quotes device output: shell, Perl, Python and Tcl '#', C-style
+# '//', INI and Lisp ';', SQL and Lua '--', and IOS '!'.
+_MARKERS = ("#", "//", ";", "--", "!")
+MARKER_CHARS = "#/;-!"
+# What follows a '#' the device printed itself at the start of a line: the SA
+# counters of `show crypto ipsec sa` when a paste lost their indent, and
+# Libreswan's state numbers ("#3: initiating v2 parent SA").
+_STATE_NUMBER = re.compile(r"#\d{1,9}:")
+_DEVICE_HASH = (
+    "pkts ",
+    "pre-frag ",
+    "PMTUs ",
+    "send errors",
+    "recv errors",
+    "fragments ",
+    "decapsulated ",
+    "decaps",
+    "TFC ",
+    "Valid ICMP",
+    "Invalid ICMP",
+)
+_MARKER_INDENT = 8  # spaces a comment may be indented by (a function body's)
+COMMENT_RUN = 3  # marked lines, at least, in a comment block
 
 
 def clean_line(raw: str) -> str:
@@ -109,34 +136,76 @@ def clean_lines(lines: list[str]) -> list[str]:
 BREAK = "\x1e"
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#[xX][0-9a-fA-F]{1,6});")
 _BREAK_TAG = re.compile(r"<br\s{0,3}/?>", re.IGNORECASE)
+# The tags a page puts around text (colour spans, bold, code blocks, table
+# cells), by name, so that nothing a device prints between angle brackets is
+# taken for one: `<cr>`, `<1-65535>`, `<ip address>`, `<omitted>`, `<--- More
+# --->`, a syslog priority `<166>`, XML a device answers with. (The lookahead
+# lets the regex engine skip to each '<' at C speed.)
+_TAGS = (
+    r"/?(?:span|font|b|i|u|em|strong|code|pre|tt|kbd|samp|var|div|p|blockquote"
+    r"|small|big|sup|sub|mark|li|ul|ol|dl|dt|dd|table|thead|tbody|tr|td|th|h[1-6])"
+    r"(?:\s[^<>]{0,400})?\s?/?>"
+    r"|a\s[^<>]{0,400}>|/a>|(?:hr|img|wbr)(?:\s[^<>]{0,400})?\s?/?>"
+)
+_TAG = re.compile(f"<(?=[/A-Za-z])(?i:{_TAGS})")
+# Line break tags and the others, counted together to tell a paste's habit.
+_ANY_TAG = re.compile(f"<(?=[/A-Za-z])(?i:br\\s{{0,3}}/?>|{_TAGS})")
+
+
+def _markup(line: str) -> int:
+    """How many entities and tags ``line`` holds."""
+    found = len(_ENTITY.findall(line)) if "&" in line else 0
+    if "<" in line:
+        found += len(_ANY_TAG.findall(line))
+    return found
 
 
 def decode_html(lines: list[str]) -> list[str]:
     """Text that went through a web page's HTML on its way here: entities
-    (``&gt;``, ``&amp;``, ``&#39;``) decoded and ``<br>`` tags made line breaks,
-    when that is the paste's habit (two or more of them), never for a line that
-    merely contains an ampersand. A decoded line break becomes BREAK, where
-    `explode` splits the line, so line numbers stay the paste's."""
+    (``&gt;``, ``&amp;``, ``&#39;``) decoded, ``<br>`` tags made line breaks and
+    the tags a page wraps around text (``<span style=...>``, ``<b>``, ``<pre>``,
+    ``<code>``, ``<font>``) taken off, when that is the paste's habit (two or more
+    of them), never for a line that merely contains an ampersand or a ``<``. A
+    decoded line break becomes BREAK, where `explode` splits the line, so line
+    numbers stay the paste's."""
     if not any("&" in text or "<" in text for _, _, text in _blocks(lines)):
         return lines
     seen = 0
     for line in lines:
         if "&" in line or "<" in line:
-            seen += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+            seen += _markup(line)
             if seen >= 2:
                 break
     if seen < 2:
         return lines
-    out = []
-    for line in lines:
-        if "&" in line or "<" in line:
-            line = _BREAK_TAG.sub(BREAK, line)
-            if "&" in line:
-                line = html.unescape(line)
-            line = line.replace("\r", "").replace("\n", BREAK)
-            line = line.replace("\u00a0", " ")
-        out.append(line)
-    return out
+    return [decode_line(line) if "&" in line or "<" in line else line for line in lines]
+
+
+def decode_line(line: str) -> str:
+    """One line of a paste `decode_html` decodes: tags off, entities decoded."""
+    if "<" in line:
+        line = _TAG.sub("", _BREAK_TAG.sub(BREAK, line))
+    if "&" in line:
+        line = html.unescape(line)
+    return line.replace("\r", "").replace("\n", BREAK).replace("\u00a0", " ")
+
+
+def shows_html(text: str) -> bool:
+    """Whether the paste ``text`` holds two marks of HTML or more, looked for in
+    its text at once (`decode_html` counts them in the cleaned lines; a reader
+    that uses this must check that the two agree)."""
+    seen = 0
+    if "&" in text:
+        for _ in _ENTITY.finditer(text):
+            seen += 1
+            if seen >= 2:
+                return True
+    if "<" in text:
+        for _ in _ANY_TAG.finditer(text):
+            seen += 1
+            if seen >= 2:
+                return True
+    return False
 
 
 def unwrap(lines: list[str]) -> list[str]:
@@ -165,6 +234,12 @@ def unwrap(lines: list[str]) -> list[str]:
     filled = [line for line in lines if line.strip()]
     if not filled:
         return lines
+    if any(_has_marked(text) for _, _, text in _blocks(lines)):
+        lines = uncomment(lines, len(filled))
+        filled = [line for line in lines if line.strip()]
+    if any(text[:1] == "`" or "\n`" in text for _, _, text in _blocks(lines)):
+        lines = [uncode(line) if line[:1] == "`" else line for line in lines]
+        filled = [line for line in lines if line.strip()]
     # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
     # as a note-taking page exports a pasted debug.
     bulleted = sum(1 for line in filled if _BULLET.match(line))
@@ -186,6 +261,171 @@ def unwrap(lines: list[str]) -> list[str]:
         pad = " " * indent
         lines = [line[indent:] if line.startswith(pad) else line for line in lines]
     return lines
+
+
+def uncode(line: str) -> str:
+    """A line written as Markdown inline code (`` `%ASA-4-402116: ...` ``) without
+    its backticks; any other line as it is."""
+    return line[1:-1] if coded(line) else line
+
+
+def coded(line: str) -> bool:
+    """Whether ``line`` is one Markdown code span, backtick to backtick, around
+    text."""
+    return (
+        line[:1] == "`"
+        and line[-1:] == "`"
+        and line.count("`") == 2
+        and len(line) > 2
+        and not line[1:-1].isspace()
+    )
+
+
+def _marked(line: str, marker: str) -> int:
+    """How ``line`` stands to a comment ``marker``: 0 when it does not start with
+    it (after an indent of up to _MARKER_INDENT spaces), 1 when it is a comment
+    line with text, 2 when it holds nothing but marker characters (``#``,
+    ``#####``, ``!``, ``------``: a bare comment, a banner, a config's separator
+    or a table's rule)."""
+    body = line.lstrip(" ")
+    if not body.startswith(marker) or len(line) - len(body) > _MARKER_INDENT:
+        return 0
+    if not body.strip(MARKER_CHARS + " "):
+        return 2
+    if marker == "#" and (
+        body[1:2] == "!"
+        or body.startswith(_DEVICE_HASH, 1)
+        or (body[1:2].isdigit() and _STATE_NUMBER.match(body))
+    ):
+        # A script's "#!/usr/bin/perl" line, or the device's own '#'.
+        return 0
+    return 1
+
+
+def _unmark(line: str, marker: str) -> str:
+    """``line`` without its comment marker and the one space after it."""
+    body = line.lstrip(" ")
+    rest = body[len(marker) :]
+    if rest[:1] == " ":
+        rest = rest[1:]
+    return line[: len(line) - len(body)] + rest
+
+
+def uncomment(lines: list[str], filled: int) -> list[str]:
+    """The lines without the comment marker a script or file put in front of each
+    line of a block that quotes device output (a Perl script's "# Example
+    output:" header). A block is a run of lines each starting with the same
+    marker (blank lines and lines of marker characters alone in it): it loses
+    its markers when it holds COMMENT_RUN comment lines or more and either it
+    is (nearly) the whole paste (``filled`` lines with text) or, without its
+    markers, a device prompt with a command is in it. Its lines of marker
+    characters alone become blank. A commented-out part of a configuration, an
+    IOS config's ``!`` lines, a shell's ``# command`` prompts and a device's own
+    ``#pkts`` counters stay."""
+    out = lines
+    for run in _marked_runs(lines):
+        edits, _ = comment_edits(lines, run, filled)
+        if edits and out is lines:
+            out = list(lines)
+        for at, line in edits:
+            out[at] = line
+    return out
+
+
+def comment_edits(
+    lines: list[str], run: list[int], filled: int | None
+) -> tuple[list[tuple[int, str]], int]:
+    """What `uncomment` changes in one run of ``lines`` (the indexes of lines that
+    start with a marker character, only blank lines between them): (index, new
+    line) pairs, and, when ``filled`` is None (not known yet), the size of the
+    largest block that only being (nearly) the whole paste would strip."""
+    edits: list[tuple[int, str]] = []
+    undecided = 0
+    for marker in _MARKERS:
+        blocks: list[tuple[list[int], list[int]]] = []
+        comments: list[int] = []
+        bare: list[int] = []
+        for i in run:
+            state = _marked(lines[i], marker)
+            if state == 1:
+                comments.append(i)
+            elif state == 2:
+                bare.append(i)
+            else:
+                if len(comments) >= COMMENT_RUN:
+                    blocks.append((comments, bare))
+                comments, bare = [], []
+        if len(comments) >= COMMENT_RUN:
+            blocks.append((comments, bare))
+        for comments, bare in blocks:
+            quoted = _is_quoted_output(lines, comments, marker)
+            size = len(comments) + len(bare)
+            if quoted is None:
+                if filled is None:
+                    undecided = max(undecided, size)
+                    continue
+                quoted = size * 10 >= filled * 9
+            if quoted:
+                edits.extend((at, _unmark(lines[at], marker)) for at in comments)
+                edits.extend((at, "") for at in bare)
+    return edits, undecided
+
+
+# A line that starts (after an indent) with a character a comment marker does:
+# at the start of a block, and after a line break (a literal "\n" lets the regex
+# engine skip at C speed where "^" would try every character).
+_MARKED_START = re.compile(rf" {{0,{_MARKER_INDENT}}}[#/;!-]")
+_MARKED_AFTER = re.compile(rf"\n {{0,{_MARKER_INDENT}}}[#/;!-]")
+
+
+def _has_marked(text: str) -> bool:
+    """Whether a line of ``text`` (lines joined) starts as a comment would."""
+    return bool(_MARKED_START.match(text) or _MARKED_AFTER.search(text))
+
+
+def _marked_runs(lines: list[str]):
+    """Runs of COMMENT_RUN lines or more that start with a marker character,
+    with only blank lines between them: (their indexes)."""
+    run: list[int] = []
+    for start, block, text in _blocks(lines):
+        if not _has_marked(text):
+            if len(run) >= COMMENT_RUN:
+                yield run
+            run = []
+            continue
+        for i, line in enumerate(block, start=start):
+            if not line or line.isspace():
+                continue
+            if line.lstrip(" ")[:1] in MARKER_CHARS:
+                run.append(i)
+                continue
+            if len(run) >= COMMENT_RUN:
+                yield run
+            run = []
+    if len(run) >= COMMENT_RUN:
+        yield run
+
+
+def _is_quoted_output(
+    lines: list[str], comments: list[int], marker: str
+) -> bool | None:
+    """Whether the comment block of ``comments`` quotes device output (see
+    `uncomment`): True when a prompt with a command is in it once its markers are
+    off, False when every line of it is a prompt already (a shell's "# tcpdump
+    -ni eth0": a session, not a comment), None when only being (nearly) the
+    whole paste would tell."""
+    prompts = 0
+    for at in comments:
+        found = match_prompt(lines[at].lstrip(" "))
+        if found is not None and found[1] is not None:
+            prompts += 1
+            continue
+        found = match_prompt(_unmark(lines[at], marker).lstrip(" "))
+        if found is not None and found[1] is not None:
+            return True
+    if prompts == len(comments):
+        return False
+    return None
 
 
 # Widths a terminal window is commonly left at; a paste copied from one that wraps
@@ -407,10 +647,21 @@ class Habits:
     by itself (`clean_line`, `explode_line`) can tell at the end whether the paste
     needed the whole-paste steps after all. Lines the caller knows leave every step
     nothing to do (see analyzer.parsers.syslog.PLAIN) are only counted (`filled`
-    and `widest`); every other line goes through `raw` and `cleaned`."""
+    and `widest`); every other line goes through `raw`, `markup` and `cleaned`.
 
-    def __init__(self):
+    Three steps the reader may take itself, a line (or a comment block) at a
+    time: decoding HTML when it knew beforehand that the paste shows it (``html``,
+    from `shows_html`: `any` checks the cleaned lines agree), taking a comment
+    block's markers off (`comment_edits`, told to `comments`) and a line's
+    inline code backticks (`coded`)."""
+
+    def __init__(self, html: bool = False):
+        self.html = html
         self.entities = 0
+        # Comment blocks: lines of marker characters alone made blank, and the
+        # largest block only being (nearly) the whole paste would strip.
+        self.blanked = 0
+        self.undecided = 0
         self.blank = 0
         self.stamped = 0
         self.quoted = 0
@@ -433,10 +684,19 @@ class Habits:
             else:
                 self.at_widest += lines
 
-    def cleaned(self, line: str, filled_before: int) -> None:
-        """One cleaned line; ``filled_before`` lines with text came before it."""
+    def markup(self, line: str) -> None:
+        """One cleaned line, before HTML decoding."""
         if "&" in line or "<" in line:
-            self.entities += len(_ENTITY.findall(line)) + len(_BREAK_TAG.findall(line))
+            self.entities += _markup(line)
+
+    def comments(self, edits: list[tuple[int, str]], undecided: int) -> None:
+        """What `comment_edits` gave for one run of comment lines."""
+        self.blanked += sum(1 for _, line in edits if not line)
+        self.undecided = max(self.undecided, undecided)
+
+    def cleaned(self, line: str, filled_before: int) -> None:
+        """One line as cleaning, HTML decoding and the comment and inline code
+        steps left it; ``filled_before`` lines with text came before it."""
         if not line.strip():
             self.blank += 1
             return
@@ -454,11 +714,14 @@ class Habits:
 
     def any(self, lines: int) -> bool:
         """True when one of the whole-paste steps would change a paste of
-        ``lines`` lines: HTML decoding, a habit `unwrap` removes, or lines a
-        terminal may have wrapped."""
+        ``lines`` lines in a way the reader did not: HTML decoding where it did
+        not decode (or the reverse), a habit `unwrap` removes (a comment block it
+        left that is nearly the whole paste among them), or lines a terminal may
+        have wrapped."""
         filled = lines - self.blank
         return (
-            self.entities >= 2
+            (self.entities >= 2) != self.html
+            or self.undecided * 10 >= (filled + self.blanked) * 9 > 0
             or (self.stamped >= 2 and self.stamped * 2 >= filled)
             or (self.quoted >= 3 and self.quoted * 5 >= filled)
             or (self.bulleted >= 3 and self.bulleted * 5 >= filled)

@@ -6,8 +6,10 @@ receive timestamp in front), EMBLEM (`<166>123: fw01: Mar 12 ...: %ASA-...`), RF
 timestamps (`2024-03-01T10:00:00.123+01:00`), bare messages (`%ASA-4-106023: ...`),
 IOS buffers with sequence numbers and uptime stamps (`000123: *Mar  1 00:01:02.123:`)
 the ASA's timestamped debug lines (`Jun 10 17:36:13 [IKEv1]: IP = ...`, also when
-printed right after the prompt), and rows of a log search exported as CSV
-(`"2024-03-01T10:00:03.000+0000","fw01","... %ASA-4-106023: ..."`). FTD connection
+printed right after the prompt), rows of a log search exported as CSV
+(`"2024-03-01T10:00:03.000+0000","fw01","... %ASA-4-106023: ..."`), and the few ASA
+messages a guide quotes by their text alone, read as those messages with ``bare``
+True (713061's `Rejecting IPSec tunnel: no matching crypto map entry ...`). FTD connection
 events (430002/430003) give ``src``, ``dst``, ports, ``protocol``, interfaces,
 ``acl`` (the access control rule), ``rule_action`` and ``action``.
 
@@ -479,11 +481,13 @@ _SPI_FROM = re.compile(
     r"\(SPI= ?(?P<spi>0x[0-9A-Fa-f]{1,8})[^)]{0,60}\) from (?P<peer>" + IPV4 + r")"
 )
 # 402116: the packet that came out of the tunnel and the proxies of the SA it
-# does not match.
+# does not match. The message guide prints "its remote proxy as"; ASA 8.0 to 9.x
+# print "its remote_proxy as" (and may so print the local one). The message ends
+# at its period, or at a quote or Markdown backtick the paste put after it.
 _INNER = re.compile(
     r"from (?P<peer>[0-9a-fA-F.:]{3,45})[ .(].{0,200}?destination as (?P<dst>[0-9a-fA-F.:]{3,45}), "
-    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local proxy as (?P<local>[^ ]{3,80}) "
-    r"and its remote proxy as (?P<remote>[^ ]{3,80}?)\.?$"
+    r"its source as (?P<src>[0-9a-fA-F.:]{3,45}).{0,120}?local[ _]proxy as (?P<local>[^ ]{3,80}) "
+    r"and its remote[ _]proxy as (?P<remote>[^ ]{3,80}?)\.?[`'\")\]]{0,3}$"
 )
 _IOS_PEER = re.compile(
     rf"(?:srcaddr=|peer at |[Pp]eer |from |remote= ?)(?P<peer>{IPV4})"
@@ -1129,7 +1133,58 @@ def read_line(line: str) -> dict | None:
         m = _ASA_TAG.search(window)
         if m and (m.start() == 0 or window[m.start() - 1] in " :"):
             return _asa_record(line, m)
+    if line[:1] in _BARE_FIRST:
+        record = _bare_body(line)
+        if record is not None:
+            return record
     return _untagged(line)
+
+
+# ASA messages quoted by their text alone, without stamp or tag, that no other
+# message's text starts with, each with the shape its whole text must have:
+# documentation and forum posts quote 713061 so, the Group and IP left out, in
+# the wording ASA 8.x-9.x print ("Rejecting IPSec tunnel: no matching crypto map
+# entry for remote proxy ... local proxy ... on interface outside") and in the
+# message guide's ("Tunnel rejected: Crypto Map Policy not found for Src:...,
+# Dst: ...!").
+_BARE_BODIES = (
+    (
+        "713061",
+        re.compile(
+            r"Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+            r"[0-9A-Fa-f.:]{2,45}/[0-9A-Fa-f.:]{1,45}/\d{1,3}/\d{1,5} local proxy "
+            r"[0-9A-Fa-f.:]{2,45}/[0-9A-Fa-f.:]{1,45}/\d{1,3}/\d{1,5} on interface "
+            r"[\w.\-/]{1,48}\.?$"
+        ),
+    ),
+    (
+        "713061",
+        re.compile(
+            r"Tunnel rejected: Crypto Map Policy not found for Src: ?"
+            r"[0-9A-Fa-f.:]{2,45}, Dst: ?[0-9A-Fa-f.:]{2,45} ?!?$"
+        ),
+    ),
+)
+_BARE_FIRST = frozenset(pattern.pattern[0] for _, pattern in _BARE_BODIES)
+
+
+def _bare_body(line: str) -> dict | None:
+    """The message a line holding only a known ASA message's text is (see
+    _BARE_BODIES), with ``bare`` True: no stamp, host or peer to give."""
+    for message_id, pattern in _BARE_BODIES:
+        if pattern.match(line):
+            entry = syslog_catalog.ASA[message_id]
+            return {
+                "timestamp": None,
+                "host": None,
+                "platform": "asa",
+                "facility": "ASA",
+                "severity": entry.severity,
+                "message_id": message_id,
+                "text": line.strip(),
+                "bare": True,
+            }
+    return None
 
 
 def _asdm_row(line: str) -> dict | None:

@@ -70,7 +70,7 @@ def _outside_policy(messages: list[dict]) -> list[Finding]:
                     "remove the overlapping entry on the peer. The ASA drops these "
                     "packets."
                 ),
-                link=links.DEBUG_PHASE2_MISMATCH,
+                link=links.PHASE2_CRYPTO_ACL_MIRROR,
                 lines=[r["lines"][0] for r in hits][:_MAX_LINES],
                 next_commands=[
                     f"show crypto ipsec sa peer {peer}",

@@ -197,3 +197,66 @@ def test_a_buffers_wrapped_lines_stay_with_their_message_when_counted(
     (source,) = report.sources_of("syslog")
     assert report.unparsed == []
     assert source.records and all(r.get("more") == [wrapped] for r in source.records)
+
+
+def _log(count: int) -> str:
+    return "".join(
+        f"Mar 12 2024 10:00:{n % 60:02d} fw01 : %ASA-6-302013: Built outbound TCP "
+        f"connection {n} for outside:192.0.2.1/25 (192.0.2.1/25) to "
+        f"inside:10.0.0.5/4000 (10.0.0.5/4000)\n"
+        for n in range(count)
+    )
+
+
+_ISAKMP = _text(FIXTURES / "ike" / "asa82_show_crypto_isakmp_sa.txt")
+
+
+def _commented(text: str, marker: str = "#") -> str:
+    return "".join(f"{marker} {line}\n" for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    "mangled",
+    [
+        # A comment block quoting output, with its prompt, between two logs.
+        _commented(_ISAKMP),
+        _commented(_ISAKMP, "//"),
+        # The same, blank lines and a bare marker inside the block.
+        _commented(_ISAKMP).replace("# Total IKE SA", "#\n\n# Total IKE SA"),
+        # A comment block with no prompt: left as it is (not the whole paste).
+        _commented("\n".join(_ISAKMP.splitlines()[1:])),
+        # Two comment lines only, and a shell session's prompts.
+        "# checked on fw01\n# after the change\n",
+        "# tcpdump -ni eth0 esp\n# cat /etc/ipsec.conf\n# grep charon /var/log/syslog\n",
+        # A log line written as inline code, and a fence around output.
+        "`Mar 12 2024 10:01:00 fw01 : %ASA-4-402114: IPSEC: Received an ESP packet "
+        "(SPI= 0x3D91F47A, sequence number= 0x1A) from 203.0.113.50 (user= "
+        "203.0.113.50) to 192.0.2.1 with an invalid SPI.`\n",
+        "```\n" + _ISAKMP + "```\n",
+        # Output in HTML: spans, a code block, entities.
+        "<pre><code>"
+        + _ISAKMP.replace("MM_ACTIVE", "<b>MM_ACTIVE</b>")
+        + "</code></pre>\n",
+        _ISAKMP.replace("\n", "<br>\n"),
+        # One tag alone is no habit.
+        _ISAKMP.replace("MM_ACTIVE", "<b>MM_ACTIVE"),
+    ],
+)
+def test_a_mangled_part_between_plain_messages_reads_as_the_general_way(mangled):
+    """Between runs of plain messages, HTML, comment blocks and inline code are
+    cleaned as the general way cleans them: the stream takes them off (or leaves
+    them) itself, and reads the paste the same."""
+    text = _log(40) + mangled + _log(40)
+    assert engine._stream(text) is not None
+    _same(text)
+
+
+def test_a_comment_block_that_is_nearly_the_whole_paste_takes_the_general_way():
+    """Only the whole paste tells whether a comment block without a prompt is
+    quoted output: when it is nearly all of it, the stream gives way."""
+    body = _commented(("\n".join(_ISAKMP.splitlines()[1:]) + "\n") * 12)
+    text = _log(3) + body
+    assert engine._stream(text) is None
+    _same(text, streamed_only=False)
+    sources = engine.analyze(text).sources_of("asa.show_crypto_isakmp_sa")
+    assert sources and all(source.records for source in sources)

@@ -125,3 +125,42 @@ def test_the_summary_counts_in_the_singular_when_there_is_one():
     )
     (summary,) = [f for f in report.findings if f.code == "syslog.summary"]
     assert summary.title == "1 syslog message, 1 message ID"
+
+
+def test_traffic_outside_the_sa_points_at_the_crypto_acl_mirror_section():
+    """402116 (a decrypted packet outside the SA's proxies, here in the "remote_proxy"
+    wording ASA 8.0 to 9.x print) is the peer's crypto ACL being wider than this
+    side's: a warning naming the packet's source, linked to the section on ACLs
+    that are not mirror images."""
+    report = analyze(
+        "Jan 19 2015 20:00:43: %ASA-4-402116: IPSEC: Received an ESP packet (SPI= "
+        "0x76F99C4C, sequence number= 0x2D) from 93.184.216.34 (user= 93.184.216.34) "
+        "to 11.11.11.11.  The decapsulated inner packet doesn't match the negotiated "
+        "policy in the SA.  The packet specifies its destination as 10.10.10.11, its "
+        "source as 10.14.155.11, and its protocol as icmp.  The SA specifies its "
+        "local proxy as 10.10.10.11/255.255.255.255/ip/0 and its remote_proxy as "
+        "192.168.60.60/255.255.255.255/ip/0.\n"
+    )
+    (finding,) = [f for f in report.findings if f.code == "syslog.ipsec_outside_policy"]
+    assert finding.severity == "warning"
+    assert (finding.article, finding.anchor) == (
+        "ipsec-phase2-errors",
+        "crypto-acl-mirror",
+    )
+    assert finding.anchor in anchors(finding.article)
+    assert "from 10.14.155.11 to 10.10.10.11" in finding.detail
+    assert "remote 192.168.60.60/255.255.255.255/ip/0" in finding.detail
+
+
+def test_713061_quoted_alone_is_read_but_blames_nothing():
+    """A standby tunnel's "Rejecting IPSec tunnel ... remote proxy 0.0.0.0/..."
+    quoted by its text alone is counted as 713061; by itself it raises nothing
+    above info (AWS's guide: the standby tunnel logs it, and it can be ignored)."""
+    report = analyze(
+        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+        "0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on interface outside\n"
+    )
+    (summary,) = [f for f in report.findings if f.code == "syslog.summary"]
+    assert "713061 x1" in summary.detail
+    assert [f.severity for f in report.findings] == ["info"]
+    assert report.unparsed_lines == 0

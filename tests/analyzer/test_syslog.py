@@ -266,6 +266,142 @@ def test_it_keeps_wrapped_lines_with_their_message_inside_a_buffer():
     assert message["lines"] == [13, 14]
 
 
+_402116 = (
+    "%ASA-4-402116: IPSEC: Received an ESP packet (SPI= 0x76F99C4C, sequence "
+    "number= 0x2D) from 93.184.216.34 (user= 93.184.216.34) to 11.11.11.11.  The "
+    "decapsulated inner packet doesn't match the negotiated policy in the SA.  The "
+    "packet specifies its destination as 10.10.10.11, its source as 10.14.155.11, "
+    "and its protocol as icmp.  The SA specifies its local proxy as "
+    "10.10.10.11/255.255.255.255/ip/0 and its {remote} as "
+    "192.168.60.60/255.255.255.255/ip/0.{end}"
+)
+
+
+@pytest.mark.parametrize(
+    "remote, end, prefix",
+    [
+        # The message guide's wording.
+        ("remote proxy", "", "Jan 19 2015 20:00:43: "),
+        # What ASA 8.0 to 9.x print, and the same quoted in prose or Markdown.
+        ("remote_proxy", "", "Jan 19 2015 20:00:43: "),
+        ("remote_proxy", "`", "the log said `"),
+        ("remote_proxy", '"', '"'),
+        ("remote proxy", ")", "(see "),
+        ("remote_proxy", "", "<164>Jan 19 20:00:43 fw01 "),
+    ],
+)
+def test_it_reads_the_packet_and_proxies_of_402116_in_each_wording(remote, end, prefix):
+    """402116 names the packet that came out of the tunnel and the proxies of the
+    SA it did not match, whether the firmware prints "remote proxy" or
+    "remote_proxy", and whatever quote the paste closed the message with."""
+    line = prefix + _402116.format(remote=remote, end=end)
+    (record,) = syslog.parse(Section(lines=[line], numbers=[1]))[0].records
+    assert record["message_id"] == "402116"
+    assert (record["inner_src"], record["inner_dst"], record["peer"]) == (
+        "10.14.155.11",
+        "10.10.10.11",
+        "93.184.216.34",
+    )
+    assert record["local_proxy"] == "10.10.10.11/255.255.255.255/ip/0"
+    assert record["remote_proxy"] == "192.168.60.60/255.255.255.255/ip/0"
+
+
+def test_a_402116_without_its_proxies_names_no_packet():
+    """The short form of 402116 (the sentence about the policy and nothing after)
+    gives the peer and SPI but no packet or proxies to blame."""
+    line = (
+        "%ASA-4-402116: IPSEC: Received an ESP packet (SPI= 0xA40D0530, sequence "
+        "number= 0x5C) from 203.0.113.50 (user= 203.0.113.50) to 192.0.2.1.  The "
+        "decapsulated inner packet doesn't match the negotiated policy in the SA."
+    )
+    (record,) = syslog.parse(Section(lines=[line], numbers=[1]))[0].records
+    assert (record["peer"], record["spi"]) == ("203.0.113.50", "0xA40D0530")
+    assert "remote_proxy" not in record and "inner_src" not in record
+
+
+_713061 = (
+    "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+    "{remote} local proxy {local} on interface {iface}"
+)
+
+
+@pytest.mark.parametrize(
+    "remote, local, iface, end",
+    [
+        # AWS's ASA guide: the standby tunnel's any-to-any proxies.
+        ("0.0.0.0/0.0.0.0/0/0", "0.0.0.0/0.0.0.0/0/0", "outside", ""),
+        (
+            "172.16.22.0/255.255.255.0/0/0",
+            "10.1.1.0/255.255.255.128/0/0",
+            "outside",
+            "",
+        ),
+        # A host and a port, another interface name, a sentence's period.
+        (
+            "10.3.10.5/255.255.255.255/17/500",
+            "192.168.245.0/255.255.255.0/0/0",
+            "OUTSIDE-2",
+            ".",
+        ),
+        ("2001:db8:10::/64/0/0", "2001:db8:20::/64/0/0", "outside", ""),
+    ],
+)
+def test_it_reads_713061_quoted_by_its_text_alone(remote, local, iface, end):
+    """A guide or a forum quotes 713061 without stamp, tag, Group or IP: it is
+    still that message, with no peer to name."""
+    line = _713061.format(remote=remote, local=local, iface=iface) + end
+    (record,) = syslog.parse(Section(lines=[line], numbers=[4]))[0].records
+    assert (record["message_id"], record["platform"], record["severity"]) == (
+        "713061",
+        "asa",
+        3,
+    )
+    assert record["bare"] is True and record["lines"] == [4, 4]
+    assert record["timestamp"] is None and "peer" not in record
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tunnel rejected: Crypto Map Policy not found for Src:10.1.1.0, Dst: 10.2.2.0!",
+        "Tunnel rejected: Crypto Map Policy not found for Src: 192.168.1.0, Dst: 172.16.5.0 !",
+    ],
+)
+def test_it_reads_713061_in_the_message_guides_wording_alone(line):
+    (record,) = syslog.parse(Section(lines=[line], numbers=[1]))[0].records
+    assert (record["message_id"], record["bare"]) == ("713061", True)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Prose that quotes the message inside a sentence, or runs on after it.
+        "The ASA said Rejecting IPSec tunnel: no matching crypto map entry for "
+        "remote proxy 0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on "
+        "interface outside",
+        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+        "0.0.0.0/0.0.0.0/0/0 local proxy 0.0.0.0/0.0.0.0/0/0 on interface outside "
+        "every few seconds, is that a problem?",
+        # The sentence without the proxies.
+        "Rejecting IPSec tunnel: no matching crypto map entry",
+    ],
+)
+def test_a_713061_text_that_is_not_the_whole_line_is_not_a_message(line):
+    sources = syslog.parse(Section(lines=[line], numbers=[1]))
+    assert not [r for s in sources for r in s.records if r.get("message_id")]
+
+
+def test_713061_with_its_group_and_ip_stays_the_ike_readers():
+    """The debug's form ("Group = x, IP = y, Rejecting IPSec tunnel ...") names a
+    peer and is IKE debug output, not a bare message text."""
+    line = "Group = 203.0.113.50, IP = 203.0.113.50, " + _713061.format(
+        remote="10.3.10.0/255.255.255.0/0/0",
+        local="192.168.245.0/255.255.255.0/0/0",
+        iface="outside",
+    )
+    assert syslog.read_line(line) is None or not syslog.read_line(line).get("bare")
+
+
 def test_it_finds_nothing_in_output_that_is_not_syslog():
     """A tcpdump capture and a config give no syslog source."""
     report = analyze(text_of("tcpdump/ike_two_way_v.txt"))
