@@ -6,7 +6,8 @@ databases see the same terms:
 - identifiers are kept whole, separators squashed out, and split into parts:
   ``%ASA-5-713904`` gives ``asa5713904``, ``asa`` and ``713904`` (a six-digit
   message ID counts in full); ``MM_WAIT_MSG4`` and ``MM-WAIT-MSG4`` give
-  ``mmwaitmsg4``, ``mm``, ``wait`` and ``msg4``;
+  ``mmwaitmsg4``, ``mm``, ``wait`` and ``msg4``; in a query, words joined by a
+  hyphen that no article writes joined (``ctrl-break``) are read as the words;
 - plain words are lower-cased, lightly stemmed (``tunnels`` and ``tunnel``,
   ``decryption`` and ``decrypted`` meet) and stop words are dropped;
 - what changes from one paste to the next (addresses, hex SPIs, timestamps,
@@ -438,6 +439,18 @@ def query_plan(
             and not (n == 0 and len(terms) > 1)
         }
         raw = {t for t in tokens if t.isalpha() and stem(t) != t}
+        # Words typed with a hyphen or underscore between them (``ctrl-break``,
+        # ``re-negotiate``, ``nat-control``): their whole, squashed, is a term
+        # only if the index knows it (or its stem); else they are read as the
+        # words they are. Not a name with a letter or a stop word for a part
+        # (``nat-t-ike``, ``no-response``): that is one identifier, not words.
+        glued = {
+            i: terms[0][0]
+            for i, terms in enumerate(per_token)
+            if len(terms) > 1
+            and terms[0][0].isalpha()
+            and len(terms) == len([p for p in _PART_RE.split(tokens[i]) if p]) + 1
+        }
         phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}
         inner = {i: _inner_identifiers(t) for i, t in enumerate(tokens)}
         found = known(
@@ -447,6 +460,8 @@ def query_plan(
             | raw
             | set(phrases.values())
             | {j for runs in inner.values() for j in runs}
+            | set(glued.values())
+            | {stem(j) for j in glued.values()}
         )
         taken: set[int] = set()
         # Longest joins first; a word joins at most once.
@@ -463,7 +478,7 @@ def query_plan(
                     joins[start] = (end, term)
                 taken.update(range(start, end))
     else:
-        found, splits, raw, inner = set(), {}, set(), {}
+        found, splits, raw, inner, glued = set(), {}, set(), {}, {}
     weights: dict[str, float] = {}
     alternatives: dict[str, tuple[str, ...]] = {}
     i = 0
@@ -497,6 +512,18 @@ def query_plan(
             if run in found:
                 _add(weights, run, 1.0)
                 break
+        if i in glued:
+            whole = glued[i]
+            if whole not in found and stem(whole) in found:
+                _add(weights, stem(whole), 1.0)  # re-negotiate: renegotiates
+            elif whole not in found:
+                # No article writes the words glued: each counts as typed
+                # alone, and the whole, which no article could hold, not at all
+                # (an unknown word counts as the rarest in ``rank``'s cut-off).
+                for t, _w in per_token[i][1:]:
+                    _add(weights, t, 1.0)
+                i += 1
+                continue
         for t, w in per_token[i]:
             if t in splits and t not in found and splits[t]:
                 for piece in splits[t]:

@@ -291,6 +291,44 @@ def test_it_joins_words_the_index_knows_as_one_identifier():
     }
 
 
+def test_it_reads_hyphenated_words_no_article_writes_joined_as_the_words():
+    """`ctrl-break`, `nat-control`, `INVALID_SPI`: when no article holds the whole,
+    it is no term (it would count as the rarest word typed) and the words count as
+    typed alone; a whole the index knows stays, and so does its stem
+    (`re-negotiate` meets `renegotiates`)."""
+    vocabulary = {"ctrl", "break", "nat", "control", "invalid", "spi", "renegoti"}
+
+    def known(candidates):
+        return vocabulary & set(candidates)
+
+    assert query_terms("ctrl-break", known=known) == {"ctrl": 1.0, "break": 1.0}
+    assert query_terms("nat-control enabled", known=known) == {
+        "nat": 1.0,
+        "control": 1.0,
+        "enabl": 1.0,
+    }
+    assert query_terms("INVALID_SPI", known=known) == {"invalid": 1.0, "spi": 1.0}
+    assert query_terms("re-negotiate", known=known)["renegoti"] == 1.0
+    # Known whole: read as the identifier, its parts as parts.
+    assert query_terms("nat-control", known=lambda c: {"natcontrol"} & set(c)) == {
+        "natcontrol": 1.0,
+        "nat": PART_WEIGHT,
+        "control": PART_WEIGHT,
+    }
+
+
+def test_it_keeps_a_name_with_a_letter_or_stop_word_for_a_part_whole():
+    """`nat-t-ike` and `no-response` (nmap's service and reason) are names, not
+    words written with a hyphen: unknown, they stay whole terms."""
+    vocabulary = {"nat", "ike", "respons"}
+
+    def known(candidates):
+        return vocabulary & set(candidates)
+
+    assert query_terms("nat-t-ike", known=known)["nattike"] == 1.0
+    assert query_terms("no-response", known=known)["noresponse"] == 1.0
+
+
 def test_it_reads_an_identifier_of_several_parts_by_its_parts():
     """`v2N_TS_UNACCEPTABLE`, unknown whole, is read by its parts and the run the
     index knows (TS_UNACCEPTABLE), never by letter runs that cross its parts

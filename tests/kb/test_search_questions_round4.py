@@ -303,9 +303,6 @@ KNOWN_MISSES: dict[str, str] = {
     "diagnosing unexpected network traffic with tcpdump on linux servers": (
         "the other-vendors article, the only one saying 'diagnose', beats the tcpdump article, which mentions neither 'diagnose' nor 'network' nor 'unexpected': 'tcpdump' itself is in nine articles and weighs little, and the tcpdump article is cut by MIN_MATCH (second without it)"
     ),
-    "bought 1841 on ebay PASSWORD RECOVERY FUNCTIONALITY IS DISABLED, does not respond to ctrl-break": (
-        "no answer although the article scores 200 times the next one without the cut-off: 'bought' and 'ebay' are unknown and weigh as the rarest words, and 'ctrl-break' squashes to an unknown identifier counted the same though the article holds 'ctrl' and 'break'"
-    ),
 }
 
 # Questions without an answer that still get one, with why.
