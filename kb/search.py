@@ -164,6 +164,9 @@ PHRASES = {
     ("security", "association"): "sa",
     ("security", "associations"): "sa",
     ("main", "mode"): "main mode",
+    ("system", "log"): "syslog",
+    ("system", "logs"): "syslog",
+    ("system", "logging"): "syslog",
 }
 
 # Synonyms are added beside the word typed (keys and values are terms, stemmed):
@@ -1226,6 +1229,13 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
                 if swap_only and (
                     len(word) != len(term) or sorted(word) != sorted(term)
                 ):
+                    continue
+                if abs(len(word) - len(term)) > 1 and not (
+                    word.startswith(term) or term.startswith(word)
+                ):
+                    # Two letters more or fewer is another word (``appliance``
+                    # is not ``application``), unless they are a suffix the
+                    # stemmer left (``intermittently``, ``intermittent``).
                     continue
                 d = _edit_distance(term, word, limit)
                 if d <= limit:

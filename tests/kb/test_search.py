@@ -251,6 +251,42 @@ def test_it_writes_out_the_fields_abbreviations():
     assert "presharedkey" in query_terms("psk")
 
 
+def test_it_reads_system_log_as_syslog():
+    """Cisco's guides say "system log messages" for what the articles call syslog."""
+    assert query_tokens("cisco security appliance system log messages") == [
+        "cisco",
+        "security",
+        "appliance",
+        "syslog",
+        "messages",
+    ]
+    assert query_tokens("System Logs") == ["syslog"]
+    assert query_tokens("system logging") == ["syslog"]
+    assert query_tokens("system clock") == ["system", "clock"]
+
+
+def test_a_typo_is_not_two_letters_off_unless_they_are_a_suffix(monkeypatch):
+    """`appliance` is a word of its own, not `application` typed two letters
+    long; `intermittently` is `intermittent` with a suffix the stemmer left, and
+    `encyrption` two letters swapped in `encryption`."""
+    from kb import search as kb_search
+
+    words = {"applic": 3, "intermittent": 2, "encrypt": 9}
+    by_length: dict[int, list] = {}
+    for word, n in words.items():
+        by_length.setdefault(len(word), []).append((word, n))
+    snapshot = kb_search._Snapshot(words, by_length, {}, {})
+    monkeypatch.setattr(kb_search, "_snapshot", lambda: snapshot)
+
+    def corrected(typed):
+        terms = query_terms(typed)
+        return set(kb_search.correct_terms(terms, query_tokens(typed)))
+
+    assert corrected("appliance") == {"applianc"}
+    assert corrected("intermittently") == {"intermittent"}
+    assert corrected("encyrpt") == {"encrypt"}
+
+
 def test_it_adds_synonyms_beside_the_word_typed():
     """`decrypt` also looks for `decaps`, a little lighter than the word typed."""
     terms = query_terms("no decrypts")

@@ -264,9 +264,6 @@ NO_ANSWER = [
 
 # Rows the search misses, with why.
 KNOWN_MISSES: dict[str, str] = {
-    "cisco security appliance system log messages": (
-        "the other-vendors article wins on 'cisco' and 'log' in its title; the syslog reference says 'syslog' (one word, not 'system log') and never 'security appliance', and the stemmer reads 'appliance' as 'applic' (application)"
-    ),
     "ASA-6-106100 access-list denied hit-cnt first hit": (
         "only the phase 1 checklist quotes a whole %ASA-6-106100 line with hit-cnt; the syslog reference names 106100 but holds neither the full tag nor 'hit-cnt', so it falls under MIN_MATCH (second without the cut-off)"
     ),
