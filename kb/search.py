@@ -202,6 +202,20 @@ GENERIC_WORDS = frozenset(
 )
 GENERIC_WEIGHT = 0.3
 
+# Names of products and platforms (stems): they say on which box a symptom was
+# seen, and the article about the symptom applies on every box. "packets above
+# 1419 bytes ... pix to fortigate" is about MTU, not about the PIX or the
+# FortiGate, which articles about other things name in their titles.
+PLATFORM_WORDS = frozenset(
+    """
+    pix asa fwsm ftd firepow ios xe nx cisco fortig fortinet fortio juniper srx junos
+    palo alto paloalto panos checkpoint sonicwal meraki mikrotik pfsens opnsens vyo
+    strongswan libreswan openswan racoon linux ubuntu debian cento rhel window
+    azur aw watchguard sophos zyxel draytek
+    """.split()
+)
+PLATFORM_WEIGHT = 0.5
+
 # Suffixes stripped by ``stem`` when what is left is long enough.
 _STEM_DOUBLES = frozenset("bdfgkmnprt")
 # What is left of ``coming`` or ``based`` once stripped: consonant, vowel,
@@ -1292,7 +1306,9 @@ def rank(
     holds it, and no more, so it can never outrank the phrase itself. An article holding less
     than MIN_MATCH of what was typed is no answer and is left out: terms weigh
     by rarity, a plain word no article knows as much as the rarest known one, a
-    guessed term held counts half.
+    guessed term held counts half. A product or platform the articles name
+    (PLATFORM_WORDS) weighs half, in the ranking and the cut-off; one no article
+    names counts in full in the cut-off (the question may be about it).
     """
 
     def rarity(n: int) -> float:
@@ -1303,6 +1319,8 @@ def rank(
         t: w * rarity(df[t]) if df.get(t) and t not in joined_words else 0.0
         for t, w in terms.items()
     }
+    for t in PLATFORM_WORDS.intersection(idf):
+        idf[t] *= PLATFORM_WEIGHT
     query_weight = sum(idf.values()) or 1.0
     if groups is None:
         groups = {t: {t} for t in terms}

@@ -287,6 +287,28 @@ def test_a_typo_is_not_two_letters_off_unless_they_are_a_suffix(monkeypatch):
     assert corrected("encyrpt") == {"encrypt"}
 
 
+def test_a_platform_named_weighs_less_than_the_symptom(monkeypatch):
+    """ "fragmentation pix to fortigate": the article about fragmentation that
+    names the FortiGate once comes before the FortiGate article that mentions
+    fragmentation once, though the FortiGate is the rarer word."""
+    from kb import search as kb_search
+
+    terms = {"fragment": 1.0, "fortig": 1.0, "pix": 1.0}
+    title, body = [1, 0, 0, 0], [0, 0, 0, 1]
+    documents = {
+        1: ("fortigate-interop", {"fortig": title, "fragment": body}),
+        2: ("mtu", {"fragment": title, "fortig": body, "pix": body}),
+    }
+    df = {"fortig": 2, "fragment": 3, "pix": 3}
+
+    def first():
+        return kb_search.rank(terms, documents, df, 24)[0][1]
+
+    assert first() == "mtu"
+    monkeypatch.setattr(kb_search, "PLATFORM_WORDS", frozenset())
+    assert first() == "fortigate-interop"
+
+
 def test_it_adds_synonyms_beside_the_word_typed():
     """`decrypt` also looks for `decaps`, a little lighter than the word typed."""
     terms = query_terms("no decrypts")

@@ -173,9 +173,6 @@ KNOWN_MISSES: dict[str, str] = {
     "PIX-3-702305 SA is rekeying due to sequence number rollover": (
         "702305 is in no article, not even the syslog reference, and 'rollover' is unknown: no answer"
     ),
-    "Tunnel is up between Centos 6 (openswan) and checkpoint but traffic is not passing": (
-        "'CentOS' and 'checkpoint' are in no article and weigh as the rarest words: no answer"
-    ),
     "VTI tunnel on RHEL8 to CISCO ASA not passing traffic": (
         "'VTI' is only in the MTU article and 'RHEL8' in none; the one-way traffic article never says VTI"
     ),
