@@ -285,14 +285,8 @@ KNOWN_MISSES: dict[str, str] = {
     "cisco peer suddenly switched to nat-t udp 4500, tunnel up but no traffic": (
         "phase 1 checklist first; the NAT-T article scores second but is cut by MIN_MATCH for lacking 'cisco', 'switched' and the unknown 'suddenly', while the syslog article at a sixteenth of its score passes"
     ),
-    "outlook disconnected from exchange over site to site vpn MaxObjExceeded": (
-        "no answer: the MTU article speaks of hangs, stalls and file copies, never Outlook, Exchange or disconnects; 'outlook' is only in the ESMTP article"
-    ),
     "cant send packets above 1419 bytes through the tunnel pix to fortigate": (
         "the vendor names decide: other-vendors (FortiGate) and syslog (PIX) come first; the MTU article has no 'pix' or 'fortigate' and its large-packet wording is not 'packets above N bytes' ('1419' is not indexed): eighth without the cut-off"
-    ),
-    "how can i optimize the throughput of a vpn across a wan link": (
-        "no answer: 'optimize', 'throughput' and 'wan' are in no article and weigh as the rarest words, so the MTU article (first without the cut-off) holds too little"
     ),
     "nat-control enabled on pix need nat exemption for the vpn traffic": (
         "no answer: the NAT exemption article is first without the cut-off, but its pre-8.3 section never says nat-control or PIX; 'nat-control' squashes to an unknown identifier that counts as the rarest plain word"
