@@ -469,7 +469,11 @@ def query_plan(
             and len(terms) == len([p for p in _PART_RE.split(tokens[i]) if p]) + 1
         }
         phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}
-        inner = {i: _inner_identifiers(t) for i, t in enumerate(tokens)}
+        inner = {
+            i: _inner_identifiers(t)
+            for i, t in enumerate(tokens)
+            if len(per_token[i]) > 1
+        }
         found = known(
             {j for _s, _e, j in spans}
             | {stem(j) for _s, _e, j in spans}
@@ -477,6 +481,7 @@ def query_plan(
             | raw
             | set(phrases.values())
             | {j for runs in inner.values() for j in runs}
+            | {per_token[i][0][0] for i in inner}
             | set(glued.values())
             | {stem(j) for j in glued.values()}
         )
@@ -525,7 +530,10 @@ def query_plan(
         # An identifier the index does not know whole may hold one it knows,
         # behind a prefix of some other implementation (``v2N_NO_PROPOSAL_CHOSEN``
         # is NO_PROPOSAL_CHOSEN): the longest such run counts as typed.
-        for run in inner.get(i, ()):
+        runs = inner.get(i, ())
+        if runs and per_token[i][0][0] in found:
+            runs = ()  # known whole: no run inside it stands for it
+        for run in runs:
             if run in found:
                 _add(weights, run, 1.0)
                 break

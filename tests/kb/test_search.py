@@ -405,6 +405,20 @@ def test_it_reads_an_identifier_of_several_parts_by_its_parts():
     }
 
 
+def test_a_known_identifier_is_not_read_by_a_run_inside_it():
+    """`np-sp-invalid-spi`, an ASP drop reason the index knows whole, is not also
+    read as INVALID_SPI (an IKEv2 notify some other article names): that run
+    would count as a rare word the drop-reason article lacks. Unknown whole, the
+    run the index knows still stands for it."""
+    both = {"npspinvalidspi", "invalidspi", "np", "sp", "invalid", "spi"}
+    terms = query_terms("np-sp-invalid-spi", known=lambda c: both & set(c))
+    assert terms["npspinvalidspi"] == 1.0
+    assert "invalidspi" not in terms
+    run_only = both - {"npspinvalidspi"}
+    terms = query_terms("np-sp-invalid-spi", known=lambda c: run_only & set(c))
+    assert terms["invalidspi"] == 1.0
+
+
 def test_it_bounds_the_query():
     """Long queries are cut before tokenizing, and the terms are capped."""
     terms = query_terms(" ".join(f"word{i}" for i in range(1000)))
