@@ -276,12 +276,6 @@ KNOWN_MISSES: dict[str, str] = {
     "difference between dynamic map and crypto map priority numbers asa": (
         "the configuration checks article scores best but is cut by MIN_MATCH: it says a dynamic entry 'ahead of' the static ones, never 'priority' or 'difference', which only phase 1 and the ASP-table article hold in passing, and those two pass"
     ),
-    "responder rekey, CHILD_SA rekey fails with INVALID_SPI alert": (
-        "no answer: the DPD article is first without the cut-off but never says CHILD_SA (only the other-vendors article does) or 'alert', and INVALID_SPI whole is unknown, so it holds too little of what was typed"
-    ),
-    "dpd action restart does not re-negotiate the connection when a peer dies": (
-        "no answer: the DPD article is first without the cut-off but lacks strongSwan's 'dpd action'/'restart' and 'peer dies'; 're-negotiate' is squashed into one unknown identifier that counts as the rarest plain word"
-    ),
     "cisco peer suddenly switched to nat-t udp 4500, tunnel up but no traffic": (
         "phase 1 checklist first; the NAT-T article scores second but is cut by MIN_MATCH for lacking 'cisco', 'switched' and the unknown 'suddenly', while the syslog article at a sixteenth of its score passes"
     ),
