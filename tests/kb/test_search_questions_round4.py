@@ -270,9 +270,6 @@ KNOWN_MISSES: dict[str, str] = {
     "ASA-4-402120 recieved esp packet that failed authentication": (
         "402120 is only in the syslog reference, and the one-way traffic article's verify-failure section never says 'failed authentication' or 402120: it is sixth without the cut-off, behind IKEv2 on 'authentication'"
     ),
-    "packet capture on firewalls asa pix fwsm": (
-        "the capture article never names PIX or FWSM: 'fwsm' is unknown and weighs as the rarest word, 'pix' is rare, so the syslog and ISAKMP-states articles (which say PIX) pass the cut-off and the article titled 'ASA packet capture' does not (fourth without it)"
-    ),
     "difference between dynamic map and crypto map priority numbers asa": (
         "the configuration checks article scores best but is cut by MIN_MATCH: it says a dynamic entry 'ahead of' the static ones, never 'priority' or 'difference', which only phase 1 and the ASP-table article hold in passing, and those two pass"
     ),
@@ -281,9 +278,6 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     "cant send packets above 1419 bytes through the tunnel pix to fortigate": (
         "the vendor names decide: other-vendors (FortiGate) and syslog (PIX) come first; the MTU article has no 'pix' or 'fortigate' and its large-packet wording is not 'packets above N bytes' ('1419' is not indexed): eighth without the cut-off"
-    ),
-    "nat-control enabled on pix need nat exemption for the vpn traffic": (
-        "no answer: the NAT exemption article is first without the cut-off, but its pre-8.3 section never says nat-control or PIX; 'nat-control' squashes to an unknown identifier that counts as the rarest plain word"
     ),
     "diagnosing unexpected network traffic with tcpdump on linux servers": (
         "the other-vendors article, the only one saying 'diagnose', beats the tcpdump article, which mentions neither 'diagnose' nor 'network' nor 'unexpected': 'tcpdump' itself is in nine articles and weighs little, and the tcpdump article is cut by MIN_MATCH (second without it)"
