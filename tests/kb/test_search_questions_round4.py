@@ -264,12 +264,6 @@ NO_ANSWER = [
 
 # Rows the search misses, with why.
 KNOWN_MISSES: dict[str, str] = {
-    "ASA-6-106100 access-list denied hit-cnt first hit": (
-        "only the phase 1 checklist quotes a whole %ASA-6-106100 line with hit-cnt; the syslog reference names 106100 but holds neither the full tag nor 'hit-cnt', so it falls under MIN_MATCH (second without the cut-off)"
-    ),
-    "ASA-4-402120 recieved esp packet that failed authentication": (
-        "402120 is only in the syslog reference, and the one-way traffic article's verify-failure section never says 'failed authentication' or 402120: it is sixth without the cut-off, behind IKEv2 on 'authentication'"
-    ),
     "difference between dynamic map and crypto map priority numbers asa": (
         "the configuration checks article scores best but is cut by MIN_MATCH: it says a dynamic entry 'ahead of' the static ones, never 'priority' or 'difference', which only phase 1 and the ASP-table article hold in passing, and those two pass"
     ),
