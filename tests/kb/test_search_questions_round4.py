@@ -273,9 +273,6 @@ KNOWN_MISSES: dict[str, str] = {
     "cant send packets above 1419 bytes through the tunnel pix to fortigate": (
         "the vendor names decide: other-vendors (FortiGate) and syslog (PIX) come first; the MTU article has no 'pix' or 'fortigate' and its large-packet wording is not 'packets above N bytes' ('1419' is not indexed): eighth without the cut-off"
     ),
-    "diagnosing unexpected network traffic with tcpdump on linux servers": (
-        "the other-vendors article, the only one saying 'diagnose', beats the tcpdump article, which mentions neither 'diagnose' nor 'network' nor 'unexpected': 'tcpdump' itself is in nine articles and weighs little, and the tcpdump article is cut by MIN_MATCH (second without it)"
-    ),
 }
 
 # Questions without an answer that still get one, with why.
