@@ -267,9 +267,6 @@ KNOWN_MISSES: dict[str, str] = {
     "difference between dynamic map and crypto map priority numbers asa": (
         "the configuration checks article scores best but is cut by MIN_MATCH: it says a dynamic entry 'ahead of' the static ones, never 'priority' or 'difference', which only phase 1 and the ASP-table article hold in passing, and those two pass"
     ),
-    "cisco peer suddenly switched to nat-t udp 4500, tunnel up but no traffic": (
-        "phase 1 checklist first; the NAT-T article scores second but is cut by MIN_MATCH for lacking 'cisco', 'switched' and the unknown 'suddenly', while the syslog article at a sixteenth of its score passes"
-    ),
     "cant send packets above 1419 bytes through the tunnel pix to fortigate": (
         "the vendor names decide: other-vendors (FortiGate) and syslog (PIX) come first; the MTU article has no 'pix' or 'fortigate' and its large-packet wording is not 'packets above N bytes' ('1419' is not indexed): eighth without the cut-off"
     ),
