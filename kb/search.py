@@ -202,18 +202,17 @@ GENERIC_WORDS = frozenset(
 )
 GENERIC_WEIGHT = 0.3
 
-# Names of products and platforms (stems): they say on which box a symptom was
-# seen, and the article about the symptom applies on every box. "packets above
-# 1419 bytes ... pix to fortigate" is about MTU, not about the PIX or the
-# FortiGate, which articles about other things name in their titles.
-PLATFORM_WORDS = frozenset(
-    """
-    pix asa fwsm ftd firepow ios xe nx cisco fortig fortinet fortio juniper srx junos
-    palo alto paloalto panos checkpoint sonicwal meraki mikrotik pfsens opnsens vyo
-    strongswan libreswan openswan racoon linux ubuntu debian cento rhel window
-    azur aw watchguard sophos zyxel draytek
-    """.split()
-)
+# Names of products and platforms (stemmed into PLATFORM_WORDS): they say on
+# which box a symptom was seen, and the article about the symptom applies on
+# every box. "packets above 1419 bytes ... pix to fortigate" is about MTU, not
+# about the PIX or the FortiGate, which articles about other things name in
+# their titles.
+_PLATFORM_NAMES = """
+    pix asa fwsm ftd firepower ios cisco fortigate fortinet fortios juniper srx junos
+    palo alto paloalto panos checkpoint sonicwall meraki mikrotik pfsense opnsense vyos
+    strongswan libreswan openswan racoon linux ubuntu debian centos rhel windows
+    azure aws watchguard sophos zyxel draytek
+"""
 PLATFORM_WEIGHT = 0.5
 
 # Suffixes stripped by ``stem`` when what is left is long enough.
@@ -267,6 +266,9 @@ def stem(word: str) -> str:
     if len(word) >= 5 and word.endswith("e"):
         word = word[:-1]
     return word
+
+
+PLATFORM_WORDS = frozenset(stem(name) for name in _PLATFORM_NAMES.split())
 
 
 def noise(part: str) -> bool:
