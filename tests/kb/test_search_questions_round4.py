@@ -264,9 +264,6 @@ NO_ANSWER = [
 
 # Rows the search misses, with why.
 KNOWN_MISSES: dict[str, str] = {
-    "difference between dynamic map and crypto map priority numbers asa": (
-        "the configuration checks article scores best but is cut by MIN_MATCH: it says a dynamic entry 'ahead of' the static ones, never 'priority' or 'difference', which only phase 1 and the ASP-table article hold in passing, and those two pass"
-    ),
     "cant send packets above 1419 bytes through the tunnel pix to fortigate": (
         "the vendor names still decide: the other-vendors article has FortiGate in its title, identifiers and headings and comes first even with platform names at half weight; the MTU article now names the PIX and the FortiGate (their MSS commands) only in its body, and shares only the common 'packet', 'send' and 'byte' with 'packets above N bytes' ('1419' is not indexed): fourth"
     ),
