@@ -539,18 +539,21 @@ def query_plan(
             if run in found:
                 _add(weights, run, 1.0)
                 break
-        if i in glued:
-            whole = glued[i]
-            if whole not in found and stem(whole) in found:
-                _add(weights, stem(whole), 1.0)  # re-negotiate: renegotiates
-            elif whole not in found:
+        if i in glued and glued[i] not in found:
+            whole, parts = glued[i], per_token[i][1:]
+            if stem(whole) in found:
+                # re-negotiate: the stem of renegotiates stands for the whole.
+                _add(weights, stem(whole), 1.0)
+                for t, w in parts:
+                    _add(weights, t, w)
+            else:
                 # No article writes the words glued: each counts as typed
                 # alone, and the whole, which no article could hold, not at all
                 # (an unknown word counts as the rarest in ``rank``'s cut-off).
-                for t, _w in per_token[i][1:]:
+                for t, _w in parts:
                     _add(weights, t, 1.0)
-                i += 1
-                continue
+            i += 1
+            continue
         for t, w in per_token[i]:
             if t in splits and t not in found and splits[t]:
                 for piece in splits[t]:

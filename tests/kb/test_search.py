@@ -366,7 +366,11 @@ def test_it_reads_hyphenated_words_no_article_writes_joined_as_the_words():
         "enabl": 1.0,
     }
     assert query_terms("INVALID_SPI", known=known) == {"invalid": 1.0, "spi": 1.0}
-    assert query_terms("re-negotiate", known=known)["renegoti"] == 1.0
+    assert query_terms("re-negotiate", known=known) == {
+        "renegoti": 1.0,
+        "re": PART_WEIGHT,
+        "negoti": PART_WEIGHT,
+    }
     # Known whole: read as the identifier, its parts as parts.
     assert query_terms("nat-control", known=lambda c: {"natcontrol"} & set(c)) == {
         "natcontrol": 1.0,
