@@ -6,7 +6,8 @@ databases see the same terms:
 - identifiers are kept whole, separators squashed out, and split into parts:
   ``%ASA-5-713904`` gives ``asa5713904``, ``asa`` and ``713904`` (a six-digit
   message ID counts in full); ``MM_WAIT_MSG4`` and ``MM-WAIT-MSG4`` give
-  ``mmwaitmsg4``, ``mm``, ``wait`` and ``msg4``;
+  ``mmwaitmsg4``, ``mm``, ``wait`` and ``msg4``; in a query, words joined by a
+  hyphen that no article writes joined (``ctrl-break``) are read as the words;
 - plain words are lower-cased, lightly stemmed (``tunnels`` and ``tunnel``,
   ``decryption`` and ``decrypted`` meet) and stop words are dropped;
 - what changes from one paste to the next (addresses, hex SPIs, timestamps,
@@ -163,6 +164,9 @@ PHRASES = {
     ("security", "association"): "sa",
     ("security", "associations"): "sa",
     ("main", "mode"): "main mode",
+    ("system", "log"): "syslog",
+    ("system", "logs"): "syslog",
+    ("system", "logging"): "syslog",
 }
 
 # Synonyms are added beside the word typed (keys and values are terms, stemmed):
@@ -197,6 +201,19 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 GENERIC_WEIGHT = 0.3
+
+# Names of products and platforms (stemmed into PLATFORM_WORDS): they say on
+# which box a symptom was seen, and the article about the symptom applies on
+# every box. "packets above 1419 bytes ... pix to fortigate" is about MTU, not
+# about the PIX or the FortiGate, which articles about other things name in
+# their titles.
+_PLATFORM_NAMES = """
+    pix asa fwsm ftd firepower ios cisco fortigate fortinet fortios juniper srx junos
+    palo alto paloalto panos checkpoint sonicwall meraki mikrotik pfsense opnsense vyos
+    strongswan libreswan openswan racoon linux ubuntu debian centos rhel windows
+    azure aws watchguard sophos zyxel draytek
+"""
+PLATFORM_WEIGHT = 0.5
 
 # Suffixes stripped by ``stem`` when what is left is long enough.
 _STEM_DOUBLES = frozenset("bdfgkmnprt")
@@ -249,6 +266,9 @@ def stem(word: str) -> str:
     if len(word) >= 5 and word.endswith("e"):
         word = word[:-1]
     return word
+
+
+PLATFORM_WORDS = frozenset(stem(name) for name in _PLATFORM_NAMES.split())
 
 
 def noise(part: str) -> bool:
@@ -438,8 +458,24 @@ def query_plan(
             and not (n == 0 and len(terms) > 1)
         }
         raw = {t for t in tokens if t.isalpha() and stem(t) != t}
+        # Words typed with a hyphen or underscore between them (``ctrl-break``,
+        # ``re-negotiate``, ``nat-control``): their whole, squashed, is a term
+        # only if the index knows it (or its stem); else they are read as the
+        # words they are. Not a name with a letter or a stop word for a part
+        # (``nat-t-ike``, ``no-response``): that is one identifier, not words.
+        glued = {
+            i: terms[0][0]
+            for i, terms in enumerate(per_token)
+            if len(terms) > 1
+            and terms[0][0].isalpha()
+            and len(terms) == len([p for p in _PART_RE.split(tokens[i]) if p]) + 1
+        }
         phrases = {(s, e): phrase_key(tokens[s:e]) for s, e, _j in spans}
-        inner = {i: _inner_identifiers(t) for i, t in enumerate(tokens)}
+        inner = {
+            i: _inner_identifiers(t)
+            for i, t in enumerate(tokens)
+            if len(per_token[i]) > 1
+        }
         found = known(
             {j for _s, _e, j in spans}
             | {stem(j) for _s, _e, j in spans}
@@ -447,6 +483,9 @@ def query_plan(
             | raw
             | set(phrases.values())
             | {j for runs in inner.values() for j in runs}
+            | {per_token[i][0][0] for i in inner}
+            | set(glued.values())
+            | {stem(j) for j in glued.values()}
         )
         taken: set[int] = set()
         # Longest joins first; a word joins at most once.
@@ -463,7 +502,7 @@ def query_plan(
                     joins[start] = (end, term)
                 taken.update(range(start, end))
     else:
-        found, splits, raw, inner = set(), {}, set(), {}
+        found, splits, raw, inner, glued = set(), {}, set(), {}, {}
     weights: dict[str, float] = {}
     alternatives: dict[str, tuple[str, ...]] = {}
     i = 0
@@ -493,10 +532,28 @@ def query_plan(
         # An identifier the index does not know whole may hold one it knows,
         # behind a prefix of some other implementation (``v2N_NO_PROPOSAL_CHOSEN``
         # is NO_PROPOSAL_CHOSEN): the longest such run counts as typed.
-        for run in inner.get(i, ()):
+        runs = inner.get(i, ())
+        if runs and per_token[i][0][0] in found:
+            runs = ()  # known whole: no run inside it stands for it
+        for run in runs:
             if run in found:
                 _add(weights, run, 1.0)
                 break
+        if i in glued and glued[i] not in found:
+            whole, parts = glued[i], per_token[i][1:]
+            if stem(whole) in found:
+                # re-negotiate: the stem of renegotiates stands for the whole.
+                _add(weights, stem(whole), 1.0)
+                for t, w in parts:
+                    _add(weights, t, w)
+            else:
+                # No article writes the words glued: each counts as typed
+                # alone, and the whole, which no article could hold, not at all
+                # (an unknown word counts as the rarest in ``rank``'s cut-off).
+                for t, _w in parts:
+                    _add(weights, t, 1.0)
+            i += 1
+            continue
         for t, w in per_token[i]:
             if t in splits and t not in found and splits[t]:
                 for piece in splits[t]:
@@ -1200,6 +1257,13 @@ def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]
                     len(word) != len(term) or sorted(word) != sorted(term)
                 ):
                     continue
+                if abs(len(word) - len(term)) > 1 and not (
+                    word.startswith(term) or term.startswith(word)
+                ):
+                    # Two letters more or fewer is another word (``appliance``
+                    # is not ``application``), unless they are a suffix the
+                    # stemmer left (``intermittently``, ``intermittent``).
+                    continue
                 d = _edit_distance(term, word, limit)
                 if d <= limit:
                     key = (d, -documents, word)
@@ -1255,7 +1319,9 @@ def rank(
     holds it, and no more, so it can never outrank the phrase itself. An article holding less
     than MIN_MATCH of what was typed is no answer and is left out: terms weigh
     by rarity, a plain word no article knows as much as the rarest known one, a
-    guessed term held counts half.
+    guessed term held counts half. A product or platform the articles name
+    (PLATFORM_WORDS) weighs half, in the ranking and the cut-off; one no article
+    names counts in full in the cut-off (the question may be about it).
     """
 
     def rarity(n: int) -> float:
@@ -1266,6 +1332,8 @@ def rank(
         t: w * rarity(df[t]) if df.get(t) and t not in joined_words else 0.0
         for t, w in terms.items()
     }
+    for t in PLATFORM_WORDS.intersection(idf):
+        idf[t] *= PLATFORM_WEIGHT
     query_weight = sum(idf.values()) or 1.0
     if groups is None:
         groups = {t: {t} for t in terms}

@@ -251,6 +251,64 @@ def test_it_writes_out_the_fields_abbreviations():
     assert "presharedkey" in query_terms("psk")
 
 
+def test_it_reads_system_log_as_syslog():
+    """Cisco's guides say "system log messages" for what the articles call syslog."""
+    assert query_tokens("cisco security appliance system log messages") == [
+        "cisco",
+        "security",
+        "appliance",
+        "syslog",
+        "messages",
+    ]
+    assert query_tokens("System Logs") == ["syslog"]
+    assert query_tokens("system logging") == ["syslog"]
+    assert query_tokens("system clock") == ["system", "clock"]
+
+
+def test_a_typo_is_not_two_letters_off_unless_they_are_a_suffix(monkeypatch):
+    """`appliance` is a word of its own, not `application` typed two letters
+    long; `intermittently` is `intermittent` with a suffix the stemmer left, and
+    `encyrption` two letters swapped in `encryption`."""
+    from kb import search as kb_search
+
+    words = {"applic": 3, "intermittent": 2, "encrypt": 9}
+    by_length: dict[int, list] = {}
+    for word, n in words.items():
+        by_length.setdefault(len(word), []).append((word, n))
+    snapshot = kb_search._Snapshot(words, by_length, {}, {})
+    monkeypatch.setattr(kb_search, "_snapshot", lambda: snapshot)
+
+    def corrected(typed):
+        terms = query_terms(typed)
+        return set(kb_search.correct_terms(terms, query_tokens(typed)))
+
+    assert corrected("appliance") == {"applianc"}
+    assert corrected("intermittently") == {"intermittent"}
+    assert corrected("encyrpt") == {"encrypt"}
+
+
+def test_a_platform_named_weighs_less_than_the_symptom(monkeypatch):
+    """ "fragmentation pix to fortigate": the article about fragmentation that
+    names the FortiGate once comes before the FortiGate article that mentions
+    fragmentation once, though the FortiGate is the rarer word."""
+    from kb import search as kb_search
+
+    terms = {"fragment": 1.0, "fortig": 1.0, "pix": 1.0}
+    title, body = [1, 0, 0, 0], [0, 0, 0, 1]
+    documents = {
+        1: ("fortigate-interop", {"fortig": title, "fragment": body}),
+        2: ("mtu", {"fragment": title, "fortig": body, "pix": body}),
+    }
+    df = {"fortig": 2, "fragment": 3, "pix": 3}
+
+    def first():
+        return kb_search.rank(terms, documents, df, 24)[0][1]
+
+    assert first() == "mtu"
+    monkeypatch.setattr(kb_search, "PLATFORM_WORDS", frozenset())
+    assert first() == "fortigate-interop"
+
+
 def test_it_adds_synonyms_beside_the_word_typed():
     """`decrypt` also looks for `decaps`, a little lighter than the word typed."""
     terms = query_terms("no decrypts")
@@ -291,6 +349,48 @@ def test_it_joins_words_the_index_knows_as_one_identifier():
     }
 
 
+def test_it_reads_hyphenated_words_no_article_writes_joined_as_the_words():
+    """`ctrl-break`, `nat-control`, `INVALID_SPI`: when no article holds the whole,
+    it is no term (it would count as the rarest word typed) and the words count as
+    typed alone; a whole the index knows stays, and so does its stem
+    (`re-negotiate` meets `renegotiates`)."""
+    vocabulary = {"ctrl", "break", "nat", "control", "invalid", "spi", "renegoti"}
+
+    def known(candidates):
+        return vocabulary & set(candidates)
+
+    assert query_terms("ctrl-break", known=known) == {"ctrl": 1.0, "break": 1.0}
+    assert query_terms("nat-control enabled", known=known) == {
+        "nat": 1.0,
+        "control": 1.0,
+        "enabl": 1.0,
+    }
+    assert query_terms("INVALID_SPI", known=known) == {"invalid": 1.0, "spi": 1.0}
+    assert query_terms("re-negotiate", known=known) == {
+        "renegoti": 1.0,
+        "re": PART_WEIGHT,
+        "negoti": PART_WEIGHT,
+    }
+    # Known whole: read as the identifier, its parts as parts.
+    assert query_terms("nat-control", known=lambda c: {"natcontrol"} & set(c)) == {
+        "natcontrol": 1.0,
+        "nat": PART_WEIGHT,
+        "control": PART_WEIGHT,
+    }
+
+
+def test_it_keeps_a_name_with_a_letter_or_stop_word_for_a_part_whole():
+    """`nat-t-ike` and `no-response` (nmap's service and reason) are names, not
+    words written with a hyphen: unknown, they stay whole terms."""
+    vocabulary = {"nat", "ike", "respons"}
+
+    def known(candidates):
+        return vocabulary & set(candidates)
+
+    assert query_terms("nat-t-ike", known=known)["nattike"] == 1.0
+    assert query_terms("no-response", known=known)["noresponse"] == 1.0
+
+
 def test_it_reads_an_identifier_of_several_parts_by_its_parts():
     """`v2N_TS_UNACCEPTABLE`, unknown whole, is read by its parts and the run the
     index knows (TS_UNACCEPTABLE), never by letter runs that cross its parts
@@ -307,6 +407,20 @@ def test_it_reads_an_identifier_of_several_parts_by_its_parts():
         "ts": PART_WEIGHT,
         "unacceptabl": PART_WEIGHT,
     }
+
+
+def test_a_known_identifier_is_not_read_by_a_run_inside_it():
+    """`np-sp-invalid-spi`, an ASP drop reason the index knows whole, is not also
+    read as INVALID_SPI (an IKEv2 notify some other article names): that run
+    would count as a rare word the drop-reason article lacks. Unknown whole, the
+    run the index knows still stands for it."""
+    both = {"npspinvalidspi", "invalidspi", "np", "sp", "invalid", "spi"}
+    terms = query_terms("np-sp-invalid-spi", known=lambda c: both & set(c))
+    assert terms["npspinvalidspi"] == 1.0
+    assert "invalidspi" not in terms
+    run_only = both - {"npspinvalidspi"}
+    terms = query_terms("np-sp-invalid-spi", known=lambda c: run_only & set(c))
+    assert terms["invalidspi"] == 1.0
 
 
 def test_it_bounds_the_query():

@@ -166,26 +166,7 @@ NO_ANSWER = [
 ]
 
 # Rows the search misses, with why.
-KNOWN_MISSES: dict[str, str] = {
-    "why does my ipsec vpn drop after idle timeout": (
-        "the DPD article never says 'timeout'; 'idle' and 'drop' rank the ISAKMP states, NAT-T and MTU articles above it"
-    ),
-    "PIX-3-702305 SA is rekeying due to sequence number rollover": (
-        "702305 is in no article, not even the syslog reference, and 'rollover' is unknown: no answer"
-    ),
-    "Tunnel is up between Centos 6 (openswan) and checkpoint but traffic is not passing": (
-        "'CentOS' and 'checkpoint' are in no article and weigh as the rarest words: no answer"
-    ),
-    "VTI tunnel on RHEL8 to CISCO ASA not passing traffic": (
-        "'VTI' is only in the MTU article and 'RHEL8' in none; the one-way traffic article never says VTI"
-    ),
-    "i can ping through the tunnel but any real work causes it to lock up": (
-        "'real work' and 'lock up' are not the MTU article's words (it says hang, stall, freeze): no answer"
-    ),
-    "IKE Phase 1 retry timeout no response from remote gateway": (
-        "'retry', 'timeout' and 'response' are not in the phase 1 checklist; the other-vendors article's 'No response from peer' and retransmission lines come first"
-    ),
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 # Questions without an answer that still get one, with why.
 KNOWN_NOISE: dict[str, str] = {
