@@ -270,7 +270,9 @@ def _check_sa(rec: dict, asa: bool) -> list[Finding]:
                 _lines(rec, "encaps", "decaps"),
                 "encaps_no_decaps",
             )
-        elif decaps > 0 and encaps == 0:
+        elif decaps > 0 and encaps == 0 and decaps > (rec.get("recv_errors") or 0):
+            # Every packet decapsulated also counted a receive error: none was
+            # delivered, so no reply was due (the error counters speak of it).
             finding(
                 "decaps_no_encaps",
                 "warning",

@@ -76,6 +76,20 @@ def test_it_flags_decaps_without_encaps_and_receive_errors():
     assert "recv errors 14" in errors.detail
 
 
+def test_packets_that_all_failed_on_receipt_are_no_one_way_tunnel():
+    """tunnelsup's ASA: decaps 105, decrypt 0, recv errors 105 (every packet fell
+    outside the SA's proxies, 402116): nothing reached the inside, so nothing
+    was due back, and only the error counters are said."""
+    findings = ipsec_findings(
+        raw(
+            "field/show/tunnelsup-asa-recv-errors-402116-inner-packet-not-in-proxy-html-spans.txt"
+        )
+    )
+    codes = {f.code for f in findings}
+    assert "ipsec.send_recv_errors" in codes
+    assert "ipsec.decaps_no_encaps" not in codes
+
+
 def test_it_reports_an_idle_or_missing_sa_as_no_traffic():
     """Zero both ways is info; with a zero SPI the detail says no SA exists."""
     findings = ipsec_findings(raw("ipsec/ios124_show_crypto_ipsec_sa.txt"))
