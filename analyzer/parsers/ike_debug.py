@@ -214,6 +214,10 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     ("phase2", "no matching crypto map entry"),
     ("phase2", "All IPSec SA proposals found unacceptable"),
     ("phase2", "phase 2 SA policy not acceptable"),
+    # IOS: "IPSEC(ipsec_process_proposal): transform proposal not supported for
+    # identity: {esp-aes }": no transform set of the crypto map entry for these
+    # proxies matches what the peer proposed.
+    ("phase2", "proposal not supported for id"),
     ("phase2", "INVALID_ID_INFO"),
     ("phase2", "INVALID_SELECTORS"),
     ("phase2", "TS_UNACCEPTABLE"),
@@ -303,7 +307,15 @@ _CAUSES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
             ),
         ),
         ("pfs", ("PFS", "pfs", "Perfect Forward", "DIFFIE_HELLMAN_GROUP")),
-        ("transform_set", ("transform proposal", "transform set", "transform-set")),
+        (
+            "transform_set",
+            (
+                "transform proposal",
+                "transform set",
+                "transform-set",
+                "proposal not supported for id",
+            ),
+        ),
     ),
     "identity": (
         ("certificate", ("rustpoint",)),

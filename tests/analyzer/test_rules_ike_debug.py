@@ -375,3 +375,28 @@ def test_commands_are_not_repeated_when_an_ikev1_one_becomes_its_ikev2_twin():
     assert _commands(record, "show crypto ikev1 sa", "show crypto ikev2 sa") == [
         "show crypto ikev2 sa"
     ]
+
+
+def test_ios_transform_proposal_not_supported_is_a_phase2_transform_set_refusal():
+    """IOS answering a quick mode whose transforms no transform set of the
+    crypto map entry holds: `IPSEC(ipsec_process_proposal): transform proposal
+    not supported for identity: {esp-aes }` (one course transcript spells it
+    "transforma ... idenitty"; both are read)."""
+    for wording in (
+        "transform proposal not supported for identity: {esp-aes }",
+        "transforma proposal not supported for idenitty: {esp-aes }",
+    ):
+        text = (
+            "R2#debug crypto isakmp\n"
+            "*Mar  1 00:10:31.123: ISAKMP (0:1002): received packet from 15.1.1.1 "
+            "dport 500 sport 500 Global (R) QM_IDLE\n"
+            "*Mar  1 00:10:31.123: ISAKMP:(1002):atts are acceptable.\n"
+            "*Mar  1 00:10:31.127: IPSEC(validate_proposal_request): proposal part #1\n"
+            f"*Mar  1 00:10:31.127: IPSEC(ipsec_process_proposal): {wording}\n"
+        )
+        alarms = [
+            (f.severity, f.code, f.anchor)
+            for f in analyze(text).findings
+            if f.severity in ("warning", "error", "critical")
+        ]
+        assert alarms == [("error", "ike_debug.phase2_mismatch", "transform-set")]
