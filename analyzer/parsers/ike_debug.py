@@ -1157,10 +1157,12 @@ def _phase_done(record: dict, phase: int, number: int) -> None:
 
 
 def _proxies(record: dict, text: str) -> None:
-    """IOS `local_proxy= 10.2.2.0/255.255.255.0/0/0` lines of a proposal."""
+    """IOS `local_proxy= 10.2.2.0/255.255.255.0/0/0` lines of a proposal. Any IP
+    protocol is 0 in IOS 12.x and 256 from 15.x on ("/256/0"): either is the
+    network alone."""
     for m in _IOS_PROXY.finditer(text):
         proxy = f"{m.group('addr')}/{m.group('mask')}"
-        if m.group("proto") != "0" or m.group("port") != "0":
+        if m.group("proto") not in ("0", "256") or m.group("port") != "0":
             proxy += f"/{m.group('proto')}/{m.group('port')}"
         record.setdefault("proxies", {})[m.group("side")] = proxy
 

@@ -191,3 +191,40 @@ def test_713257_names_the_attribute_that_differs():
     (error,) = [e for e in record["errors"] if e["kind"] == "proposal"]
     assert (error["cause"], error.get("quotes")) == ("attribute", True)
     assert "names_network" not in error
+
+
+def test_any_protocol_in_a_proxy_is_the_network_alone_in_every_release():
+    """IOS 12.x prints any IP protocol as 0, 15.x and IOS-XE as 256; a proxy
+    narrowed to a protocol or port keeps them."""
+    for local, remote, expected in (
+        (
+            "10.2.0.0/255.255.0.0/0/0 (type=4)",
+            "10.1.0.0/255.255.0.0/0/0 (type=4)",
+            {"local": "10.2.0.0/255.255.0.0", "remote": "10.1.0.0/255.255.0.0"},
+        ),
+        (
+            "10.2.0.0/255.255.0.0/256/0",
+            "10.1.0.0/255.255.0.0/256/0",
+            {"local": "10.2.0.0/255.255.0.0", "remote": "10.1.0.0/255.255.0.0"},
+        ),
+        (
+            "203.0.113.2/255.255.255.255/47/0",
+            "198.51.100.6/255.255.255.255/6/443",
+            {
+                "local": "203.0.113.2/255.255.255.255/47/0",
+                "remote": "198.51.100.6/255.255.255.255/6/443",
+            },
+        ),
+    ):
+        lines = [
+            "ISAKMP (0:1002): received packet from 15.1.1.1 dport 500 sport 500 "
+            "Global (R) QM_IDLE",
+            "IPSEC(validate_proposal_request): proposal part #1,",
+            f"    local_proxy= {local},",
+            f"    remote_proxy= {remote},",
+        ]
+        (source,) = ike_debug.parse(
+            Section(lines=lines, numbers=list(range(1, len(lines) + 1)))
+        )
+        (record,) = source.records
+        assert record["proxies"] == expected, local
