@@ -17,7 +17,13 @@ Reads, in any mix:
   ``ISAKMP:(0): sending packet to x my_port 500 peer_port 500 (I) MM_NO_STATE``,
   ``ISAKMP (0:1001): received packet from x dport 500 sport 500 Global (I) MM_SA_SETUP``,
   ``ISAKMP:(1001):Old State = IKE_I_MM1  New State = IKE_I_MM2``, retransmissions,
-  ``IPSEC(validate_proposal_request): ...`` and the %CRYPTO messages.
+  ``IPSEC(validate_proposal_request): ...`` and the %CRYPTO messages. An
+  ``IPSEC(...)`` (IOS-XE ``IPSEC:(SESSION ID = n) (...)``) line that names no peer
+  belongs to the one its key engine message names (``(key eng. msg.) INBOUND|OUTBOUND
+  local= <this device>, remote= <peer>``, ``(identity) local= .., remote= ..``),
+  as do the peerless IPSEC lines above it when no line before named one; without
+  a key engine message it goes to the peer of its IOS-XE session, else of the
+  lines above. So `debug crypto ipsec` pasted alone gives its records too.
 
 One record per peer (kind ``ike_debug``)::
 
@@ -164,6 +170,27 @@ _V2_LABELLED = re.compile(
 )
 _V2_GROUP = re.compile(r"Group ?(\d{1,3})\b")
 _IOS_INSERT = re.compile(rf"\bpeer {IPV4}/(?P<peer>{IPV4})/\d")
+# IOS `debug crypto ipsec`: the key engine message or the identity an IPSEC(...)
+# line prints under it, "(key eng. msg.) OUTBOUND local= 15.1.1.1:500, remote=
+# 25.2.2.2:500," (12.x without the ports, "(key eng. msg)" in some transcripts),
+# "(identity) local= 203.0.113.200:0, remote= 203.0.113.100:0,". ``remote=`` is
+# the peer whichever way the message goes; ``local=`` is this device.
+_KEY_ENGINE = re.compile(
+    r"\((?:key eng\. ?msg\.?|identity)\)(?: (?:IN|OUT)BOUND)? local= ?[^,]{1,60}, "
+    rf"remote= ?(?P<peer>{IPV4})(?![\d.])"
+)
+# The lines IOS prints under an IPSEC(...) line, indented or not: the key engine
+# message, the SA, the proxies and the transform.
+_UNDER_IPSEC = re.compile(
+    r"\s*(?:\((?:key eng|identity|sa)\b|(?:local|remote)_proxy=|protocol=|lifedur="
+    r"|spi=|sa_[a-z_()/]{2,20}=)"
+)
+# IOS-XE names the crypto session on its IPSEC lines: "IPSEC:(SESSION ID = 1)
+# (key_engine) request timer fired" (one transcript writes "SESSION_ID").
+_IPSEC_SESSION = re.compile(r"IPSEC:\(SESSION[ _]ID ?= ?(\d{1,10})")
+# How many lines under an IPSEC(...) line are looked through for its key engine
+# message: the SA of a `create_sa` line comes first, its identity five lines down.
+_UNDER_MAX = 12
 _IOS_V2_SA = re.compile(r"SA ID = (\d{1,10})")
 _IOS_V2_PACKET = re.compile(
     rf"(?P<dir>Sending|Received) Packet \[(?:To|From) (?P<peer>{IP}):\d{{1,5}}"
@@ -425,11 +452,21 @@ class Reader:
         # under an IPSEC(...) or NOTIFY line belong to it.
         self.continues: dict | None = None
         self.last_number = 0
+        # An IOS `debug crypto ipsec` line that names no peer, held with the lines
+        # under it until its key engine message names one (`_under_held`).
+        self.held: dict | None = None
+        # Held lines no peer was found for yet (a paste that starts with them):
+        # the first key engine message names their peer too.
+        self.orphans: list[dict] = []
+        # IOS-XE crypto session ("IPSEC:(SESSION ID = 1)") -> its peer.
+        self.session_peer: dict[str, str] = {}
 
     def line(self, line: str, number: int, reading=syslog.UNREAD, ike=None) -> None:
         """Read one line (``number`` in the paste). ``reading`` is the syslog
         parser's record of it when known (syslog.UNREAD when not); ``ike`` whether
         it is an IKE line (`is_ike_line`), when the caller already knows."""
+        if self.held is not None and self._under_held(line, number, ike):
+            return
         if not line:
             self.continues = None
             return
@@ -534,6 +571,30 @@ class Reader:
         if (
             peer is None
             and platform == "ios"
+            and version == "ikev1"
+            and text.startswith("IPSEC")
+        ):
+            # "IPSEC(validate_proposal_request): proposal part #1,": the key
+            # engine message under it names the peer ("remote="), which need not
+            # be the one the lines above were about (two routers' debugs in one
+            # paste, `debug crypto ipsec` on its own). Held until it says.
+            m = _IPSEC_SESSION.match(text)
+            self.held = {
+                "text": text,
+                "number": number,
+                "reading": reading,
+                "version": version,
+                "session": m.group(1) if m else None,
+                "under": [],
+                # What the engine looks at to hand this reader the lines under it.
+                "platform": platform,
+                "lines": [number, number],
+            }
+            self.continues = self.held
+            return
+        if (
+            peer is None
+            and platform == "ios"
             and last_peer is not None
             and not text.startswith("%")
         ):
@@ -572,7 +633,27 @@ class Reader:
             peer = _UNNAMED
         if peer is None:
             return
+        self.orphans.clear()
+        self._into(peer, conn, text, number, reading, platform, version)
+
+    def _into(
+        self,
+        peer: str,
+        conn: str | None,
+        text: str,
+        number: int,
+        reading,
+        platform: str,
+        version: str,
+    ) -> dict | None:
+        """Fold the line into ``peer``'s record; the record when the line said
+        something."""
+        peers = self.peers
         self.last_number = number
+        if platform == "ios" and text.startswith("IPSEC:("):
+            m = _IPSEC_SESSION.match(text)
+            if m is not None:
+                self.session_peer[m.group(1)] = peer
         if conn is not None and conn not in ("0", "0:0"):
             self.conn_peer[conn] = peer
         if platform != "ios" or not text.startswith("%"):
@@ -603,8 +684,67 @@ class Reader:
                     text.endswith(("):", "):-", ","))
                     or _OPEN_END.search(text) is not None
                 )
+            return record
+        return None
+
+    def _under_held(self, line: str, number: int, ike: bool | None) -> bool:
+        """Whether ``line`` is one of those under the held IPSEC(...) line (taken
+        here: kept, or the key engine message that names the peer of them all).
+        When it is not, the held line goes to the peer the lines above named."""
+        held = self.held
+        if (
+            line
+            and not (is_ike_line(line) if ike is None else ike)
+            and len(held["under"]) < _UNDER_MAX
+            and ((line[:1].isspace() and "=" in line) or _UNDER_IPSEC.match(line))
+        ):
+            held["under"].append((line, number))
+            m = _KEY_ENGINE.search(line) if "remote=" in line else None
+            if m is not None:
+                self._release(m.group("peer"))
+            return True
+        self._release()
+        return False
+
+    def _release(self, peer: str | None = None) -> None:
+        """Give the held IPSEC(...) line and the lines under it to ``peer``: the
+        one its key engine message named, else the one its IOS-XE session was
+        named with, else the one the lines above were about (none: dropped)."""
+        held, self.held = self.held, None
+        self.continues = None
+        if held is None:
+            return
+        orphans: list[dict] = []
+        if peer is not None:
+            orphans, self.orphans = self.orphans, []
+        if peer is None and held["session"] is not None:
+            peer = self.session_peer.get(held["session"])
+        if peer is None:
+            peer = self.last_peer
+        if peer is None:
+            if len(self.orphans) < _UNDER_MAX:
+                self.orphans.append(held)
+            return
+        self.orphans.clear()
+        for one in (*orphans, held):
+            record = self._into(
+                peer,
+                None,
+                one["text"],
+                one["number"],
+                one["reading"],
+                one["platform"],
+                one["version"],
+            )
+            if record is None:
+                continue
+            for line, number in one["under"]:
+                _proxies(record, line)
+                self._claim(number)
+                record["lines"][1] = number
 
     def sources(self) -> list[Source]:
+        self._release()
         peers, order, conn_peer = self.peers, self.order, self.conn_peer
         for key, conn in self.spi_conn.items():
             # The SA known by its SPI first, then by its number (and its peer).
@@ -807,6 +947,12 @@ def _ios_peer_of(text: str, version: str) -> tuple[str | None, str | None]:
     if m and m.group("ids"):
         ids = m.group("ids").split(":")
         conn = ids[1] if len(ids) > 1 else ids[0]
+    if "remote=" in text:
+        # A key engine message run into its IPSEC(...) line: "IPSEC(sa_request):
+        # , (key eng. msg.) OUTBOUND local= 15.1.1.1:500, remote= 25.2.2.2:500,".
+        m = _KEY_ENGINE.search(text)
+        if m:
+            return m.group("peer"), conn
     if "peer " in text and "/" in text:
         # "Trying to insert a peer 122.122.122.122/77.77.77.77/500/", "Trying to
         # find existing peer 61.128.1.1/103.1.1.1/4501/": local, then remote.
