@@ -692,12 +692,18 @@ class Reader:
         here: kept, or the key engine message that names the peer of them all).
         When it is not, the held line goes to the peer the lines above named."""
         held = self.held
-        if (
-            line
-            and not (is_ike_line(line) if ike is None else ike)
+        if not line or line.isspace():
+            # A paste with a blank line after each line (a forum's double
+            # spacing) goes on below it; two blank lines end the held line.
+            held["blank"] = held.get("blank", 0) + 1
+            if held["blank"] == 1:
+                return True
+        elif (
+            not (is_ike_line(line) if ike is None else ike)
             and len(held["under"]) < _UNDER_MAX
             and ((line[:1].isspace() and "=" in line) or _UNDER_IPSEC.match(line))
         ):
+            held["blank"] = 0
             held["under"].append((line, number))
             m = _KEY_ENGINE.search(line) if "remote=" in line else None
             if m is not None:

@@ -278,3 +278,35 @@ def test_isakmp_named_ipsec_lines_still_go_to_the_isakmp_peer():
     found = records(text)
     assert set(found) == {"15.1.1.1"}
     assert [e["line"] for e in found["15.1.1.1"]["errors"]] == [4]
+
+
+def test_a_double_spaced_paste_still_reads_the_key_engine_message():
+    """A forum that puts a blank line after every line (a thread quoting a 12.x
+    router's debug): the key engine message is two lines down, still the
+    IPSEC line's."""
+    text = "\n\n".join(
+        (
+            "Mar 1 00:55:42.299: IPSEC(validate_proposal_request): proposal part #1,",
+            "(key eng. msg.) INBOUND local= 12.1.1.2, remote= 13.1.1.3,",
+            "local_proxy= 2.2.2.0/255.255.255.0/0/0 (type=4),",
+            "remote_proxy= 3.3.3.0/255.255.255.0/0/0 (type=4),",
+            "Mar 1 00:55:42.299: IPSEC(validate_transform_proposal): proxy "
+            "identities not supported",
+        )
+    )
+    found = records(text)
+    assert set(found) == {"13.1.1.3"}
+    assert [e["line"] for e in found["13.1.1.3"]["errors"]] == [9]
+    assert alarms(text) == [
+        ("error", "ike_debug.phase2_mismatch", "crypto-acl-mirror", "peer 13.1.1.3")
+    ]
+
+
+def test_two_blank_lines_end_what_an_ipsec_line_holds():
+    """A key engine message after a paragraph break is not the line above's."""
+    text = (
+        "IPSEC(ipsec_process_proposal): transform proposal not supported for "
+        "identity: {esp-aes }\n\n\n"
+        "  (key eng. msg.) INBOUND local= 12.1.1.2, remote= 13.1.1.3,\n"
+    )
+    assert records(text) == {}
