@@ -50,7 +50,6 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
@@ -1822,6 +1821,8 @@ def search(query, limit: int = 10) -> list[Result]:
 
 
 def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
+    from kb.models import Article
+
     tokens = query_tokens(query)
     found, alternatives = query_plan(
         query, known=functools.partial(_known_terms, snapshot=snapshot), synonyms=False
@@ -1907,7 +1908,7 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
-                url=reverse("kb-article", args=[article.slug]),
+                url=Article(slug=article.slug).get_absolute_url(),
                 snippet=snippet(article, marked, in_body),
                 score=score,
             )
