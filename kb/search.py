@@ -1851,15 +1851,14 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
         _fold_postings(_postings_of(unread, list(rows)), by_term)
     # Each article's terms in one order (the terms'), however they were read:
     # ranking adds them up in it.
-    held_by = [(term, by_term[term]) for term in sorted(by_term)]
-    documents: dict[int, tuple[str, dict]] = {}
-    for pk, (slug, _phrases) in rows.items():
-        held = {}
-        for term, found_in in held_by:
-            counts = found_in.get(pk)
-            if counts is not None:
-                held[term] = counts
-        documents[pk] = (slug, held)
+    documents: dict[int, tuple[str, dict]] = {
+        pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
+    }
+    for term in sorted(by_term):
+        for article_id, counts in by_term[term].items():
+            document = documents.get(article_id)
+            if document is not None:
+                document[1][term] = counts
     # Only an article with two query terms among its identifiers can quote a
     # phrase of the query in one of them.
     in_identifiers = FIELDS.index("identifiers")
