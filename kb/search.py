@@ -39,11 +39,11 @@ article's slug) is kept in memory per revision (``_snapshot``).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import json
 import math
 import re
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -51,7 +51,6 @@ from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
@@ -669,27 +668,33 @@ def _posting_rows(article):
     return [(pk, term, *counts) for term, counts in by_term.items()]
 
 
-def _in_key_order(rows: list) -> list:
-    """Posting rows in (term, article) order: the terms sorted, then the few
-    rows of each (in article order already, when the articles were)."""
-    by_term: dict[str, list] = {}
-    for row in rows:
-        held = by_term.get(row[1])
-        if held is None:
-            by_term[row[1]] = [row]
-        else:
-            held.append(row)
-    ordered = []
-    for term in sorted(by_term):
-        held = by_term[term]
-        held.sort()  # by article id, the first of the row
-        ordered.extend(held)
-    return ordered
+def _sqlite_postings_select() -> str:
+    """SQLite: the SELECT of the posting rows ``(article_id, term, counts…)``, in
+    key order, of the articles whose ids the one parameter lists (a JSON array),
+    made from their stored search terms by the database: a sync writes a
+    million postings, and this way none of them passes through Python. (A term
+    is held once per field: the sums gather an article's four counts.)"""
+    parts = []
+    for field in FIELDS:
+        counts = ", ".join(
+            f"{'j.value' if f == field else '0.0'} AS {f}" for f in FIELDS
+        )
+        parts.append(
+            f"SELECT a.id AS article_id, j.key AS term, {counts}"
+            f" FROM kb_article a, json_each(a.search_terms, '$.{field}') j"
+            " WHERE a.id IN (SELECT value FROM json_each(%(ids)s))"
+        )
+    sums = ", ".join(f"SUM({f})" for f in FIELDS)
+    return (
+        f"SELECT article_id, term, {sums} FROM ("
+        + " UNION ALL ".join(parts)
+        + ") AS t GROUP BY term, article_id ORDER BY term, article_id"
+    )
 
 
 def index_articles(articles) -> None:
-    """Write the articles' terms into the full-text index and the postings, in a
-    few statements for all of them (a sync indexes thousands at once)."""
+    """Write the saved articles' terms into the full-text index and the postings,
+    in a few statements for all of them (a sync indexes thousands at once)."""
     from kb.models import Posting
 
     articles = [a for a in articles if a.pk is not None]
@@ -699,35 +704,30 @@ def index_articles(articles) -> None:
     columns = f"article_id, term, {', '.join(FIELDS)}"
     pks = [a.pk for a in articles]
     vendor = _vendor()
-    bulk = getattr(_bulk, "active", False)
+    if vendor not in ("postgresql", "sqlite"):
+        Posting.objects.filter(article_id__in=pks).delete()
+        Posting.objects.bulk_create(
+            Posting(article_id=pk, term=term, **dict(zip(FIELDS, counts, strict=True)))
+            for article in articles
+            for pk, term, *counts in _posting_rows(article)
+        )
+        return
     with connection.cursor() as cursor:
-        if bulk and vendor == "postgresql":
-            # No index on article_id now (``bulk_writes``): one pass.
-            cursor.execute(f"DELETE FROM {table} WHERE article_id = ANY(%s)", [pks])
-        elif bulk and vendor == "sqlite":
-            cursor.execute(
-                f"DELETE FROM {table} WHERE article_id IN"
-                " (SELECT value FROM json_each(%s))",
-                [json.dumps(pks)],
-            )
-        else:
-            for start in range(0, len(pks), 500):
-                chunk = pks[start : start + 500]
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE article_id IN "
-                    f"({', '.join(['%s'] * len(chunk))})",
-                    chunk,
-                )
-        rows = [row for article in articles for row in _posting_rows(article)]
         if vendor == "postgresql":
+            # One statement, whether or not article_id is indexed now
+            # (``bulk_writes`` drops the index); so on SQLite below.
+            cursor.execute(f"DELETE FROM {table} WHERE article_id = ANY(%s)", [pks])
             # COPY: a sync of thousands of articles writes a million postings
-            # (binary: no number written out as text and parsed back).
+            # (binary: no number written out as text and parsed back). Made by
+            # the server from the stored terms, as SQLite does below, they take
+            # several times longer.
             with cursor.cursor.copy(
                 f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
             ) as copy:
                 copy.set_types(["int8", "text", *["float8"] * len(FIELDS)])
-                for row in rows:
-                    copy.write_row(row)
+                for article in articles:
+                    for row in _posting_rows(article):
+                        copy.write_row(row)
             vectors = [_tsvector_literals(a.search_terms or {}) for a in articles]
             cursor.execute(
                 "UPDATE kb_article SET search_document = v.document::tsvector,"
@@ -737,38 +737,41 @@ def index_articles(articles) -> None:
                 [pks, [d for d, _h in vectors], [h for _d, h in vectors]],
             )
             return
-        if bulk and vendor == "sqlite":
-            # In key order, each row lands at the end of the table's tree
-            # instead of splitting pages all over it.
-            rows = _in_key_order(rows)
-        # One prepared INSERT the driver runs for every row.
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows
+        ids = json.dumps(pks)
+        cursor.execute(
+            f"DELETE FROM {table} WHERE article_id IN"
+            " (SELECT value FROM json_each(%s))",
+            [ids],
         )
-        if vendor == "sqlite":
-            cursor.executemany(
-                "DELETE FROM kb_article_fts WHERE rowid = %s", [(pk,) for pk in pks]
-            )
-            cursor.executemany(
-                "INSERT INTO kb_article_fts (rowid, title, identifiers, headings, body)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (
-                        a.pk,
-                        *[
-                            _field_text((a.search_terms or {}).get(f, {}))
-                            for f in FIELDS
-                        ],
-                    )
-                    for a in articles
-                ],
-            )
+        # In key order, each row lands at the end of the table's tree instead
+        # of splitting pages all over it.
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) {_sqlite_postings_select()}",
+            {"ids": ids},
+        )
+        cursor.executemany(
+            "DELETE FROM kb_article_fts WHERE rowid = %s", [(pk,) for pk in pks]
+        )
+        cursor.executemany(
+            "INSERT INTO kb_article_fts (rowid, title, identifiers, headings, body)"
+            " VALUES (%s, %s, %s, %s, %s)",
+            [
+                (
+                    a.pk,
+                    *[_field_text((a.search_terms or {}).get(f, {})) for f in FIELDS],
+                )
+                for a in articles
+            ],
+        )
 
 
 # A sync writing this many articles or more, and at least half of them all (a
 # first load, everything re-indexed), writes inside ``bulk_writes``.
 BULK_MIN = 500
-_bulk = threading.local()  # .active: inside bulk_writes, in this thread
+# SQLite's page cache within ``bulk_writes``, in KiB: each posting written looks
+# its article up (the foreign key), all over a table of thousands of rendered
+# articles, which the default cache (2 MiB) cannot hold.
+BULK_CACHE_KIB = 256 * 1024
 
 
 def is_bulk(written: int, total: int) -> bool:
@@ -782,7 +785,8 @@ def bulk_writes(enabled: bool = True):
     all (PostgreSQL, nor its foreign key), and on PostgreSQL the articles' GIN
     indexes are gone too; they are made again on the way out, each in one sort,
     where a million postings written into them one by one cost several times
-    more. Only inside a transaction (which undoes it all on an error).
+    more; SQLite's page cache is BULK_CACHE_KIB meanwhile. Only inside a
+    transaction (which undoes it all on an error).
 
     On PostgreSQL the tables stay locked until the transaction ends: searches
     wait for the sync. SQLite readers go on reading what was there before."""
@@ -794,18 +798,23 @@ def bulk_writes(enabled: bool = True):
         raise RuntimeError("bulk_writes needs a transaction")
     with connection.cursor() as cursor:
         restore = _drop_for_bulk(cursor, vendor)
-    _bulk.active = True
+        if vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size")
+            cache = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for sql in restore:
+                cursor.execute(sql)
+            if vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     finally:
-        _bulk.active = False
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for sql in restore:
-            cursor.execute(sql)
-        if vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 def _drop_for_bulk(cursor, vendor: str) -> list[str]:
@@ -971,15 +980,18 @@ def _named_texts(Article):
 
 
 class Candidates(list):
-    """Ids of candidate articles (a list), with the postings read while choosing
+    """Ids of candidate articles (a list), with what was read while choosing
     them: ``postings`` maps each term of ``read`` to ``{article id: counts}``,
-    complete for these articles (an article missing there lacks the term).
-    Search reads the postings of the other terms itself."""
+    complete for these articles (an article missing there lacks the term);
+    ``df`` is how many articles hold each term (``_document_counts``), or None
+    when it was not counted. Search reads the postings of the other terms, and
+    counts what was not counted, itself."""
 
-    def __init__(self, ids=(), postings=None, read=()):
+    def __init__(self, ids=(), postings=None, read=(), df=None):
         super().__init__(ids)
         self.postings = postings or {}
         self.read = set(read)
+        self.df = df
 
 
 # Postings read at most (past the first CANDIDATES) to choose the candidates of
@@ -1007,41 +1019,52 @@ def _field_sum(counts) -> float:
     )
 
 
-def _read_postings(sql: str, params) -> dict[str, dict[int, list]]:
-    """``{term: {article id: counts}}`` of the rows ``(term, article_id, counts…)``."""
-    by_term: dict[str, dict[int, list]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for term, article_id, *counts in cursor.fetchall():
-            found = by_term.get(term)
-            if found is None:
-                found = by_term[term] = {}
-            found[article_id] = counts
+def _fold_postings(rows, by_term=None) -> dict[str, dict[int, list]]:
+    """``{term: {article id: counts}}`` of the rows ``(term, article_id, counts…)``,
+    added to ``by_term`` when given."""
+    if by_term is None:
+        by_term = {}
+    for term, article_id, *counts in rows:
+        found = by_term.get(term)
+        if found is None:
+            found = by_term[term] = {}
+        found[article_id] = counts
     return by_term
 
 
-def _candidates(terms) -> list[int]:
+def _read_postings(sql: str, params) -> dict[str, dict[int, list]]:
+    """``_fold_postings`` of the rows ``sql`` selects."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _fold_postings(cursor.fetchall())
+
+
+def _candidates(terms, snapshot: _Snapshot | None = None) -> Candidates:
     """Ids of articles holding any of ``terms``: all of them when there are at most
     CANDIDATES, else the CANDIDATES that ``_best_candidates`` keeps. A
-    ``Candidates`` list, with the postings it read on the way."""
+    ``Candidates`` list, with the postings it read and the terms' document
+    counts."""
     if not terms:
-        return []
+        return Candidates()
     vendor = _vendor()
     if vendor not in ("postgresql", "sqlite"):
         from kb.models import Article
 
         wanted = set(terms)
-        return [
+        return Candidates(
             pk
             for pk, doc in Article.objects.values_list("pk", "search_terms")
             if any(wanted & set((doc or {}).get(f, {})) for f in FIELDS)
-        ]
+        )
     from kb.models import Posting
 
+    if snapshot is None:
+        snapshot = _snapshot()
     table = Posting._meta.db_table
     columns = f"term, article_id, {', '.join(FIELDS)}"
     weights = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1.0)
-    df = _document_counts(list(weights))
+    df = _document_counts(list(weights), snapshot)
+    total = len(snapshot.articles)
     if sum(df.values()) <= CANDIDATE_ROWS:
         # Few postings in all: every one of them, read at once, says which
         # articles match and holds what ranking them needs.
@@ -1052,11 +1075,12 @@ def _candidates(terms) -> list[int]:
         )
         matching = {pk for found in postings.values() for pk in found}
         if len(matching) <= CANDIDATES:
-            return Candidates(sorted(matching), postings, read=weights)
-        return _best_candidates(weights, df, postings, read=weights)
+            return Candidates(sorted(matching), postings, read=weights, df=df)
+        chosen = _chosen_terms(weights, df)
+        return _best_candidates(weights, df, postings, chosen, weights, total)
     chosen = _chosen_terms(weights, df)
     if not chosen:
-        return []
+        return Candidates(df=df)
     # The rarer chosen terms are read whole; the commonest only from the head of
     # its postings by weight (kb_posting_weight), and where a rarer one is held.
     *rare, common = chosen
@@ -1105,8 +1129,8 @@ def _candidates(terms) -> list[int]:
         # full-text engine whether more than CANDIDATES articles match at all.
         ids = _all_matches(terms, vendor)
         if len(ids) <= CANDIDATES:
-            return ids
-    return _best_candidates(weights, df, postings, read=chosen)
+            return Candidates(ids, df=df)
+    return _best_candidates(weights, df, postings, chosen, chosen, total)
 
 
 def _all_matches(terms, vendor) -> list[int]:
@@ -1142,11 +1166,11 @@ def _chosen_terms(weights, df) -> list[str]:
     return chosen
 
 
-def _best_candidates(weights, df, postings, read) -> Candidates:
-    """The CANDIDATES articles that score best on the chosen terms
+def _best_candidates(weights, df, postings, chosen, read, total) -> Candidates:
+    """The CANDIDATES articles that score best on the ``chosen`` terms
     (``_chosen_terms``), the same way on every database: the sum, over those
-    terms, of the term's weight times rarity times the field weights of its
-    counts (FIELD_SUM); ties go to the lower id.
+    terms, of the term's weight times rarity (among ``total`` articles) times
+    the field weights of its counts (FIELD_SUM); ties go to the lower id.
 
     ``postings`` must hold every posting of the chosen terms but the commonest,
     and of that one at least those of the articles holding another, its first
@@ -1154,20 +1178,19 @@ def _best_candidates(weights, df, postings, read) -> Candidates:
     last of these by no more than ``_TIE_SLACK``: an article beyond holds that
     term alone and weighs less there than CANDIDATES articles read, or as much
     with a higher id, so it cannot be among the best."""
-    total = _article_count()
 
     def rarity(n):
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     scores: dict[int, float] = {}
-    for term in _chosen_terms(weights, df):
+    for term in chosen:
         factor = weights[term] * rarity(df[term])
         for pk, counts in postings.get(term, {}).items():
             value = factor * _field_sum(counts)
             previous = scores.get(pk)
             scores[pk] = value if previous is None else previous + value
     best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:CANDIDATES]
-    return Candidates(best, postings, read=read)
+    return Candidates(best, postings, read=read, df=df)
 
 
 # --- typo correction --------------------------------------------------------------
@@ -1222,18 +1245,21 @@ MIN_TYPO_CHARS = 5
 MIN_SWAP_CHARS = 4
 
 
-def correct_terms(terms: dict[str, float], words: list[str]) -> dict[str, float]:
+def correct_terms(
+    terms: dict[str, float], words: list[str], snapshot: _Snapshot | None = None
+) -> dict[str, float]:
     """``terms`` with unknown plain words replaced by the nearest word of the
-    index: words of 5+ letters (as typed: ``words``) within one or two edits,
-    words of 4 letters only when two neighbouring letters were swapped; never
-    a different first letter."""
+    index (``snapshot``'s vocabulary): words of 5+ letters (as typed:
+    ``words``) within one or two edits, words of 4 letters only when two
+    neighbouring letters were swapped; never a different first letter."""
     typed = {stem(w): w for w in words}
     eligible = [
         t for t in terms if t.isalpha() and len(typed.get(t, t)) >= MIN_SWAP_CHARS
     ]
     if not eligible:
         return terms
-    snapshot = _snapshot()
+    if snapshot is None:
+        snapshot = _snapshot()
     unknown = [t for t in eligible if t not in snapshot.words]
     if not unknown:
         return terms
@@ -1687,7 +1713,18 @@ def _take_snapshot() -> _Snapshot:
     return _Snapshot(words, by_length, articles, {})
 
 
+# The snapshot one search reads throughout (``search``), so that a query never
+# mixes two revisions of the knowledge base and asks for it once.
+_query_snapshot: contextvars.ContextVar[_Snapshot | None] = contextvars.ContextVar(
+    "kb_search_snapshot", default=None
+)
+
+
 def _snapshot() -> _Snapshot:
+    """This revision's snapshot; within a search, the one it started with."""
+    pinned = _query_snapshot.get()
+    if pinned is not None:
+        return pinned
     from kb import pages
 
     return pages.memo("search-snapshot", _take_snapshot)
@@ -1716,19 +1753,20 @@ def _phrase_count(sequence: list[str], phrases) -> int:
     return sum(words for phrase, words in phrases if phrase in joined)
 
 
-def _known_terms(candidates) -> set[str]:
+def _known_terms(candidates, snapshot: _Snapshot | None = None) -> set[str]:
     """Which of ``candidates`` the index holds (in any article, any field), from
     its vocabulary (``rebuild_vocabulary``)."""
-    words = _snapshot().words
+    words = (snapshot or _snapshot()).words
     return {c for c in candidates if 2 <= len(c) <= MAX_TERM_CHARS and c in words}
 
 
-def _document_counts(terms) -> dict[str, int]:
+def _document_counts(terms, snapshot: _Snapshot | None = None) -> dict[str, int]:
     """How many articles hold each term: from the vocabulary, and from the
     postings for any term it does not list (written since it was built)."""
     from kb.models import Posting
 
-    snapshot = _snapshot()
+    if snapshot is None:
+        snapshot = _snapshot()
     words, counted = snapshot.words, snapshot.counts
     df = {}
     missing = []
@@ -1807,7 +1845,8 @@ def _select_in(sql: str, column: str, ids, before=()) -> list[tuple]:
 
 
 def _postings_of(terms, ids) -> list[tuple]:
-    """Rows ``(term, article_id, counts…)`` of ``terms`` in the articles ``ids``."""
+    """Rows ``(term, article_id, counts…)`` of ``terms`` in the articles ``ids``
+    (``_fold_postings`` folds them)."""
     from kb.models import Posting
 
     table = Posting._meta.db_table
@@ -1836,20 +1875,27 @@ def _postings_of(terms, ids) -> list[tuple]:
     )
 
 
-def _article_count() -> int:
-    """How many articles there are, in this revision of the knowledge base
-    (PostgreSQL counts a table by reading it)."""
-    return len(_snapshot().articles)
-
-
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
     if not query_terms(query) or limit <= 0:
         return []
+    snapshot = _snapshot()
+    pin = _query_snapshot.set(snapshot)
+    try:
+        return _search(query, limit, snapshot)
+    finally:
+        _query_snapshot.reset(pin)
+
+
+def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
+    from kb.models import Article
+
     tokens = query_tokens(query)
-    found, alternatives = query_plan(query, known=_known_terms, synonyms=False)
-    typed = correct_terms(found, tokens)
+    found, alternatives = query_plan(
+        query, known=functools.partial(_known_terms, snapshot=snapshot), synonyms=False
+    )
+    typed = correct_terms(found, tokens, snapshot)
     terms = _with_synonyms(typed)
     spelled_by: dict[str, set[str]] = {}
     for joined, words in alternatives.items():
@@ -1860,20 +1906,22 @@ def search(query, limit: int = 10) -> list[Result]:
         for t in typed
         if t not in alternatives
     }
+    # Called with the terms alone (the snapshot is the one pinned by ``search``).
     pks = _candidates(terms)
     if not pks:
         return []
-    rows = _article_rows(pks, _snapshot())
-    by_term = dict(getattr(pks, "postings", {}))
-    unread = [t for t in terms if t not in getattr(pks, "read", ())]
+    if not isinstance(pks, Candidates):
+        pks = Candidates(pks)
+    rows = _article_rows(pks, snapshot)
+    by_term = dict(pks.postings)
+    unread = [t for t in terms if t not in pks.read]
     if unread:
-        for term, article_id, *counts in _postings_of(unread, list(rows)):
-            by_term.setdefault(term, {})[article_id] = counts
+        _fold_postings(_postings_of(unread, list(rows)), by_term)
+    # Each article's terms in one order (the terms'), however they were read:
+    # ranking adds them up in it.
     documents: dict[int, tuple[str, dict]] = {
         pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
     }
-    # Each article's terms in one order (the terms'), however they were read:
-    # ranking adds them up in it.
     for term in sorted(by_term):
         for article_id, counts in by_term[term].items():
             document = documents.get(article_id)
@@ -1889,12 +1937,12 @@ def search(query, limit: int = 10) -> list[Result]:
             named = rows[pk][1]
             if named and len([c for c in held.values() if c[in_identifiers]]) >= 2:
                 phrases[pk] = _phrase_count(sequence, named)
-    df = _document_counts(list(terms))
+    df = pks.df if pks.df is not None else _document_counts(list(terms), snapshot)
     ranked = rank(
         terms,
         documents,
         df,
-        _article_count(),
+        len(snapshot.articles),
         phrases=phrases,
         groups=groups,
         guessed=set(typed) - set(found),
@@ -1915,20 +1963,19 @@ def search(query, limit: int = 10) -> list[Result]:
     if reranking:
         ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
+    in_body_field = FIELDS.index("body")
     results = []
     for score, _slug, pk in ranked:
         article = articles[pk]
         in_body = [
-            t
-            for t, c in documents[pk][1].items()
-            if c[FIELDS.index("body")] and t in marked
+            t for t, c in documents[pk][1].items() if c[in_body_field] and t in marked
         ]
         results.append(
             Result(
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
-                url=reverse("kb-article", args=[article.slug]),
+                url=Article(slug=article.slug).get_absolute_url(),
                 snippet=snippet(article, marked, in_body),
                 score=score,
             )
