@@ -443,8 +443,15 @@ def _pair_ends(sas: list[IpsecSa]) -> None:
 def waiting_for_sa(rec: dict) -> bool:
     """An SA entry with no SA (outbound SPI zero, nothing encrypted or decrypted)
     whose send errors count packets that matched it: traffic is waiting for phase 2."""
+    no_sa = rec.get("outbound_spi") in ("00000000", "0") or (
+        # The SPI line cut off, the SA lists under it shown empty.
+        rec.get("outbound_spi") is None
+        and "inbound_sas" in rec
+        and not rec["inbound_sas"]
+        and not rec.get("outbound_sas")
+    )
     return (
-        rec.get("outbound_spi") in ("00000000", "0")
+        no_sa
         and not rec.get("encaps")
         and not rec.get("decaps")
         and (rec.get("send_errors") or 0) > 0

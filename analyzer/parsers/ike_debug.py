@@ -245,6 +245,7 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     # identity: {esp-aes }": no transform set of the crypto map entry for these
     # proxies matches what the peer proposed.
     ("phase2", "proposal not supported for id"),
+    ("phase2", "transform proposals not supported"),
     ("phase2", "INVALID_ID_INFO"),
     ("phase2", "INVALID_SELECTORS"),
     ("phase2", "TS_UNACCEPTABLE"),
@@ -496,6 +497,19 @@ class Reader:
                 self._claim(number)
                 continues["lines"][1] = number
                 continues["_open"] = False
+                return
+            if (
+                continues is not None
+                and "not supported" in line
+                and line[:1].isspace()
+                and continues["platform"] == "ios"
+            ):
+                # "IPSEC(ipsec_process_proposal): proposal part #1," and the
+                # refusal on the line under it: "  transform proposals not
+                # supported".
+                _apply(continues, line.strip(), number, "ios")
+                self._claim(number)
+                continues["lines"][1] = number
                 return
             if continues is not None and (
                 (line[:1].isspace() and "=" in line)

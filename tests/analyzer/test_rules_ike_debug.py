@@ -400,3 +400,18 @@ def test_ios_transform_proposal_not_supported_is_a_phase2_transform_set_refusal(
             if f.severity in ("warning", "error", "critical")
         ]
         assert alarms == [("error", "ike_debug.phase2_mismatch", "transform-set")]
+
+
+def test_a_refusal_on_the_line_under_ipsec_process_proposal_is_read():
+    """A DMVPN hub's `debug crypto ipsec`: `IPSEC(ipsec_process_proposal):
+    proposal part #1,` with `transform proposals not supported` on the line
+    under it."""
+    text = (
+        FIXTURES
+        / "field/ikev1/ios-dmvpn-course-notes-th-hub-no-esp-sas-send-errors-12-transform-proposals-not-supported.txt"
+    ).read_text()
+    (finding,) = [
+        f for f in analyze(text).findings if f.code == "ike_debug.phase2_mismatch"
+    ]
+    assert (finding.severity, finding.anchor) == ("error", "transform-set")
+    assert "198.51.100.6" in finding.title

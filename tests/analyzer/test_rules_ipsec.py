@@ -90,6 +90,20 @@ def test_packets_that_all_failed_on_receipt_are_no_one_way_tunnel():
     assert "ipsec.decaps_no_encaps" not in codes
 
 
+def test_send_errors_on_an_entry_with_empty_sa_lists_wait_for_phase_2():
+    """The same hub's `show crypto ipsec sa peer`, cut before its SPI line:
+    `#send errors 12` under empty `inbound esp sas:` / `outbound esp sas:` lists
+    is traffic waiting for an SA, as with a zero SPI, not a data-path error."""
+    findings = ipsec_findings(
+        raw(
+            "field/ikev1/ios-dmvpn-course-notes-th-hub-no-esp-sas-send-errors-12-transform-proposals-not-supported.txt"
+        )
+    )
+    codes = {f.code: f.severity for f in findings}
+    assert codes.get("ipsec.waiting_for_sa") == "info"
+    assert "ipsec.send_recv_errors" not in codes
+
+
 def test_it_reports_an_idle_or_missing_sa_as_no_traffic():
     """Zero both ways is info; with a zero SPI the detail says no SA exists."""
     findings = ipsec_findings(raw("ipsec/ios124_show_crypto_ipsec_sa.txt"))
