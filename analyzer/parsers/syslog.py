@@ -1206,21 +1206,7 @@ def _asdm_row(line: str) -> dict | None:
         return None
     severity, date, time, message_id = m.group("sev", "date", "time", "id")
     stamp = f"{date} {time}"
-    record = {
-        "timestamp": _share(stamp, stamp),
-        "host": None,
-        "platform": "asa",
-        "facility": "ASA",
-        "severity": _SEVERITY[severity],
-        "message_id": _share(message_id, message_id),
-        "text": text,
-    }
-    entry = syslog_catalog.ASA.get(message_id)
-    if entry is not None and entry.fields:
-        _asa_fields(record, entry)
-    elif "IP = " in text:
-        _peer_fields(record)
-    return record
+    return _asdm_record(severity, stamp, message_id, text)
 
 
 # ASDM's log export and the rows it copies with their columns kept apart: "7|Oct
@@ -1281,21 +1267,7 @@ def _asdm_fields(head: list, rest: list, separator: str | None) -> dict | None:
     if not text:
         return None
     stamp = f"{date.replace(',', '')} {time}"
-    record = {
-        "timestamp": _share(stamp, stamp),
-        "host": None,
-        "platform": "asa",
-        "facility": "ASA",
-        "severity": _SEVERITY[severity],
-        "message_id": _share(message_id, message_id),
-        "text": text,
-    }
-    entry = syslog_catalog.ASA.get(message_id)
-    if entry is not None and entry.fields:
-        _asa_fields(record, entry)
-    elif "IP = " in text:
-        _peer_fields(record)
-    return record
+    return _asdm_record(severity, stamp, message_id, text)
 
 
 def _csv_row(line: str) -> dict | None:
@@ -1860,3 +1832,23 @@ def _tls_line(profiles: dict, stripped: str, state: dict) -> None:
         profile["ciphersuites"] = value.split()
     elif key:
         profile[key.replace(" ", "_")] = value
+
+
+def _asdm_record(severity: str, stamp: str, message_id: str, text: str) -> dict:
+    """The record of an ASDM row (copied or exported): the ASA message it shows,
+    as its `%ASA-n-nnnnnn:` line would give it."""
+    record = {
+        "timestamp": _share(stamp, stamp),
+        "host": None,
+        "platform": "asa",
+        "facility": "ASA",
+        "severity": _SEVERITY[severity],
+        "message_id": _share(message_id, message_id),
+        "text": text,
+    }
+    entry = syslog_catalog.ASA.get(message_id)
+    if entry is not None and entry.fields:
+        _asa_fields(record, entry)
+    elif "IP = " in text:
+        _peer_fields(record)
+    return record
