@@ -353,13 +353,8 @@ def plain_record(line: str, reading: tuple) -> dict:
     record["facility"] = facility
     record["severity"] = severity
     record["message_id"] = message_id
-    record["text"] = text = reading[4]
-    entry = syslog_catalog.ASA.get(message_id)
-    if entry is not None and entry.fields:
-        _asa_fields(record, entry)
-    elif "IP = " in text:
-        _peer_fields(record)
-    return record
+    record["text"] = reading[4]
+    return _with_asa_fields(record)
 
 
 def plain_peer(message_id: str | None, facility: str | None, text: str) -> str | None:
@@ -1846,9 +1841,15 @@ def _asdm_record(severity: str, stamp: str, message_id: str, text: str) -> dict:
         "message_id": _share(message_id, message_id),
         "text": text,
     }
-    entry = syslog_catalog.ASA.get(message_id)
+    return _with_asa_fields(record)
+
+
+def _with_asa_fields(record: dict) -> dict:
+    """An ASA message's record with the fields its catalogue entry names, or the
+    peer of its "IP = " text when the entry names none."""
+    entry = syslog_catalog.ASA.get(record["message_id"])
     if entry is not None and entry.fields:
         _asa_fields(record, entry)
-    elif "IP = " in text:
+    elif "IP = " in record["text"]:
         _peer_fields(record)
     return record
