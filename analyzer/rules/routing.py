@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 
 from analyzer import links
+from analyzer.addresses import network
 from analyzer.paste import device_name
 from analyzer.registry import (
     ASA_RUNNING_CONFIG,
@@ -53,10 +54,9 @@ def check(report) -> list[Finding]:
 def _networks(table: dict) -> list[tuple]:
     out = []
     for route in table.get("routes") or []:
-        try:
-            out.append((ipaddress.IPv4Network(route["prefix"], strict=False), route))
-        except ValueError:
-            continue
+        net = network(*route["prefix"].split("/", 1))
+        if net is not None:
+            out.append((net, route))
     return out
 
 
