@@ -62,7 +62,6 @@ _DEBUG = "ike-debug-invalid-cookie"
 DEBUG_PEER_NOT_ANSWERING = Link(_DEBUG, "peer-not-answering")
 DEBUG_INVALID_COOKIE = Link(_DEBUG, "invalid-cookie")
 DEBUG_PSK_MISMATCH = Link(_DEBUG, "psk-mismatch")
-DEBUG_PHASE2_MISMATCH = Link(_DEBUG, "phase2-mismatch")
 
 _IKEV2 = "ikev2-troubleshooting"
 IKEV2_NO_PROPOSAL_CHOSEN = Link(_IKEV2, "no-proposal-chosen")
