@@ -247,6 +247,18 @@ def main():
             f" goal {'met' if synced <= GOAL_SYNC_S else 'missed'}"
         )
         print(f"  load average at the end: {load()}")
+        backend = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+        print(
+            f"GOAL search p95 at {args.articles:,} articles ({backend}) | "
+            f"{figures['p95']:.1f} ms (CPU {figures['cpu_p95']:.1f} ms) | "
+            f"< {GOAL_P95_MS:g} ms | "
+            f"{'met' if figures['p95'] < GOAL_P95_MS else 'missed'}"
+        )
+        print(
+            f"GOAL sync_articles of {args.articles:,} articles ({backend}) | "
+            f"{synced:.1f} s | ≤ {GOAL_SYNC_S:g} s | "
+            f"{'met' if synced <= GOAL_SYNC_S else 'missed'}"
+        )
     finally:
         connection.close()
         if args.keep:

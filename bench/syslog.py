@@ -228,6 +228,18 @@ def big_log(args) -> None:
     )
     print("records:", ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
     print(f"findings: {findings}, unparsed lines: {unparsed}")
+    share = analyze_rate / floor_rate
+    what = "1M-line" if args.lines == 1_000_000 else f"{args.lines:,}-line"
+    print(
+        f"GOAL {what} ASA syslog analyze() vs the regex-per-line floor | "
+        f"{share:.3f} ({analyze_rate:,.0f} vs {floor_rate:,.0f} lines/s) | "
+        f"≥ 1/6 | {'met' if share >= 1 / 6 else 'missed'}"
+    )
+    print(
+        f"GOAL peak RSS on the {what} bench | {peak / size:.2f}× input "
+        f"({peak / 1e6:,.0f} MB for {size / 1e6:,.0f} MB) | ≤ 3× input | "
+        f"{'met' if peak <= 3 * size else 'missed'}"
+    )
 
 
 def show_logging(args) -> None:

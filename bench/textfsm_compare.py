@@ -434,6 +434,12 @@ def main() -> None:
         "(at most: cleaning and sectioning alone against TextFSM, the ratio "
         "analyze() would have if every parser and rule took no time)"
     )
+    for label, ratio, _ceiling, agree, total in summary:
+        verdict = "met" if ratio >= GOAL and agree == total else "missed"
+        print(
+            f"GOAL analyze() vs TextFSM, {label.strip()} | {ratio:.2f}× "
+            f"(values {agree}/{total} the same) | ≥ {GOAL:g}× | {verdict}"
+        )
 
 
 if __name__ == "__main__":
