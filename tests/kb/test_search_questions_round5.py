@@ -274,17 +274,7 @@ NO_ANSWER = [
 ]
 
 # Rows the search misses, with why.
-KNOWN_MISSES: dict[str, str] = {
-    "verifying remote id failed local and remote ip address ranges differ": (
-        "the phase 2 article never says 'verify', 'range' or 'ID' of the proxy identities in the words of other vendors' logs, so it is sixth without the cut and cut with it"
-    ),
-    "pending phase 2 STATE_MAIN_I1 sent MI1 expecting MR1 libreswan to cisco asa": (
-        "no result: the other-vendors article holds STATE_MAIN_I1 nowhere as pluto prints it with 'sent MI1, expecting MR1', nor 'pending', so the unknown words outweigh what it holds"
-    ),
-    "libreswan connection drop after few minutes, other side is cisco asa": (
-        "the other-vendors article, first without the cut, never says a libreswan tunnel 'drops' after some 'minutes', so it holds too little; the DPD article passes on those words"
-    ),
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 # Questions without an answer that still get one, with why.
 KNOWN_NOISE: dict[str, str] = {
