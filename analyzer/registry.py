@@ -30,6 +30,7 @@ ASA_SHOW_ASP_DROP = "asa.show_asp_drop"
 ASA_SHOW_VPN_SESSIONDB = "asa.show_vpn_sessiondb"
 ASA_SHOW_VPN_SESSIONDB_SUMMARY = "asa.show_vpn_sessiondb_summary"
 IOS_SHOW_CRYPTO_SESSION = "ios.show_crypto_session"
+IOS_SHOW_DMVPN = "ios.show_dmvpn"
 SYSLOG = "syslog"
 SYSLOG_STATUS = "syslog.status"
 IKE_DEBUG = "ike_debug"
@@ -166,6 +167,14 @@ KINDS: tuple[OutputKind, ...] = (
         ("ipsec", "ike_debug"),
         "crypto_session",
         "test_corpus_crypto_session",
+    ),
+    OutputKind(
+        IOS_SHOW_DMVPN,
+        "IOS show dmvpn",
+        "dmvpn",
+        ("ipsec",),
+        "field",
+        "test_dmvpn",
     ),
     OutputKind(
         SYSLOG,
@@ -328,6 +337,7 @@ PARSER_ORDER: tuple[str, ...] = (
     "asp_drop",
     "vpn_sessiondb",
     "crypto_session",
+    "dmvpn",
     "syslog",
     "ike_debug",
     "peer_log",

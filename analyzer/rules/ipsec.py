@@ -14,6 +14,7 @@ from analyzer.registry import (
     ASA_SHOW_CRYPTO_IPSEC_SA,
     IOS_SHOW_CRYPTO_IPSEC_SA,
     IOS_SHOW_CRYPTO_SESSION,
+    IOS_SHOW_DMVPN,
 )
 from analyzer.report import Finding
 
@@ -649,6 +650,78 @@ def check(report):
         peer for peer, tunnel in report.paste.tunnels.items() if tunnel.ike_version == 2
     }
     findings.extend(_overlapping([(sa.record, sa.asa) for sa in sas], ikev2))
+    findings.extend(_dmvpn_waiting_for_ipsec(report))
+    return findings
+
+
+# An NHRP entry passes through IKE and IPSEC on its way up in a second or two;
+# one still in IPSEC after this long is stuck there.
+_IPSEC_STATE_SECONDS = 15
+
+
+def _seconds(updn: str | None) -> int | None:
+    """00:01:10 as 70; None for what is not hh:mm:ss ("1w2d" is long enough)."""
+    parts = (updn or "").split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    hours, minutes, seconds = (int(p) for p in parts)
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _dmvpn_waiting_for_ipsec(report) -> list[Finding]:
+    """`show dmvpn` rows in state IPSEC: IKE with that NBMA peer is up, the IPsec
+    SAs never came, so NHRP and the GRE traffic cannot pass. Unless an IPsec SA
+    with that peer counts traffic in the same paste (the row is older than it)."""
+    passing = {
+        sa.record.get("peer")
+        for sa in report.paste.ipsec
+        if sa.record.get("encaps") or sa.record.get("decaps")
+    }
+    rows: dict[str, list[dict]] = {}
+    for source in report.sources_of(IOS_SHOW_DMVPN):
+        for rec in source.records:
+            if rec["state"] != "IPSEC" or rec["nbma"] in passing:
+                continue
+            seconds = _seconds(rec["updn"])
+            if seconds is not None and seconds < _IPSEC_STATE_SECONDS:
+                continue
+            rows.setdefault(rec["nbma"], []).append(rec)
+    findings = []
+    for nbma, recs in rows.items():
+        rec = recs[0]
+        peer = "a peer not resolved yet" if nbma == "UNKNOWN" else nbma
+        where = f" on {rec['interface']}" if rec.get("interface") else ""
+        findings.append(
+            Finding(
+                code="ipsec.dmvpn_waiting_for_ipsec",
+                severity="warning",
+                title=f"DMVPN peer {peer} is stuck in state IPSEC: IKE is up, no IPsec SA",
+                detail=(
+                    f"The NHRP entry for {rec['tunnel_address']} (NBMA {nbma})"
+                    f"{where} has been in state IPSEC for {rec['updn']}: phase 1 "
+                    "with that peer completed, but quick mode never installed the "
+                    "IPsec SAs, so no GRE packet, NHRP registration or routing "
+                    "hello crosses the tunnel. The two ends disagree on a phase 2 "
+                    "parameter: the transform set of the IPsec profile (cipher, "
+                    "integrity, mode), PFS set on one side only (or another DH "
+                    "group), or the proxy identities. Compare `show crypto ipsec "
+                    "profile` and the transform sets on both ends; `debug crypto "
+                    "ipsec` on the end that answers says which proposal it refused."
+                ),
+                link=links.PHASE2_WHAT_MUST_MATCH,
+                lines=[r["at"]["state"] for r in recs],
+                next_commands=[
+                    f"show crypto ipsec sa peer {nbma}"
+                    if nbma != "UNKNOWN"
+                    else "show crypto ipsec sa",
+                    "show crypto isakmp sa",
+                    "show crypto ipsec profile",
+                    "show crypto ipsec transform-set",
+                    "debug crypto ipsec",
+                ],
+                subject=f"peer {nbma}" if nbma != "UNKNOWN" else "DMVPN",
+            )
+        )
     return findings
 
 
