@@ -24,6 +24,7 @@ ASA_SHOW_CRYPTO_IKEV2_SA = "asa.show_crypto_ikev2_sa"
 IOS_SHOW_CRYPTO_IKEV2_SA = "ios.show_crypto_ikev2_sa"
 ASA_SHOW_CRYPTO_IPSEC_SA = "asa.show_crypto_ipsec_sa"
 IOS_SHOW_CRYPTO_IPSEC_SA = "ios.show_crypto_ipsec_sa"
+ASA_SHOW_IPSEC_STATS = "asa.show_ipsec_stats"
 ASA_PACKET_TRACER = "asa.packet_tracer"
 ASA_SHOW_ASP_TABLE_VPN_CONTEXT = "asa.show_asp_table_vpn_context"
 ASA_SHOW_ASP_DROP = "asa.show_asp_drop"
@@ -167,6 +168,14 @@ KINDS: tuple[OutputKind, ...] = (
         ("ipsec", "ike_debug"),
         "crypto_session",
         "test_corpus_crypto_session",
+    ),
+    OutputKind(
+        ASA_SHOW_IPSEC_STATS,
+        "ASA show ipsec stats",
+        "ipsec_stats",
+        ("ipsec",),
+        "field",
+        "test_ipsec_stats",
     ),
     OutputKind(
         IOS_SHOW_DMVPN,
@@ -332,6 +341,7 @@ PARSER_ORDER: tuple[str, ...] = (
     "isakmp_sa",
     "ikev2_sa",
     "ipsec_sa",
+    "ipsec_stats",
     "packet_tracer",
     "asp_vpn_context",
     "asp_drop",

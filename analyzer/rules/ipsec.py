@@ -12,6 +12,7 @@ from analyzer.addresses import network, prefix_text
 from analyzer.paste import ident_network, narrowed_to, waiting_for_sa
 from analyzer.registry import (
     ASA_SHOW_CRYPTO_IPSEC_SA,
+    ASA_SHOW_IPSEC_STATS,
     IOS_SHOW_CRYPTO_IPSEC_SA,
     IOS_SHOW_CRYPTO_SESSION,
     IOS_SHOW_DMVPN,
@@ -651,6 +652,66 @@ def check(report):
     }
     findings.extend(_overlapping([(sa.record, sa.asa) for sa in sas], ikev2))
     findings.extend(_dmvpn_waiting_for_ipsec(report))
+    findings.extend(_missing_sa(report))
+    return findings
+
+
+# `show ipsec stats`: packets that matched a crypto map entry with no SA to send
+# them on. A few at each tunnel's first packet are normal (the packet that starts
+# the negotiation); this many, and this share of what was sent, is not.
+_MISSING_SA_MIN = 1000
+_MISSING_SA_SHARE = 0.01
+
+
+def _missing_sa(report) -> list[Finding]:
+    findings = []
+    for source in report.sources_of(ASA_SHOW_IPSEC_STATS):
+        for rec in source.records:
+            missing = rec.get("missing_sa_failures") or 0
+            sent = rec["outbound"].get("packets")
+            if missing < _MISSING_SA_MIN or (
+                sent and missing < _MISSING_SA_SHARE * (sent + missing)
+            ):
+                continue
+            dropped = rec["outbound"].get("dropped_packets")
+            share = (
+                f" ({missing / (sent + missing):.1%} of what it had to send)"
+                if sent
+                else ""
+            )
+            drops = f", beside {dropped} outbound packets dropped" if dropped else ""
+            lines = [rec["at"]["missing_sa_failures"]]
+            if dropped:
+                lines.insert(0, rec["at"]["outbound.dropped_packets"])
+            findings.append(
+                Finding(
+                    code="ipsec.missing_sa_failures",
+                    severity="warning",
+                    title=f"{missing} packets were to be encrypted on an SA that was gone",
+                    detail=(
+                        f"show ipsec stats counts {missing} Missing SA failures"
+                        f"{share}{drops}: packets matched a crypto map entry whose "
+                        "SA no longer exists, and were dropped. A tunnel's first "
+                        "packets count here while it comes up; this many means SAs "
+                        "this device still sends on were deleted (the peers "
+                        "disconnected and reconnected, one side rebooted or cleared "
+                        "its SAs), or tunnels that keep failing to come up. Look for "
+                        "the peers whose SAs encrypt and never decrypt, clear their "
+                        "SAs, and make sure DPD is on; on PIX 7.x a peer's reconnect "
+                        "leaving SAs behind is bug CSCsd48512 (fixed in 7.0(5), "
+                        "7.1(2.1) and 7.2(0.46))."
+                    ),
+                    link=links.STALE_SAS,
+                    lines=lines,
+                    next_commands=[
+                        "show crypto ipsec sa | include peer|encaps|decaps",
+                        "show crypto isakmp sa",
+                        "show asp drop | include sa",
+                        "clear crypto ipsec sa peer <peer>",
+                    ],
+                    subject="IPsec global statistics",
+                )
+            )
     return findings
 
 
