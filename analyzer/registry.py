@@ -24,12 +24,14 @@ ASA_SHOW_CRYPTO_IKEV2_SA = "asa.show_crypto_ikev2_sa"
 IOS_SHOW_CRYPTO_IKEV2_SA = "ios.show_crypto_ikev2_sa"
 ASA_SHOW_CRYPTO_IPSEC_SA = "asa.show_crypto_ipsec_sa"
 IOS_SHOW_CRYPTO_IPSEC_SA = "ios.show_crypto_ipsec_sa"
+ASA_SHOW_IPSEC_STATS = "asa.show_ipsec_stats"
 ASA_PACKET_TRACER = "asa.packet_tracer"
 ASA_SHOW_ASP_TABLE_VPN_CONTEXT = "asa.show_asp_table_vpn_context"
 ASA_SHOW_ASP_DROP = "asa.show_asp_drop"
 ASA_SHOW_VPN_SESSIONDB = "asa.show_vpn_sessiondb"
 ASA_SHOW_VPN_SESSIONDB_SUMMARY = "asa.show_vpn_sessiondb_summary"
 IOS_SHOW_CRYPTO_SESSION = "ios.show_crypto_session"
+IOS_SHOW_DMVPN = "ios.show_dmvpn"
 SYSLOG = "syslog"
 SYSLOG_STATUS = "syslog.status"
 IKE_DEBUG = "ike_debug"
@@ -166,6 +168,22 @@ KINDS: tuple[OutputKind, ...] = (
         ("ipsec", "ike_debug"),
         "crypto_session",
         "test_corpus_crypto_session",
+    ),
+    OutputKind(
+        ASA_SHOW_IPSEC_STATS,
+        "ASA show ipsec stats",
+        "ipsec_stats",
+        ("ipsec",),
+        "field",
+        "test_ipsec_stats",
+    ),
+    OutputKind(
+        IOS_SHOW_DMVPN,
+        "IOS show dmvpn",
+        "dmvpn",
+        ("ipsec",),
+        "field",
+        "test_dmvpn",
     ),
     OutputKind(
         SYSLOG,
@@ -323,11 +341,13 @@ PARSER_ORDER: tuple[str, ...] = (
     "isakmp_sa",
     "ikev2_sa",
     "ipsec_sa",
+    "ipsec_stats",
     "packet_tracer",
     "asp_vpn_context",
     "asp_drop",
     "vpn_sessiondb",
     "crypto_session",
+    "dmvpn",
     "syslog",
     "ike_debug",
     "peer_log",

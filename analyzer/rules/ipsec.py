@@ -12,8 +12,10 @@ from analyzer.addresses import network, prefix_text
 from analyzer.paste import ident_network, narrowed_to, waiting_for_sa
 from analyzer.registry import (
     ASA_SHOW_CRYPTO_IPSEC_SA,
+    ASA_SHOW_IPSEC_STATS,
     IOS_SHOW_CRYPTO_IPSEC_SA,
     IOS_SHOW_CRYPTO_SESSION,
+    IOS_SHOW_DMVPN,
 )
 from analyzer.report import Finding
 
@@ -649,6 +651,138 @@ def check(report):
         peer for peer, tunnel in report.paste.tunnels.items() if tunnel.ike_version == 2
     }
     findings.extend(_overlapping([(sa.record, sa.asa) for sa in sas], ikev2))
+    findings.extend(_dmvpn_waiting_for_ipsec(report))
+    findings.extend(_missing_sa(report))
+    return findings
+
+
+# `show ipsec stats`: packets that matched a crypto map entry with no SA to send
+# them on. A few at each tunnel's first packet are normal (the packet that starts
+# the negotiation); this many, and this share of what was sent, is not.
+_MISSING_SA_MIN = 1000
+_MISSING_SA_SHARE = 0.01
+
+
+def _missing_sa(report) -> list[Finding]:
+    findings = []
+    for source in report.sources_of(ASA_SHOW_IPSEC_STATS):
+        for rec in source.records:
+            missing = rec.get("missing_sa_failures") or 0
+            sent = rec["outbound"].get("packets")
+            if missing < _MISSING_SA_MIN or (
+                sent and missing < _MISSING_SA_SHARE * (sent + missing)
+            ):
+                continue
+            dropped = rec["outbound"].get("dropped_packets")
+            share = (
+                f" ({missing / (sent + missing):.1%} of what it had to send)"
+                if sent
+                else ""
+            )
+            drops = f", beside {dropped} outbound packets dropped" if dropped else ""
+            lines = [rec["at"]["missing_sa_failures"]]
+            if dropped:
+                lines.insert(0, rec["at"]["outbound.dropped_packets"])
+            findings.append(
+                Finding(
+                    code="ipsec.missing_sa_failures",
+                    severity="warning",
+                    title=f"{missing} packets were to be encrypted on an SA that was gone",
+                    detail=(
+                        f"show ipsec stats counts {missing} Missing SA failures"
+                        f"{share}{drops}: packets matched a crypto map entry whose "
+                        "SA no longer exists, and were dropped. A tunnel's first "
+                        "packets count here while it comes up; this many means SAs "
+                        "this device still sends on were deleted (the peers "
+                        "disconnected and reconnected, one side rebooted or cleared "
+                        "its SAs), or tunnels that keep failing to come up. Look for "
+                        "the peers whose SAs encrypt and never decrypt, clear their "
+                        "SAs, and make sure DPD is on; on PIX 7.x a peer's reconnect "
+                        "leaving SAs behind is bug CSCsd48512 (fixed in 7.0(5), "
+                        "7.1(2.1) and 7.2(0.46))."
+                    ),
+                    link=links.STALE_SAS,
+                    lines=lines,
+                    next_commands=[
+                        "show crypto ipsec sa | include peer|encaps|decaps",
+                        "show crypto isakmp sa",
+                        "show asp drop | include sa",
+                        "clear crypto ipsec sa peer <peer>",
+                    ],
+                    subject="IPsec global statistics",
+                )
+            )
+    return findings
+
+
+# An NHRP entry passes through IKE and IPSEC on its way up in a second or two;
+# one still in IPSEC after this long is stuck there.
+_IPSEC_STATE_SECONDS = 15
+
+
+def _seconds(updn: str | None) -> int | None:
+    """00:01:10 as 70; None for what is not hh:mm:ss ("1w2d" is long enough)."""
+    parts = (updn or "").split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    hours, minutes, seconds = (int(p) for p in parts)
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _dmvpn_waiting_for_ipsec(report) -> list[Finding]:
+    """`show dmvpn` rows in state IPSEC: IKE with that NBMA peer is up, the IPsec
+    SAs never came, so NHRP and the GRE traffic cannot pass. Unless an IPsec SA
+    with that peer counts traffic in the same paste (the row is older than it)."""
+    passing = {
+        sa.record.get("peer")
+        for sa in report.paste.ipsec
+        if sa.record.get("encaps") or sa.record.get("decaps")
+    }
+    rows: dict[str, list[dict]] = {}
+    for source in report.sources_of(IOS_SHOW_DMVPN):
+        for rec in source.records:
+            if rec["state"] != "IPSEC" or rec["nbma"] in passing:
+                continue
+            seconds = _seconds(rec["updn"])
+            if seconds is not None and seconds < _IPSEC_STATE_SECONDS:
+                continue
+            rows.setdefault(rec["nbma"], []).append(rec)
+    findings = []
+    for nbma, recs in rows.items():
+        rec = recs[0]
+        peer = "a peer not resolved yet" if nbma == "UNKNOWN" else nbma
+        where = f" on {rec['interface']}" if rec.get("interface") else ""
+        findings.append(
+            Finding(
+                code="ipsec.dmvpn_waiting_for_ipsec",
+                severity="warning",
+                title=f"DMVPN peer {peer} is stuck in state IPSEC: IKE is up, no IPsec SA",
+                detail=(
+                    f"The NHRP entry for {rec['tunnel_address']} (NBMA {nbma})"
+                    f"{where} has been in state IPSEC for {rec['updn']}: phase 1 "
+                    "with that peer completed, but quick mode never installed the "
+                    "IPsec SAs, so no GRE packet, NHRP registration or routing "
+                    "hello crosses the tunnel. The two ends disagree on a phase 2 "
+                    "parameter: the transform set of the IPsec profile (cipher, "
+                    "integrity, mode), PFS set on one side only (or another DH "
+                    "group), or the proxy identities. Compare `show crypto ipsec "
+                    "profile` and the transform sets on both ends; `debug crypto "
+                    "ipsec` on the end that answers says which proposal it refused."
+                ),
+                link=links.PHASE2_WHAT_MUST_MATCH,
+                lines=[r["at"]["state"] for r in recs],
+                next_commands=[
+                    f"show crypto ipsec sa peer {nbma}"
+                    if nbma != "UNKNOWN"
+                    else "show crypto ipsec sa",
+                    "show crypto isakmp sa",
+                    "show crypto ipsec profile",
+                    "show crypto ipsec transform-set",
+                    "debug crypto ipsec",
+                ],
+                subject=f"peer {nbma}" if nbma != "UNKNOWN" else "DMVPN",
+            )
+        )
     return findings
 
 

@@ -40,7 +40,50 @@ def check(report: Report) -> list[Finding]:
     findings.extend(_esmtp(messages))
     findings.extend(_vpn_denies(messages, _known_peers(report, summaries)))
     findings.extend(_outside_policy(messages))
+    findings.extend(_invalid_spi_no_peer(messages))
     return findings
+
+
+_INV_SPI = "CRYPTO-4-RECVD_PKT_INV_SPI"
+
+
+def _invalid_spi_no_peer(messages: list[dict]) -> list[Finding]:
+    """IOS %CRYPTO-4-RECVD_PKT_INV_SPI whose sender is not in the paste: the
+    message was cut short (wrapped, quoted in a sentence) before srcaddr=, so the
+    parser gave it no ``peer``. With the sender named, the IKE debug parser reads it
+    per peer (rules/ike_debug.py)."""
+    hits = [
+        r for r in messages if r.get("message_id") == _INV_SPI and not r.get("peer")
+    ]
+    if not hits:
+        return []
+    return [
+        Finding(
+            code="syslog.ios_invalid_spi",
+            severity="warning",
+            title="The router receives ESP on an SPI it has no SA for",
+            detail=(
+                f"{plural(len(hits), 'RECVD_PKT_INV_SPI message')}: a peer encrypts "
+                "with an SA this router no longer has, so the peers' SAs are out of "
+                "sync (one side rebooted, rekeyed or cleared its SAs and the other "
+                "did not notice). The router drops those packets; traffic from the "
+                "peer stops until the peer's stale SA expires or is cleared. The "
+                "message's srcaddr= names the peer: clear the SAs with it on both "
+                "sides, and enable `crypto isakmp invalid-spi-recovery` (and DPD, "
+                "`crypto isakmp keepalive`) so the routers resynchronise by "
+                "themselves."
+            ),
+            link=links.STALE_SAS,
+            lines=[_first_line(r) for r in hits][:_MAX_LINES],
+            next_commands=[
+                "show logging | include RECVD_PKT_INV_SPI",
+                "show crypto ipsec sa | include peer|spi|encaps|decaps",
+                "show crypto isakmp sa",
+                "clear crypto sa peer <srcaddr>",
+            ],
+            subject="IPsec SAs",
+        )
+    ]
 
 
 def _outside_policy(messages: list[dict]) -> list[Finding]:

@@ -164,3 +164,52 @@ def test_713061_quoted_alone_is_read_but_blames_nothing():
     assert "713061 x1" in summary.detail
     assert [f.severity for f in report.findings] == ["info"]
     assert report.unparsed_lines == 0
+
+
+def _alarms(text: str) -> list:
+    return [
+        f
+        for f in analyze(text).findings
+        if f.severity in ("warning", "error", "critical")
+    ]
+
+
+def test_an_ios_invalid_spi_cut_before_its_sender_still_says_the_sas_are_out_of_sync():
+    """%CRYPTO-4-RECVD_PKT_INV_SPI with no srcaddr= (the console wrapped it, a
+    forum post quotes its first words, the destination address got lost) names no
+    peer to read it per peer, but it still says one: a peer encrypts on an SA this
+    router no longer has."""
+    for text in (
+        "*Jan 14 09:02:11: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC "
+        "packet has invalid spi for\n",
+        "Our 2901 logs %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet "
+        "has invalid spi every few hours, what does it mean?\n",
+        "Mar  3 02:11:40 10.9.9.1 1234: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd "
+        "IPSEC packet has invalid spi for destaddr=, prot=50, spi=0x1A2B3C4D"
+        "(439041101), \n"
+        "Mar  3 02:12:40 10.9.9.1 1235: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd "
+        "IPSEC packet has invalid spi for destaddr=, prot=50, spi=0x1A2B3C4D"
+        "(439041101), \n",
+    ):
+        (finding,) = _alarms(text)
+        assert finding.code == "syslog.ios_invalid_spi", text
+        assert (finding.article, finding.anchor) == (
+            "dead-peer-detection-and-rekey",
+            "stale-sas",
+        )
+        assert finding.anchor in anchors(finding.article)
+        assert "invalid-spi-recovery" in finding.detail
+    assert "2 RECVD_PKT_INV_SPI messages" in finding.detail
+    assert finding.lines == [1, 2]
+
+
+def test_an_ios_invalid_spi_naming_its_sender_is_left_to_the_per_peer_reading():
+    """With srcaddr= the IKE debug reader takes the message for that peer
+    (ike_debug.invalid_spi); the syslog rule does not say it a second time."""
+    text = (
+        "*Jan 14 09:02:11: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet "
+        "has invalid spi for destaddr=198.51.100.1, prot=50, "
+        "spi=0x1A2B3C4D(439041101), srcaddr=203.0.113.9\n"
+    )
+    codes = [f.code for f in _alarms(text)]
+    assert codes == ["ike_debug.invalid_spi"]
