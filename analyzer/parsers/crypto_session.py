@@ -16,6 +16,14 @@ Kind ``ios.show_crypto_session``. Record fields (absent when not printed):
 from the detail output's "#pkts dec'ed N drop N life (KB/Sec) K/S" lines; a mask
 is dotted or a prefix length as printed, None after ``host``). Values such as
 "(none)" are kept as printed. ``lines`` and ``at`` as everywhere.
+
+`show dmvpn detail` ends with the same sessions in another layout ("Crypto
+Session Details:", then per session "Interface:", "Session: [0x..]", "Crypto
+Session Status: UP-ACTIVE", "fvrf: (none),   IPSEC FLOW: permit 47 host A host
+B", the Active SAs and dec'ed/enc'ed lines, "Outbound SPI : 0x.., transform :
+esp-aes"): read into the same records, with ``peer`` the far end of the GRE
+flow (it prints no "Peer:" line), and the flow's ``transform`` that of its
+outbound SA.
 """
 
 from __future__ import annotations
@@ -99,6 +107,9 @@ class _Reader:
         self.flow: dict | None = None
         self.session_id: int | None = None
         self.claimed: set[int] = set()
+        # show dmvpn detail opens a session with "Session: [0x..]" and may print
+        # its IKE SA before its status: the record the handle opened.
+        self.handle: dict | None = None
 
     def _read_sa(self, sa: dict, words: list[str], lineno: int):
         """``local A/500 remote B/500 Active``, or the part of it on this line."""
@@ -133,7 +144,7 @@ class _Reader:
     def feed(self, raw: str, lineno: int) -> bool:
         text = raw.strip()
         low = text.lower()
-        if low.startswith("crypto session current status"):
+        if low.startswith(("crypto session current status", "crypto session details")):
             self.started = True
             return True
         if not self.started:
@@ -154,9 +165,15 @@ class _Reader:
             # A "Profile:" line pasted without the "Interface:" line above it.
             self.context.setdefault("_at", {})[key] = lineno
             return True
-        if low.startswith("session status:"):
-            self.new_record(lineno)
+        if low.startswith(("session status:", "crypto session status:")):
+            if self.handle is None or self.handle is not self.record:
+                self.new_record(lineno)
+            self.handle = None
             self.put("status", text.split(":", 1)[1].strip().upper(), lineno)
+            return True
+        if low.startswith("session: [") and low.endswith("]"):
+            # show dmvpn detail: the session's handle, above its IKE SA and status
+            self.handle = self.new_record(lineno)
             return True
         if low.startswith("peer:"):
             if self.record is None or "peer" in self.record:
@@ -219,6 +236,17 @@ class _Reader:
                     sa["lifetime"] = text.rsplit("lifetime:", 1)[1].strip()
             self.record["lines"][1] = lineno
             return True
+        if low.startswith("fvrf:"):
+            # show dmvpn detail: "fvrf: (none),   IPSEC FLOW: permit 47 host A host
+            # B" or "fvrf: (none),   Phase1_id: 198.51.100.9"
+            head, _, rest = text.partition(",")
+            self.put("fvrf", head.split(":", 1)[1].strip(), lineno)
+            rest = rest.strip()
+            if rest.lower().startswith("phase1_id:"):
+                self.put("phase1_id", rest.split(":", 1)[1].strip(), lineno)
+            if not rest.lower().startswith("ipsec flow:"):
+                return True
+            text, low = rest, rest.lower()
         if low.startswith("ipsec flow:"):
             flow = text.split(":", 1)[1].strip()
             self.flow = {"flow": flow, **flow_parts(flow)}
@@ -259,7 +287,29 @@ class _Reader:
                     self.flow["volume_rekey_disabled"] = True
             self.flow["lines"][1] = self.record["lines"][1] = lineno
             return True
+        if self.flow is not None and low.startswith("outbound spi"):
+            # show dmvpn detail: "Outbound SPI : 0xBEB18ED0, transform : esp-des"
+            _, _, transform = text.partition("transform")
+            transform = transform.lstrip(" :").strip()
+            if transform:
+                self.flow["transform"] = transform
+            self.flow["lines"][1] = self.record["lines"][1] = lineno
+            return True
+        if low.startswith(("socket state:", "pending dmvpn sessions")):
+            return True
         return False
+
+
+def _gre_peer(record: dict) -> None:
+    """A session printed without a "Peer:" line (show dmvpn detail) protects the
+    GRE flow between this router and the peer: its far end is the peer."""
+    if "peer" in record:
+        return
+    for flow in record.get("flows", []):
+        if flow.get("protocol") == "47" and flow.get("dst") not in (None, "any"):
+            record["peer"] = flow["dst"]
+            record["at"]["peer"] = flow["at"]["flow"]
+            return
 
 
 def _session_starts(lines: list[str]) -> set[int]:
@@ -310,5 +360,7 @@ def parse(section) -> list[Source]:
         return []
     if not claimed:
         return []
+    for record in reader.records:
+        _gre_peer(record)
     source = source_up_to_last_filled(KIND, section, claimed, reader.records, unparsed)
     return [source] if source else []

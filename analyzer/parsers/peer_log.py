@@ -32,6 +32,11 @@ established, what went unanswered -- from:
   domain);
 - racoon.log in its own layout, without a program tag: ``2018-03-20 09:38:16:
   DEBUG: check and compare ids : value mismatch (IPv4_address)``.
+- MikroTik RouterOS's IPsec log (``/log print``, its racoon-derived IKEv1):
+  ``ipsec,error 192.0.2.15 parsing packet failed, possible cause: wrong
+  password``, ``phase1 negotiation failed due to time up 203.0.113.1[500]<=>
+  192.0.2.15[500]``, ``no suitable proposal found`` then ``192.0.2.15 failed to
+  pre-process ph2 packet`` (the reason, then the phase it failed in).
 
 Each record has the fields of an ``ike_debug`` record (``peer``, ``version``,
 ``errors`` with the same kinds and the same fields naming what their words say,
@@ -86,10 +91,15 @@ _CHARON_BARE = re.compile(
     r"parsed [A-Z][A-Z0-9_]{2,30} (?:request|response) \S{1,12} \[|"
     r"generating [A-Z][A-Z0-9_]{2,30} (?:request|response) \S{1,12} \[|"
     r"no matching proposal found, sending|no proposal found$|"
+    r"DH group [A-Z][A-Z0-9_]{2,30} (?:un|in)acceptable, requesting|"
+    r"peer didn't accept DH group|"
     r"(?:ESP|AH|IKE):[A-Z][A-Z0-9_]{2,30}(?:/[A-Z][A-Z0-9_]{1,30})+,? ?$)"
 )
-# "ike 0:VPN:" and, from FortiOS 7, with the VDOM: "ike V=root:0:VPN:".
-_FORTI = re.compile(r"\bike (?:V=[^:\s]{1,32}:)?\d{1,4}:(?P<name>[^:\s]{1,64})?:?")
+# "ike 0:VPN:" and, from FortiOS 7, with the VDOM: "ike V=root:0:VPN:"; a post
+# shortening the VDOM number to "..." ("ike ...:to-fgt1:") still quotes FortiOS.
+_FORTI = re.compile(
+    r"\bike (?:V=[^:\s]{1,32}:)?(?:\d{1,4}|\.{3}):(?P<name>[^:\s]{1,64})?:?"
+)
 _KMD = re.compile(r"\bkmd\[\d{1,7}\]: |\bKMD_[A-Z0-9_]{3,40}\b")
 _PANOS = re.compile(
     r"IKE(?:v2)? (?:phase[- ][12]|IKE SA|child SA) negotiation|\bike-nego-|ikemgr|"
@@ -107,6 +117,42 @@ _CONN_FORTI_LOG = re.compile(r'\bvpn_?tunnel="?(?P<name>[^"\s]{1,64})"?')
 _FORTI_LOG_MSG = re.compile(r'\bmsg="(?P<msg>[^"]{1,300})"')
 # AWS Site-to-Site VPN tunnel logs (CloudWatch): "AWS tunnel ...", "AWS: ...".
 _AWS = re.compile(r"\bAWS(?: tunnel\b|: [A-Z])|\bNo Proposal Match Found\b")
+# MikroTik RouterOS (its IKEv1 is racoon's): a line as `/log print` shows it, the
+# time and the "ipsec,error" topics optional, the peer's address before some
+# messages, then one of its own phrases ("possible couse" is how some versions
+# spell it).
+_MIKROTIK = re.compile(
+    rf"^\s*(?:(?:[a-z]{{3}}/\d{{2}}/\d{{4}} )?\d{{2}}:\d{{2}}:\d{{2}} )?"
+    r"(?:ipsec(?:,[a-z]{3,8}){0,3} )?"
+    rf"(?:{IPV4} )?"
+    r"(?:parsing packet failed, possible c(?:au|ou)se: wrong password|"
+    r"failed to pre-process ph[12] packet|failed to get valid proposal|"
+    r"no suitable proposal found|phase[12] negotiation failed due to time up|"
+    r"peer's ID does not match certificate)"
+    # the topics, also behind a syslog header when the router logs remotely
+    r"|(?:^|\s)ipsec,(?:error|info|debug|packet|account)(?:,[a-z]{3,8}){0,2}\s",
+    re.IGNORECASE,
+)
+# RouterOS: the peer's ID is not the identity in the certificate it sent (the
+# certificate itself may verify: an identity mismatch, not a failed check).
+_ID_NOT_IN_CERT = re.compile(r"peer's ID does not match certificate", re.IGNORECASE)
+# "... failed to pre-process ph2 packet": racoon's and RouterOS's line after the
+# reason a phase failed (a proposal, a sainfo), naming the phase it failed in.
+_PREPROCESS = re.compile(r"failed to pre-process ph([12]) packet", re.IGNORECASE)
+# A responder asking the initiator to redo the key exchange with another
+# Diffie-Hellman group (IKEv2 INVALID_KE_PAYLOAD), in each daemon's words:
+# charon "DH group MODP_2048 unacceptable, requesting MODP_4096" ("inacceptable"
+# in older releases) and, as initiator, "peer didn't accept DH group MODP_2048,
+# it requested MODP_4096"; pluto "initiator guessed wrong keying material group
+# (MODP2048); responding with INVALID_KE_PAYLOAD requesting MODP1024".
+_DH_RETRY = re.compile(
+    r"DH group (?P<offered>[A-Z][A-Z0-9_]{2,30}) (?:un|in)acceptable, requesting "
+    r"(?P<requested>[A-Z][A-Z0-9_]{2,30})|"
+    r"didn't accept DH group (?P<offered2>[A-Z][A-Z0-9_]{2,30}), it requested "
+    r"(?P<requested2>[A-Z][A-Z0-9_]{2,30})|"
+    r"guessed wrong keying material group \((?P<offered3>[A-Z][A-Z0-9_]{2,30})\);"
+    r" responding with INVALID_KE_PAYLOAD requesting (?P<requested3>[A-Z][A-Z0-9_]{2,30})"
+)
 # HP-UX IPSec's audit file: a header naming the IKE daemon, then "Event: ...".
 _IKMPD = re.compile(r"\bMsg: \d{1,5} From: IKMPD\b")
 # F5 BIG-IP: tmm (one per core: tmm, tmm1 ...) logs its own IKEv2 with an "[IKE]"
@@ -164,6 +210,14 @@ _PEERS = (
     re.compile(rf"\bcgw: (?P<peer>{IPV4})"),
     re.compile(rf"unsupported IKE version \S{{1,8}} from (?P<peer>{IPV4})"),
     re.compile(rf"\bremote (?P<peer>{IPV4})/\d{{1,5}}"),
+    # racoon and RouterOS: "<local>[500]<=><peer>[500]", and RouterOS naming the
+    # peer before what failed ("192.0.2.15 parsing packet failed")
+    re.compile(rf"{IPV4}\[\d{{1,5}}\]<=>(?P<peer>{IPV4})\["),
+    re.compile(rf"ISAKMP-SA established {IPV4}\[\d{{1,5}}\]-(?P<peer>{IPV4})\["),
+    re.compile(
+        rf"(?:^|\s)(?P<peer>{IPV4}) (?=parsing packet failed|failed to pre-process|"
+        r"failed to get valid proposal|peer's ID does not match)"
+    ),
     _F5_ENDS,
 )
 
@@ -227,7 +281,9 @@ _EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = tuple(
             r"Signature check .{0,60}failed|no shared key found|"
             r"failed to authenticate|Phase-1 Authentication failed|"
             r"decryption failed|could not decrypt payloads|"
-            r"decryption was unsuccessful due to invalid Pre-shared Key",
+            r"decryption was unsuccessful due to invalid Pre-shared Key|"
+            # RouterOS: the encrypted main mode message did not parse
+            r"possible c(?:au|ou)se: wrong password",
             "psk",
             1,
         ),
@@ -293,7 +349,9 @@ _IKEV2 = re.compile(
     # charon's IKEv2 tasks print a refusal as "received X notify error" (its
     # IKEv1 code as "received X error notify")
     r"\breceived [A-Z][A-Z0-9_]{4,40} notify error\b|"
-    r"\bv2[IR]\d\b|\bv2 parent SA"
+    r"\bv2[IR]\d\b|\bv2 parent SA|"
+    # only IKEv2 asks the initiator for another DH group (INVALID_KE_PAYLOAD)
+    r"INVALID_KE_PAYLOAD|(?:un|in)acceptable, requesting|didn't accept DH group"
 )
 _IKEV1 = re.compile(
     r"IKEv1|IKE Version: 1|Main Mode|Aggressive Mode|ID_PROT|STATE_MAIN|"
@@ -360,7 +418,9 @@ _RECEIVED = re.compile(
 _PREFIX = re.compile(
     r"^.{0,80}?(?:charon(?:-systemd)?(?:\[\d{1,7}\])?: (?:\d{2}\[[A-Z]{3}\] )?"
     r"(?:<[^>]{1,80}> )?|pluto\[\d{1,7}\]: |kmd\[\d{1,7}\]: |"
-    r"racoon(?:\[\d{1,7}\])?: )"
+    r"racoon(?:\[\d{1,7}\])?: |"
+    # RouterOS: its topics ("10:02:11 ipsec,error ")
+    r"ipsec(?:,(?:error|info|debug|packet|account|critical|warning)){1,3} )"
 )
 _WRAP = 150  # characters: a log line this long may have been wrapped
 
@@ -419,7 +479,7 @@ def parse(section: Section) -> list[Source]:
             and not _IKEV2.search(line)
             and not _SENT.search(line)
             and not _RESENT.search(line)
-            and vendor not in ("racoon", "hpux")
+            and vendor not in ("racoon", "hpux", "mikrotik")
         ):
             continue
         key = _key(vendor, peer, conn, by_conn, last)
@@ -484,6 +544,9 @@ def _vendor(line: str) -> str | None:
             return "aws"
     if "IKMPD" in line and _IKMPD.search(line):
         return "hpux"
+    if "ipsec," in line or "fail" in line or "suitable proposal" in line:
+        if _MIKROTIK.search(line):
+            return "mikrotik"
     # charon's answer to an identity no connection accepts, quoted in a cloud
     # gateway's log built on strongSwan.
     if "no peer config found" in line:
@@ -555,6 +618,22 @@ _MORE_EVENTS: tuple[tuple[re.Pattern, str, int | None], ...] = (
         "no_connection",
         1,
     ),
+    # racoon and RouterOS: phase 2 failed (the reason, when the log gives one,
+    # is on the line before: see _reason_then_phase)
+    (re.compile(r"failed to pre-process ph2 packet", re.IGNORECASE), "phase2", 2),
+    # RouterOS: no phase 2 proposal of the peer's is acceptable
+    (re.compile(r"failed to get valid proposal", re.IGNORECASE), "proposal", None),
+    # RouterOS: the identity the peer sent is not the one its certificate names
+    (_ID_NOT_IN_CERT, "identity", 1),
+    # FortiGate will not start a tunnel no firewall policy uses ("ignoring
+    # request to establish IPsec SA, no policy configured")
+    (
+        re.compile(r"ignoring request to establish IPsec SA, no policy configured"),
+        "no_policy",
+        None,
+    ),
+    # a responder asking for another Diffie-Hellman group (see _DH_RETRY)
+    (_DH_RETRY, "dh_retry", None),
     # pluto: a connection that could not be loaded (its certificate is not in
     # the NSS database it reads)
     (
@@ -849,11 +928,14 @@ def _finish(record: dict) -> None:
             }
         )
     _versions(record)
+    _reason_then_phase(record)
     done = record.pop("_done")
     for error in record["errors"]:
-        seq = error.pop("_seq")
+        error.pop("_seq")
         wanted = ("p2_done",) if error["kind"] == "phase2" else ("p1_done", "p2_done")
-        later = next((n for s, k, n in done if s > seq and k in wanted), None)
+        # By line, not by each record's own count: lines that named no peer
+        # were joined to this record from another (_join_unnamed).
+        later = next((n for _, k, n in done if n > error["line"] and k in wanted), None)
         if later is not None:
             error["resolved_at"] = later
     record.pop("_seq", None)
@@ -872,6 +954,9 @@ def _finish(record: dict) -> None:
         refused = error.pop("_refused", False)
         undecryptable = error.pop("_undecryptable", False)
         ike_debug.describe_error(error)
+        if error["kind"] == "identity" and _ID_NOT_IN_CERT.search(error["text"]):
+            # names a certificate, but no check of it failed
+            error.pop("cause", None)
         if refused and "cause" not in error:
             # the peer's notify says only that it refused: not which of the key,
             # the identity or (IKEv1) the exchange mode
@@ -880,7 +965,40 @@ def _finish(record: dict) -> None:
             error["cause"] = "undecryptable"
         if error["kind"] == "version" and "cause" not in error:
             error["cause"] = "major_version"
+        if error["kind"] == "dh_retry":
+            m = _DH_RETRY.search(error["text"])
+            if m:
+                groups = [g for g in m.groups() if g]
+                error["offered"], error["requested"] = groups[0], groups[1]
     record["version"] = record["version"] or "ikev1"
+
+
+def _reason_then_phase(record: dict) -> None:
+    """racoon and RouterOS log why a phase failed ("no suitable proposal found",
+    "failed to get sainfo"), then "failed to pre-process ph2 packet": the second
+    line names the phase of the first and adds nothing else. The reason takes
+    that phase and the two lines are one refusal; a "ph2" line with no reason
+    before it stays a phase 2 refusal of its own."""
+    if record["platform"] not in ("mikrotik", "racoon"):
+        return
+    kept: list[dict] = []
+    for error in record["errors"]:
+        m = _PREPROCESS.search(error["text"])
+        before = kept[-1] if kept else None
+        if (
+            m
+            and before is not None
+            and 0 <= error["line"] - before["line"] <= 2
+            and before["kind"] in ("proposal", "phase2")
+            and not _PREPROCESS.search(before["text"])
+        ):
+            if m.group(1) == "2":
+                before["kind"] = "phase2"
+            before["text"] = f"{before['text']}; {error['text']}"[:300]
+            before["_seq"] = max(before["_seq"], error["_seq"])
+            continue
+        kept.append(error)
+    record["errors"] = kept
 
 
 def _versions(record: dict) -> None:

@@ -90,6 +90,11 @@ _VENDOR_COMMANDS = {
         "show vpn ipsec-sa",
         "less mp-log ikemgr.log",
     ),
+    "mikrotik": (
+        "/ip ipsec active-peers print",
+        "/ip ipsec installed-sa print",
+        '/log print where topics~"ipsec"',
+    ),
 }
 
 
@@ -210,6 +215,10 @@ def _peer(record: dict) -> list[Finding]:
         findings.append(_identity_finding(record, subject, v2))
     if "no_connection" in kinds:
         findings.append(_no_connection_finding(record, subject))
+    if "no_policy" in kinds:
+        findings.append(_no_policy_finding(record, subject))
+    if "dh_retry" in kinds and not kinds & {"proposal", "psk", "version"}:
+        findings.append(_dh_retry_finding(record, subject))
     psk = [e for e in record["errors"] if e["kind"] == "psk"]
     refused_only = bool(psk) and all(e.get("cause") == "peer_refused" for e in psk)
     if "psk" in kinds and not kinds & {"identity", "mode"} and refused_only and not v2:
@@ -1272,4 +1281,84 @@ _VENDOR_NAMES = {
     "fortigate": "The FortiGate",
     "juniper": "The SRX",
     "paloalto": "The firewall",
+    "mikrotik": "The MikroTik",
 }
+
+
+def _no_policy_finding(record: dict, subject: str) -> Finding:
+    """FortiGate does not negotiate a tunnel that no firewall policy uses: IKE
+    never starts, whatever the proposals and keys, until a policy names the
+    tunnel interface (route-based) or the tunnel (policy-based)."""
+    peer = record["peer"]
+    refusals = [e for e in record["errors"] if e["kind"] == "no_policy"]
+    tunnel = record.get("connection")
+    named = f"tunnel {tunnel}" if tunnel else "the tunnel"
+    said = quote(refusals[0]["text"], 200)
+    return Finding(
+        code="ike_debug.no_firewall_policy",
+        severity="error",
+        title=f"The FortiGate will not negotiate {named}: no firewall policy uses it",
+        detail=(
+            f"The FortiGate ignores the request to bring up {named} with {peer} "
+            "because no firewall policy references it, so no IKE message is sent "
+            "and the peer sees nothing. Add a policy with the tunnel interface as "
+            "source or destination (for a route-based tunnel, one per direction as "
+            "the traffic needs) on this FortiGate; proposals and keys are not the "
+            f'cause. The log says: "{said}".'
+        ),
+        link=links.OTHER_VENDORS_FORTIGATE,
+        lines=[e["line"] for e in refusals][:10],
+        next_commands=[
+            "show firewall policy",
+            "diagnose vpn ike gateway list",
+            "diagnose debug application ike -1",
+        ],
+        subject=subject,
+    )
+
+
+def _dh_retry_finding(record: dict, subject: str) -> Finding:
+    """A responder asked the initiator to redo the key exchange with another
+    Diffie-Hellman group (IKEv2 INVALID_KE_PAYLOAD) and the paste shows no
+    exchange completing after it. Alone that is the normal way two ends settle
+    on a group they both allow; it fails when the initiator cannot, or does not,
+    retry with the group asked for. A warning, not a verdict: the log does not
+    show which."""
+    peer = record["peer"]
+    retries = [e for e in record["errors"] if e["kind"] == "dh_retry"]
+    first = retries[0]
+    offered = first.get("offered", "the group offered")
+    requested = first.get("requested", "another group")
+    said = quote(first["text"], 200)
+    return Finding(
+        code="ike_debug.dh_group_retry",
+        severity="warning",
+        title=(
+            f"The ends prefer different DH groups: {offered} sent, "
+            f"{requested} asked for, and no exchange completes"
+        ),
+        detail=(
+            f"The responder refused the key exchange of {peer} in {offered} and "
+            f"asked for {requested} (INVALID_KE_PAYLOAD). That alone is how two ends "
+            "agree on a group, and the initiator normally starts again with the "
+            "one asked for; the paste shows no IKE or child SA established after "
+            f"it. If the tunnel stays down, the initiator does not (or cannot) use "
+            f"{requested}: make the Diffie-Hellman group both ends allow the first "
+            "(or only) one in each end's proposals, so the first key exchange is "
+            f'already acceptable. The log says: "{said}".'
+        ),
+        link=_platform_link(
+            record,
+            asa=links.IKEV2_NO_PROPOSAL_CHOSEN,
+            other=links.IKEV2_NO_PROPOSAL_CHOSEN,
+            vendor_section=True,
+        ),
+        lines=[e["line"] for e in retries][:10],
+        next_commands=_commands(
+            record,
+            "show run crypto ikev2",
+            "debug crypto ikev2 protocol 127",
+            ios=("show crypto ikev2 proposal", "debug crypto ikev2"),
+        ),
+        subject=subject,
+    )
