@@ -10,6 +10,7 @@ command's output, so whatever follows it is read by content.
 from __future__ import annotations
 
 import re
+from itertools import compress, count, repeat
 
 from analyzer import parsers
 from analyzer.report import Section
@@ -214,13 +215,93 @@ def sections(
     splitter = Splitter(out.append)
     if numbers is None:
         numbers = range(1, len(lines) + 1)
+    elif len(numbers) != len(lines):
+        raise ValueError("sections() needs one number for each line")
     add = splitter.line
-    for number, line in zip(numbers, lines, strict=True):
-        if add(line, number):
-            splitter.current.lines.append(line[:MAX_LINE])
-            splitter.current.numbers.append(number)
+    for start in range(0, len(lines), _BLOCK):
+        block = lines[start : start + _BLOCK]
+        text = "\n".join(block)
+        if not text.isascii() or max(map(len, block)) > MAX_LINE:
+            # Read a line at a time: what a regex finds in ASCII text
+            # stands for what `Splitter.line` looks for only there.
+            for number, line in zip(numbers[start:], block, strict=False):
+                if add(line, number):
+                    splitter.current.lines.append(line[:MAX_LINE])
+                    splitter.current.numbers.append(number)
+            continue
+        at = 0
+        for stop in (*_maybe_not_content(block, text), len(block)):
+            while at < stop and splitter.current.command and not splitter.filled:
+                # The first lines under a command may be the device confirming it.
+                if add(block[at], numbers[start + at]):
+                    splitter.current.lines.append(block[at])
+                    splitter.current.numbers.append(numbers[start + at])
+                at += 1
+            if at < stop:
+                # Lines `Splitter.line` can only find to be content.
+                splitter.current.lines.extend(block[at:stop])
+                splitter.current.numbers.extend(numbers[start + at : start + stop])
+                splitter.filled += stop - at
+            if stop < len(block) and add(block[stop], numbers[start + stop]):
+                splitter.current.lines.append(block[stop])
+                splitter.current.numbers.append(numbers[start + stop])
+            at = stop + 1
     splitter.finish()
     return out, splitter.prompt_lines
+
+
+# Lines split into sections together: joined, a block is searched in C for the
+# lines that may be something other than a section's content.
+_BLOCK = 4096
+# What strips off a line's ends (str.strip), in ASCII.
+_BLANKS = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f "
+# How a line of ASCII text starts that may not be content (see Splitter.line): a
+# bare command's first word, a login line or a terminal log's header. (Searched
+# for after a line break, which the regex engine skips to at C speed.)
+_NOT_CONTENT = (
+    r"(?i:sh|packet-tracer |debug )"
+    rf"|[{_BLANKS}]*(?:=~=~=~="
+    r"|(?i:login as:|logoff|username:"
+    r"|type help or '\?' for a list of available commands\."
+    r"|connection closed by foreign host\.))"
+)
+_NOT_CONTENT_FIRST = re.compile(_NOT_CONTENT)
+_NOT_CONTENT_AFTER = re.compile(f"\n(?:{_NOT_CONTENT})")
+# How such a line ends: a password prompt's colon or the stars typed at it (or
+# blanks, which may follow them).
+_NOT_CONTENT_END = (":", "*", *_BLANKS)
+
+
+def _maybe_not_content(block: list[str], text: str) -> list[int]:
+    """Indexes, in order, of the lines of ``block`` (ASCII lines, ``text`` when
+    joined by line breaks) that `Splitter.line` may find to be other than
+    content: those with a prompt's sign in their first 64 characters (a file
+    heading's among them), and those that start or end as a bare command, a
+    login line or a password prompt would. Every other line can only be content
+    (or a command's acknowledgement, which only the first lines under a command
+    can be)."""
+    found = set(compress(count(), map(str.endswith, block, repeat(_NOT_CONTENT_END))))
+    # Where the other lines start in ``text``.
+    starts = [m.start() + 1 for m in _NOT_CONTENT_AFTER.finditer(text)]
+    if _NOT_CONTENT_FIRST.match(text):
+        starts.append(0)
+    for sign in "#>$":
+        at = text.find(sign)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            if at - start < 64:
+                starts.append(start)
+            end = text.find("\n", at)
+            if end == -1:
+                break
+            at = text.find(sign, end)
+    index = 0
+    last = 0
+    for start in sorted(starts):
+        index += text.count("\n", last, start)
+        last = start
+        found.add(index)
+    return sorted(found)
 
 
 class Splitter:
