@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from itertools import repeat
+from itertools import compress, count, repeat
 
 from analyzer.sections import MAX_LINE, match_prompt
 
@@ -529,27 +529,61 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     numbers: list[int] = []
     for start, block, text in _blocks(lines):
-        # Without these in a block, only a line long enough to be a flattened
-        # debug can split.
-        quiet = not (
-            any(word in text for word in SPLITTING) or "\\" in text or BREAK in text
-        )
-        if quiet and not any(map(_FLATTENED.__le__, map(len, block))):
-            out.extend(block)
-            numbers.extend(range(start + 1, start + len(block) + 1))
-            continue
-        for number, line in enumerate(block, start=start + 1):
-            pieces = (
-                explode_line(line) if not quiet or len(line) >= _FLATTENED else None
-            )
+        at = 0
+        for i in _may_split(block, text):
+            pieces = explode_line(block[i])
             if pieces is None:
-                out.append(line)
-                numbers.append(number)
                 continue
-            for piece in pieces:
-                out.append(piece)
-                numbers.append(number)
+            out.extend(block[at:i])
+            numbers.extend(range(start + at + 1, start + i + 1))
+            out.extend(pieces)
+            numbers.extend(repeat(start + i + 1, len(pieces)))
+            at = i + 1
+        out.extend(block[at:] if at else block)
+        numbers.extend(range(start + at + 1, start + len(block) + 1))
     return out, numbers
+
+
+# What a line starts with that a command glued to its output (_GLUED_OUTPUT)
+# starts with when no prompt is in front of it; with one, a prompt's sign comes
+# within its first 41 characters.
+_GLUED_STARTS = ("sh", "debug")
+_GLUED_SIGN = 41
+
+
+def _may_split(block: list[str], text: str) -> list[int]:
+    """Indexes, in order, of the lines of ``block`` (``text`` when joined by line
+    breaks) that `explode_line` may split: long enough to be a flattened debug,
+    holding a decoded line break, an escape or a flattened SA table's column, or
+    starting as a command glued to its output would. It gives None for every
+    other line."""
+    found = set(compress(count(), map(_FLATTENED.__le__, map(len, block))))
+    found.update(compress(count(), map(str.startswith, block, repeat(_GLUED_STARTS))))
+    starts: list[int] = []
+    for needle, within in (
+        ("#", _GLUED_SIGN),
+        (">", _GLUED_SIGN),
+        ("conn-id", None),
+        ("\\", None),
+        (BREAK, None),
+    ):
+        at = text.find(needle)
+        while at != -1:
+            begin = text.rfind("\n", 0, at) + 1
+            if within is None or at - begin < within:
+                starts.append(begin)
+            end = text.find("\n", at)
+            if end == -1:
+                break
+            at = text.find(needle, end)
+    if starts:
+        index = 0
+        last = 0
+        for begin in sorted(starts):
+            index += text.count("\n", last, begin)
+            last = begin
+            found.add(index)
+    return sorted(found)
 
 
 # What a line that splits holds (see explode_line) unless it is long enough to
