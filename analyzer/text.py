@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 
 from analyzer.sections import MAX_LINE, match_prompt
 
@@ -216,42 +216,51 @@ def unwrap(lines: list[str]) -> list[str]:
     if not any(map(str.startswith, lines, repeat(_WRAPPED_STARTS))):
         # No line starts as any of them would.
         return lines
-    filled = [line for line in lines if line.strip()]
+    filled = _filled(lines)
     if not filled:
         return lines
-    stamped = sum(1 for line in filled if line[:1] == "[" and _STAMP.match(line))
-    if stamped >= 2 and stamped * 2 >= len(filled):
+    stamped = sum(1 for line in _starting(lines, "[") if _STAMP.match(line))
+    if stamped >= 2 and stamped * 2 >= filled:
         lines = [
             _STAMP.sub("", line, count=1) if line[:1] == "[" else line for line in lines
         ]
-        filled = [line for line in lines if line.strip()]
-    quoted = sum(1 for line in filled if line.lstrip(" ")[:1] == ">")
-    if quoted >= 3 and quoted * 5 >= len(filled):
+        filled = _filled(lines)
+    quoted = sum(
+        1
+        for line in compress(lines, map(str.__contains__, lines, repeat(">")))
+        if line.lstrip(" ")[:1] == ">"
+    )
+    if quoted >= 3 and quoted * 5 >= filled:
         lines = [
             _QUOTE.sub("", line, count=1) if line.lstrip(" ")[:1] == ">" else line
             for line in lines
         ]
-    filled = [line for line in lines if line.strip()]
+    filled = _filled(lines)
     if not filled:
         return lines
     if any(_has_marked(text) for _, _, text in _blocks(lines)):
-        lines = uncomment(lines, len(filled))
-        filled = [line for line in lines if line.strip()]
-    if any(text[:1] == "`" or "\n`" in text for _, _, text in _blocks(lines)):
+        lines = uncomment(lines, filled)
+        filled = _filled(lines)
+    if any(
+        "`" in text and (text[:1] == "`" or "\n`" in text)
+        for _, _, text in _blocks(lines)
+    ):
         lines = [uncode(line) if line[:1] == "`" else line for line in lines]
-        filled = [line for line in lines if line.strip()]
+        filled = _filled(lines)
     # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
     # as a note-taking page exports a pasted debug.
-    bulleted = sum(1 for line in filled if _BULLET.match(line))
-    if bulleted >= 3 and bulleted * 5 >= len(filled):
+    bulleted = sum(
+        1 for line in _starting(lines, _BULLET_STARTS) if _BULLET.match(line)
+    )
+    if bulleted >= 3 and bulleted * 5 >= filled:
         lines = [_BULLET.sub("", line, count=1) for line in lines]
-        filled = [line for line in lines if line.strip()]
     # Output indented as a block (a Markdown code block in a forum post or a
     # ticket, prose around it left alone): the indent in front of its prompts is
     # not the device's, and comes off every line that has it.
     indents: dict[int, int] = {}
-    for line in filled[:5000]:
-        if line[:1] != " ":
+    for line in islice(filter(str.strip, lines), 5000):
+        if line[:1] != " " or not ("#" in line or ">" in line or "$" in line):
+            # Not indented, or no prompt's sign in it.
             continue
         indent = len(line) - len(line.lstrip(" "))
         if indent <= 12 and match_prompt(line[indent:]) is not None:
@@ -261,6 +270,20 @@ def unwrap(lines: list[str]) -> list[str]:
         pad = " " * indent
         lines = [line[indent:] if line.startswith(pad) else line for line in lines]
     return lines
+
+
+# How a line `_BULLET` matches starts.
+_BULLET_STARTS = tuple(f"{' ' * n}{mark}" for n in range(4) for mark in "-\u2022")
+
+
+def _filled(lines: list[str]) -> int:
+    """How many of ``lines`` hold more than blanks."""
+    return len(lines) - lines.count("") - sum(map(str.isspace, lines))
+
+
+def _starting(lines: list[str], start):
+    """The lines that start with ``start`` (a string or a tuple of them)."""
+    return compress(lines, map(str.startswith, lines, repeat(start)))
 
 
 def uncode(line: str) -> str:
@@ -341,7 +364,11 @@ def comment_edits(
     largest block that only being (nearly) the whole paste would strip."""
     edits: list[tuple[int, str]] = []
     undecided = 0
+    # A line can only be marked by the marker its first character starts.
+    firsts = {lines[i].lstrip(" ")[:1] for i in run}
     for marker in _MARKERS:
+        if marker[0] not in firsts:
+            continue
         blocks: list[tuple[list[int], list[int]]] = []
         comments: list[int] = []
         bare: list[int] = []
@@ -385,25 +412,48 @@ def _has_marked(text: str) -> bool:
 
 def _marked_runs(lines: list[str]):
     """Runs of COMMENT_RUN lines or more that start with a marker character,
-    with only blank lines between them: (their indexes)."""
+    with only blank lines between them: (their indexes). (A block of _BLOCK
+    lines where no line starts as a comment would, within _MARKER_INDENT
+    spaces, ends a run.)"""
     run: list[int] = []
-    for start, block, text in _blocks(lines):
+    for start, _, text in _blocks(lines):
         if not _has_marked(text):
             if len(run) >= COMMENT_RUN:
                 yield run
             run = []
             continue
-        for i, line in enumerate(block, start=start):
-            if not line or line.isspace():
-                continue
-            if line.lstrip(" ")[:1] in MARKER_CHARS:
-                run.append(i)
-                continue
-            if len(run) >= COMMENT_RUN:
-                yield run
-            run = []
+        for i in _marker_lines(text, start):
+            if run and any(map(str.strip, lines[run[-1] + 1 : i])):
+                # A line with text between: the run ended before it.
+                if len(run) >= COMMENT_RUN:
+                    yield run
+                run = []
+            run.append(i)
+        # A line with text after the block's last marked line ends the run too
+        # (the next block's lines are looked at with it).
     if len(run) >= COMMENT_RUN:
         yield run
+
+
+# A line that starts with a marker character after any indent of spaces.
+_MARKER_LINE_FIRST = re.compile(r" *[#/;!-]")
+_MARKER_LINE_AFTER = re.compile(r"\n *[#/;!-]")
+
+
+def _marker_lines(text: str, start: int) -> list[int]:
+    """Indexes (``start`` for the first) of the lines of ``text`` (lines joined)
+    that start with a marker character after spaces."""
+    found = [m.start() + 1 for m in _MARKER_LINE_AFTER.finditer(text)]
+    if _MARKER_LINE_FIRST.match(text):
+        found.insert(0, 0)
+    indexes = []
+    index = start
+    last = 0
+    for begin in found:
+        index += text.count("\n", last, begin)
+        last = begin
+        indexes.append(index)
+    return indexes
 
 
 def _is_quoted_output(
