@@ -1647,6 +1647,66 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
     if m:
         status["buffer_bytes"] = int(m.group("bytes"))
         return True
+    if (
+        stripped.startswith(_STATUS_PREFIXES)
+        or stripped.endswith("Message Discriminator:")
+    ) and _status_line(line, stripped, status, state):
+        return True
+    m = _DEST.match(line) if "ogging:" in stripped else None
+    if m:
+        name = m.group("name").strip().lower().replace(" ", "_").replace("-", "_")
+        dest = _destination(m.group("rest"))
+        status.setdefault("destinations", {})[name] = dest
+        state["current"] = ("dest", dest)
+        return True
+    current = state.get("current")
+    indented = line[:1].isspace()
+    if current is not None and current[0] == "discriminator":
+        if not stripped.startswith(_HEADER_WORDS):
+            current[1].append(stripped)
+            return True
+    if current is not None and indented:
+        what, target = current
+        if what == "dest":
+            target.update(_words(stripped))
+            return True
+        if what == "host":
+            _host_details(target, stripped)
+            return True
+        if what == "source":
+            parts = stripped.split()
+            if len(parts) <= 2 and not stripped.endswith(":"):
+                entry = {"interface": parts[0]}
+                if len(parts) == 2:
+                    entry["vrf"] = parts[1]
+                status["source_interfaces"].append(entry)
+                return True
+        if what == "tls":
+            _tls_line(status["tls_profiles"], stripped, state)
+            return True
+    if stripped.startswith(_HEADER_WORDS):
+        return True
+    # ASA's "Global TCP syslog stats::" counters and similar indented detail.
+    return indented and ":" in stripped and len(stripped) < 120 and "%" not in stripped
+
+
+# How the lines `_status_line` reads start (after their indent).
+_STATUS_PREFIXES = (
+    "Syslog logging:",
+    "Logging to",
+    "Logging Source-Interface",
+    "TLS Profiles",
+    "Facility:",
+    "Device ID:",
+    "Exception Logging:",
+    "Count and timestamp logging messages:",
+)
+
+
+def _status_line(line: str, stripped: str, status: dict, state: dict) -> bool:
+    """Read one of the status block's lines that start with one of
+    _STATUS_PREFIXES or end a message discriminator's heading; False when it
+    is none of them after all."""
     if stripped.startswith("Syslog logging:"):
         rest = stripped[len("Syslog logging:") :].strip()
         status["syslog"] = rest.split(" ", 1)[0].strip(",")
@@ -1703,42 +1763,7 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
     if stripped.startswith("Count and timestamp logging messages:"):
         status["count_and_timestamp"] = stripped.split(":", 1)[1].strip()
         return True
-    m = _DEST.match(line) if "ogging:" in stripped else None
-    if m:
-        name = m.group("name").strip().lower().replace(" ", "_").replace("-", "_")
-        dest = _destination(m.group("rest"))
-        status.setdefault("destinations", {})[name] = dest
-        state["current"] = ("dest", dest)
-        return True
-    current = state.get("current")
-    indented = line[:1].isspace()
-    if current is not None and current[0] == "discriminator":
-        if not stripped.startswith(_HEADER_WORDS):
-            current[1].append(stripped)
-            return True
-    if current is not None and indented:
-        what, target = current
-        if what == "dest":
-            target.update(_words(stripped))
-            return True
-        if what == "host":
-            _host_details(target, stripped)
-            return True
-        if what == "source":
-            parts = stripped.split()
-            if len(parts) <= 2 and not stripped.endswith(":"):
-                entry = {"interface": parts[0]}
-                if len(parts) == 2:
-                    entry["vrf"] = parts[1]
-                status["source_interfaces"].append(entry)
-                return True
-        if what == "tls":
-            _tls_line(status["tls_profiles"], stripped, state)
-            return True
-    if stripped.startswith(_HEADER_WORDS):
-        return True
-    # ASA's "Global TCP syslog stats::" counters and similar indented detail.
-    return indented and ":" in stripped and len(stripped) < 120 and "%" not in stripped
+    return False
 
 
 def _numbers(text: str) -> dict:
