@@ -10,7 +10,6 @@ command's output, so whatever follows it is read by content.
 from __future__ import annotations
 
 import re
-from itertools import compress, count, repeat
 
 from analyzer import parsers
 from analyzer.report import Section
@@ -230,7 +229,7 @@ def sections(
                     splitter.current.numbers.append(number)
             continue
         at = 0
-        for stop in (*_maybe_not_content(block, text), len(block)):
+        for stop in (*_maybe_not_content(text), len(block)):
             while at < stop and splitter.current.command and not splitter.filled:
                 # The first lines under a command may be the device confirming it.
                 if add(block[at], numbers[start + at]):
@@ -266,22 +265,19 @@ _NOT_CONTENT = (
     r"|connection closed by foreign host\.))"
 )
 _NOT_CONTENT_FIRST = re.compile(_NOT_CONTENT)
-_NOT_CONTENT_AFTER = re.compile(f"\n(?:{_NOT_CONTENT})")
-# How such a line ends: a password prompt's colon or the stars typed at it (or
-# blanks, which may follow them).
-_NOT_CONTENT_END = (":", "*", *_BLANKS)
+_NOT_CONTENT_AFTER = re.compile(f"\\n(?:{_NOT_CONTENT})")
 
 
-def _maybe_not_content(block: list[str], text: str) -> list[int]:
-    """Indexes, in order, of the lines of ``block`` (ASCII lines, ``text`` when
-    joined by line breaks) that `Splitter.line` may find to be other than
-    content: those with a prompt's sign in their first 64 characters (a file
-    heading's among them), and those that start or end as a bare command, a
-    login line or a password prompt would. Every other line can only be content
-    (or a command's acknowledgement, which only the first lines under a command
-    can be)."""
-    found = set(compress(count(), map(str.endswith, block, repeat(_NOT_CONTENT_END))))
-    # Where the other lines start in ``text``.
+def _maybe_not_content(text: str) -> list[int]:
+    """Indexes, in order, of the lines of ``text`` (ASCII lines joined by line
+    breaks) that `Splitter.line` may find to be other than content: those that
+    start with other than a blank and have a prompt's sign
+    in their first 64 characters (a file heading's among them), those that start
+    as a bare command, a login line or a terminal log's header would, and those
+    that hold a password prompt. Every other line can only be content (or a
+    command's acknowledgement, which only the first lines under a command can
+    be)."""
+    # Where those lines start in ``text``.
     starts = [m.start() + 1 for m in _NOT_CONTENT_AFTER.finditer(text)]
     if _NOT_CONTENT_FIRST.match(text):
         starts.append(0)
@@ -289,19 +285,30 @@ def _maybe_not_content(block: list[str], text: str) -> list[int]:
         at = text.find(sign)
         while at != -1:
             start = text.rfind("\n", 0, at) + 1
-            if at - start < 64:
+            if at - start < 64 and not text[start].isspace():
                 starts.append(start)
             end = text.find("\n", at)
             if end == -1:
                 break
             at = text.find(sign, end)
+    if ":" in text:
+        low = text.lower()
+        at = low.find("password:")
+        while at != -1:
+            starts.append(low.rfind("\n", 0, at) + 1)
+            end = low.find("\n", at)
+            if end == -1:
+                break
+            at = low.find("password:", end)
+    found: list[int] = []
     index = 0
     last = 0
     for start in sorted(starts):
         index += text.count("\n", last, start)
         last = start
-        found.add(index)
-    return sorted(found)
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
 
 
 class Splitter:
