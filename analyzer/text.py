@@ -107,6 +107,14 @@ _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 _PAGER_WORDS = ("More", "more", "(q)uit", "Press any")
 
 
+def _pager_words(text: str) -> bool:
+    """Whether one of _PAGER_WORDS is in ``text`` (both spellings of "More"
+    looked for at once)."""
+    if "ore" in text and ("More" in text or "more" in text):
+        return True
+    return "(q)uit" in text or "Press any" in text
+
+
 def _blocks(lines: list[str]):
     """(start, lines, joined text) of each block of _BLOCK lines."""
     for start in range(0, len(lines), _BLOCK):
@@ -124,7 +132,7 @@ def clean_lines(lines: list[str]) -> list[str]:
     no odd space and no pager word only loses its trailing blanks."""
     out: list[str] = []
     for _, block, text in _blocks(lines):
-        if _printable(text) and not any(word in text for word in _PAGER_WORDS):
+        if _printable(text) and not _pager_words(text):
             out.extend(map(str.rstrip, block))
         else:
             out.extend(map(clean_line, block))
@@ -716,9 +724,10 @@ def _unflatten(line: str) -> list[str] | None:
 def split_lines(text: str) -> list[str]:
     """Input lines, numbered as an editor would: CRLF and LF end a line; a lone CR
     ends one only in a paste with no LF at all."""
-    if "\n" not in text and "\r" in text:
-        text = text.replace("\r", "\n")
-    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        if "\n" not in text:
+            text = text.replace("\r", "\n")
+        text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
