@@ -491,16 +491,22 @@ def _is_quoted_output(
 _TERMINAL_WIDTHS = (80, 100, 120, 132, 160, 200)
 
 
-def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
+def rejoin_wrapped(
+    raw_lines: list[str], lines: list[str], text: str | None = None
+) -> list[str]:
     """Lines a terminal broke at its width put back together. The joined text goes
     on the first line and the continuation lines are left blank, so every line
     keeps its number. Done only when several lines are exactly as long as the
     longest one and that is a usual terminal width; a piece is joined only to a
     next line that starts in the first column (wrapped text does, indented output
-    does not) and is not a prompt."""
-    if any(
-        "\r" in text or "\b" in text or "\t" in text
-        for _, _, text in _blocks(raw_lines)
+    does not) and is not a prompt. ``text``, when the caller has it, is the
+    paste the raw lines were split from: looked in at once for what makes a
+    line's width not its length."""
+    if text is not None and not ("\r" in text or "\b" in text or "\t" in text):
+        widths = list(map(len, raw_lines))
+    elif any(
+        "\r" in block or "\b" in block or "\t" in block
+        for _, _, block in _blocks(raw_lines)
     ):
         widths = [
             len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
