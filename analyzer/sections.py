@@ -256,10 +256,11 @@ _BLOCK = 4096
 _BLANKS = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f "
 # How a line of ASCII text starts that may not be content (see Splitter.line): a
 # bare command's first word, a login line or a terminal log's header. (Searched
-# for after a line break, which the regex engine skips to at C speed.)
+# for after a line break, which the regex engine skips to at C speed; none of
+# them starts with a blank, so an indent is never given back.)
 _NOT_CONTENT = (
     r"(?i:sh|packet-tracer |debug )"
-    rf"|[{_BLANKS}]*(?:=~=~=~="
+    rf"|[{_BLANKS}]*+(?:=~=~=~="
     r"|(?i:login as:|logoff|username:"
     r"|type help or '\?' for a list of available commands\."
     r"|connection closed by foreign host\.))"
