@@ -1768,6 +1768,11 @@ def _status_line(line: str, stripped: str, status: dict, state: dict) -> bool:
 
 def _numbers(text: str) -> dict:
     out = {}
+    if not (
+        "messag" in text or "flushes" in text or "overruns" in text or "bytes" in text
+    ):
+        # None of _KV_NUM's words.
+        return out
     for m in _KV_NUM.finditer(text):
         key = m.group("what").replace(" ", "_").replace("-", "_").lower()
         out[key] = int(m.group("n"))
