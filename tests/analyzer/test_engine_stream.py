@@ -176,6 +176,25 @@ def test_the_general_way_reads_a_block_of_lines_as_it_reads_each_line():
         cleaned = [cleaning.clean_line(line) for line in lines]
         assert cleaning.clean_lines(lines) == cleaned
         assert cleaning.explode(cleaned) == _explode_line_by_line(cleaned)
+    for line in _SPLITTING:
+        lines = ["interface: outside", line, "x" * 300, line, line, "---"]
+        assert cleaning.explode(lines) == _explode_line_by_line(lines)
+
+
+# Lines explode splits, or nearly: a command glued to its output (after a
+# prompt whose sign is as far as it may be, and one further), literal escapes,
+# a decoded line break and a flattened SA table.
+_SPLITTING = [
+    "show crypto isakmp saIPv4 Crypto ISAKMP SA",
+    "debug crypto isakmpISAKMP (0:0): received packet",
+    "x" * 40 + "#show crypto ipsec sainterface: outside",
+    "x" * 41 + "#show crypto ipsec sainterface: outside",
+    "R1>sh crypto isakmp saIPv4 Crypto ISAKMP SA",
+    "line one\\nline two\\nline three",
+    "one\x1etwo",
+    "dst src state conn-id slot status 192.0.2.1 192.0.2.2 QM_IDLE 1 0 ACTIVE",
+    "",
+]
 
 
 def _sections_line_by_line(lines, numbers=None):
