@@ -190,7 +190,7 @@ def clean_and_section(text: str):
     sections, prompt line numbers.)"""
     raw_lines = split_lines(text)
     cleaned = rejoin_wrapped(
-        raw_lines, unwrap(decode_html(clean_lines(raw_lines))), text
+        raw_lines, unwrap(decode_html(clean_lines(raw_lines), text)), text
     )
     parts, prompt_lines = sections(*explode(cleaned))
     return len(raw_lines), cleaned, parts, prompt_lines

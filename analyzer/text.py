@@ -168,15 +168,18 @@ def _markup(line: str) -> int:
     return found
 
 
-def decode_html(lines: list[str]) -> list[str]:
+def decode_html(lines: list[str], text: str | None = None) -> list[str]:
     """Text that went through a web page's HTML on its way here: entities
     (``&gt;``, ``&amp;``, ``&#39;``) decoded, ``<br>`` tags made line breaks and
     the tags a page wraps around text (``<span style=...>``, ``<b>``, ``<pre>``,
     ``<code>``, ``<font>``) taken off, when that is the paste's habit (two or more
     of them), never for a line that merely contains an ampersand or a ``<``. A
     decoded line break becomes BREAK, where `explode` splits the line, so line
-    numbers stay the paste's."""
-    if not any("&" in text or "<" in text for _, _, text in _blocks(lines)):
+    numbers stay the paste's. ``text``, when the caller has it, is the paste the
+    lines were cleaned from (cleaning adds no '&' and no '<'): looked in first."""
+    if text is not None and "&" not in text and "<" not in text:
+        return lines
+    if not any("&" in block or "<" in block for _, _, block in _blocks(lines)):
         return lines
     seen = 0
     for line in lines:
