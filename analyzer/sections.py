@@ -221,8 +221,8 @@ def sections(
         block = lines[start : start + _BLOCK]
         text = "\n".join(block)
         if not text.isascii() or max(map(len, block)) > MAX_LINE:
-            # Read a line at a time: what a regex finds in ASCII text
-            # stands for what `Splitter.line` looks for only there.
+            # A line at a time: beyond ASCII, case and blanks are not what
+            # the search below knows, and a longer line is kept cut.
             for number, line in zip(numbers[start:], block, strict=False):
                 if add(line, number):
                     splitter.current.lines.append(line[:MAX_LINE])
@@ -272,12 +272,11 @@ _NOT_CONTENT_AFTER = re.compile(f"\\n(?:{_NOT_CONTENT})")
 def _maybe_not_content(text: str) -> list[int]:
     """Indexes, in order, of the lines of ``text`` (ASCII lines joined by line
     breaks) that `Splitter.line` may find to be other than content: those that
-    start with other than a blank and have a prompt's sign
-    in their first 64 characters (a file heading's among them), those that start
-    as a bare command, a login line or a terminal log's header would, and those
-    that hold a password prompt. Every other line can only be content (or a
-    command's acknowledgement, which only the first lines under a command can
-    be)."""
+    start with other than a blank and have a prompt's sign in their first 64
+    characters (a file heading's among them), those that start as a bare
+    command, a login line or a terminal log's header would, and those that hold
+    a password prompt. Every other line can only be content (or a command's
+    acknowledgement, which only the first lines under a command can be)."""
     # Where those lines start in ``text``.
     starts = [m.start() + 1 for m in _NOT_CONTENT_AFTER.finditer(text)]
     if _NOT_CONTENT_FIRST.match(text):

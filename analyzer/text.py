@@ -440,8 +440,8 @@ def _marked_runs(lines: list[str]):
                     yield run
                 run = []
             run.append(i)
-        # A line with text after the block's last marked line ends the run too
-        # (the next block's lines are looked at with it).
+        # Whether a line with text follows the block's last marked line is
+        # seen at the next marked line (or the next block without one).
     if len(run) >= COMMENT_RUN:
         yield run
 
