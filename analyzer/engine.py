@@ -189,7 +189,9 @@ def clean_and_section(text: str):
     and split into sections (analyzer.sections). (line count, cleaned lines,
     sections, prompt line numbers.)"""
     raw_lines = split_lines(text)
-    cleaned = rejoin_wrapped(raw_lines, unwrap(decode_html(clean_lines(raw_lines))))
+    cleaned = rejoin_wrapped(
+        raw_lines, unwrap(decode_html(clean_lines(raw_lines), text)), text
+    )
     parts, prompt_lines = sections(*explode(cleaned))
     return len(raw_lines), cleaned, parts, prompt_lines
 

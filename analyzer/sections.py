@@ -214,13 +214,101 @@ def sections(
     splitter = Splitter(out.append)
     if numbers is None:
         numbers = range(1, len(lines) + 1)
+    elif len(numbers) != len(lines):
+        raise ValueError("sections() needs one number for each line")
     add = splitter.line
-    for number, line in zip(numbers, lines, strict=True):
-        if add(line, number):
-            splitter.current.lines.append(line[:MAX_LINE])
-            splitter.current.numbers.append(number)
+    for start in range(0, len(lines), _BLOCK):
+        block = lines[start : start + _BLOCK]
+        text = "\n".join(block)
+        if not text.isascii() or max(map(len, block)) > MAX_LINE:
+            # A line at a time: beyond ASCII, case and blanks are not what
+            # the search below knows, and a longer line is kept cut.
+            for number, line in zip(numbers[start:], block, strict=False):
+                if add(line, number):
+                    splitter.current.lines.append(line[:MAX_LINE])
+                    splitter.current.numbers.append(number)
+            continue
+        at = 0
+        for stop in (*_maybe_not_content(text), len(block)):
+            while at < stop and splitter.current.command and not splitter.filled:
+                # The first lines under a command may be the device confirming it.
+                if add(block[at], numbers[start + at]):
+                    splitter.current.lines.append(block[at])
+                    splitter.current.numbers.append(numbers[start + at])
+                at += 1
+            if at < stop:
+                # Lines `Splitter.line` can only find to be content.
+                splitter.current.lines.extend(block[at:stop])
+                splitter.current.numbers.extend(numbers[start + at : start + stop])
+                splitter.filled += stop - at
+            if stop < len(block) and add(block[stop], numbers[start + stop]):
+                splitter.current.lines.append(block[stop])
+                splitter.current.numbers.append(numbers[start + stop])
+            at = stop + 1
     splitter.finish()
     return out, splitter.prompt_lines
+
+
+# Lines split into sections together: joined, a block is searched in C for the
+# lines that may be something other than a section's content.
+_BLOCK = 4096
+# What strips off a line's ends (str.strip), in ASCII.
+_BLANKS = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f "
+# How a line of ASCII text starts that may not be content (see Splitter.line): a
+# bare command's first word, a login line or a terminal log's header. (Searched
+# for after a line break, which the regex engine skips to at C speed; none of
+# them starts with a blank, so an indent is never given back.)
+_NOT_CONTENT = (
+    r"(?i:sh|packet-tracer |debug )"
+    rf"|[{_BLANKS}]*+(?:=~=~=~="
+    r"|(?i:login as:|logoff|username:"
+    r"|type help or '\?' for a list of available commands\."
+    r"|connection closed by foreign host\.))"
+)
+_NOT_CONTENT_FIRST = re.compile(_NOT_CONTENT)
+_NOT_CONTENT_AFTER = re.compile(f"\\n(?:{_NOT_CONTENT})")
+
+
+def _maybe_not_content(text: str) -> list[int]:
+    """Indexes, in order, of the lines of ``text`` (ASCII lines joined by line
+    breaks) that `Splitter.line` may find to be other than content: those that
+    start with other than a blank and have a prompt's sign in their first 64
+    characters (a file heading's among them), those that start as a bare
+    command, a login line or a terminal log's header would, and those that hold
+    a password prompt. Every other line can only be content (or a command's
+    acknowledgement, which only the first lines under a command can be)."""
+    # Where those lines start in ``text``.
+    starts = [m.start() + 1 for m in _NOT_CONTENT_AFTER.finditer(text)]
+    if _NOT_CONTENT_FIRST.match(text):
+        starts.append(0)
+    for sign in "#>$":
+        at = text.find(sign)
+        while at != -1:
+            start = text.rfind("\n", 0, at) + 1
+            if at - start < 64 and not text[start].isspace():
+                starts.append(start)
+            end = text.find("\n", at)
+            if end == -1:
+                break
+            at = text.find(sign, end)
+    if ":" in text:
+        low = text.lower()
+        at = low.find("password:")
+        while at != -1:
+            starts.append(low.rfind("\n", 0, at) + 1)
+            end = low.find("\n", at)
+            if end == -1:
+                break
+            at = low.find("password:", end)
+    found: list[int] = []
+    index = 0
+    last = 0
+    for start in sorted(starts):
+        index += text.count("\n", last, start)
+        last = start
+        if not found or found[-1] != index:
+            found.append(index)
+    return found
 
 
 class Splitter:

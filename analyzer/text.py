@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from itertools import repeat
+from itertools import compress, count, islice, repeat
 
 from analyzer.sections import MAX_LINE, match_prompt
 
@@ -107,6 +107,14 @@ _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n"
 _PAGER_WORDS = ("More", "more", "(q)uit", "Press any")
 
 
+def _pager_words(text: str) -> bool:
+    """Whether one of _PAGER_WORDS is in ``text`` (both spellings of "More"
+    looked for at once)."""
+    if "ore" in text and ("More" in text or "more" in text):
+        return True
+    return "(q)uit" in text or "Press any" in text
+
+
 def _blocks(lines: list[str]):
     """(start, lines, joined text) of each block of _BLOCK lines."""
     for start in range(0, len(lines), _BLOCK):
@@ -124,7 +132,7 @@ def clean_lines(lines: list[str]) -> list[str]:
     no odd space and no pager word only loses its trailing blanks."""
     out: list[str] = []
     for _, block, text in _blocks(lines):
-        if _printable(text) and not any(word in text for word in _PAGER_WORDS):
+        if _printable(text) and not _pager_words(text):
             out.extend(map(str.rstrip, block))
         else:
             out.extend(map(clean_line, block))
@@ -160,15 +168,18 @@ def _markup(line: str) -> int:
     return found
 
 
-def decode_html(lines: list[str]) -> list[str]:
+def decode_html(lines: list[str], text: str | None = None) -> list[str]:
     """Text that went through a web page's HTML on its way here: entities
     (``&gt;``, ``&amp;``, ``&#39;``) decoded, ``<br>`` tags made line breaks and
     the tags a page wraps around text (``<span style=...>``, ``<b>``, ``<pre>``,
     ``<code>``, ``<font>``) taken off, when that is the paste's habit (two or more
     of them), never for a line that merely contains an ampersand or a ``<``. A
     decoded line break becomes BREAK, where `explode` splits the line, so line
-    numbers stay the paste's."""
-    if not any("&" in text or "<" in text for _, _, text in _blocks(lines)):
+    numbers stay the paste's. ``text``, when the caller has it, is the paste the
+    lines were cleaned from (cleaning adds no '&' and no '<'): looked in first."""
+    if text is not None and "&" not in text and "<" not in text:
+        return lines
+    if not any("&" in block or "<" in block for _, _, block in _blocks(lines)):
         return lines
     seen = 0
     for line in lines:
@@ -216,42 +227,51 @@ def unwrap(lines: list[str]) -> list[str]:
     if not any(map(str.startswith, lines, repeat(_WRAPPED_STARTS))):
         # No line starts as any of them would.
         return lines
-    filled = [line for line in lines if line.strip()]
+    filled = _filled(lines)
     if not filled:
         return lines
-    stamped = sum(1 for line in filled if line[:1] == "[" and _STAMP.match(line))
-    if stamped >= 2 and stamped * 2 >= len(filled):
+    stamped = sum(1 for line in _starting(lines, "[") if _STAMP.match(line))
+    if stamped >= 2 and stamped * 2 >= filled:
         lines = [
             _STAMP.sub("", line, count=1) if line[:1] == "[" else line for line in lines
         ]
-        filled = [line for line in lines if line.strip()]
-    quoted = sum(1 for line in filled if line.lstrip(" ")[:1] == ">")
-    if quoted >= 3 and quoted * 5 >= len(filled):
+        filled = _filled(lines)
+    quoted = sum(
+        1
+        for line in compress(lines, map(str.__contains__, lines, repeat(">")))
+        if line.lstrip(" ")[:1] == ">"
+    )
+    if quoted >= 3 and quoted * 5 >= filled:
         lines = [
             _QUOTE.sub("", line, count=1) if line.lstrip(" ")[:1] == ">" else line
             for line in lines
         ]
-    filled = [line for line in lines if line.strip()]
+    filled = _filled(lines)
     if not filled:
         return lines
     if any(_has_marked(text) for _, _, text in _blocks(lines)):
-        lines = uncomment(lines, len(filled))
-        filled = [line for line in lines if line.strip()]
-    if any(text[:1] == "`" or "\n`" in text for _, _, text in _blocks(lines)):
+        lines = uncomment(lines, filled)
+        filled = _filled(lines)
+    if any(
+        "`" in text and (text[:1] == "`" or "\n`" in text)
+        for _, _, text in _blocks(lines)
+    ):
         lines = [uncode(line) if line[:1] == "`" else line for line in lines]
-        filled = [line for line in lines if line.strip()]
+        filled = _filled(lines)
     # A Markdown list made of the lines ("- Mar 1 00:55:40: ISAKMP ...", "* ..."),
     # as a note-taking page exports a pasted debug.
-    bulleted = sum(1 for line in filled if _BULLET.match(line))
-    if bulleted >= 3 and bulleted * 5 >= len(filled):
+    bulleted = sum(
+        1 for line in _starting(lines, _BULLET_STARTS) if _BULLET.match(line)
+    )
+    if bulleted >= 3 and bulleted * 5 >= filled:
         lines = [_BULLET.sub("", line, count=1) for line in lines]
-        filled = [line for line in lines if line.strip()]
     # Output indented as a block (a Markdown code block in a forum post or a
     # ticket, prose around it left alone): the indent in front of its prompts is
     # not the device's, and comes off every line that has it.
     indents: dict[int, int] = {}
-    for line in filled[:5000]:
-        if line[:1] != " ":
+    for line in islice(filter(str.strip, lines), 5000):
+        if line[:1] != " " or not ("#" in line or ">" in line or "$" in line):
+            # Not indented, or no prompt's sign in it.
             continue
         indent = len(line) - len(line.lstrip(" "))
         if indent <= 12 and match_prompt(line[indent:]) is not None:
@@ -261,6 +281,20 @@ def unwrap(lines: list[str]) -> list[str]:
         pad = " " * indent
         lines = [line[indent:] if line.startswith(pad) else line for line in lines]
     return lines
+
+
+# How a line `_BULLET` matches starts.
+_BULLET_STARTS = tuple(f"{' ' * n}{mark}" for n in range(4) for mark in "-\u2022")
+
+
+def _filled(lines: list[str]) -> int:
+    """How many of ``lines`` hold more than blanks."""
+    return len(lines) - lines.count("") - sum(map(str.isspace, lines))
+
+
+def _starting(lines: list[str], start):
+    """The lines that start with ``start`` (a string or a tuple of them)."""
+    return compress(lines, map(str.startswith, lines, repeat(start)))
 
 
 def uncode(line: str) -> str:
@@ -341,7 +375,11 @@ def comment_edits(
     largest block that only being (nearly) the whole paste would strip."""
     edits: list[tuple[int, str]] = []
     undecided = 0
+    # A line can only be marked by the marker its first character starts.
+    firsts = {lines[i].lstrip(" ")[:1] for i in run}
     for marker in _MARKERS:
+        if marker[0] not in firsts:
+            continue
         blocks: list[tuple[list[int], list[int]]] = []
         comments: list[int] = []
         bare: list[int] = []
@@ -385,25 +423,48 @@ def _has_marked(text: str) -> bool:
 
 def _marked_runs(lines: list[str]):
     """Runs of COMMENT_RUN lines or more that start with a marker character,
-    with only blank lines between them: (their indexes)."""
+    with only blank lines between them: (their indexes). (A block of _BLOCK
+    lines where no line starts as a comment would, within _MARKER_INDENT
+    spaces, ends a run.)"""
     run: list[int] = []
-    for start, block, text in _blocks(lines):
+    for start, _, text in _blocks(lines):
         if not _has_marked(text):
             if len(run) >= COMMENT_RUN:
                 yield run
             run = []
             continue
-        for i, line in enumerate(block, start=start):
-            if not line or line.isspace():
-                continue
-            if line.lstrip(" ")[:1] in MARKER_CHARS:
-                run.append(i)
-                continue
-            if len(run) >= COMMENT_RUN:
-                yield run
-            run = []
+        for i in _marker_lines(text, start):
+            if run and any(map(str.strip, lines[run[-1] + 1 : i])):
+                # A line with text between: the run ended before it.
+                if len(run) >= COMMENT_RUN:
+                    yield run
+                run = []
+            run.append(i)
+        # Whether a line with text follows the block's last marked line is
+        # seen at the next marked line (or the next block without one).
     if len(run) >= COMMENT_RUN:
         yield run
+
+
+# A line that starts with a marker character after any indent of spaces.
+_MARKER_LINE_FIRST = re.compile(r" *[#/;!-]")
+_MARKER_LINE_AFTER = re.compile(r"\n *[#/;!-]")
+
+
+def _marker_lines(text: str, start: int) -> list[int]:
+    """Indexes (``start`` for the first) of the lines of ``text`` (lines joined)
+    that start with a marker character after spaces."""
+    found = [m.start() + 1 for m in _MARKER_LINE_AFTER.finditer(text)]
+    if _MARKER_LINE_FIRST.match(text):
+        found.insert(0, 0)
+    indexes = []
+    index = start
+    last = 0
+    for begin in found:
+        index += text.count("\n", last, begin)
+        last = begin
+        indexes.append(index)
+    return indexes
 
 
 def _is_quoted_output(
@@ -433,16 +494,22 @@ def _is_quoted_output(
 _TERMINAL_WIDTHS = (80, 100, 120, 132, 160, 200)
 
 
-def rejoin_wrapped(raw_lines: list[str], lines: list[str]) -> list[str]:
+def rejoin_wrapped(
+    raw_lines: list[str], lines: list[str], text: str | None = None
+) -> list[str]:
     """Lines a terminal broke at its width put back together. The joined text goes
     on the first line and the continuation lines are left blank, so every line
     keeps its number. Done only when several lines are exactly as long as the
     longest one and that is a usual terminal width; a piece is joined only to a
     next line that starts in the first column (wrapped text does, indented output
-    does not) and is not a prompt."""
-    if any(
-        "\r" in text or "\b" in text or "\t" in text
-        for _, _, text in _blocks(raw_lines)
+    does not) and is not a prompt. ``text``, when the caller has it, is the
+    paste the raw lines were split from: looked in at once for what makes a
+    line's width not its length."""
+    if text is not None and not ("\r" in text or "\b" in text or "\t" in text):
+        widths = list(map(len, raw_lines))
+    elif any(
+        "\r" in block or "\b" in block or "\t" in block
+        for _, _, block in _blocks(raw_lines)
     ):
         widths = [
             len(raw) if "\r" not in raw and "\b" not in raw and "\t" not in raw else 0
@@ -529,27 +596,61 @@ def explode(lines: list[str]) -> tuple[list[str], list[int]]:
     out: list[str] = []
     numbers: list[int] = []
     for start, block, text in _blocks(lines):
-        # Without these in a block, only a line long enough to be a flattened
-        # debug can split.
-        quiet = not (
-            any(word in text for word in SPLITTING) or "\\" in text or BREAK in text
-        )
-        if quiet and not any(map(_FLATTENED.__le__, map(len, block))):
-            out.extend(block)
-            numbers.extend(range(start + 1, start + len(block) + 1))
-            continue
-        for number, line in enumerate(block, start=start + 1):
-            pieces = (
-                explode_line(line) if not quiet or len(line) >= _FLATTENED else None
-            )
+        at = 0
+        for i in _may_split(block, text):
+            pieces = explode_line(block[i])
             if pieces is None:
-                out.append(line)
-                numbers.append(number)
                 continue
-            for piece in pieces:
-                out.append(piece)
-                numbers.append(number)
+            out.extend(block[at:i])
+            numbers.extend(range(start + at + 1, start + i + 1))
+            out.extend(pieces)
+            numbers.extend(repeat(start + i + 1, len(pieces)))
+            at = i + 1
+        out.extend(block[at:] if at else block)
+        numbers.extend(range(start + at + 1, start + len(block) + 1))
     return out, numbers
+
+
+# What a line starts with that a command glued to its output (_GLUED_OUTPUT)
+# starts with when no prompt is in front of it; with one, a prompt's sign comes
+# within its first 41 characters.
+_GLUED_STARTS = ("sh", "debug")
+_GLUED_SIGN = 41
+
+
+def _may_split(block: list[str], text: str) -> list[int]:
+    """Indexes, in order, of the lines of ``block`` (``text`` when joined by line
+    breaks) that `explode_line` may split: long enough to be a flattened debug,
+    holding a decoded line break, an escape or a flattened SA table's column, or
+    starting as a command glued to its output would. It gives None for every
+    other line."""
+    found = set(compress(count(), map(_FLATTENED.__le__, map(len, block))))
+    found.update(compress(count(), map(str.startswith, block, repeat(_GLUED_STARTS))))
+    starts: list[int] = []
+    for needle, within in (
+        ("#", _GLUED_SIGN),
+        (">", _GLUED_SIGN),
+        ("conn-id", None),
+        ("\\", None),
+        (BREAK, None),
+    ):
+        at = text.find(needle)
+        while at != -1:
+            begin = text.rfind("\n", 0, at) + 1
+            if within is None or at - begin < within:
+                starts.append(begin)
+            end = text.find("\n", at)
+            if end == -1:
+                break
+            at = text.find(needle, end)
+    if starts:
+        index = 0
+        last = 0
+        for begin in sorted(starts):
+            index += text.count("\n", last, begin)
+            last = begin
+            found.add(index)
+    return sorted(found)
 
 
 # What a line that splits holds (see explode_line) unless it is long enough to
@@ -632,9 +733,10 @@ def _unflatten(line: str) -> list[str] | None:
 def split_lines(text: str) -> list[str]:
     """Input lines, numbered as an editor would: CRLF and LF end a line; a lone CR
     ends one only in a paste with no LF at all."""
-    if "\n" not in text and "\r" in text:
-        text = text.replace("\r", "\n")
-    text = text.replace("\r\n", "\n")
+    if "\r" in text:
+        if "\n" not in text:
+            text = text.replace("\r", "\n")
+        text = text.replace("\r\n", "\n")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -46,13 +46,9 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.engine import (  # noqa: E402
     analyze,
+    clean_and_section,
     clean_line,
-    decode_html,
-    explode,
-    rejoin_wrapped,
-    sections,
     split_lines,
-    unwrap,
 )
 from analyzer.parsers import asp_vpn_context, ipsec_sa, syslog  # noqa: E402
 from analyzer.parsers.common import spi_hex  # noqa: E402
@@ -327,13 +323,9 @@ def tshoot_parser_run(text: str, extra):
 
 
 def tshoot_cleaning_run(text: str, prompt: str):
-    """The first steps of analyze(): cleaning and sectioning, nothing read."""
-    text = f"{prompt}\n{text}"
-    raw_lines = split_lines(text)
-    cleaned = rejoin_wrapped(
-        raw_lines, unwrap(decode_html([clean_line(line) for line in raw_lines]))
-    )
-    parts, _ = sections(*explode(cleaned))
+    """The first steps of analyze(): cleaning and sectioning, nothing read (the
+    engine's own clean_and_section, so the row follows what analyze() does)."""
+    _, _, parts, _ = clean_and_section(f"{prompt}\n{text}")
     return parts
 
 

@@ -669,7 +669,7 @@ class Reader:
         if self.in_header:
             if _header_line(line, self.status, self.status_state):
                 self.status_lines.add(number)
-                if _BUFFER.match(line):
+                if "Log Buffer (" in line and _BUFFER.match(line):
                     self.in_header = False
                     self.in_buffer = True
                 return UNREAD
@@ -1643,10 +1643,70 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
     stripped = line.strip()
     if not stripped:
         return True
-    m = _BUFFER.match(line)
+    m = _BUFFER.match(line) if stripped.startswith("Log Buffer (") else None
     if m:
         status["buffer_bytes"] = int(m.group("bytes"))
         return True
+    if (
+        stripped.startswith(_STATUS_PREFIXES)
+        or stripped.endswith("Message Discriminator:")
+    ) and _status_line(line, stripped, status, state):
+        return True
+    m = _DEST.match(line) if "ogging:" in stripped else None
+    if m:
+        name = m.group("name").strip().lower().replace(" ", "_").replace("-", "_")
+        dest = _destination(m.group("rest"))
+        status.setdefault("destinations", {})[name] = dest
+        state["current"] = ("dest", dest)
+        return True
+    current = state.get("current")
+    indented = line[:1].isspace()
+    if current is not None and current[0] == "discriminator":
+        if not stripped.startswith(_HEADER_WORDS):
+            current[1].append(stripped)
+            return True
+    if current is not None and indented:
+        what, target = current
+        if what == "dest":
+            target.update(_words(stripped))
+            return True
+        if what == "host":
+            _host_details(target, stripped)
+            return True
+        if what == "source":
+            parts = stripped.split()
+            if len(parts) <= 2 and not stripped.endswith(":"):
+                entry = {"interface": parts[0]}
+                if len(parts) == 2:
+                    entry["vrf"] = parts[1]
+                status["source_interfaces"].append(entry)
+                return True
+        if what == "tls":
+            _tls_line(status["tls_profiles"], stripped, state)
+            return True
+    if stripped.startswith(_HEADER_WORDS):
+        return True
+    # ASA's "Global TCP syslog stats::" counters and similar indented detail.
+    return indented and ":" in stripped and len(stripped) < 120 and "%" not in stripped
+
+
+# How the lines `_status_line` reads start (after their indent).
+_STATUS_PREFIXES = (
+    "Syslog logging:",
+    "Logging to",
+    "Logging Source-Interface",
+    "TLS Profiles",
+    "Facility:",
+    "Device ID:",
+    "Exception Logging:",
+    "Count and timestamp logging messages:",
+)
+
+
+def _status_line(line: str, stripped: str, status: dict, state: dict) -> bool:
+    """Read one of the status block's lines that start with one of
+    _STATUS_PREFIXES or end a message discriminator's heading; False when it
+    is none of them after all."""
     if stripped.startswith("Syslog logging:"):
         rest = stripped[len("Syslog logging:") :].strip()
         status["syslog"] = rest.split(" ", 1)[0].strip(",")
@@ -1666,7 +1726,7 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
         rows = status.setdefault("discriminators", {}).setdefault(kind, [])
         state["current"] = ("discriminator", rows)
         return True
-    m = _LOGGING_TO.match(line)
+    m = _LOGGING_TO.match(line) if stripped.startswith("Logging to ") else None
     if m:
         host = {"address": m.group("host")}
         if m.group("if"):
@@ -1703,46 +1763,16 @@ def _header_line(line: str, status: dict | None, state: dict) -> bool:
     if stripped.startswith("Count and timestamp logging messages:"):
         status["count_and_timestamp"] = stripped.split(":", 1)[1].strip()
         return True
-    m = _DEST.match(line)
-    if m:
-        name = m.group("name").strip().lower().replace(" ", "_").replace("-", "_")
-        dest = _destination(m.group("rest"))
-        status.setdefault("destinations", {})[name] = dest
-        state["current"] = ("dest", dest)
-        return True
-    current = state.get("current")
-    indented = line[:1].isspace()
-    if current is not None and current[0] == "discriminator":
-        if not any(stripped.startswith(word) for word in _HEADER_WORDS):
-            current[1].append(stripped)
-            return True
-    if current is not None and indented:
-        what, target = current
-        if what == "dest":
-            target.update(_words(stripped))
-            return True
-        if what == "host":
-            _host_details(target, stripped)
-            return True
-        if what == "source":
-            parts = stripped.split()
-            if len(parts) <= 2 and not stripped.endswith(":"):
-                entry = {"interface": parts[0]}
-                if len(parts) == 2:
-                    entry["vrf"] = parts[1]
-                status["source_interfaces"].append(entry)
-                return True
-        if what == "tls":
-            _tls_line(status["tls_profiles"], stripped, state)
-            return True
-    if any(stripped.startswith(word) for word in _HEADER_WORDS):
-        return True
-    # ASA's "Global TCP syslog stats::" counters and similar indented detail.
-    return indented and ":" in stripped and len(stripped) < 120 and "%" not in stripped
+    return False
 
 
 def _numbers(text: str) -> dict:
     out = {}
+    if not (
+        "messag" in text or "flushes" in text or "overruns" in text or "bytes" in text
+    ):
+        # None of _KV_NUM's words.
+        return out
     for m in _KV_NUM.finditer(text):
         key = m.group("what").replace(" ", "_").replace("-", "_").lower()
         out[key] = int(m.group("n"))
@@ -1789,23 +1819,29 @@ def _destination(rest: str) -> dict:
     return dest
 
 
+_HOST_PORT = re.compile(r"\((?P<proto>udp|tcp|tls) port (?P<port>\d{1,5})")
+_HOST_SENT = re.compile(r"\b(?P<proto>UDP|TCP) TX:\s*(?P<tx>\d{1,15})")
+_HOST_TLS = re.compile(r"tls-profile:\s*(\S{1,64})")
+_HOST_COUNTS = (
+    ("errors", re.compile(r"errors:\s*(\d{1,15})")),
+    ("dropped", re.compile(r"dropped:\s*(\d{1,15})")),
+)
+
+
 def _host_details(host: dict, text: str) -> None:
-    m = re.search(r"\((?P<proto>udp|tcp|tls) port (?P<port>\d{1,5})", text)
+    m = _HOST_PORT.search(text)
     if m:
         host["protocol"] = m.group("proto")
         host["port"] = int(m.group("port"))
-    m = re.search(r"\b(?P<proto>UDP|TCP) TX:\s*(?P<tx>\d{1,15})", text)
+    m = _HOST_SENT.search(text)
     if m:
         host["protocol"] = m.group("proto").lower()
         host["sent"] = int(m.group("tx"))
-    m = re.search(r"tls-profile:\s*(\S{1,64})", text)
+    m = _HOST_TLS.search(text)
     if m:
         host["tls_profile"] = m.group(1)
-    for key, pattern in (
-        ("errors", r"errors:\s*(\d{1,15})"),
-        ("dropped", r"dropped:\s*(\d{1,15})"),
-    ):
-        m = re.search(pattern, text)
+    for key, pattern in _HOST_COUNTS:
+        m = pattern.search(text)
         if m:
             host[key] = int(m.group(1))
     host.update(_numbers(text))

@@ -8,6 +8,7 @@ import pytest
 from analyzer import engine
 from analyzer import text as cleaning
 from analyzer.parsers import syslog
+from analyzer.sections import MAX_LINE, Splitter, sections
 from tests.conftest import FIXTURES
 
 PASTES = sorted(
@@ -175,6 +176,90 @@ def test_the_general_way_reads_a_block_of_lines_as_it_reads_each_line():
         cleaned = [cleaning.clean_line(line) for line in lines]
         assert cleaning.clean_lines(lines) == cleaned
         assert cleaning.explode(cleaned) == _explode_line_by_line(cleaned)
+    for line in _SPLITTING:
+        lines = ["interface: outside", line, "x" * 300, line, line, "---"]
+        assert cleaning.explode(lines) == _explode_line_by_line(lines)
+
+
+# Lines explode splits, or nearly: a command glued to its output (after a
+# prompt whose sign is as far as it may be, and one further), literal escapes,
+# a decoded line break and a flattened SA table.
+_SPLITTING = [
+    "show crypto isakmp saIPv4 Crypto ISAKMP SA",
+    "debug crypto isakmpISAKMP (0:0): received packet",
+    "x" * 40 + "#show crypto ipsec sainterface: outside",
+    "x" * 41 + "#show crypto ipsec sainterface: outside",
+    "R1>sh crypto isakmp saIPv4 Crypto ISAKMP SA",
+    "line one\\nline two\\nline three",
+    "one\x1etwo",
+    "dst src state conn-id slot status 192.0.2.1 192.0.2.2 QM_IDLE 1 0 ACTIVE",
+    "",
+]
+
+
+def _sections_line_by_line(lines, numbers=None):
+    done = []
+    splitter = Splitter(done.append)
+    for number, line in zip(numbers or range(1, len(lines) + 1), lines, strict=True):
+        if splitter.line(line, number):
+            splitter.current.lines.append(line[:MAX_LINE])
+            splitter.current.numbers.append(number)
+    splitter.finish()
+    return done, splitter.prompt_lines
+
+
+# Lines each of a kind `Splitter.line` does not count as content, or nearly so.
+_NOT_CONTENT = [
+    "ASA# show crypto isakmp sa",
+    "R1#",
+    "  R1#show crypto ipsec sa",
+    "\tfw01# show run",
+    "x" * 70 + "# show run",
+    "r" * 63 + "# show run",
+    "r" * 64 + "# show run",
+    "# tcpdump -ni eth0 esp",
+    "> show crypto ipsec sa",
+    "==> asa-hq.log <==",
+    "show crypto ipsec sa",
+    "SH CRYPTO ISAKMP SA",
+    "packet-tracer input outside tcp 192.0.2.1 1000 10.0.0.1 443",
+    "Crypto ISAKMP debugging is on",
+    "debug crypto ikev1 enabled at level 127",
+    "All possible debugging has been turned off",
+    "login as: admin",
+    "  Username:",
+    "\x1eLOGOFF\t",
+    "Password:",
+    "admin@192.0.2.1's password: ****",
+    "   my PassWord: ",
+    "=~=~=~=~=~=~=~=~=~=~=~= PuTTY log 2024.03.01 10:00:00 =~=~=~=~=~=~=~=~=~=~=~=",
+    "Type help or '?' for a list of available commands.",
+    "Connection closed by foreign host.",
+    "inbound esp sas:",
+    "    #pkts encaps: 5, #pkts encrypt: 5",
+    "",
+    "   ",
+    "x" * 5000,
+    "fw01\u00e9# show run",
+]
+
+
+def test_the_general_way_splits_a_block_of_lines_as_it_splits_each_line():
+    """sections() searches a block of lines at once for those that may be
+    prompts, commands or login lines, and hands the rest to their section
+    together: on every fixture, and on lines of each kind between others in
+    every order, it splits them as `Splitter.line` does a line at a time."""
+    texts = [_text(p) for p in PASTES]
+    for source in [*texts, "\n".join(texts)]:
+        lines, numbers = cleaning.explode(
+            cleaning.clean_lines(cleaning.split_lines(source))
+        )
+        assert sections(lines, numbers) == _sections_line_by_line(lines, numbers)
+    filler = ["interface: outside", "Mar  1 10:00:01: %SYS-5-CONFIG_I: hi"]
+    for first in _NOT_CONTENT:
+        for second in _NOT_CONTENT:
+            lines = [first, second, second, *filler, first, first, *filler, second]
+            assert sections(lines) == _sections_line_by_line(lines)
 
 
 @pytest.mark.parametrize("bound", [0, 2, syslog.KEEP_EVERY_RECORD])
