@@ -49,8 +49,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.urls import get_script_prefix, get_urlconf
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
@@ -417,7 +419,7 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
 
 
 def query_plan(
-    query, known=None, synonyms=True
+    query, known=None, synonyms=True, _tokens=None
 ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
     """``(terms, alternatives)``. ``alternatives`` maps an identifier the words of
     a named phrase also spell joined (``ipsecsa`` for ``ipsec sa``) to those
@@ -432,8 +434,9 @@ def query_plan(
     holds; with it adjacent words that form an identifier of the index are joined
     (``mm wait msg 4`` -> ``mmwaitmsg4``, ``nat t`` -> ``natt``) and letters run
     into digits are split when the index does not know them whole (``udp4500`` ->
-    ``udp`` ``4500``). ``synonyms`` adds the field's synonyms (``SYNONYMS``)."""
-    tokens = query_tokens(query)
+    ``udp`` ``4500``). ``synonyms`` adds the field's synonyms (``SYNONYMS``).
+    ``_tokens``: ``query_tokens(query)``, when the caller has it already."""
+    tokens = query_tokens(query) if _tokens is None else _tokens
     per_token = [list(_token_terms(t)) for t in tokens]
     joins: dict[int, tuple[int, str]] = {}  # start -> (end, joined term)
     soft_joins: dict[int, tuple[int, str]] = {}  # the same, for a known phrase
@@ -1878,22 +1881,34 @@ def _postings_of(terms, ids) -> list[tuple]:
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
-    if not query_terms(query) or limit <= 0:
+    tokens = query_tokens(query)
+    # ``query_terms(query)`` is empty exactly when no token gives a term (its
+    # joins and synonyms only ever add to what the tokens give).
+    if limit <= 0 or not any(_token_terms(t) for t in tokens):
         return []
     snapshot = _snapshot()
     pin = _query_snapshot.set(snapshot)
     try:
-        return _search(query, limit, snapshot)
+        return _search(query, limit, snapshot, tokens)
     finally:
         _query_snapshot.reset(pin)
 
 
-def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
+@functools.lru_cache(maxsize=4096)
+def _article_url(slug: str, prefix: str, urlconf) -> str:
+    """An article's URL under one script prefix and URLconf (``reverse`` costs
+    more than the rest of a result)."""
     from kb.models import Article
 
-    tokens = query_tokens(query)
+    return Article(slug=slug).get_absolute_url()
+
+
+def _search(query, limit: int, snapshot: _Snapshot, tokens: list[str]) -> list[Result]:
     found, alternatives = query_plan(
-        query, known=functools.partial(_known_terms, snapshot=snapshot), synonyms=False
+        query,
+        known=functools.partial(_known_terms, snapshot=snapshot),
+        synonyms=False,
+        _tokens=tokens,
     )
     typed = correct_terms(found, tokens, snapshot)
     terms = _with_synonyms(typed)
@@ -1964,6 +1979,7 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
         ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
     in_body_field = FIELDS.index("body")
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     results = []
     for score, _slug, pk in ranked:
         article = articles[pk]
@@ -1975,7 +1991,7 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
-                url=Article(slug=article.slug).get_absolute_url(),
+                url=_article_url(article.slug, prefix, urlconf),
                 snippet=snippet(article, marked, in_body),
                 score=score,
             )
