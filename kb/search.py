@@ -1027,11 +1027,12 @@ def _fold_postings(rows, by_term=None) -> dict[str, dict[int, list]]:
     added to ``by_term`` when given."""
     if by_term is None:
         by_term = {}
-    for term, article_id, *counts in rows:
+    # Unpacked by name, not ``*counts``: twice as fast, on thousands of rows.
+    for term, article_id, title, identifiers, headings, body in rows:
         found = by_term.get(term)
         if found is None:
             found = by_term[term] = {}
-        found[article_id] = counts
+        found[article_id] = [title, identifiers, headings, body]
     return by_term
 
 
@@ -1387,7 +1388,19 @@ def rank(
     ]
     phrases = phrases or {}
     weights = [WEIGHTS[f] for f in FIELDS]
-    term_scores: dict[tuple, float] = {}  # many articles share the same counts
+    # Per term: its rarity, which of ``need_items`` it holds (one bit each), and
+    # what each of its counts adds to the score and the cover (many articles
+    # share the same counts), each product made once; None for counts adding
+    # nothing. A term of a group but not of ``terms`` only says what is held.
+    masks: dict[str, int] = {}
+    for bit, (group, _w) in enumerate(need_items):
+        for t in group:
+            masks[t] = masks.get(t, 0) | 1 << bit
+    info: dict[str, tuple] = {t: (None, m, None) for t, m in masks.items()}
+    for t, rare in idf.items():
+        info[t] = (rare, masks.get(t, 0), {})
+    held_by_mask: dict[int, float] = {}
+    term_scores: dict[tuple, float] = {}
     ranked = []
     for pk, (slug, postings) in documents.items():
         if joined_words and not joined_words.keys().isdisjoint(postings):
@@ -1403,23 +1416,38 @@ def rank(
                     ]
         score = 0.0
         covered = 0.0
+        mask = 0
         for t, counts in postings.items():
-            rare = idf.get(t)
+            entry = info.get(t)
+            if entry is None:
+                continue
+            rare, bits, parts = entry
+            mask |= bits
             if rare is None:
                 continue
             key = tuple(counts)
-            term_score = term_scores.get(key)
-            if term_score is None:
-                term_score = term_scores[key] = _term_score(counts, weights)
-            if term_score:
-                score += rare * term_score
+            part = parts.get(key, False)
+            if part is False:
+                term_score = term_scores.get(key)
+                if term_score is None:
+                    term_score = term_scores[key] = _term_score(counts, weights)
                 # A passing mention in the body covers the term less than a
                 # title or identifier does.
-                covered += rare * min(1.0, term_score / FULL_COVER)
+                part = parts[key] = (
+                    (rare * term_score, rare * min(1.0, term_score / FULL_COVER))
+                    if term_score
+                    else None
+                )
+            if part is not None:
+                score += part[0]
+                covered += part[1]
         if score <= 0:
             continue
-        present = postings.keys()
-        held = sum([w for group, w in need_items if not present.isdisjoint(group)])
+        held = held_by_mask.get(mask)
+        if held is None:
+            held = held_by_mask[mask] = sum(
+                [w for bit, (_g, w) in enumerate(need_items) if mask >> bit & 1]
+            )
         if need_total and (
             held / need_total < MIN_MATCH or covered / need_total < MIN_COVER
         ):
@@ -1938,7 +1966,16 @@ def _search(query, limit: int, snapshot: _Snapshot, tokens: list[str]) -> list[R
         pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
     }
     for term in sorted(by_term):
-        for article_id, counts in by_term[term].items():
+        holding = by_term[term]
+        if len(holding) > len(documents):
+            # A term read whole may be held by many more articles than the
+            # candidates: look the candidates up in it instead.
+            for article_id, document in documents.items():
+                counts = holding.get(article_id)
+                if counts is not None:
+                    document[1][term] = counts
+            continue
+        for article_id, counts in holding.items():
             document = documents.get(article_id)
             if document is not None:
                 document[1][term] = counts
