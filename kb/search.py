@@ -1010,18 +1010,6 @@ FIELD_SUM = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
 _TIE_SLACK = 1 - 1e-9
 
 
-def _field_sum(counts) -> float:
-    """FIELD_SUM of one posting, computed as the database computes it."""
-    title, identifiers, headings, body = counts
-    w = WEIGHTS
-    return (
-        w["title"] * title
-        + w["identifiers"] * identifiers
-        + w["headings"] * headings
-        + w["body"] * body
-    )
-
-
 def _fold_postings(rows, by_term=None) -> dict[str, dict[int, list]]:
     """``{term: {article id: counts}}`` of the rows ``(term, article_id, counts…)``,
     added to ``by_term`` when given."""
@@ -1187,14 +1175,18 @@ def _best_candidates(weights, df, postings, chosen, read, total) -> Candidates:
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     scores: dict[int, float] = {}
+    w = WEIGHTS
+    tw, iw, hw, bw = w["title"], w["identifiers"], w["headings"], w["body"]
     for term in chosen:
         factor = weights[term] * rarity(df[term])
-        for pk, counts in postings.get(term, {}).items():
-            value = factor * _field_sum(counts)
+        for pk, (title, identifiers, headings, body) in postings.get(term, {}).items():
+            # FIELD_SUM, computed as the database computes it.
+            value = factor * (tw * title + iw * identifiers + hw * headings + bw * body)
             previous = scores.get(pk)
             scores[pk] = value if previous is None else previous + value
-    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:CANDIDATES]
-    return Candidates(best, postings, read=read, df=df)
+    # Highest first, ties to the lower id: the order of ``(-score, id)``.
+    best = [pk for _score, pk in sorted([(-v, pk) for pk, v in scores.items()])]
+    return Candidates(best[:CANDIDATES], postings, read=read, df=df)
 
 
 # --- typo correction --------------------------------------------------------------
@@ -1775,12 +1767,10 @@ def _article_rows(pks, snapshot: _Snapshot) -> dict:
     return rows
 
 
-def _phrase_count(sequence: list[str], phrases) -> int:
+def _phrase_count(joined: str, phrases) -> int:
     """The words of every identifier phrase of an article (made once by
-    ``_identifier_phrases``) that ``sequence`` holds, summed."""
-    if len(sequence) < 2 or not phrases:
-        return 0
-    joined = " " + " ".join(sequence) + " "
+    ``_identifier_phrases``) that the query's words hold (``joined``: their
+    ``_phrase_tokens``, each between spaces), summed."""
     return sum(words for phrase, words in phrases if phrase in joined)
 
 
@@ -1985,10 +1975,18 @@ def _search(query, limit: int, snapshot: _Snapshot, tokens: list[str]) -> list[R
     sequence = _phrase_tokens(tokens)
     phrases = {}
     if len(sequence) >= 2:
+        joined = " " + " ".join(sequence) + " "
         for pk, (_slug, held) in documents.items():
             named = rows[pk][1]
-            if named and len([c for c in held.values() if c[in_identifiers]]) >= 2:
-                phrases[pk] = _phrase_count(sequence, named)
+            if not named:
+                continue
+            in_both = 0
+            for counts in held.values():
+                if counts[in_identifiers]:
+                    in_both += 1
+                    if in_both == 2:
+                        phrases[pk] = _phrase_count(joined, named)
+                        break
     df = pks.df if pks.df is not None else _document_counts(list(terms), snapshot)
     ranked = rank(
         terms,
