@@ -997,6 +997,11 @@ class Candidates(list):
         self.df = df
 
 
+# PostgreSQL: how many postings of one term, read in key order, cost about as
+# much as one lookup of a (term, article) pair in the key.
+SCAN_PER_PROBE = 16
+
+
 # Postings read at most (past the first CANDIDATES) to choose the candidates of
 # a query that matches too many articles.
 CANDIDATE_ROWS = 2000
@@ -1080,9 +1085,13 @@ def _candidates(terms, snapshot: _Snapshot | None = None) -> Candidates:
     if rare:
         inside = f"term IN ({', '.join(['%s'] * len(rare))})"
         parts.append(f"SELECT {columns} FROM {table} WHERE {inside}")
-        if vendor == "postgresql":
+        if vendor == "postgresql" and df[common] >= SCAN_PER_PROBE * sum(
+            df[t] for t in rare
+        ):
             # One lookup per article (LATERAL, kept apart by OFFSET 0):
-            # PostgreSQL would rather hash every posting of the common term.
+            # PostgreSQL would rather hash every posting of the common term,
+            # which costs more when it has many more than the rarer ones
+            # (SCAN_PER_PROBE; below that, as on SQLite, it costs less).
             parts.append(
                 f"SELECT p.term, p.article_id, {', '.join('p.' + f for f in FIELDS)}"
                 f" FROM (SELECT DISTINCT article_id FROM {table} WHERE {inside}) r,"
@@ -1873,18 +1882,36 @@ def _postings_of(terms, ids) -> list[tuple]:
     table = Posting._meta.db_table
     columns = ", ".join(f"p.{f}" for f in FIELDS)
     if _vendor() == "postgresql":
-        # One lookup in the (term, article) key per pair (LATERAL, kept apart by
-        # OFFSET 0): given the two lists, the planner reads every posting of
-        # the articles through the article index, or of the terms, and
-        # filters, several times slower.
-        with connection.cursor() as cursor:
-            cursor.execute(
+        terms, ids = list(terms), list(ids)
+        # A term held by fewer than SCAN_PER_PROBE times as many articles as
+        # there are ids is read whole from its range of the key, its postings
+        # kept where the id is in the list (hashed): a posting read in order
+        # costs that much less than one lookup. The others get one lookup in
+        # the (term, article) key per pair. Each is kept apart (LATERAL, OFFSET
+        # 0): given the two lists, the planner would read every posting of the
+        # articles through the article index and filter, several times slower.
+        df = _document_counts(terms)
+        scanned = [t for t in terms if df.get(t, 0) < SCAN_PER_PROBE * len(ids)]
+        probed = [t for t in terms if df.get(t, 0) >= SCAN_PER_PROBE * len(ids)]
+        parts, params = [], []
+        if scanned:
+            parts.append(
+                f"SELECT p.term, p.article_id, {columns} FROM unnest(%s::text[])"
+                f" AS t(term), LATERAL (SELECT * FROM {table} q"
+                " WHERE q.term = t.term AND q.article_id = ANY(%s::bigint[])"
+                " OFFSET 0) p"
+            )
+            params += [scanned, ids]
+        if probed:
+            parts.append(
                 f"SELECT p.term, p.article_id, {columns}"
                 " FROM unnest(%s::text[]) AS t(term), unnest(%s::bigint[]) AS a(id),"
                 f" LATERAL (SELECT * FROM {table} q WHERE q.term = t.term"
-                " AND q.article_id = a.id OFFSET 0) p",
-                [list(terms), list(ids)],
+                " AND q.article_id = a.id OFFSET 0) p"
             )
+            params += [probed, ids]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
             return cursor.fetchall()
     # Hundreds of ids: plain SQL, which the ORM would spend longer building.
     return _select_in(
