@@ -1976,7 +1976,12 @@ def _search(query, limit: int, snapshot: _Snapshot, tokens: list[str]) -> list[R
     by_term = dict(pks.postings)
     unread = [t for t in terms if t not in pks.read]
     if unread:
-        _fold_postings(_postings_of(unread, list(rows)), by_term)
+        # Their counts stay the rows' tuples: ranking keys its sums by them.
+        for row in _postings_of(unread, list(rows)):
+            holding = by_term.get(row[0])
+            if holding is None:
+                holding = by_term[row[0]] = {}
+            holding[row[1]] = row[2:]
     # Each article's terms in one order (the terms'), however they were read:
     # ranking adds them up in it.
     documents: dict[int, tuple[str, dict]] = {
