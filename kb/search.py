@@ -49,8 +49,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
+from django.urls import get_script_prefix, get_urlconf
 
 # Bumped whenever the terms an article is indexed under (or the vocabulary
 # built from them) change, so that ``sync_articles`` re-indexes every article.
@@ -417,7 +419,7 @@ def query_terms(query, known=None, synonyms=True) -> dict[str, float]:
 
 
 def query_plan(
-    query, known=None, synonyms=True
+    query, known=None, synonyms=True, _tokens=None
 ) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
     """``(terms, alternatives)``. ``alternatives`` maps an identifier the words of
     a named phrase also spell joined (``ipsecsa`` for ``ipsec sa``) to those
@@ -432,8 +434,9 @@ def query_plan(
     holds; with it adjacent words that form an identifier of the index are joined
     (``mm wait msg 4`` -> ``mmwaitmsg4``, ``nat t`` -> ``natt``) and letters run
     into digits are split when the index does not know them whole (``udp4500`` ->
-    ``udp`` ``4500``). ``synonyms`` adds the field's synonyms (``SYNONYMS``)."""
-    tokens = query_tokens(query)
+    ``udp`` ``4500``). ``synonyms`` adds the field's synonyms (``SYNONYMS``).
+    ``_tokens``: ``query_tokens(query)``, when the caller has it already."""
+    tokens = query_tokens(query) if _tokens is None else _tokens
     per_token = [list(_token_terms(t)) for t in tokens]
     joins: dict[int, tuple[int, str]] = {}  # start -> (end, joined term)
     soft_joins: dict[int, tuple[int, str]] = {}  # the same, for a known phrase
@@ -994,6 +997,11 @@ class Candidates(list):
         self.df = df
 
 
+# PostgreSQL: how many postings of one term, read in key order, cost about as
+# much as one lookup of a (term, article) pair in the key.
+SCAN_PER_PROBE = 16
+
+
 # Postings read at most (past the first CANDIDATES) to choose the candidates of
 # a query that matches too many articles.
 CANDIDATE_ROWS = 2000
@@ -1007,28 +1015,17 @@ FIELD_SUM = " + ".join(f"{WEIGHTS[f]} * {f}" for f in FIELDS)
 _TIE_SLACK = 1 - 1e-9
 
 
-def _field_sum(counts) -> float:
-    """FIELD_SUM of one posting, computed as the database computes it."""
-    title, identifiers, headings, body = counts
-    w = WEIGHTS
-    return (
-        w["title"] * title
-        + w["identifiers"] * identifiers
-        + w["headings"] * headings
-        + w["body"] * body
-    )
-
-
 def _fold_postings(rows, by_term=None) -> dict[str, dict[int, list]]:
     """``{term: {article id: counts}}`` of the rows ``(term, article_id, counts…)``,
     added to ``by_term`` when given."""
     if by_term is None:
         by_term = {}
-    for term, article_id, *counts in rows:
+    # Unpacked by name, not ``*counts``: twice as fast, on thousands of rows.
+    for term, article_id, title, identifiers, headings, body in rows:
         found = by_term.get(term)
         if found is None:
             found = by_term[term] = {}
-        found[article_id] = counts
+        found[article_id] = [title, identifiers, headings, body]
     return by_term
 
 
@@ -1088,9 +1085,13 @@ def _candidates(terms, snapshot: _Snapshot | None = None) -> Candidates:
     if rare:
         inside = f"term IN ({', '.join(['%s'] * len(rare))})"
         parts.append(f"SELECT {columns} FROM {table} WHERE {inside}")
-        if vendor == "postgresql":
+        if vendor == "postgresql" and df[common] >= SCAN_PER_PROBE * sum(
+            df[t] for t in rare
+        ):
             # One lookup per article (LATERAL, kept apart by OFFSET 0):
-            # PostgreSQL would rather hash every posting of the common term.
+            # PostgreSQL would rather hash every posting of the common term,
+            # which costs more when it has many more than the rarer ones
+            # (SCAN_PER_PROBE; below that, as on SQLite, it costs less).
             parts.append(
                 f"SELECT p.term, p.article_id, {', '.join('p.' + f for f in FIELDS)}"
                 f" FROM (SELECT DISTINCT article_id FROM {table} WHERE {inside}) r,"
@@ -1183,14 +1184,18 @@ def _best_candidates(weights, df, postings, chosen, read, total) -> Candidates:
         return math.log(1 + (total - n + 0.5) / (n + 0.5))
 
     scores: dict[int, float] = {}
+    w = WEIGHTS
+    tw, iw, hw, bw = w["title"], w["identifiers"], w["headings"], w["body"]
     for term in chosen:
         factor = weights[term] * rarity(df[term])
-        for pk, counts in postings.get(term, {}).items():
-            value = factor * _field_sum(counts)
+        for pk, (title, identifiers, headings, body) in postings.get(term, {}).items():
+            # FIELD_SUM, computed as the database computes it.
+            value = factor * (tw * title + iw * identifiers + hw * headings + bw * body)
             previous = scores.get(pk)
             scores[pk] = value if previous is None else previous + value
-    best = sorted(scores, key=lambda pk: (-scores[pk], pk))[:CANDIDATES]
-    return Candidates(best, postings, read=read, df=df)
+    # Highest first, ties to the lower id: the order of ``(-score, id)``.
+    best = [pk for _score, pk in sorted([(-v, pk) for pk, v in scores.items()])]
+    return Candidates(best[:CANDIDATES], postings, read=read, df=df)
 
 
 # --- typo correction --------------------------------------------------------------
@@ -1384,7 +1389,19 @@ def rank(
     ]
     phrases = phrases or {}
     weights = [WEIGHTS[f] for f in FIELDS]
-    term_scores: dict[tuple, float] = {}  # many articles share the same counts
+    # Per term: its rarity, which of ``need_items`` it holds (one bit each), and
+    # what each of its counts adds to the score and the cover (many articles
+    # share the same counts), each product made once; None for counts adding
+    # nothing. A term of a group but not of ``terms`` only says what is held.
+    masks: dict[str, int] = {}
+    for bit, (group, _w) in enumerate(need_items):
+        for t in group:
+            masks[t] = masks.get(t, 0) | 1 << bit
+    info: dict[str, tuple] = {t: (None, m, None) for t, m in masks.items()}
+    for t, rare in idf.items():
+        info[t] = (rare, masks.get(t, 0), {})
+    held_by_mask: dict[int, float] = {}
+    term_scores: dict[tuple, float] = {}
     ranked = []
     for pk, (slug, postings) in documents.items():
         if joined_words and not joined_words.keys().isdisjoint(postings):
@@ -1400,23 +1417,38 @@ def rank(
                     ]
         score = 0.0
         covered = 0.0
+        mask = 0
         for t, counts in postings.items():
-            rare = idf.get(t)
+            entry = info.get(t)
+            if entry is None:
+                continue
+            rare, bits, parts = entry
+            mask |= bits
             if rare is None:
                 continue
             key = tuple(counts)
-            term_score = term_scores.get(key)
-            if term_score is None:
-                term_score = term_scores[key] = _term_score(counts, weights)
-            if term_score:
-                score += rare * term_score
+            part = parts.get(key, False)
+            if part is False:
+                term_score = term_scores.get(key)
+                if term_score is None:
+                    term_score = term_scores[key] = _term_score(counts, weights)
                 # A passing mention in the body covers the term less than a
                 # title or identifier does.
-                covered += rare * min(1.0, term_score / FULL_COVER)
+                part = parts[key] = (
+                    (rare * term_score, rare * min(1.0, term_score / FULL_COVER))
+                    if term_score
+                    else None
+                )
+            if part is not None:
+                score += part[0]
+                covered += part[1]
         if score <= 0:
             continue
-        present = postings.keys()
-        held = sum([w for group, w in need_items if not present.isdisjoint(group)])
+        held = held_by_mask.get(mask)
+        if held is None:
+            held = held_by_mask[mask] = sum(
+                [w for bit, (_g, w) in enumerate(need_items) if mask >> bit & 1]
+            )
         if need_total and (
             held / need_total < MIN_MATCH or covered / need_total < MIN_COVER
         ):
@@ -1744,12 +1776,10 @@ def _article_rows(pks, snapshot: _Snapshot) -> dict:
     return rows
 
 
-def _phrase_count(sequence: list[str], phrases) -> int:
+def _phrase_count(joined: str, phrases) -> int:
     """The words of every identifier phrase of an article (made once by
-    ``_identifier_phrases``) that ``sequence`` holds, summed."""
-    if len(sequence) < 2 or not phrases:
-        return 0
-    joined = " " + " ".join(sequence) + " "
+    ``_identifier_phrases``) that the query's words hold (``joined``: their
+    ``_phrase_tokens``, each between spaces), summed."""
     return sum(words for phrase, words in phrases if phrase in joined)
 
 
@@ -1852,18 +1882,36 @@ def _postings_of(terms, ids) -> list[tuple]:
     table = Posting._meta.db_table
     columns = ", ".join(f"p.{f}" for f in FIELDS)
     if _vendor() == "postgresql":
-        # One lookup in the (term, article) key per pair (LATERAL, kept apart by
-        # OFFSET 0): given the two lists, the planner reads every posting of
-        # the articles through the article index, or of the terms, and
-        # filters, several times slower.
-        with connection.cursor() as cursor:
-            cursor.execute(
+        terms, ids = list(terms), list(ids)
+        # A term held by fewer than SCAN_PER_PROBE times as many articles as
+        # there are ids is read whole from its range of the key, its postings
+        # kept where the id is in the list (hashed): a posting read in order
+        # costs that much less than one lookup. The others get one lookup in
+        # the (term, article) key per pair. Each is kept apart (LATERAL, OFFSET
+        # 0): given the two lists, the planner would read every posting of the
+        # articles through the article index and filter, several times slower.
+        df = _document_counts(terms)
+        scanned = [t for t in terms if df.get(t, 0) < SCAN_PER_PROBE * len(ids)]
+        probed = [t for t in terms if df.get(t, 0) >= SCAN_PER_PROBE * len(ids)]
+        parts, params = [], []
+        if scanned:
+            parts.append(
+                f"SELECT p.term, p.article_id, {columns} FROM unnest(%s::text[])"
+                f" AS t(term), LATERAL (SELECT * FROM {table} q"
+                " WHERE q.term = t.term AND q.article_id = ANY(%s::bigint[])"
+                " OFFSET 0) p"
+            )
+            params += [scanned, ids]
+        if probed:
+            parts.append(
                 f"SELECT p.term, p.article_id, {columns}"
                 " FROM unnest(%s::text[]) AS t(term), unnest(%s::bigint[]) AS a(id),"
                 f" LATERAL (SELECT * FROM {table} q WHERE q.term = t.term"
-                " AND q.article_id = a.id OFFSET 0) p",
-                [list(terms), list(ids)],
+                " AND q.article_id = a.id OFFSET 0) p"
             )
+            params += [probed, ids]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
             return cursor.fetchall()
     # Hundreds of ids: plain SQL, which the ORM would spend longer building.
     return _select_in(
@@ -1878,22 +1926,34 @@ def _postings_of(terms, ids) -> list[tuple]:
 def search(query, limit: int = 10) -> list[Result]:
     """Articles matching ``query``, best first. Never raises on odd input: a query
     with nothing searchable in it gives []."""
-    if not query_terms(query) or limit <= 0:
+    tokens = query_tokens(query)
+    # ``query_terms(query)`` is empty exactly when no token gives a term (its
+    # joins and synonyms only ever add to what the tokens give).
+    if limit <= 0 or not any(_token_terms(t) for t in tokens):
         return []
     snapshot = _snapshot()
     pin = _query_snapshot.set(snapshot)
     try:
-        return _search(query, limit, snapshot)
+        return _search(query, limit, snapshot, tokens)
     finally:
         _query_snapshot.reset(pin)
 
 
-def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
+@functools.lru_cache(maxsize=4096)
+def _article_url(slug: str, prefix: str, urlconf) -> str:
+    """An article's URL under one script prefix and URLconf (``reverse`` costs
+    more than the rest of a result)."""
     from kb.models import Article
 
-    tokens = query_tokens(query)
+    return Article(slug=slug).get_absolute_url()
+
+
+def _search(query, limit: int, snapshot: _Snapshot, tokens: list[str]) -> list[Result]:
     found, alternatives = query_plan(
-        query, known=functools.partial(_known_terms, snapshot=snapshot), synonyms=False
+        query,
+        known=functools.partial(_known_terms, snapshot=snapshot),
+        synonyms=False,
+        _tokens=tokens,
     )
     typed = correct_terms(found, tokens, snapshot)
     terms = _with_synonyms(typed)
@@ -1916,14 +1976,28 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
     by_term = dict(pks.postings)
     unread = [t for t in terms if t not in pks.read]
     if unread:
-        _fold_postings(_postings_of(unread, list(rows)), by_term)
+        # Their counts stay the rows' tuples: ranking keys its sums by them.
+        for row in _postings_of(unread, list(rows)):
+            holding = by_term.get(row[0])
+            if holding is None:
+                holding = by_term[row[0]] = {}
+            holding[row[1]] = row[2:]
     # Each article's terms in one order (the terms'), however they were read:
     # ranking adds them up in it.
     documents: dict[int, tuple[str, dict]] = {
         pk: (slug, {}) for pk, (slug, _phrases) in rows.items()
     }
     for term in sorted(by_term):
-        for article_id, counts in by_term[term].items():
+        holding = by_term[term]
+        if len(holding) > len(documents):
+            # A term read whole may be held by many more articles than the
+            # candidates: look the candidates up in it instead.
+            for article_id, document in documents.items():
+                counts = holding.get(article_id)
+                if counts is not None:
+                    document[1][term] = counts
+            continue
+        for article_id, counts in holding.items():
             document = documents.get(article_id)
             if document is not None:
                 document[1][term] = counts
@@ -1933,10 +2007,18 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
     sequence = _phrase_tokens(tokens)
     phrases = {}
     if len(sequence) >= 2:
+        joined = " " + " ".join(sequence) + " "
         for pk, (_slug, held) in documents.items():
             named = rows[pk][1]
-            if named and len([c for c in held.values() if c[in_identifiers]]) >= 2:
-                phrases[pk] = _phrase_count(sequence, named)
+            if not named:
+                continue
+            in_both = 0
+            for counts in held.values():
+                if counts[in_identifiers]:
+                    in_both += 1
+                    if in_both == 2:
+                        phrases[pk] = _phrase_count(joined, named)
+                        break
     df = pks.df if pks.df is not None else _document_counts(list(terms), snapshot)
     ranked = rank(
         terms,
@@ -1964,6 +2046,7 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
         ranked = rerank_phrases(ranked, articles, tokens)[:limit]
     marked = marked_terms(terms)
     in_body_field = FIELDS.index("body")
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     results = []
     for score, _slug, pk in ranked:
         article = articles[pk]
@@ -1975,7 +2058,7 @@ def _search(query, limit: int, snapshot: _Snapshot) -> list[Result]:
                 slug=article.slug,
                 title=article.title,
                 summary=article.summary,
-                url=Article(slug=article.slug).get_absolute_url(),
+                url=_article_url(article.slug, prefix, urlconf),
                 snippet=snippet(article, marked, in_body),
                 score=score,
             )

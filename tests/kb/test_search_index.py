@@ -68,6 +68,38 @@ def test_candidates_carry_the_document_counts(articles):
             assert kept.df == kb.search._document_counts(list(terms)), query
 
 
+def test_postings_read_whole_or_pair_by_pair_are_the_same(articles, monkeypatch):
+    """PostgreSQL reads a term's postings for the candidates either whole from
+    the term's range, kept where the article is a candidate, or by one lookup
+    per pair, as SCAN_PER_PROBE says is cheaper; and so the commonest term
+    choosing the candidates, where a rarer one is held. Either way the same
+    rows come back, each once, and the same candidates are kept."""
+    import kb.search
+    from kb.models import Article, Posting
+    from kb.search import FIELDS
+    from tests.kb.test_search import RELEVANCE
+    from tests.kb.test_search_field import FIELD
+
+    ids = sorted(Article.objects.values_list("pk", flat=True))[::2]
+    terms = ["tunnel", "phase", "mmwaitmsg4", "isakmp", "no-such-term"]
+    expected = sorted(
+        Posting.objects.filter(term__in=terms, article_id__in=ids).values_list(
+            "term", "article_id", *FIELDS
+        )
+    )
+    assert expected
+    monkeypatch.setattr(kb.search, "CANDIDATES", 3)
+    monkeypatch.setattr(kb.search, "CANDIDATE_ROWS", 8)
+    chosen = {}
+    for scan_per_probe in (0, 10**9):  # every term looked up; every term read
+        monkeypatch.setattr(kb.search, "SCAN_PER_PROBE", scan_per_probe)
+        assert sorted(tuple(r) for r in kb.search._postings_of(terms, ids)) == expected
+        for query, _slug, _within in RELEVANCE + FIELD:
+            kept = kb.search._candidates(query_terms(query))
+            chosen.setdefault(query, []).append((list(kept), kept.postings))
+    assert all(ways[0] == ways[1] for ways in chosen.values())
+
+
 @pytest.mark.django_db
 def test_the_postings_are_each_articles_stored_terms(articles):
     """The postings the database writes (SQLite builds them from the stored
