@@ -30,6 +30,7 @@ from analyzer.sections import (
     MAX_LINE,
     Splitter,
     command_matches,
+    configuration_lines,
     is_terminal_noise,
     match_bare_command,
     match_prompt,
@@ -193,7 +194,7 @@ def clean_and_section(text: str):
         raw_lines, unwrap(decode_html(clean_lines(raw_lines), text)), text
     )
     parts, prompt_lines = sections(*explode(cleaned))
-    return len(raw_lines), cleaned, parts, prompt_lines
+    return len(raw_lines), cleaned, configuration_lines(parts), prompt_lines
 
 
 def _read_whole(text: str):
