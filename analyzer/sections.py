@@ -445,27 +445,50 @@ def configuration_lines(parts: list[Section]) -> list[Section]:
     in a submode indented under the one that entered it, "exit" and "end" left
     out, each line numbered as the line it was typed on. Such a section has no
     command: it is read by content, as a pasted configuration is. What the
-    device printed in between (an error, "Enter configuration commands")
-    stays in the section where it was printed. A command run from configuration
-    mode ("do show crypto isakmp sa") keeps its own section, and each device's
-    commands (another host name in the prompt) make a section of their own."""
+    device printed under a command (an error, a log message) stays in that
+    command's own section. A command run from configuration mode ("do show
+    crypto isakmp sa") keeps its own section and ends the run, and each device's
+    commands (another host name in the prompt) make a run of their own."""
     out: list[Section] = []
-    run: Section | None = None
+    run = Configuration()
     for part in parts:
+        if run.add(part):
+            if run.started:
+                out.append(run.section)
+            if part.lines:
+                out.append(part)
+        else:
+            run.end()
+            out.append(part)
+    return out
+
+
+class Configuration:
+    """The run of configuration typed at its prompts being gathered: `add` takes
+    each section in turn."""
+
+    def __init__(self):
+        self.section: Section | None = None
+        # Whether the last `add` started a new run (a new ``section``).
+        self.started = False
+
+    def add(self, part: Section) -> bool:
+        """Whether ``part`` is a command typed in configuration mode, now a line
+        of ``section`` (a run of another device's starts a new one)."""
+        self.started = False
         text = _config_text(part)
         if text is None:
-            run = None
-            out.append(part)
-            continue
-        if run is None or _device(run.prompt) != _device(part.prompt):
-            run = Section(lines=[], numbers=[], prompt=part.prompt)
-            out.append(run)
+            return False
+        if self.section is None or _device(self.section.prompt) != _device(part.prompt):
+            self.section = Section(lines=[], numbers=[], prompt=part.prompt)
+            self.started = True
         if text:
-            run.lines.append(text)
-            run.numbers.append(part.at)
-        run.lines.extend(part.lines)
-        run.numbers.extend(part.numbers)
-    return out
+            self.section.lines.append(text)
+            self.section.numbers.append(part.at)
+        return True
+
+    def end(self) -> None:
+        self.section = None
 
 
 def _device(prompt: str | None) -> str:
