@@ -28,8 +28,10 @@ from analyzer.parsers import ike_debug, syslog
 from analyzer.report import Finding, Lines, Report, Section, Source
 from analyzer.sections import (
     MAX_LINE,
+    Configuration,
     Splitter,
     command_matches,
+    configuration_lines,
     is_terminal_noise,
     match_bare_command,
     match_prompt,
@@ -193,7 +195,7 @@ def clean_and_section(text: str):
         raw_lines, unwrap(decode_html(clean_lines(raw_lines), text)), text
     )
     parts, prompt_lines = sections(*explode(cleaned))
-    return len(raw_lines), cleaned, parts, prompt_lines
+    return len(raw_lines), cleaned, configuration_lines(parts), prompt_lines
 
 
 def _read_whole(text: str):
@@ -488,6 +490,9 @@ class _Stream:
         self.habits = Habits()
         self.splitter = Splitter(self.done)
         self.part = _Part(self.splitter.current)
+        # Commands typed at configuration prompts, gathered as the general way
+        # gathers them.
+        self.configuration = Configuration()
         # Lines with text that may be left unread (not plain messages read by a
         # syslog reader).
         self.candidates: list[int] = []
@@ -505,6 +510,8 @@ class _Stream:
             number = self.lines(text)
             self.release()
             self.splitter.finish()
+            if self.configuration.section is not None:
+                self.read_configuration(self.configuration.section)
         except _Failed:
             return None
         if self.habits.any(number):
@@ -739,11 +746,31 @@ class _Stream:
                 raise
             raise _Failed from exc
 
+    def read_configuration(self, run: Section) -> None:
+        if run.lines:
+            _read_section(run, self.sources, self.problems)
+
     def done(self, section: Section) -> None:
         """A section is complete: its parsers' sources."""
         part = self.part
         if section is not part.section:
             raise AssertionError("a section ended that was not being read")
+        configuration = self.configuration
+        run = configuration.section
+        if configuration.add(section):
+            # A command typed at a configuration prompt: a line of the run of
+            # them (`configuration_lines`), read when the run ends; what the
+            # device printed under it is read as in the general way.
+            if part.streamed:
+                raise _Failed
+            if configuration.started and run is not None:
+                self.read_configuration(run)
+            if self.splitter.filled:
+                _read_section(section, self.sources, self.problems)
+            return
+        configuration.end()
+        if run is not None:
+            self.read_configuration(run)
         if not self.splitter.filled:
             return
         if not part.streamed:

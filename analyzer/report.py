@@ -36,13 +36,17 @@ class Section:
 
     ``lines[i]`` is line ``numbers[i]`` of the original paste. ``command`` is the
     echoed command that introduced the section (normalised, lower case) or None
-    when the paste had no prompt and the section was found by content.
+    when the paste had no prompt and the section was found by content; ``typed``
+    is that command as typed (its case kept) and ``at`` the paste line it was
+    typed on.
     """
 
     lines: list[str]
     numbers: list[int]
     command: str | None = None
     prompt: str | None = None
+    typed: str | None = None
+    at: int | None = None
     # What one parser read of each line, for another that reads the same
     # section after it (the syslog reading reused by the IKE parser). It lives
     # and dies with the section: nothing is shared between analyses.

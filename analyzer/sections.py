@@ -58,7 +58,7 @@ def match_prompt(line: str):
     known = any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS)
     # In configuration mode any word is a command ("fw01(config)# crypto ..."),
     # unless it is a log line the device printed right after the prompt.
-    if not known and ("(config" not in prompt or first[:3] in _MONTHS):
+    if not known and (not _CONFIG_PROMPT.search(prompt) or first[:3] in _MONTHS):
         return None
     return prompt, normalise_command(cmd)
 
@@ -153,6 +153,8 @@ def _is_acknowledgement(line: str, current: Section) -> bool:
         return False
     if text.endswith(_ACKNOWLEDGEMENTS):
         return True
+    if text.startswith("enter configuration commands, one per line"):
+        return True  # IOS on "configure terminal"
     # ASA: "debug crypto ikev1 enabled at level 127"
     return text.startswith("debug ") and " enabled at level " in text
 
@@ -357,13 +359,27 @@ class Splitter:
         if command is None:
             # A bare prompt ends the previous command's output: whatever is
             # pasted after it is read by content.
-            if self.filled:
+            if self.filled or _config_text(self.current) is not None:
                 self._close()
                 self._open(Section(lines=[], numbers=[], prompt=prompt))
             return False
-        if self.filled:
+        if self.filled or _config_text(self.current) is not None:
+            # A command typed in configuration mode is kept though nothing was
+            # printed under it: it is a line of configuration.
             self._close()
-        self._open(Section(lines=[], numbers=[], command=command, prompt=prompt))
+        typed = (
+            line[len(prompt) :].strip() if prompt and line.startswith(prompt) else None
+        )
+        self._open(
+            Section(
+                lines=[],
+                numbers=[],
+                command=command,
+                prompt=prompt,
+                typed=typed,
+                at=number,
+            )
+        )
         return False
 
     def acknowledges(self, line: str) -> bool:
@@ -381,6 +397,145 @@ class Splitter:
 
     def _close(self) -> None:
         self.done(self.current)
+
+
+# A configuration mode's prompt: "R1(config)#", "fw01(config-tunnel-ipsec)#",
+# "R1(cfg-crypto-trans)#", "R1(conf-isa-prof)#", "R1(ipsec-profile)#",
+# "R1(ca-trustpoint)#", "ASA/pri/act(config-ikev1-policy)#". Only "(config)#" is
+# the top level.
+_CONFIG_PROMPT = re.compile(
+    r"\((?:(?P<top>config)|config-[\w-]{1,40}|cfg-[\w-]{1,40}|conf-[\w-]{1,40}"
+    r"|ipsec-profile|ca-trust(?:point|pool)|gdoi-[\w-]{1,30}|crypto-[\w-]{1,30})\)#$"
+)
+# Submodes two levels down: a class under a policy map, an address family under
+# a routing process, a peer in an IKEv2 keyring.
+_SECOND_LEVEL = re.compile(
+    r"\((?:config-pmap-c|config-router-af|config-ikev2-keyring-peer)"
+)
+# What is run, not configured, when typed in configuration mode (IOS takes
+# "do show ..."; the ASA takes show, clear, debug, ping ... as they are).
+_EXEC_IN_CONFIG = frozenset(
+    (
+        "show",
+        "debug",
+        "undebug",
+        "clear",
+        "ping",
+        "traceroute",
+        "copy",
+        "write",
+        "more",
+        "dir",
+        "packet-tracer",
+        "terminal",
+        "reload",
+        "changeto",
+        "test",
+        "capture",
+    )
+)
+# Leaving a mode: no configuration line of its own.
+_MODE_EXITS = frozenset(("exit", "end", "quit"))
+
+
+def configuration_lines(parts: list[Section]) -> list[Section]:
+    """``parts`` with each run of commands typed at configuration mode prompts
+    ("R1(config)#crypto isakmp key ...", "R1(config-isakmp)#encr aes") made one
+    section of configuration, as a running config would list it: a command typed
+    in a submode indented under the one that entered it, "exit" and "end" left
+    out, each line numbered as the line it was typed on. Such a section has no
+    command: it is read by content, as a pasted configuration is. What the
+    device printed under a command (an error, a log message) stays in that
+    command's own section. A command run from configuration mode ("do show
+    crypto isakmp sa") keeps its own section and ends the run, and each device's
+    commands (another host name in the prompt) make a run of their own."""
+    out: list[Section] = []
+    run = Configuration()
+    for part in parts:
+        if run.add(part):
+            if run.started:
+                out.append(run.section)
+            if part.lines:
+                out.append(part)
+        else:
+            run.end()
+            out.append(part)
+    return out
+
+
+class Configuration:
+    """The run of configuration typed at its prompts being gathered: `add` takes
+    each section in turn."""
+
+    def __init__(self):
+        self.section: Section | None = None
+        # Whether the last `add` started a new run (a new ``section``).
+        self.started = False
+
+    def add(self, part: Section) -> bool:
+        """Whether ``part`` is a command typed in configuration mode, now a line
+        of ``section`` (a run of another device's starts a new one)."""
+        self.started = False
+        text = _config_text(part)
+        if text is None:
+            return False
+        if self.section is None or _device(self.section.prompt) != _device(part.prompt):
+            self.section = Section(lines=[], numbers=[], prompt=part.prompt)
+            self.started = True
+        if text:
+            self.section.lines.append(text)
+            self.section.numbers.append(part.at)
+        return True
+
+    def end(self) -> None:
+        self.section = None
+
+
+def _device(prompt: str | None) -> str:
+    """The host a configuration prompt names ("R1" of "R1(config-if)#")."""
+    return (prompt or "").split("(", 1)[0]
+
+
+def _config_text(part: Section) -> str | None:
+    """The configuration line a section's command is, indented by its mode; ""
+    for leaving a mode; None when the section is not a command typed at a
+    configuration mode prompt."""
+    if not part.command or not part.typed or part.at is None or not part.prompt:
+        return None
+    m = _CONFIG_PROMPT.search(part.prompt)
+    if m is None:
+        return None
+    first = part.command.split()[0]
+    if part.typed.lower().startswith("do ") or _abbreviates(first, _EXEC_IN_CONFIG):
+        return None
+    if _abbreviates(first, _MODE_EXITS):
+        return ""
+    if m.group("top") or _TOP_LEVEL.match(part.typed):
+        return part.typed
+    depth = 2 if _SECOND_LEVEL.search(part.prompt) else 1
+    return " " * depth + part.typed
+
+
+# Commands that only the top level takes: typed in a submode, they leave it
+# ("R1(config-if)#int tunnel 0", "fw(config-if)#crypto map CM 10 set peer ...").
+# A crypto map named alone is an interface's, "ip vrf forwarding" and "ip nat
+# inside" are too.
+_TOP_LEVEL = re.compile(
+    r"(?i)(?:int(?:e(?:r(?:f(?:a(?:c(?:e)?)?)?)?)?)?|router|hostname|line|username|"
+    r"access-list|access-group|route|object|object-group|tunnel-group|group-policy|"
+    r"policy-map|class-map|route-map|isakmp|sysopt|same-security-traffic|aaa|ntp|"
+    r"logging|snmp-server|key chain|vrf definition|"
+    r"ip (?:access-list|route|vrf \S+$|domain-name|name-server|sla)|"
+    r"crypto (?!map \S+\s*$))(?:\s|$)"
+)
+
+
+def _abbreviates(word: str, verbs) -> bool:
+    """Whether ``word`` is one of ``verbs`` or, two letters or more, the start of
+    one ("sh" for show, "ex" for exit)."""
+    return word in verbs or (
+        len(word) >= 2 and any(verb.startswith(word) for verb in verbs)
+    )
 
 
 def owners(command: str | None) -> list:
