@@ -511,9 +511,57 @@ def _config_text(part: Section) -> str | None:
     if _abbreviates(first, _MODE_EXITS):
         return ""
     if m.group("top") or _TOP_LEVEL.match(part.typed):
-        return part.typed
+        return _written_out(part.typed, _TOP_WORDS)
     depth = 2 if _SECOND_LEVEL.search(part.prompt) else 1
-    return " " * depth + part.typed
+    return " " * depth + _written_out(part.typed, _MODE_WORDS.get(m.group(0), {}))
+
+
+# Words typed abbreviated in configuration mode, written out as a running config
+# lists them (IOS takes any unambiguous start): by position, the words each may
+# be, a word written out only where it is the start of exactly one of them.
+_CRYPTO_WORDS = {
+    "isakmp": {"policy": {}, "key": {}, "profile": {}, "keepalive": {}},
+    "ipsec": {"transform-set": {}, "profile": {}, "security-association": {}},
+    "keyring": {},
+    "dynamic-map": {},
+    "ikev2": {"proposal": {}, "policy": {}, "keyring": {}, "profile": {}},
+}
+_TOP_WORDS = {"interface": {}, "crypto": _CRYPTO_WORDS, "hostname": {}}
+_MODE_WORDS = {
+    "(config-isakmp)#": {
+        "authentication": {"pre-share": {}, "rsa-sig": {}, "rsa-encr": {}},
+        "encryption": {},
+        "hash": {},
+        "group": {},
+        "lifetime": {},
+    },
+    "(config-crypto-map)#": {
+        "set": {"peer": {}, "transform-set": {}, "pfs": {}, "isakmp-profile": {}},
+        "match": {"address": {}},
+    },
+    "(config-if)#": {"crypto": {"map": {}}, "tunnel": {}},
+}
+
+
+def _written_out(typed: str, words: dict) -> str:
+    """``typed`` with its leading words written out where ``words`` (a tree of
+    the words each position may hold) knows exactly one that a typed word of three
+    letters or more starts ("int g0/0", "cry isa pol 10", "auth pre")."""
+    out = typed.split()
+    changed = False
+    for i, word in enumerate(out):
+        lowered = word.lower()
+        if lowered not in words:
+            matches = [w for w in words if w.startswith(lowered)]
+            if len(word) < 3 or len(matches) != 1:
+                break
+            lowered, out[i], changed = matches[0], matches[0], True
+        words = words[lowered]
+    if len(out) == 3 and out[0] == "interface" and out[2][:1].isdigit():
+        # "int tunnel 0", "int gi 0/1": the interface is named in one word.
+        out[1:] = [out[1] + out[2]]
+        changed = True
+    return " ".join(out) if changed else typed
 
 
 # Commands that only the top level takes: typed in a submode, they leave it

@@ -40,7 +40,7 @@ def test_typed_commands_become_one_configuration_as_a_running_config_lists_it():
     (section,) = config_sections(IOS_TYPED)
     assert section.lines == [
         "crypto isakmp policy 10",
-        " encr aes",
+        " encryption aes",
         " authentication pre-share",
         " group 14",
         "crypto isakmp key K3y-ph1 address 203.0.113.2",
@@ -53,7 +53,7 @@ def test_typed_commands_become_one_configuration_as_a_running_config_lists_it():
         " set transform-set TS",
         " match address VPN",
         # Typed in the crypto map's submode, an interface leaves it.
-        "int g0/0",
+        "interface g0/0",
         " crypto map CMAP",
     ]
     # Each line keeps the number of the line it was typed on; exit and end
@@ -160,3 +160,33 @@ R1(config)#
     config, log = config_sections(text)
     assert config.lines == ["crypto isakmp key K3y-ph1 address 203.0.113.2"]
     assert log.lines[0].endswith("Configured from console by console")
+
+
+def test_words_typed_abbreviated_are_written_out_as_a_running_config_lists_them():
+    text = """\
+R1(config)#cry isa pol 10
+R1(config-isakmp)#auth pre
+R1(config-isakmp)#encr aes
+R1(config-isakmp)#exit
+R1(config)#cry ipsec trans TS esp-aes esp-sha-hmac
+R1(config)#int tunnel 0
+R1(config-if)#tun source g0/0
+R1(config)#in g0/1
+"""
+    (section,) = config_sections(text)
+    assert section.lines == [
+        "crypto isakmp policy 10",
+        " authentication pre-share",
+        " encryption aes",
+        "crypto ipsec transform-set TS esp-aes esp-sha-hmac",
+        "interface tunnel0",
+        " tunnel source g0/0",
+        # Two letters may start more than one command: left as typed.
+        "in g0/1",
+    ]
+    (config,) = analyze(text).sources_of(IOS_RUNNING_CONFIG)
+    (policy,) = [r for r in config.records if r["type"] == "isakmp_policy"]
+    assert policy["authentication"] == "pre-share"
+    assert [r["interface"] for r in config.records if r["type"] == "interface"] == [
+        "tunnel0"
+    ]
