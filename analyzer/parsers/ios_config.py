@@ -4,7 +4,10 @@
 Kind ``ios.running_config``. One record per configuration object, by ``type``:
 
 - ``hostname`` (name), ``version`` (version)
-- ``interface`` (interface, ip, mask, crypto_map, nat_side, shutdown, description)
+- ``interface`` (interface, ip, mask, crypto_map, nat_side, shutdown, description,
+  vrf from `ip vrf forwarding`, tunnel_vrf from `tunnel vrf`, tunnel_protection:
+  the IPsec profile of `tunnel protection ipsec profile`)
+- ``keyring`` (name, vrf): `crypto keyring NAME [vrf FVRF]`
 - ``isakmp_policy`` (priority, authentication, encryption, hash, group, lifetime)
 - ``isakmp_key`` (address, mask, keyring, psk_label) from `crypto isakmp key` and
   keyrings
@@ -138,6 +141,9 @@ class _Reader(ConfigReader):
             nat_side=None,
             shutdown=False,
             description=None,
+            vrf=None,
+            tunnel_vrf=None,
+            tunnel_protection=None,
             at={},
         )
         self.block = ("interface", record)
@@ -153,6 +159,19 @@ class _Reader(ConfigReader):
             record["at"]["crypto_map"] = number
         elif words[:2] == ["ip", "nat"] and len(words) > 2:
             record["nat_side"] = words[2]
+        elif words[-3:-1] == ["vrf", "forwarding"] or words[:2] == [
+            "vrf",
+            "forwarding",
+        ]:
+            # "ip vrf forwarding X" (IOS), "vrf forwarding X" (IOS-XE).
+            if words[-1] != "forwarding":
+                record["vrf"] = words[-1]
+                record["at"]["vrf"] = number
+        elif words[:2] == ["tunnel", "vrf"] and len(words) > 2:
+            record["tunnel_vrf"] = words[2]
+            record["at"]["tunnel_vrf"] = number
+        elif words[:3] == ["tunnel", "protection", "ipsec"] and len(words) > 4:
+            record["tunnel_protection"] = words[4]
         elif words[0] == "shutdown":
             record["shutdown"] = True
         elif words[0] == "description":
@@ -165,6 +184,10 @@ class _Reader(ConfigReader):
         if kind == "isakmp":
             self.crypto_isakmp(words, number)
         elif kind == "keyring":
+            # "crypto keyring NAME [vrf FVRF]": its keys are for the peers
+            # reached in that VRF (the global table without one).
+            vrf = words[4] if words[3:4] == ["vrf"] and len(words) > 4 else None
+            self.add("keyring", number, name=words[2], vrf=vrf)
             self.block = ("keyring", words[2])
         elif kind == "ipsec" and words[2] == "transform-set" and len(words) > 3:
             transforms = words[4:]

@@ -55,6 +55,66 @@ def _has_key(config, peer) -> bool:
     return False
 
 
+def _front_door_vrf_keys(config) -> list[Finding]:
+    """Tunnels whose peers are reached in a VRF (``tunnel vrf X``, a crypto map
+    on an interface with ``ip vrf forwarding X``) while every IKEv1 pre-shared
+    key is global: IOS looks a peer's key up in the keyrings bound to the VRF it
+    is reached in, and a global ``crypto isakmp key`` is the global table's, so
+    such a peer has none."""
+    if config.of("ikev2_profile"):
+        return []  # IKEv2 picks its keyring by the profile's "match fvrf"
+    policies = config.of("isakmp_policy")
+    if policies and not any(p["authentication"] == "pre-share" for p in policies):
+        return []  # certificates: no key is looked up
+    keys = config.of("isakmp_key")
+    global_keys = [k for k in keys if k["keyring"] is None]
+    if not global_keys:
+        return []
+    bound = {r["name"]: r["vrf"] for r in config.of("keyring")}
+    findings = []
+    seen: set[str] = set()
+    for iface in config.of("interface"):
+        at = iface.get("at") or {}
+        vrf, line = iface.get("tunnel_vrf"), at.get("tunnel_vrf")
+        if vrf is None and iface.get("crypto_map") and iface.get("vrf"):
+            vrf, line = iface["vrf"], at.get("vrf")
+        if vrf is None or vrf in seen:
+            continue
+        seen.add(vrf)
+        if any(bound.get(k["keyring"]) == vrf for k in keys if k["keyring"]):
+            continue
+        key_lines = [k["lines"][0] for k in global_keys[:3]]
+        findings.append(
+            Finding(
+                code="ios.front_door_vrf_without_key",
+                severity="warning",
+                title=(
+                    f"Peers reached in VRF {vrf} have no pre-shared key: "
+                    "the keys are global"
+                ),
+                detail=(
+                    f"{iface['interface']} reaches its peers through VRF {vrf}, "
+                    "but every IKEv1 pre-shared key here is a global `crypto "
+                    "isakmp key`. IOS looks a peer's key up in the keyrings bound "
+                    "to the VRF the peer is reached in, and a global key belongs to "
+                    "the global routing table, so phase 1 with these peers finds "
+                    f"no key. Put the keys in a keyring bound to the VRF: `crypto "
+                    f"keyring NAME vrf {vrf}` with `pre-shared-key address ADDRESS "
+                    "key KEY` under it."
+                ),
+                link=links.PHASE1_PRE_SHARED_KEY,
+                lines=sorted({line, *key_lines} - {None}),
+                next_commands=[
+                    "show crypto isakmp key",
+                    "show running-config | section crypto keyring",
+                    "debug crypto isakmp",
+                ],
+                subject=f"VRF {vrf}",
+            )
+        )
+    return findings
+
+
 def _peer_key_findings(config, entries) -> list[Finding]:
     has_full = bool(config.of("hostname") or config.of("version"))
     if (
@@ -570,6 +630,7 @@ def check(report):
     shown += _mask_as_wildcard(report, config)
     if config is None:
         return shown
+    shown += _front_door_vrf_keys(config)
     entries = [r for r in config.of("crypto_map_entry") if not r.get("dynamic_map")]
     if not entries:
         return shown
