@@ -438,7 +438,7 @@ def _peer(record: dict) -> list[Finding]:
                         "(isakmp keepalive) so a dead SA is noticed."
                     )
                 ),
-                link=links.ASP_SPI_MISMATCH,
+                link=links.STALE_SAS,
                 lines=lines,
                 next_commands=_commands(
                     record,

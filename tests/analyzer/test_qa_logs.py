@@ -225,7 +225,8 @@ def test_it_reads_an_ios_buffer_with_sequence_numbers_and_both_stamp_marks():
         [39],
         "warning",
     )
-    assert (spi.article, spi.anchor) == ("asa-vpn-asp-table", "spi-mismatch")
+    # The stale SAs the invalid SPIs come from, not the ASA's ASP table.
+    assert (spi.article, spi.anchor) == ("dead-peer-detection-and-rekey", "stale-sas")
     deny = only(report, "syslog.vpn_traffic_denied")
     assert deny.lines == [40]
     # IOS: no packet-tracer.
