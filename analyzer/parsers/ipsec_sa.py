@@ -265,7 +265,13 @@ def _platform_hints(text: str) -> tuple[int, int]:
             marker in low
             for marker in ("compr. failed", "#pkts not decompressed", "local  ident")
         )
+        # IOS writes the peer "current_peer 203.0.113.2 port 500", the ASA
+        # "current_peer: 203.0.113.2" (PIX 6 "current_peer: 203.0.113.2:500").
+        ios += _IOS_PEER.search(low) is not None
     return asa, ios
+
+
+_IOS_PEER = re.compile(r"current_peer [0-9a-f.:]{2,45} port \d{1,5}")
 
 
 class _Reader:

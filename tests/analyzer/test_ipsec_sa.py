@@ -350,3 +350,18 @@ _AROUND = st.text(alphabet="aZ0:.,(#) \t-/x", max_size=12)
 def test_the_look_for_seams_misses_none_in_made_up_runs(lines, tail):
     """Field starts run into any text, several to a line: none is missed."""
     assert _seams_missed([line + tail for line in lines]) == []
+
+
+def test_a_filtered_ios_output_is_told_by_how_it_writes_the_peer():
+    """`| include peer|encaps|decaps` leaves the same counter lines on both
+    platforms; IOS writes its peer with "port", the ASA with a colon."""
+    lines = [
+        "   current_peer 203.0.113.2 port 500",
+        "    #pkts encaps: 120, #pkts encrypt: 120, #pkts digest: 120",
+        "    #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0",
+    ]
+    (ios,) = ipsec_sa.parse(Section(lines=lines, numbers=[1, 2, 3]))
+    assert ios.kind == "ios.show_crypto_ipsec_sa"
+    lines[0] = "      current_peer: 203.0.113.2"
+    (asa,) = ipsec_sa.parse(Section(lines=lines, numbers=[1, 2, 3]))
+    assert asa.kind == "asa.show_crypto_ipsec_sa"
