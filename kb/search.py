@@ -653,6 +653,16 @@ def _tsvector_literals(terms: dict[str, dict[str, int]]) -> tuple[str, str]:
     return document, head
 
 
+# PostgreSQL: the columns of an article's row that hold its full-text index.
+VECTOR_COLUMNS = ("search_document", "search_head")
+
+
+def vector_literals(article) -> tuple[str, str]:
+    """PostgreSQL: the text of the article's VECTOR_COLUMNS, for a COPY that
+    inserts it (then ``index_articles`` is told it need not write them)."""
+    return _tsvector_literals(article.search_terms or {})
+
+
 def index_article(article) -> None:
     """Write one article's terms into the full-text index and its postings."""
     index_articles([article])
@@ -715,9 +725,12 @@ def _sqlite_postings_select() -> str:
     )
 
 
-def index_articles(articles) -> None:
+def index_articles(articles, with_vectors=()) -> None:
     """Write the saved articles' terms into the full-text index and the postings,
-    in a few statements for all of them (a sync indexes thousands at once)."""
+    in a few statements for all of them (a sync indexes thousands at once).
+    ``with_vectors``: on PostgreSQL, ids of articles among them just inserted
+    with their VECTOR_COLUMNS filled (``vector_literals``), which have neither
+    postings to delete nor vectors to write."""
     from kb.models import Posting
 
     articles = [a for a in articles if a.pk is not None]
@@ -737,9 +750,15 @@ def index_articles(articles) -> None:
         return
     with connection.cursor() as cursor:
         if vendor == "postgresql":
+            with_vectors = set(with_vectors)
+            rewritten = [a for a in articles if a.pk not in with_vectors]
+            rewritten_ids = [a.pk for a in rewritten]
             # One statement, whether or not article_id is indexed now
             # (``bulk_writes`` drops the index); so on SQLite below.
-            cursor.execute(f"DELETE FROM {table} WHERE article_id = ANY(%s)", [pks])
+            if rewritten:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE article_id = ANY(%s)", [rewritten_ids]
+                )
             # COPY: a sync of thousands of articles writes a million postings
             # (binary: no number written out as text and parsed back). Made by
             # the server from the stored terms, as SQLite does below, they take
@@ -750,13 +769,15 @@ def index_articles(articles) -> None:
                 copy.set_types(["int8", "text", *["float8"] * len(FIELDS)])
                 for row in _key_ordered_postings(articles):
                     copy.write_row(row)
-            vectors = [_tsvector_literals(a.search_terms or {}) for a in articles]
+            if not rewritten:
+                return
+            vectors = [vector_literals(a) for a in rewritten]
             cursor.execute(
                 "UPDATE kb_article SET search_document = v.document::tsvector,"
                 " search_head = v.head::tsvector"
                 " FROM unnest(%s::bigint[], %s::text[], %s::text[])"
                 " AS v(id, document, head) WHERE kb_article.id = v.id",
-                [pks, [d for d, _h in vectors], [h for _d, h in vectors]],
+                [rewritten_ids, [d for d, _h in vectors], [h for _d, h in vectors]],
             )
             return
         ids = json.dumps(pks)
