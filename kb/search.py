@@ -610,47 +610,52 @@ _MAX_POSITION = 16383  # PostgreSQL's highest lexeme position
 
 
 @functools.cache
-def _position_labels(weight: str) -> list[str]:
-    """``["0A", "1A", …]``: every position of a tsvector with ``weight``."""
-    return [f"{p}{weight}" for p in range(_MAX_POSITION + 1)]
+def _position_text(weight: str) -> tuple[str, list[int]]:
+    """``("1A,2A,…", offsets)``: every position of a tsvector with ``weight``,
+    and where each begins in that text (the positions from ``a`` to ``b`` are
+    ``text[offsets[a]:offsets[b + 1] - 1]``)."""
+    labels = [f"{p}{weight}" for p in range(_MAX_POSITION + 2)]
+    offsets, at = [], 0
+    for label in labels:
+        offsets.append(at)
+        at += len(label) + 1
+    return ",".join(labels), offsets
 
 
 def _tsvector_literals(terms: dict[str, dict[str, int]]) -> tuple[str, str]:
     """The tsvectors of an article in one pass: its whole document, and its head
     (title, identifiers and headings: what the document holds before the body,
-    at the same positions)."""
-    positions: dict[str, list[str]] = {}
-    in_head: dict[str, int] = {}  # term -> how many of its positions are not body
+    at the same positions). A term has at most 8 positions in each of the four
+    fields, far under the 255 a lexeme may hold."""
+    positions: dict[str, str] = {}  # term -> its positions, as written
+    head: dict[str, str] = {}  # term -> those of them not in the body
     pos = 0
     for field, weight in zip(FIELDS, "ABCD", strict=True):
         body = field == "body"
+        text, offsets = _position_text(weight)
         for term, count in sorted(terms.get(field, {}).items()):
             repeats = 8 if count > 8 else math.ceil(count)
             if repeats <= 0:
                 continue
             start, pos = pos + 1, pos + repeats
             if pos <= _MAX_POSITION:
-                labels = _position_labels(weight)[start : pos + 1]
+                written = text[offsets[start] : offsets[pos + 1] - 1]
             else:
-                labels = [
+                written = ",".join(
                     f"{min(p, _MAX_POSITION)}{weight}" for p in range(start, pos + 1)
-                ]
+                )
             held = positions.get(term)
-            if held is None:
-                positions[term] = labels
-            else:
-                held.extend(labels)
+            if held is not None:
+                written = f"{held},{written}"
+            positions[term] = written
             if not body:
-                in_head[term] = len(positions[term])
-    quoted = {t: t.replace("\\", "\\\\").replace("'", "''") for t in positions}
-    document = " ".join(
-        f"'{quoted[t]}':{','.join(p[:255])}" for t, p in positions.items()
-    )
-    head = " ".join(
-        f"'{quoted[t]}':{','.join(positions[t][: min(n, 255)])}"
-        for t, n in in_head.items()
-    )
-    return document, head
+                head[term] = written
+    quoted = {
+        t: t.replace("\\", "\\\\").replace("'", "''") if "'" in t or "\\" in t else t
+        for t in positions
+    }
+    document = " ".join(f"'{quoted[t]}':{p}" for t, p in positions.items())
+    return document, " ".join(f"'{quoted[t]}':{p}" for t, p in head.items())
 
 
 # PostgreSQL: the columns of an article's row that hold its full-text index.
