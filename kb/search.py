@@ -693,17 +693,21 @@ def _key_ordered_postings(articles):
     and a sort of rows already in order (or nearly, per term) takes a fraction
     of one over rows in article order. (Python orders strings by code point, as
     PostgreSQL's C collations do; under another the rows are only nearly in
-    order.)"""
+    order.) Each term's rows are held end to end in one list, where a million
+    rows held each as its own tuple would keep the garbage collector busy."""
+    width = 2 + len(FIELDS)
     by_term: dict[str, list] = {}
     for article in sorted(articles, key=lambda a: a.pk):
         for row in _posting_rows(article):
             held = by_term.get(row[1])
             if held is None:
-                by_term[row[1]] = [row]
+                by_term[row[1]] = list(row)
             else:
-                held.append(row)
+                held += row
     for term in sorted(by_term):
-        yield from by_term[term]
+        held = by_term[term]
+        for start in range(0, len(held), width):
+            yield held[start : start + width]
 
 
 def _sqlite_postings_select() -> str:
