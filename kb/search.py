@@ -360,7 +360,9 @@ def _counts(texts) -> dict[str, float]:
     for found, n in raw.items():
         for term, weight in _found_terms(found):
             counts[term] += weight * n
-    return {t: round(c, 3) for t, c in counts.items()}
+    # Most counts are whole (words weigh 1): round() only the others, where it
+    # spends a twentieth of the time a check does.
+    return {t: c if c.is_integer() else round(c, 3) for t, c in counts.items()}
 
 
 @functools.lru_cache(maxsize=1 << 17)
