@@ -134,3 +134,19 @@ def test_a_bulk_write_gives_sqlite_its_page_cache_back(articles):
             assert cursor.fetchone()[0] == -index.BULK_CACHE_KIB
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == before
+
+
+@pytest.mark.django_db
+def test_postings_are_copied_in_key_order(articles):
+    """The rows PostgreSQL's COPY writes into the postings are every article's
+    rows, in the key's order (term, then article), whatever order the articles
+    come in."""
+    from kb import search as index
+
+    listed = sorted(articles.values(), key=lambda a: a.slug, reverse=True)
+    rows = [tuple(row) for row in index._key_ordered_postings(listed)]
+    assert rows == sorted(
+        (row for a in listed for row in index._posting_rows(a)),
+        key=lambda row: (row[1], row[0]),
+    )
+    assert len({(term, pk) for pk, term, *_counts in rows}) == len(rows)

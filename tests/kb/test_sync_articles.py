@@ -267,3 +267,41 @@ def test_a_bulk_sync_writes_what_a_sync_article_by_article_writes(monkeypatch):
     assert bulk == [True] and pools == [(2,)]
     assert _index_state() == ordinary
     assert search("MM_WAIT_MSG4")[0].slug == "mm-wait-msg4"
+
+
+@pytest.mark.django_db
+def test_postgresql_inserts_a_new_article_with_its_vectors_compressed():
+    """On PostgreSQL a new article is COPYed with its full-text columns filled
+    (nothing writes them after it; the sync's check for articles missing them
+    would otherwise hide their absence), and its long values compressed with
+    LZ4 where the server has it."""
+    from django.db import connection
+
+    from kb import search as index
+    from kb.management.commands import sync_articles
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's COPY and TOAST")
+    section = (
+        "## Phase one {#phase-one}\n\n" + "The tunnel stays in MM_WAIT_MSG4. " * 300
+    )
+    article = Article(slug="copied", title="Copied probe", body=section)
+    article.identifiers, article.related = ["MM_WAIT_MSG4"], []
+    article.render(tag_names=[])
+    sync_articles.save_all([(article, [])])
+    document, head = index.vector_literals(article)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_document = %s::tsvector, search_head = %s::tsvector,"
+            " pg_column_compression(html), pg_column_compression(body)"
+            " FROM kb_article WHERE slug = 'copied'",
+            [document, head],
+        )
+        same_document, same_head, *compressed = cursor.fetchone()
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+            " WHERE name = 'default_toast_compression'"
+        )
+        has_lz4 = cursor.fetchone()[0]
+    assert same_document and same_head
+    assert compressed == (["lz4", "lz4"] if has_lz4 else ["pglz", "pglz"])

@@ -238,8 +238,11 @@ def save_all(changed: list) -> None:
     old = [article for article, _tags in changed if article.pk is not None]
     for article in old:
         article.modified = now
+    with_vectors = ()
     if connection.vendor == "postgresql":
+        compress_fast()
         copy_articles(new)
+        with_vectors = [article.pk for article in new]
     else:
         Article.objects.bulk_create(new, batch_size=500)
     Article.objects.bulk_update(old, WRITTEN, batch_size=200)
@@ -257,7 +260,27 @@ def save_all(changed: list) -> None:
         ],
         batch_size=1000,
     )
-    search.index_articles([article for article, _tags in changed])
+    search.index_articles(
+        [article for article, _tags in changed], with_vectors=with_vectors
+    )
+
+
+def compress_fast() -> None:
+    """PostgreSQL: for the rest of the sync's transaction, long values (bodies,
+    HTML, text, search terms, tsvectors) are stored compressed with LZ4 where
+    the server has it, in place of pglz: half the server's time to write
+    thousands of articles, less to read them back, for some 5 % more space.
+    What is read back is the same."""
+    if not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+            " WHERE name = 'default_toast_compression'"
+        )
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("SET LOCAL default_toast_compression = 'lz4'")
 
 
 def copy_articles(new: list) -> None:
@@ -265,7 +288,9 @@ def copy_articles(new: list) -> None:
     table's sequence first, as ``bulk_create`` would leave them. (``bulk_create``
     sends each column as one array, which the driver quotes element by element
     in Python: for thousands of bodies and their HTML, the slowest step of a
-    big sync.)"""
+    big sync.) Their full-text columns are written with them
+    (``search.vector_literals``), where an UPDATE after would write every row
+    twice."""
     if not new:
         return
     table = Article._meta.db_table
@@ -278,15 +303,21 @@ def copy_articles(new: list) -> None:
         )
         for article, (pk,) in zip(new, cursor.fetchall(), strict=True):
             article.pk = pk
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(
+            connection.ops.quote_name(column)
+            for column in [*(f.column for f in fields), *search.VECTOR_COLUMNS]
+        )
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for article in new:
                 copy.write_row(
                     [
-                        field.get_db_prep_save(
-                            field.pre_save(article, add=True), connection
-                        )
-                        for field in fields
+                        *(
+                            field.get_db_prep_save(
+                                field.pre_save(article, add=True), connection
+                            )
+                            for field in fields
+                        ),
+                        *search.vector_literals(article),
                     ]
                 )
     for article in new:
