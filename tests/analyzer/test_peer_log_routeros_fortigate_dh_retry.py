@@ -4,23 +4,7 @@ responder asking for another Diffie-Hellman group (the field corpus judges whole
 pastes; these read other wordings of the same lines)."""
 
 from analyzer.engine import analyze
-from analyzer.parsers import peer_log
-from analyzer.report import Section
-
-
-def _parse(*lines: str) -> list[dict]:
-    found = peer_log.parse(
-        Section(lines=list(lines), numbers=list(range(1, 1 + len(lines))))
-    )
-    return found[0].records if found else []
-
-
-def _alarms(text: str) -> list[tuple[str, str, str]]:
-    return [
-        (f.code, f.article, f.anchor)
-        for f in analyze(text).findings
-        if f.severity in ("warning", "error", "critical")
-    ]
+from tests.analyzer.test_peer_log import _alarms, _parse
 
 
 def _titles(text: str) -> list[str]:
