@@ -491,6 +491,13 @@ class Configuration:
         self.section = None
 
 
+def configuration_prompt(prompt: str | None) -> bool:
+    """Whether ``prompt`` is a configuration mode's ("R1(config-if)#"): a source
+    read from a section with it is configuration typed there, often a part of
+    the device's."""
+    return bool(prompt) and _CONFIG_PROMPT.search(prompt) is not None
+
+
 def _device(prompt: str | None) -> str:
     """The host a configuration prompt names ("R1" of "R1(config-if)#")."""
     return (prompt or "").split("(", 1)[0]

@@ -364,7 +364,12 @@ def _maps(entries) -> dict[str, list[dict]]:
 
 
 def _unapplied_maps(config, entries) -> list[Finding]:
-    bound = {r["map"] for r in config.of("crypto_map_interface")}
+    bindings = config.of("crypto_map_interface")
+    if not bindings and not config.is_full:
+        # A few crypto map lines pasted or typed, no `crypto map X interface`
+        # among them: where the maps are bound is not in the paste.
+        return []
+    bound = {r["map"] for r in bindings}
     findings = []
     for name, members in _maps(entries).items():
         if name in bound:

@@ -32,6 +32,7 @@ from analyzer.registry import (
     SYSLOG,
 )
 from analyzer.report import Finding
+from analyzer.sections import configuration_prompt
 
 # --- keys ----------------------------------------------------------------------------
 
@@ -162,10 +163,14 @@ def _peer_key_findings(config, entries) -> list[Finding]:
 # --- maps on interfaces ------------------------------------------------------------
 
 
-def _unapplied(config, entries) -> list[Finding]:
+def _unapplied(config, entries, typed: bool = False) -> list[Finding]:
     interfaces = config.of("interface")
     if not interfaces:
         return []  # a `| section crypto` paste: interfaces are not shown
+    if typed and not (config.of("hostname") or config.of("version")):
+        # Configuration typed at its prompts shows what was typed, not every
+        # interface the device has: the map may be on one not shown.
+        return []
     applied = {r["crypto_map"] for r in interfaces if r["crypto_map"]}
     maps: dict[str, list[dict]] = {}
     for entry in entries:
@@ -638,7 +643,8 @@ def check(report):
     if not shown:
         findings += _incomplete_entries(entries)
     findings += _peer_key_findings(config, entries)
-    findings += _unapplied(config, entries)
+    typed = any(configuration_prompt(s.prompt) for s in sources)
+    findings += _unapplied(config, entries, typed)
     findings += _crypto_nat(config, entries)
     findings += _summary(config, entries)
     return findings

@@ -190,3 +190,37 @@ R1(config)#in g0/1
     assert [r["interface"] for r in config.records if r["type"] == "interface"] == [
         "tunnel0"
     ]
+
+
+def test_typed_configuration_is_a_part_and_says_nothing_of_what_it_leaves_out():
+    """What was typed is not the whole device: a crypto map typed beside an
+    interface that does not carry it may sit on an interface not shown."""
+    text = """\
+R1(config)#crypto isakmp key K3y-ph1 address 203.0.113.2
+R1(config)#crypto map CMAP 10 ipsec-isakmp
+R1(config-crypto-map)#set peer 203.0.113.2
+R1(config-crypto-map)#match address 101
+R1(config-crypto-map)#interface Loopback0
+R1(config-if)#ip address 10.9.9.9 255.255.255.255
+"""
+    codes = {f.code for f in analyze(text).findings}
+    assert "ios.crypto_map_unapplied" not in codes
+    # The same lines as a whole running config do say it.
+    whole = "hostname R1\n" + "\n".join(config_sections(text)[0].lines) + "\n"
+    assert "ios.crypto_map_unapplied" in {f.code for f in analyze(whole).findings}
+
+
+def test_asa_crypto_map_lines_without_their_bindings_say_nothing_of_them():
+    lines = [
+        "crypto map CMAP 10 match address VPN-ACL",
+        "crypto map CMAP 10 set peer 198.51.100.7",
+    ]
+    for text in (
+        "\n".join(lines) + "\n",
+        "\n".join(f"ciscoasa(config)# {line}" for line in lines) + "\n",
+    ):
+        codes = {f.code for f in analyze(text).findings}
+        assert "asa.crypto_map_unapplied" not in codes, text
+    # With the bindings shown, a map missing from them is unbound.
+    shown = "\n".join([*lines, "crypto map OTHER interface outside"]) + "\n"
+    assert "asa.crypto_map_unapplied" in {f.code for f in analyze(shown).findings}
