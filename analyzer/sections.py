@@ -41,7 +41,7 @@ def match_prompt(line: str):
         cmd = line[2:].strip()
         first = cmd.split()[0].lower() if cmd else ""
         shell = line[0] != ">" and first in _SHELL_VERBS
-        if shell or any(v.startswith(first) and len(first) >= 2 for v in _VERBS):
+        if shell or _abbreviates(first, _VERBS):
             return line[0], normalise_command(cmd)
         return None
     m = _PROMPT.match(line)
@@ -55,7 +55,7 @@ def match_prompt(line: str):
         # "Router(config)#do show crypto ipsec sa": exec commands from config mode.
         cmd = cmd[3:].lstrip()
     first = cmd.split()[0].lower()
-    known = any(verb.startswith(first) and len(first) >= 2 for verb in _VERBS)
+    known = _abbreviates(first, _VERBS)
     # In configuration mode any word is a command ("fw01(config)# crypto ..."),
     # unless it is a log line the device printed right after the prompt.
     if not known and (not _CONFIG_PROMPT.search(prompt) or first[:3] in _MONTHS):
@@ -284,24 +284,32 @@ def _maybe_not_content(text: str) -> list[int]:
     if _NOT_CONTENT_FIRST.match(text):
         starts.append(0)
     for sign in "#>$":
-        at = text.find(sign)
-        while at != -1:
-            start = text.rfind("\n", 0, at) + 1
-            if at - start < 64 and not text[start].isspace():
-                starts.append(start)
-            end = text.find("\n", at)
-            if end == -1:
-                break
-            at = text.find(sign, end)
+        starts.extend(
+            start
+            for start, at in lines_holding(text, sign)
+            if at - start < 64 and not text[start].isspace()
+        )
     if ":" in text:
-        low = text.lower()
-        at = low.find("password:")
-        while at != -1:
-            starts.append(low.rfind("\n", 0, at) + 1)
-            end = low.find("\n", at)
-            if end == -1:
-                break
-            at = low.find("password:", end)
+        starts.extend(start for start, _ in lines_holding(text.lower(), "password:"))
+    return line_indexes(text, starts)
+
+
+def lines_holding(text: str, needle: str):
+    """(where the line starts, where ``needle`` is) for the first ``needle`` in
+    each line of ``text`` (lines joined by line breaks) that holds it, in order:
+    found by str.find, in C, rather than a look at each line."""
+    at = text.find(needle)
+    while at != -1:
+        yield text.rfind("\n", 0, at) + 1, at
+        end = text.find("\n", at)
+        if end == -1:
+            return
+        at = text.find(needle, end)
+
+
+def line_indexes(text: str, starts) -> list[int]:
+    """The indexes, in order and each once, of the lines of ``text`` (lines
+    joined by line breaks) that begin at the offsets ``starts``."""
     found: list[int] = []
     index = 0
     last = 0

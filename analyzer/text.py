@@ -19,7 +19,7 @@ import html
 import re
 from itertools import compress, count, islice, repeat
 
-from analyzer.sections import MAX_LINE, match_prompt
+from analyzer.sections import MAX_LINE, line_indexes, lines_holding, match_prompt
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _PAGER = re.compile(
@@ -457,14 +457,7 @@ def _marker_lines(text: str, start: int) -> list[int]:
     found = [m.start() + 1 for m in _MARKER_LINE_AFTER.finditer(text)]
     if _MARKER_LINE_FIRST.match(text):
         found.insert(0, 0)
-    indexes = []
-    index = start
-    last = 0
-    for begin in found:
-        index += text.count("\n", last, begin)
-        last = begin
-        indexes.append(index)
-    return indexes
+    return [start + index for index in line_indexes(text, found)]
 
 
 def _is_quoted_output(
@@ -634,22 +627,13 @@ def _may_split(block: list[str], text: str) -> list[int]:
         ("\\", None),
         (BREAK, None),
     ):
-        at = text.find(needle)
-        while at != -1:
-            begin = text.rfind("\n", 0, at) + 1
-            if within is None or at - begin < within:
-                starts.append(begin)
-            end = text.find("\n", at)
-            if end == -1:
-                break
-            at = text.find(needle, end)
+        starts.extend(
+            begin
+            for begin, at in lines_holding(text, needle)
+            if within is None or at - begin < within
+        )
     if starts:
-        index = 0
-        last = 0
-        for begin in sorted(starts):
-            index += text.count("\n", last, begin)
-            last = begin
-            found.add(index)
+        found.update(line_indexes(text, starts))
     return sorted(found)
 
 
