@@ -749,12 +749,11 @@ def _key(vendor, peer, conn, by_conn, last):
 
 def _new(vendor: str, peer: str, conn: str | None) -> dict:
     record = ike_debug.new_record(peer, vendor, None)
-    record.update(connection=conn, _seq=0, _done=[], _proposals={})
+    record.update(connection=conn, _done=[], _proposals={})
     return record
 
 
 def _apply(record: dict, line: str, number: int, event, context: str) -> None:
-    record["_seq"] += 1
     # An IKEv1 word anywhere settles it (strongSwan names IKE_SA and CHILD_SA
     # in both versions); otherwise the first IKEv2 word does.
     if record["version"] != "ikev1":
@@ -801,7 +800,7 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
         if kind == "p2_done":
             record["phase2_complete"] = True
             ike_debug.mark(record, "p2_done_lines", number)
-        record["_done"].append((record["_seq"], kind, number))
+        record["_done"].append((kind, number))
         return
     if kind == "proposal":
         if phase is None:
@@ -839,7 +838,7 @@ def _apply(record: dict, line: str, number: int, event, context: str) -> None:
     ):
         text += f" (the proposal asked for PFS, DH group {record['pfs']})"
     if len(record["errors"]) < 50:
-        error = {"kind": kind, "text": text, "line": number, "_seq": record["_seq"]}
+        error = {"kind": kind, "text": text, "line": number}
         vendor = _V1_ERROR.get(record["platform"])
         if _IKEV1.search(line) or (vendor is not None and vendor.search(line)):
             error["_v1"] = True
@@ -924,21 +923,18 @@ def _finish(record: dict) -> None:
                 "text": f"{starts} main mode starts from the peer, none went past "
                 "this end's first answer (MR1)",
                 "line": record["lines"][1],
-                "_seq": record["_seq"],
             }
         )
     _versions(record)
     _reason_then_phase(record)
     done = record.pop("_done")
     for error in record["errors"]:
-        error.pop("_seq")
         wanted = ("p2_done",) if error["kind"] == "phase2" else ("p1_done", "p2_done")
         # By line, not by each record's own count: lines that named no peer
         # were joined to this record from another (_join_unnamed).
-        later = next((n for _, k, n in done if n > error["line"] and k in wanted), None)
+        later = next((n for k, n in done if n > error["line"] and k in wanted), None)
         if later is not None:
             error["resolved_at"] = later
-    record.pop("_seq", None)
     record.pop("_key", None)
     record.pop("_declared", None)
     # What the refusing side said it received and has configured, and the
@@ -995,7 +991,6 @@ def _reason_then_phase(record: dict) -> None:
             if m.group(1) == "2":
                 before["kind"] = "phase2"
             before["text"] = f"{before['text']}; {error['text']}"[:300]
-            before["_seq"] = max(before["_seq"], error["_seq"])
             continue
         kept.append(error)
     record["errors"] = kept
@@ -1022,6 +1017,5 @@ def _versions(record: dict) -> None:
             "line": first["line"],
             "ikev2_text": v2[0]["text"],
             "ikev2_line": v2[0]["line"],
-            "_seq": max(first["_seq"], v2[0]["_seq"]),
         }
     )
