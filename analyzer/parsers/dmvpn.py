@@ -86,9 +86,7 @@ def parse(section) -> list[Source]:
         line = raw.strip()
         low = line.lower()
         if not line:
-            if in_table:
-                in_table = False
-            last = None
+            in_table, last = False, None
             continue
         if low.startswith(_CONTEXT[0]):
             seen = True
@@ -99,10 +97,11 @@ def parse(section) -> list[Source]:
             in_table = False
             claimed.add(number)
             continue
-        if not seen and not _HEADER.match(line):
+        header = _HEADER.match(line) is not None
+        if not seen and not header:
             continue
         seen = True
-        if _HEADER.match(line):
+        if header:
             in_table = True
             claimed.add(number)
             last = None
